@@ -1,0 +1,177 @@
+//! Turning frames into typed messages and back: the size limit, unknown types and the `id` envelope.
+
+use crate::customer::{CustomerFrame, CustomerRequest};
+use crate::error::DecodeError;
+use crate::ids::RequestId;
+use crate::rep::{RepFrame, RepRequest};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+/// The largest text frame a server reads; larger ones are refused with `frame_too_large`.
+pub const MAX_FRAME_BYTES: usize = 64 * 1024;
+
+/// The protocol version spoken by this crate; `hello` and `welcome` carry it.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// Decodes a frame whose `type` must be one of `known_types`.
+///
+/// Unknown types are told apart from malformed frames so a client gets the right code.
+pub fn decode_typed<T: DeserializeOwned>(
+    text: &str,
+    known_types: &[&str],
+) -> Result<T, DecodeError> {
+    let object = parse_object(text)?;
+    check_type(&object, known_types)?;
+    serde_json::from_value(Value::Object(object)).map_err(|e| DecodeError::Malformed(e.to_string()))
+}
+
+/// Decodes a rep's request frame: `{"id": 1, "type": "...", ...}`.
+pub fn decode_rep_frame(text: &str) -> Result<RepFrame, DecodeError> {
+    let (id, request) = decode_with_id::<RepRequest>(text, RepRequest::TYPES)?;
+    Ok(RepFrame { id, request })
+}
+
+/// Decodes a customer's request frame: `{"id": 1, "type": "...", ...}`.
+pub fn decode_customer_frame(text: &str) -> Result<CustomerFrame, DecodeError> {
+    let (id, request) = decode_with_id::<CustomerRequest>(text, CustomerRequest::TYPES)?;
+    Ok(CustomerFrame { id, request })
+}
+
+/// Encodes a request with its id into one JSON object.
+pub fn encode_with_id<T: Serialize>(id: RequestId, request: &T) -> String {
+    let mut value = serde_json::to_value(request).unwrap_or(Value::Null);
+    if let Value::Object(map) = &mut value {
+        map.insert("id".to_owned(), Value::from(id.0));
+    }
+    value.to_string()
+}
+
+/// Decodes the id from a frame; useful to answer a frame that failed to decode with its id.
+pub fn peek_request_id(text: &str) -> Option<RequestId> {
+    let value: Value = serde_json::from_str(text).ok()?;
+    value.get("id")?.as_u64().map(RequestId)
+}
+
+fn decode_with_id<T: DeserializeOwned>(
+    text: &str,
+    known_types: &[&str],
+) -> Result<(RequestId, T), DecodeError> {
+    let mut object = parse_object(text)?;
+    let id = match object.remove("id") {
+        Some(Value::Number(n)) => n
+            .as_u64()
+            .map(RequestId)
+            .ok_or_else(|| DecodeError::Malformed("`id` must be a non-negative integer".into()))?,
+        Some(_) => {
+            return Err(DecodeError::Malformed(
+                "`id` must be a non-negative integer".into(),
+            ));
+        }
+        None => return Err(DecodeError::Malformed("missing `id`".into())),
+    };
+    check_type(&object, known_types)?;
+    let request = serde_json::from_value(Value::Object(object))
+        .map_err(|e| DecodeError::Malformed(e.to_string()))?;
+    Ok((id, request))
+}
+
+fn parse_object(text: &str) -> Result<Map<String, Value>, DecodeError> {
+    if text.len() > MAX_FRAME_BYTES {
+        return Err(DecodeError::TooLarge {
+            size: text.len(),
+            limit: MAX_FRAME_BYTES,
+        });
+    }
+    match serde_json::from_str::<Value>(text) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(DecodeError::Malformed(
+            "a frame must be a JSON object".into(),
+        )),
+        Err(e) => Err(DecodeError::Malformed(e.to_string())),
+    }
+}
+
+fn check_type(object: &Map<String, Value>, known_types: &[&str]) -> Result<(), DecodeError> {
+    match object.get("type") {
+        Some(Value::String(t)) if known_types.contains(&t.as_str()) => Ok(()),
+        Some(Value::String(t)) => Err(DecodeError::UnknownType(t.clone())),
+        Some(_) => Err(DecodeError::Malformed("`type` must be a string".into())),
+        None => Err(DecodeError::Malformed("missing `type`".into())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorCode;
+
+    /// A well-formed request decodes with its id.
+    #[test]
+    fn decodes_request_with_id() {
+        let frame = decode_rep_frame(r#"{"id":7,"type":"accept","session_id":3}"#).unwrap();
+        assert_eq!(frame.id, RequestId(7));
+        assert_eq!(
+            frame.request,
+            RepRequest::Accept {
+                session_id: crate::SessionId(3)
+            }
+        );
+    }
+
+    /// Unknown types, malformed JSON, missing ids and oversized frames each get their own code.
+    #[test]
+    fn tells_error_kinds_apart() {
+        let unknown = decode_rep_frame(r#"{"id":1,"type":"launch_rockets"}"#).unwrap_err();
+        assert_eq!(unknown.code(), ErrorCode::UnknownType);
+        let malformed = decode_rep_frame(r#"{"id":1,"type":"accept""#).unwrap_err();
+        assert_eq!(malformed.code(), ErrorCode::BadRequest);
+        let no_id = decode_rep_frame(r#"{"type":"ping"}"#).unwrap_err();
+        assert_eq!(no_id.code(), ErrorCode::BadRequest);
+        let missing_field = decode_rep_frame(r#"{"id":1,"type":"accept"}"#).unwrap_err();
+        assert_eq!(missing_field.code(), ErrorCode::BadRequest);
+        let big = format!(
+            r#"{{"id":1,"type":"ping","pad":"{}"}}"#,
+            "x".repeat(MAX_FRAME_BYTES)
+        );
+        assert_eq!(
+            decode_rep_frame(&big).unwrap_err().code(),
+            ErrorCode::FrameTooLarge
+        );
+        let customer_tries_rep =
+            decode_customer_frame(r#"{"id":1,"type":"accept","session_id":1}"#).unwrap_err();
+        assert_eq!(customer_tries_rep.code(), ErrorCode::UnknownType);
+    }
+
+    /// Encoding and decoding a request give back the same request.
+    #[test]
+    fn round_trips() {
+        let request = RepRequest::SendChat {
+            session_id: crate::SessionId(1),
+            client_msg_id: "c-1".into(),
+            text: "hello".into(),
+            visibility: crate::Visibility::Reps,
+        };
+        let text = encode_with_id(RequestId(9), &request);
+        let frame = decode_rep_frame(&text).unwrap();
+        assert_eq!(frame.request, request);
+        assert_eq!(peek_request_id(&text), Some(RequestId(9)));
+    }
+
+    /// Every request type listed in TYPES is a real variant name (the list cannot drift).
+    #[test]
+    fn type_lists_match_variants() {
+        for t in RepRequest::TYPES {
+            let err = decode_rep_frame(&format!(r#"{{"id":1,"type":"{t}"}}"#));
+            if let Err(e) = err {
+                assert_ne!(e.code(), ErrorCode::UnknownType, "{t}");
+            }
+        }
+        for t in CustomerRequest::TYPES {
+            let err = decode_customer_frame(&format!(r#"{{"id":1,"type":"{t}"}}"#));
+            if let Err(e) = err {
+                assert_ne!(e.code(), ErrorCode::UnknownType, "{t}");
+            }
+        }
+    }
+}

@@ -1,0 +1,144 @@
+//! Messages between a customer (portal page, terminal customer, simulator) and the server, over `GET /ws/customer`.
+
+use crate::error::ErrorCode;
+use crate::ids::{IssueId, RepId, RequestId, SessionId, TeamId};
+use crate::model::{ChatMessage, CustomerInfo, UnixMillis};
+use serde::{Deserialize, Serialize};
+
+/// How the customer asks to reach support; decides the first queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "via", rename_all = "snake_case")]
+pub enum Route {
+    /// A session key a rep gave them (that rep's personal queue).
+    SessionKey { key: String },
+    /// A rep picked by name on the public site (personal queue).
+    Rep { rep: RepId },
+    /// A support button, by its configured token (a rep's or a team's queue).
+    Button { token: String },
+    /// A help link to a rep or a team: a browser-sharing session.
+    HelpLink {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rep: Option<RepId>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        team: Option<TeamId>,
+    },
+    /// A team directly, as a support button tied to the team does.
+    Team { team: TeamId },
+    /// An issue from the issue submission form (the owning team's queue).
+    Issue { issue: IssueId },
+    /// Nothing specific (the general queue).
+    General,
+}
+
+/// The first frame a customer sends: start a new session or resume one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum CustomerHello {
+    Start {
+        protocol_version: u32,
+        customer: CustomerInfo,
+        route: Route,
+    },
+    Resume {
+        protocol_version: u32,
+        session_id: SessionId,
+        /// The `customer_token` from `session_started`.
+        customer_token: String,
+    },
+}
+
+/// A request from a customer after the hello; also carries `"id"` on the wire.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum CustomerRequest {
+    Ping,
+    /// Send a chat message to the reps. `client_msg_id` makes retries safe.
+    Chat {
+        client_msg_id: String,
+        text: String,
+    },
+    /// The customer gives up or is done: the session ends.
+    Leave,
+}
+
+impl CustomerRequest {
+    /// Every `type` a customer may send.
+    pub const TYPES: &'static [&'static str] = &["ping", "chat", "leave"];
+}
+
+/// A customer request with its id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerFrame {
+    pub id: RequestId,
+    pub request: CustomerRequest,
+}
+
+/// A frame from the server to a customer. Rep-only messages are never among them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum CustomerServerMessage {
+    /// The session exists; keep `customer_token` to reconnect to it.
+    SessionStarted {
+        protocol_version: u32,
+        session_id: SessionId,
+        customer_token: String,
+        /// The public chat so far (empty for a new session).
+        chat: Vec<ChatMessage>,
+        /// Names of the reps in the session now.
+        reps: Vec<String>,
+        /// Set when the session was already over (on resume).
+        ended: bool,
+    },
+    /// Still waiting: place in the queue (1 = next) and a rough wait estimate.
+    QueueStatus {
+        position: u32,
+        estimated_wait_secs: u32,
+    },
+    /// A public chat message (the customer's own included, with its server id).
+    Chat { message: ChatMessage },
+    /// A rep joined the session.
+    RepJoined { name: String },
+    /// A rep left the session (the others, if any, are still there).
+    RepLeft { name: String },
+    /// The rep disconnected the customer; the session is over for them.
+    Disconnected { message: String },
+    /// The session has ended.
+    SessionEnded { message: String },
+    Ok {
+        id: RequestId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        message: Option<ChatMessage>,
+    },
+    Error {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        id: Option<RequestId>,
+        code: ErrorCode,
+        message: String,
+    },
+}
+
+/// `POST /api/login` body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+/// `POST /api/login` success body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginResponse {
+    pub token: String,
+    pub rep: RepId,
+    pub display_name: String,
+    pub expires_at: UnixMillis,
+    pub protocol_version: u32,
+}
+
+/// The body of every HTTP error response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HttpError {
+    pub code: ErrorCode,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_secs: Option<u64>,
+}

@@ -1,0 +1,25 @@
+//! Switchboard's wire protocol: every JSON message between the routing server, the
+//! representative console and customers. Serde types only; no IO.
+//!
+//! - [`ids`]: newtype identifiers.
+//! - [`model`]: queues, entries, sessions, chat, reps and teams.
+//! - [`rep`]: the console's WebSocket messages (`/ws/rep`).
+//! - [`customer`]: the customer's WebSocket messages (`/ws/customer`) and the HTTP bodies.
+//! - [`codec`]: decoding frames with typed errors; the size limit and protocol version.
+//! - [`error`]: stable error codes.
+//!
+//! `docs/PROTOCOL.md` documents each message with an example.
+
+pub mod codec;
+pub mod customer;
+pub mod error;
+pub mod ids;
+pub mod model;
+pub mod rep;
+
+pub use codec::{MAX_FRAME_BYTES, PROTOCOL_VERSION};
+pub use customer::*;
+pub use error::{DecodeError, ErrorBody, ErrorCode};
+pub use ids::*;
+pub use model::*;
+pub use rep::*;

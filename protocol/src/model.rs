@@ -1,0 +1,338 @@
+//! The shared vocabulary: queues, entries, sessions, chat messages, reps and teams as they appear on the wire.
+
+use crate::ids::{InvitationId, IssueId, MessageId, RepId, SessionId, TeamId};
+use serde::{Deserialize, Serialize};
+
+/// Milliseconds since the Unix epoch, UTC. Every timestamp on the wire uses it.
+pub type UnixMillis = u64;
+
+/// One of the queues a waiting session (or an invitation) can sit in.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum QueueRef {
+    /// A rep's own queue: sessions directed to them, invitations for them.
+    Personal { rep: RepId },
+    /// A team's queue, seen by every member.
+    Team { team: TeamId },
+    /// The queue for sessions with no specific destination.
+    General,
+}
+
+impl std::fmt::Display for QueueRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            QueueRef::Personal { rep } => write!(f, "personal:{rep}"),
+            QueueRef::Team { team } => write!(f, "team:{team}"),
+            QueueRef::General => f.write_str("general"),
+        }
+    }
+}
+
+/// How a queue hands out its sessions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum QueueMode {
+    /// Any eligible rep accepts a session from the queue.
+    #[default]
+    Pull,
+    /// The server offers each session to one available rep at a time.
+    Push,
+}
+
+/// A rep's presence as colleagues and the router see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Presence {
+    /// Ready for work; push queues offer sessions to available reps only.
+    Available,
+    Busy,
+    Away,
+    /// Set by the server when a push offer's deadline passed unanswered.
+    Paused,
+    #[default]
+    Offline,
+}
+
+/// How the customer reached support: decides the first queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryPath {
+    /// The customer entered a session key a rep generated (personal queue).
+    SessionKey,
+    /// The customer picked a rep by name on the public site (personal queue).
+    RepPick,
+    /// A support button tied to a rep (personal queue).
+    RepButton,
+    /// A support button tied to a team (team queue).
+    TeamButton,
+    /// A help link directed to a rep (personal queue; a browser session).
+    RepHelpLink,
+    /// A help link directed to a team (team queue; a browser session).
+    TeamHelpLink,
+    /// An issue picked on the issue submission form (the owning team's queue).
+    Issue,
+    /// Nothing specific (general queue).
+    General,
+}
+
+/// What kind of session the customer started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionKind {
+    /// A chat support session.
+    #[default]
+    Standard,
+    /// Started from a help link: the console shows "[Browser]" before the name.
+    Browser,
+}
+
+/// Why a session entered a queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QueueReason {
+    /// The customer started the session (see the entry path).
+    Started,
+    /// A rep transferred the session here.
+    Transfer,
+    /// A waiting-session rule moved it after a time in its previous queue.
+    WaitingRule,
+    /// Its owner's connection was lost and did not come back in the grace period.
+    ConnectionLost,
+    /// Its owner closed their tab and left the session in queue.
+    LeftInQueue,
+}
+
+/// One step of a session's way through the queues.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueHop {
+    pub queue: QueueRef,
+    pub reason: QueueReason,
+    pub at: UnixMillis,
+    /// The rep behind a transfer or a lost connection, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<RepId>,
+}
+
+/// What the customer told us about themselves.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct CustomerInfo {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question: Option<String>,
+}
+
+/// An invitation shown as a queue entry (personal queue for a rep, team queue for a team).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationInfo {
+    pub invitation_id: InvitationId,
+    pub inviter: RepId,
+    pub target: InviteTarget,
+    pub created_at: UnixMillis,
+}
+
+/// Whom an invitation or a transfer is for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum InviteTarget {
+    /// A named rep: goes to their personal queue.
+    Rep { rep: RepId },
+    /// "Any Representative" of a team: goes to the team queue.
+    Team { team: TeamId },
+    /// "Request Help" by support issue: goes to the issue's team queue.
+    Issue { issue: IssueId },
+}
+
+/// Where a transfer sends a session.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TransferTarget {
+    Rep { rep: RepId },
+    Team { team: TeamId },
+}
+
+/// One row of a queue: a waiting session or an invitation to join one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueEntry {
+    /// Stable key within the rep's view: `"session:12"` or `"invitation:7"`.
+    pub entry_id: String,
+    pub queue: QueueRef,
+    pub session_id: SessionId,
+    pub customer: CustomerInfo,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issue: Option<IssueId>,
+    pub kind: SessionKind,
+    pub entry_path: EntryPath,
+    /// When this entry entered this queue.
+    pub entered_queue_at: UnixMillis,
+    /// When the customer started the session.
+    pub session_started_at: UnixMillis,
+    pub important: bool,
+    pub history: Vec<QueueHop>,
+    /// Present when the entry is an invitation to join a shared session.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invitation: Option<InvitationInfo>,
+}
+
+/// Who wrote a chat message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Author {
+    Customer {
+        name: String,
+    },
+    Rep {
+        rep: RepId,
+        name: String,
+    },
+    /// The server itself: "Bob joined the session".
+    System,
+}
+
+/// Who may read a chat message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Visibility {
+    /// The customer and every rep in the session.
+    #[default]
+    Public,
+    /// Reps only; never sent to the customer.
+    Reps,
+}
+
+/// A message in a session's chat.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatMessage {
+    pub id: MessageId,
+    pub session_id: SessionId,
+    pub author: Author,
+    pub text: String,
+    pub visibility: Visibility,
+    pub at: UnixMillis,
+    /// The sender's own id for the message, so a retried send is recognised.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_msg_id: Option<String>,
+}
+
+/// A message in a team's chat.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamChatMessage {
+    pub id: MessageId,
+    pub team: TeamId,
+    pub author: RepId,
+    pub author_name: String,
+    pub text: String,
+    pub at: UnixMillis,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_msg_id: Option<String>,
+}
+
+/// The state of a session a rep takes part in (or can see).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    pub session_id: SessionId,
+    pub customer: CustomerInfo,
+    pub customer_connected: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issue: Option<IssueId>,
+    pub kind: SessionKind,
+    pub entry_path: EntryPath,
+    pub started_at: UnixMillis,
+    /// `None` while the session waits in a queue (for instance after a transfer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<RepId>,
+    /// Every rep in the session, the owner included.
+    pub participants: Vec<RepId>,
+    /// The queue the session waits in, when it waits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiting_in: Option<QueueRef>,
+    pub important: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disposition: Option<String>,
+    pub history: Vec<QueueHop>,
+    /// Active invitations (only the owner may cancel them).
+    pub invitations: Vec<InvitationInfo>,
+    pub ended: bool,
+}
+
+/// A session with its whole chat, as a rep receives it on joining.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionView {
+    pub session: SessionInfo,
+    pub chat: Vec<ChatMessage>,
+}
+
+/// What a rep may do, from the configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Permissions {
+    pub general_queue: bool,
+    pub share_outside_teams: bool,
+    pub transfer: bool,
+    pub max_sessions: u32,
+}
+
+/// A rep as others see them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RepInfo {
+    pub rep: RepId,
+    pub display_name: String,
+    pub teams: Vec<TeamId>,
+    pub presence: Presence,
+    /// Not logged in, but may be invited (they get an email).
+    pub extended_availability: bool,
+}
+
+/// A team and its queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamInfo {
+    pub team: TeamId,
+    pub display_name: String,
+    pub mode: QueueMode,
+    pub members: Vec<RepId>,
+}
+
+/// A support issue from the issue submission form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssueInfo {
+    pub issue: IssueId,
+    pub display_name: String,
+    pub team: TeamId,
+    /// Reps may "Request Help" with this issue.
+    pub request_help: bool,
+}
+
+/// A push offer: the server asks one rep to take a session before a deadline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Offer {
+    pub entry: QueueEntry,
+    pub offered_at: UnixMillis,
+    pub deadline: UnixMillis,
+}
+
+/// A queue and its entries, as one rep may see them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueView {
+    pub queue: QueueRef,
+    pub mode: QueueMode,
+    pub entries: Vec<QueueEntry>,
+}
+
+/// Everything a console needs to draw itself after connecting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RepSnapshot {
+    pub me: RepInfo,
+    pub permissions: Permissions,
+    pub reps: Vec<RepInfo>,
+    pub teams: Vec<TeamInfo>,
+    pub issues: Vec<IssueInfo>,
+    pub dispositions: Vec<String>,
+    /// The queues this rep may see, with their entries.
+    pub queues: Vec<QueueView>,
+    /// The sessions this rep takes part in, each with its whole chat.
+    pub sessions: Vec<SessionView>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offer: Option<Offer>,
+    /// The latest team chat messages of the rep's teams, oldest first.
+    pub team_chat: Vec<TeamChatMessage>,
+}

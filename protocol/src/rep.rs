@@ -1,0 +1,281 @@
+//! Messages between a representative's console and the server, over `GET /ws/rep`.
+
+use crate::error::ErrorCode;
+use crate::ids::{InvitationId, IssueId, RepId, RequestId, SessionId, TeamId};
+use crate::model::{
+    ChatMessage, InviteTarget, Offer, Presence, QueueEntry, QueueRef, RepInfo, RepSnapshot,
+    SessionInfo, SessionView, TeamChatMessage, TransferTarget, UnixMillis, Visibility,
+};
+use serde::{Deserialize, Serialize};
+
+/// Where a reconnecting console left off.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResumeFrom {
+    /// The `stream_id` from the previous `welcome`.
+    pub stream_id: String,
+    /// The highest event `seq` the console applied.
+    pub last_seq: u64,
+}
+
+/// The first frame a console sends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum RepHello {
+    Hello {
+        protocol_version: u32,
+        /// The token from `POST /api/login`.
+        token: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        resume: Option<ResumeFrom>,
+    },
+}
+
+/// How the owner closes their session tab.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CloseMode {
+    /// End the session for everyone (the customer is told).
+    End,
+    /// Put the session back in its queue, history kept.
+    LeaveInQueue,
+}
+
+/// A request from a console. On the wire it also carries `"id"`, see [`RepFrame`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum RepRequest {
+    /// Answered with `ok` (no result): keeps NATs awake and measures latency.
+    Ping,
+    /// Set own presence to available, busy or away (paused and offline are the server's).
+    SetPresence { presence: Presence },
+    /// Make a single-use numeric key a customer can enter to reach this rep.
+    GenerateSessionKey,
+    /// Take a waiting session from a queue this rep can see (or an offer made to them).
+    Accept { session_id: SessionId },
+    /// Turn down a push offer; the server offers the session to someone else.
+    RejectOffer { session_id: SessionId },
+    /// Join a shared session by accepting an invitation.
+    AcceptInvitation { invitation_id: InvitationId },
+    /// Turn down an invitation.
+    DeclineInvitation { invitation_id: InvitationId },
+    /// Send a chat message in a session. `client_msg_id` makes retries safe.
+    SendChat {
+        session_id: SessionId,
+        client_msg_id: String,
+        text: String,
+        #[serde(default)]
+        visibility: Visibility,
+    },
+    /// Owner only: invite a rep, any rep of a team, or help by support issue.
+    Invite {
+        session_id: SessionId,
+        target: InviteTarget,
+    },
+    /// Owner only: withdraw an active invitation.
+    CancelInvitation { invitation_id: InvitationId },
+    /// Who this rep may invite to a session right now.
+    ListInvitees { session_id: SessionId },
+    /// Owner only: send the session to another rep's or a team's queue.
+    Transfer {
+        session_id: SessionId,
+        target: TransferTarget,
+        /// Stay in the session as a participant after the transfer.
+        stay: bool,
+    },
+    /// Owner only: remove a participating rep.
+    RemoveRep { session_id: SessionId, rep: RepId },
+    /// Owner only: disconnect the customer; the session stays open for the reps.
+    DisconnectCustomer { session_id: SessionId },
+    /// A participant leaves the session.
+    Leave { session_id: SessionId },
+    /// Owner only: end the session or leave it in its queue.
+    Close {
+        session_id: SessionId,
+        mode: CloseMode,
+    },
+    /// Mark or unmark the session as important (any rep in it).
+    SetImportant {
+        session_id: SessionId,
+        important: bool,
+    },
+    /// Set the session's disposition (one of the configured list).
+    SetDisposition {
+        session_id: SessionId,
+        disposition: String,
+    },
+    /// Send a message to a team this rep belongs to.
+    TeamChat {
+        team: TeamId,
+        client_msg_id: String,
+        text: String,
+    },
+}
+
+impl RepRequest {
+    /// Every `type` a console may send, for telling unknown types from malformed frames.
+    pub const TYPES: &'static [&'static str] = &[
+        "ping",
+        "set_presence",
+        "generate_session_key",
+        "accept",
+        "reject_offer",
+        "accept_invitation",
+        "decline_invitation",
+        "send_chat",
+        "invite",
+        "cancel_invitation",
+        "list_invitees",
+        "transfer",
+        "remove_rep",
+        "disconnect_customer",
+        "leave",
+        "close",
+        "set_important",
+        "set_disposition",
+        "team_chat",
+    ];
+}
+
+/// A request with its id, as sent on the wire: `{"id": 7, "type": "accept", ...}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepFrame {
+    pub id: RequestId,
+    pub request: RepRequest,
+}
+
+/// Someone a rep can invite, with what the invitation would do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invitee {
+    pub rep: RepId,
+    pub display_name: String,
+    pub presence: Presence,
+    /// Not logged in; the invitation is emailed.
+    pub extended_availability: bool,
+}
+
+/// A team a rep may invite, with its members who can be invited.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteeTeam {
+    pub team: TeamId,
+    pub display_name: String,
+    /// Whether this is one of the inviting rep's own teams.
+    pub own_team: bool,
+    pub reps: Vec<Invitee>,
+}
+
+/// An issue a rep may "Request Help" with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HelpIssue {
+    pub issue: IssueId,
+    pub display_name: String,
+    pub team: TeamId,
+}
+
+/// What some requests return with their `ok`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum OkResult {
+    SessionKey {
+        key: String,
+        expires_at: UnixMillis,
+    },
+    Invitation {
+        invitation_id: InvitationId,
+    },
+    Invitees {
+        teams: Vec<InviteeTeam>,
+        issues: Vec<HelpIssue>,
+    },
+    Chat {
+        message: ChatMessage,
+    },
+    TeamChat {
+        message: TeamChatMessage,
+    },
+}
+
+/// Why a rep is no longer in a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LeftReason {
+    Left,
+    Removed,
+    Transferred,
+    LeftInQueue,
+    Ended,
+    ConnectionLost,
+}
+
+/// Why a push offer went away.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OfferEndReason {
+    Accepted,
+    Rejected,
+    TimedOut,
+    /// Someone else took the session, or it left the queue.
+    Gone,
+}
+
+/// Something that happened that this rep may see. Carried in an `event` frame with a `seq`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum RepEvent {
+    /// An entry appeared in, or changed in, a queue this rep sees.
+    EntryUpserted { entry: QueueEntry },
+    /// An entry left a queue this rep sees.
+    EntryRemoved { queue: QueueRef, entry_id: String },
+    /// This rep is now in a session (accepted, joined, or a transfer came back): the whole chat.
+    SessionJoined { view: SessionView },
+    /// Something about a session this rep is in changed (owner, participants, flags, invitations).
+    SessionUpdated { session: SessionInfo },
+    /// A chat message in a session this rep is in (rep-only messages included).
+    Chat { message: ChatMessage },
+    /// This rep is no longer in the session.
+    SessionLeft {
+        session_id: SessionId,
+        reason: LeftReason,
+    },
+    /// The server offers this rep a session from a push queue.
+    OfferMade { offer: Offer },
+    /// The offer is no longer open.
+    OfferEnded {
+        session_id: SessionId,
+        reason: OfferEndReason,
+    },
+    /// A rep's presence changed (this rep's own, or a colleague's).
+    PresenceChanged { rep: RepInfo },
+    /// A message in one of this rep's team chats.
+    TeamChat { message: TeamChatMessage },
+}
+
+/// A frame from the server to a console.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum RepServerMessage {
+    /// The handshake succeeded. `resumed` says whether missed events follow (true) or a snapshot (false).
+    Welcome {
+        protocol_version: u32,
+        rep: RepId,
+        /// Names this server's event stream; send it back with `last_seq` to resume.
+        stream_id: String,
+        resumed: bool,
+    },
+    /// The whole state; the next event will have `seq` + 1.
+    Snapshot { seq: u64, state: Box<RepSnapshot> },
+    /// An event, numbered per rep without gaps.
+    Event { seq: u64, event: RepEvent },
+    /// A request succeeded (and is durable).
+    Ok {
+        id: RequestId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        result: Option<OkResult>,
+    },
+    /// A request (or a frame that could not be read, without `id`) was refused; nothing changed.
+    Error {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        id: Option<RequestId>,
+        code: ErrorCode,
+        message: String,
+    },
+}
