@@ -1,0 +1,636 @@
+//! The server configuration: reps, teams, issues, buttons, waiting-session rules and
+//! settings, read from TOML and validated before anything starts.
+
+use argon2::password_hash::{PasswordHasher, SaltString};
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use switchboard_protocol::{IssueId, Permissions, QueueMode, QueueRef, RepId, TeamId};
+
+/// The bundled demo configuration, used when no `--config` is given.
+pub const DEMO_CONFIG: &str = include_str!("../demo.toml");
+
+/// Why a configuration was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("the configuration is not valid TOML: {0}")]
+    Toml(#[from] toml::de::Error),
+    #[error("configuration error: {0}")]
+    Invalid(String),
+    #[error("could not hash the password of rep `{rep}`: {message}")]
+    Hash { rep: String, message: String },
+}
+
+fn invalid(message: impl Into<String>) -> ConfigError {
+    ConfigError::Invalid(message.into())
+}
+
+/// Global settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// How long a rep whose connection dropped keeps their sessions.
+    pub grace_secs: u64,
+    pub session_key_ttl_secs: u64,
+    /// Default answer time for push offers (a team may set its own).
+    pub offer_answer_secs: u64,
+    pub token_ttl_secs: u64,
+    /// Ending a session needs a disposition.
+    pub require_disposition: bool,
+    pub dispositions: Vec<String>,
+}
+
+/// A team and its queue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TeamConfig {
+    pub id: TeamId,
+    pub name: String,
+    pub mode: QueueMode,
+    pub offer_answer_secs: u64,
+    /// Derived from the reps' `teams` lists, sorted.
+    pub members: Vec<RepId>,
+}
+
+/// A representative.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepConfig {
+    pub id: RepId,
+    pub name: String,
+    pub email: Option<String>,
+    /// A PHC-format argon2id hash.
+    pub password_hash: String,
+    pub teams: Vec<TeamId>,
+    pub permissions: Permissions,
+    pub extended_availability: bool,
+}
+
+/// A support issue on the issue submission form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssueConfig {
+    pub id: IssueId,
+    pub name: String,
+    pub team: TeamId,
+    pub request_help: bool,
+}
+
+/// What a support button is tied to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ButtonTarget {
+    Rep(RepId),
+    Team(TeamId),
+}
+
+/// Which queues a waiting-session rule applies to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuleQueue {
+    AnyPersonal,
+    AnyTeam,
+    Team(TeamId),
+    General,
+}
+
+/// Where a waiting-session rule moves a session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuleTarget {
+    /// The first team of the rep whose personal queue it waits in (general if none).
+    RepTeam,
+    Team(TeamId),
+    General,
+}
+
+/// After `after_secs` in a matching queue, move the session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WaitingRule {
+    pub queue: RuleQueue,
+    pub after_secs: u64,
+    pub move_to: RuleTarget,
+}
+
+impl WaitingRule {
+    /// Whether this rule applies to a session waiting in `queue`.
+    pub fn matches(&self, queue: &QueueRef) -> bool {
+        match (&self.queue, queue) {
+            (RuleQueue::AnyPersonal, QueueRef::Personal { .. }) => true,
+            (RuleQueue::AnyTeam, QueueRef::Team { .. }) => true,
+            (RuleQueue::Team(t), QueueRef::Team { team }) => t == team,
+            (RuleQueue::General, QueueRef::General) => true,
+            _ => false,
+        }
+    }
+}
+
+/// Simulated customers, for testers and the demo.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimulateConfig {
+    pub rate_per_min: f64,
+    pub seed: u64,
+}
+
+/// The whole, validated configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub settings: Settings,
+    pub general_mode: QueueMode,
+    pub general_offer_answer_secs: u64,
+    pub teams: BTreeMap<TeamId, TeamConfig>,
+    pub reps: BTreeMap<RepId, RepConfig>,
+    pub issues: BTreeMap<IssueId, IssueConfig>,
+    pub buttons: HashMap<String, ButtonTarget>,
+    pub waiting_rules: Vec<WaitingRule>,
+    pub simulate: Option<SimulateConfig>,
+}
+
+impl Config {
+    /// Parses and validates a TOML configuration, hashing plain demo passwords.
+    pub fn from_toml(text: &str) -> Result<Config, ConfigError> {
+        let raw: RawConfig = toml::from_str(text)?;
+        raw.validate()
+    }
+
+    /// The bundled demo configuration.
+    pub fn demo() -> Result<Config, ConfigError> {
+        Config::from_toml(DEMO_CONFIG)
+    }
+
+    /// The queue mode and answer time of a queue (personal queues always pull).
+    pub fn queue_mode(&self, queue: &QueueRef) -> (QueueMode, u64) {
+        match queue {
+            QueueRef::Personal { .. } => (QueueMode::Pull, self.settings.offer_answer_secs),
+            QueueRef::Team { team } => self
+                .teams
+                .get(team)
+                .map(|t| (t.mode, t.offer_answer_secs))
+                .unwrap_or((QueueMode::Pull, self.settings.offer_answer_secs)),
+            QueueRef::General => (self.general_mode, self.general_offer_answer_secs),
+        }
+    }
+
+    /// Whether `rep` may see (and take from) `queue`.
+    pub fn can_see(&self, rep: &RepId, queue: &QueueRef) -> bool {
+        let Some(config) = self.reps.get(rep) else {
+            return false;
+        };
+        match queue {
+            QueueRef::Personal { rep: owner } => owner == rep,
+            QueueRef::Team { team } => config.teams.contains(team),
+            QueueRef::General => config.permissions.general_queue,
+        }
+    }
+
+    /// Every rep who may see `queue`, sorted.
+    pub fn viewers(&self, queue: &QueueRef) -> Vec<RepId> {
+        match queue {
+            QueueRef::Personal { rep } => vec![rep.clone()],
+            QueueRef::Team { team } => self
+                .teams
+                .get(team)
+                .map(|t| t.members.clone())
+                .unwrap_or_default(),
+            QueueRef::General => self
+                .reps
+                .values()
+                .filter(|r| r.permissions.general_queue)
+                .map(|r| r.id.clone())
+                .collect(),
+        }
+    }
+
+    /// The queues `rep` may see: personal, their teams', general if permitted.
+    pub fn visible_queues(&self, rep: &RepId) -> Vec<QueueRef> {
+        let Some(config) = self.reps.get(rep) else {
+            return Vec::new();
+        };
+        let mut queues = vec![QueueRef::Personal { rep: rep.clone() }];
+        queues.extend(config.teams.iter().map(|t| QueueRef::Team { team: t.clone() }));
+        if config.permissions.general_queue {
+            queues.push(QueueRef::General);
+        }
+        queues
+    }
+
+    /// Whether two reps share at least one team.
+    pub fn share_a_team(&self, a: &RepId, b: &RepId) -> bool {
+        match (self.reps.get(a), self.reps.get(b)) {
+            (Some(a), Some(b)) => a.teams.iter().any(|t| b.teams.contains(t)),
+            _ => false,
+        }
+    }
+
+    /// The display name of a rep (their id if unknown).
+    pub fn rep_name(&self, rep: &RepId) -> String {
+        self.reps
+            .get(rep)
+            .map(|r| r.name.clone())
+            .unwrap_or_else(|| rep.to_string())
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    server: RawSettings,
+    #[serde(default)]
+    general: RawGeneral,
+    #[serde(default)]
+    teams: Vec<RawTeam>,
+    #[serde(default)]
+    reps: Vec<RawRep>,
+    #[serde(default)]
+    issues: Vec<RawIssue>,
+    #[serde(default)]
+    buttons: Vec<RawButton>,
+    #[serde(default)]
+    waiting_rules: Vec<RawRule>,
+    simulate: Option<RawSimulate>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawSettings {
+    grace_secs: u64,
+    session_key_ttl_secs: u64,
+    offer_answer_secs: u64,
+    token_ttl_secs: u64,
+    require_disposition: bool,
+    dispositions: Vec<String>,
+}
+
+impl Default for RawSettings {
+    fn default() -> Self {
+        Self {
+            grace_secs: 60,
+            session_key_ttl_secs: 600,
+            offer_answer_secs: 30,
+            token_ttl_secs: 12 * 3600,
+            require_disposition: false,
+            dispositions: vec!["Resolved".into(), "Not resolved".into()],
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawGeneral {
+    #[serde(default)]
+    mode: QueueMode,
+    offer_answer_secs: Option<u64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTeam {
+    id: String,
+    name: String,
+    #[serde(default)]
+    mode: QueueMode,
+    offer_answer_secs: Option<u64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRep {
+    id: String,
+    name: String,
+    email: Option<String>,
+    password: Option<String>,
+    password_hash: Option<String>,
+    #[serde(default)]
+    teams: Vec<String>,
+    #[serde(default)]
+    general_queue: bool,
+    #[serde(default)]
+    share_outside_teams: bool,
+    #[serde(default)]
+    transfer: bool,
+    #[serde(default = "default_max_sessions")]
+    max_sessions: u32,
+    #[serde(default)]
+    extended_availability: bool,
+}
+
+fn default_max_sessions() -> u32 {
+    4
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIssue {
+    id: String,
+    name: String,
+    team: String,
+    #[serde(default)]
+    request_help: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawButton {
+    token: String,
+    rep: Option<String>,
+    team: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    queue: String,
+    after_secs: u64,
+    move_to: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSimulate {
+    rate_per_min: f64,
+    #[serde(default)]
+    seed: u64,
+}
+
+fn check_id(kind: &str, id: &str) -> Result<(), ConfigError> {
+    let ok = !id.is_empty()
+        && id.len() <= 64
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.');
+    if ok {
+        Ok(())
+    } else {
+        Err(invalid(format!(
+            "{kind} id `{id}` must be 1-64 characters of letters, digits, '-', '_' or '.'"
+        )))
+    }
+}
+
+impl RawConfig {
+    fn validate(self) -> Result<Config, ConfigError> {
+        let s = self.server;
+        if s.session_key_ttl_secs == 0 || s.offer_answer_secs == 0 || s.token_ttl_secs == 0 {
+            return Err(invalid(
+                "session_key_ttl_secs, offer_answer_secs and token_ttl_secs must be positive",
+            ));
+        }
+        if s.require_disposition && s.dispositions.is_empty() {
+            return Err(invalid(
+                "require_disposition is set but the dispositions list is empty",
+            ));
+        }
+        let settings = Settings {
+            grace_secs: s.grace_secs,
+            session_key_ttl_secs: s.session_key_ttl_secs,
+            offer_answer_secs: s.offer_answer_secs,
+            token_ttl_secs: s.token_ttl_secs,
+            require_disposition: s.require_disposition,
+            dispositions: s.dispositions,
+        };
+
+        let mut teams = BTreeMap::new();
+        for t in self.teams {
+            check_id("team", &t.id)?;
+            let id = TeamId::new(t.id.clone());
+            let team = TeamConfig {
+                id: id.clone(),
+                name: t.name,
+                mode: t.mode,
+                offer_answer_secs: t.offer_answer_secs.unwrap_or(settings.offer_answer_secs),
+                members: Vec::new(),
+            };
+            if teams.insert(id, team).is_some() {
+                return Err(invalid(format!("team `{}` is defined twice", t.id)));
+            }
+        }
+
+        let mut reps = BTreeMap::new();
+        for r in self.reps {
+            check_id("rep", &r.id)?;
+            let id = RepId::new(r.id.clone());
+            let password_hash = match (r.password, r.password_hash) {
+                (Some(_), Some(_)) => {
+                    return Err(invalid(format!(
+                        "rep `{}` has both password and password_hash; keep one",
+                        r.id
+                    )));
+                }
+                (None, None) => {
+                    return Err(invalid(format!(
+                        "rep `{}` has neither password nor password_hash",
+                        r.id
+                    )));
+                }
+                (Some(plain), None) => hash_password(&plain).map_err(|message| {
+                    ConfigError::Hash {
+                        rep: r.id.clone(),
+                        message,
+                    }
+                })?,
+                (None, Some(hash)) => {
+                    argon2::PasswordHash::new(&hash).map_err(|e| {
+                        invalid(format!("rep `{}` password_hash is not a PHC hash: {e}", r.id))
+                    })?;
+                    hash
+                }
+            };
+            let mut rep_teams = Vec::new();
+            for t in r.teams {
+                let team_id = TeamId::new(t.clone());
+                let Some(team) = teams.get_mut(&team_id) else {
+                    return Err(invalid(format!("rep `{}` is in unknown team `{t}`", r.id)));
+                };
+                if !rep_teams.contains(&team_id) {
+                    team.members.push(id.clone());
+                    rep_teams.push(team_id);
+                }
+            }
+            if r.max_sessions == 0 {
+                return Err(invalid(format!("rep `{}` has max_sessions = 0", r.id)));
+            }
+            let rep = RepConfig {
+                id: id.clone(),
+                name: r.name,
+                email: r.email,
+                password_hash,
+                teams: rep_teams,
+                permissions: Permissions {
+                    general_queue: r.general_queue,
+                    share_outside_teams: r.share_outside_teams,
+                    transfer: r.transfer,
+                    max_sessions: r.max_sessions,
+                },
+                extended_availability: r.extended_availability,
+            };
+            if reps.insert(id, rep).is_some() {
+                return Err(invalid(format!("rep `{}` is defined twice", r.id)));
+            }
+        }
+        for team in teams.values_mut() {
+            team.members.sort();
+        }
+
+        let mut issues = BTreeMap::new();
+        for i in self.issues {
+            check_id("issue", &i.id)?;
+            let team = TeamId::new(i.team.clone());
+            if !teams.contains_key(&team) {
+                return Err(invalid(format!(
+                    "issue `{}` belongs to unknown team `{}`",
+                    i.id, i.team
+                )));
+            }
+            let id = IssueId::new(i.id.clone());
+            let issue = IssueConfig {
+                id: id.clone(),
+                name: i.name,
+                team,
+                request_help: i.request_help,
+            };
+            if issues.insert(id, issue).is_some() {
+                return Err(invalid(format!("issue `{}` is defined twice", i.id)));
+            }
+        }
+
+        let mut buttons = HashMap::new();
+        for b in self.buttons {
+            if b.token.len() < 4 || b.token.len() > 128 {
+                return Err(invalid(format!(
+                    "button token `{}` must be 4-128 characters",
+                    b.token
+                )));
+            }
+            let target = match (b.rep, b.team) {
+                (Some(rep), None) if reps.contains_key(&RepId::new(rep.clone())) => {
+                    ButtonTarget::Rep(RepId::new(rep))
+                }
+                (None, Some(team)) if teams.contains_key(&TeamId::new(team.clone())) => {
+                    ButtonTarget::Team(TeamId::new(team))
+                }
+                _ => {
+                    return Err(invalid(format!(
+                        "button `{}` must name exactly one known rep or team",
+                        b.token
+                    )));
+                }
+            };
+            if buttons.insert(b.token.clone(), target).is_some() {
+                return Err(invalid(format!("button `{}` is defined twice", b.token)));
+            }
+        }
+
+        let mut waiting_rules = Vec::new();
+        let known_team = |name: &str| -> Result<TeamId, ConfigError> {
+            let id = TeamId::new(name);
+            if teams.contains_key(&id) {
+                Ok(id)
+            } else {
+                Err(invalid(format!("waiting rule names unknown team `{name}`")))
+            }
+        };
+        for rule in self.waiting_rules {
+            let queue = match rule.queue.as_str() {
+                "personal" => RuleQueue::AnyPersonal,
+                "team" => RuleQueue::AnyTeam,
+                "general" => RuleQueue::General,
+                other => match other.strip_prefix("team:") {
+                    Some(name) => RuleQueue::Team(known_team(name)?),
+                    None => {
+                        return Err(invalid(format!(
+                            "waiting rule queue `{other}`: use personal, team, team:NAME or general"
+                        )));
+                    }
+                },
+            };
+            let move_to = match rule.move_to.as_str() {
+                "rep_team" => RuleTarget::RepTeam,
+                "general" => RuleTarget::General,
+                other => match other.strip_prefix("team:") {
+                    Some(name) => RuleTarget::Team(known_team(name)?),
+                    None => {
+                        return Err(invalid(format!(
+                            "waiting rule move_to `{other}`: use rep_team, team:NAME or general"
+                        )));
+                    }
+                },
+            };
+            if rule.after_secs == 0 {
+                return Err(invalid("waiting rule after_secs must be positive"));
+            }
+            waiting_rules.push(WaitingRule {
+                queue,
+                after_secs: rule.after_secs,
+                move_to,
+            });
+        }
+
+        let simulate = match self.simulate {
+            Some(sim) if !(sim.rate_per_min.is_finite() && sim.rate_per_min >= 0.0) => {
+                return Err(invalid("simulate.rate_per_min must be a non-negative number"));
+            }
+            Some(sim) => Some(SimulateConfig {
+                rate_per_min: sim.rate_per_min,
+                seed: sim.seed,
+            }),
+            None => None,
+        };
+
+        let names: BTreeSet<&str> = settings.dispositions.iter().map(String::as_str).collect();
+        if names.len() != settings.dispositions.len() {
+            return Err(invalid("dispositions must be unique"));
+        }
+
+        Ok(Config {
+            general_offer_answer_secs: self
+                .general
+                .offer_answer_secs
+                .unwrap_or(settings.offer_answer_secs),
+            settings,
+            general_mode: self.general.mode,
+            teams,
+            reps,
+            issues,
+            buttons,
+            waiting_rules,
+            simulate,
+        })
+    }
+}
+
+/// Hashes a password with argon2id and a random salt, in PHC string format.
+pub fn hash_password(plain: &str) -> Result<String, String> {
+    let salt_bytes: [u8; 16] = rand::random();
+    let salt = SaltString::encode_b64(&salt_bytes).map_err(|e| e.to_string())?;
+    argon2::Argon2::default()
+        .hash_password(plain.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The bundled demo config loads and meets the documented minimums.
+    #[test]
+    fn demo_config_is_valid_and_big_enough() {
+        let config = Config::demo().unwrap();
+        assert!(config.teams.len() >= 3);
+        assert!(config.reps.len() >= 8);
+        assert!(config.issues.len() >= 6);
+        assert!(config.reps.values().any(|r| r.teams.len() >= 2));
+        assert!(config.reps.values().all(|r| r.password_hash.starts_with("$argon2id$")));
+    }
+
+    /// Bad configurations are refused with a message naming the problem.
+    #[test]
+    fn invalid_configs_are_refused() {
+        let cases = [
+            ("[[reps]]\nid='a'\nname='A'\npassword='x'\nteams=['nope']", "unknown team"),
+            ("[[issues]]\nid='i'\nname='I'\nteam='nope'", "unknown team"),
+            ("[[reps]]\nid='a b'\nname='A'\npassword='x'", "must be 1-64"),
+            ("[[reps]]\nid='a'\nname='A'", "neither password"),
+            ("[server]\nbogus = 1", "unknown field"),
+            ("[[waiting_rules]]\nqueue='elsewhere'\nafter_secs=5\nmove_to='general'", "use personal"),
+            ("[[buttons]]\ntoken='tok1'\nrep='ghost'", "exactly one known"),
+        ];
+        for (text, expected) in cases {
+            let err = Config::from_toml(text).unwrap_err().to_string();
+            assert!(err.contains(expected), "{text:?} gave {err:?}");
+        }
+    }
+}

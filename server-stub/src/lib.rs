@@ -1,0 +1,8 @@
+//! The Switchboard routing server: queues, sessions and chat for live customer support.
+//!
+//! - [`config`]: reps, teams, issues and rules from TOML (a demo config is bundled).
+//! - [`router`]: the routing state machine: pure, synchronous, deterministic.
+//! - [`store`]: SQLite on its own thread; durable before acknowledged.
+pub mod config;
+pub mod router;
+pub mod store;

@@ -1,0 +1,380 @@
+//! The customer's side: starting a session by each entry path, resuming it, chatting,
+//! leaving, and being told the place in the queue.
+
+use super::effects::{CustomerConn, Effect, StoreOp};
+use super::state::Session;
+use super::{Reply, Router, hash_secret, refuse, valid_chat_text, valid_client_id};
+use crate::config::ButtonTarget;
+use std::collections::BTreeSet;
+use switchboard_protocol::{
+    Author, ChatMessage, CustomerInfo, CustomerRequest, CustomerServerMessage, EntryPath, ErrorBody,
+    ErrorCode, IssueId, PROTOCOL_VERSION, QueueReason, QueueRef, Route, SessionId, SessionKind,
+    UnixMillis, Visibility,
+};
+
+/// Longest customer name, company and question, in characters.
+pub const MAX_NAME_CHARS: usize = 100;
+pub const MAX_COMPANY_CHARS: usize = 200;
+pub const MAX_QUESTION_CHARS: usize = 1000;
+
+/// A rough per-position wait, until the queue has its own history.
+const ESTIMATED_SECS_PER_POSITION: u32 = 45;
+
+fn optional_field(value: Option<String>, label: &str, max: usize) -> Result<Option<String>, ErrorBody> {
+    let Some(value) = value else {
+        return Ok(None);
+    };
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Ok(None);
+    }
+    if trimmed.chars().count() > max {
+        return Err(refuse(
+            ErrorCode::Invalid,
+            format!("The {label} can be at most {max} characters."),
+        ));
+    }
+    Ok(Some(trimmed.to_owned()))
+}
+
+/// Checks and tidies what the customer typed.
+pub fn validate_customer(customer: CustomerInfo) -> Result<CustomerInfo, ErrorBody> {
+    let name = customer.name.trim();
+    if name.is_empty() {
+        return Err(refuse(ErrorCode::Invalid, "Please enter your name."));
+    }
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err(refuse(
+            ErrorCode::Invalid,
+            format!("Your name can be at most {MAX_NAME_CHARS} characters."),
+        ));
+    }
+    Ok(CustomerInfo {
+        name: name.to_owned(),
+        company: optional_field(customer.company, "company name", MAX_COMPANY_CHARS)?,
+        question: optional_field(customer.question, "question", MAX_QUESTION_CHARS)?,
+    })
+}
+
+/// Where a route leads: first queue, entry path, kind, issue.
+struct Destination {
+    queue: QueueRef,
+    path: EntryPath,
+    kind: SessionKind,
+    issue: Option<IssueId>,
+    /// A session key to consume once the session exists.
+    key: Option<String>,
+}
+
+impl Router {
+    fn resolve_route(&self, now: UnixMillis, route: &Route) -> Result<Destination, ErrorBody> {
+        let plain = |queue, path| Destination {
+            queue,
+            path,
+            kind: SessionKind::Standard,
+            issue: None,
+            key: None,
+        };
+        let rep_queue = |rep: &switchboard_protocol::RepId| -> Result<QueueRef, ErrorBody> {
+            if self.config.reps.contains_key(rep) {
+                Ok(QueueRef::Personal { rep: rep.clone() })
+            } else {
+                Err(refuse(
+                    ErrorCode::NotFound,
+                    format!("There is no representative called {rep}."),
+                ))
+            }
+        };
+        let team_queue = |team: &switchboard_protocol::TeamId| -> Result<QueueRef, ErrorBody> {
+            if self.config.teams.contains_key(team) {
+                Ok(QueueRef::Team { team: team.clone() })
+            } else {
+                Err(refuse(ErrorCode::NotFound, format!("There is no team called {team}.")))
+            }
+        };
+        Ok(match route {
+            Route::SessionKey { key } => {
+                let key = key.trim();
+                let Some(record) = self.keys.get(key).filter(|k| k.expires_at > now) else {
+                    return Err(refuse(
+                        ErrorCode::KeyInvalid,
+                        "That session key is not valid: it may have expired or been used already. Ask your representative for a new one.",
+                    ));
+                };
+                Destination {
+                    key: Some(record.key.clone()),
+                    ..plain(
+                        QueueRef::Personal {
+                            rep: record.rep.clone(),
+                        },
+                        EntryPath::SessionKey,
+                    )
+                }
+            }
+            Route::Rep { rep } => plain(rep_queue(rep)?, EntryPath::RepPick),
+            Route::Team { team } => plain(team_queue(team)?, EntryPath::TeamButton),
+            Route::Button { token } => match self.config.buttons.get(token) {
+                Some(ButtonTarget::Rep(rep)) => plain(rep_queue(rep)?, EntryPath::RepButton),
+                Some(ButtonTarget::Team(team)) => plain(team_queue(team)?, EntryPath::TeamButton),
+                None => {
+                    return Err(refuse(
+                        ErrorCode::NotFound,
+                        "This support button is not known (it may have been removed).",
+                    ));
+                }
+            },
+            Route::HelpLink { rep, team } => {
+                let (queue, path) = match (rep, team) {
+                    (Some(rep), None) => (rep_queue(rep)?, EntryPath::RepHelpLink),
+                    (None, Some(team)) => (team_queue(team)?, EntryPath::TeamHelpLink),
+                    _ => {
+                        return Err(refuse(
+                            ErrorCode::Invalid,
+                            "A help link names either a representative or a team.",
+                        ));
+                    }
+                };
+                Destination {
+                    kind: SessionKind::Browser,
+                    ..plain(queue, path)
+                }
+            }
+            Route::Issue { issue } => {
+                let Some(config) = self.config.issues.get(issue) else {
+                    return Err(refuse(
+                        ErrorCode::NotFound,
+                        format!("There is no issue called {issue}."),
+                    ));
+                };
+                Destination {
+                    issue: Some(issue.clone()),
+                    ..plain(
+                        QueueRef::Team {
+                            team: config.team.clone(),
+                        },
+                        EntryPath::Issue,
+                    )
+                }
+            }
+            Route::General => plain(QueueRef::General, EntryPath::General),
+        })
+    }
+
+    pub(super) fn customer_start(
+        &mut self,
+        now: UnixMillis,
+        conn: CustomerConn,
+        customer: CustomerInfo,
+        route: Route,
+        customer_token: &str,
+    ) -> Reply {
+        let customer = validate_customer(customer)?;
+        let destination = self.resolve_route(now, &route)?;
+        if let Some(key) = &destination.key {
+            // Single use: the key is gone once a customer entered it.
+            self.keys.remove(key);
+            self.emit(Effect::Persist(StoreOp::DeleteKey(key.clone())));
+        }
+        let id = SessionId(self.next_session);
+        self.next_session += 1;
+        let session = Session {
+            id,
+            customer,
+            customer_token_hash: hash_secret(customer_token),
+            customer_connected: true,
+            customer_gone: false,
+            issue: destination.issue,
+            kind: destination.kind,
+            entry_path: destination.path,
+            started_at: now,
+            owner: None,
+            participants: Vec::new(),
+            waiting: None,
+            home_queue: destination.queue.clone(),
+            history: Vec::new(),
+            important: false,
+            disposition: None,
+            rejected_by: BTreeSet::new(),
+            ended_at: None,
+            offer: None,
+            chat: Vec::new(),
+            position_sent: None,
+        };
+        self.sessions.insert(id, session);
+        self.emit(Effect::BindCustomer(conn, id));
+        self.emit(Effect::ToCustomerConn(
+            conn,
+            CustomerServerMessage::SessionStarted {
+                protocol_version: PROTOCOL_VERSION,
+                session_id: id,
+                customer_token: customer_token.to_owned(),
+                chat: Vec::new(),
+                reps: Vec::new(),
+                ended: false,
+            },
+        ));
+        self.enqueue(now, id, destination.queue, QueueReason::Started, None);
+        self.persist_session(id);
+        self.send_position(id);
+        Ok(None)
+    }
+
+    pub(super) fn customer_resume(
+        &mut self,
+        conn: CustomerConn,
+        session_id: SessionId,
+        customer_token: &str,
+    ) -> Reply {
+        let hash = hash_secret(customer_token);
+        let Some(session) = self.sessions.get(&session_id) else {
+            return Err(refuse(
+                ErrorCode::SessionEnded,
+                "This session is over. Start a new one if you still need help.",
+            ));
+        };
+        if session.customer_token_hash != hash {
+            return Err(refuse(ErrorCode::Unauthorized, "This session belongs to someone else."));
+        }
+        if session.customer_gone {
+            return Err(refuse(
+                ErrorCode::SessionEnded,
+                "The representative closed your connection to this session.",
+            ));
+        }
+        let started = CustomerServerMessage::SessionStarted {
+            protocol_version: PROTOCOL_VERSION,
+            session_id,
+            customer_token: customer_token.to_owned(),
+            chat: Router::public_chat(session),
+            reps: self.rep_names(session),
+            ended: false,
+        };
+        let was_connected = session.customer_connected;
+        if let Some(session) = self.sessions.get_mut(&session_id) {
+            session.customer_connected = true;
+            session.position_sent = None;
+        }
+        self.emit(Effect::BindCustomer(conn, session_id));
+        self.emit(Effect::ToCustomerConn(conn, started));
+        if !was_connected {
+            self.announce_session_update(session_id, None);
+        }
+        self.send_position(session_id);
+        Ok(None)
+    }
+
+    pub(super) fn customer_request(
+        &mut self,
+        now: UnixMillis,
+        session_id: SessionId,
+        request: CustomerRequest,
+    ) -> Reply {
+        let session = self.session(session_id)?;
+        if session.customer_gone {
+            return Err(refuse(
+                ErrorCode::SessionEnded,
+                "You are no longer connected to this session.",
+            ));
+        }
+        match request {
+            CustomerRequest::Ping => Ok(None),
+            CustomerRequest::Chat { client_msg_id, text } => {
+                let text = valid_chat_text(&text)?;
+                valid_client_id(&client_msg_id)?;
+                if let Some(existing) = session.chat.iter().rev().find(|m| {
+                    m.client_msg_id.as_deref() == Some(client_msg_id.as_str())
+                        && matches!(m.author, Author::Customer { .. })
+                }) {
+                    return Ok(Some(switchboard_protocol::OkResult::Chat {
+                        message: existing.clone(),
+                    }));
+                }
+                let name = session.customer.name.clone();
+                let message = ChatMessage {
+                    id: self.next_message_id(),
+                    session_id,
+                    author: Author::Customer { name },
+                    text,
+                    visibility: Visibility::Public,
+                    at: now,
+                    client_msg_id: Some(client_msg_id),
+                };
+                self.add_chat(message.clone());
+                Ok(Some(switchboard_protocol::OkResult::Chat { message }))
+            }
+            CustomerRequest::Leave => {
+                let nobody_there = session.participants.is_empty();
+                if nobody_there {
+                    // The customer gave up before anyone took the session.
+                    self.end_session(now, session_id, "You left the queue.");
+                } else {
+                    if let Some(session) = self.sessions.get_mut(&session_id) {
+                        session.customer_gone = true;
+                        session.customer_connected = false;
+                    }
+                    self.emit(Effect::CloseCustomer(session_id));
+                    self.announce_session_update(session_id, None);
+                    self.persist_session(session_id);
+                }
+                Ok(None)
+            }
+        }
+    }
+
+    pub(super) fn customer_disconnected(&mut self, session_id: SessionId) {
+        let Some(session) = self.sessions.get_mut(&session_id) else {
+            return;
+        };
+        if session.customer_connected {
+            session.customer_connected = false;
+            self.announce_session_update(session_id, None);
+        }
+    }
+
+    /// Tells a waiting customer their place in the queue, if it changed.
+    pub(super) fn send_position(&mut self, session_id: SessionId) {
+        let Some(session) = self.sessions.get(&session_id) else {
+            return;
+        };
+        let Some(waiting) = &session.waiting else {
+            return;
+        };
+        if !session.customer_connected {
+            return;
+        }
+        let ahead = self
+            .queues
+            .get(&waiting.queue)
+            .map(|set| set.range(..(waiting.entered_at, session_id)).count())
+            .unwrap_or(0);
+        let position = u32::try_from(ahead + 1).unwrap_or(u32::MAX);
+        if session.position_sent == Some(position) {
+            return;
+        }
+        if let Some(session) = self.sessions.get_mut(&session_id) {
+            session.position_sent = Some(position);
+        }
+        self.to_customer(
+            session_id,
+            CustomerServerMessage::QueueStatus {
+                position,
+                estimated_wait_secs: position.saturating_mul(ESTIMATED_SECS_PER_POSITION),
+            },
+        );
+    }
+
+    /// Re-tells positions in the queues that changed since the last tick.
+    pub(super) fn send_dirty_positions(&mut self) {
+        let dirty = std::mem::take(&mut self.dirty_positions);
+        for queue in dirty {
+            let ids: Vec<SessionId> = self
+                .queues
+                .get(&queue)
+                .map(|set| set.iter().map(|(_, id)| *id).collect())
+                .unwrap_or_default();
+            for id in ids {
+                self.send_position(id);
+            }
+        }
+    }
+}

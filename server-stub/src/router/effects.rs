@@ -1,0 +1,60 @@
+//! What the router asks the outside world to do: send messages, persist records. The
+//! owning task carries these out; the router itself does no IO.
+
+use switchboard_protocol::{
+    ChatMessage, CustomerServerMessage, InvitationId, RepEvent, RepId, SessionId,
+    TeamChatMessage, UnixMillis,
+};
+
+/// Identifies one customer WebSocket connection (assigned by the connection layer).
+pub type CustomerConn = u64;
+
+/// A durable change, written to the store before any `ok` of the same batch is sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreOp {
+    /// Insert or replace a session's record (JSON of [`super::state::Session`]).
+    PutSession {
+        id: SessionId,
+        ended: bool,
+        json: String,
+    },
+    PutChat(ChatMessage),
+    /// Insert or replace an invitation (JSON of [`super::state::Invitation`]).
+    PutInvitation {
+        id: InvitationId,
+        session_id: SessionId,
+        json: String,
+    },
+    DeleteInvitation(InvitationId),
+    PutTeamChat(TeamChatMessage),
+    PutKey {
+        key: String,
+        json: String,
+        expires_at: UnixMillis,
+    },
+    DeleteKey(String),
+    /// An email for a rep with extended availability (the outbox table; a mailer sends it).
+    Email {
+        rep: RepId,
+        to: String,
+        subject: String,
+        body: String,
+        at: UnixMillis,
+    },
+}
+
+/// One thing the router wants done.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// An event for a rep's stream (numbered and buffered by the stream layer).
+    ToRep(RepId, RepEvent),
+    /// A message to the customer of a session, if connected.
+    ToCustomer(SessionId, CustomerServerMessage),
+    /// A reply to a specific customer connection (before or instead of a session binding).
+    ToCustomerConn(CustomerConn, CustomerServerMessage),
+    /// From now on, messages for this session's customer go to this connection.
+    BindCustomer(CustomerConn, SessionId),
+    /// Close the customer's connection (after the messages before it).
+    CloseCustomer(SessionId),
+    Persist(StoreOp),
+}

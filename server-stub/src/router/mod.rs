@@ -1,0 +1,374 @@
+//! The routing state machine: pure, synchronous and deterministic. Requests go in with
+//! the current time; effects (messages to send, records to persist) come out. No IO, no
+//! clock reads, no OS randomness (session keys come from a seeded generator, customer
+//! tokens are passed in).
+//!
+//! - [`state`]: sessions, invitations, keys, rep state.
+//! - [`effects`]: what the router asks the outside world to do.
+//! - `views`: building queue entries, session views and snapshots.
+//! - `rep_requests`, `sharing`, `customers`, `offers`, `timers`: the rules, by topic.
+
+pub mod effects;
+pub mod state;
+
+mod customers;
+mod offers;
+mod queueing;
+mod rep_requests;
+mod sharing;
+mod timers;
+mod views;
+
+#[cfg(test)]
+mod tests;
+
+use crate::config::Config;
+use effects::{CustomerConn, Effect, StoreOp};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use sha2::{Digest, Sha256};
+use state::{Invitation, RepState, Session, SessionKey};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::sync::Arc;
+use switchboard_protocol::{
+    ChatMessage, CustomerInfo, CustomerRequest, CustomerServerMessage, ErrorBody, ErrorCode,
+    InvitationId, OkResult, QueueRef, RepEvent, RepId, RepRequest, Route, SessionId, TeamChatMessage,
+    TeamId, UnixMillis,
+};
+
+/// What a request returns: an optional result with the `ok`, or a refusal.
+pub type Reply = Result<Option<OkResult>, ErrorBody>;
+
+/// The longest chat message, in characters.
+pub const MAX_CHAT_CHARS: usize = 4000;
+/// Team chat messages kept in memory per team (all are stored).
+pub const TEAM_CHAT_KEPT: usize = 200;
+
+/// Everything the router can be told.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Input {
+    /// A request from a logged-in rep's console.
+    Rep { rep: RepId, request: RepRequest },
+    /// A rep's console connected (or reconnected).
+    RepConnected { rep: RepId },
+    /// A rep's console connection dropped; the grace period starts.
+    RepDisconnected { rep: RepId },
+    /// A customer starts a new session; `customer_token` lets them reconnect later.
+    CustomerStart {
+        conn: CustomerConn,
+        customer: CustomerInfo,
+        route: Route,
+        customer_token: String,
+    },
+    /// A customer reconnects to their session.
+    CustomerResume {
+        conn: CustomerConn,
+        session_id: SessionId,
+        customer_token: String,
+    },
+    /// A request from a customer bound to a session.
+    Customer {
+        session_id: SessionId,
+        request: CustomerRequest,
+    },
+    /// A customer's connection dropped (they may resume).
+    CustomerDisconnected { session_id: SessionId },
+    /// Time passed: run timers (grace periods, offer deadlines, waiting rules, key expiry).
+    Tick,
+}
+
+/// The routing state machine.
+pub struct Router {
+    config: Arc<Config>,
+    sessions: BTreeMap<SessionId, Session>,
+    /// Waiting sessions per queue, ordered by (time entered, id): the queue order.
+    queues: BTreeMap<QueueRef, BTreeSet<(UnixMillis, SessionId)>>,
+    invitations: BTreeMap<InvitationId, Invitation>,
+    keys: HashMap<String, SessionKey>,
+    reps: BTreeMap<RepId, RepState>,
+    team_chat: BTreeMap<TeamId, VecDeque<TeamChatMessage>>,
+    /// (team, author, client id) of kept team chat messages, for retried sends.
+    team_chat_ids: HashMap<(TeamId, RepId, String), TeamChatMessage>,
+    next_session: u64,
+    next_invitation: u64,
+    next_message: u64,
+    /// Queues whose waiting customers should be told their new position.
+    dirty_positions: BTreeSet<QueueRef>,
+    rng: StdRng,
+    /// Effects of the input being handled.
+    out: Vec<Effect>,
+}
+
+/// What [`crate::store`] gives back at start, to rebuild the router.
+pub struct RestoredState {
+    pub sessions: Vec<Session>,
+    pub chat: Vec<ChatMessage>,
+    pub invitations: Vec<Invitation>,
+    pub keys: Vec<SessionKey>,
+    pub team_chat: Vec<TeamChatMessage>,
+    pub max_session_id: u64,
+    pub max_invitation_id: u64,
+    pub max_message_id: u64,
+}
+
+impl Router {
+    /// An empty router. `seed` drives session key generation.
+    pub fn new(config: Arc<Config>, seed: u64) -> Router {
+        let reps = config
+            .reps
+            .keys()
+            .map(|r| (r.clone(), RepState::default()))
+            .collect();
+        Router {
+            config,
+            sessions: BTreeMap::new(),
+            queues: BTreeMap::new(),
+            invitations: BTreeMap::new(),
+            keys: HashMap::new(),
+            reps,
+            team_chat: BTreeMap::new(),
+            team_chat_ids: HashMap::new(),
+            next_session: 1,
+            next_invitation: 1,
+            next_message: 1,
+            dirty_positions: BTreeSet::new(),
+            rng: StdRng::seed_from_u64(seed),
+            out: Vec::new(),
+        }
+    }
+
+    /// Rebuilds the router from stored state. Reps who owned or took part in sessions are
+    /// treated as having lost their connection at `now`: they get the grace period to return.
+    pub fn restore(config: Arc<Config>, seed: u64, restored: RestoredState, now: UnixMillis) -> Router {
+        let mut router = Router::new(config, seed);
+        router.next_session = restored.max_session_id + 1;
+        router.next_invitation = restored.max_invitation_id + 1;
+        router.next_message = restored.max_message_id + 1;
+        for mut session in restored.sessions {
+            // Sessions may name reps that were removed from the config since: drop them.
+            session.participants.retain(|r| router.config.reps.contains_key(r));
+            if session.owner.as_ref().is_some_and(|o| !router.config.reps.contains_key(o)) {
+                session.owner = None;
+            }
+            session.customer_connected = false;
+            session.offer = None;
+            if session.owner.is_none() && session.waiting.is_none() {
+                // An unowned session must wait somewhere: put it back where it came from.
+                session.waiting = Some(state::Waiting {
+                    queue: session.home_queue.clone(),
+                    entered_at: now,
+                });
+            }
+            if let Some(waiting) = &session.waiting {
+                router
+                    .queues
+                    .entry(waiting.queue.clone())
+                    .or_default()
+                    .insert((waiting.entered_at, session.id));
+            }
+            for rep in &session.participants {
+                if let Some(state) = router.reps.get_mut(rep) {
+                    state.lost_at = Some(now);
+                }
+            }
+            router.sessions.insert(session.id, session);
+        }
+        for message in restored.chat {
+            if let Some(session) = router.sessions.get_mut(&message.session_id) {
+                session.chat.push(message);
+            }
+        }
+        for invitation in restored.invitations {
+            if router.sessions.contains_key(&invitation.session_id) {
+                router.invitations.insert(invitation.id, invitation);
+            }
+        }
+        for key in restored.keys {
+            if key.expires_at > now {
+                router.keys.insert(key.key.clone(), key);
+            }
+        }
+        for message in restored.team_chat {
+            router.remember_team_chat(message);
+        }
+        router
+    }
+
+    pub fn config(&self) -> &Arc<Config> {
+        &self.config
+    }
+
+    /// Handles one input at time `now`; returns the reply (for requests) and the effects.
+    /// A refused request returns an error and no effects: nothing changed.
+    pub fn handle(&mut self, now: UnixMillis, input: Input) -> (Reply, Vec<Effect>) {
+        debug_assert!(self.out.is_empty());
+        let reply = match input {
+            Input::Rep { rep, request } => self.rep_request(now, &rep, request),
+            Input::RepConnected { rep } => {
+                self.rep_connected(now, &rep);
+                Ok(None)
+            }
+            Input::RepDisconnected { rep } => {
+                self.rep_disconnected(now, &rep);
+                Ok(None)
+            }
+            Input::CustomerStart {
+                conn,
+                customer,
+                route,
+                customer_token,
+            } => self.customer_start(now, conn, customer, route, &customer_token),
+            Input::CustomerResume {
+                conn,
+                session_id,
+                customer_token,
+            } => self.customer_resume(conn, session_id, &customer_token),
+            Input::Customer {
+                session_id,
+                request,
+            } => self.customer_request(now, session_id, request),
+            Input::CustomerDisconnected { session_id } => {
+                self.customer_disconnected(session_id);
+                Ok(None)
+            }
+            Input::Tick => {
+                self.tick(now);
+                Ok(None)
+            }
+        };
+        let effects = std::mem::take(&mut self.out);
+        debug_assert!(
+            reply.is_ok() || effects.is_empty(),
+            "a refused request must change nothing"
+        );
+        (reply, effects)
+    }
+
+    // ---- small shared helpers used by the rule files ----
+
+    fn emit(&mut self, effect: Effect) {
+        self.out.push(effect);
+    }
+
+    fn to_rep(&mut self, rep: &RepId, event: RepEvent) {
+        self.out.push(Effect::ToRep(rep.clone(), event));
+    }
+
+    fn to_customer(&mut self, session_id: SessionId, message: CustomerServerMessage) {
+        self.out.push(Effect::ToCustomer(session_id, message));
+    }
+
+    fn persist_session(&mut self, id: SessionId) {
+        if let Some(session) = self.sessions.get(&id) {
+            let json = serde_json::to_string(session).unwrap_or_default();
+            let ended = session.ended_at.is_some();
+            self.out
+                .push(Effect::Persist(StoreOp::PutSession { id, ended, json }));
+        }
+    }
+
+    fn persist_invitation(&mut self, id: InvitationId) {
+        if let Some(invitation) = self.invitations.get(&id) {
+            let json = serde_json::to_string(invitation).unwrap_or_default();
+            self.out.push(Effect::Persist(StoreOp::PutInvitation {
+                id,
+                session_id: invitation.session_id,
+                json,
+            }));
+        }
+    }
+
+    fn next_message_id(&mut self) -> switchboard_protocol::MessageId {
+        let id = switchboard_protocol::MessageId(self.next_message);
+        self.next_message += 1;
+        id
+    }
+
+    /// The session, or `not_found` / `session_ended` for ids that existed once.
+    fn session(&self, id: SessionId) -> Result<&Session, ErrorBody> {
+        match self.sessions.get(&id) {
+            Some(session) => Ok(session),
+            None if id.0 > 0 && id.0 < self.next_session => Err(ErrorBody::new(
+                ErrorCode::SessionEnded,
+                format!("Session {id} has ended."),
+            )),
+            None => Err(ErrorBody::new(
+                ErrorCode::NotFound,
+                format!("There is no session {id}."),
+            )),
+        }
+    }
+
+    fn session_mut(&mut self, id: SessionId) -> Option<&mut Session> {
+        self.sessions.get_mut(&id)
+    }
+
+    /// Number of sessions the rep is in (owner or participant).
+    fn load(&self, rep: &RepId) -> usize {
+        self.sessions
+            .values()
+            .filter(|s| s.participants.contains(rep))
+            .count()
+    }
+
+    fn rep_state(&self, rep: &RepId) -> RepState {
+        self.reps.get(rep).cloned().unwrap_or_default()
+    }
+
+    fn connected(&self, rep: &RepId) -> bool {
+        self.reps.get(rep).is_some_and(|r| r.connected)
+    }
+
+    fn remember_team_chat(&mut self, message: TeamChatMessage) {
+        if let Some(client_id) = &message.client_msg_id {
+            self.team_chat_ids.insert(
+                (message.team.clone(), message.author.clone(), client_id.clone()),
+                message.clone(),
+            );
+        }
+        let kept = self.team_chat.entry(message.team.clone()).or_default();
+        kept.push_back(message);
+        while kept.len() > TEAM_CHAT_KEPT {
+            if let Some(old) = kept.pop_front()
+                && let Some(client_id) = &old.client_msg_id
+            {
+                self.team_chat_ids
+                    .remove(&(old.team.clone(), old.author.clone(), client_id.clone()));
+            }
+        }
+    }
+}
+
+/// SHA-256 of a secret, hex encoded: how tokens are kept.
+pub fn hash_secret(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+fn refuse(code: ErrorCode, message: impl Into<String>) -> ErrorBody {
+    ErrorBody::new(code, message)
+}
+
+/// Trims and checks a chat text: 1..=MAX_CHAT_CHARS characters.
+fn valid_chat_text(text: &str) -> Result<String, ErrorBody> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err(refuse(ErrorCode::Invalid, "A message cannot be empty."));
+    }
+    if trimmed.chars().count() > MAX_CHAT_CHARS {
+        return Err(refuse(
+            ErrorCode::Invalid,
+            format!("A message can be at most {MAX_CHAT_CHARS} characters."),
+        ));
+    }
+    Ok(trimmed.to_owned())
+}
+
+fn valid_client_id(id: &str) -> Result<(), ErrorBody> {
+    if id.is_empty() || id.len() > 100 {
+        return Err(refuse(
+            ErrorCode::Invalid,
+            "client_msg_id must be 1-100 characters.",
+        ));
+    }
+    Ok(())
+}

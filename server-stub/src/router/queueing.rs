@@ -1,0 +1,182 @@
+//! The moves every rule is built from: putting a session in a queue and taking it out,
+//! a rep leaving a session, dropping invitations, ending a session.
+
+use super::Router;
+use super::effects::{Effect, StoreOp};
+use super::state::{Waiting, session_entry_id};
+use switchboard_protocol::{
+    CustomerServerMessage, InvitationId, LeftReason, OfferEndReason, QueueHop, QueueMode,
+    QueueReason, QueueRef, RepEvent, RepId, SessionId, UnixMillis,
+};
+
+impl Router {
+    /// Puts a session (not currently waiting) in `queue`, records the hop, tells the viewers.
+    pub(super) fn enqueue(
+        &mut self,
+        now: UnixMillis,
+        session_id: SessionId,
+        queue: QueueRef,
+        reason: QueueReason,
+        by: Option<RepId>,
+    ) {
+        let Some(session) = self.sessions.get_mut(&session_id) else {
+            return;
+        };
+        debug_assert!(session.waiting.is_none());
+        session.waiting = Some(Waiting {
+            queue: queue.clone(),
+            entered_at: now,
+        });
+        session.home_queue = queue.clone();
+        session.history.push(QueueHop {
+            queue: queue.clone(),
+            reason,
+            at: now,
+            by,
+        });
+        session.position_sent = None;
+        self.queues
+            .entry(queue.clone())
+            .or_default()
+            .insert((now, session_id));
+        self.dirty_positions.insert(queue.clone());
+        self.announce_session_entry(session_id);
+        if self.config.queue_mode(&queue).0 == QueueMode::Push {
+            self.offer_next(now, session_id);
+        }
+    }
+
+    /// Takes a waiting session out of its queue (withdrawing any offer) and tells the viewers.
+    pub(super) fn dequeue(&mut self, session_id: SessionId, offer_reason: OfferEndReason) {
+        self.withdraw_offer(session_id, offer_reason);
+        let Some(session) = self.sessions.get_mut(&session_id) else {
+            return;
+        };
+        let Some(waiting) = session.waiting.take() else {
+            return;
+        };
+        session.position_sent = None;
+        if let Some(set) = self.queues.get_mut(&waiting.queue) {
+            set.remove(&(waiting.entered_at, session_id));
+            if set.is_empty() {
+                self.queues.remove(&waiting.queue);
+            }
+        }
+        self.dirty_positions.insert(waiting.queue.clone());
+        self.announce_removed(&waiting.queue, session_entry_id(session_id));
+    }
+
+    /// Removes one invitation and its queue entry; tells the session's reps.
+    pub(super) fn drop_invitation(&mut self, id: InvitationId) {
+        let Some(invitation) = self.invitations.remove(&id) else {
+            return;
+        };
+        self.announce_removed(&invitation.queue, invitation.entry_id());
+        self.emit(Effect::Persist(StoreOp::DeleteInvitation(id)));
+        self.announce_session_update(invitation.session_id, None);
+    }
+
+    /// Drops every invitation of a session (its owner changed, or it ended).
+    pub(super) fn drop_session_invitations(&mut self, session_id: SessionId) {
+        let ids: Vec<InvitationId> = self
+            .invitations
+            .values()
+            .filter(|i| i.session_id == session_id)
+            .map(|i| i.id)
+            .collect();
+        for id in ids {
+            self.drop_invitation(id);
+        }
+    }
+
+    /// Takes a rep out of a session's participants (not the owner field), telling them,
+    /// the customer, and the remaining reps.
+    pub(super) fn remove_participant(&mut self, session_id: SessionId, rep: &RepId, reason: LeftReason) {
+        let Some(session) = self.sessions.get_mut(&session_id) else {
+            return;
+        };
+        let before = session.participants.len();
+        session.participants.retain(|r| r != rep);
+        if session.participants.len() == before {
+            return;
+        }
+        if session.is_owner(rep) {
+            session.owner = None;
+        }
+        let name = self.config.rep_name(rep);
+        self.to_rep(rep, RepEvent::SessionLeft { session_id, reason });
+        if reason != LeftReason::Ended {
+            self.to_customer(session_id, CustomerServerMessage::RepLeft { name });
+            self.announce_session_update(session_id, None);
+        }
+    }
+
+    /// Ends a session: every rep leaves, the customer is told and disconnected, it is kept
+    /// in the store as ended and leaves memory.
+    pub(super) fn end_session(&mut self, now: UnixMillis, session_id: SessionId, message: &str) {
+        self.dequeue(session_id, OfferEndReason::Gone);
+        self.drop_session_invitations(session_id);
+        let participants = self
+            .sessions
+            .get(&session_id)
+            .map(|s| s.participants.clone())
+            .unwrap_or_default();
+        for rep in participants {
+            self.remove_participant(session_id, &rep, LeftReason::Ended);
+        }
+        let Some(session) = self.sessions.get_mut(&session_id) else {
+            return;
+        };
+        session.ended_at = Some(now);
+        session.owner = None;
+        let customer_was_there = session.customer_connected;
+        session.customer_connected = false;
+        self.persist_session(session_id);
+        if customer_was_there {
+            self.to_customer(
+                session_id,
+                CustomerServerMessage::SessionEnded {
+                    message: message.to_owned(),
+                },
+            );
+            self.emit(Effect::CloseCustomer(session_id));
+        }
+        self.sessions.remove(&session_id);
+    }
+
+    /// Sends the rep into the session as a participant (and owner, if `owner`).
+    pub(super) fn join_session(&mut self, session_id: SessionId, rep: &RepId, owner: bool) {
+        let Some(session) = self.sessions.get_mut(&session_id) else {
+            return;
+        };
+        let newly_joined = !session.participants.contains(rep);
+        if newly_joined {
+            session.participants.push(rep.clone());
+        }
+        if owner {
+            session.owner = Some(rep.clone());
+        }
+        let view = self.session_view(&self.sessions[&session_id]);
+        self.to_rep(rep, RepEvent::SessionJoined { view });
+        if newly_joined {
+            let name = self.config.rep_name(rep);
+            self.to_customer(session_id, CustomerServerMessage::RepJoined { name });
+        }
+        let others: Vec<RepId> = self.sessions[&session_id]
+            .participants
+            .iter()
+            .filter(|r| *r != rep)
+            .cloned()
+            .collect();
+        let info = self.session_info(&self.sessions[&session_id]);
+        for other in others {
+            self.to_rep(
+                &other,
+                RepEvent::SessionUpdated {
+                    session: info.clone(),
+                },
+            );
+        }
+        self.persist_session(session_id);
+    }
+}

@@ -1,0 +1,134 @@
+//! The router's records: sessions, invitations, session keys and rep state. Sessions,
+//! invitations and keys are persisted as JSON; fields marked `skip` live only in memory.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use switchboard_protocol::{
+    ChatMessage, CustomerInfo, EntryPath, InvitationId, InvitationInfo, InviteTarget, IssueId,
+    Presence, QueueHop, QueueRef, RepId, SessionId, SessionKind, UnixMillis,
+};
+
+/// Where and since when a session waits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Waiting {
+    pub queue: QueueRef,
+    pub entered_at: UnixMillis,
+}
+
+/// An open push offer of a session to one rep.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingOffer {
+    pub rep: RepId,
+    pub offered_at: UnixMillis,
+    pub deadline: UnixMillis,
+}
+
+/// A support session: one customer, at most one owner, any number of reps.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    pub id: SessionId,
+    pub customer: CustomerInfo,
+    /// SHA-256 of the customer's reconnect token; the token itself is never stored.
+    pub customer_token_hash: String,
+    pub customer_connected: bool,
+    /// The customer left or was disconnected by the owner: they cannot come back.
+    pub customer_gone: bool,
+    pub issue: Option<IssueId>,
+    pub kind: SessionKind,
+    pub entry_path: EntryPath,
+    pub started_at: UnixMillis,
+    pub owner: Option<RepId>,
+    /// Every rep in the session, the owner included, in joining order.
+    pub participants: Vec<RepId>,
+    /// Set while the session waits in a queue.
+    pub waiting: Option<Waiting>,
+    /// The queue the session returns to when left in queue or when its owner's connection is lost.
+    pub home_queue: QueueRef,
+    pub history: Vec<QueueHop>,
+    pub important: bool,
+    pub disposition: Option<String>,
+    /// Reps who turned down a push offer of this session: never offered it again.
+    pub rejected_by: BTreeSet<RepId>,
+    pub ended_at: Option<UnixMillis>,
+    #[serde(skip)]
+    pub offer: Option<PendingOffer>,
+    /// The whole chat, loaded from and appended to the chat table.
+    #[serde(skip)]
+    pub chat: Vec<ChatMessage>,
+    /// The last queue position told to the customer, to send only changes.
+    #[serde(skip)]
+    pub position_sent: Option<u32>,
+}
+
+impl Session {
+    pub fn has_rep(&self, rep: &RepId) -> bool {
+        self.participants.contains(rep)
+    }
+
+    pub fn is_owner(&self, rep: &RepId) -> bool {
+        self.owner.as_ref() == Some(rep)
+    }
+}
+
+/// An invitation to join a shared session, shown as a queue entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invitation {
+    pub id: InvitationId,
+    pub session_id: SessionId,
+    pub inviter: RepId,
+    pub target: InviteTarget,
+    /// The queue the invitation shows in: the rep's personal queue or the team's.
+    pub queue: QueueRef,
+    pub created_at: UnixMillis,
+    /// Reps of the team who declined: hidden for them only.
+    pub declined_by: BTreeSet<RepId>,
+}
+
+impl Invitation {
+    pub fn info(&self) -> InvitationInfo {
+        InvitationInfo {
+            invitation_id: self.id,
+            inviter: self.inviter.clone(),
+            target: self.target.clone(),
+            created_at: self.created_at,
+        }
+    }
+
+    pub fn entry_id(&self) -> String {
+        format!("invitation:{}", self.id)
+    }
+}
+
+/// A session key a rep generated, waiting for a customer to enter it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionKey {
+    pub key: String,
+    pub rep: RepId,
+    pub expires_at: UnixMillis,
+}
+
+/// A rep's live state (not persisted: after a restart everyone logs in again).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RepState {
+    /// What the rep chose (or `Paused`, set by a missed offer); shown while connected.
+    pub chosen: Presence,
+    pub connected: bool,
+    /// When the connection dropped, while the grace period runs.
+    pub lost_at: Option<UnixMillis>,
+    /// The session currently offered to this rep.
+    pub offer: Option<SessionId>,
+}
+
+impl RepState {
+    pub fn presence(&self) -> Presence {
+        if self.connected {
+            self.chosen
+        } else {
+            Presence::Offline
+        }
+    }
+}
+
+pub fn session_entry_id(id: SessionId) -> String {
+    format!("session:{id}")
+}

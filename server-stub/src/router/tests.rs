@@ -1,0 +1,1 @@
+//! Router unit and property tests.

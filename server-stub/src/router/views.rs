@@ -1,0 +1,316 @@
+//! Building what reps and customers see: queue entries, session views, snapshots, and
+//! announcing entry changes to exactly the reps who may see the queue.
+
+use super::Router;
+use super::state::{Invitation, Session, session_entry_id};
+use switchboard_protocol::{
+    Author, ChatMessage, IssueInfo, Offer, QueueEntry, QueueRef, QueueView, RepEvent, RepId,
+    RepInfo, RepSnapshot, SessionId, SessionInfo, SessionView, TeamInfo, Visibility,
+};
+
+impl Router {
+    pub(super) fn session_entry(&self, session: &Session) -> Option<QueueEntry> {
+        let waiting = session.waiting.as_ref()?;
+        Some(QueueEntry {
+            entry_id: session_entry_id(session.id),
+            queue: waiting.queue.clone(),
+            session_id: session.id,
+            customer: session.customer.clone(),
+            issue: session.issue.clone(),
+            kind: session.kind,
+            entry_path: session.entry_path,
+            entered_queue_at: waiting.entered_at,
+            session_started_at: session.started_at,
+            important: session.important,
+            history: session.history.clone(),
+            invitation: None,
+        })
+    }
+
+    pub(super) fn invitation_entry(&self, invitation: &Invitation) -> Option<QueueEntry> {
+        let session = self.sessions.get(&invitation.session_id)?;
+        Some(QueueEntry {
+            entry_id: invitation.entry_id(),
+            queue: invitation.queue.clone(),
+            session_id: session.id,
+            customer: session.customer.clone(),
+            issue: session.issue.clone(),
+            kind: session.kind,
+            entry_path: session.entry_path,
+            entered_queue_at: invitation.created_at,
+            session_started_at: session.started_at,
+            important: session.important,
+            history: session.history.clone(),
+            invitation: Some(invitation.info()),
+        })
+    }
+
+    /// Whether `rep` should see this invitation in their queue.
+    pub(super) fn invitation_visible_to(&self, invitation: &Invitation, rep: &RepId) -> bool {
+        self.config.can_see(rep, &invitation.queue)
+            && !invitation.declined_by.contains(rep)
+            && self
+                .sessions
+                .get(&invitation.session_id)
+                .is_some_and(|s| !s.has_rep(rep))
+    }
+
+    /// Tells every rep who sees the session's queue about its (new or changed) entry.
+    pub(super) fn announce_session_entry(&mut self, session_id: SessionId) {
+        let Some(entry) = self.sessions.get(&session_id).and_then(|s| self.session_entry(s)) else {
+            return;
+        };
+        for rep in self.config.viewers(&entry.queue) {
+            self.to_rep(&rep, RepEvent::EntryUpserted { entry: entry.clone() });
+        }
+    }
+
+    /// Tells the queue's viewers that an entry left it.
+    pub(super) fn announce_removed(&mut self, queue: &QueueRef, entry_id: String) {
+        for rep in self.config.viewers(queue) {
+            self.to_rep(
+                &rep,
+                RepEvent::EntryRemoved {
+                    queue: queue.clone(),
+                    entry_id: entry_id.clone(),
+                },
+            );
+        }
+    }
+
+    pub(super) fn announce_invitation(&mut self, invitation: &Invitation) {
+        let Some(entry) = self.invitation_entry(invitation) else {
+            return;
+        };
+        for rep in self.config.viewers(&invitation.queue) {
+            if self.invitation_visible_to(invitation, &rep) {
+                self.to_rep(&rep, RepEvent::EntryUpserted { entry: entry.clone() });
+            }
+        }
+    }
+
+    pub(super) fn session_info(&self, session: &Session) -> SessionInfo {
+        SessionInfo {
+            session_id: session.id,
+            customer: session.customer.clone(),
+            customer_connected: session.customer_connected,
+            issue: session.issue.clone(),
+            kind: session.kind,
+            entry_path: session.entry_path,
+            started_at: session.started_at,
+            owner: session.owner.clone(),
+            participants: session.participants.clone(),
+            waiting_in: session.waiting.as_ref().map(|w| w.queue.clone()),
+            important: session.important,
+            disposition: session.disposition.clone(),
+            history: session.history.clone(),
+            invitations: self
+                .invitations
+                .values()
+                .filter(|i| i.session_id == session.id)
+                .map(Invitation::info)
+                .collect(),
+            ended: session.ended_at.is_some(),
+        }
+    }
+
+    pub(super) fn session_view(&self, session: &Session) -> SessionView {
+        SessionView {
+            session: self.session_info(session),
+            chat: session.chat.clone(),
+        }
+    }
+
+    /// Sends the session's current info to every rep in it (and `also`, if given).
+    pub(super) fn announce_session_update(&mut self, session_id: SessionId, also: Option<&RepId>) {
+        let Some(session) = self.sessions.get(&session_id) else {
+            return;
+        };
+        let info = self.session_info(session);
+        let mut reps = session.participants.clone();
+        if let Some(extra) = also
+            && !reps.contains(extra)
+        {
+            reps.push(extra.clone());
+        }
+        for rep in reps {
+            self.to_rep(
+                &rep,
+                RepEvent::SessionUpdated {
+                    session: info.clone(),
+                },
+            );
+        }
+    }
+
+    pub(super) fn rep_info(&self, rep: &RepId) -> Option<RepInfo> {
+        let config = self.config.reps.get(rep)?;
+        Some(RepInfo {
+            rep: rep.clone(),
+            display_name: config.name.clone(),
+            teams: config.teams.clone(),
+            presence: self.rep_state(rep).presence(),
+            extended_availability: config.extended_availability,
+        })
+    }
+
+    /// Tells the rep and everyone sharing a team with them that their presence changed.
+    pub(super) fn announce_presence(&mut self, rep: &RepId) {
+        let Some(info) = self.rep_info(rep) else {
+            return;
+        };
+        let audience: Vec<RepId> = self
+            .config
+            .reps
+            .keys()
+            .filter(|other| *other == rep || self.config.share_a_team(rep, other))
+            .cloned()
+            .collect();
+        for other in audience {
+            self.to_rep(&other, RepEvent::PresenceChanged { rep: info.clone() });
+        }
+    }
+
+    pub(super) fn offer_for(&self, rep: &RepId) -> Option<Offer> {
+        let session_id = self.reps.get(rep)?.offer?;
+        let session = self.sessions.get(&session_id)?;
+        let pending = session.offer.as_ref()?;
+        Some(Offer {
+            entry: self.session_entry(session)?,
+            offered_at: pending.offered_at,
+            deadline: pending.deadline,
+        })
+    }
+
+    /// The entries of one queue as `rep` sees them, in queue order, invitations included.
+    pub(super) fn queue_entries(&self, queue: &QueueRef, rep: &RepId) -> Vec<QueueEntry> {
+        let mut entries: Vec<QueueEntry> = self
+            .queues
+            .get(queue)
+            .into_iter()
+            .flatten()
+            .filter_map(|(_, id)| self.sessions.get(id).and_then(|s| self.session_entry(s)))
+            .collect();
+        entries.extend(
+            self.invitations
+                .values()
+                .filter(|i| &i.queue == queue && self.invitation_visible_to(i, rep))
+                .filter_map(|i| self.invitation_entry(i)),
+        );
+        entries
+    }
+
+    /// Everything a console needs after connecting.
+    pub fn snapshot(&self, rep: &RepId) -> Option<RepSnapshot> {
+        let config = self.config.reps.get(rep)?;
+        let me = self.rep_info(rep)?;
+        let queues = self
+            .config
+            .visible_queues(rep)
+            .into_iter()
+            .map(|queue| QueueView {
+                mode: self.config.queue_mode(&queue).0,
+                entries: self.queue_entries(&queue, rep),
+                queue,
+            })
+            .collect();
+        let sessions = self
+            .sessions
+            .values()
+            .filter(|s| s.has_rep(rep))
+            .map(|s| self.session_view(s))
+            .collect();
+        let team_chat = config
+            .teams
+            .iter()
+            .flat_map(|t| {
+                let kept = self.team_chat.get(t);
+                let len = kept.map_or(0, |k| k.len());
+                kept.into_iter().flatten().skip(len.saturating_sub(50))
+            })
+            .cloned()
+            .collect();
+        Some(RepSnapshot {
+            me,
+            permissions: config.permissions.clone(),
+            reps: self
+                .config
+                .reps
+                .keys()
+                .filter_map(|r| self.rep_info(r))
+                .collect(),
+            teams: self
+                .config
+                .teams
+                .values()
+                .map(|t| TeamInfo {
+                    team: t.id.clone(),
+                    display_name: t.name.clone(),
+                    mode: t.mode,
+                    members: t.members.clone(),
+                })
+                .collect(),
+            issues: self
+                .config
+                .issues
+                .values()
+                .map(|i| IssueInfo {
+                    issue: i.id.clone(),
+                    display_name: i.name.clone(),
+                    team: i.team.clone(),
+                    request_help: i.request_help,
+                })
+                .collect(),
+            dispositions: self.config.settings.dispositions.clone(),
+            queues,
+            sessions,
+            offer: self.offer_for(rep),
+            team_chat,
+        })
+    }
+
+    /// The public chat of a session, as its customer may read it.
+    pub(super) fn public_chat(session: &Session) -> Vec<ChatMessage> {
+        session
+            .chat
+            .iter()
+            .filter(|m| m.visibility == Visibility::Public)
+            .cloned()
+            .collect()
+    }
+
+    pub(super) fn rep_names(&self, session: &Session) -> Vec<String> {
+        session
+            .participants
+            .iter()
+            .map(|r| self.config.rep_name(r))
+            .collect()
+    }
+
+    /// Delivers a chat message to the reps in the session, and to the customer if public.
+    pub(super) fn deliver_chat(&mut self, message: &ChatMessage) {
+        let Some(session) = self.sessions.get(&message.session_id) else {
+            return;
+        };
+        let reps = session.participants.clone();
+        let customer_sees = message.visibility == Visibility::Public
+            && session.customer_connected
+            && !matches!(message.author, Author::Customer { .. });
+        for rep in reps {
+            self.to_rep(
+                &rep,
+                RepEvent::Chat {
+                    message: message.clone(),
+                },
+            );
+        }
+        if customer_sees {
+            self.to_customer(
+                message.session_id,
+                switchboard_protocol::CustomerServerMessage::Chat {
+                    message: message.clone(),
+                },
+            );
+        }
+    }
+}
