@@ -199,7 +199,12 @@ impl Config {
             return Vec::new();
         };
         let mut queues = vec![QueueRef::Personal { rep: rep.clone() }];
-        queues.extend(config.teams.iter().map(|t| QueueRef::Team { team: t.clone() }));
+        queues.extend(
+            config
+                .teams
+                .iter()
+                .map(|t| QueueRef::Team { team: t.clone() }),
+        );
         if config.permissions.general_queue {
             queues.push(QueueRef::General);
         }
@@ -415,15 +420,18 @@ impl RawConfig {
                         r.id
                     )));
                 }
-                (Some(plain), None) => hash_password(&plain).map_err(|message| {
-                    ConfigError::Hash {
+                (Some(plain), None) => {
+                    hash_password(&plain).map_err(|message| ConfigError::Hash {
                         rep: r.id.clone(),
                         message,
-                    }
-                })?,
+                    })?
+                }
                 (None, Some(hash)) => {
                     argon2::PasswordHash::new(&hash).map_err(|e| {
-                        invalid(format!("rep `{}` password_hash is not a PHC hash: {e}", r.id))
+                        invalid(format!(
+                            "rep `{}` password_hash is not a PHC hash: {e}",
+                            r.id
+                        ))
                     })?;
                     hash
                 }
@@ -560,7 +568,9 @@ impl RawConfig {
 
         let simulate = match self.simulate {
             Some(sim) if !(sim.rate_per_min.is_finite() && sim.rate_per_min >= 0.0) => {
-                return Err(invalid("simulate.rate_per_min must be a non-negative number"));
+                return Err(invalid(
+                    "simulate.rate_per_min must be a non-negative number",
+                ));
             }
             Some(sim) => Some(SimulateConfig {
                 rate_per_min: sim.rate_per_min,
@@ -613,20 +623,34 @@ mod tests {
         assert!(config.reps.len() >= 8);
         assert!(config.issues.len() >= 6);
         assert!(config.reps.values().any(|r| r.teams.len() >= 2));
-        assert!(config.reps.values().all(|r| r.password_hash.starts_with("$argon2id$")));
+        assert!(
+            config
+                .reps
+                .values()
+                .all(|r| r.password_hash.starts_with("$argon2id$"))
+        );
     }
 
     /// Bad configurations are refused with a message naming the problem.
     #[test]
     fn invalid_configs_are_refused() {
         let cases = [
-            ("[[reps]]\nid='a'\nname='A'\npassword='x'\nteams=['nope']", "unknown team"),
+            (
+                "[[reps]]\nid='a'\nname='A'\npassword='x'\nteams=['nope']",
+                "unknown team",
+            ),
             ("[[issues]]\nid='i'\nname='I'\nteam='nope'", "unknown team"),
             ("[[reps]]\nid='a b'\nname='A'\npassword='x'", "must be 1-64"),
             ("[[reps]]\nid='a'\nname='A'", "neither password"),
             ("[server]\nbogus = 1", "unknown field"),
-            ("[[waiting_rules]]\nqueue='elsewhere'\nafter_secs=5\nmove_to='general'", "use personal"),
-            ("[[buttons]]\ntoken='tok1'\nrep='ghost'", "exactly one known"),
+            (
+                "[[waiting_rules]]\nqueue='elsewhere'\nafter_secs=5\nmove_to='general'",
+                "use personal",
+            ),
+            (
+                "[[buttons]]\ntoken='tok1'\nrep='ghost'",
+                "exactly one known",
+            ),
         ];
         for (text, expected) in cases {
             let err = Config::from_toml(text).unwrap_err().to_string();

@@ -5,4 +5,6 @@
 //! - [`store`]: SQLite on its own thread; durable before acknowledged.
 pub mod config;
 pub mod router;
+pub mod server;
+pub mod sim;
 pub mod store;

@@ -1,1 +1,153 @@
-fn main() {}
+//! `switchboard-server`: command line, logging, and the server's lifetime.
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use switchboard_server::config::Config;
+use switchboard_server::server::{self, Options};
+use tracing_subscriber::EnvFilter;
+
+/// The Switchboard routing server: queues, sessions and chat for live customer support.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    /// Configuration file (TOML). Without it, the bundled demo configuration is used.
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    /// SQLite database file. Default: switchboard.db in the OS data directory.
+    #[arg(long, global = true)]
+    db: Option<PathBuf>,
+    /// Address to listen on (port 0 picks a free port; the address is printed).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Simulated customers arriving per minute (0 = none).
+    #[arg(long)]
+    simulate: Option<f64>,
+    /// Seed for session keys and simulated customers, for repeatable runs.
+    #[arg(long)]
+    seed: Option<u64>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print an argon2id hash for a password read from standard input (for `password_hash`).
+    HashPassword,
+    /// Check a configuration file and print a summary.
+    CheckConfig,
+}
+
+fn default_db_path() -> anyhow::Result<PathBuf> {
+    let dirs = directories::ProjectDirs::from("dev", "switchboard", "switchboard")
+        .context("no home directory to keep the database in; pass --db PATH")?;
+    Ok(dirs.data_dir().join("switchboard.db"))
+}
+
+fn load_config(path: Option<&PathBuf>) -> anyhow::Result<Config> {
+    match path {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading the configuration {}", path.display()))?;
+            Config::from_toml(&text).with_context(|| format!("in {}", path.display()))
+        }
+        None => Config::demo().context("the bundled demo configuration"),
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::HashPassword) => {
+            let mut password = String::new();
+            std::io::stdin()
+                .read_line(&mut password)
+                .context("reading the password from standard input")?;
+            let hash =
+                switchboard_server::config::hash_password(password.trim_end_matches(['\r', '\n']))
+                    .map_err(anyhow::Error::msg)?;
+            println!("{hash}");
+            return Ok(());
+        }
+        Some(Command::CheckConfig) => {
+            let config = load_config(cli.config.as_ref())?;
+            println!(
+                "ok: {} reps, {} teams, {} issues, {} buttons, {} waiting rules",
+                config.reps.len(),
+                config.teams.len(),
+                config.issues.len(),
+                config.buttons.len(),
+                config.waiting_rules.len()
+            );
+            return Ok(());
+        }
+        None => {}
+    }
+    let mut config = load_config(cli.config.as_ref())?;
+    let seed = cli
+        .seed
+        .or(config.simulate.as_ref().map(|s| s.seed))
+        .unwrap_or_else(rand::random);
+    if let Some(rate) = cli.simulate {
+        anyhow::ensure!(
+            rate.is_finite() && rate >= 0.0,
+            "--simulate takes a non-negative rate per minute"
+        );
+        config.simulate = Some(switchboard_server::config::SimulateConfig {
+            rate_per_min: rate,
+            seed,
+        });
+    }
+    let config = Arc::new(config);
+    let db_path = match cli.db {
+        Some(path) => path,
+        None => default_db_path()?,
+    };
+    let listener = tokio::net::TcpListener::bind(cli.listen)
+        .await
+        .with_context(|| format!("listening on {}", cli.listen))?;
+    let server = server::start(
+        listener,
+        Options {
+            config: config.clone(),
+            db_path: db_path.clone(),
+            seed,
+        },
+    )
+    .await?;
+    // Tests and scripts read this line to find the port.
+    println!("listening on http://{}", server.addr);
+    println!("database {}", db_path.display());
+    let simulation = config
+        .simulate
+        .as_ref()
+        .filter(|s| s.rate_per_min > 0.0)
+        .map(|s| {
+            tracing::info!(
+                rate_per_min = s.rate_per_min,
+                seed = s.seed,
+                "simulating customers"
+            );
+            tokio::spawn(switchboard_server::sim::run(
+                server.addr,
+                config.clone(),
+                s.clone(),
+            ))
+        });
+    server::shutdown_signal().await;
+    tracing::info!("shutting down");
+    if let Some(simulation) = simulation {
+        simulation.abort();
+    }
+    server.shutdown().await;
+    Ok(())
+}

@@ -7,9 +7,9 @@ use super::{Reply, Router, hash_secret, refuse, valid_chat_text, valid_client_id
 use crate::config::ButtonTarget;
 use std::collections::BTreeSet;
 use switchboard_protocol::{
-    Author, ChatMessage, CustomerInfo, CustomerRequest, CustomerServerMessage, EntryPath, ErrorBody,
-    ErrorCode, IssueId, PROTOCOL_VERSION, QueueReason, QueueRef, Route, SessionId, SessionKind,
-    UnixMillis, Visibility,
+    Author, ChatMessage, CustomerInfo, CustomerRequest, CustomerServerMessage, EntryPath,
+    ErrorBody, ErrorCode, IssueId, PROTOCOL_VERSION, QueueReason, QueueRef, Route, SessionId,
+    SessionKind, UnixMillis, Visibility,
 };
 
 /// Longest customer name, company and question, in characters.
@@ -20,7 +20,11 @@ pub const MAX_QUESTION_CHARS: usize = 1000;
 /// A rough per-position wait, until the queue has its own history.
 const ESTIMATED_SECS_PER_POSITION: u32 = 45;
 
-fn optional_field(value: Option<String>, label: &str, max: usize) -> Result<Option<String>, ErrorBody> {
+fn optional_field(
+    value: Option<String>,
+    label: &str,
+    max: usize,
+) -> Result<Option<String>, ErrorBody> {
     let Some(value) = value else {
         return Ok(None);
     };
@@ -89,7 +93,10 @@ impl Router {
             if self.config.teams.contains_key(team) {
                 Ok(QueueRef::Team { team: team.clone() })
             } else {
-                Err(refuse(ErrorCode::NotFound, format!("There is no team called {team}.")))
+                Err(refuse(
+                    ErrorCode::NotFound,
+                    format!("There is no team called {team}."),
+                ))
             }
         };
         Ok(match route {
@@ -233,7 +240,10 @@ impl Router {
             ));
         };
         if session.customer_token_hash != hash {
-            return Err(refuse(ErrorCode::Unauthorized, "This session belongs to someone else."));
+            return Err(refuse(
+                ErrorCode::Unauthorized,
+                "This session belongs to someone else.",
+            ));
         }
         if session.customer_gone {
             return Err(refuse(
@@ -278,7 +288,10 @@ impl Router {
         }
         match request {
             CustomerRequest::Ping => Ok(None),
-            CustomerRequest::Chat { client_msg_id, text } => {
+            CustomerRequest::Chat {
+                client_msg_id,
+                text,
+            } => {
                 let text = valid_chat_text(&text)?;
                 valid_client_id(&client_msg_id)?;
                 if let Some(existing) = session.chat.iter().rev().find(|m| {
@@ -354,7 +367,7 @@ impl Router {
         if let Some(session) = self.sessions.get_mut(&session_id) {
             session.position_sent = Some(position);
         }
-        self.to_customer(
+        self.tell_customer(
             session_id,
             CustomerServerMessage::QueueStatus {
                 position,

@@ -2,8 +2,8 @@
 //! owning task carries these out; the router itself does no IO.
 
 use switchboard_protocol::{
-    ChatMessage, CustomerServerMessage, InvitationId, RepEvent, RepId, SessionId,
-    TeamChatMessage, UnixMillis,
+    ChatMessage, CustomerServerMessage, InvitationId, RepEvent, RepId, SessionId, TeamChatMessage,
+    UnixMillis,
 };
 
 /// Identifies one customer WebSocket connection (assigned by the connection layer).

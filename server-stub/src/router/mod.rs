@@ -32,8 +32,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::sync::Arc;
 use switchboard_protocol::{
     ChatMessage, CustomerInfo, CustomerRequest, CustomerServerMessage, ErrorBody, ErrorCode,
-    InvitationId, OkResult, QueueRef, RepEvent, RepId, RepRequest, Route, SessionId, TeamChatMessage,
-    TeamId, UnixMillis,
+    InvitationId, OkResult, QueueRef, RepEvent, RepId, RepRequest, Route, SessionId,
+    TeamChatMessage, TeamId, UnixMillis,
 };
 
 /// What a request returns: an optional result with the `ok`, or a refusal.
@@ -139,15 +139,26 @@ impl Router {
 
     /// Rebuilds the router from stored state. Reps who owned or took part in sessions are
     /// treated as having lost their connection at `now`: they get the grace period to return.
-    pub fn restore(config: Arc<Config>, seed: u64, restored: RestoredState, now: UnixMillis) -> Router {
+    pub fn restore(
+        config: Arc<Config>,
+        seed: u64,
+        restored: RestoredState,
+        now: UnixMillis,
+    ) -> Router {
         let mut router = Router::new(config, seed);
         router.next_session = restored.max_session_id + 1;
         router.next_invitation = restored.max_invitation_id + 1;
         router.next_message = restored.max_message_id + 1;
         for mut session in restored.sessions {
             // Sessions may name reps that were removed from the config since: drop them.
-            session.participants.retain(|r| router.config.reps.contains_key(r));
-            if session.owner.as_ref().is_some_and(|o| !router.config.reps.contains_key(o)) {
+            session
+                .participants
+                .retain(|r| router.config.reps.contains_key(r));
+            if session
+                .owner
+                .as_ref()
+                .is_some_and(|o| !router.config.reps.contains_key(o))
+            {
                 session.owner = None;
             }
             session.customer_connected = false;
@@ -250,11 +261,11 @@ impl Router {
         self.out.push(effect);
     }
 
-    fn to_rep(&mut self, rep: &RepId, event: RepEvent) {
+    fn tell_rep(&mut self, rep: &RepId, event: RepEvent) {
         self.out.push(Effect::ToRep(rep.clone(), event));
     }
 
-    fn to_customer(&mut self, session_id: SessionId, message: CustomerServerMessage) {
+    fn tell_customer(&mut self, session_id: SessionId, message: CustomerServerMessage) {
         self.out.push(Effect::ToCustomer(session_id, message));
     }
 
@@ -322,7 +333,11 @@ impl Router {
     fn remember_team_chat(&mut self, message: TeamChatMessage) {
         if let Some(client_id) = &message.client_msg_id {
             self.team_chat_ids.insert(
-                (message.team.clone(), message.author.clone(), client_id.clone()),
+                (
+                    message.team.clone(),
+                    message.author.clone(),
+                    client_id.clone(),
+                ),
                 message.clone(),
             );
         }
@@ -332,8 +347,11 @@ impl Router {
             if let Some(old) = kept.pop_front()
                 && let Some(client_id) = &old.client_msg_id
             {
-                self.team_chat_ids
-                    .remove(&(old.team.clone(), old.author.clone(), client_id.clone()));
+                self.team_chat_ids.remove(&(
+                    old.team.clone(),
+                    old.author.clone(),
+                    client_id.clone(),
+                ));
             }
         }
     }

@@ -52,8 +52,12 @@ impl Router {
         if let Some(state) = self.reps.get_mut(&rep) {
             state.offer = Some(session_id);
         }
-        if let Some(entry) = self.sessions.get(&session_id).and_then(|s| self.session_entry(s)) {
-            self.to_rep(
+        if let Some(entry) = self
+            .sessions
+            .get(&session_id)
+            .and_then(|s| self.session_entry(s))
+        {
+            self.tell_rep(
                 &rep,
                 RepEvent::OfferMade {
                     offer: Offer {
@@ -81,18 +85,27 @@ impl Router {
     }
 
     /// Closes the open offer of a session, telling the rep why.
-    pub(super) fn withdraw_offer(&mut self, session_id: SessionId, reason: OfferEndReason) -> Option<RepId> {
+    pub(super) fn withdraw_offer(
+        &mut self,
+        session_id: SessionId,
+        reason: OfferEndReason,
+    ) -> Option<RepId> {
         let offer = self.sessions.get_mut(&session_id)?.offer.take()?;
         if let Some(state) = self.reps.get_mut(&offer.rep)
             && state.offer == Some(session_id)
         {
             state.offer = None;
         }
-        self.to_rep(&offer.rep, RepEvent::OfferEnded { session_id, reason });
+        self.tell_rep(&offer.rep, RepEvent::OfferEnded { session_id, reason });
         Some(offer.rep)
     }
 
-    pub(super) fn reject_offer(&mut self, now: UnixMillis, rep: &RepId, session_id: SessionId) -> Reply {
+    pub(super) fn reject_offer(
+        &mut self,
+        now: UnixMillis,
+        rep: &RepId,
+        session_id: SessionId,
+    ) -> Reply {
         let session = self.session(session_id)?;
         if session.offer.as_ref().is_none_or(|o| &o.rep != rep) {
             return Err(refuse(

@@ -91,7 +91,12 @@ impl Router {
 
     /// Takes a rep out of a session's participants (not the owner field), telling them,
     /// the customer, and the remaining reps.
-    pub(super) fn remove_participant(&mut self, session_id: SessionId, rep: &RepId, reason: LeftReason) {
+    pub(super) fn remove_participant(
+        &mut self,
+        session_id: SessionId,
+        rep: &RepId,
+        reason: LeftReason,
+    ) {
         let Some(session) = self.sessions.get_mut(&session_id) else {
             return;
         };
@@ -104,9 +109,9 @@ impl Router {
             session.owner = None;
         }
         let name = self.config.rep_name(rep);
-        self.to_rep(rep, RepEvent::SessionLeft { session_id, reason });
+        self.tell_rep(rep, RepEvent::SessionLeft { session_id, reason });
         if reason != LeftReason::Ended {
-            self.to_customer(session_id, CustomerServerMessage::RepLeft { name });
+            self.tell_customer(session_id, CustomerServerMessage::RepLeft { name });
             self.announce_session_update(session_id, None);
         }
     }
@@ -133,7 +138,7 @@ impl Router {
         session.customer_connected = false;
         self.persist_session(session_id);
         if customer_was_there {
-            self.to_customer(
+            self.tell_customer(
                 session_id,
                 CustomerServerMessage::SessionEnded {
                     message: message.to_owned(),
@@ -157,10 +162,10 @@ impl Router {
             session.owner = Some(rep.clone());
         }
         let view = self.session_view(&self.sessions[&session_id]);
-        self.to_rep(rep, RepEvent::SessionJoined { view });
+        self.tell_rep(rep, RepEvent::SessionJoined { view });
         if newly_joined {
             let name = self.config.rep_name(rep);
-            self.to_customer(session_id, CustomerServerMessage::RepJoined { name });
+            self.tell_customer(session_id, CustomerServerMessage::RepJoined { name });
         }
         let others: Vec<RepId> = self.sessions[&session_id]
             .participants
@@ -170,7 +175,7 @@ impl Router {
             .collect();
         let info = self.session_info(&self.sessions[&session_id]);
         for other in others {
-            self.to_rep(
+            self.tell_rep(
                 &other,
                 RepEvent::SessionUpdated {
                     session: info.clone(),

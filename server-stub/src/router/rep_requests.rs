@@ -11,7 +11,12 @@ use switchboard_protocol::{
 };
 
 impl Router {
-    pub(super) fn rep_request(&mut self, now: UnixMillis, rep: &RepId, request: RepRequest) -> Reply {
+    pub(super) fn rep_request(
+        &mut self,
+        now: UnixMillis,
+        rep: &RepId,
+        request: RepRequest,
+    ) -> Reply {
         if !self.config.reps.contains_key(rep) {
             return Err(refuse(ErrorCode::Unauthorized, "Unknown representative."));
         }
@@ -69,7 +74,10 @@ impl Router {
     }
 
     fn set_presence(&mut self, now: UnixMillis, rep: &RepId, presence: Presence) -> Reply {
-        if !matches!(presence, Presence::Available | Presence::Busy | Presence::Away) {
+        if !matches!(
+            presence,
+            Presence::Available | Presence::Busy | Presence::Away
+        ) {
             return Err(refuse(
                 ErrorCode::Invalid,
                 "Presence can be set to available, busy or away.",
@@ -121,14 +129,16 @@ impl Router {
     fn accept(&mut self, now: UnixMillis, rep: &RepId, session_id: SessionId) -> Reply {
         let session = self.session(session_id)?;
         let Some(waiting) = &session.waiting else {
-            return Err(if session.has_rep(rep) && session.owner.as_ref() == Some(rep) {
-                refuse(ErrorCode::AlreadyInSession, "You already own this session.")
-            } else {
-                refuse(
-                    ErrorCode::AlreadyTaken,
-                    "Another representative accepted this session first.",
-                )
-            });
+            return Err(
+                if session.has_rep(rep) && session.owner.as_ref() == Some(rep) {
+                    refuse(ErrorCode::AlreadyInSession, "You already own this session.")
+                } else {
+                    refuse(
+                        ErrorCode::AlreadyTaken,
+                        "Another representative accepted this session first.",
+                    )
+                },
+            );
         };
         if !self.config.can_see(rep, &waiting.queue) {
             return Err(refuse(
@@ -139,11 +149,7 @@ impl Router {
         if !session.has_rep(rep) {
             self.check_capacity(rep)?;
         }
-        let reason = if session
-            .offer
-            .as_ref()
-            .is_some_and(|o| &o.rep == rep)
-        {
+        let reason = if session.offer.as_ref().is_some_and(|o| &o.rep == rep) {
             OfferEndReason::Accepted
         } else {
             OfferEndReason::Gone
@@ -183,7 +189,10 @@ impl Router {
         valid_client_id(&client_msg_id)?;
         let session = self.session(session_id)?;
         if !session.has_rep(rep) {
-            return Err(refuse(ErrorCode::NotInSession, "You are not in this session."));
+            return Err(refuse(
+                ErrorCode::NotInSession,
+                "You are not in this session.",
+            ));
         }
         // A retried send: answer with the message already kept, change nothing.
         if let Some(existing) = session.chat.iter().rev().find(|m| {
@@ -220,7 +229,11 @@ impl Router {
     }
 
     /// The session must exist and `rep` must own it.
-    pub(super) fn owned_session(&self, rep: &RepId, session_id: SessionId) -> Result<(), ErrorBody> {
+    pub(super) fn owned_session(
+        &self,
+        rep: &RepId,
+        session_id: SessionId,
+    ) -> Result<(), ErrorBody> {
         let session = self.session(session_id)?;
         if !session.is_owner(rep) {
             return Err(if session.has_rep(rep) {
@@ -238,7 +251,10 @@ impl Router {
     fn leave(&mut self, rep: &RepId, session_id: SessionId) -> Reply {
         let session = self.session(session_id)?;
         if !session.has_rep(rep) {
-            return Err(refuse(ErrorCode::NotInSession, "You are not in this session."));
+            return Err(refuse(
+                ErrorCode::NotInSession,
+                "You are not in this session.",
+            ));
         }
         if session.is_owner(rep) {
             return Err(refuse(
@@ -251,7 +267,13 @@ impl Router {
         Ok(None)
     }
 
-    fn close(&mut self, now: UnixMillis, rep: &RepId, session_id: SessionId, mode: CloseMode) -> Reply {
+    fn close(
+        &mut self,
+        now: UnixMillis,
+        rep: &RepId,
+        session_id: SessionId,
+        mode: CloseMode,
+    ) -> Reply {
         self.owned_session(rep, session_id)?;
         match mode {
             CloseMode::End => {
@@ -263,13 +285,23 @@ impl Router {
                     ));
                 }
                 let name = self.config.rep_name(rep);
-                self.end_session(now, session_id, &format!("{name} ended the session. Thank you!"));
+                self.end_session(
+                    now,
+                    session_id,
+                    &format!("{name} ended the session. Thank you!"),
+                );
             }
             CloseMode::LeaveInQueue => {
                 let queue = self.session(session_id)?.home_queue.clone();
                 self.drop_session_invitations(session_id);
                 self.remove_participant(session_id, rep, LeftReason::LeftInQueue);
-                self.enqueue(now, session_id, queue, QueueReason::LeftInQueue, Some(rep.clone()));
+                self.enqueue(
+                    now,
+                    session_id,
+                    queue,
+                    QueueReason::LeftInQueue,
+                    Some(rep.clone()),
+                );
                 self.announce_session_update(session_id, None);
                 self.persist_session(session_id);
             }
@@ -280,7 +312,10 @@ impl Router {
     fn set_important(&mut self, rep: &RepId, session_id: SessionId, important: bool) -> Reply {
         let session = self.session(session_id)?;
         if !session.has_rep(rep) {
-            return Err(refuse(ErrorCode::NotInSession, "You are not in this session."));
+            return Err(refuse(
+                ErrorCode::NotInSession,
+                "You are not in this session.",
+            ));
         }
         if session.important != important {
             if let Some(session) = self.session_mut(session_id) {
@@ -302,10 +337,18 @@ impl Router {
         Ok(None)
     }
 
-    fn set_disposition(&mut self, rep: &RepId, session_id: SessionId, disposition: String) -> Reply {
+    fn set_disposition(
+        &mut self,
+        rep: &RepId,
+        session_id: SessionId,
+        disposition: String,
+    ) -> Reply {
         let session = self.session(session_id)?;
         if !session.has_rep(rep) {
-            return Err(refuse(ErrorCode::NotInSession, "You are not in this session."));
+            return Err(refuse(
+                ErrorCode::NotInSession,
+                "You are not in this session.",
+            ));
         }
         if !self.config.settings.dispositions.contains(&disposition) {
             return Err(refuse(
@@ -335,7 +378,10 @@ impl Router {
         let text = valid_chat_text(text)?;
         valid_client_id(&client_msg_id)?;
         let Some(team_config) = self.config.teams.get(&team) else {
-            return Err(refuse(ErrorCode::NotFound, format!("There is no team {team}.")));
+            return Err(refuse(
+                ErrorCode::NotFound,
+                format!("There is no team {team}."),
+            ));
         };
         if !team_config.members.contains(rep) {
             return Err(refuse(
@@ -362,7 +408,7 @@ impl Router {
         self.remember_team_chat(message.clone());
         self.emit(Effect::Persist(StoreOp::PutTeamChat(message.clone())));
         for member in members {
-            self.to_rep(
+            self.tell_rep(
                 &member,
                 RepEvent::TeamChat {
                     message: message.clone(),

@@ -6,7 +6,7 @@ use super::state::Invitation;
 use super::{Reply, Router, refuse};
 use std::collections::BTreeSet;
 use switchboard_protocol::{
-    CustomerServerMessage, ErrorCode, HelpIssue, InvitationId, Invitee, InviteeTeam, InviteTarget,
+    CustomerServerMessage, ErrorCode, HelpIssue, InvitationId, InviteTarget, Invitee, InviteeTeam,
     LeftReason, OkResult, QueueReason, QueueRef, RepEvent, RepId, SessionId, TeamId,
     TransferTarget, UnixMillis,
 };
@@ -48,12 +48,18 @@ impl Router {
         let queue = match &target {
             InviteTarget::Rep { rep: invitee } => {
                 if !self.config.reps.contains_key(invitee) {
-                    return Err(refuse(ErrorCode::NotFound, format!("There is no representative {invitee}.")));
+                    return Err(refuse(
+                        ErrorCode::NotFound,
+                        format!("There is no representative {invitee}."),
+                    ));
                 }
                 if session.has_rep(invitee) {
                     return Err(refuse(
                         ErrorCode::AlreadyInSession,
-                        format!("{} is already in this session.", self.config.rep_name(invitee)),
+                        format!(
+                            "{} is already in this session.",
+                            self.config.rep_name(invitee)
+                        ),
                     ));
                 }
                 if !self.config.share_a_team(rep, invitee) && !self.may_share_outside(rep) {
@@ -90,7 +96,10 @@ impl Router {
             }
             InviteTarget::Team { team } => {
                 if !self.config.teams.contains_key(team) {
-                    return Err(refuse(ErrorCode::NotFound, format!("There is no team {team}.")));
+                    return Err(refuse(
+                        ErrorCode::NotFound,
+                        format!("There is no team {team}."),
+                    ));
                 }
                 if !self.in_own_team(rep, team) && !self.may_share_outside(rep) {
                     return Err(refuse(
@@ -108,7 +117,10 @@ impl Router {
             }
             InviteTarget::Issue { issue } => {
                 let Some(issue) = self.config.issues.get(issue) else {
-                    return Err(refuse(ErrorCode::NotFound, format!("There is no issue {issue}.")));
+                    return Err(refuse(
+                        ErrorCode::NotFound,
+                        format!("There is no issue {issue}."),
+                    ));
                 };
                 if !issue.request_help {
                     return Err(refuse(
@@ -146,13 +158,20 @@ impl Router {
 
     fn team_has_invitable(&self, team: &TeamId, session_id: SessionId) -> bool {
         let in_session = |r: &RepId| self.sessions.get(&session_id).is_some_and(|s| s.has_rep(r));
-        self.config
-            .teams
-            .get(team)
-            .is_some_and(|t| t.members.iter().any(|m| self.invitable(m) && !in_session(m)))
+        self.config.teams.get(team).is_some_and(|t| {
+            t.members
+                .iter()
+                .any(|m| self.invitable(m) && !in_session(m))
+        })
     }
 
-    fn email_invitation(&mut self, now: UnixMillis, inviter: &RepId, invitee: &RepId, session_id: SessionId) {
+    fn email_invitation(
+        &mut self,
+        now: UnixMillis,
+        inviter: &RepId,
+        invitee: &RepId,
+        session_id: SessionId,
+    ) {
         let Some(config) = self.config.reps.get(invitee) else {
             return;
         };
@@ -202,11 +221,17 @@ impl Router {
             return Err(self.gone_invitation(id));
         };
         if !self.config.can_see(rep, &invitation.queue) || invitation.declined_by.contains(rep) {
-            return Err(refuse(ErrorCode::Forbidden, "This invitation is not for you."));
+            return Err(refuse(
+                ErrorCode::Forbidden,
+                "This invitation is not for you.",
+            ));
         }
         let session_id = invitation.session_id;
         if self.session(session_id)?.has_rep(rep) {
-            return Err(refuse(ErrorCode::AlreadyInSession, "You are already in this session."));
+            return Err(refuse(
+                ErrorCode::AlreadyInSession,
+                "You are already in this session.",
+            ));
         }
         self.check_capacity(rep)?;
         self.drop_invitation(id);
@@ -219,7 +244,10 @@ impl Router {
             return Err(self.gone_invitation(id));
         };
         if !self.config.can_see(rep, &invitation.queue) || invitation.declined_by.contains(rep) {
-            return Err(refuse(ErrorCode::Forbidden, "This invitation is not for you."));
+            return Err(refuse(
+                ErrorCode::Forbidden,
+                "This invitation is not for you.",
+            ));
         }
         match invitation.target {
             InviteTarget::Rep { .. } => self.drop_invitation(id),
@@ -230,7 +258,7 @@ impl Router {
                 if let Some(invitation) = self.invitations.get_mut(&id) {
                     invitation.declined_by.insert(rep.clone());
                 }
-                self.to_rep(rep, RepEvent::EntryRemoved { queue, entry_id });
+                self.tell_rep(rep, RepEvent::EntryRemoved { queue, entry_id });
                 self.persist_invitation(id);
             }
         }
@@ -301,21 +329,33 @@ impl Router {
             .get(rep)
             .is_some_and(|r| r.permissions.transfer);
         if !may_transfer {
-            return Err(refuse(ErrorCode::Forbidden, "You are not permitted to transfer sessions."));
+            return Err(refuse(
+                ErrorCode::Forbidden,
+                "You are not permitted to transfer sessions.",
+            ));
         }
         let queue = match &target {
             TransferTarget::Rep { rep: to } => {
                 if !self.config.reps.contains_key(to) {
-                    return Err(refuse(ErrorCode::NotFound, format!("There is no representative {to}.")));
+                    return Err(refuse(
+                        ErrorCode::NotFound,
+                        format!("There is no representative {to}."),
+                    ));
                 }
                 if to == rep {
-                    return Err(refuse(ErrorCode::Invalid, "You cannot transfer a session to yourself."));
+                    return Err(refuse(
+                        ErrorCode::Invalid,
+                        "You cannot transfer a session to yourself.",
+                    ));
                 }
                 QueueRef::Personal { rep: to.clone() }
             }
             TransferTarget::Team { team } => {
                 if !self.config.teams.contains_key(team) {
-                    return Err(refuse(ErrorCode::NotFound, format!("There is no team {team}.")));
+                    return Err(refuse(
+                        ErrorCode::NotFound,
+                        format!("There is no team {team}."),
+                    ));
                 }
                 QueueRef::Team { team: team.clone() }
             }
@@ -330,13 +370,24 @@ impl Router {
         } else {
             self.remove_participant(session_id, rep, LeftReason::Transferred);
         }
-        self.enqueue(now, session_id, queue, QueueReason::Transfer, Some(rep.clone()));
+        self.enqueue(
+            now,
+            session_id,
+            queue,
+            QueueReason::Transfer,
+            Some(rep.clone()),
+        );
         self.announce_session_update(session_id, None);
         self.persist_session(session_id);
         Ok(None)
     }
 
-    pub(super) fn remove_rep(&mut self, rep: &RepId, session_id: SessionId, removed: &RepId) -> Reply {
+    pub(super) fn remove_rep(
+        &mut self,
+        rep: &RepId,
+        session_id: SessionId,
+        removed: &RepId,
+    ) -> Reply {
         self.owned_session(rep, session_id)?;
         if removed == rep {
             return Err(refuse(
@@ -359,7 +410,10 @@ impl Router {
         self.owned_session(rep, session_id)?;
         let session = self.session(session_id)?;
         if session.customer_gone {
-            return Err(refuse(ErrorCode::Invalid, "The customer is already disconnected."));
+            return Err(refuse(
+                ErrorCode::Invalid,
+                "The customer is already disconnected.",
+            ));
         }
         let was_connected = session.customer_connected;
         if let Some(session) = self.session_mut(session_id) {
@@ -367,7 +421,7 @@ impl Router {
             session.customer_connected = false;
         }
         if was_connected {
-            self.to_customer(
+            self.tell_customer(
                 session_id,
                 CustomerServerMessage::Disconnected {
                     message: format!(

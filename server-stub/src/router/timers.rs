@@ -73,13 +73,22 @@ impl Router {
                 .map(|s| s.id)
                 .collect();
             for session_id in sessions {
-                let owned = self.sessions.get(&session_id).is_some_and(|s| s.is_owner(&rep));
+                let owned = self
+                    .sessions
+                    .get(&session_id)
+                    .is_some_and(|s| s.is_owner(&rep));
                 if owned {
                     self.drop_session_invitations(session_id);
                     self.remove_participant(session_id, &rep, LeftReason::ConnectionLost);
                     let queue = self.sessions.get(&session_id).map(|s| s.home_queue.clone());
                     if let Some(queue) = queue {
-                        self.enqueue(now, session_id, queue, QueueReason::ConnectionLost, Some(rep.clone()));
+                        self.enqueue(
+                            now,
+                            session_id,
+                            queue,
+                            QueueReason::ConnectionLost,
+                            Some(rep.clone()),
+                        );
                     }
                     self.announce_session_update(session_id, None);
                 } else {

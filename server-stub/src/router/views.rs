@@ -57,18 +57,27 @@ impl Router {
 
     /// Tells every rep who sees the session's queue about its (new or changed) entry.
     pub(super) fn announce_session_entry(&mut self, session_id: SessionId) {
-        let Some(entry) = self.sessions.get(&session_id).and_then(|s| self.session_entry(s)) else {
+        let Some(entry) = self
+            .sessions
+            .get(&session_id)
+            .and_then(|s| self.session_entry(s))
+        else {
             return;
         };
         for rep in self.config.viewers(&entry.queue) {
-            self.to_rep(&rep, RepEvent::EntryUpserted { entry: entry.clone() });
+            self.tell_rep(
+                &rep,
+                RepEvent::EntryUpserted {
+                    entry: entry.clone(),
+                },
+            );
         }
     }
 
     /// Tells the queue's viewers that an entry left it.
     pub(super) fn announce_removed(&mut self, queue: &QueueRef, entry_id: String) {
         for rep in self.config.viewers(queue) {
-            self.to_rep(
+            self.tell_rep(
                 &rep,
                 RepEvent::EntryRemoved {
                     queue: queue.clone(),
@@ -84,7 +93,12 @@ impl Router {
         };
         for rep in self.config.viewers(&invitation.queue) {
             if self.invitation_visible_to(invitation, &rep) {
-                self.to_rep(&rep, RepEvent::EntryUpserted { entry: entry.clone() });
+                self.tell_rep(
+                    &rep,
+                    RepEvent::EntryUpserted {
+                        entry: entry.clone(),
+                    },
+                );
             }
         }
     }
@@ -134,7 +148,7 @@ impl Router {
             reps.push(extra.clone());
         }
         for rep in reps {
-            self.to_rep(
+            self.tell_rep(
                 &rep,
                 RepEvent::SessionUpdated {
                     session: info.clone(),
@@ -167,7 +181,7 @@ impl Router {
             .cloned()
             .collect();
         for other in audience {
-            self.to_rep(&other, RepEvent::PresenceChanged { rep: info.clone() });
+            self.tell_rep(&other, RepEvent::PresenceChanged { rep: info.clone() });
         }
     }
 
@@ -269,6 +283,18 @@ impl Router {
         })
     }
 
+    /// Reps logged in and available now, for the public site's "pick a rep" list.
+    pub fn available_reps(&self) -> Vec<(RepId, String)> {
+        self.config
+            .reps
+            .values()
+            .filter(|r| {
+                self.rep_state(&r.id).presence() == switchboard_protocol::Presence::Available
+            })
+            .map(|r| (r.id.clone(), r.name.clone()))
+            .collect()
+    }
+
     /// The public chat of a session, as its customer may read it.
     pub(super) fn public_chat(session: &Session) -> Vec<ChatMessage> {
         session
@@ -297,7 +323,7 @@ impl Router {
             && session.customer_connected
             && !matches!(message.author, Author::Customer { .. });
         for rep in reps {
-            self.to_rep(
+            self.tell_rep(
                 &rep,
                 RepEvent::Chat {
                     message: message.clone(),
@@ -305,7 +331,7 @@ impl Router {
             );
         }
         if customer_sees {
-            self.to_customer(
+            self.tell_customer(
                 message.session_id,
                 switchboard_protocol::CustomerServerMessage::Chat {
                     message: message.clone(),

@@ -1,0 +1,240 @@
+//! The HTTP API: login and logout, health, the lists the public site needs, and the
+//! WebSocket upgrades. Bodies are read as bytes and validated here, so every refusal is
+//! the same JSON shape.
+
+use super::AppState;
+use super::core::{CoreMsg, now_ms};
+use super::socket::HARD_FRAME_LIMIT;
+use crate::router::hash_secret;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, State, WebSocketUpgrade};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use std::net::SocketAddr;
+use switchboard_protocol::{
+    ErrorCode, HttpError, LoginRequest, LoginResponse, PROTOCOL_VERSION, RepId,
+};
+use tokio::sync::oneshot;
+
+/// Read buffer per WebSocket: small, so thousands of idle connections stay cheap.
+const WS_READ_BUFFER: usize = 4 * 1024;
+const WS_WRITE_BUFFER: usize = 4 * 1024;
+
+fn http_error(
+    status: StatusCode,
+    code: ErrorCode,
+    message: impl Into<String>,
+    retry_after_secs: Option<u64>,
+) -> Response {
+    let body = HttpError {
+        code,
+        message: message.into(),
+        retry_after_secs,
+    };
+    let mut response = (status, Json(body)).into_response();
+    if let Some(secs) = retry_after_secs
+        && let Ok(value) = secs.to_string().parse()
+    {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
+}
+
+pub async fn healthz() -> &'static str {
+    "ok"
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    body: Bytes,
+) -> Response {
+    let request: LoginRequest = match serde_json::from_slice(&body) {
+        Ok(request) => request,
+        Err(e) => {
+            return http_error(
+                StatusCode::BAD_REQUEST,
+                ErrorCode::BadRequest,
+                format!("The body must be JSON {{\"username\", \"password\"}}: {e}"),
+                None,
+            );
+        }
+    };
+    if request.username.len() > 200 || request.password.len() > 1024 {
+        return http_error(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::Invalid,
+            "Username or password is too long.",
+            None,
+        );
+    }
+    let now = now_ms();
+    let username = request.username.trim().to_owned();
+    {
+        let mut throttles = state.login_throttle.lock().await;
+        let by_user = throttles.0.check(&username, now);
+        let by_address = throttles.1.check(&peer.ip(), now);
+        if let Err(wait) = by_user.and(by_address) {
+            return http_error(
+                StatusCode::TOO_MANY_REQUESTS,
+                ErrorCode::RateLimited,
+                format!("Too many failed logins. Try again in {wait} seconds."),
+                Some(wait),
+            );
+        }
+    }
+    let rep_id = RepId::new(username.clone());
+    let rep = state.config.reps.get(&rep_id);
+    // Unknown users are checked against a real hash too, so timing does not reveal who exists.
+    let hash = rep
+        .map(|r| r.password_hash.clone())
+        .or_else(|| {
+            state
+                .config
+                .reps
+                .values()
+                .next()
+                .map(|r| r.password_hash.clone())
+        })
+        .unwrap_or_default();
+    let password = request.password;
+    let verified = tokio::task::spawn_blocking(move || {
+        use argon2::PasswordVerifier;
+        argon2::PasswordHash::new(&hash)
+            .map(|parsed| {
+                argon2::Argon2::default()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
+            .unwrap_or(false)
+    })
+    .await
+    .unwrap_or(false);
+    let Some(rep) = rep.filter(|_| verified) else {
+        let mut throttles = state.login_throttle.lock().await;
+        throttles.0.fail(&username, now);
+        throttles.1.fail(&peer.ip(), now);
+        tracing::info!(user = %username, peer = %peer.ip(), "failed login");
+        return http_error(
+            StatusCode::UNAUTHORIZED,
+            ErrorCode::Unauthorized,
+            "Wrong username or password.",
+            None,
+        );
+    };
+    state.login_throttle.lock().await.0.succeed(&username);
+    let token = hex::encode(rand::random::<[u8; 32]>());
+    let expires_at = now + state.config.settings.token_ttl_secs * 1000;
+    if let Err(error) = state
+        .store
+        .put_token(hash_secret(&token), rep.id.to_string(), expires_at, now)
+        .await
+    {
+        tracing::error!(%error, "could not store a login token");
+        return http_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorCode::Internal,
+            "The server could not complete the login.",
+            None,
+        );
+    }
+    tracing::info!(rep = %rep.id, "logged in");
+    Json(LoginResponse {
+        token,
+        rep: rep.id.clone(),
+        display_name: rep.name.clone(),
+        expires_at,
+        protocol_version: PROTOCOL_VERSION,
+    })
+    .into_response()
+}
+
+pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    let Some(token) = token else {
+        return http_error(
+            StatusCode::UNAUTHORIZED,
+            ErrorCode::Unauthorized,
+            "Send the token as `Authorization: Bearer TOKEN`.",
+            None,
+        );
+    };
+    match state.store.delete_token(hash_secret(token.trim())).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(error) => {
+            tracing::error!(%error, "could not delete a token");
+            http_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                ErrorCode::Internal,
+                "The server could not log you out.",
+                None,
+            )
+        }
+    }
+}
+
+/// `GET /api/reps/available`: reps a customer can pick now.
+pub async fn available_reps(State(state): State<AppState>) -> Response {
+    let (tx, rx) = oneshot::channel();
+    if !state.core.send(CoreMsg::AvailableReps(tx)).await {
+        return http_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::Internal,
+            "The server is shutting down.",
+            None,
+        );
+    }
+    let reps = rx.await.unwrap_or_default();
+    let list: Vec<serde_json::Value> = reps
+        .into_iter()
+        .map(|(rep, name)| serde_json::json!({ "rep": rep, "display_name": name }))
+        .collect();
+    Json(list).into_response()
+}
+
+/// `GET /api/issues`: the issue submission form's choices.
+pub async fn issues(State(state): State<AppState>) -> Response {
+    let list: Vec<serde_json::Value> = state
+        .config
+        .issues
+        .values()
+        .map(|i| serde_json::json!({ "issue": i.id, "display_name": i.name, "team": i.team }))
+        .collect();
+    Json(list).into_response()
+}
+
+pub async fn rep_socket(State(state): State<AppState>, upgrade: WebSocketUpgrade) -> Response {
+    upgrade
+        .read_buffer_size(WS_READ_BUFFER)
+        .write_buffer_size(WS_WRITE_BUFFER)
+        .max_message_size(HARD_FRAME_LIMIT)
+        .max_frame_size(HARD_FRAME_LIMIT)
+        .on_upgrade(move |socket| super::rep_ws::serve(socket, state))
+}
+
+pub async fn customer_socket(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    upgrade
+        .read_buffer_size(WS_READ_BUFFER)
+        .write_buffer_size(WS_WRITE_BUFFER)
+        .max_message_size(HARD_FRAME_LIMIT)
+        .max_frame_size(HARD_FRAME_LIMIT)
+        .on_upgrade(move |socket| super::customer_ws::serve(socket, state, peer.ip()))
+}
+
+/// Anything else: a JSON 404 rather than an empty body.
+pub async fn not_found() -> Response {
+    http_error(
+        StatusCode::NOT_FOUND,
+        ErrorCode::NotFound,
+        "There is nothing at this address.",
+        None,
+    )
+}

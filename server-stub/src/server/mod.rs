@@ -1,0 +1,171 @@
+//! The running server: opens the store, rebuilds the router, starts the core task and
+//! the HTTP/WebSocket listener, and stops them in order.
+
+pub mod core;
+mod customer_ws;
+mod http;
+mod rep_ws;
+mod socket;
+pub mod streams;
+pub mod throttle;
+
+use crate::config::Config;
+use crate::router::{RestoredState, Router};
+use crate::store::Store;
+use anyhow::Context;
+use axum::Router as HttpRouter;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use core::{CoreHandle, CoreMsg, now_ms};
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+use throttle::Throttle;
+use tokio::net::TcpListener;
+use tokio::sync::{Mutex, mpsc, watch};
+use tokio::task::JoinHandle;
+
+/// Shared by every HTTP handler and connection task.
+#[derive(Clone)]
+pub struct AppState {
+    pub core: CoreHandle,
+    pub store: Store,
+    pub config: Arc<Config>,
+    /// Failed logins by user name and by source address.
+    pub login_throttle: Arc<Mutex<(Throttle<String>, Throttle<IpAddr>)>>,
+}
+
+/// How to start a server.
+pub struct Options {
+    pub config: Arc<Config>,
+    pub db_path: PathBuf,
+    /// Seeds session key generation.
+    pub seed: u64,
+}
+
+/// A server that is running; [`Server::shutdown`] stops it cleanly.
+pub struct Server {
+    pub addr: SocketAddr,
+    pub store: Store,
+    shutdown: watch::Sender<bool>,
+    http: JoinHandle<()>,
+    core: JoinHandle<()>,
+}
+
+/// Opens the store and starts serving on `listener`.
+pub async fn start(listener: TcpListener, options: Options) -> anyhow::Result<Server> {
+    let addr = listener
+        .local_addr()
+        .context("reading the listening address")?;
+    let db_path = options.db_path.clone();
+    let (store, restored) = tokio::task::spawn_blocking(move || Store::open(&db_path))
+        .await
+        .context("opening the database")?
+        .with_context(|| format!("opening the database {}", options.db_path.display()))?;
+    let restored_sessions = restored.sessions.len();
+    let router = Router::restore(
+        options.config.clone(),
+        options.seed,
+        RestoredState {
+            sessions: restored.sessions,
+            chat: restored.chat,
+            invitations: restored.invitations,
+            keys: restored.keys,
+            team_chat: restored.team_chat,
+            max_session_id: restored.max_session_id,
+            max_invitation_id: restored.max_invitation_id,
+            max_message_id: restored.max_message_id,
+        },
+        now_ms(),
+    );
+    if let Ok(purged) = store.purge_expired_tokens(now_ms()).await {
+        tracing::debug!(purged, "expired login tokens removed");
+    }
+    let (shutdown, shutdown_rx) = watch::channel(false);
+    let (core_tx, core_rx) = mpsc::channel::<CoreMsg>(65_536);
+    let stream_id = hex::encode(rand::random::<[u8; 8]>());
+    let core = tokio::spawn(core::run(
+        router,
+        store.clone(),
+        stream_id,
+        core_rx,
+        shutdown_rx.clone(),
+    ));
+    let state = AppState {
+        core: CoreHandle { tx: core_tx },
+        store: store.clone(),
+        config: options.config.clone(),
+        login_throttle: Arc::new(Mutex::new((
+            Throttle::new(5, 300_000),
+            Throttle::new(20, 300_000),
+        ))),
+    };
+    let app = HttpRouter::new()
+        .route("/healthz", get(http::healthz))
+        .route("/api/login", post(http::login))
+        .route("/api/logout", post(http::logout))
+        .route("/api/reps/available", get(http::available_reps))
+        .route("/api/issues", get(http::issues))
+        .route("/ws/rep", get(http::rep_socket))
+        .route("/ws/customer", get(http::customer_socket))
+        .fallback(http::not_found)
+        .layer(DefaultBodyLimit::max(switchboard_protocol::MAX_FRAME_BYTES))
+        .with_state(state);
+    let mut stop = shutdown_rx;
+    let http = tokio::spawn(async move {
+        let serve = axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            while !*stop.borrow() {
+                if stop.changed().await.is_err() {
+                    break;
+                }
+            }
+        });
+        if let Err(error) = serve.await {
+            tracing::error!(%error, "the HTTP server stopped with an error");
+        }
+    });
+    tracing::info!(%addr, restored_sessions, "switchboard server listening");
+    Ok(Server {
+        addr,
+        store,
+        shutdown,
+        http,
+        core,
+    })
+}
+
+impl Server {
+    /// Stops taking connections, ends the core (its last batch committed), and waits.
+    pub async fn shutdown(self) {
+        let _ = self.shutdown.send(true);
+        let _ = self.core.await;
+        // Open WebSockets keep graceful shutdown waiting; they were told to close, give them a moment.
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(5), self.http).await;
+    }
+}
+
+/// Resolves when the process gets Ctrl-C (or SIGTERM on Unix).
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = terminate => {}
+    }
+}

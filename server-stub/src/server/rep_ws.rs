@@ -1,0 +1,186 @@
+//! `GET /ws/rep`: a console's connection. Hello with a token, then requests in and
+//! events out, until either side closes.
+
+use super::AppState;
+use super::core::{CoreMsg, now_ms};
+use super::socket::{self, BadFrames, Incoming};
+use crate::router::hash_secret;
+use axum::extract::ws::WebSocket;
+use switchboard_protocol::codec::{decode_rep_frame, decode_typed, peek_request_id};
+use switchboard_protocol::{ErrorCode, PROTOCOL_VERSION, RepHello, RepId, RepServerMessage};
+
+fn error_frame(
+    id: Option<switchboard_protocol::RequestId>,
+    code: ErrorCode,
+    message: String,
+) -> String {
+    serde_json::to_string(&RepServerMessage::Error { id, code, message }).unwrap_or_default()
+}
+
+/// Reads the hello and checks version and token; on failure tells the console why.
+async fn handshake(
+    socket: &mut WebSocket,
+    state: &AppState,
+) -> Option<(RepId, Option<switchboard_protocol::ResumeFrom>)> {
+    let text = match tokio::time::timeout(socket::HELLO_TIMEOUT, socket::recv(socket)).await {
+        Ok(Incoming::Text(text)) => text,
+        Ok(Incoming::Binary) => {
+            socket::send_text(
+                socket,
+                &error_frame(
+                    None,
+                    ErrorCode::BadRequest,
+                    "Send a JSON `hello` text frame first.".into(),
+                ),
+            )
+            .await;
+            return None;
+        }
+        Ok(Incoming::Closed) => return None,
+        Err(_) => {
+            socket::send_text(
+                socket,
+                &error_frame(
+                    None,
+                    ErrorCode::BadRequest,
+                    "No `hello` within 10 seconds.".into(),
+                ),
+            )
+            .await;
+            return None;
+        }
+    };
+    let hello = match decode_typed::<RepHello>(&text, &["hello"]) {
+        Ok(hello) => hello,
+        Err(e) => {
+            socket::send_text(
+                socket,
+                &error_frame(
+                    None,
+                    e.code(),
+                    format!("The first frame must be `hello`: {e}"),
+                ),
+            )
+            .await;
+            return None;
+        }
+    };
+    let RepHello::Hello {
+        protocol_version,
+        token,
+        resume,
+    } = hello;
+    if protocol_version != PROTOCOL_VERSION {
+        let message = format!(
+            "This server speaks protocol version {PROTOCOL_VERSION}; the console speaks {protocol_version}. Update the console."
+        );
+        socket::send_text(
+            socket,
+            &error_frame(None, ErrorCode::VersionMismatch, message),
+        )
+        .await;
+        return None;
+    }
+    let rep = match state.store.token_rep(hash_secret(&token), now_ms()).await {
+        Ok(Some(rep)) => RepId::new(rep),
+        Ok(None) => {
+            socket::send_text(
+                socket,
+                &error_frame(
+                    None,
+                    ErrorCode::Unauthorized,
+                    "The login token is unknown or expired; log in again.".into(),
+                ),
+            )
+            .await;
+            return None;
+        }
+        Err(error) => {
+            tracing::error!(%error, "token lookup failed");
+            socket::send_text(
+                socket,
+                &error_frame(
+                    None,
+                    ErrorCode::Internal,
+                    "The server could not check the token.".into(),
+                ),
+            )
+            .await;
+            return None;
+        }
+    };
+    if !state.config.reps.contains_key(&rep) {
+        socket::send_text(
+            socket,
+            &error_frame(
+                None,
+                ErrorCode::Unauthorized,
+                "This account no longer exists.".into(),
+            ),
+        )
+        .await;
+        return None;
+    }
+    Some((rep, resume))
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn serve(mut socket: WebSocket, state: AppState) {
+    let Some((rep, resume)) = handshake(&mut socket, &state).await else {
+        socket::close(&mut socket).await;
+        return;
+    };
+    let conn = super::core::next_conn_id();
+    let (tx, mut rx) = socket::outbound_queue();
+    let attached = state
+        .core
+        .send(CoreMsg::RepAttach {
+            rep: rep.clone(),
+            conn,
+            tx,
+            resume,
+        })
+        .await;
+    if !attached {
+        socket::close(&mut socket).await;
+        return;
+    }
+    tracing::debug!(%rep, conn, "console connected");
+    let mut bad = BadFrames::new();
+    loop {
+        tokio::select! {
+            // A frame from the console: a request for the core, or a bad frame answered here.
+            incoming = socket::recv(&mut socket) => match incoming {
+                Incoming::Text(text) => match decode_rep_frame(&text) {
+                    Ok(frame) => {
+                        let msg = CoreMsg::RepRequest { rep: rep.clone(), conn, id: frame.id, request: frame.request };
+                        if !state.core.send(msg).await {
+                            break;
+                        }
+                    }
+                    Err(e) => {
+                        let id = if text.len() <= switchboard_protocol::MAX_FRAME_BYTES { peek_request_id(&text) } else { None };
+                        if !socket::send_text(&mut socket, &error_frame(id, e.code(), e.to_string())).await || bad.flooding() {
+                            break;
+                        }
+                    }
+                },
+                Incoming::Binary => {
+                    let sent = socket::send_text(&mut socket, &error_frame(None, ErrorCode::BadRequest, "Binary frames are not part of the protocol.".into())).await;
+                    if !sent || bad.flooding() {
+                        break;
+                    }
+                }
+                Incoming::Closed => break,
+            },
+            // A reply or event from the core; `None`/Close means the core let go of us.
+            outbound = rx.recv() => {
+                if !socket::write_outbound(&mut socket, outbound).await {
+                    break;
+                }
+            }
+        }
+    }
+    socket::close(&mut socket).await;
+    state.core.send(CoreMsg::RepDetach { rep, conn }).await;
+}

@@ -1,0 +1,81 @@
+//! The one file that knows axum's WebSocket type: text in, typed frames out, and the
+//! per-connection rules for bad frames (answer, count, cut off a flood).
+
+use super::core::Outbound;
+use axum::extract::ws::{Message, WebSocket};
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+
+/// A text frame larger than this closes the connection (smaller ones over 64 KiB get an error).
+pub const HARD_FRAME_LIMIT: usize = 1024 * 1024;
+/// More bad frames than this within [`BAD_FRAME_WINDOW`] is a flood: the connection closes.
+const BAD_FRAME_LIMIT: usize = 20;
+const BAD_FRAME_WINDOW: Duration = Duration::from_secs(10);
+/// Time a new connection has to say hello.
+pub const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What arrived on a socket.
+pub enum Incoming {
+    Text(String),
+    /// A binary frame: the protocol is JSON text only.
+    Binary,
+    /// Closed by the peer, or broken.
+    Closed,
+}
+
+/// Reads the next meaningful frame (pings are answered by the library).
+pub async fn recv(socket: &mut WebSocket) -> Incoming {
+    loop {
+        match socket.recv().await {
+            Some(Ok(Message::Text(text))) => return Incoming::Text(text.to_string()),
+            Some(Ok(Message::Binary(_))) => return Incoming::Binary,
+            Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+            Some(Ok(Message::Close(_))) | Some(Err(_)) | None => return Incoming::Closed,
+        }
+    }
+}
+
+/// Sends one text frame; false if the socket is gone.
+pub async fn send_text(socket: &mut WebSocket, text: &str) -> bool {
+    socket.send(Message::Text(text.into())).await.is_ok()
+}
+
+pub async fn close(socket: &mut WebSocket) {
+    let _ = socket.send(Message::Close(None)).await;
+}
+
+/// Writes what the core queued. Returns false when the connection should end.
+pub async fn write_outbound(socket: &mut WebSocket, outbound: Option<Outbound>) -> bool {
+    match outbound {
+        Some(Outbound::Text(text)) => send_text(socket, &text).await,
+        Some(Outbound::Close) | None => {
+            close(socket).await;
+            false
+        }
+    }
+}
+
+/// Counts bad frames in a sliding window.
+pub struct BadFrames {
+    times: Vec<Instant>,
+}
+
+impl BadFrames {
+    pub fn new() -> Self {
+        Self { times: Vec::new() }
+    }
+
+    /// Records a bad frame; true if the peer is flooding and should be cut off.
+    pub fn flooding(&mut self) -> bool {
+        let now = Instant::now();
+        self.times
+            .retain(|t| now.duration_since(*t) < BAD_FRAME_WINDOW);
+        self.times.push(now);
+        self.times.len() > BAD_FRAME_LIMIT
+    }
+}
+
+/// A bounded queue for frames to one connection.
+pub fn outbound_queue() -> (mpsc::Sender<Outbound>, mpsc::Receiver<Outbound>) {
+    mpsc::channel(super::core::OUTBOUND_QUEUE)
+}

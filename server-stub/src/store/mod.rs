@@ -1,0 +1,164 @@
+//! The durable store: SQLite on one dedicated thread, behind a cloneable async handle.
+//!
+//! - [`Store::open`] opens (or creates) the database, applies the migrations and reads
+//!   back what the router needs to resume ([`Restored`]).
+//! - [`Store::commit`] writes a batch of the router's [`StoreOp`]s in one transaction.
+//! - Tokens, the email outbox and ended sessions have their own calls.
+//!
+//! One OS thread owns the `rusqlite::Connection` and runs jobs in order from a channel;
+//! async callers get results over oneshot channels, so no SQLite call ever blocks a runtime
+//! worker. Commits queued back to back share one transaction (group commit); each caller
+//! still gets its own outcome. Durability: WAL with `synchronous=NORMAL` (see
+//! `connection.rs`): a committed batch survives a process crash, including `kill -9`; a
+//! power loss may lose the last commits.
+//!
+//! Files: `error` (the error type), `connection` (opening and pragmas), `migrate` (schema
+//! versions), `worker` (the thread and group commit), `ops` (applying [`StoreOp`]s),
+//! `restore` ([`Restored`]), `rows` (decoding JSON rows), `lookup` (one session),
+//! `tokens`, `outbox`, `int` (u64 <-> SQLite integers).
+
+mod connection;
+mod error;
+mod int;
+mod lookup;
+mod migrate;
+mod ops;
+mod outbox;
+mod restore;
+mod rows;
+mod tokens;
+mod worker;
+
+#[cfg(test)]
+mod tests;
+
+pub use error::StoreError;
+pub use outbox::OutboxEmail;
+pub use restore::{Restored, TEAM_CHAT_RESTORED};
+
+use crate::router::effects::StoreOp;
+use crate::router::state::Session;
+use rusqlite::Connection;
+use std::path::Path;
+use std::sync::mpsc;
+use tokio::sync::oneshot;
+use worker::{Batch, Job};
+
+/// A handle to the database thread. Cheap to clone; the thread stops (and the database
+/// closes) when the last clone is dropped, after finishing the jobs already sent.
+#[derive(Debug, Clone)]
+pub struct Store {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl Store {
+    /// Opens or creates the database at `path` (and its parent directories), migrates it
+    /// and reads back the state to resume. Blocking: call it before the server starts
+    /// serving, or from `spawn_blocking`.
+    pub fn open(path: &Path) -> Result<(Store, Restored), StoreError> {
+        let mut conn = connection::open_connection(path)?;
+        migrate::migrate(&mut conn)?;
+        let restored = restore::restore(&conn)?;
+        let jobs = worker::spawn(conn)?;
+        tracing::info!(
+            path = %path.display(),
+            sessions = restored.sessions.len(),
+            invitations = restored.invitations.len(),
+            "database opened"
+        );
+        Ok((Store { jobs }, restored))
+    }
+
+    /// Writes all `ops` in one transaction: either all of them are durable or none is.
+    /// An empty batch does nothing.
+    pub async fn commit(&self, ops: Vec<StoreOp>) -> Result<(), StoreError> {
+        if ops.is_empty() {
+            return Ok(());
+        }
+        let receiver = self.send_commit(ops)?;
+        receiver.await.map_err(|_| StoreError::Closed)?
+    }
+
+    /// [`Store::commit`] for code outside the async runtime (plain threads, `spawn_blocking`,
+    /// tests). Must not be called from an async task: it blocks the thread until done.
+    pub fn commit_blocking(&self, ops: Vec<StoreOp>) -> Result<(), StoreError> {
+        if ops.is_empty() {
+            return Ok(());
+        }
+        let receiver = self.send_commit(ops)?;
+        receiver.blocking_recv().map_err(|_| StoreError::Closed)?
+    }
+
+    /// Stores a login token's hash for `rep`, replacing an existing one with the same hash.
+    pub async fn put_token(
+        &self,
+        hash: String,
+        rep: String,
+        expires_at: u64,
+        now: u64,
+    ) -> Result<(), StoreError> {
+        self.call(move |conn| tokens::put(conn, &hash, &rep, expires_at, now))
+            .await
+    }
+
+    /// The rep a token hash belongs to; `None` if unknown or expired (`expires_at <= now`).
+    pub async fn token_rep(&self, hash: String, now: u64) -> Result<Option<String>, StoreError> {
+        self.call(move |conn| tokens::rep(conn, &hash, now)).await
+    }
+
+    /// Deletes a token hash (logout). Unknown hashes are ignored.
+    pub async fn delete_token(&self, hash: String) -> Result<(), StoreError> {
+        self.call(move |conn| tokens::delete(conn, &hash)).await
+    }
+
+    /// Deletes every token expired at `now`; returns how many were deleted.
+    pub async fn purge_expired_tokens(&self, now: u64) -> Result<usize, StoreError> {
+        self.call(move |conn| tokens::purge_expired(conn, now))
+            .await
+    }
+
+    /// The emails not yet sent, oldest first.
+    pub async fn outbox(&self) -> Result<Vec<OutboxEmail>, StoreError> {
+        self.call(|conn| outbox::unsent(conn)).await
+    }
+
+    /// Marks an outbox email sent so [`Store::outbox`] no longer lists it; returns whether
+    /// an unsent email with that id existed.
+    pub async fn mark_email_sent(&self, id: i64, now: u64) -> Result<bool, StoreError> {
+        self.call(move |conn| outbox::mark_sent(conn, id, now))
+            .await
+    }
+
+    /// A session's record, ended or not, with its whole chat in `chat` (for a customer
+    /// resuming an ended session); `None` if no such session was ever stored.
+    pub async fn ended_session(&self, id: u64) -> Result<Option<Session>, StoreError> {
+        self.call(move |conn| lookup::session_with_chat(conn, id))
+            .await
+    }
+
+    fn send_commit(
+        &self,
+        ops: Vec<StoreOp>,
+    ) -> Result<oneshot::Receiver<Result<(), StoreError>>, StoreError> {
+        let (reply, receiver) = oneshot::channel();
+        self.jobs
+            .send(Job::Commit(Batch { ops, reply }))
+            .map_err(|_| StoreError::Closed)?;
+        Ok(receiver)
+    }
+
+    /// Runs `f` on the database thread and waits for its result.
+    async fn call<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let (reply, receiver) = oneshot::channel();
+        let job = Job::Call(Box::new(move |conn: &mut Connection| {
+            // The caller may have stopped waiting; nothing else to do with the result.
+            let _ = reply.send(f(conn));
+        }));
+        self.jobs.send(job).map_err(|_| StoreError::Closed)?;
+        receiver.await.map_err(|_| StoreError::Closed)?
+    }
+}

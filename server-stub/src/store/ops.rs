@@ -1,0 +1,117 @@
+//! Applying the router's [`StoreOp`]s to the tables (inside a caller's transaction).
+
+use super::error::StoreError;
+use super::int::to_sql;
+use crate::router::effects::StoreOp;
+use rusqlite::{Connection, params};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// The `counters` row holding the largest invitation id ever stored.
+pub(crate) const MAX_INVITATION_ID: &str = "max_invitation_id";
+
+/// Writes one batch of ops; the caller owns the transaction around it.
+pub(crate) fn apply_all(conn: &Connection, ops: &[StoreOp]) -> Result<(), StoreError> {
+    let now = now_millis();
+    for op in ops {
+        apply(conn, op, now)?;
+    }
+    Ok(())
+}
+
+/// Logs the emails of a batch; called once the batch is committed.
+pub(crate) fn log_emails(ops: &[StoreOp]) {
+    for op in ops {
+        if let StoreOp::Email {
+            rep, to, subject, ..
+        } = op
+        {
+            tracing::info!(%rep, %to, %subject, "email queued in the outbox");
+        }
+    }
+}
+
+fn apply(conn: &Connection, op: &StoreOp, now: i64) -> Result<(), StoreError> {
+    match op {
+        StoreOp::PutSession { id, ended, json } => {
+            conn.prepare_cached(
+                "INSERT INTO sessions (id, ended, json, updated_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (id) DO UPDATE SET
+                     ended = excluded.ended, json = excluded.json, updated_at = excluded.updated_at",
+            )?
+            .execute(params![to_sql(id.0)?, ended, json, now])?;
+        }
+        StoreOp::PutChat(message) => {
+            let json = serde_json::to_string(message)?;
+            conn.prepare_cached(
+                "INSERT OR REPLACE INTO chat (id, session_id, json) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![
+                to_sql(message.id.0)?,
+                to_sql(message.session_id.0)?,
+                json
+            ])?;
+        }
+        StoreOp::PutInvitation {
+            id,
+            session_id,
+            json,
+        } => {
+            conn.prepare_cached(
+                "INSERT OR REPLACE INTO invitations (id, session_id, json) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![to_sql(id.0)?, to_sql(session_id.0)?, json])?;
+            conn.prepare_cached(
+                "INSERT INTO counters (name, value) VALUES (?1, ?2)
+                 ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)",
+            )?
+            .execute(params![MAX_INVITATION_ID, to_sql(id.0)?])?;
+        }
+        StoreOp::DeleteInvitation(id) => {
+            conn.prepare_cached("DELETE FROM invitations WHERE id = ?1")?
+                .execute(params![to_sql(id.0)?])?;
+        }
+        StoreOp::PutTeamChat(message) => {
+            let json = serde_json::to_string(message)?;
+            conn.prepare_cached(
+                "INSERT OR REPLACE INTO team_chat (id, team, json) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![to_sql(message.id.0)?, message.team.as_str(), json])?;
+        }
+        StoreOp::PutKey {
+            key,
+            json,
+            expires_at,
+        } => {
+            conn.prepare_cached(
+                "INSERT OR REPLACE INTO session_keys (key, json, expires_at) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![key, json, to_sql(*expires_at)?])?;
+        }
+        StoreOp::DeleteKey(key) => {
+            conn.prepare_cached("DELETE FROM session_keys WHERE key = ?1")?
+                .execute(params![key])?;
+        }
+        StoreOp::Email {
+            rep,
+            to,
+            subject,
+            body,
+            at,
+        } => {
+            conn.prepare_cached(
+                "INSERT INTO outbox (rep, to_addr, subject, body, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![rep.as_str(), to, subject, body, to_sql(*at)?])?;
+        }
+    }
+    Ok(())
+}
+
+/// The wall clock in Unix milliseconds (0 if the clock is before 1970).
+fn now_millis() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|elapsed| i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}

@@ -1,0 +1,64 @@
+//! Group commit: batches sharing a transaction still get their own outcome.
+
+use super::*;
+use crate::store::connection::open_connection;
+use crate::store::migrate::migrate;
+use crate::store::worker::{Batch, commit_group};
+use crate::store::{Store, StoreError};
+use tokio::sync::oneshot;
+
+fn batch(ops: Vec<StoreOp>) -> (Batch, oneshot::Receiver<Result<(), StoreError>>) {
+    let (reply, receiver) = oneshot::channel();
+    (Batch { ops, reply }, receiver)
+}
+
+/// When a group's shared transaction fails, each batch is retried alone: the bad batch
+/// fails and the others are committed.
+#[test]
+fn a_bad_batch_in_a_group_fails_alone() {
+    let (_dir, path) = temp_db();
+    let mut conn = open_connection(&path).unwrap();
+    migrate(&mut conn).unwrap();
+    let (first, first_done) = batch(vec![put_session(&session(1))]);
+    let (bad, bad_done) = batch(vec![StoreOp::PutChat(chat(5, 77))]);
+    let (third, third_done) = batch(vec![put_session(&session(3)), StoreOp::PutChat(chat(6, 3))]);
+    commit_group(&mut conn, vec![first, bad, third]);
+    first_done.blocking_recv().unwrap().unwrap();
+    assert!(bad_done.blocking_recv().unwrap().is_err());
+    third_done.blocking_recv().unwrap().unwrap();
+    drop(conn);
+
+    let (_store, restored) = Store::open(&path).unwrap();
+    assert_eq!(restored.sessions, vec![session(1), session(3)]);
+    assert_eq!(restored.chat, vec![chat(6, 3)]);
+}
+
+/// Many tasks committing at once through clones of one handle all succeed and all land.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_commits_all_land() {
+    let (_dir, path) = temp_db();
+    let (store, _) = Store::open(&path).unwrap();
+    let tasks: Vec<_> = (1..=50)
+        .map(|id| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                store
+                    .commit(vec![
+                        put_session(&session(id)),
+                        StoreOp::PutChat(chat(id, id)),
+                    ])
+                    .await
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+    drop(store);
+
+    let (_store, restored) = Store::open(&path).unwrap();
+    assert_eq!(restored.sessions.len(), 50);
+    assert_eq!(restored.chat.len(), 50);
+    assert_eq!(restored.max_session_id, 50);
+    assert_eq!(restored.max_message_id, 50);
+}

@@ -1,0 +1,204 @@
+//! Ops written with `commit` come back from `open` after a reopen.
+
+use super::*;
+use crate::store::{Restored, Store, StoreError};
+
+/// Sessions, chat, invitations (one deleted), keys (one deleted) and the max ids survive a
+/// close and reopen; `PutSession` replaces the earlier record of the same id.
+#[tokio::test]
+async fn ops_round_trip_through_reopen() {
+    let (_dir, path) = temp_db();
+    let (store, restored) = Store::open(&path).unwrap();
+    assert_eq!(restored, Restored::default());
+
+    let mut first = session(1);
+    let second = session(2);
+    store
+        .commit(vec![
+            put_session(&first),
+            put_session(&second),
+            StoreOp::PutChat(chat(10, 1)),
+            StoreOp::PutChat(chat(11, 2)),
+            StoreOp::PutChat(chat(12, 1)),
+            put_invitation(&invitation(1, 1)),
+            put_invitation(&invitation(2, 1)),
+            put_invitation(&invitation(3, 2)),
+            put_key(&key("111-222", 50_000)),
+            put_key(&key("333-444", 60_000)),
+        ])
+        .await
+        .unwrap();
+    first.important = true;
+    first.owner = None;
+    store
+        .commit(vec![
+            put_session(&first),
+            StoreOp::DeleteInvitation(InvitationId(2)),
+            StoreOp::DeleteKey("333-444".to_owned()),
+            StoreOp::PutTeamChat(team_chat(13, "billing")),
+        ])
+        .await
+        .unwrap();
+    store.commit(Vec::new()).await.unwrap();
+    drop(store);
+
+    let (_store, restored) = Store::open(&path).unwrap();
+    assert_eq!(restored.sessions, vec![first, second]);
+    assert_eq!(restored.chat, vec![chat(10, 1), chat(11, 2), chat(12, 1)]);
+    assert_eq!(
+        restored.invitations,
+        vec![invitation(1, 1), invitation(3, 2)]
+    );
+    assert_eq!(restored.keys, vec![key("111-222", 50_000)]);
+    assert_eq!(restored.team_chat, vec![team_chat(13, "billing")]);
+    assert_eq!(restored.max_session_id, 2);
+    assert_eq!(restored.max_invitation_id, 3);
+    assert_eq!(restored.max_message_id, 13);
+}
+
+/// Ended sessions, their chat and invitations are not restored, yet they count for the max
+/// ids and `ended_session` returns them with their chat.
+#[tokio::test]
+async fn ended_sessions_are_not_restored_but_can_be_looked_up() {
+    let (_dir, path) = temp_db();
+    let (store, _) = Store::open(&path).unwrap();
+    store
+        .commit(vec![
+            put_session(&session(1)),
+            put_session(&session(5)),
+            StoreOp::PutChat(chat(20, 1)),
+            StoreOp::PutChat(chat(21, 5)),
+            StoreOp::PutChat(chat(22, 5)),
+            put_invitation(&invitation(4, 5)),
+        ])
+        .await
+        .unwrap();
+    store
+        .commit(vec![put_session(&ended_session(5))])
+        .await
+        .unwrap();
+    drop(store);
+
+    let (store, restored) = Store::open(&path).unwrap();
+    assert_eq!(restored.sessions, vec![session(1)]);
+    assert_eq!(restored.chat, vec![chat(20, 1)]);
+    assert!(restored.invitations.is_empty());
+    assert_eq!(restored.max_session_id, 5);
+    assert_eq!(restored.max_invitation_id, 4);
+    assert_eq!(restored.max_message_id, 22);
+
+    let found = store.ended_session(5).await.unwrap().unwrap();
+    assert_eq!(
+        found,
+        Session {
+            chat: vec![chat(21, 5), chat(22, 5)],
+            ..ended_session(5)
+        }
+    );
+    let live = store.ended_session(1).await.unwrap().unwrap();
+    assert_eq!(live.chat, vec![chat(20, 1)]);
+    assert_eq!(store.ended_session(99).await.unwrap(), None);
+    // An id beyond SQLite's integer range is an error, not a panic.
+    assert!(matches!(
+        store.ended_session(u64::MAX).await,
+        Err(StoreError::TooLarge(u64::MAX))
+    ));
+}
+
+/// The largest invitation id is remembered after every invitation row is deleted.
+#[tokio::test]
+async fn max_invitation_id_survives_deleting_every_invitation() {
+    let (_dir, path) = temp_db();
+    let (store, _) = Store::open(&path).unwrap();
+    store
+        .commit(vec![
+            put_session(&session(1)),
+            put_invitation(&invitation(7, 1)),
+        ])
+        .await
+        .unwrap();
+    store
+        .commit(vec![StoreOp::DeleteInvitation(InvitationId(7))])
+        .await
+        .unwrap();
+    drop(store);
+
+    let (_store, restored) = Store::open(&path).unwrap();
+    assert!(restored.invitations.is_empty());
+    assert_eq!(restored.max_invitation_id, 7);
+}
+
+/// Only the latest 200 team chat messages of each team are restored, oldest first, while
+/// `max_message_id` covers every message.
+#[tokio::test]
+async fn team_chat_restores_the_latest_200_per_team() {
+    let (_dir, path) = temp_db();
+    let (store, _) = Store::open(&path).unwrap();
+    let mut ops = Vec::new();
+    for id in 1..=250 {
+        ops.push(StoreOp::PutTeamChat(team_chat(id * 2, "billing")));
+    }
+    for id in [3, 101, 401] {
+        ops.push(StoreOp::PutTeamChat(team_chat(id, "sales")));
+    }
+    store.commit(ops).await.unwrap();
+    drop(store);
+
+    let (_store, restored) = Store::open(&path).unwrap();
+    let billing: Vec<u64> = restored
+        .team_chat
+        .iter()
+        .filter(|message| message.team.as_str() == "billing")
+        .map(|message| message.id.0)
+        .collect();
+    assert_eq!(billing, (51..=250).map(|id| id * 2).collect::<Vec<_>>());
+    let sales: Vec<u64> = restored
+        .team_chat
+        .iter()
+        .filter(|message| message.team.as_str() == "sales")
+        .map(|message| message.id.0)
+        .collect();
+    assert_eq!(sales, vec![3, 101, 401]);
+    let ids: Vec<u64> = restored.team_chat.iter().map(|m| m.id.0).collect();
+    assert!(ids.is_sorted(), "oldest first across teams");
+    assert_eq!(restored.team_chat.len(), 203);
+    assert_eq!(restored.max_message_id, 500);
+}
+
+/// A batch is one transaction: when one op fails (chat for a session never stored), none of
+/// the batch's ops is written, and the store keeps working.
+#[tokio::test]
+async fn a_failed_batch_writes_nothing() {
+    let (_dir, path) = temp_db();
+    let (store, _) = Store::open(&path).unwrap();
+    let err = store
+        .commit(vec![
+            put_session(&session(1)),
+            StoreOp::PutChat(chat(30, 42)),
+        ])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Sqlite(_)), "{err}");
+    store.commit(vec![put_session(&session(2))]).await.unwrap();
+    drop(store);
+
+    let (_store, restored) = Store::open(&path).unwrap();
+    assert_eq!(restored.sessions, vec![session(2)]);
+    assert!(restored.chat.is_empty());
+}
+
+/// `commit_blocking` works from a plain thread, outside any runtime.
+#[test]
+fn commit_blocking_commits() {
+    let (_dir, path) = temp_db();
+    let (store, _) = Store::open(&path).unwrap();
+    store.commit_blocking(Vec::new()).unwrap();
+    store
+        .commit_blocking(vec![put_session(&session(3)), StoreOp::PutChat(chat(1, 3))])
+        .unwrap();
+    drop(store);
+
+    let (_store, restored) = Store::open(&path).unwrap();
+    assert_eq!(restored.sessions, vec![session(3)]);
+    assert_eq!(restored.chat, vec![chat(1, 3)]);
+}

@@ -1,0 +1,75 @@
+//! Rep login tokens: put, lookup, expiry, delete and purge.
+
+use crate::store::Store;
+
+/// A token is found until its expiry (exclusive), survives a reopen, and can be replaced
+/// and deleted.
+#[tokio::test]
+async fn tokens_put_lookup_expire_delete() {
+    let (_dir, path) = super::temp_db();
+    let (store, _) = Store::open(&path).unwrap();
+    store
+        .put_token("h1".to_owned(), "alice".to_owned(), 1_000, 100)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .token_rep("h1".to_owned(), 999)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("alice")
+    );
+    assert_eq!(store.token_rep("h1".to_owned(), 1_000).await.unwrap(), None);
+    assert_eq!(store.token_rep("nope".to_owned(), 0).await.unwrap(), None);
+    drop(store);
+
+    let (store, _) = Store::open(&path).unwrap();
+    assert_eq!(
+        store
+            .token_rep("h1".to_owned(), 500)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("alice")
+    );
+    store
+        .put_token("h1".to_owned(), "bob".to_owned(), 5_000, 600)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .token_rep("h1".to_owned(), 2_000)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("bob")
+    );
+    store.delete_token("h1".to_owned()).await.unwrap();
+    store.delete_token("h1".to_owned()).await.unwrap();
+    assert_eq!(store.token_rep("h1".to_owned(), 0).await.unwrap(), None);
+}
+
+/// Purging deletes exactly the tokens expired at `now` and reports how many.
+#[tokio::test]
+async fn purge_deletes_only_expired_tokens() {
+    let (_dir, path) = super::temp_db();
+    let (store, _) = Store::open(&path).unwrap();
+    for (hash, expires_at) in [("a", 100), ("b", 200), ("c", 300)] {
+        store
+            .put_token(hash.to_owned(), "alice".to_owned(), expires_at, 0)
+            .await
+            .unwrap();
+    }
+    assert_eq!(store.purge_expired_tokens(200).await.unwrap(), 2);
+    assert_eq!(store.purge_expired_tokens(200).await.unwrap(), 0);
+    assert_eq!(
+        store
+            .token_rep("c".to_owned(), 250)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("alice")
+    );
+    assert_eq!(store.token_rep("b".to_owned(), 0).await.unwrap(), None);
+}
