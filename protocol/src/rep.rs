@@ -63,7 +63,7 @@ pub enum RepRequest {
         session_id: SessionId,
         client_msg_id: String,
         text: String,
-        #[serde(default)]
+        /// Required, so a misspelt field can never turn a rep-only note public.
         visibility: Visibility,
     },
     /// Owner only: invite a rep, any rep of a team, or help by support issue.

@@ -236,7 +236,12 @@ impl Router {
     ) -> Result<(), ErrorBody> {
         let session = self.session(session_id)?;
         if !session.is_owner(rep) {
-            return Err(if session.has_rep(rep) {
+            return Err(if session.has_rep(rep) && session.owner.is_none() {
+                refuse(
+                    ErrorCode::NotActive,
+                    "This session waits in a queue; nobody owns it right now.",
+                )
+            } else if session.has_rep(rep) {
                 refuse(
                     ErrorCode::NotOwner,
                     "Only the session owner can do this; you are a participant.",
