@@ -1,1 +1,53 @@
-fn main() {}
+//! The `switchboard` binary: parses the command line, sets up logging and opens the
+//! console window. Everything else lives in the library (`src/lib.rs`).
+
+use anyhow::Context as _;
+use clap::Parser;
+use switchboard::{AppOptions, DEFAULT_SERVER_URL, SwitchboardApp};
+use tracing_subscriber::EnvFilter;
+
+/// Switchboard: the representative console for live customer support.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Args {
+    /// Mark the console as talking to a server that runs its bundled demo configuration
+    /// (`cargo run --release -p switchboard-server`).
+    #[arg(long)]
+    demo: bool,
+
+    /// Base URL of the routing server.
+    #[arg(long, value_name = "URL", default_value = DEFAULT_SERVER_URL)]
+    server: String,
+}
+
+fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+
+    // `RUST_LOG` overrides the default level, e.g. `RUST_LOG=switchboard=debug`.
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .init();
+
+    let options = AppOptions {
+        demo: args.demo,
+        server_url: args.server,
+    };
+    let native_options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Switchboard")
+            .with_app_id("switchboard")
+            .with_inner_size([1100.0, 720.0])
+            .with_min_inner_size([640.0, 480.0]),
+        ..Default::default()
+    };
+
+    eframe::run_native(
+        "Switchboard",
+        native_options,
+        Box::new(|cc| Ok(Box::new(SwitchboardApp::new(cc, options)))),
+    )
+    .map_err(|err| anyhow::anyhow!("{err}"))
+    .context("could not open the Switchboard window")
+}

@@ -124,9 +124,14 @@ async fn main() -> anyhow::Result<()> {
         },
     )
     .await?;
-    // Tests and scripts read this line to find the port.
-    println!("listening on http://{}", server.addr);
-    println!("database {}", db_path.display());
+    // Tests and scripts read this line to find the port. A closed stdout must not stop the server.
+    {
+        use std::io::Write;
+        let mut stdout = std::io::stdout();
+        let _ = writeln!(stdout, "listening on http://{}", server.addr);
+        let _ = stdout.flush();
+    }
+    tracing::info!(database = %db_path.display(), "database");
     let simulation = config
         .simulate
         .as_ref()

@@ -527,7 +527,7 @@ impl CustomerClient {
     pub async fn say(&mut self, text: &str) -> ChatMessage {
         let id = self
             .send(CustomerRequest::Chat {
-                client_msg_id: format!("c{}", self.next_id),
+                client_msg_id: unique_client_id(),
                 text: text.into(),
             })
             .await;
@@ -572,6 +572,17 @@ impl CustomerClient {
     }
 }
 
+/// A client message id no other send in this test run uses (a resumed client starts afresh).
+pub fn unique_client_id() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!("c{nanos}-{}", NEXT.fetch_add(1, Ordering::Relaxed))
+}
+
 pub fn personal(rep: &str) -> QueueRef {
     QueueRef::Personal {
         rep: RepId::from(rep),
@@ -581,5 +592,85 @@ pub fn personal(rep: &str) -> QueueRef {
 pub fn team(name: &str) -> QueueRef {
     QueueRef::Team {
         team: TeamId::from(name),
+    }
+}
+
+// ---- Order-independent waiting (added for e2e_sharing and e2e_timers) ----
+
+impl RepClient {
+    /// Waits (with the deadline) for an event matching `pred` and takes only that one: the
+    /// events that do not match stay queued, in order, for later waits.
+    pub async fn pick<T>(&mut self, what: &str, mut pred: impl FnMut(&RepEvent) -> Option<T>) -> T {
+        let deadline = tokio::time::Instant::now() + DEADLINE;
+        let mut checked = 0;
+        loop {
+            while checked < self.events.len() {
+                if let Some(found) = pred(&self.events[checked].1) {
+                    self.events.remove(checked);
+                    return found;
+                }
+                checked += 1;
+            }
+            let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
+            let frame = tokio::time::timeout(remaining, next_text(&mut self.socket))
+                .await
+                .unwrap_or_else(|_| panic!("no event `{what}` before the deadline"));
+            let text = frame.unwrap_or_else(|| panic!("socket closed while waiting for `{what}`"));
+            if let Some(other) = self.take_frame(&text) {
+                panic!("unexpected frame while waiting for `{what}`: {other:?}");
+            }
+        }
+    }
+
+    /// Whether an event received and not yet taken matches `pred`.
+    pub fn has_queued(&self, pred: impl Fn(&RepEvent) -> bool) -> bool {
+        self.events.iter().any(|(_, e)| pred(e))
+    }
+
+    /// A round trip through the server: afterwards every event caused by what the server
+    /// handled before this ping is queued here.
+    pub async fn sync(&mut self) {
+        self.ok(RepRequest::Ping).await;
+    }
+}
+
+impl CustomerClient {
+    /// Waits (with the deadline) for a message matching `pred` and takes only that one;
+    /// the others stay in `inbox`, in order.
+    pub async fn pick<T>(
+        &mut self,
+        what: &str,
+        mut pred: impl FnMut(&CustomerServerMessage) -> Option<T>,
+    ) -> T {
+        let deadline = tokio::time::Instant::now() + DEADLINE;
+        let mut checked = 0;
+        loop {
+            while checked < self.inbox.len() {
+                if let Some(found) = pred(&self.inbox[checked]) {
+                    self.inbox.remove(checked);
+                    return found;
+                }
+                checked += 1;
+            }
+            let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
+            let frame = tokio::time::timeout(remaining, next_text(&mut self.socket))
+                .await
+                .unwrap_or_else(|_| panic!("customer: no `{what}` before the deadline"));
+            let text = frame
+                .unwrap_or_else(|| panic!("customer socket closed while waiting for `{what}`"));
+            self.inbox
+                .push_back(serde_json::from_str(&text).expect("valid customer frame"));
+        }
+    }
+
+    /// A ping round trip: afterwards every message caused by what the server handled
+    /// before it is in `inbox`.
+    pub async fn sync(&mut self) {
+        let id = self.send(CustomerRequest::Ping).await;
+        self.pick("ok for ping", |m| match m {
+            CustomerServerMessage::Ok { id: got, .. } if *got == id => Some(()),
+            _ => None,
+        })
+        .await;
     }
 }

@@ -1,1 +1,0 @@
-//! Router unit and property tests.

@@ -1,0 +1,16 @@
+//! Router unit and property tests. Every test drives `Router::handle(now, input)` with the
+//! clock passed in and checks the reply, the effects and the reps' snapshots.
+
+mod support;
+
+mod chat;
+mod entry_paths;
+mod invitations;
+mod properties;
+mod push;
+mod queues;
+mod refusals;
+mod restore;
+mod sessions;
+mod team_chat_and_flags;
+mod timers;
