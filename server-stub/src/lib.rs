@@ -2,7 +2,10 @@
 //!
 //! - [`config`]: reps, teams, issues and rules from TOML (a demo config is bundled).
 //! - [`router`]: the routing state machine: pure, synchronous, deterministic.
+//! - [`server`]: the running server: core task, WebSocket and HTTP edges.
+//! - [`sim`]: simulated customers; [`bench`]: the `bench` subcommand.
 //! - [`store`]: SQLite on its own thread; durable before acknowledged.
+pub mod bench;
 pub mod config;
 pub mod router;
 pub mod server;

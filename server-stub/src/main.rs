@@ -38,6 +38,8 @@ enum Command {
     HashPassword,
     /// Check a configuration file and print a summary.
     CheckConfig,
+    /// Measure: router commands/s in process, then a loopback load run against a server process.
+    Bench(switchboard_server::bench::BenchArgs),
 }
 
 fn default_db_path() -> anyhow::Result<PathBuf> {
@@ -90,6 +92,7 @@ async fn main() -> anyhow::Result<()> {
             );
             return Ok(());
         }
+        Some(Command::Bench(args)) => return switchboard_server::bench::run(args).await,
         None => {}
     }
     let mut config = load_config(cli.config.as_ref())?;

@@ -84,6 +84,8 @@ pub struct Router {
     /// Waiting sessions per queue, ordered by (time entered, id): the queue order.
     queues: BTreeMap<QueueRef, BTreeSet<(UnixMillis, SessionId)>>,
     invitations: BTreeMap<InvitationId, Invitation>,
+    /// Invitations someone accepted, so a late accept hears "already taken" rather than "not found".
+    accepted_invitations: BTreeSet<InvitationId>,
     keys: HashMap<String, SessionKey>,
     reps: BTreeMap<RepId, RepState>,
     team_chat: BTreeMap<TeamId, VecDeque<TeamChatMessage>>,
@@ -124,6 +126,7 @@ impl Router {
             sessions: BTreeMap::new(),
             queues: BTreeMap::new(),
             invitations: BTreeMap::new(),
+            accepted_invitations: BTreeSet::new(),
             keys: HashMap::new(),
             reps,
             team_chat: BTreeMap::new(),

@@ -5,8 +5,8 @@ use super::Router;
 use super::effects::{Effect, StoreOp};
 use super::state::{Waiting, session_entry_id};
 use switchboard_protocol::{
-    CustomerServerMessage, InvitationId, LeftReason, OfferEndReason, QueueHop, QueueMode,
-    QueueReason, QueueRef, RepEvent, RepId, SessionId, UnixMillis,
+    CustomerServerMessage, InvitationId, InviteTarget, LeftReason, OfferEndReason, QueueHop,
+    QueueMode, QueueReason, QueueRef, RepEvent, RepId, SessionId, UnixMillis,
 };
 
 impl Router {
@@ -110,6 +110,10 @@ impl Router {
         }
         let name = self.config.rep_name(rep);
         self.tell_rep(rep, RepEvent::SessionLeft { session_id, reason });
+        // Team invitations of this session are the rep's to see again now they are out of it.
+        if reason != LeftReason::Ended {
+            self.show_session_invitations_to(session_id, rep);
+        }
         if reason != LeftReason::Ended {
             self.tell_customer(session_id, CustomerServerMessage::RepLeft { name });
             self.announce_session_update(session_id, None);
@@ -149,6 +153,40 @@ impl Router {
         self.sessions.remove(&session_id);
     }
 
+    /// A rep who joined a session another way: their own invitation to it disappears, and the
+    /// team invitations they could see leave their queues.
+    fn hide_session_invitations_from(&mut self, session_id: SessionId, rep: &RepId) {
+        let invitations: Vec<(InvitationId, bool, QueueRef, String)> = self
+            .invitations
+            .values()
+            .filter(|i| i.session_id == session_id && self.config.can_see(rep, &i.queue))
+            .map(|i| {
+                let for_this_rep = matches!(&i.target, InviteTarget::Rep { rep: r } if r == rep);
+                (i.id, for_this_rep, i.queue.clone(), i.entry_id())
+            })
+            .collect();
+        for (id, for_this_rep, queue, entry_id) in invitations {
+            if for_this_rep {
+                self.drop_invitation(id);
+            } else {
+                self.tell_rep(rep, RepEvent::EntryRemoved { queue, entry_id });
+            }
+        }
+    }
+
+    /// A rep who left a session sees its still-active team invitations again.
+    fn show_session_invitations_to(&mut self, session_id: SessionId, rep: &RepId) {
+        let entries: Vec<_> = self
+            .invitations
+            .values()
+            .filter(|i| i.session_id == session_id && self.invitation_visible_to(i, rep))
+            .filter_map(|i| self.invitation_entry(i))
+            .collect();
+        for entry in entries {
+            self.tell_rep(rep, RepEvent::EntryUpserted { entry });
+        }
+    }
+
     /// Sends the rep into the session as a participant (and owner, if `owner`).
     pub(super) fn join_session(&mut self, session_id: SessionId, rep: &RepId, owner: bool) {
         let Some(session) = self.sessions.get_mut(&session_id) else {
@@ -160,6 +198,9 @@ impl Router {
         }
         if owner {
             session.owner = Some(rep.clone());
+        }
+        if newly_joined {
+            self.hide_session_invitations_from(session_id, rep);
         }
         let view = self.session_view(&self.sessions[&session_id]);
         self.tell_rep(rep, RepEvent::SessionJoined { view });

@@ -206,13 +206,18 @@ impl Router {
     }
 
     fn gone_invitation(&self, id: InvitationId) -> switchboard_protocol::ErrorBody {
-        if id.0 > 0 && id.0 < self.next_invitation {
+        if self.accepted_invitations.contains(&id) {
             refuse(
                 ErrorCode::AlreadyTaken,
-                "This invitation is no longer active (accepted, declined, cancelled, or the session moved on).",
+                "Another representative accepted this invitation first.",
             )
         } else {
-            refuse(ErrorCode::NotFound, format!("There is no invitation {id}."))
+            refuse(
+                ErrorCode::NotFound,
+                format!(
+                    "Invitation {id} is not active (cancelled, declined, or the session moved on)."
+                ),
+            )
         }
     }
 
@@ -235,6 +240,7 @@ impl Router {
         }
         self.check_capacity(rep)?;
         self.drop_invitation(id);
+        self.accepted_invitations.insert(id);
         self.join_session(session_id, rep, false);
         Ok(None)
     }
@@ -311,6 +317,8 @@ impl Router {
                 team: i.team.clone(),
             })
             .collect();
+        // The rep's own teams first, the others after (a stable sort keeps config order within each).
+        teams.sort_by_key(|t| !t.own_team);
         Ok(Some(OkResult::Invitees { teams, issues }))
     }
 

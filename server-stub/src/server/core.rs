@@ -201,8 +201,7 @@ impl Core {
             } => {
                 // What is sent on attach must match the stream exactly: deliver what is pending first.
                 self.flush().await;
-                self.attach_rep(rep, conn, tx, resume);
-                self.flush().await;
+                self.attach_rep(rep, conn, tx, resume).await;
             }
             CoreMsg::RepDetach { rep, conn } => {
                 if self.reps.get(&rep).is_some_and(|(c, _)| *c == conn) {
@@ -324,12 +323,23 @@ impl Core {
         }
     }
 
-    fn attach_rep(&mut self, rep: RepId, conn: ConnId, tx: OutboundTx, resume: Option<ResumeFrom>) {
+    async fn attach_rep(
+        &mut self,
+        rep: RepId,
+        conn: ConnId,
+        tx: OutboundTx,
+        resume: Option<ResumeFrom>,
+    ) {
+        // Connecting changes presence (and may bring an offer). Those events are numbered and
+        // kept before the new connection is registered, so the snapshot or the replay below
+        // already contains them and nothing is shown twice.
+        self.streams.open(&rep);
+        self.notify(Input::RepConnected { rep: rep.clone() });
+        self.flush().await;
         if let Some((_, old)) = self.reps.insert(rep.clone(), (conn, tx.clone())) {
             // A second console for the same rep replaces the first.
             let _ = old.try_send(Outbound::Close);
         }
-        self.streams.open(&rep);
         let missed = resume
             .as_ref()
             .and_then(|from| self.streams.missed(&rep, from));
@@ -356,8 +366,6 @@ impl Core {
                 }
             }
         }
-        // Presence changes and offers caused by connecting follow as events.
-        self.notify(Input::RepConnected { rep });
     }
 
     /// Makes the batch durable, then sends everything it produced, in order.

@@ -205,3 +205,25 @@ fn invalid_chat_is_refused() {
     h.refused("alice", req::chat(id, "y", "hi"), ErrorCode::SessionEnded);
     assert!(!h.is_live(id));
 }
+
+/// PROTOCOL.md §9 and `CustomerServerMessage::Chat`: the customer receives every public
+/// message as `chat`, their own included (with its server id).
+#[test]
+#[ignore = "BUG: deliver_chat never sends the customer their own message (router/views.rs:324); or fix PROTOCOL.md §9 and protocol/src/customer.rs"]
+fn customer_gets_their_own_message_as_chat() {
+    let mut h = Harness::with_reps(&["alice"]);
+    let id = h.owned("alice", "Zoe", Route::General);
+    let (reply, effects) = h.customer(
+        id,
+        CustomerRequest::Chat {
+            client_msg_id: "c1".to_owned(),
+            text: "Hello".to_owned(),
+        },
+    );
+    let Ok(Some(switchboard_protocol::OkResult::Chat { message })) = reply else {
+        panic!("{reply:?}");
+    };
+    assert!(to_customer(&effects, id).iter().any(
+        |m| matches!(m, CustomerServerMessage::Chat { message: echoed } if *echoed == message)
+    ));
+}

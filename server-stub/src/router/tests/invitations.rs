@@ -208,8 +208,9 @@ fn cancelled_invitation_disappears() {
     );
     assert!(!sees(&h, "bob", inv));
     assert!(!h.has_invitation(inv));
-    h.refused("bob", req::accept_inv(inv), ErrorCode::AlreadyTaken);
-    h.refused("alice", req::cancel(inv), ErrorCode::AlreadyTaken);
+    // Gone: refused, changing nothing (the code: see gone_invitations_are_not_found).
+    h.refused_any("bob", req::accept_inv(inv));
+    h.refused_any("alice", req::cancel(inv));
     h.refused("alice", req::cancel(InvitationId(99)), ErrorCode::NotFound);
 }
 
@@ -229,7 +230,7 @@ fn transfer_drops_the_invitations() {
         assert!(!sees(&h, "carol", to_tech));
         assert!(!h.has_invitation(to_bob) && !h.has_invitation(to_tech));
         assert!(h.store.invitations.is_empty());
-        h.refused("bob", req::accept_inv(to_bob), ErrorCode::AlreadyTaken);
+        h.refused_any("bob", req::accept_inv(to_bob));
     }
 }
 
@@ -257,8 +258,8 @@ fn closing_drops_the_invitations() {
     assert!(removed_to(&effects, &invitation_entry_id(to_tech)).contains("carol"));
     assert!(h.router.invitations.is_empty());
     assert!(h.store.invitations.is_empty());
-    h.refused("bob", req::accept_inv(to_bob), ErrorCode::AlreadyTaken);
-    h.refused("carol", req::accept_inv(to_tech), ErrorCode::AlreadyTaken);
+    h.refused_any("bob", req::accept_inv(to_bob));
+    h.refused_any("carol", req::accept_inv(to_tech));
 }
 
 /// Seed 002: the invitation disappears when the invited user accepts it; they join as a
@@ -281,7 +282,7 @@ fn accepted_invitation_disappears() {
     assert!(!h.has_invitation(inv));
     assert_eq!(h.session(id).owner, Some(rep("alice")));
     assert_eq!(h.session(id).participants, vec![rep("alice"), rep("bob")]);
-    h.refused("bob", req::accept_inv(inv), ErrorCode::AlreadyTaken);
+    h.refused_any("bob", req::accept_inv(inv));
 
     let (team_inv, _) = h.invite("alice", req::invite_team(id, "tech"));
     let (_, effects) = h.ok("dave", req::accept_inv(team_inv));
@@ -299,8 +300,9 @@ fn declined_rep_invitation_disappears() {
     let mut h = Harness::with_reps(&["alice", "bob", "carol"]);
     let id = h.owned("alice", "Zoe", Route::General);
     let (inv, _) = h.invite("alice", req::invite_rep(id, "bob"));
-    h.refused("carol", req::decline_inv(inv), ErrorCode::Forbidden);
-    h.refused("carol", req::accept_inv(inv), ErrorCode::Forbidden);
+    // Not for carol (the code: see invitations_for_someone_else_are_not_found).
+    h.refused_any("carol", req::decline_inv(inv));
+    h.refused_any("carol", req::accept_inv(inv));
     let (_, effects) = h.ok("bob", req::decline_inv(inv));
     assert_eq!(
         removed_to(&effects, &invitation_entry_id(inv)),
@@ -327,8 +329,8 @@ fn team_invitation_declined_by_one_stays_for_the_others() {
     assert!(!sees(&h, "carol", inv));
     assert!(sees(&h, "dave", inv));
     assert!(h.has_invitation(inv));
-    h.refused("carol", req::accept_inv(inv), ErrorCode::Forbidden);
-    h.refused("carol", req::decline_inv(inv), ErrorCode::Forbidden);
+    h.refused_any("carol", req::accept_inv(inv));
+    h.refused_any("carol", req::decline_inv(inv));
     h.ok("dave", req::accept_inv(inv));
     assert!(h.session(id).participants.contains(&rep("dave")));
 }
@@ -509,5 +511,102 @@ fn list_invitees_follows_seed_002() {
         "carol",
         RepRequest::ListInvitees { session_id: id },
         ErrorCode::NotOwner,
+    );
+}
+
+/// PROTOCOL.md §5: accepting, declining or cancelling an invitation that is gone (cancelled,
+/// declined, dropped by a transfer) answers not_found; already_taken is for a team
+/// invitation another member accepted first.
+#[test]
+#[ignore = "BUG: every gone invitation answers already_taken, PROTOCOL.md says not_found (router/sharing.rs:208 gone_invitation)"]
+fn gone_invitations_are_not_found() {
+    let mut h = Harness::with_reps(&["alice", "bob", "carol", "dave"]);
+    let id = h.owned("alice", "Zoe", Route::General);
+    // Taken by another team member: already_taken (as documented).
+    let (team_inv, _) = h.invite("alice", req::invite_team(id, "tech"));
+    h.ok("dave", req::accept_inv(team_inv));
+    h.refused("carol", req::accept_inv(team_inv), ErrorCode::AlreadyTaken);
+    // Cancelled.
+    let (cancelled, _) = h.invite("alice", req::invite_rep(id, "bob"));
+    h.ok("alice", req::cancel(cancelled));
+    h.refused("bob", req::accept_inv(cancelled), ErrorCode::NotFound);
+    h.refused("bob", req::decline_inv(cancelled), ErrorCode::NotFound);
+    h.refused("alice", req::cancel(cancelled), ErrorCode::NotFound);
+    // Declined.
+    let (declined, _) = h.invite("alice", req::invite_rep(id, "bob"));
+    h.ok("bob", req::decline_inv(declined));
+    h.refused("bob", req::accept_inv(declined), ErrorCode::NotFound);
+    // Dropped when the owner transferred the session.
+    let (dropped, _) = h.invite("alice", req::invite_rep(id, "bob"));
+    h.ok("alice", req::transfer_team(id, "billing", true));
+    h.refused("bob", req::accept_inv(dropped), ErrorCode::NotFound);
+}
+
+/// PROTOCOL.md §5: accept_invitation and decline_invitation document no `forbidden`; an
+/// invitation the rep cannot see (someone else's, or a team invitation they declined) is
+/// not_found for them.
+#[test]
+#[ignore = "BUG: an invitation not shown to the rep answers forbidden, PROTOCOL.md says not_found (router/sharing.rs:223 and :246)"]
+fn invitations_for_someone_else_are_not_found() {
+    let mut h = Harness::with_reps(&["alice", "bob", "carol", "dave"]);
+    let id = h.owned("alice", "Zoe", Route::General);
+    let (to_bob, _) = h.invite("alice", req::invite_rep(id, "bob"));
+    h.refused("carol", req::accept_inv(to_bob), ErrorCode::NotFound);
+    h.refused("carol", req::decline_inv(to_bob), ErrorCode::NotFound);
+    let (to_tech, _) = h.invite("alice", req::invite_team(id, "tech"));
+    h.refused("bob", req::accept_inv(to_tech), ErrorCode::NotFound);
+    h.ok("carol", req::decline_inv(to_tech));
+    h.refused("carol", req::accept_inv(to_tech), ErrorCode::NotFound);
+    h.refused("carol", req::decline_inv(to_tech), ErrorCode::NotFound);
+}
+
+/// Seed 002 / PROTOCOL.md §6: a rep who joins a session by one invitation no longer sees
+/// its other invitations, and the live events say so (entry_removed), as a fresh snapshot
+/// does; when they leave again, the team invitation shows again (entry_upserted).
+#[test]
+#[ignore = "BUG: join_session/remove_participant do not announce the session's other invitation entries to the joining/leaving rep (router/queueing.rs:153 join_session, :94 remove_participant)"]
+fn joining_hides_the_sessions_other_invitations_live() {
+    let mut h = Harness::with_reps(&["alice", "dave"]);
+    let id = h.owned("alice", "Zoe", Route::General);
+    let (to_tech, _) = h.invite("alice", req::invite_team(id, "tech"));
+    let (to_sales, _) = h.invite("alice", req::invite_team(id, "sales"));
+    assert!(sees(&h, "dave", to_tech) && sees(&h, "dave", to_sales));
+    let (_, effects) = h.ok("dave", req::accept_inv(to_sales));
+    // The snapshot hides the tech invitation from dave, who is in the session now ...
+    assert!(!sees(&h, "dave", to_tech));
+    // ... and so must the live stream.
+    assert_eq!(
+        removed_to(&effects, &invitation_entry_id(to_tech)),
+        names(&["dave"]),
+        "dave's console keeps a stale invitation entry"
+    );
+    let (_, effects) = h.ok("dave", req::leave(id));
+    assert!(sees(&h, "dave", to_tech));
+    assert_eq!(
+        upserted_to(&effects, &invitation_entry_id(to_tech)),
+        names(&["dave"]),
+        "dave's console misses the invitation shown again"
+    );
+}
+
+/// PROTOCOL.md §5 list_invitees: the owner's own teams come first, then the others.
+#[test]
+#[ignore = "BUG: list_invitees lists teams in config (id) order, not own teams first (router/sharing.rs:273)"]
+fn list_invitees_lists_own_teams_first() {
+    let mut h = Harness::with_reps(&["alice", "bob", "carol", "erin", "gina"]);
+    let id = h.owned("alice", "Zoe", Route::General);
+    let (teams, _) = invitees(&mut h, "alice", id);
+    let order: Vec<(String, bool)> = teams
+        .iter()
+        .map(|t| (t.team.to_string(), t.own_team))
+        .collect();
+    assert_eq!(
+        order,
+        vec![
+            ("billing".to_owned(), true),
+            ("tech".to_owned(), true),
+            ("leads".to_owned(), false),
+            ("sales".to_owned(), false),
+        ]
     );
 }

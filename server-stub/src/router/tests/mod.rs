@@ -4,6 +4,7 @@
 mod support;
 
 mod chat;
+mod console;
 mod entry_paths;
 mod invitations;
 mod properties;

@@ -17,7 +17,7 @@ use switchboard_protocol::{
 /// One random step; the numbers are resolved against the router's state when it runs
 /// (mostly to reps and sessions for which the step makes sense, sometimes not).
 #[derive(Debug, Clone)]
-enum Op {
+pub enum Op {
     Start {
         route: u8,
     },
@@ -125,7 +125,7 @@ enum Op {
     },
 }
 
-fn op() -> impl Strategy<Value = Op> {
+pub fn op() -> impl Strategy<Value = Op> {
     let b = any::<u8>;
     prop_oneof![
         10 => b().prop_map(|route| Op::Start { route }),
@@ -157,6 +157,23 @@ fn op() -> impl Strategy<Value = Op> {
         2 => b().prop_map(|who| Op::RejectOffer { who }),
         1 => (b(), b(), 0u8..3).prop_map(|(who, which, cid)| Op::TeamChat { who, which, cid }),
         3 => prop_oneof![0u16..10, 0u16..40, 100u16..320].prop_map(|secs| Op::Tick { secs }),
+    ]
+}
+
+/// Steps around sharing sessions only, so invitations pile up and get used.
+pub fn sharing_op() -> impl Strategy<Value = Op> {
+    let b = any::<u8>;
+    prop_oneof![
+        3 => b().prop_map(|route| Op::Start { route }),
+        4 => (b(), b()).prop_map(|(who, session)| Op::Accept { who, session }),
+        8 => (b(), b(), b()).prop_map(|(who, session, target)| Op::Invite { who, session, target }),
+        5 => (b(), b()).prop_map(|(who, inv)| Op::AcceptInvitation { who, inv }),
+        2 => (b(), b()).prop_map(|(who, inv)| Op::DeclineInvitation { who, inv }),
+        1 => (b(), b()).prop_map(|(who, inv)| Op::Cancel { who, inv }),
+        3 => (b(), b()).prop_map(|(who, session)| Op::Leave { who, session }),
+        1 => (b(), b(), b()).prop_map(|(who, session, other)| Op::Remove { who, session, other }),
+        1 => b().prop_map(|who| Op::Connect { who }),
+        1 => (0u16..10).prop_map(|secs| Op::Tick { secs }),
     ]
 }
 
@@ -227,14 +244,14 @@ struct Model {
     keys: Vec<String>,
 }
 
-struct Runner {
-    h: Harness,
+pub struct Runner {
+    pub h: Harness,
     model: Model,
 }
 
 impl Runner {
     /// Most reps start logged in; dave and hank (extended availability) start away.
-    fn new() -> Runner {
+    pub fn new() -> Runner {
         let online: Vec<&str> = REPS
             .iter()
             .copied()
@@ -563,7 +580,7 @@ impl Runner {
     }
 
     /// Runs one step and checks every invariant after it.
-    fn step(&mut self, op: &Op) -> Result<(), TestCaseError> {
+    pub fn step(&mut self, op: &Op) -> Result<Vec<Effect>, TestCaseError> {
         if let Op::Tick { secs } = op {
             self.h.advance(u64::from(*secs));
             self.h.advance_ms(u64::from(*secs % 7));
@@ -590,7 +607,8 @@ impl Runner {
             &before,
             &after,
             &participants_before,
-        )
+        )?;
+        Ok(effects)
     }
 
     fn remember(&mut self, reply: &Reply, effects: &[Effect]) {
@@ -934,6 +952,16 @@ proptest! {
     /// refused input changes nothing.
     #[test]
     fn invariants_hold_after_every_step(ops in proptest::collection::vec(op(), 1..=60)) {
+        let mut runner = Runner::new();
+        for op in &ops {
+            runner.step(op)?;
+        }
+    }
+
+    /// The same invariants over sequences made mostly of sharing steps (invite, accept,
+    /// decline, cancel, leave, remove), so invitations pile up and get used.
+    #[test]
+    fn invariants_hold_while_sharing(ops in proptest::collection::vec(sharing_op(), 1..=60)) {
         let mut runner = Runner::new();
         for op in &ops {
             runner.step(op)?;

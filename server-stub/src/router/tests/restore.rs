@@ -1,7 +1,6 @@
 //! Restoring the router from what it asked the store to keep.
 
 use super::support::*;
-use crate::router::Input;
 use switchboard_protocol::{OkResult, QueueReason, RepRequest, Route};
 
 /// The reps connected in the restore scenario (sales members stay away so no push offer

@@ -1,0 +1,490 @@
+//! `switchboard-server bench`: prints measured figures. The router's commands per second in
+//! process, then a load run on loopback against a real server process: N reps and M
+//! customers connected, chat messages per second, delivery latency from the customer's
+//! send to the rep's receipt (p50/p99), and the server's memory per idle connection.
+
+use crate::config::Config;
+use crate::router::{Input, Router};
+use anyhow::Context;
+use futures_util::{SinkExt, StreamExt};
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+use switchboard_protocol::codec::encode_with_id;
+use switchboard_protocol::{
+    CustomerHello, CustomerInfo, CustomerRequest, CustomerServerMessage, LoginRequest,
+    LoginResponse, PROTOCOL_VERSION, RepEvent, RepHello, RepId, RepRequest, RepServerMessage,
+    RequestId, Route, SessionId, Visibility,
+};
+use tokio::sync::mpsc;
+use tokio_tungstenite::tungstenite::Message;
+
+/// What to measure.
+#[derive(Debug, Clone, clap::Args)]
+pub struct BenchArgs {
+    /// Reps connected in the load run.
+    #[arg(long, default_value_t = 1000)]
+    pub reps: usize,
+    /// Customers connected in the load run (each in a session with a rep).
+    #[arg(long, default_value_t = 10_000)]
+    pub customers: usize,
+    /// Chat messages per second sent by all customers together.
+    #[arg(long, default_value_t = 20_000)]
+    pub rate: u64,
+    /// Length of the chat phase, in seconds.
+    #[arg(long, default_value_t = 10)]
+    pub seconds: u64,
+    /// Router commands for the in-process measurement.
+    #[arg(long, default_value_t = 200_000)]
+    pub router_commands: usize,
+    /// Skip the load run (router only).
+    #[arg(long)]
+    pub router_only: bool,
+}
+
+/// A configuration with `reps` reps in teams of 50, cheap password hashes (the bench measures routing).
+fn bench_config_toml(reps: usize) -> anyhow::Result<String> {
+    use argon2::password_hash::{PasswordHasher, SaltString};
+    let params = argon2::Params::new(8, 1, 1, None).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let argon = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
+    let salt = SaltString::encode_b64(b"bench-salt-bytes").map_err(|e| anyhow::anyhow!("{e}"))?;
+    let hash = argon
+        .hash_password(b"bench", &salt)
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .to_string();
+    let teams = reps.div_ceil(50).max(1);
+    let mut toml = String::from("[server]\ngrace_secs = 60\n\n");
+    for t in 0..teams {
+        toml.push_str(&format!(
+            "[[teams]]\nid = \"t{t}\"\nname = \"Team {t}\"\n\n"
+        ));
+    }
+    for r in 0..reps {
+        toml.push_str(&format!(
+            "[[reps]]\nid = \"r{r}\"\nname = \"Rep {r}\"\npassword_hash = \"{hash}\"\nteams = [\"t{}\"]\nmax_sessions = 1000\ngeneral_queue = true\ntransfer = true\n\n",
+            r / 50
+        ));
+    }
+    Ok(toml)
+}
+
+/// Runs the benchmark and prints the figures.
+pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
+    println!(
+        "switchboard bench: {} cores",
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+    router_bench(&args)?;
+    if !args.router_only {
+        load_bench(&args).await?;
+    }
+    Ok(())
+}
+
+/// The pure router: a mix of customer starts, accepts, chats and ticks.
+fn router_bench(args: &BenchArgs) -> anyhow::Result<()> {
+    let config = Arc::new(Config::from_toml(&bench_config_toml(100)?)?);
+    let mut router = Router::new(config.clone(), 1);
+    let reps: Vec<RepId> = config.reps.keys().cloned().collect();
+    for rep in &reps {
+        let _ = router.handle(0, Input::RepConnected { rep: rep.clone() });
+    }
+    let started = Instant::now();
+    let mut commands = 0usize;
+    let mut now = 1_000u64;
+    let mut session = 0u64;
+    while commands < args.router_commands {
+        // One session's life: start, accept, 8 chat messages, close.
+        let rep = &reps[(session as usize) % reps.len()];
+        let (_, effects) = router.handle(
+            now,
+            Input::CustomerStart {
+                conn: session,
+                customer: CustomerInfo {
+                    name: "Bench Customer".into(),
+                    company: None,
+                    question: None,
+                },
+                route: Route::Rep { rep: rep.clone() },
+                customer_token: "t".into(),
+            },
+        );
+        let id = effects
+            .iter()
+            .find_map(|e| match e {
+                crate::router::effects::Effect::BindCustomer(_, id) => Some(*id),
+                _ => None,
+            })
+            .context("the router started no session")?;
+        let _ = router.handle(
+            now,
+            Input::Rep {
+                rep: rep.clone(),
+                request: RepRequest::Accept { session_id: id },
+            },
+        );
+        for m in 0..8 {
+            let input = if m % 2 == 0 {
+                Input::Customer {
+                    session_id: id,
+                    request: CustomerRequest::Chat {
+                        client_msg_id: format!("c{m}"),
+                        text: "Hello there".into(),
+                    },
+                }
+            } else {
+                Input::Rep {
+                    rep: rep.clone(),
+                    request: RepRequest::SendChat {
+                        session_id: id,
+                        client_msg_id: format!("r{m}"),
+                        text: "Hi, how can I help?".into(),
+                        visibility: Visibility::Public,
+                    },
+                }
+            };
+            let _ = router.handle(now, input);
+        }
+        let _ = router.handle(
+            now,
+            Input::Rep {
+                rep: rep.clone(),
+                request: RepRequest::SetDisposition {
+                    session_id: id,
+                    disposition: "Resolved".into(),
+                },
+            },
+        );
+        let _ = router.handle(
+            now,
+            Input::Rep {
+                rep: rep.clone(),
+                request: RepRequest::Close {
+                    session_id: id,
+                    mode: switchboard_protocol::CloseMode::End,
+                },
+            },
+        );
+        let _ = router.handle(now, Input::Tick);
+        commands += 13;
+        session += 1;
+        now += 1;
+    }
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "router (in process): {commands} commands in {secs:.2} s = {:.0} commands/s ({session} sessions: start, accept, 8 chats, disposition, close, tick)",
+        commands as f64 / secs
+    );
+    Ok(())
+}
+
+fn rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+/// Microseconds since the bench started: the clock both ends of a delivery share.
+fn micros(epoch: Instant) -> u64 {
+    epoch.elapsed().as_micros() as u64
+}
+
+async fn load_bench(args: &BenchArgs) -> anyhow::Result<()> {
+    let dir = std::env::temp_dir().join(format!("switchboard-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let config_path = dir.join("bench.toml");
+    std::fs::write(&config_path, bench_config_toml(args.reps)?)?;
+    let mut child = std::process::Command::new(std::env::current_exe()?)
+        .arg("--config")
+        .arg(&config_path)
+        .arg("--db")
+        .arg(dir.join("bench.db"))
+        .args(["--listen", "127.0.0.1:0"])
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .context("starting the server process")?;
+    let stdout = child.stdout.take().context("server stdout")?;
+    let mut reader = BufReader::new(stdout);
+    let mut line = String::new();
+    reader.read_line(&mut line)?;
+    let addr: SocketAddr = line
+        .trim()
+        .strip_prefix("listening on http://")
+        .context("the server did not print its address")?
+        .parse()?;
+    let pid = child.id();
+    let result = drive_load(args, addr, pid).await;
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&dir);
+    drop(reader);
+    result
+}
+
+struct RepTask {
+    commands: mpsc::UnboundedSender<RepRequest>,
+}
+
+async fn drive_load(args: &BenchArgs, addr: SocketAddr, pid: u32) -> anyhow::Result<()> {
+    let rss_start = rss_kib(pid).unwrap_or(0);
+    let epoch = Instant::now();
+    let http = reqwest::Client::new();
+    let deliveries = Arc::new(AtomicU64::new(0));
+    let (latency_tx, mut latency_rx) = mpsc::unbounded_channel::<Vec<u32>>();
+    let (joined_tx, mut joined_rx) = mpsc::unbounded_channel::<()>();
+    let measuring = Arc::new(std::sync::atomic::AtomicBool::new(false));
+
+    // Reps: log in, connect, then accept what the controller tells them to.
+    let connect_started = Instant::now();
+    let mut reps = Vec::with_capacity(args.reps);
+    for r in 0..args.reps {
+        let login: LoginResponse = http
+            .post(format!("http://{addr}/api/login"))
+            .json(&LoginRequest {
+                username: format!("r{r}"),
+                password: "bench".into(),
+            })
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        let (socket, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws/rep")).await?;
+        let (tx, rx) = mpsc::unbounded_channel();
+        tokio::spawn(rep_task(
+            socket,
+            login.token,
+            rx,
+            deliveries.clone(),
+            latency_tx.clone(),
+            joined_tx.clone(),
+            measuring.clone(),
+            epoch,
+        ));
+        reps.push(RepTask { commands: tx });
+    }
+    drop(latency_tx);
+    drop(joined_tx);
+
+    // Customers: each starts a session in a rep's personal queue.
+    let mut sessions: Vec<(usize, SessionId)> = Vec::with_capacity(args.customers);
+    let mut customer_sockets = Vec::with_capacity(args.customers);
+    for c in 0..args.customers {
+        let (mut socket, _) =
+            tokio_tungstenite::connect_async(format!("ws://{addr}/ws/customer")).await?;
+        let rep = c % args.reps.max(1);
+        let hello = CustomerHello::Start {
+            protocol_version: PROTOCOL_VERSION,
+            customer: CustomerInfo {
+                name: format!("Customer {c}"),
+                company: None,
+                question: None,
+            },
+            route: Route::Rep {
+                rep: RepId::new(format!("r{rep}")),
+            },
+        };
+        socket
+            .send(Message::Text(serde_json::to_string(&hello)?.into()))
+            .await?;
+        let session_id = loop {
+            match socket.next().await {
+                Some(Ok(Message::Text(text))) => {
+                    if let Ok(CustomerServerMessage::SessionStarted { session_id, .. }) =
+                        serde_json::from_str(&text)
+                    {
+                        break session_id;
+                    }
+                }
+                Some(Ok(_)) => continue,
+                _ => anyhow::bail!("customer {c} could not start a session"),
+            }
+        };
+        sessions.push((rep, session_id));
+        customer_sockets.push(socket);
+    }
+    for (rep, session_id) in &sessions {
+        let _ = reps[*rep].commands.send(RepRequest::Accept {
+            session_id: *session_id,
+        });
+    }
+    for _ in 0..sessions.len() {
+        tokio::time::timeout(Duration::from_secs(120), joined_rx.recv())
+            .await
+            .context("accepting every session took over 2 minutes")?;
+    }
+    let connected = args.reps + args.customers;
+    let setup_secs = connect_started.elapsed().as_secs_f64();
+    // Let the server settle, then read its memory with every connection idle.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let rss_idle = rss_kib(pid).unwrap_or(0);
+    println!(
+        "load: {} reps + {} customers connected, {} sessions accepted in {setup_secs:.1} s",
+        args.reps,
+        args.customers,
+        sessions.len()
+    );
+    println!(
+        "server RSS: {} MiB at start, {} MiB with all connected and idle = {:.1} KiB per connection",
+        rss_start / 1024,
+        rss_idle / 1024,
+        (rss_idle.saturating_sub(rss_start)) as f64 / connected.max(1) as f64
+    );
+
+    // Chat phase: every customer sends at an even share of the rate.
+    measuring.store(true, Ordering::SeqCst);
+    let per_customer_interval =
+        Duration::from_secs_f64(args.customers as f64 / args.rate.max(1) as f64);
+    let stop_at = Instant::now() + Duration::from_secs(args.seconds);
+    let sent = Arc::new(AtomicU64::new(0));
+    let mut customer_tasks = Vec::new();
+    for (c, socket) in customer_sockets.into_iter().enumerate() {
+        let sent = sent.clone();
+        let offset = per_customer_interval.mul_f64(c as f64 / args.customers.max(1) as f64);
+        customer_tasks.push(tokio::spawn(customer_task(
+            socket,
+            per_customer_interval,
+            offset,
+            stop_at,
+            sent,
+            epoch,
+        )));
+    }
+    let chat_started = Instant::now();
+    for task in customer_tasks {
+        let _ = task.await;
+    }
+    // Give the last messages a moment to arrive, then stop counting.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    measuring.store(false, Ordering::SeqCst);
+    let chat_secs = chat_started.elapsed().as_secs_f64() - 0.5;
+    let rss_busy = rss_kib(pid).unwrap_or(0);
+    drop(reps);
+    let mut latencies: Vec<u32> = Vec::new();
+    while let Some(batch) = latency_rx.recv().await {
+        latencies.extend(batch);
+    }
+    latencies.sort_unstable();
+    let pct = |p: f64| -> f64 {
+        if latencies.is_empty() {
+            return 0.0;
+        }
+        let i = ((latencies.len() as f64 - 1.0) * p).round() as usize;
+        latencies[i] as f64 / 1000.0
+    };
+    let delivered = deliveries.load(Ordering::SeqCst);
+    println!(
+        "chat: {} messages sent, {} delivered to reps in {chat_secs:.1} s = {:.0} deliveries/s (target rate {}/s)",
+        sent.load(Ordering::SeqCst),
+        delivered,
+        delivered as f64 / chat_secs.max(0.001),
+        args.rate
+    );
+    println!(
+        "latency customer send -> rep receive: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms (each message durable in SQLite before delivery)",
+        pct(0.50),
+        pct(0.99),
+        pct(1.0)
+    );
+    println!("server RSS after the chat phase: {} MiB", rss_busy / 1024);
+    Ok(())
+}
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+#[allow(clippy::too_many_arguments)]
+async fn rep_task(
+    mut socket: Socket,
+    token: String,
+    mut commands: mpsc::UnboundedReceiver<RepRequest>,
+    deliveries: Arc<AtomicU64>,
+    latency_tx: mpsc::UnboundedSender<Vec<u32>>,
+    joined_tx: mpsc::UnboundedSender<()>,
+    measuring: Arc<std::sync::atomic::AtomicBool>,
+    epoch: Instant,
+) {
+    let hello = RepHello::Hello {
+        protocol_version: PROTOCOL_VERSION,
+        token,
+        resume: None,
+    };
+    let Ok(text) = serde_json::to_string(&hello) else {
+        return;
+    };
+    if socket.send(Message::Text(text.into())).await.is_err() {
+        return;
+    }
+    let mut latencies = Vec::new();
+    let mut next_id = 1u64;
+    loop {
+        tokio::select! {
+            command = commands.recv() => {
+                let Some(command) = command else { break };
+                let frame = encode_with_id(RequestId(next_id), &command);
+                next_id += 1;
+                if socket.send(Message::Text(frame.into())).await.is_err() {
+                    break;
+                }
+            }
+            frame = socket.next() => {
+                let Some(Ok(Message::Text(text))) = frame else {
+                    if frame.is_none() { break } else { continue }
+                };
+                let Ok(RepServerMessage::Event { event, .. }) = serde_json::from_str::<RepServerMessage>(&text) else { continue };
+                match event {
+                    RepEvent::SessionJoined { .. } => { let _ = joined_tx.send(()); }
+                    RepEvent::Chat { message } if measuring.load(Ordering::Relaxed) => {
+                        if let Some(sent) = message.text.strip_prefix("t:").and_then(|t| t.parse::<u64>().ok()) {
+                            deliveries.fetch_add(1, Ordering::Relaxed);
+                            latencies.push(micros(epoch).saturating_sub(sent).min(u32::MAX as u64) as u32);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    let _ = latency_tx.send(latencies);
+}
+
+async fn customer_task(
+    mut socket: Socket,
+    interval: Duration,
+    offset: Duration,
+    stop_at: Instant,
+    sent: Arc<AtomicU64>,
+    epoch: Instant,
+) {
+    tokio::time::sleep(offset).await;
+    let mut ticker = tokio::time::interval(interval);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut next_id = 1u64;
+    loop {
+        tokio::select! {
+            _ = ticker.tick() => {
+                if Instant::now() >= stop_at {
+                    break;
+                }
+                let request = CustomerRequest::Chat { client_msg_id: format!("b{next_id}"), text: format!("t:{}", micros(epoch)) };
+                let frame = encode_with_id(RequestId(next_id), &request);
+                next_id += 1;
+                if socket.send(Message::Text(frame.into())).await.is_err() {
+                    break;
+                }
+                sent.fetch_add(1, Ordering::Relaxed);
+            }
+            // Read the acknowledgements so the server never sees a slow reader.
+            frame = socket.next() => {
+                if frame.is_none() {
+                    break;
+                }
+            }
+        }
+    }
+}
