@@ -94,7 +94,7 @@ pub enum CustomerServerMessage {
         position: u32,
         estimated_wait_secs: u32,
     },
-    /// A public chat message (the customer's own included, with its server id).
+    /// A public message from a rep. The customer's own messages come back in their `ok`.
     Chat { message: ChatMessage },
     /// A rep joined the session.
     RepJoined { name: String },

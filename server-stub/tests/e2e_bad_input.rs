@@ -1,6 +1,8 @@
 //! End to end: malformed, oversized, unknown and unauthorized input gets a clear error,
 //! changes nothing, and keeps the connection unless the peer floods.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::*;

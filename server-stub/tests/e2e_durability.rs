@@ -1,6 +1,8 @@
 //! End to end: durability across `kill -9` of the real server process, resuming a
 //! console's event stream without gap or duplicate, and the slow-reader policy.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::*;
@@ -254,4 +256,64 @@ async fn slow_reader_is_disconnected_without_stalling_others() {
     // Bob was never stalled: his requests kept being answered, and he still gets his own events.
     bob.ok(RepRequest::Ping).await;
     drop(slow);
+}
+
+/// Ctrl-C (SIGINT) stops the server cleanly: it exits with success and the database reopens.
+#[tokio::test]
+async fn ctrl_c_shuts_down_gracefully() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut process = Process::start(dir.path());
+    let mut alice = RepClient::connect(
+        process.addr,
+        &login(process.addr, "alice", "alice-pw").await,
+        None,
+    )
+    .await;
+    let customer = CustomerClient::start(process.addr, "Ivy", Route::General).await;
+    alice
+        .entry_in(&QueueRef::General, customer.session_id)
+        .await;
+    let status = Command::new("kill")
+        .args(["-INT", &process.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    // Wait for the exit with a deadline, polling (no sleep-and-hope).
+    let deadline = std::time::Instant::now() + DEADLINE;
+    let exit = loop {
+        if let Some(exit) = process.child.try_wait().unwrap() {
+            break exit;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the server did not stop after SIGINT"
+        );
+        tokio::task::yield_now().await;
+        std::thread::yield_now();
+    };
+    assert!(exit.success(), "exit status {exit:?}");
+    // The console was told: its socket closes.
+    while next_text(&mut alice.socket).await.is_some() {}
+    drop(process);
+    let again = Process::start(dir.path());
+    let alice = RepClient::connect(
+        again.addr,
+        &login(again.addr, "alice", "alice-pw").await,
+        None,
+    )
+    .await;
+    let general = alice
+        .snapshot
+        .as_ref()
+        .unwrap()
+        .queues
+        .iter()
+        .find(|q| q.queue == QueueRef::General)
+        .unwrap();
+    assert!(
+        general
+            .entries
+            .iter()
+            .any(|e| e.session_id == customer.session_id)
+    );
 }

@@ -1,5 +1,7 @@
 //! End to end over real sockets: login, every entry path, accepting (and racing to), chat.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::*;
@@ -427,4 +429,51 @@ async fn chat_public_rep_only_and_retries() {
             ErrorCode::Invalid,
         )
         .await;
+}
+
+/// Simulated customers arrive over real sockets into the queues, repeatably for a seed.
+#[tokio::test]
+async fn simulated_customers_arrive() {
+    let server = TestServer::start().await;
+    let mut alice = server.rep("alice").await;
+    let simulation = tokio::spawn(switchboard_server::sim::run(
+        server.addr,
+        test_config(),
+        switchboard_server::config::SimulateConfig {
+            rate_per_min: 6000.0,
+            seed: 11,
+        },
+    ));
+    let mut names = std::collections::HashSet::new();
+    while names.len() < 3 {
+        let entry = alice
+            .event("a simulated customer", |e| match e {
+                RepEvent::EntryUpserted { entry } if entry.invitation.is_none() => {
+                    Some(entry.clone())
+                }
+                _ => None,
+            })
+            .await;
+        assert!(!entry.customer.name.is_empty());
+        names.insert(entry.session_id);
+    }
+    simulation.abort();
+}
+
+/// The same seed gives the same simulated customers.
+#[test]
+fn simulation_is_repeatable() {
+    use rand::SeedableRng;
+    let config = test_config();
+    let plans = |seed| {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+        (0..20)
+            .map(|_| {
+                let plan = switchboard_server::sim::Plan::random(&mut rng, &config);
+                (plan.customer, plan.route, plan.patience_secs)
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(plans(5), plans(5));
+    assert_ne!(plans(5), plans(6));
 }

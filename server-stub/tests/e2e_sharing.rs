@@ -2,6 +2,8 @@
 //! session actions of seed 003 (transfer, remove, disconnect the customer, close, leave,
 //! important).
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::*;

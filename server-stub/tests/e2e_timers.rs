@@ -3,6 +3,8 @@
 //! whose connection dropped. TEST_CONFIG makes every timer 1 second; the tests wait for
 //! the resulting events (with the deadline), never sleep.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::*;

@@ -346,27 +346,29 @@ impl Router {
 
     /// Tells a waiting customer their place in the queue, if it changed.
     pub(super) fn send_position(&mut self, session_id: SessionId) {
-        let Some(session) = self.sessions.get(&session_id) else {
+        let Some(waiting) = self
+            .sessions
+            .get(&session_id)
+            .and_then(|s| s.waiting.clone())
+        else {
             return;
         };
-        let Some(waiting) = &session.waiting else {
-            return;
-        };
-        if !session.customer_connected {
-            return;
-        }
         let ahead = self
             .queues
             .get(&waiting.queue)
             .map(|set| set.range(..(waiting.entered_at, session_id)).count())
             .unwrap_or(0);
-        let position = u32::try_from(ahead + 1).unwrap_or(u32::MAX);
-        if session.position_sent == Some(position) {
+        self.send_position_at(session_id, u32::try_from(ahead + 1).unwrap_or(u32::MAX));
+    }
+
+    fn send_position_at(&mut self, session_id: SessionId, position: u32) {
+        let Some(session) = self.sessions.get_mut(&session_id) else {
+            return;
+        };
+        if !session.customer_connected || session.position_sent == Some(position) {
             return;
         }
-        if let Some(session) = self.sessions.get_mut(&session_id) {
-            session.position_sent = Some(position);
-        }
+        session.position_sent = Some(position);
         self.tell_customer(
             session_id,
             CustomerServerMessage::QueueStatus {
@@ -385,8 +387,9 @@ impl Router {
                 .get(&queue)
                 .map(|set| set.iter().map(|(_, id)| *id).collect())
                 .unwrap_or_default();
-            for id in ids {
-                self.send_position(id);
+            // One pass over the queue: each session's position is its index.
+            for (index, id) in ids.into_iter().enumerate() {
+                self.send_position_at(id, u32::try_from(index + 1).unwrap_or(u32::MAX));
             }
         }
     }

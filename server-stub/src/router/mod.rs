@@ -88,6 +88,8 @@ pub struct Router {
     accepted_invitations: BTreeSet<InvitationId>,
     keys: HashMap<String, SessionKey>,
     reps: BTreeMap<RepId, RepState>,
+    /// The sessions each rep is in (owner or participant): an index over `participants`.
+    rep_sessions: HashMap<RepId, BTreeSet<SessionId>>,
     team_chat: BTreeMap<TeamId, VecDeque<TeamChatMessage>>,
     /// (team, author, client id) of kept team chat messages, for retried sends.
     team_chat_ids: HashMap<(TeamId, RepId, String), TeamChatMessage>,
@@ -129,6 +131,7 @@ impl Router {
             accepted_invitations: BTreeSet::new(),
             keys: HashMap::new(),
             reps,
+            rep_sessions: HashMap::new(),
             team_chat: BTreeMap::new(),
             team_chat_ids: HashMap::new(),
             next_session: 1,
@@ -184,6 +187,11 @@ impl Router {
                 if let Some(state) = router.reps.get_mut(rep) {
                     state.lost_at = Some(now);
                 }
+                router
+                    .rep_sessions
+                    .entry(rep.clone())
+                    .or_default()
+                    .insert(session.id);
             }
             router.sessions.insert(session.id, session);
         }
@@ -319,10 +327,15 @@ impl Router {
 
     /// Number of sessions the rep is in (owner or participant).
     fn load(&self, rep: &RepId) -> usize {
-        self.sessions
-            .values()
-            .filter(|s| s.participants.contains(rep))
-            .count()
+        self.rep_sessions.get(rep).map_or(0, BTreeSet::len)
+    }
+
+    /// The ids of the sessions the rep is in, in id order.
+    fn sessions_of(&self, rep: &RepId) -> Vec<SessionId> {
+        self.rep_sessions
+            .get(rep)
+            .map(|set| set.iter().copied().collect())
+            .unwrap_or_default()
     }
 
     fn rep_state(&self, rep: &RepId) -> RepState {

@@ -105,6 +105,9 @@ impl Router {
         if session.participants.len() == before {
             return;
         }
+        if let Some(set) = self.rep_sessions.get_mut(rep) {
+            set.remove(&session_id);
+        }
         if session.is_owner(rep) {
             session.owner = None;
         }
@@ -195,6 +198,10 @@ impl Router {
         let newly_joined = !session.participants.contains(rep);
         if newly_joined {
             session.participants.push(rep.clone());
+            self.rep_sessions
+                .entry(rep.clone())
+                .or_default()
+                .insert(session_id);
         }
         if owner {
             session.owner = Some(rep.clone());

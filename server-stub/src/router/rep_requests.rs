@@ -90,6 +90,10 @@ impl Router {
         }
         if presence == Presence::Available {
             self.offer_waiting(now);
+        } else if let Some(offered) = self.reps.get(rep).and_then(|s| s.offer) {
+            // Offers go to available reps only: a rep who steps away hands theirs on, unpaused.
+            self.withdraw_offer(offered, OfferEndReason::Gone);
+            self.offer_next(now, offered);
         }
         Ok(None)
     }

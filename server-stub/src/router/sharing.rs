@@ -226,9 +226,10 @@ impl Router {
             return Err(self.gone_invitation(id));
         };
         if !self.config.can_see(rep, &invitation.queue) || invitation.declined_by.contains(rep) {
+            // Someone else's invitation is not shown to this rep: for them it does not exist.
             return Err(refuse(
-                ErrorCode::Forbidden,
-                "This invitation is not for you.",
+                ErrorCode::NotFound,
+                format!("There is no invitation {id} for you."),
             ));
         }
         let session_id = invitation.session_id;
@@ -250,9 +251,10 @@ impl Router {
             return Err(self.gone_invitation(id));
         };
         if !self.config.can_see(rep, &invitation.queue) || invitation.declined_by.contains(rep) {
+            // Someone else's invitation is not shown to this rep: for them it does not exist.
             return Err(refuse(
-                ErrorCode::Forbidden,
-                "This invitation is not for you.",
+                ErrorCode::NotFound,
+                format!("There is no invitation {id} for you."),
             ));
         }
         match invitation.target {

@@ -66,12 +66,7 @@ impl Router {
             if let Some(state) = self.reps.get_mut(&rep) {
                 state.lost_at = None;
             }
-            let sessions: Vec<SessionId> = self
-                .sessions
-                .values()
-                .filter(|s| s.has_rep(&rep))
-                .map(|s| s.id)
-                .collect();
+            let sessions = self.sessions_of(&rep);
             for session_id in sessions {
                 let owned = self
                     .sessions

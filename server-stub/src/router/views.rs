@@ -168,18 +168,13 @@ impl Router {
         })
     }
 
-    /// Tells the rep and everyone sharing a team with them that their presence changed.
+    /// Tells every rep that this rep's presence changed.
     pub(super) fn announce_presence(&mut self, rep: &RepId) {
         let Some(info) = self.rep_info(rep) else {
             return;
         };
-        let audience: Vec<RepId> = self
-            .config
-            .reps
-            .keys()
-            .filter(|other| *other == rep || self.config.share_a_team(rep, other))
-            .cloned()
-            .collect();
+        // Every rep: consoles list all reps' presence (leads watch them, and the share menu needs it).
+        let audience: Vec<RepId> = self.config.reps.keys().cloned().collect();
         for other in audience {
             self.tell_rep(&other, RepEvent::PresenceChanged { rep: info.clone() });
         }
@@ -229,9 +224,9 @@ impl Router {
             })
             .collect();
         let sessions = self
-            .sessions
-            .values()
-            .filter(|s| s.has_rep(rep))
+            .sessions_of(rep)
+            .iter()
+            .filter_map(|id| self.sessions.get(id))
             .map(|s| self.session_view(s))
             .collect();
         let team_chat = config

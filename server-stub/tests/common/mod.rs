@@ -3,6 +3,8 @@
 //! with a deadline, never a sleep.
 
 #![allow(dead_code)]
+// Test support: a failed unwrap here is a failed test, with its location.
+#![allow(clippy::unwrap_used)]
 
 use futures_util::{SinkExt, StreamExt};
 use std::collections::VecDeque;

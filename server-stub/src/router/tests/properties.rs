@@ -754,6 +754,11 @@ fn check(
                     "{step}: two invitations for {r} to {}",
                     inv.session_id
                 );
+                prop_assert!(
+                    session.is_some_and(|s| !s.has_rep(r)),
+                    "{step}: {r} is in {} and still invited to it",
+                    inv.session_id
+                );
                 QueueRef::Personal { rep: r.clone() }
             }
             InviteTarget::Team { team: t } => QueueRef::Team { team: t.clone() },

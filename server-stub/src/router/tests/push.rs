@@ -215,7 +215,6 @@ fn reps_at_capacity_get_no_offers() {
 /// ("everyone gets presence_changed"), not only teammates: every snapshot lists every
 /// rep's presence.
 #[test]
-#[ignore = "BUG: presence_changed goes only to the rep and their teammates (router/views.rs:180 announce_presence)"]
 fn presence_changes_reach_every_rep() {
     let mut h = Harness::with_reps(&REPS);
     let effects = set_presence(&mut h, "alice", Presence::Away);
@@ -242,7 +241,6 @@ fn presence_changes_reach_every_rep() {
 /// open loses it (offer_ended gone) and it goes to the next rep; their chosen presence is
 /// not overwritten by a later pause.
 #[test]
-#[ignore = "BUG: set_presence busy/away keeps the rep's open offer, which later times out and turns busy into paused (router/rep_requests.rs:76 set_presence)"]
 fn leaving_available_gives_up_the_open_offer() {
     let mut h = Harness::with_reps(&["erin", "frank"]);
     let id = h.start("Zoe", sales());

@@ -419,3 +419,33 @@ fn customer_leaving() {
     assert!(h.is_live(owned));
     assert!(h.session(owned).customer_gone);
 }
+
+/// PROTOCOL.md §7 transfers: the customer is told their place in the queue again while the
+/// transferred session waits; waiting customers learn their new place as the queue moves.
+#[test]
+fn waiting_customers_are_told_their_place() {
+    let mut h = Harness::with_reps(&["alice", "bob"]);
+    let first = h.start("First", Route::General);
+    let second = h.start("Second", Route::General);
+    h.accept("alice", first);
+    let effects = h.tick();
+    assert!(
+        to_customer(&effects, second)
+            .iter()
+            .any(|m| matches!(m, CustomerServerMessage::QueueStatus { position: 1, .. })),
+        "second moved up to first place: {effects:?}"
+    );
+    let effects = h.tick();
+    assert!(
+        to_customer(&effects, second).is_empty(),
+        "told only on changes"
+    );
+    h.ok("alice", req::transfer_rep(first, "bob", false));
+    let effects = h.tick();
+    assert!(
+        to_customer(&effects, first)
+            .iter()
+            .any(|m| matches!(m, CustomerServerMessage::QueueStatus { position: 1, .. })),
+        "the transferred customer waits again: {effects:?}"
+    );
+}
