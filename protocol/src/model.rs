@@ -323,6 +323,7 @@ pub struct QueueView {
 pub struct RepSnapshot {
     pub me: RepInfo,
     pub permissions: Permissions,
+    /// This rep and everyone sharing a team with them; `presence_changed` keeps them current.
     pub reps: Vec<RepInfo>,
     pub teams: Vec<TeamInfo>,
     pub issues: Vec<IssueInfo>,

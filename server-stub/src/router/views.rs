@@ -168,13 +168,23 @@ impl Router {
         })
     }
 
-    /// Tells every rep that this rep's presence changed.
+    /// The rep and everyone sharing a team with them: whose presence a console follows.
+    /// (Everyone, for 1,000 reps, would make each login storm a million events.)
+    pub(super) fn colleagues(&self, rep: &RepId) -> Vec<RepId> {
+        self.config
+            .reps
+            .keys()
+            .filter(|other| *other == rep || self.config.share_a_team(rep, other))
+            .cloned()
+            .collect()
+    }
+
+    /// Tells the rep and their teammates that this rep's presence changed.
     pub(super) fn announce_presence(&mut self, rep: &RepId) {
         let Some(info) = self.rep_info(rep) else {
             return;
         };
-        // Every rep: consoles list all reps' presence (leads watch them, and the share menu needs it).
-        let audience: Vec<RepId> = self.config.reps.keys().cloned().collect();
+        let audience = self.colleagues(rep);
         for other in audience {
             self.tell_rep(&other, RepEvent::PresenceChanged { rep: info.clone() });
         }
@@ -243,9 +253,8 @@ impl Router {
             me,
             permissions: config.permissions.clone(),
             reps: self
-                .config
-                .reps
-                .keys()
+                .colleagues(rep)
+                .iter()
                 .filter_map(|r| self.rep_info(r))
                 .collect(),
             teams: self

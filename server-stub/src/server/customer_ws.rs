@@ -39,7 +39,7 @@ pub async fn serve(mut socket: WebSocket, state: AppState, source: IpAddr) {
                 incoming = socket::recv(&mut socket) => incoming,
                 // Messages for this customer; `None`/Close means the session let go of us.
                 outbound = rx.recv() => {
-                    if socket::write_outbound(&mut socket, outbound).await {
+                    if socket::write_outbound(&mut socket, outbound, &mut rx).await {
                         continue;
                     }
                     break;

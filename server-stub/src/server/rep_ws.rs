@@ -175,7 +175,7 @@ pub async fn serve(mut socket: WebSocket, state: AppState) {
             },
             // A reply or event from the core; `None`/Close means the core let go of us.
             outbound = rx.recv() => {
-                if !socket::write_outbound(&mut socket, outbound).await {
+                if !socket::write_outbound(&mut socket, outbound, &mut rx).await {
                     break;
                 }
             }

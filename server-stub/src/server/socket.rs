@@ -44,15 +44,47 @@ pub async fn close(socket: &mut WebSocket) {
     let _ = socket.send(Message::Close(None)).await;
 }
 
-/// Writes what the core queued. Returns false when the connection should end.
-pub async fn write_outbound(socket: &mut WebSocket, outbound: Option<Outbound>) -> bool {
-    match outbound {
-        Some(Outbound::Text(text)) => send_text(socket, &text).await,
-        Some(Outbound::Close) | None => {
-            close(socket).await;
-            false
+/// Frames written before one flush, when several are queued.
+const WRITE_BATCH: usize = 64;
+
+/// Writes what the core queued, and whatever else is already waiting, with one flush.
+/// Returns false when the connection should end.
+pub async fn write_outbound(
+    socket: &mut WebSocket,
+    first: Option<Outbound>,
+    queue: &mut mpsc::Receiver<Outbound>,
+) -> bool {
+    use futures_util::SinkExt;
+    let mut next = first;
+    let mut written = 0;
+    loop {
+        match next {
+            Some(Outbound::Text(text)) => {
+                if socket
+                    .feed(Message::Text(text.as_ref().into()))
+                    .await
+                    .is_err()
+                {
+                    return false;
+                }
+            }
+            Some(Outbound::Close) | None => {
+                let _ = socket.flush().await;
+                close(socket).await;
+                return false;
+            }
+        }
+        written += 1;
+        // Take another frame only if this batch will write it; the rest waits in the queue.
+        if written == WRITE_BATCH {
+            break;
+        }
+        match queue.try_recv() {
+            Ok(more) => next = Some(more),
+            Err(_) => break,
         }
     }
+    socket.flush().await.is_ok()
 }
 
 /// Counts bad frames in a sliding window.

@@ -6,12 +6,15 @@ use std::sync::Arc;
 use switchboard_protocol::{RepEvent, RepId, ResumeFrom};
 
 /// How many events are kept per rep for resuming; an older gap gets a snapshot.
-pub const KEPT_EVENTS: usize = 4096;
+pub const KEPT_EVENTS: usize = 2048;
+/// And at most this many bytes of them, so a thousand reps cannot hold gigabytes.
+pub const KEPT_BYTES: usize = 128 * 1024;
 
 #[derive(Default)]
 struct Stream {
     last_seq: u64,
     kept: VecDeque<(u64, Arc<str>)>,
+    kept_bytes: usize,
 }
 
 /// All reps' streams of this server process.
@@ -49,9 +52,13 @@ impl RepStreams {
             stream.last_seq, body
         )
         .into();
+        stream.kept_bytes += frame.len();
         stream.kept.push_back((stream.last_seq, frame.clone()));
-        if stream.kept.len() > KEPT_EVENTS {
-            stream.kept.pop_front();
+        while stream.kept.len() > KEPT_EVENTS || stream.kept_bytes > KEPT_BYTES {
+            match stream.kept.pop_front() {
+                Some((_, old)) => stream.kept_bytes -= old.len(),
+                None => break,
+            }
         }
         Some(frame)
     }
@@ -131,10 +138,24 @@ mod tests {
             last_seq: 3,
         };
         assert!(streams.missed(&rep, &foreign).is_none());
+        let mut last = 5;
         for _ in 0..KEPT_EVENTS {
             streams.push(&rep, &event());
+            last += 1;
         }
         assert!(streams.missed(&rep, &from(3)).is_none(), "gap too old");
-        assert!(streams.missed(&rep, &from(5 + 1)).is_some());
+        // The newest events are kept, within both the count and the byte limit.
+        let recent = streams.missed(&rep, &from(last - 10)).unwrap();
+        assert_eq!(recent.len(), 10);
+        let kept = (1..=last)
+            .rev()
+            .take_while(|seq| streams.missed(&rep, &from(*seq - 1)).is_some())
+            .count();
+        assert!(kept <= KEPT_EVENTS);
+        let frame_len = recent[0].len();
+        assert!(
+            kept * frame_len <= KEPT_BYTES + frame_len,
+            "{kept} kept frames of {frame_len} bytes"
+        );
     }
 }

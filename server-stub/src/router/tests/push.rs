@@ -211,29 +211,36 @@ fn reps_at_capacity_get_no_offers() {
     assert!(h.session(id).offer.is_none());
 }
 
-/// PROTOCOL.md §5 set_presence / §7 push queues: presence_changed reaches every rep
-/// ("everyone gets presence_changed"), not only teammates: every snapshot lists every
-/// rep's presence.
+/// PROTOCOL.md §5 set_presence / §7 push queues: presence_changed reaches the rep and
+/// everyone sharing a team with them, and nobody else (a login storm of 1,000 reps must
+/// not become a million events).
 #[test]
-fn presence_changes_reach_every_rep() {
+fn presence_changes_reach_the_rep_and_teammates() {
     let mut h = Harness::with_reps(&REPS);
     let effects = set_presence(&mut h, "alice", Presence::Away);
     assert_eq!(
         reps_told(&effects, |e| matches!(e, RepEvent::PresenceChanged { .. })),
-        names(&REPS),
-        "gina, erin, frank, hank and ivan share no team with alice but list her presence"
+        names(&["alice", "bob", "carol", "dave"]),
+        "alice's teammates in billing and tech, and alice herself"
     );
     set_presence(&mut h, "dave", Presence::Busy);
     set_presence(&mut h, "frank", Presence::Busy);
     h.start("Zoe", sales());
     h.advance(SALES_ANSWER_SECS);
     let effects = h.tick();
-    assert!(
-        events_for(&effects, "ivan").iter().any(|e| matches!(
+    let paused = |e: &&RepEvent| {
+        matches!(
             e,
             RepEvent::PresenceChanged { rep: info } if info.rep == rep("erin") && info.presence == Presence::Paused
-        )),
-        "everyone gets presence_changed when a missed deadline pauses erin"
+        )
+    };
+    assert!(
+        events_for(&effects, "frank").iter().any(paused),
+        "a sales teammate hears erin was paused"
+    );
+    assert!(
+        !events_for(&effects, "ivan").iter().any(paused),
+        "ivan shares no team with erin"
     );
 }
 
