@@ -104,14 +104,23 @@ pub struct Router {
 }
 
 /// What [`crate::store`] gives back at start, to rebuild the router.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RestoredState {
+    /// Sessions not ended, ordered by id; their `chat` field is empty (see `chat`).
     pub sessions: Vec<Session>,
+    /// Every message of those sessions, ordered by id.
     pub chat: Vec<ChatMessage>,
+    /// The invitations of those sessions, ordered by id.
     pub invitations: Vec<Invitation>,
+    /// Every stored session key, expired ones included (the router drops those).
     pub keys: Vec<SessionKey>,
+    /// The latest messages of each team's chat, oldest first.
     pub team_chat: Vec<TeamChatMessage>,
+    /// The largest session id ever stored, ended sessions included; 0 if none.
     pub max_session_id: u64,
+    /// The largest invitation id ever stored, deleted invitations included; 0 if none.
     pub max_invitation_id: u64,
+    /// The largest message id over session chat and team chat (one id space); 0 if none.
     pub max_message_id: u64,
 }
 

@@ -221,17 +221,27 @@ impl Router {
         }
     }
 
-    pub(super) fn accept_invitation(&mut self, rep: &RepId, id: InvitationId) -> Reply {
+    /// An active invitation shown to `rep`. Someone else's invitation is not shown to this
+    /// rep: for them it does not exist.
+    fn invitation_for(
+        &self,
+        rep: &RepId,
+        id: InvitationId,
+    ) -> Result<&Invitation, switchboard_protocol::ErrorBody> {
         let Some(invitation) = self.invitations.get(&id) else {
             return Err(self.gone_invitation(id));
         };
         if !self.config.can_see(rep, &invitation.queue) || invitation.declined_by.contains(rep) {
-            // Someone else's invitation is not shown to this rep: for them it does not exist.
             return Err(refuse(
                 ErrorCode::NotFound,
                 format!("There is no invitation {id} for you."),
             ));
         }
+        Ok(invitation)
+    }
+
+    pub(super) fn accept_invitation(&mut self, rep: &RepId, id: InvitationId) -> Reply {
+        let invitation = self.invitation_for(rep, id)?;
         let session_id = invitation.session_id;
         if self.session(session_id)?.has_rep(rep) {
             return Err(refuse(
@@ -247,16 +257,7 @@ impl Router {
     }
 
     pub(super) fn decline_invitation(&mut self, rep: &RepId, id: InvitationId) -> Reply {
-        let Some(invitation) = self.invitations.get(&id) else {
-            return Err(self.gone_invitation(id));
-        };
-        if !self.config.can_see(rep, &invitation.queue) || invitation.declined_by.contains(rep) {
-            // Someone else's invitation is not shown to this rep: for them it does not exist.
-            return Err(refuse(
-                ErrorCode::NotFound,
-                format!("There is no invitation {id} for you."),
-            ));
-        }
+        let invitation = self.invitation_for(rep, id)?;
         match invitation.target {
             InviteTarget::Rep { .. } => self.drop_invitation(id),
             InviteTarget::Team { .. } | InviteTarget::Issue { .. } => {

@@ -10,7 +10,7 @@ pub mod streams;
 pub mod throttle;
 
 use crate::config::Config;
-use crate::router::{RestoredState, Router};
+use crate::router::Router;
 use crate::store::Store;
 use anyhow::Context;
 use axum::Router as HttpRouter;
@@ -63,21 +63,7 @@ pub async fn start(listener: TcpListener, options: Options) -> anyhow::Result<Se
         .context("opening the database")?
         .with_context(|| format!("opening the database {}", options.db_path.display()))?;
     let restored_sessions = restored.sessions.len();
-    let router = Router::restore(
-        options.config.clone(),
-        options.seed,
-        RestoredState {
-            sessions: restored.sessions,
-            chat: restored.chat,
-            invitations: restored.invitations,
-            keys: restored.keys,
-            team_chat: restored.team_chat,
-            max_session_id: restored.max_session_id,
-            max_invitation_id: restored.max_invitation_id,
-            max_message_id: restored.max_message_id,
-        },
-        now_ms(),
-    );
+    let router = Router::restore(options.config.clone(), options.seed, restored, now_ms());
     if let Ok(purged) = store.purge_expired_tokens(now_ms()).await {
         tracing::debug!(purged, "expired login tokens removed");
     }

@@ -4,34 +4,17 @@ use super::error::StoreError;
 use super::int::from_sql;
 use super::ops::MAX_INVITATION_ID;
 use super::rows::decode_rows;
-use crate::router::state::{Invitation, Session, SessionKey};
+use crate::router::state::{Invitation, Session};
 use rusqlite::{Connection, params};
 use std::collections::HashSet;
-use switchboard_protocol::{ChatMessage, TeamChatMessage};
+use switchboard_protocol::ChatMessage;
 
 /// How many of each team's latest team chat messages are restored.
 pub const TEAM_CHAT_RESTORED: u32 = 200;
 
-/// Everything the router needs to resume after a restart.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Restored {
-    /// Sessions not ended, ordered by id; their `chat` field is empty (see `chat`).
-    pub sessions: Vec<Session>,
-    /// Every message of those sessions, ordered by id.
-    pub chat: Vec<ChatMessage>,
-    /// The invitations of those sessions, ordered by id.
-    pub invitations: Vec<Invitation>,
-    /// Every stored session key, expired ones included (the router drops those).
-    pub keys: Vec<SessionKey>,
-    /// The latest [`TEAM_CHAT_RESTORED`] messages of each team, oldest first.
-    pub team_chat: Vec<TeamChatMessage>,
-    /// The largest session id ever stored, ended sessions included; 0 if none.
-    pub max_session_id: u64,
-    /// The largest invitation id ever stored, deleted invitations included; 0 if none.
-    pub max_invitation_id: u64,
-    /// The largest message id over session chat and team chat (one id space); 0 if none.
-    pub max_message_id: u64,
-}
+/// Everything the router needs to resume after a restart: the router's own type, so the
+/// two cannot drift apart.
+pub use crate::router::RestoredState as Restored;
 
 /// Reads the whole restorable state. Corrupt rows are skipped (see [`decode_rows`]); the
 /// chat and invitations of a skipped session are left out with it.
