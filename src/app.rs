@@ -1,99 +1,509 @@
-//! The console's [`eframe::App`]: draws the top bar and the current screen, then acts on
-//! the intents the screen reported.
+//! The console's [`eframe::App`]: drains what the network delivered into the model, draws
+//! the screen from it, then carries out the intents the panels reported.
 
+use crate::demo::{DEMO_PASSWORD, DEMO_USER, DemoServer};
+use crate::model::Model;
+use crate::model::display::now_ms;
+use crate::net::{Command, ConnectionStatus, LoginError, NetEvent, NetHandle};
+use crate::prefs::{Prefs, PrefsStore};
+use crate::prefs_writer::PrefsWriter;
+use crate::ui::chat::ChatDraft;
+use crate::ui::close_dialog::{CloseDialog, close_dialog_ui};
+use crate::ui::intent::Intent;
 use crate::ui::login::{self, LoginForm, LoginIntent};
+use crate::ui::queues::{QueuesState, queues_ui};
+use crate::ui::session::session_ui;
+use crate::ui::status_bar::status_bar_ui;
+use crate::ui::team_chat::team_chat_window;
+use crate::ui::top_bar::top_bar_ui;
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::mpsc::Receiver;
+use switchboard_protocol::{CloseMode, RepRequest, RepServerMessage, SessionId};
 
 /// Where the routing server listens when started with its defaults.
 pub const DEFAULT_SERVER_URL: &str = "http://127.0.0.1:8080";
 
-/// Shown after "Log in" until the connection to the server exists.
-pub const NOT_CONNECTED_MESSAGE: &str = "Connecting to the server is not built yet";
-
 /// How the console was started (from the command line in `main.rs`, or by a test).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct AppOptions {
-    /// Started against the server's bundled demo configuration; shown in the top bar
-    /// so nobody mistakes a demo for production.
+    /// Start the bundled server with demo data in this process and log in as a demo rep.
     pub demo: bool,
-
-    /// Base URL of the routing server; pre-fills the login form.
-    pub server_url: String,
+    /// Base URL of the routing server; pre-fills the login form (the remembered one wins).
+    pub server_url: Option<String>,
+    /// Where preferences live; `None` means the OS config directory. Tests pass a temp file.
+    pub prefs_path: Option<PathBuf>,
+    /// Log in at start with these credentials (tests).
+    pub auto_login: Option<(String, String)>,
 }
 
-impl Default for AppOptions {
-    fn default() -> Self {
-        Self {
-            demo: false,
-            server_url: DEFAULT_SERVER_URL.to_owned(),
-        }
-    }
+enum Screen {
+    Login,
+    Console,
 }
 
 /// The representative console.
 pub struct SwitchboardApp {
     options: AppOptions,
-
-    /// What the rep has typed into the login screen.
+    /// Kept alive for `--demo`; dropping it stops the bundled server.
+    _demo: Option<DemoServer>,
+    net: NetHandle,
+    events: Receiver<NetEvent>,
+    status: ConnectionStatus,
+    pub model: Model,
+    prefs: Prefs,
+    prefs_writer: Option<PrefsWriter>,
+    screen: Screen,
     login: LoginForm,
-
-    /// The latest outcome of a login attempt, shown under the form.
     login_message: Option<String>,
+    /// The session tab in front; `None` shows the queues.
+    front: Option<SessionId>,
+    queues: QueuesState,
+    drafts: HashMap<SessionId, ChatDraft>,
+    team_draft: String,
+    close: CloseDialog,
+    /// Sessions the rep asked to accept: their tab comes to the front when it opens.
+    accepting: HashSet<SessionId>,
 }
 
 impl SwitchboardApp {
-    /// Creates the console. `_cc` is unused for now; it will hand the egui context
-    /// to the network actor so it can request repaints.
-    pub fn new(_cc: &eframe::CreationContext<'_>, options: AppOptions) -> Self {
-        let login = LoginForm {
-            server_url: options.server_url.clone(),
-            ..LoginForm::default()
+    pub fn new(cc: &eframe::CreationContext<'_>, options: AppOptions) -> Self {
+        let ctx = cc.egui_ctx.clone();
+        let (net, events) = NetHandle::spawn(move || ctx.request_repaint());
+        let store = match &options.prefs_path {
+            Some(path) => Some(PrefsStore::at(path.clone())),
+            None => PrefsStore::default_location(),
         };
-        Self {
+        // Read once before the first frame; every later write goes to the writer thread.
+        let prefs = store.as_ref().map(PrefsStore::load).unwrap_or_default();
+        let prefs_writer = store.map(PrefsWriter::spawn);
+
+        let mut demo = None;
+        let mut auto_login = options.auto_login.clone();
+        let mut server_url = options
+            .server_url
+            .clone()
+            .unwrap_or_else(|| prefs.last_server.clone());
+        if options.demo {
+            match DemoServer::start(rand::random()) {
+                Ok(server) => {
+                    server_url = server.url();
+                    auto_login = Some((DEMO_USER.to_owned(), DEMO_PASSWORD.to_owned()));
+                    demo = Some(server);
+                }
+                Err(error) => tracing::error!(%error, "could not start the demo server"),
+            }
+        }
+        let login = LoginForm {
+            server_url,
+            username: prefs.last_username.clone(),
+            password: String::new(),
+        };
+        let mut app = Self {
             options,
+            _demo: demo,
+            net,
+            events,
+            status: ConnectionStatus::Offline,
+            model: Model::new(),
+            prefs,
+            prefs_writer,
+            screen: Screen::Login,
             login,
             login_message: None,
+            front: None,
+            queues: QueuesState::default(),
+            drafts: HashMap::new(),
+            team_draft: String::new(),
+            close: CloseDialog::default(),
+            accepting: HashSet::new(),
+        };
+        if let Some((username, password)) = auto_login {
+            app.login.username = username;
+            app.login.password = password;
+            app.log_in();
+        }
+        app
+    }
+
+    /// The connection state, as shown in the status bar.
+    pub fn status(&self) -> &ConnectionStatus {
+        &self.status
+    }
+
+    pub fn prefs(&self) -> &Prefs {
+        &self.prefs
+    }
+
+    /// Waits until every preference change so far is on disk (tests; exit).
+    pub fn flush_prefs(&self) {
+        if let Some(writer) = &self.prefs_writer {
+            writer.flush();
         }
     }
 
-    fn top_bar_ui(&self, ui: &mut egui::Ui) {
-        ui.horizontal(|ui| {
-            ui.heading("Switchboard");
-            if self.options.demo {
-                ui.label(egui::RichText::new("Demo").color(ui.visuals().warn_fg_color));
-            }
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                ui.label("Not connected");
-            });
+    fn log_in(&mut self) {
+        self.login_message = Some("Connecting…".to_owned());
+        self.net.send(Command::Connect {
+            server_url: self.login.server_url.trim().to_owned(),
+            username: self.login.username.trim().to_owned(),
+            password: self.login.password.clone(),
         });
     }
 
-    fn handle_login_intent(&mut self, intent: LoginIntent) {
-        match intent {
-            LoginIntent::LogIn => {
-                tracing::debug!(
-                    server_url = %self.login.server_url,
-                    username = %self.login.username,
-                    "log in requested; the connection is not built yet"
-                );
-                self.login_message = Some(NOT_CONNECTED_MESSAGE.to_owned());
+    fn save_prefs(&mut self) {
+        if let Some(writer) = &self.prefs_writer {
+            writer.save(self.prefs.clone());
+        }
+    }
+
+    /// Applies everything the network delivered since the last frame.
+    fn drain_events(&mut self) {
+        while let Ok(event) = self.events.try_recv() {
+            match event {
+                NetEvent::Status(status) => self.status = status,
+                NetEvent::LoginFailed(error) => {
+                    self.screen = Screen::Login;
+                    self.login_message = Some(login_error_text(&error, &self.login.server_url));
+                }
+                NetEvent::LoggedIn { rep, .. } => {
+                    self.screen = Screen::Console;
+                    self.login_message = None;
+                    // The password is never kept; the last server and username are.
+                    self.login.password.clear();
+                    self.prefs.last_server = self.login.server_url.trim().to_owned();
+                    self.prefs.last_username = rep.to_string();
+                    self.save_prefs();
+                }
+                NetEvent::Server(message) => {
+                    let welcome = matches!(message, RepServerMessage::Welcome { .. });
+                    self.model.apply(message);
+                    if welcome {
+                        // Messages sent while away go again, with the same client ids.
+                        for (id, request) in self.model.resend_pending() {
+                            self.net.send(Command::Send { id, request });
+                        }
+                    }
+                }
+                NetEvent::SendFailed { id, reason } => self.model.send_failed(id, &reason),
             }
         }
+        // A tab the rep asked for comes to the front once it opens.
+        if let Some(opened) = self
+            .accepting
+            .iter()
+            .copied()
+            .find(|id| self.model.tabs.contains(id))
+        {
+            self.accepting.remove(&opened);
+            self.front = Some(opened);
+        }
+        if self
+            .front
+            .is_some_and(|id| !self.model.sessions.contains_key(&id))
+        {
+            self.front = None;
+        }
+    }
+
+    fn send(&mut self, request: RepRequest) {
+        if let RepRequest::Accept { session_id } = &request {
+            self.accepting.insert(*session_id);
+        }
+        if let RepRequest::AcceptInvitation { invitation_id } = &request {
+            let session = self
+                .model
+                .queues
+                .iter()
+                .flat_map(|q| &q.entries)
+                .find(|e| {
+                    e.invitation
+                        .as_ref()
+                        .is_some_and(|i| &i.invitation_id == invitation_id)
+                })
+                .map(|e| e.session_id);
+            self.accepting.extend(session);
+        }
+        let id = self.model.request(&request);
+        self.net.send(Command::Send { id, request });
+    }
+
+    fn handle(&mut self, intent: Intent) {
+        match intent {
+            Intent::LogIn => self.log_in(),
+            Intent::LogOut => {
+                self.net.send(Command::Logout);
+                self.model.clear();
+                self.front = None;
+                self.screen = Screen::Login;
+            }
+            Intent::Request(request) => self.send(request),
+            Intent::SendChat {
+                session_id,
+                text,
+                visibility,
+            } => {
+                if let Some((id, request)) = self.model.send_chat(session_id, &text, visibility) {
+                    self.net.send(Command::Send { id, request });
+                }
+            }
+            Intent::TeamChat { team, text } => {
+                self.send(RepRequest::TeamChat {
+                    team,
+                    client_msg_id: format!("team-{}-{}", now_ms(), rand::random::<u32>()),
+                    text,
+                });
+            }
+            Intent::ShowTab(tab) => self.front = tab,
+            Intent::Select(selected) => self.queues.selected = selected,
+            Intent::ToggleFavourite(team) => {
+                self.prefs.toggle_favourite(team.as_str());
+                self.save_prefs();
+            }
+            Intent::OpenTeamChat(team) => self.model.set_open_team_chat(team),
+            Intent::Sort { queue_key, column } => {
+                let layout = self.prefs.layout_mut(&queue_key);
+                if layout.sort == column {
+                    layout.descending = !layout.descending;
+                } else {
+                    layout.sort = column;
+                    layout.descending = false;
+                }
+                self.save_prefs();
+            }
+            Intent::MoveColumn {
+                queue_key,
+                column,
+                left,
+            } => {
+                let columns = &mut self.prefs.layout_mut(&queue_key).columns;
+                if let Some(at) = columns.iter().position(|c| *c == column) {
+                    let to = if left {
+                        at.checked_sub(1)
+                    } else {
+                        Some(at + 1)
+                    };
+                    if let Some(to) = to.filter(|to| *to < columns.len()) {
+                        columns.swap(at, to);
+                    }
+                }
+                self.save_prefs();
+            }
+            Intent::SetColumnShown {
+                queue_key,
+                column,
+                shown,
+            } => {
+                let columns = &mut self.prefs.layout_mut(&queue_key).columns;
+                if shown && !columns.contains(&column) {
+                    columns.push(column);
+                } else if !shown && columns.len() > 1 {
+                    columns.retain(|c| *c != column);
+                }
+                self.save_prefs();
+            }
+            Intent::AskClose(session_id) => {
+                let owner = self
+                    .model
+                    .sessions
+                    .get(&session_id)
+                    .is_some_and(|s| self.model.owns(&s.info));
+                if owner {
+                    self.close = CloseDialog {
+                        session_id: Some(session_id),
+                        disposition: None,
+                    };
+                } else {
+                    self.send(RepRequest::Leave { session_id });
+                }
+            }
+            Intent::Close {
+                session_id,
+                mode,
+                disposition,
+            } => {
+                if mode == CloseMode::End
+                    && let Some(disposition) = disposition
+                {
+                    self.send(RepRequest::SetDisposition {
+                        session_id,
+                        disposition,
+                    });
+                }
+                self.send(RepRequest::Close { session_id, mode });
+                self.close = CloseDialog::default();
+            }
+            Intent::CancelClose => self.close = CloseDialog::default(),
+            Intent::SetChatBar { shown, pinned } => {
+                self.prefs.chat_shown = shown;
+                self.prefs.chat_pinned = pinned;
+                self.save_prefs();
+            }
+            Intent::Resized {
+                queue_panel_width,
+                details_height,
+            } => {
+                if let Some(width) = queue_panel_width {
+                    self.prefs.queue_panel_width = width;
+                }
+                if let Some(height) = details_height {
+                    self.prefs.details_height = height;
+                }
+                self.save_prefs();
+            }
+        }
+    }
+
+    fn console_ui(&mut self, ui: &mut egui::Ui, intents: &mut Vec<Intent>) {
+        let now = now_ms();
+        egui::Panel::top("top_bar").show(ui, |ui| {
+            top_bar_ui(ui, &self.model, self.front, self.options.demo, intents);
+        });
+        egui::Panel::bottom("status_bar").show(ui, |ui| {
+            status_bar_ui(ui, &self.model, &self.status, now, intents);
+        });
+        if let Some(offer) = &self.model.offer {
+            offer_window(ui.ctx(), &self.model, offer, now, intents);
+        }
+        egui::CentralPanel::default().show(ui, |ui| {
+            if !self.model.ready {
+                ui.centered_and_justified(|ui| ui.spinner());
+                return;
+            }
+            match self.front.and_then(|id| self.model.sessions.get(&id)) {
+                Some(session) => {
+                    let draft = self.drafts.entry(session.info.session_id).or_default();
+                    session_ui(ui, &self.model, &self.prefs, session, draft, intents);
+                }
+                None => queues_ui(ui, &self.model, &self.prefs, &mut self.queues, now, intents),
+            }
+        });
+        if let Some(team) = self.model.open_team_chat().cloned() {
+            team_chat_window(ui.ctx(), &self.model, &team, &mut self.team_draft, intents);
+        }
+        if let Some(session) = self
+            .close
+            .session_id
+            .and_then(|id| self.model.sessions.get(&id))
+        {
+            close_dialog_ui(
+                ui.ctx(),
+                &mut self.close,
+                session,
+                &self.model.dispositions,
+                intents,
+            );
+        }
+    }
+}
+
+/// A push offer: accept or reject before the deadline (issue 5 adds sound and OS notifications).
+fn offer_window(
+    ctx: &egui::Context,
+    model: &Model,
+    offer: &switchboard_protocol::Offer,
+    now: u64,
+    intents: &mut Vec<Intent>,
+) {
+    use crate::model::display;
+    let left = offer.deadline.saturating_sub(now);
+    egui::Window::new("Incoming chat")
+        .anchor(egui::Align2::RIGHT_TOP, [-12.0, 48.0])
+        .collapsible(false)
+        .resizable(false)
+        .show(ctx, |ui| {
+            ui.strong(display::customer(&offer.entry));
+            if let Some(company) = &offer.entry.customer.company {
+                ui.label(company);
+            }
+            ui.label(format!(
+                "{} · waiting {}",
+                display::queue(&offer.entry.queue, &model.teams),
+                display::wait(now.saturating_sub(offer.entry.entered_queue_at))
+            ));
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                format!("Answer within {}", display::wait(left)),
+            );
+            ui.horizontal(|ui| {
+                let session_id = offer.entry.session_id;
+                if ui.button("Accept offer").clicked() {
+                    intents.push(Intent::Request(RepRequest::Accept { session_id }));
+                }
+                if ui.button("Reject offer").clicked() {
+                    intents.push(Intent::Request(RepRequest::RejectOffer { session_id }));
+                }
+            });
+        });
+}
+
+fn login_error_text(error: &LoginError, server: &str) -> String {
+    match error {
+        LoginError::Unreachable(detail) => {
+            format!(
+                "Cannot reach the server at {server}. Check the address and that the server is running. ({detail})"
+            )
+        }
+        LoginError::WrongPassword => "Wrong username or password.".to_owned(),
+        LoginError::RateLimited { retry_after_secs } => {
+            format!("Too many failed attempts. Try again in {retry_after_secs} seconds.")
+        }
+        LoginError::VersionMismatch(detail) => {
+            format!("This console and the server speak different protocol versions: {detail}")
+        }
+        LoginError::Other(detail) => detail.clone(),
     }
 }
 
 impl eframe::App for SwitchboardApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        egui::Panel::top("top_bar").show(ui, |ui| self.top_bar_ui(ui));
-
-        let intent = egui::CentralPanel::default()
-            .show(ui, |ui| {
-                login::login_ui(ui, &mut self.login, self.login_message.as_deref())
-            })
-            .inner;
-
-        // Act only after drawing, so the whole frame saw the same state.
-        if let Some(intent) = intent {
-            self.handle_login_intent(intent);
+        self.drain_events();
+        let mut intents = Vec::new();
+        match self.screen {
+            Screen::Login => {
+                egui::Panel::top("top_bar").show(ui, |ui| {
+                    ui.horizontal(|ui| {
+                        ui.heading("Switchboard");
+                        if self.options.demo {
+                            ui.label(egui::RichText::new("Demo").color(ui.visuals().warn_fg_color));
+                        }
+                    });
+                });
+                let intent = egui::CentralPanel::default()
+                    .show(ui, |ui| {
+                        login::login_ui(ui, &mut self.login, self.login_message.as_deref())
+                    })
+                    .inner;
+                if intent == Some(LoginIntent::LogIn) {
+                    intents.push(Intent::LogIn);
+                }
+            }
+            Screen::Console => self.console_ui(ui, &mut intents),
         }
+        // Unread counts clear only for a chat the rep can actually see.
+        let looking_at = self.front.filter(|_| self.prefs.chat_shown);
+        if self.model.focused() != looking_at {
+            self.model.set_focus(looking_at);
+        } else if let Some(id) = looking_at
+            && self.model.sessions.get(&id).is_some_and(|s| s.unread > 0)
+        {
+            self.model.set_focus(Some(id));
+        }
+        for intent in intents {
+            self.handle(intent);
+        }
+        // Time in queue and the reconnect countdown tick once a second; nothing else polls.
+        let ticking = matches!(self.screen, Screen::Console)
+            && (self.model.queues.iter().any(|q| !q.entries.is_empty())
+                || matches!(self.status, ConnectionStatus::Reconnecting { .. })
+                || self.model.offer.is_some());
+        if ticking {
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_secs(1));
+        }
+    }
+
+    fn on_exit(&mut self) {
+        self.flush_prefs();
     }
 }

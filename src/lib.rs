@@ -4,13 +4,19 @@
 //! else is here, so tests in `tests/` build the real app.
 //!
 //! Layout:
-//! - [`app`]: the [`eframe::App`]: lays out the screen and acts on what the user asked for.
-//! - [`ui`]: one module per screen or panel; each draws from state and reports intents.
-//!
-//! Still to come (see `docs/ARCHITECTURE.md`): `model/` (client state, applied from
-//! server events), `net/` (the connection actor), `prefs.rs` and `notify.rs`.
+//! - [`app`]: the [`eframe::App`]: drains network events into the model, draws, acts on intents.
+//! - [`model`]: the console's state, pure: applies server frames; sorting, unread counts.
+//! - [`net`]: the connection actor on its own tokio runtime: login, WebSocket, reconnect, resume.
+//! - [`ui`]: one module per panel; each draws from state and reports intents.
+//! - [`prefs`] and [`prefs_writer`]: remembered layout, written atomically off the UI thread.
+//! - [`demo`]: `--demo`, the bundled server with demo data in this process.
 
 pub mod app;
+pub mod demo;
+pub mod model;
+pub mod net;
+pub mod prefs;
+pub mod prefs_writer;
 pub mod ui;
 
-pub use app::{AppOptions, DEFAULT_SERVER_URL, NOT_CONNECTED_MESSAGE, SwitchboardApp};
+pub use app::{AppOptions, DEFAULT_SERVER_URL, SwitchboardApp};

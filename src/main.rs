@@ -3,21 +3,22 @@
 
 use anyhow::Context as _;
 use clap::Parser;
-use switchboard::{AppOptions, DEFAULT_SERVER_URL, SwitchboardApp};
+use switchboard::{AppOptions, SwitchboardApp};
 use tracing_subscriber::EnvFilter;
 
 /// Switchboard: the representative console for live customer support.
 #[derive(Debug, Parser)]
 #[command(version, about)]
 struct Args {
-    /// Mark the console as talking to a server that runs its bundled demo configuration
-    /// (`cargo run --release -p switchboard-server`).
+    /// Start the bundled routing server with demo data and simulated customers in this
+    /// process, and log in as a demo rep.
     #[arg(long)]
     demo: bool,
 
-    /// Base URL of the routing server.
-    #[arg(long, value_name = "URL", default_value = DEFAULT_SERVER_URL)]
-    server: String,
+    /// Base URL of the routing server (default: the last one used, else
+    /// http://127.0.0.1:8080).
+    #[arg(long, value_name = "URL")]
+    server: Option<String>,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -33,6 +34,7 @@ fn main() -> anyhow::Result<()> {
     let options = AppOptions {
         demo: args.demo,
         server_url: args.server,
+        ..AppOptions::default()
     };
     let native_options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()

@@ -1,56 +1,74 @@
-//! UI tests of the login screen, driven through the accessibility tree like a screen
-//! reader would, against the real [`SwitchboardApp`].
+//! UI tests of logging in, driven through the accessibility tree against a real server.
+
+mod ui_support;
 
 use egui::accesskit::Role;
-use egui_kittest::Harness;
-use egui_kittest::kittest::{NodeT as _, Queryable as _};
-use switchboard::{AppOptions, DEFAULT_SERVER_URL, NOT_CONNECTED_MESSAGE, SwitchboardApp};
+use egui_kittest::kittest::Queryable as _;
+use ui_support::*;
 
-/// A harness around the real console, started with its default options.
-fn harness() -> Harness<'static, SwitchboardApp> {
-    Harness::builder()
-        .with_size([1024.0, 720.0])
-        .build_eframe(|cc| SwitchboardApp::new(cc, AppOptions::default()))
-}
-
-/// The form names every field by its visible label and pre-fills the server URL.
+/// A good password opens the console with its queues; the password is not remembered.
 #[test]
-fn login_fields_are_found_by_their_labels() {
-    let harness = harness();
-
-    let server = harness.get_by_role_and_label(Role::TextInput, "Server URL");
-    assert_eq!(
-        server.accesskit_node().value().as_deref(),
-        Some(DEFAULT_SERVER_URL)
-    );
-    harness.get_by_role_and_label(Role::TextInput, "Username");
-    harness.get_by_role_and_label(Role::PasswordInput, "Password");
-    harness.get_by_role_and_label(Role::Button, "Log in");
-    assert!(harness.query_by_label(NOT_CONNECTED_MESSAGE).is_none());
-}
-
-/// Clicking "Log in" says plainly that connecting is not built yet, instead of
-/// pretending to log in.
-#[test]
-fn log_in_says_connecting_is_not_built_yet() {
-    let mut harness = harness();
-
-    // Text goes to the focused widget, as with a keyboard: click the field first.
-    harness
+fn good_password_opens_the_console() {
+    let server = TestServer::start();
+    let prefs = tempfile::tempdir().unwrap();
+    let mut console = console(&server, &prefs.path().join("prefs.json"), None);
+    console
         .get_by_role_and_label(Role::TextInput, "Username")
         .click();
-    harness.run();
-    harness
+    console.run_steps(2);
+    console
         .get_by_role_and_label(Role::TextInput, "Username")
         .type_text("alice");
-    harness.run();
-    let username = harness.get_by_role_and_label(Role::TextInput, "Username");
-    assert_eq!(username.accesskit_node().value().as_deref(), Some("alice"));
-
-    harness
+    console
+        .get_by_role_and_label(Role::PasswordInput, "Password")
+        .click();
+    console.run_steps(2);
+    console
+        .get_by_role_and_label(Role::PasswordInput, "Password")
+        .type_text("alice-demo");
+    console.run_steps(2);
+    console
         .get_by_role_and_label(Role::Button, "Log in")
         .click();
-    harness.run();
+    wait_for_label(&mut console, "Log out");
+    wait_for_label(&mut console, "Personal");
+    step_until(&mut console, "connected", |h| {
+        h.query_by_label("Connected").is_some()
+    });
+    console.state().flush_prefs();
+    let saved = std::fs::read_to_string(prefs.path().join("prefs.json")).unwrap();
+    assert!(saved.contains("\"last_username\": \"alice\""), "{saved}");
+    assert!(
+        !saved.contains("alice-demo"),
+        "the password is never stored"
+    );
+}
 
-    harness.get_by_label(NOT_CONNECTED_MESSAGE);
+/// A wrong password and an unreachable server each get a plain message on the login screen.
+#[test]
+fn bad_password_and_unreachable_server_are_explained() {
+    let server = TestServer::start();
+    let prefs = tempfile::tempdir().unwrap();
+    let mut console = console(
+        &server,
+        &prefs.path().join("prefs.json"),
+        Some(("alice", "not-it")),
+    );
+    wait_for_label(&mut console, "Wrong username or password.");
+
+    let unused = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = unused.local_addr().unwrap().port();
+    drop(unused);
+    let server_field = console.get_by_role_and_label(Role::TextInput, "Server URL");
+    server_field.click();
+    console.run_steps(2);
+    console.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    console
+        .get_by_role_and_label(Role::TextInput, "Server URL")
+        .type_text(&format!("http://127.0.0.1:{port}"));
+    console.run_steps(2);
+    console
+        .get_by_role_and_label(Role::Button, "Log in")
+        .click();
+    wait_for_label_containing(&mut console, "Cannot reach the server");
 }

@@ -170,6 +170,9 @@ pub struct QueueEntry {
     pub session_started_at: UnixMillis,
     pub important: bool,
     pub history: Vec<QueueHop>,
+    /// The session key the customer entered, when they came by key (for search).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_key: Option<String>,
     /// Present when the entry is an invitation to join a shared session.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invitation: Option<InvitationInfo>,

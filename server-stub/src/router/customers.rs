@@ -193,6 +193,7 @@ impl Router {
             issue: destination.issue,
             kind: destination.kind,
             entry_path: destination.path,
+            session_key: destination.key.clone(),
             started_at: now,
             owner: None,
             participants: Vec::new(),

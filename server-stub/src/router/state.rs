@@ -36,6 +36,9 @@ pub struct Session {
     pub issue: Option<IssueId>,
     pub kind: SessionKind,
     pub entry_path: EntryPath,
+    /// The key the customer entered (single use, so it names this session; for search).
+    #[serde(default)]
+    pub session_key: Option<String>,
     pub started_at: UnixMillis,
     pub owner: Option<RepId>,
     /// Every rep in the session, the owner included, in joining order.

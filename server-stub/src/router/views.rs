@@ -23,6 +23,7 @@ impl Router {
             session_started_at: session.started_at,
             important: session.important,
             history: session.history.clone(),
+            session_key: session.session_key.clone(),
             invitation: None,
         })
     }
@@ -41,6 +42,7 @@ impl Router {
             session_started_at: session.started_at,
             important: session.important,
             history: session.history.clone(),
+            session_key: session.session_key.clone(),
             invitation: Some(invitation.info()),
         })
     }

@@ -38,6 +38,7 @@ fn session(id: u64) -> Session {
         issue: None,
         kind: SessionKind::Standard,
         entry_path: EntryPath::General,
+        session_key: None,
         started_at: 1_000 + id,
         owner: Some(RepId::new("alice")),
         participants: vec![RepId::new("alice")],

@@ -1,0 +1,83 @@
+//! How things read on screen: queue names, entry paths, waits and clock times.
+
+use switchboard_protocol::{EntryPath, QueueEntry, QueueRef, SessionKind, TeamInfo, UnixMillis};
+
+/// A wait longer than this stands out in the queue.
+pub const LONG_WAIT_MS: u64 = 2 * 60 * 1000;
+
+pub fn queue(queue: &QueueRef, teams: &[TeamInfo]) -> String {
+    match queue {
+        QueueRef::Personal { .. } => "Personal".to_owned(),
+        QueueRef::Team { team } => teams
+            .iter()
+            .find(|t| &t.team == team)
+            .map(|t| t.display_name.clone())
+            .unwrap_or_else(|| team.to_string()),
+        QueueRef::General => "General".to_owned(),
+    }
+}
+
+pub fn entry_path(path: EntryPath) -> &'static str {
+    match path {
+        EntryPath::SessionKey => "Session key",
+        EntryPath::RepPick => "Picked rep",
+        EntryPath::RepButton => "Rep button",
+        EntryPath::TeamButton => "Team button",
+        EntryPath::RepHelpLink => "Help link",
+        EntryPath::TeamHelpLink => "Help link",
+        EntryPath::Issue => "Issue form",
+        EntryPath::General => "Public site",
+    }
+}
+
+/// The customer's name, with "[Browser]" before browser-sharing sessions.
+pub fn customer(entry: &QueueEntry) -> String {
+    if entry.kind == SessionKind::Browser {
+        format!("[Browser] {}", entry.customer.name)
+    } else {
+        entry.customer.name.clone()
+    }
+}
+
+/// A duration as a rep reads it: "45s", "3m 05s", "1h 02m".
+pub fn wait(ms: u64) -> String {
+    let secs = ms / 1000;
+    match secs {
+        0..60 => format!("{secs}s"),
+        60..3600 => format!("{}m {:02}s", secs / 60, secs % 60),
+        _ => format!("{}h {:02}m", secs / 3600, (secs % 3600) / 60),
+    }
+}
+
+/// A moment as a local clock time, "14:05".
+pub fn clock(at: UnixMillis) -> String {
+    use chrono::TimeZone;
+    match chrono::Local.timestamp_millis_opt(at as i64) {
+        chrono::LocalResult::Single(t) | chrono::LocalResult::Ambiguous(t, _) => {
+            t.format("%H:%M").to_string()
+        }
+        chrono::LocalResult::None => String::new(),
+    }
+}
+
+/// Milliseconds since the Unix epoch, now.
+pub fn now_ms() -> UnixMillis {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Waits read naturally at every scale.
+    #[test]
+    fn waits_read_naturally() {
+        assert_eq!(wait(0), "0s");
+        assert_eq!(wait(45_000), "45s");
+        assert_eq!(wait(185_000), "3m 05s");
+        assert_eq!(wait(3_720_000), "1h 02m");
+    }
+}

@@ -1,0 +1,207 @@
+//! The connection actor: everything the console does over the network, off the UI thread.
+//!
+//! The UI holds a [`NetHandle`] and sends it [`Command`]s; the actor runs on its own thread
+//! with a tokio runtime, logs in over HTTP, keeps a WebSocket to `/ws/rep`, reconnects
+//! with resume after a drop, and reports everything back as [`NetEvent`]s on a plain
+//! `std::sync::mpsc` channel that the UI drains at the top of each frame. After each event
+//! it calls the `wake` function given to [`NetHandle::spawn`] (the app passes
+//! `ctx.request_repaint`). Nothing here blocks the caller.
+//!
+//! The pattern is Alice Ryhl's "actors with Tokio" (a handle around a channel sender, a
+//! task that owns the connection).
+//!
+//! - `actor`: the loop: log in, connect, forward frames, reconnect.
+//! - `login`: `POST /api/login` and `/api/logout`, with errors as [`LoginError`].
+//! - `socket`: opening the WebSocket, the hello, reading and writing frames.
+//! - `resume`: where to resume from, tracked from the frames forwarded.
+//! - `backoff`: the delay before each reconnect attempt.
+//! - `url`: turning what the user typed into the HTTP and WebSocket addresses.
+//! - `sink`: the event channel plus the wake-up call.
+
+mod actor;
+mod backoff;
+mod login;
+mod resume;
+mod sink;
+mod socket;
+mod url;
+
+use sink::EventSink;
+use std::fmt;
+use std::sync::Arc;
+use tokio::sync::mpsc;
+
+pub use switchboard_protocol::{RepId, RepRequest, RepServerMessage, RequestId};
+
+/// The `reason` of [`NetEvent::SendFailed`] when there is no connection right now.
+pub const NOT_CONNECTED: &str = "Not connected to the server; will retry when reconnected";
+
+/// Request ids from this value up are the actor's own (its pings); the model must use
+/// smaller ones. A `Send` with a reserved id is answered with [`NetEvent::SendFailed`].
+pub const RESERVED_ID_BASE: u64 = 1 << 62;
+
+/// What the console asks the network to do.
+pub enum Command {
+    /// Log in over HTTP (POST {server_url}/api/login) and keep a WebSocket session to {ws url}/ws/rep until Logout.
+    Connect {
+        server_url: String,
+        username: String,
+        password: String,
+    },
+    /// Send one request; the id is chosen by the caller (the model).
+    Send { id: RequestId, request: RepRequest },
+    /// Close the session and forget the token (POST /api/logout).
+    Logout,
+}
+
+impl fmt::Debug for Command {
+    // By hand, so a password never reaches a log line.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Command::Connect {
+                server_url,
+                username,
+                ..
+            } => f
+                .debug_struct("Connect")
+                .field("server_url", server_url)
+                .field("username", username)
+                .field("password", &"<redacted>")
+                .finish(),
+            Command::Send { id, request } => f
+                .debug_struct("Send")
+                .field("id", id)
+                .field("request", request)
+                .finish(),
+            Command::Logout => f.write_str("Logout"),
+        }
+    }
+}
+
+/// Where the connection stands; every change is reported as [`NetEvent::Status`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConnectionStatus {
+    Offline,
+    Connecting,
+    Connected,
+    /// Waiting before the next attempt; `retry_at` is when it will be made.
+    /// `attempt` numbers the retries since the connection was lost, from 1.
+    Reconnecting {
+        retry_at: std::time::Instant,
+        attempt: u32,
+    },
+}
+
+/// Why logging in failed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LoginError {
+    /// The server could not be reached (connection refused, DNS, timeout).
+    Unreachable(String),
+    WrongPassword,
+    RateLimited {
+        retry_after_secs: u64,
+    },
+    /// The server speaks another protocol version.
+    VersionMismatch(String),
+    Other(String),
+}
+
+impl fmt::Display for LoginError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LoginError::Unreachable(message)
+            | LoginError::VersionMismatch(message)
+            | LoginError::Other(message) => f.write_str(message),
+            LoginError::WrongPassword => f.write_str("Wrong username or password."),
+            LoginError::RateLimited { retry_after_secs } => write!(
+                f,
+                "Too many failed logins. Try again in {retry_after_secs} seconds."
+            ),
+        }
+    }
+}
+
+/// What the network tells the console.
+#[derive(Debug, Clone, PartialEq)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "the API carries server frames unboxed; each event is moved once, into the channel"
+)]
+pub enum NetEvent {
+    Status(ConnectionStatus),
+    /// The first login failed; the actor is Offline and waits for a new Connect.
+    ///
+    /// "Login" is the HTTP login and the WebSocket handshake together: a `Connect` ends in
+    /// either `LoggedIn` or `LoginFailed`. Also sent when logging in again during a
+    /// reconnect is refused for good (wrong password, other protocol version).
+    LoginFailed(LoginError),
+    /// Sent once per `Connect`, when the first `welcome` arrives (just before
+    /// `Status(Connected)` and `Server(Welcome)`).
+    LoggedIn {
+        rep: RepId,
+        display_name: String,
+    },
+    /// Every frame from the server, in order, as received (welcome, snapshot, event, ok, error).
+    ///
+    /// Only the replies to the actor's own pings are left out.
+    Server(RepServerMessage),
+    /// A request could not be sent (not connected right now); nothing was sent.
+    SendFailed {
+        id: RequestId,
+        reason: String,
+    },
+}
+
+/// A cloneable handle; the actor runs on its own thread with a tokio runtime.
+///
+/// The actor stops (closing its connection) when the last handle is dropped.
+#[derive(Clone)]
+pub struct NetHandle {
+    commands: mpsc::UnboundedSender<Command>,
+    /// To answer a command here if the actor is gone, so nothing is dropped silently.
+    sink: EventSink,
+}
+
+impl fmt::Debug for NetHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NetHandle")
+            .field("running", &!self.commands.is_closed())
+            .finish()
+    }
+}
+
+impl NetHandle {
+    /// Starts the actor thread. `wake` is called after every event is queued (the app passes `ctx.request_repaint`).
+    pub fn spawn(
+        wake: impl Fn() + Send + Sync + 'static,
+    ) -> (NetHandle, std::sync::mpsc::Receiver<NetEvent>) {
+        let (event_tx, event_rx) = std::sync::mpsc::channel();
+        let sink = EventSink::new(event_tx, Arc::new(wake));
+        let (commands, inbox) = mpsc::unbounded_channel();
+        let actor_sink = sink.clone();
+        let started = std::thread::Builder::new()
+            .name("switchboard-net".into())
+            .spawn(move || actor::run_on_own_runtime(inbox, actor_sink));
+        if let Err(error) = started {
+            // `send` answers every command with a failure from now on.
+            tracing::error!(%error, "could not start the network thread");
+        }
+        (NetHandle { commands, sink }, event_rx)
+    }
+
+    /// Queues a command for the actor; returns at once.
+    pub fn send(&self, command: Command) {
+        tracing::debug!(?command, "command");
+        if let Err(mpsc::error::SendError(command)) = self.commands.send(command) {
+            let reason = "The network thread is not running.";
+            self.sink.emit(match command {
+                Command::Connect { .. } => NetEvent::LoginFailed(LoginError::Other(reason.into())),
+                Command::Send { id, .. } => NetEvent::SendFailed {
+                    id,
+                    reason: reason.into(),
+                },
+                Command::Logout => NetEvent::Status(ConnectionStatus::Offline),
+            });
+        }
+    }
+}

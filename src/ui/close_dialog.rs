@@ -1,0 +1,78 @@
+//! Closing a session tab as its owner: end the session (with a disposition, where the
+//! server requires one) or leave it in its queue. A small window in the console, not an
+//! OS dialog.
+
+use super::intent::Intent;
+use crate::model::SessionState;
+use switchboard_protocol::CloseMode;
+
+/// The dialog's choices between frames.
+#[derive(Debug, Clone, Default)]
+pub struct CloseDialog {
+    pub session_id: Option<switchboard_protocol::SessionId>,
+    pub disposition: Option<String>,
+}
+
+pub fn close_dialog_ui(
+    ctx: &egui::Context,
+    dialog: &mut CloseDialog,
+    session: &SessionState,
+    dispositions: &[String],
+    intents: &mut Vec<Intent>,
+) {
+    let session_id = session.info.session_id;
+    if dialog.disposition.is_none() {
+        dialog.disposition = session.info.disposition.clone();
+    }
+    egui::Modal::new(egui::Id::unique(("close_dialog", session_id.0))).show(ctx, |ui| {
+        ui.set_width(380.0);
+        ui.heading(format!(
+            "Close the session with {}?",
+            session.info.customer.name
+        ));
+        ui.add_space(6.0);
+        ui.horizontal(|ui| {
+            ui.label("Disposition");
+            egui::ComboBox::from_id_salt("disposition")
+                .selected_text(
+                    dialog
+                        .disposition
+                        .clone()
+                        .unwrap_or_else(|| "Choose…".to_owned()),
+                )
+                .show_ui(ui, |ui| {
+                    for choice in dispositions {
+                        ui.selectable_value(&mut dialog.disposition, Some(choice.clone()), choice);
+                    }
+                });
+        });
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            if ui
+                .button("End session")
+                .on_hover_text("The customer is told the session is over.")
+                .clicked()
+            {
+                intents.push(Intent::Close {
+                    session_id,
+                    mode: CloseMode::End,
+                    disposition: dialog.disposition.clone(),
+                });
+            }
+            if ui
+                .button("Leave in queue")
+                .on_hover_text("The session goes back to its queue with its history.")
+                .clicked()
+            {
+                intents.push(Intent::Close {
+                    session_id,
+                    mode: CloseMode::LeaveInQueue,
+                    disposition: None,
+                });
+            }
+            if ui.button("Cancel").clicked() {
+                intents.push(Intent::CancelClose);
+            }
+        });
+    });
+}

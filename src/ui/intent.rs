@@ -1,0 +1,60 @@
+//! What the rep asked for during a frame. Panels push intents; the app carries them out
+//! after drawing, so the whole frame saw the same state.
+
+use crate::prefs::Column;
+use switchboard_protocol::{CloseMode, QueueRef, RepRequest, SessionId, TeamId, Visibility};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Intent {
+    LogIn,
+    LogOut,
+    /// Send a request as it is (accept, decline, presence, session key, important…).
+    Request(RepRequest),
+    SendChat {
+        session_id: SessionId,
+        text: String,
+        visibility: Visibility,
+    },
+    TeamChat {
+        team: TeamId,
+        text: String,
+    },
+    /// Bring a session tab to the front, or the queues (`None`).
+    ShowTab(Option<SessionId>),
+    /// Select a queue entry (its details open), or none.
+    Select(Option<(QueueRef, String)>),
+    ToggleFavourite(TeamId),
+    OpenTeamChat(Option<TeamId>),
+    /// Sort a queue by a column; the same column again reverses.
+    Sort {
+        queue_key: String,
+        column: Column,
+    },
+    MoveColumn {
+        queue_key: String,
+        column: Column,
+        left: bool,
+    },
+    SetColumnShown {
+        queue_key: String,
+        column: Column,
+        shown: bool,
+    },
+    /// Closing a tab: owners are asked whether to end or leave in queue; participants leave.
+    AskClose(SessionId),
+    Close {
+        session_id: SessionId,
+        mode: CloseMode,
+        disposition: Option<String>,
+    },
+    CancelClose,
+    SetChatBar {
+        shown: bool,
+        pinned: bool,
+    },
+    /// Panel sizes changed (remembered).
+    Resized {
+        queue_panel_width: Option<f32>,
+        details_height: Option<f32>,
+    },
+}

@@ -1,0 +1,198 @@
+//! A session tab: the customer's details, the reps in the session, and the chat bar
+//! (shown or hidden, pinned in the tab or floating).
+
+use super::chat::{ChatDraft, chat_ui};
+use super::intent::Intent;
+use crate::model::display;
+use crate::model::{Model, SessionState};
+use crate::prefs::Prefs;
+use switchboard_protocol::{RepRequest, SessionId};
+
+pub fn session_ui(
+    ui: &mut egui::Ui,
+    model: &Model,
+    prefs: &Prefs,
+    session: &SessionState,
+    draft: &mut ChatDraft,
+    intents: &mut Vec<Intent>,
+) {
+    let info = &session.info;
+    let id = info.session_id;
+    let owner = model.owns(info);
+    ui.horizontal(|ui| {
+        let name = if info.kind == switchboard_protocol::SessionKind::Browser {
+            format!("[Browser] {}", info.customer.name)
+        } else {
+            info.customer.name.clone()
+        };
+        ui.heading(name);
+        if info.important {
+            ui.colored_label(ui.visuals().error_fg_color, "Important");
+        }
+        if !info.customer_connected {
+            ui.weak("(customer not connected)");
+        }
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            let close = if owner {
+                "Close session"
+            } else {
+                "Leave session"
+            };
+            if ui.button(close).clicked() {
+                intents.push(Intent::AskClose(id));
+            }
+            let mut important = info.important;
+            if ui.checkbox(&mut important, "Important").changed() {
+                intents.push(Intent::Request(RepRequest::SetImportant {
+                    session_id: id,
+                    important,
+                }));
+            }
+            chat_bar_toggles_ui(ui, prefs, session, intents);
+        });
+    });
+    ui.separator();
+    details_ui(ui, model, session);
+    ui.separator();
+
+    if !prefs.chat_shown {
+        let waiting = session.unread;
+        let label = if waiting > 0 {
+            format!("Show chat ({waiting} waiting)")
+        } else {
+            "Show chat".to_owned()
+        };
+        if ui.button(label).clicked() {
+            intents.push(Intent::SetChatBar {
+                shown: true,
+                pinned: prefs.chat_pinned,
+            });
+        }
+        return;
+    }
+    if prefs.chat_pinned {
+        chat_ui(ui, model, session, draft, intents);
+    } else {
+        let mut open = true;
+        egui::Window::new(format!("Chat with {}", info.customer.name))
+            .id(egui::Id::unique(("chat_window", id.0)))
+            .open(&mut open)
+            .default_size([420.0, 420.0])
+            .show(ui.ctx(), |ui| chat_ui(ui, model, session, draft, intents));
+        if !open {
+            intents.push(Intent::SetChatBar {
+                shown: false,
+                pinned: false,
+            });
+        }
+        ui.weak("The chat is in its own window (unpinned).");
+    }
+}
+
+fn chat_bar_toggles_ui(
+    ui: &mut egui::Ui,
+    prefs: &Prefs,
+    session: &SessionState,
+    intents: &mut Vec<Intent>,
+) {
+    let pin = if prefs.chat_pinned {
+        "Unpin chat"
+    } else {
+        "Pin chat"
+    };
+    if prefs.chat_shown && ui.button(pin).clicked() {
+        intents.push(Intent::SetChatBar {
+            shown: true,
+            pinned: !prefs.chat_pinned,
+        });
+    }
+    if prefs.chat_shown && ui.button("Hide chat").clicked() {
+        intents.push(Intent::SetChatBar {
+            shown: false,
+            pinned: prefs.chat_pinned,
+        });
+    }
+    let _ = session;
+}
+
+fn details_ui(ui: &mut egui::Ui, model: &Model, session: &SessionState) {
+    let info = &session.info;
+    egui::Grid::new(("session_details", info.session_id.0))
+        .num_columns(4)
+        .spacing([16.0, 4.0])
+        .show(ui, |ui| {
+            let field = |ui: &mut egui::Ui, name: &str, value: String| {
+                ui.weak(name);
+                ui.label(if value.is_empty() {
+                    "—".to_owned()
+                } else {
+                    value
+                });
+            };
+            field(
+                ui,
+                "Company",
+                info.customer.company.clone().unwrap_or_default(),
+            );
+            field(
+                ui,
+                "Issue",
+                info.issue
+                    .as_ref()
+                    .and_then(|i| model.issues.iter().find(|x| &x.issue == i))
+                    .map(|i| i.display_name.clone())
+                    .unwrap_or_default(),
+            );
+            ui.end_row();
+            field(ui, "Entry", display::entry_path(info.entry_path).to_owned());
+            field(ui, "Started", display::clock(info.started_at));
+            ui.end_row();
+            let rep_name = |rep: &switchboard_protocol::RepId| {
+                model
+                    .reps
+                    .get(rep)
+                    .map_or(rep.to_string(), |r| r.display_name.clone())
+            };
+            field(
+                ui,
+                "Owner",
+                info.owner.as_ref().map(rep_name).unwrap_or_else(|| {
+                    info.waiting_in
+                        .as_ref()
+                        .map(|q| format!("waiting in {}", display::queue(q, &model.teams)))
+                        .unwrap_or_default()
+                }),
+            );
+            field(
+                ui,
+                "Reps in session",
+                info.participants
+                    .iter()
+                    .map(rep_name)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            );
+            ui.end_row();
+        });
+    if let Some(question) = &info.customer.question {
+        ui.horizontal(|ui| {
+            ui.weak("Question");
+            ui.label(question);
+        });
+    }
+}
+
+/// The tab title: the customer's name, and the unread count when not in front.
+pub fn tab_title(session: &SessionState, in_front: bool) -> String {
+    let name = &session.info.customer.name;
+    if !in_front && session.unread > 0 {
+        format!("{name} ({})", session.unread)
+    } else {
+        name.clone()
+    }
+}
+
+/// Whether a tab has news for the active-sessions dropdown.
+pub fn has_waiting_chat(model: &Model, id: SessionId) -> bool {
+    model.sessions.get(&id).is_some_and(|s| s.unread > 0)
+}

@@ -1,0 +1,115 @@
+//! The top of the console: the Queues tab and one tab per session (unread counts when not
+//! in front), the active-sessions dropdown marking sessions with waiting chat, presence,
+//! "Generate session key", and who is logged in.
+
+use super::intent::Intent;
+use super::session::{has_waiting_chat, tab_title};
+use crate::model::Model;
+use switchboard_protocol::{Presence, RepRequest, SessionId};
+
+pub fn top_bar_ui(
+    ui: &mut egui::Ui,
+    model: &Model,
+    front: Option<SessionId>,
+    demo: bool,
+    intents: &mut Vec<Intent>,
+) {
+    ui.horizontal(|ui| {
+        ui.heading("Switchboard");
+        if demo {
+            ui.label(egui::RichText::new("Demo").color(ui.visuals().warn_fg_color));
+        }
+        ui.separator();
+        let waiting: usize = model.queues.iter().map(|q| q.entries.len()).sum();
+        if ui
+            .selectable_label(front.is_none(), format!("Queues ({waiting})"))
+            .clicked()
+        {
+            intents.push(Intent::ShowTab(None));
+        }
+        for id in &model.tabs {
+            let Some(session) = model.sessions.get(id) else {
+                continue;
+            };
+            let in_front = front == Some(*id);
+            let title = tab_title(session, in_front);
+            let mut text = egui::RichText::new(title);
+            if !in_front && session.unread > 0 {
+                text = text.color(ui.visuals().warn_fg_color).strong();
+            }
+            if session.info.important {
+                text = text.underline();
+            }
+            if ui.selectable_label(in_front, text).clicked() {
+                intents.push(Intent::ShowTab(Some(*id)));
+            }
+        }
+        if !model.tabs.is_empty() {
+            let waiting_chat = model
+                .tabs
+                .iter()
+                .filter(|id| has_waiting_chat(model, **id))
+                .count();
+            let label = if waiting_chat > 0 {
+                format!("Active sessions 💬 {waiting_chat}")
+            } else {
+                "Active sessions".to_owned()
+            };
+            ui.menu_button(label, |ui| {
+                for id in &model.tabs {
+                    let Some(session) = model.sessions.get(id) else {
+                        continue;
+                    };
+                    let mark = if session.unread > 0 { "  💬" } else { "" };
+                    if ui
+                        .button(format!("{}{mark}", session.info.customer.name))
+                        .clicked()
+                    {
+                        intents.push(Intent::ShowTab(Some(*id)));
+                        ui.close();
+                    }
+                }
+            });
+        }
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui.button("Log out").clicked() {
+                intents.push(Intent::LogOut);
+            }
+            if let Some(me) = &model.me {
+                ui.label(&me.display_name);
+                presence_ui(ui, me.presence, intents);
+            }
+            if ui.button("Generate session key").clicked() {
+                intents.push(Intent::Request(RepRequest::GenerateSessionKey));
+            }
+        });
+    });
+}
+
+fn presence_label(presence: Presence) -> &'static str {
+    match presence {
+        Presence::Available => "Available",
+        Presence::Busy => "Busy",
+        Presence::Away => "Away",
+        Presence::Paused => "Paused",
+        Presence::Offline => "Offline",
+    }
+}
+
+fn presence_ui(ui: &mut egui::Ui, current: Presence, intents: &mut Vec<Intent>) {
+    let mut chosen = current;
+    egui::ComboBox::from_id_salt("presence")
+        .selected_text(presence_label(current))
+        .show_ui(ui, |ui| {
+            for presence in [Presence::Available, Presence::Busy, Presence::Away] {
+                ui.selectable_value(&mut chosen, presence, presence_label(presence));
+            }
+        })
+        .response
+        .on_hover_text("Your presence");
+    if chosen != current {
+        intents.push(Intent::Request(RepRequest::SetPresence {
+            presence: chosen,
+        }));
+    }
+}

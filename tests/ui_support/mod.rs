@@ -1,0 +1,251 @@
+//! UI test support: a real routing server on 127.0.0.1:0 (its own runtime thread, a temp
+//! database), the real console in an egui_kittest harness, and `step_until`, which steps
+//! frames until a condition holds or a deadline passes. No sleeps.
+
+#![allow(dead_code, clippy::unwrap_used)]
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+use switchboard::{AppOptions, SwitchboardApp};
+use switchboard_server::config::Config;
+use switchboard_server::server::{self, Options, Server};
+
+pub const DEADLINE: Duration = Duration::from_secs(15);
+
+/// The demo configuration, hashed once per test binary.
+pub fn config() -> Arc<Config> {
+    static CONFIG: OnceLock<Arc<Config>> = OnceLock::new();
+    CONFIG
+        .get_or_init(|| Arc::new(Config::demo().unwrap()))
+        .clone()
+}
+
+/// A real server with its own runtime, so the UI test's thread stays free to draw.
+pub struct TestServer {
+    pub runtime: tokio::runtime::Runtime,
+    pub server: Option<Server>,
+    pub addr: SocketAddr,
+    pub dir: tempfile::TempDir,
+}
+
+impl TestServer {
+    pub fn start() -> TestServer {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let server = runtime.block_on(start_on(dir.path().join("ui.db"), "127.0.0.1:0"));
+        TestServer {
+            addr: server.addr,
+            server: Some(server),
+            runtime,
+            dir,
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops the server (its sockets close).
+    pub fn stop(&mut self) {
+        if let Some(server) = self.server.take() {
+            self.runtime.block_on(server.shutdown());
+        }
+    }
+
+    /// Starts it again on the same port and database.
+    pub fn start_again(&mut self) {
+        let db = self.dir.path().join("ui.db");
+        let server = self.runtime.block_on(start_on(db, &self.addr.to_string()));
+        self.server = Some(server);
+    }
+}
+
+async fn start_on(db: PathBuf, listen: &str) -> Server {
+    let deadline = Instant::now() + DEADLINE;
+    let listener = loop {
+        match tokio::net::TcpListener::bind(listen).await {
+            Ok(listener) => break listener,
+            Err(e) if Instant::now() < deadline => {
+                let _ = e;
+                tokio::task::yield_now().await;
+            }
+            Err(e) => panic!("bind {listen}: {e}"),
+        }
+    };
+    server::start(
+        listener,
+        Options {
+            config: config(),
+            db_path: db,
+            seed: 5,
+        },
+    )
+    .await
+    .unwrap()
+}
+
+/// The real console against `server`, with preferences in `prefs` (a temp file).
+pub fn console(
+    server: &TestServer,
+    prefs: &std::path::Path,
+    login: Option<(&str, &str)>,
+) -> Harness<'static, SwitchboardApp> {
+    let options = AppOptions {
+        demo: false,
+        server_url: Some(server.url()),
+        prefs_path: Some(prefs.to_path_buf()),
+        auto_login: login.map(|(u, p)| (u.to_owned(), p.to_owned())),
+    };
+    Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| SwitchboardApp::new(cc, options))
+}
+
+/// Steps frames until `done` holds; panics with `what` after the deadline.
+pub fn step_until(
+    harness: &mut Harness<'static, SwitchboardApp>,
+    what: &str,
+    mut done: impl FnMut(&Harness<'static, SwitchboardApp>) -> bool,
+) {
+    let deadline = Instant::now() + DEADLINE;
+    loop {
+        harness.step();
+        if done(harness) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for: {what}");
+        std::thread::yield_now();
+    }
+}
+
+/// Steps until a widget with exactly this label exists.
+pub fn wait_for_label(harness: &mut Harness<'static, SwitchboardApp>, label: &str) {
+    step_until(harness, &format!("a widget labelled {label:?}"), |h| {
+        h.query_by_label(label).is_some()
+    });
+}
+
+/// Steps until a widget whose label contains `part` exists.
+pub fn wait_for_label_containing(harness: &mut Harness<'static, SwitchboardApp>, part: &str) {
+    step_until(
+        harness,
+        &format!("a widget whose label contains {part:?}"),
+        |h| h.query_by_label_contains(part).is_some(),
+    );
+}
+
+/// A customer over a real WebSocket, on the server's runtime.
+pub struct Customer {
+    pub session_id: switchboard_protocol::SessionId,
+    socket: tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+    next_id: u64,
+}
+
+impl Customer {
+    pub fn start(server: &TestServer, name: &str, route: switchboard_protocol::Route) -> Customer {
+        use futures_util::SinkExt;
+        use switchboard_protocol::*;
+        let addr = server.addr;
+        let name = name.to_owned();
+        server.runtime.block_on(async move {
+            let (mut socket, _) =
+                tokio_tungstenite::connect_async(format!("ws://{addr}/ws/customer"))
+                    .await
+                    .unwrap();
+            let hello = CustomerHello::Start {
+                protocol_version: PROTOCOL_VERSION,
+                customer: CustomerInfo {
+                    name,
+                    company: Some("Initech".into()),
+                    question: Some("It is broken".into()),
+                },
+                route,
+            };
+            socket
+                .send(tokio_tungstenite::tungstenite::Message::Text(
+                    serde_json::to_string(&hello).unwrap().into(),
+                ))
+                .await
+                .unwrap();
+            loop {
+                let text = next_text(&mut socket).await.expect("session started");
+                if let Ok(CustomerServerMessage::SessionStarted { session_id, .. }) =
+                    serde_json::from_str(&text)
+                {
+                    return Customer {
+                        session_id,
+                        socket,
+                        next_id: 1,
+                    };
+                }
+            }
+        })
+    }
+
+    pub fn say(&mut self, server: &TestServer, text: &str) {
+        use futures_util::SinkExt;
+        let id = self.next_id;
+        self.next_id += 1;
+        let frame = switchboard_protocol::codec::encode_with_id(
+            switchboard_protocol::RequestId(id),
+            &switchboard_protocol::CustomerRequest::Chat {
+                client_msg_id: format!("ui-{id}"),
+                text: text.to_owned(),
+            },
+        );
+        server.runtime.block_on(async {
+            self.socket
+                .send(tokio_tungstenite::tungstenite::Message::Text(frame.into()))
+                .await
+                .unwrap();
+        });
+    }
+
+    /// Waits for a rep's chat message with this text.
+    pub fn expect_rep_says(&mut self, server: &TestServer, text: &str) {
+        let wanted = text.to_owned();
+        server.runtime.block_on(async {
+            let deadline = tokio::time::Instant::now() + DEADLINE;
+            loop {
+                let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+                let text = tokio::time::timeout(left, next_text(&mut self.socket))
+                    .await
+                    .unwrap_or_else(|_| panic!("the customer never received {wanted:?}"))
+                    .expect("customer socket open");
+                if let Ok(switchboard_protocol::CustomerServerMessage::Chat { message }) =
+                    serde_json::from_str(&text)
+                    && message.text == wanted
+                {
+                    return;
+                }
+            }
+        });
+    }
+}
+
+async fn next_text(
+    socket: &mut tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+) -> Option<String> {
+    use futures_util::StreamExt;
+    loop {
+        match socket.next().await? {
+            Ok(tokio_tungstenite::tungstenite::Message::Text(text)) => {
+                return Some(text.to_string());
+            }
+            Ok(_) => continue,
+            Err(_) => return None,
+        }
+    }
+}
