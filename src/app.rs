@@ -68,6 +68,7 @@ pub struct SwitchboardApp {
 
 impl SwitchboardApp {
     pub fn new(cc: &eframe::CreationContext<'_>, options: AppOptions) -> Self {
+        install_fonts(&cc.egui_ctx);
         let ctx = cc.egui_ctx.clone();
         let (net, events) = NetHandle::spawn(move || ctx.request_repaint());
         let store = match &options.prefs_path {
@@ -204,6 +205,13 @@ impl SwitchboardApp {
         {
             self.front = None;
         }
+        if self
+            .close
+            .session_id
+            .is_some_and(|id| !self.model.sessions.contains_key(&id))
+        {
+            self.close = CloseDialog::default();
+        }
     }
 
     fn send(&mut self, request: RepRequest) {
@@ -234,6 +242,7 @@ impl SwitchboardApp {
             Intent::LogOut => {
                 self.net.send(Command::Logout);
                 self.model.clear();
+                self.queues = QueuesState::default();
                 self.front = None;
                 self.screen = Screen::Login;
             }
@@ -330,8 +339,8 @@ impl SwitchboardApp {
                         disposition,
                     });
                 }
+                // The dialog stays until the tab closes: a refusal (no disposition) is fixed in place.
                 self.send(RepRequest::Close { session_id, mode });
-                self.close = CloseDialog::default();
             }
             Intent::CancelClose => self.close = CloseDialog::default(),
             Intent::SetChatBar { shown, pinned } => {
@@ -435,6 +444,18 @@ fn offer_window(
                 }
             });
         });
+}
+
+/// The default fonts, with Hack (monospace) as a last resort for the proportional family:
+/// it carries the sort arrows ▲ ▼ that the other bundled fonts lack.
+pub fn install_fonts(ctx: &egui::Context) {
+    let mut fonts = egui::FontDefinitions::default();
+    fonts
+        .families
+        .entry(egui::FontFamily::Proportional)
+        .or_default()
+        .push("Hack".to_owned());
+    ctx.set_fonts(fonts);
 }
 
 fn login_error_text(error: &LoginError, server: &str) -> String {

@@ -110,6 +110,9 @@ pub struct Model {
     /// The team chat open on screen (its messages count as read).
     open_team_chat: Option<TeamId>,
     in_flight: HashMap<RequestId, InFlight>,
+    /// Queue generations come from one counter that survives snapshots and logouts, so a
+    /// cached sorted view can never mistake new rows for old ones.
+    next_generation: u64,
     next_request: u64,
     next_client_msg: u64,
 }
@@ -126,6 +129,7 @@ impl Model {
     /// Forgets everything the server said (a logout).
     pub fn clear(&mut self) {
         *self = Model {
+            next_generation: self.next_generation,
             next_request: self.next_request,
             next_client_msg: self.next_client_msg,
             ..Model::default()
@@ -324,9 +328,13 @@ impl Model {
                         queue: q.queue,
                         mode: q.mode,
                         entries: q.entries,
-                        generation: self.last_seq.wrapping_add(seq).wrapping_add(1),
+                        generation: 0,
                     })
                     .collect();
+                for queue in &mut self.queues {
+                    self.next_generation += 1;
+                    queue.generation = self.next_generation;
+                }
                 let old_unread: HashMap<SessionId, usize> = self
                     .sessions
                     .iter()
@@ -451,7 +459,8 @@ impl Model {
                         Some(existing) => *existing = entry,
                         None => queue.entries.push(entry),
                     }
-                    queue.generation += 1;
+                    queue.generation = self.next_generation + 1;
+                    self.next_generation += 1;
                 }
             }
             RepEvent::EntryRemoved { queue, entry_id } => {
@@ -459,7 +468,8 @@ impl Model {
                     let before = queue.entries.len();
                     queue.entries.retain(|e| e.entry_id != entry_id);
                     if queue.entries.len() != before {
-                        queue.generation += 1;
+                        self.next_generation += 1;
+                        queue.generation = self.next_generation;
                     }
                 }
             }

@@ -46,11 +46,19 @@ pub fn sorted_rows(
     let mut rows: Vec<usize> = (0..entries.len())
         .filter(|i| needle.is_empty() || matches(&entries[*i], &needle))
         .collect();
+    // Entries without a value for the column stay last in both directions.
+    let missing = |e: &QueueEntry| match column {
+        Column::Issue => e.issue.is_none(),
+        Column::Company => e.customer.company.is_none(),
+        _ => false,
+    };
     rows.sort_by(|a, b| {
         let (ea, eb) = (&entries[*a], &entries[*b]);
-        let order = compare(ea, eb, column);
-        let order = if descending { order.reverse() } else { order };
-        order.then_with(|| ea.entered_queue_at.cmp(&eb.entered_queue_at))
+        missing(ea).cmp(&missing(eb)).then_with(|| {
+            let order = compare(ea, eb, column);
+            let order = if descending { order.reverse() } else { order };
+            order.then_with(|| ea.entered_queue_at.cmp(&eb.entered_queue_at))
+        })
     });
     rows
 }

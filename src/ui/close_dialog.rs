@@ -32,7 +32,7 @@ pub fn close_dialog_ui(
         ));
         ui.add_space(6.0);
         ui.horizontal(|ui| {
-            ui.label("Disposition");
+            let label = ui.label("Disposition");
             egui::ComboBox::from_id_salt("disposition")
                 .selected_text(
                     dialog
@@ -44,7 +44,9 @@ pub fn close_dialog_ui(
                     for choice in dispositions {
                         ui.selectable_value(&mut dialog.disposition, Some(choice.clone()), choice);
                     }
-                });
+                })
+                .response
+                .labelled_by(label.id);
         });
         ui.add_space(8.0);
         ui.horizontal(|ui| {

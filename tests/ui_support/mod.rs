@@ -249,3 +249,269 @@ async fn next_text(
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Helpers for the queue, session and reconnect tests (ui_queues, ui_sessions, ui_reconnect).
+
+/// The console under test.
+pub type Console = Harness<'static, SwitchboardApp>;
+
+/// The console logged in as `user` (password `<user>-demo`), connected, with its queues shown.
+pub fn logged_in(server: &TestServer, prefs: &std::path::Path, user: &str) -> Console {
+    let password = format!("{user}-demo");
+    let mut harness = console(server, prefs, Some((user, &password)));
+    step_until(&mut harness, "connected, with the queues shown", |h| {
+        h.query_by_label("Connected").is_some() && has_label(h, "Personal")
+    });
+    harness
+}
+
+/// Whether at least one widget has exactly this label (several may).
+pub fn has_label(harness: &Console, label: &str) -> bool {
+    harness.query_all_by_label(label).next().is_some()
+}
+
+/// How many widgets have exactly this label.
+pub fn count_labels(harness: &Console, label: &str) -> usize {
+    harness.query_all_by_label(label).count()
+}
+
+/// Steps until at least one widget has exactly this label (several may, unlike `wait_for_label`).
+pub fn wait_for_any_label(harness: &mut Console, label: &str) {
+    step_until(harness, &format!("a widget labelled {label:?}"), |h| {
+        has_label(h, label)
+    });
+}
+
+/// Steps until no widget has this label.
+pub fn wait_for_no_label(harness: &mut Console, label: &str) {
+    step_until(harness, &format!("no widget labelled {label:?}"), |h| {
+        !has_label(h, label)
+    });
+}
+
+/// The top edge (y, in points) of the one widget with exactly this label.
+pub fn top_of(harness: &Console, label: &str) -> f32 {
+    harness.get_by_label(label).rect().min.y
+}
+
+/// The left edge (x, in points) of the one widget with exactly this label.
+pub fn left_of(harness: &Console, label: &str) -> f32 {
+    harness.get_by_label(label).rect().min.x
+}
+
+/// Clicks the one widget with exactly this label and runs the frames of the click.
+pub fn click_label(harness: &mut Console, label: &str) {
+    harness.get_by_label(label).click();
+    harness.step();
+    harness.step();
+}
+
+/// Clicks the one widget with this role and label and runs the frames of the click.
+pub fn click_role(harness: &mut Console, role: egui::accesskit::Role, label: &str) {
+    harness.get_by_role_and_label(role, label).click();
+    harness.step();
+    harness.step();
+}
+
+/// A double click at the centre of the one widget with exactly this label.
+///
+/// Both clicks go into one frame. `Node::click` queues each pointer event as a frame of its
+/// own, and kittest advances egui's clock by its `step_dt` (¼ s) per frame, so two
+/// `click()`s are 0.75 s apart: more than egui's 0.3 s double-click limit.
+pub fn double_click_label(harness: &mut Console, label: &str) {
+    let at = harness.get_by_label(label).rect().center();
+    let press = |pressed| egui::Event::PointerButton {
+        pos: at,
+        button: egui::PointerButton::Primary,
+        pressed,
+        modifiers: egui::Modifiers::default(),
+    };
+    harness.input_mut().events.extend([
+        egui::Event::PointerMoved(at),
+        press(true),
+        press(false),
+        press(true),
+        press(false),
+    ]);
+    harness.step();
+    harness.step();
+}
+
+/// Focuses the text field with this role and label and types `text` into it.
+pub fn type_into(harness: &mut Console, role: egui::accesskit::Role, label: &str, text: &str) {
+    harness.get_by_role_and_label(role, label).click();
+    harness.run_steps(2);
+    harness.get_by_role_and_label(role, label).type_text(text);
+    harness.step();
+}
+
+/// The text in the chat composer.
+pub fn composer_text(harness: &Console) -> String {
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::MultilineTextInput, "Message")
+        .value()
+        .unwrap_or_default()
+}
+
+/// Types into the chat composer and presses Enter (which sends).
+pub fn send_in_composer(harness: &mut Console, text: &str) {
+    type_into(
+        harness,
+        egui::accesskit::Role::MultilineTextInput,
+        "Message",
+        text,
+    );
+    harness.key_press(egui::Key::Enter);
+    harness.step();
+    harness.step();
+}
+
+impl Customer {
+    /// A customer with this name and company; also returns the token to resume with.
+    pub fn start_with(
+        server: &TestServer,
+        name: &str,
+        company: &str,
+        route: switchboard_protocol::Route,
+    ) -> (Customer, String) {
+        use futures_util::SinkExt;
+        use switchboard_protocol::*;
+        let hello = CustomerHello::Start {
+            protocol_version: PROTOCOL_VERSION,
+            customer: CustomerInfo {
+                name: name.to_owned(),
+                company: Some(company.to_owned()),
+                question: Some("It is broken".into()),
+            },
+            route,
+        };
+        let addr = server.addr;
+        server.runtime.block_on(async move {
+            let (mut socket, _) =
+                tokio_tungstenite::connect_async(format!("ws://{addr}/ws/customer"))
+                    .await
+                    .unwrap();
+            socket
+                .send(tokio_tungstenite::tungstenite::Message::Text(
+                    serde_json::to_string(&hello).unwrap().into(),
+                ))
+                .await
+                .unwrap();
+            loop {
+                let text = next_text(&mut socket).await.expect("session started");
+                if let Ok(CustomerServerMessage::SessionStarted {
+                    session_id,
+                    customer_token,
+                    ..
+                }) = serde_json::from_str(&text)
+                {
+                    let customer = Customer {
+                        session_id,
+                        socket,
+                        next_id: 1,
+                    };
+                    return (customer, customer_token);
+                }
+            }
+        })
+    }
+
+    /// Reconnects to a session (after its socket closed); also returns the public chat so far.
+    pub fn resume(
+        server: &TestServer,
+        session_id: switchboard_protocol::SessionId,
+        token: &str,
+    ) -> (Customer, Vec<switchboard_protocol::ChatMessage>) {
+        use futures_util::SinkExt;
+        use switchboard_protocol::*;
+        let hello = CustomerHello::Resume {
+            protocol_version: PROTOCOL_VERSION,
+            session_id,
+            customer_token: token.to_owned(),
+        };
+        let addr = server.addr;
+        server.runtime.block_on(async move {
+            let (mut socket, _) =
+                tokio_tungstenite::connect_async(format!("ws://{addr}/ws/customer"))
+                    .await
+                    .unwrap();
+            socket
+                .send(tokio_tungstenite::tungstenite::Message::Text(
+                    serde_json::to_string(&hello).unwrap().into(),
+                ))
+                .await
+                .unwrap();
+            loop {
+                let text = next_text(&mut socket).await.expect("session resumed");
+                if let Ok(CustomerServerMessage::SessionStarted { chat, .. }) =
+                    serde_json::from_str(&text)
+                {
+                    let customer = Customer {
+                        session_id,
+                        socket,
+                        next_id: 1_000,
+                    };
+                    return (customer, chat);
+                }
+            }
+        })
+    }
+
+    /// The text of the next chat message from a rep (other frames are skipped).
+    pub fn next_rep_message(&mut self, server: &TestServer) -> String {
+        server.runtime.block_on(async {
+            let deadline = tokio::time::Instant::now() + DEADLINE;
+            loop {
+                let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+                let text = tokio::time::timeout(left, next_text(&mut self.socket))
+                    .await
+                    .unwrap_or_else(|_| panic!("the customer received no rep message"))
+                    .expect("customer socket open");
+                if let Ok(switchboard_protocol::CustomerServerMessage::Chat { message }) =
+                    serde_json::from_str(&text)
+                {
+                    return message.text;
+                }
+            }
+        })
+    }
+
+    /// Waits until the server tells the customer a rep joined; returns the rep's name.
+    pub fn expect_rep_joined(&mut self, server: &TestServer) -> String {
+        server.runtime.block_on(async {
+            let deadline = tokio::time::Instant::now() + DEADLINE;
+            loop {
+                let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+                let text = tokio::time::timeout(left, next_text(&mut self.socket))
+                    .await
+                    .unwrap_or_else(|_| panic!("the customer was never told a rep joined"))
+                    .expect("customer socket open");
+                if let Ok(switchboard_protocol::CustomerServerMessage::RepJoined { name }) =
+                    serde_json::from_str(&text)
+                {
+                    return name;
+                }
+            }
+        })
+    }
+
+    /// Waits until the server tells the customer the session has ended.
+    pub fn expect_session_ended(&mut self, server: &TestServer) {
+        server.runtime.block_on(async {
+            let deadline = tokio::time::Instant::now() + DEADLINE;
+            loop {
+                let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+                let text = tokio::time::timeout(left, next_text(&mut self.socket))
+                    .await
+                    .unwrap_or_else(|_| panic!("the customer was never told the session ended"))
+                    .expect("customer socket open");
+                if let Ok(switchboard_protocol::CustomerServerMessage::SessionEnded { .. }) =
+                    serde_json::from_str(&text)
+                {
+                    return;
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,166 @@
+//! `cargo bench --bench queue_view`: CPU time per frame of the queue view (the real
+//! `queues_ui`, laid out by egui in a kittest harness) with 1,000 and 10,000 waiting
+//! sessions: steady frames, and frames where the data changes so the queue is re-sorted.
+
+#![allow(clippy::unwrap_used)]
+
+use egui_kittest::Harness;
+use std::time::Instant;
+use switchboard::model::Model;
+use switchboard::prefs::Prefs;
+use switchboard::ui::queues::{QueuesState, queues_ui};
+use switchboard_protocol::*;
+
+/// CPU time of this thread in nanoseconds (the first field of schedstat), or wall time if unavailable.
+fn thread_cpu_ns(wall: Instant) -> u64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().and_then(|n| n.parse().ok()))
+        .unwrap_or_else(|| wall.elapsed().as_nanos() as u64)
+}
+
+fn entry(i: u64, queue: &QueueRef, now: u64) -> QueueEntry {
+    QueueEntry {
+        entry_id: format!("session:{i}"),
+        queue: queue.clone(),
+        session_id: SessionId(i),
+        customer: CustomerInfo {
+            name: format!("Customer {:05}", (i * 7919) % 100_000),
+            company: (!i.is_multiple_of(3)).then(|| format!("Company {}", i % 97)),
+            question: None,
+        },
+        issue: (i.is_multiple_of(2)).then(|| IssueId::from("invoice")),
+        kind: if i.is_multiple_of(5) {
+            SessionKind::Browser
+        } else {
+            SessionKind::Standard
+        },
+        entry_path: EntryPath::Issue,
+        entered_queue_at: now - (i * 37) % 3_600_000,
+        session_started_at: now - (i * 41) % 3_600_000,
+        important: i.is_multiple_of(11),
+        history: Vec::new(),
+        session_key: None,
+        invitation: None,
+    }
+}
+
+fn model_with(waiting: u64, now: u64) -> Model {
+    let rep = RepId::from("alice");
+    let queue = QueueRef::Team {
+        team: TeamId::from("billing"),
+    };
+    let snapshot = RepSnapshot {
+        me: RepInfo {
+            rep: rep.clone(),
+            display_name: "Alice".into(),
+            teams: vec![TeamId::from("billing")],
+            presence: Presence::Available,
+            extended_availability: false,
+        },
+        permissions: Permissions {
+            general_queue: true,
+            share_outside_teams: false,
+            transfer: true,
+            max_sessions: 4,
+        },
+        reps: vec![],
+        teams: vec![TeamInfo {
+            team: TeamId::from("billing"),
+            display_name: "Billing".into(),
+            mode: QueueMode::Pull,
+            members: vec![rep.clone()],
+        }],
+        issues: vec![],
+        dispositions: vec![],
+        queues: vec![
+            QueueView {
+                queue: QueueRef::Personal { rep },
+                mode: QueueMode::Pull,
+                entries: vec![],
+            },
+            QueueView {
+                queue: queue.clone(),
+                mode: QueueMode::Pull,
+                entries: (1..=waiting).map(|i| entry(i, &queue, now)).collect(),
+            },
+        ],
+        sessions: vec![],
+        offer: None,
+        team_chat: vec![],
+    };
+    let mut model = Model::new();
+    model.apply(RepServerMessage::Snapshot {
+        seq: 0,
+        state: Box::new(snapshot),
+    });
+    model
+}
+
+/// What the bench's frames draw from.
+struct Screen {
+    model: Model,
+    prefs: Prefs,
+    queues: QueuesState,
+}
+
+fn measure(waiting: u64, frames: u32, change_every_frame: bool) -> f64 {
+    let now = 1_800_000_000_000;
+    let queue = QueueRef::Team {
+        team: TeamId::from("billing"),
+    };
+    let screen = Screen {
+        model: model_with(waiting, now),
+        prefs: Prefs::default(),
+        queues: QueuesState::default(),
+    };
+    let mut harness = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_ui_state(
+            move |ui, screen: &mut Screen| {
+                let mut intents = Vec::new();
+                queues_ui(
+                    ui,
+                    &screen.model,
+                    &screen.prefs,
+                    &mut screen.queues,
+                    now,
+                    &mut intents,
+                );
+            },
+            screen,
+        );
+    // Warm up: fonts and layout caches.
+    for _ in 0..3 {
+        harness.step();
+    }
+    let wall = Instant::now();
+    let mut next_id = waiting + 1;
+    let mut total_ns = 0u64;
+    for seq in 1..=u64::from(frames) {
+        if change_every_frame {
+            harness.state_mut().model.apply(RepServerMessage::Event {
+                seq,
+                event: RepEvent::EntryUpserted {
+                    entry: entry(next_id, &queue, now),
+                },
+            });
+            next_id += 1;
+        }
+        let before = thread_cpu_ns(wall);
+        harness.step();
+        total_ns += thread_cpu_ns(wall) - before;
+    }
+    total_ns as f64 / f64::from(frames) / 1e6
+}
+
+fn main() {
+    println!("queue view, CPU time per frame (release build, layout only, 1280x800):");
+    for waiting in [1_000u64, 10_000] {
+        let steady = measure(waiting, 200, false);
+        let changing = measure(waiting, 200, true);
+        println!(
+            "  {waiting:>6} waiting: {steady:.2} ms per frame steady, {changing:.2} ms per frame when an entry arrives every frame (re-sort included)"
+        );
+    }
+}

@@ -1,1 +1,0 @@
-//! Model unit tests.
