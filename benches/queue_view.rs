@@ -116,6 +116,8 @@ fn measure(waiting: u64, frames: u32, change_every_frame: bool) -> f64 {
     };
     let mut harness = Harness::builder()
         .with_size([1280.0, 800.0])
+        // The console's fonts (the sort arrows need Hack).
+        .with_context_setup(switchboard::app::install_fonts)
         .build_ui_state(
             move |ui, screen: &mut Screen| {
                 let mut intents = Vec::new();
@@ -130,7 +132,7 @@ fn measure(waiting: u64, frames: u32, change_every_frame: bool) -> f64 {
             },
             screen,
         );
-    // Warm up: fonts and layout caches.
+    // Warm up: font atlas and layout caches.
     for _ in 0..3 {
         harness.step();
     }

@@ -35,6 +35,8 @@ pub struct AppOptions {
     pub prefs_path: Option<PathBuf>,
     /// Log in at start with these credentials (tests).
     pub auto_login: Option<(String, String)>,
+    /// Seed for the demo's simulated customers, for a repeatable demo.
+    pub demo_seed: Option<u64>,
 }
 
 enum Screen {
@@ -86,7 +88,7 @@ impl SwitchboardApp {
             .clone()
             .unwrap_or_else(|| prefs.last_server.clone());
         if options.demo {
-            match DemoServer::start(rand::random()) {
+            match DemoServer::start(options.demo_seed.unwrap_or_else(rand::random)) {
                 Ok(server) => {
                     server_url = server.url();
                     auto_login = Some((DEMO_USER.to_owned(), DEMO_PASSWORD.to_owned()));
@@ -197,7 +199,7 @@ impl SwitchboardApp {
             .find(|id| self.model.tabs.contains(id))
         {
             self.accepting.remove(&opened);
-            self.front = Some(opened);
+            self.bring_to_front(Some(opened));
         }
         if self
             .front
@@ -212,6 +214,16 @@ impl SwitchboardApp {
         {
             self.close = CloseDialog::default();
         }
+    }
+
+    /// Shows a session tab (or the queues); the rep can type straight away.
+    fn bring_to_front(&mut self, tab: Option<SessionId>) {
+        if let Some(id) = tab
+            && self.front != tab
+        {
+            self.drafts.entry(id).or_default().focus = true;
+        }
+        self.front = tab;
     }
 
     fn send(&mut self, request: RepRequest) {
@@ -263,7 +275,7 @@ impl SwitchboardApp {
                     text,
                 });
             }
-            Intent::ShowTab(tab) => self.front = tab,
+            Intent::ShowTab(tab) => self.bring_to_front(tab),
             Intent::Select(selected) => self.queues.selected = selected,
             Intent::ToggleFavourite(team) => {
                 self.prefs.toggle_favourite(team.as_str());

@@ -19,6 +19,10 @@ struct Args {
     /// http://127.0.0.1:8080).
     #[arg(long, value_name = "URL")]
     server: Option<String>,
+
+    /// With --demo: seed the simulated customers, for a repeatable demo.
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -34,6 +38,7 @@ fn main() -> anyhow::Result<()> {
     let options = AppOptions {
         demo: args.demo,
         server_url: args.server,
+        demo_seed: args.seed,
         ..AppOptions::default()
     };
     let native_options = eframe::NativeOptions {

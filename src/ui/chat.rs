@@ -12,6 +12,8 @@ use switchboard_protocol::{Author, ChatMessage, Visibility};
 pub struct ChatDraft {
     pub text: String,
     pub reps_only: bool,
+    /// Put the cursor in the composer on the next frame (the tab just came to the front).
+    pub focus: bool,
 }
 
 /// A tint for rep-only messages, so they never look like something the customer sees.
@@ -56,6 +58,9 @@ pub fn chat_ui(
                         egui::Key::Enter,
                     )));
                 let response = ui.add(edit).labelled_by(label.id);
+                if std::mem::take(&mut draft.focus) {
+                    response.request_focus();
+                }
                 let enter = response.has_focus()
                     && ui.input(|i| i.key_pressed(egui::Key::Enter) && !i.modifiers.shift);
                 let send = ui.button("Send").clicked();

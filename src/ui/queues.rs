@@ -75,7 +75,7 @@ pub fn queues_ui(
         .and_then(|(queue, id)| find_entry(model, queue, id))
         .is_some();
     if details_open {
-        egui::Panel::bottom("details_pane")
+        let panel = egui::Panel::bottom("details_pane")
             .resizable(true)
             .default_size(prefs.details_height)
             .min_size(120.0)
@@ -86,6 +86,15 @@ pub fn queues_ui(
                     details_ui(ui, model, entry, now, intents);
                 }
             });
+        // Remember a new height once the rep lets go of the divider.
+        let height = panel.response.rect.height().round();
+        let dragging = ui.input(|i| i.pointer.any_down());
+        if !dragging && (height - prefs.details_height).abs() >= 1.0 {
+            intents.push(Intent::Resized {
+                queue_panel_width: None,
+                details_height: Some(height),
+            });
+        }
     }
 
     egui::ScrollArea::vertical()
@@ -324,7 +333,7 @@ fn table_ui(
 fn initial_width(column: Column) -> f32 {
     match column {
         Column::Customer => 190.0,
-        Column::TimeInQueue => 90.0,
+        Column::TimeInQueue => 120.0,
         Column::Issue => 90.0,
         Column::Queue => 110.0,
         Column::EntryPath => 100.0,

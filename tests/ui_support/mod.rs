@@ -103,6 +103,7 @@ pub fn console(
         server_url: Some(server.url()),
         prefs_path: Some(prefs.to_path_buf()),
         auto_login: login.map(|(u, p)| (u.to_owned(), p.to_owned())),
+        demo_seed: None,
     };
     Harness::builder()
         .with_size([1280.0, 800.0])
