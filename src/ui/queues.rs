@@ -141,7 +141,17 @@ fn pane_header_ui(
     });
 }
 
-/// The star (favourite) or, when a team chat message is unread, the orange chat bubble in its place.
+/// A frameless icon button whose accessible name (and tooltip) says what it does.
+fn icon_button(ui: &mut egui::Ui, icon: egui::RichText, name: &str) -> egui::Response {
+    let response = ui
+        .add(egui::Button::new(icon).frame(false))
+        .on_hover_text(name);
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, name));
+    response
+}
+
+/// The star (favourite) or, when a team chat message is unread, the orange chat bubble in
+/// its place (seed 001); and a button to open the team's chat.
 fn team_marker_ui(
     ui: &mut egui::Ui,
     model: &Model,
@@ -152,35 +162,24 @@ fn team_marker_ui(
     let unread = model.team_chats.get(team).map_or(0, |c| c.unread);
     let name = display::queue(&QueueRef::Team { team: team.clone() }, &model.teams);
     if unread > 0 {
-        let bubble = egui::Button::new(egui::RichText::new("💬").color(CHAT_BUBBLE)).frame(false);
-        if ui
-            .add(bubble)
-            .on_hover_text(format!("{unread} unread in the {name} team chat"))
-            .clicked()
-        {
+        let bubble = egui::RichText::new("💬").color(CHAT_BUBBLE);
+        let label = format!("{unread} unread in the {name} team chat");
+        if icon_button(ui, bubble, &label).clicked() {
             intents.push(Intent::OpenTeamChat(Some(team.clone())));
         }
         return;
     }
     let favourite = prefs.is_favourite(team.as_str());
-    let star = if favourite { "★" } else { "☆" };
-    let tip = if favourite {
-        format!("Unfavourite {name}")
+    let (star, label) = if favourite {
+        ("★", format!("Unfavourite {name}"))
     } else {
-        format!("Favourite {name}")
+        ("☆", format!("Favourite {name}"))
     };
-    let response = ui
-        .add(egui::Button::new(star).frame(false))
-        .on_hover_text(&tip);
-    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &tip));
-    if response.clicked() {
+    if icon_button(ui, egui::RichText::new(star), &label).clicked() {
         intents.push(Intent::ToggleFavourite(team.clone()));
     }
-    if ui
-        .add(egui::Button::new("💬").frame(false))
-        .on_hover_text(format!("Open the {name} team chat"))
-        .clicked()
-    {
+    let open = format!("Open the {name} team chat");
+    if icon_button(ui, egui::RichText::new("💬"), &open).clicked() {
         intents.push(Intent::OpenTeamChat(Some(team.clone())));
     }
 }
