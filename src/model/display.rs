@@ -17,6 +17,17 @@ pub fn queue(queue: &QueueRef, teams: &[TeamInfo]) -> String {
     }
 }
 
+/// An issue's display name (empty if none or unknown).
+pub fn issue(
+    issue: Option<&switchboard_protocol::IssueId>,
+    issues: &[switchboard_protocol::IssueInfo],
+) -> String {
+    issue
+        .and_then(|i| issues.iter().find(|x| &x.issue == i))
+        .map(|i| i.display_name.clone())
+        .unwrap_or_default()
+}
+
 pub fn entry_path(path: EntryPath) -> &'static str {
     match path {
         EntryPath::SessionKey => "Session key",

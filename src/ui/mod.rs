@@ -10,3 +10,13 @@ pub mod session;
 pub mod status_bar;
 pub mod team_chat;
 pub mod top_bar;
+
+/// One name-value pair of a details grid; an empty value shows as a dash.
+pub(crate) fn details_field(ui: &mut egui::Ui, name: &str, value: String) {
+    ui.weak(name);
+    ui.label(if value.is_empty() {
+        "—".to_owned()
+    } else {
+        value
+    });
+}

@@ -2,6 +2,7 @@
 //! each a virtual-row table whose columns can be sorted, moved and hidden; a search box
 //! across all queues; the details pane of the selected entry.
 
+use super::details_field;
 use super::intent::Intent;
 use crate::model::display;
 use crate::model::queue_view::{SortedView, matches, sorted_rows};
@@ -435,12 +436,7 @@ fn cell_ui(ui: &mut egui::Ui, model: &Model, entry: &QueueEntry, column: Column,
             }
             text
         }
-        Column::Issue => entry
-            .issue
-            .as_ref()
-            .and_then(|i| model.issues.iter().find(|x| &x.issue == i))
-            .map(|i| i.display_name.clone())
-            .unwrap_or_default(),
+        Column::Issue => display::issue(entry.issue.as_ref(), &model.issues),
         Column::Queue => display::queue(&entry.queue, &model.teams),
         Column::EntryPath => display::entry_path(entry.entry_path).to_owned(),
         Column::Company => entry.customer.company.clone().unwrap_or_default(),
@@ -505,50 +501,37 @@ fn details_ui(
         .num_columns(4)
         .spacing([16.0, 4.0])
         .show(ui, |ui| {
-            let field = |ui: &mut egui::Ui, name: &str, value: String| {
-                ui.weak(name);
-                ui.label(if value.is_empty() {
-                    "—".to_owned()
-                } else {
-                    value
-                });
-            };
-            field(
+            details_field(
                 ui,
                 "Company",
                 entry.customer.company.clone().unwrap_or_default(),
             );
-            field(ui, "Queue", display::queue(&entry.queue, &model.teams));
+            details_field(ui, "Queue", display::queue(&entry.queue, &model.teams));
             ui.end_row();
-            field(
+            details_field(
                 ui,
                 "Issue",
-                entry
-                    .issue
-                    .as_ref()
-                    .and_then(|i| model.issues.iter().find(|x| &x.issue == i))
-                    .map(|i| i.display_name.clone())
-                    .unwrap_or_default(),
+                display::issue(entry.issue.as_ref(), &model.issues),
             );
-            field(
+            details_field(
                 ui,
                 "Entry",
                 display::entry_path(entry.entry_path).to_owned(),
             );
             ui.end_row();
-            field(
+            details_field(
                 ui,
                 "In queue",
                 display::wait(now.saturating_sub(entry.entered_queue_at)),
             );
-            field(
+            details_field(
                 ui,
                 "Session started",
                 display::clock(entry.session_started_at),
             );
             ui.end_row();
-            field(ui, "Session", format!("#{}", entry.session_id));
-            field(
+            details_field(ui, "Session", format!("#{}", entry.session_id));
+            details_field(
                 ui,
                 "Session key",
                 entry.session_key.clone().unwrap_or_default(),

@@ -2,6 +2,7 @@
 //! (shown or hidden, pinned in the tab or floating).
 
 use super::chat::{ChatDraft, chat_ui};
+use super::details_field;
 use super::intent::Intent;
 use crate::model::display;
 use crate::model::{Model, SessionState};
@@ -121,31 +122,19 @@ fn details_ui(ui: &mut egui::Ui, model: &Model, session: &SessionState) {
         .num_columns(4)
         .spacing([16.0, 4.0])
         .show(ui, |ui| {
-            let field = |ui: &mut egui::Ui, name: &str, value: String| {
-                ui.weak(name);
-                ui.label(if value.is_empty() {
-                    "—".to_owned()
-                } else {
-                    value
-                });
-            };
-            field(
+            details_field(
                 ui,
                 "Company",
                 info.customer.company.clone().unwrap_or_default(),
             );
-            field(
+            details_field(
                 ui,
                 "Issue",
-                info.issue
-                    .as_ref()
-                    .and_then(|i| model.issues.iter().find(|x| &x.issue == i))
-                    .map(|i| i.display_name.clone())
-                    .unwrap_or_default(),
+                display::issue(info.issue.as_ref(), &model.issues),
             );
             ui.end_row();
-            field(ui, "Entry", display::entry_path(info.entry_path).to_owned());
-            field(ui, "Started", display::clock(info.started_at));
+            details_field(ui, "Entry", display::entry_path(info.entry_path).to_owned());
+            details_field(ui, "Started", display::clock(info.started_at));
             ui.end_row();
             let rep_name = |rep: &switchboard_protocol::RepId| {
                 model
@@ -153,7 +142,7 @@ fn details_ui(ui: &mut egui::Ui, model: &Model, session: &SessionState) {
                     .get(rep)
                     .map_or(rep.to_string(), |r| r.display_name.clone())
             };
-            field(
+            details_field(
                 ui,
                 "Owner",
                 info.owner.as_ref().map(rep_name).unwrap_or_else(|| {
@@ -163,7 +152,7 @@ fn details_ui(ui: &mut egui::Ui, model: &Model, session: &SessionState) {
                         .unwrap_or_default()
                 }),
             );
-            field(
+            details_field(
                 ui,
                 "Reps in session",
                 info.participants
