@@ -98,15 +98,17 @@ fn presence_label(presence: Presence) -> &'static str {
 
 fn presence_ui(ui: &mut egui::Ui, current: Presence, intents: &mut Vec<Intent>) {
     let mut chosen = current;
-    egui::ComboBox::from_id_salt("presence")
+    // Right-to-left layout: the combo first, then its label to its left.
+    let combo = egui::ComboBox::from_id_salt("presence")
         .selected_text(presence_label(current))
         .show_ui(ui, |ui| {
             for presence in [Presence::Available, Presence::Busy, Presence::Away] {
                 ui.selectable_value(&mut chosen, presence, presence_label(presence));
             }
         })
-        .response
-        .on_hover_text("Your presence");
+        .response;
+    let label = ui.weak("Presence");
+    combo.labelled_by(label.id);
     if chosen != current {
         intents.push(Intent::Request(RepRequest::SetPresence {
             presence: chosen,
