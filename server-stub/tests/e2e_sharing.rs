@@ -29,17 +29,6 @@ fn invitation_entry_id(id: InvitationId) -> String {
     format!("invitation:{id}")
 }
 
-/// Waits for the rep to be in the session (`session_joined`) and returns the view.
-async fn joined(rep: &mut RepClient, session_id: SessionId) -> SessionView {
-    rep.pick("session joined", |e| match e {
-        RepEvent::SessionJoined { view } if view.session.session_id == session_id => {
-            Some(view.clone())
-        }
-        _ => None,
-    })
-    .await
-}
-
 /// Waits for a `session_updated` of the session that satisfies `pred`.
 async fn updated(
     rep: &mut RepClient,
@@ -76,27 +65,6 @@ async fn invitation_in(rep: &mut RepClient, queue: &QueueRef, id: InvitationId) 
         RepEvent::EntryUpserted { entry }
             if &entry.queue == queue
                 && entry.invitation.as_ref().map(|i| i.invitation_id) == Some(id) =>
-        {
-            Some(entry.clone())
-        }
-        _ => None,
-    })
-    .await
-}
-
-/// Waits for an entry (a waiting session) of `session_id` in `queue` matching `pred`.
-async fn session_entry_in(
-    rep: &mut RepClient,
-    queue: &QueueRef,
-    session_id: SessionId,
-    pred: impl Fn(&QueueEntry) -> bool,
-) -> QueueEntry {
-    rep.pick("session entry", |e| match e {
-        RepEvent::EntryUpserted { entry }
-            if &entry.queue == queue
-                && entry.session_id == session_id
-                && entry.invitation.is_none()
-                && pred(entry) =>
         {
             Some(entry.clone())
         }

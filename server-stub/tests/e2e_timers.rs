@@ -82,36 +82,6 @@ async fn presence_of(rep: &mut RepClient, who: &str, presence: Presence) {
     .await
 }
 
-async fn joined(rep: &mut RepClient, session_id: SessionId) -> SessionView {
-    rep.pick("session joined", |e| match e {
-        RepEvent::SessionJoined { view } if view.session.session_id == session_id => {
-            Some(view.clone())
-        }
-        _ => None,
-    })
-    .await
-}
-
-async fn session_entry_in(
-    rep: &mut RepClient,
-    queue: &QueueRef,
-    session_id: SessionId,
-    pred: impl Fn(&QueueEntry) -> bool,
-) -> QueueEntry {
-    rep.pick("session entry", |e| match e {
-        RepEvent::EntryUpserted { entry }
-            if &entry.queue == queue
-                && entry.session_id == session_id
-                && entry.invitation.is_none()
-                && pred(entry) =>
-        {
-            Some(entry.clone())
-        }
-        _ => None,
-    })
-    .await
-}
-
 fn last_reason(entry: &QueueEntry) -> Option<QueueReason> {
     entry.history.last().map(|h| h.reason)
 }

@@ -153,44 +153,9 @@ pub struct Customer {
 }
 
 impl Customer {
+    /// A customer of Initech with this name, started over `route`.
     pub fn start(server: &TestServer, name: &str, route: switchboard_protocol::Route) -> Customer {
-        use futures_util::SinkExt;
-        use switchboard_protocol::*;
-        let addr = server.addr;
-        let name = name.to_owned();
-        server.runtime.block_on(async move {
-            let (mut socket, _) =
-                tokio_tungstenite::connect_async(format!("ws://{addr}/ws/customer"))
-                    .await
-                    .unwrap();
-            let hello = CustomerHello::Start {
-                protocol_version: PROTOCOL_VERSION,
-                customer: CustomerInfo {
-                    name,
-                    company: Some("Initech".into()),
-                    question: Some("It is broken".into()),
-                },
-                route,
-            };
-            socket
-                .send(tokio_tungstenite::tungstenite::Message::Text(
-                    serde_json::to_string(&hello).unwrap().into(),
-                ))
-                .await
-                .unwrap();
-            loop {
-                let text = next_text(&mut socket).await.expect("session started");
-                if let Ok(CustomerServerMessage::SessionStarted { session_id, .. }) =
-                    serde_json::from_str(&text)
-                {
-                    return Customer {
-                        session_id,
-                        socket,
-                        next_id: 1,
-                    };
-                }
-            }
-        })
+        Customer::start_with(server, name, "Initech", route).0
     }
 
     pub fn say(&mut self, server: &TestServer, text: &str) {

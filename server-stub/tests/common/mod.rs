@@ -676,3 +676,36 @@ impl CustomerClient {
         .await;
     }
 }
+
+/// Waits for `session_id` to open for this rep (session_joined), keeping other events queued.
+pub async fn joined(rep: &mut RepClient, session_id: SessionId) -> SessionView {
+    rep.pick("session joined", |e| match e {
+        RepEvent::SessionJoined { view } if view.session.session_id == session_id => {
+            Some(view.clone())
+        }
+        _ => None,
+    })
+    .await
+}
+
+/// Waits for an entry (a waiting session, not an invitation) of `session_id` in `queue`
+/// matching `pred`, keeping other events queued.
+pub async fn session_entry_in(
+    rep: &mut RepClient,
+    queue: &QueueRef,
+    session_id: SessionId,
+    pred: impl Fn(&QueueEntry) -> bool,
+) -> QueueEntry {
+    rep.pick("session entry", |e| match e {
+        RepEvent::EntryUpserted { entry }
+            if &entry.queue == queue
+                && entry.session_id == session_id
+                && entry.invitation.is_none()
+                && pred(entry) =>
+        {
+            Some(entry.clone())
+        }
+        _ => None,
+    })
+    .await
+}
