@@ -7,6 +7,7 @@
 //! - [`store`]: SQLite on its own thread; durable before acknowledged.
 pub mod bench;
 pub mod config;
+pub mod customer_cli;
 pub mod router;
 pub mod server;
 pub mod sim;

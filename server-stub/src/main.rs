@@ -40,6 +40,8 @@ enum Command {
     CheckConfig,
     /// Measure: router commands/s in process, then a loopback load run against a server process.
     Bench(switchboard_server::bench::BenchArgs),
+    /// Be a customer in the terminal: connect by key, rep, team, button, help link, issue or nothing.
+    Customer(Box<switchboard_server::customer_cli::CustomerArgs>),
 }
 
 fn default_db_path() -> anyhow::Result<PathBuf> {
@@ -93,6 +95,7 @@ async fn main() -> anyhow::Result<()> {
             return Ok(());
         }
         Some(Command::Bench(args)) => return switchboard_server::bench::run(args).await,
+        Some(Command::Customer(args)) => return switchboard_server::customer_cli::run(*args).await,
         None => {}
     }
     let mut config = load_config(cli.config.as_ref())?;
