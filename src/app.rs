@@ -360,16 +360,8 @@ impl SwitchboardApp {
                 self.prefs.chat_pinned = pinned;
                 self.save_prefs();
             }
-            Intent::Resized {
-                queue_panel_width,
-                details_height,
-            } => {
-                if let Some(width) = queue_panel_width {
-                    self.prefs.queue_panel_width = width;
-                }
-                if let Some(height) = details_height {
-                    self.prefs.details_height = height;
-                }
+            Intent::DetailsResized(height) => {
+                self.prefs.details_height = height;
                 self.save_prefs();
             }
         }
@@ -381,7 +373,7 @@ impl SwitchboardApp {
             top_bar_ui(ui, &self.model, self.front, self.options.demo, intents);
         });
         egui::Panel::bottom("status_bar").show(ui, |ui| {
-            status_bar_ui(ui, &self.model, &self.status, now, intents);
+            status_bar_ui(ui, &self.model, &self.status, now);
         });
         if let Some(offer) = &self.model.offer {
             offer_window(ui.ctx(), &self.model, offer, now, intents);
@@ -517,10 +509,6 @@ impl eframe::App for SwitchboardApp {
         let looking_at = self.front.filter(|_| self.prefs.chat_shown);
         if self.model.focused() != looking_at {
             self.model.set_focus(looking_at);
-        } else if let Some(id) = looking_at
-            && self.model.sessions.get(&id).is_some_and(|s| s.unread > 0)
-        {
-            self.model.set_focus(Some(id));
         }
         for intent in intents {
             self.handle(intent);

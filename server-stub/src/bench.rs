@@ -367,7 +367,6 @@ async fn drive_load(args: &BenchArgs, addr: SocketAddr, pid: u32) -> anyhow::Res
             epoch,
         )));
     }
-    let chat_started = Instant::now();
     for task in customer_tasks {
         let _ = task.await;
     }
@@ -376,7 +375,6 @@ async fn drive_load(args: &BenchArgs, addr: SocketAddr, pid: u32) -> anyhow::Res
     measuring.store(false, Ordering::SeqCst);
     let server_cpu = cpu_secs(pid).unwrap_or(0.0) - server_cpu_before;
     let chat_secs = args.seconds as f64;
-    let _ = chat_started;
     let rss_busy = rss_kib(pid).unwrap_or(0);
     drop(reps);
     let mut latencies: Vec<u32> = Vec::new();

@@ -52,9 +52,6 @@ pub enum Intent {
         shown: bool,
         pinned: bool,
     },
-    /// Panel sizes changed (remembered).
-    Resized {
-        queue_panel_width: Option<f32>,
-        details_height: Option<f32>,
-    },
+    /// The details pane was resized (remembered).
+    DetailsResized(f32),
 }

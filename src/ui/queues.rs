@@ -91,10 +91,7 @@ pub fn queues_ui(
         let height = panel.response.rect.height().round();
         let dragging = ui.input(|i| i.pointer.any_down());
         if !dragging && (height - prefs.details_height).abs() >= 1.0 {
-            intents.push(Intent::Resized {
-                queue_panel_width: None,
-                details_height: Some(height),
-            });
+            intents.push(Intent::DetailsResized(height));
         }
     }
 

@@ -7,7 +7,7 @@ use super::intent::Intent;
 use crate::model::display;
 use crate::model::{Model, SessionState};
 use crate::prefs::Prefs;
-use switchboard_protocol::{RepRequest, SessionId};
+use switchboard_protocol::RepRequest;
 
 pub fn session_ui(
     ui: &mut egui::Ui,
@@ -49,7 +49,7 @@ pub fn session_ui(
                     important,
                 }));
             }
-            chat_bar_toggles_ui(ui, prefs, session, intents);
+            chat_bar_toggles_ui(ui, prefs, intents);
         });
     });
     ui.separator();
@@ -90,12 +90,7 @@ pub fn session_ui(
     }
 }
 
-fn chat_bar_toggles_ui(
-    ui: &mut egui::Ui,
-    prefs: &Prefs,
-    session: &SessionState,
-    intents: &mut Vec<Intent>,
-) {
+fn chat_bar_toggles_ui(ui: &mut egui::Ui, prefs: &Prefs, intents: &mut Vec<Intent>) {
     let pin = if prefs.chat_pinned {
         "Unpin chat"
     } else {
@@ -113,7 +108,6 @@ fn chat_bar_toggles_ui(
             pinned: prefs.chat_pinned,
         });
     }
-    let _ = session;
 }
 
 fn details_ui(ui: &mut egui::Ui, model: &Model, session: &SessionState) {
@@ -179,9 +173,4 @@ pub fn tab_title(session: &SessionState, in_front: bool) -> String {
     } else {
         name.clone()
     }
-}
-
-/// Whether a tab has news for the active-sessions dropdown.
-pub fn has_waiting_chat(model: &Model, id: SessionId) -> bool {
-    model.sessions.get(&id).is_some_and(|s| s.unread > 0)
 }

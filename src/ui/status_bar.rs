@@ -1,7 +1,6 @@
 //! The bottom line: connection state (connected / reconnecting in N s / offline), the
 //! latest notice, and the last generated session key (copyable).
 
-use super::intent::Intent;
 use crate::model::{Model, display};
 use crate::net::ConnectionStatus;
 use switchboard_protocol::UnixMillis;
@@ -22,14 +21,7 @@ pub fn status_text(status: &ConnectionStatus) -> String {
     }
 }
 
-pub fn status_bar_ui(
-    ui: &mut egui::Ui,
-    model: &Model,
-    status: &ConnectionStatus,
-    now: UnixMillis,
-    intents: &mut Vec<Intent>,
-) {
-    let _ = intents;
+pub fn status_bar_ui(ui: &mut egui::Ui, model: &Model, status: &ConnectionStatus, now: UnixMillis) {
     ui.horizontal(|ui| {
         let (colour, text) = match status {
             ConnectionStatus::Connected => (

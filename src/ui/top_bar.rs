@@ -3,7 +3,7 @@
 //! "Generate session key", and who is logged in.
 
 use super::intent::Intent;
-use super::session::{has_waiting_chat, tab_title};
+use super::session::tab_title;
 use crate::model::Model;
 use switchboard_protocol::{Presence, RepRequest, SessionId};
 
@@ -45,11 +45,7 @@ pub fn top_bar_ui(
             }
         }
         if !model.tabs.is_empty() {
-            let waiting_chat = model
-                .tabs
-                .iter()
-                .filter(|id| has_waiting_chat(model, **id))
-                .count();
+            let waiting_chat = model.sessions_with_unread().count();
             let label = if waiting_chat > 0 {
                 format!("Active sessions 💬 {waiting_chat}")
             } else {

@@ -341,7 +341,6 @@ impl Customer {
         company: &str,
         route: switchboard_protocol::Route,
     ) -> (Customer, String) {
-        use futures_util::SinkExt;
         use switchboard_protocol::*;
         let hello = CustomerHello::Start {
             protocol_version: PROTOCOL_VERSION,
@@ -352,35 +351,21 @@ impl Customer {
             },
             route,
         };
-        let addr = server.addr;
-        server.runtime.block_on(async move {
-            let (mut socket, _) =
-                tokio_tungstenite::connect_async(format!("ws://{addr}/ws/customer"))
-                    .await
-                    .unwrap();
-            socket
-                .send(tokio_tungstenite::tungstenite::Message::Text(
-                    serde_json::to_string(&hello).unwrap().into(),
-                ))
-                .await
-                .unwrap();
-            loop {
-                let text = next_text(&mut socket).await.expect("session started");
-                if let Ok(CustomerServerMessage::SessionStarted {
-                    session_id,
-                    customer_token,
-                    ..
-                }) = serde_json::from_str(&text)
-                {
-                    let customer = Customer {
-                        session_id,
-                        socket,
-                        next_id: 1,
-                    };
-                    return (customer, customer_token);
-                }
-            }
-        })
+        let (socket, started) = open_session(server, &hello);
+        let CustomerServerMessage::SessionStarted {
+            session_id,
+            customer_token,
+            ..
+        } = started
+        else {
+            unreachable!("open_session returns session_started")
+        };
+        let customer = Customer {
+            session_id,
+            socket,
+            next_id: 1,
+        };
+        (customer, customer_token)
     }
 
     /// Reconnects to a session (after its socket closed); also returns the public chat so far.
@@ -389,39 +374,22 @@ impl Customer {
         session_id: switchboard_protocol::SessionId,
         token: &str,
     ) -> (Customer, Vec<switchboard_protocol::ChatMessage>) {
-        use futures_util::SinkExt;
         use switchboard_protocol::*;
         let hello = CustomerHello::Resume {
             protocol_version: PROTOCOL_VERSION,
             session_id,
             customer_token: token.to_owned(),
         };
-        let addr = server.addr;
-        server.runtime.block_on(async move {
-            let (mut socket, _) =
-                tokio_tungstenite::connect_async(format!("ws://{addr}/ws/customer"))
-                    .await
-                    .unwrap();
-            socket
-                .send(tokio_tungstenite::tungstenite::Message::Text(
-                    serde_json::to_string(&hello).unwrap().into(),
-                ))
-                .await
-                .unwrap();
-            loop {
-                let text = next_text(&mut socket).await.expect("session resumed");
-                if let Ok(CustomerServerMessage::SessionStarted { chat, .. }) =
-                    serde_json::from_str(&text)
-                {
-                    let customer = Customer {
-                        session_id,
-                        socket,
-                        next_id: 1_000,
-                    };
-                    return (customer, chat);
-                }
-            }
-        })
+        let (socket, started) = open_session(server, &hello);
+        let CustomerServerMessage::SessionStarted { chat, .. } = started else {
+            unreachable!("open_session returns session_started")
+        };
+        let customer = Customer {
+            session_id,
+            socket,
+            next_id: 1_000,
+        };
+        (customer, chat)
     }
 
     /// The text of the next chat message from a rep (other frames are skipped).
@@ -480,4 +448,44 @@ impl Customer {
             }
         });
     }
+}
+
+/// Connects a customer socket, says `hello` and waits for `session_started` (returned with
+/// the socket); panics on anything else, with the deadline.
+fn open_session(
+    server: &TestServer,
+    hello: &switchboard_protocol::CustomerHello,
+) -> (
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+    switchboard_protocol::CustomerServerMessage,
+) {
+    use futures_util::SinkExt;
+    let addr = server.addr;
+    let hello = serde_json::to_string(hello).unwrap();
+    server.runtime.block_on(async move {
+        let (mut socket, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws/customer"))
+            .await
+            .unwrap();
+        socket
+            .send(tokio_tungstenite::tungstenite::Message::Text(hello.into()))
+            .await
+            .unwrap();
+        loop {
+            let text = tokio::time::timeout(DEADLINE, next_text(&mut socket))
+                .await
+                .expect("an answer to hello before the deadline")
+                .expect("session started");
+            let message: switchboard_protocol::CustomerServerMessage =
+                serde_json::from_str(&text).unwrap();
+            match message {
+                switchboard_protocol::CustomerServerMessage::SessionStarted { .. } => {
+                    return (socket, message);
+                }
+                switchboard_protocol::CustomerServerMessage::Error { message, .. } => {
+                    panic!("hello refused: {message}")
+                }
+                _ => continue,
+            }
+        }
+    })
 }

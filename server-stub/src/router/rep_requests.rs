@@ -24,7 +24,7 @@ impl Router {
             RepRequest::Ping => Ok(None),
             RepRequest::SetPresence { presence } => self.set_presence(now, rep, presence),
             RepRequest::GenerateSessionKey => self.generate_key(now, rep),
-            RepRequest::Accept { session_id } => self.accept(now, rep, session_id),
+            RepRequest::Accept { session_id } => self.accept(rep, session_id),
             RepRequest::RejectOffer { session_id } => self.reject_offer(now, rep, session_id),
             RepRequest::AcceptInvitation { invitation_id } => {
                 self.accept_invitation(rep, invitation_id)
@@ -130,7 +130,7 @@ impl Router {
         Ok(Some(OkResult::SessionKey { key, expires_at }))
     }
 
-    fn accept(&mut self, now: UnixMillis, rep: &RepId, session_id: SessionId) -> Reply {
+    fn accept(&mut self, rep: &RepId, session_id: SessionId) -> Reply {
         let session = self.session(session_id)?;
         let Some(waiting) = &session.waiting else {
             return Err(
@@ -160,7 +160,6 @@ impl Router {
         };
         self.dequeue(session_id, reason);
         self.join_session(session_id, rep, true);
-        let _ = now;
         Ok(None)
     }
 

@@ -5,7 +5,7 @@ use super::core::CoreMsg;
 use super::socket::{self, BadFrames, Incoming};
 use axum::extract::ws::WebSocket;
 use std::net::IpAddr;
-use switchboard_protocol::codec::{decode_customer_frame, decode_typed, peek_request_id};
+use switchboard_protocol::codec::{decode_customer_frame, decode_typed};
 use switchboard_protocol::{CustomerHello, CustomerServerMessage, ErrorCode, PROTOCOL_VERSION};
 
 fn error_frame(
@@ -65,16 +65,8 @@ pub async fn serve(mut socket: WebSocket, state: AppState, source: IpAddr) {
         let text = match incoming {
             Incoming::Text(text) => text,
             Incoming::Binary => {
-                let sent = socket::send_text(
-                    &mut socket,
-                    &error_frame(
-                        None,
-                        ErrorCode::BadRequest,
-                        "Binary frames are not part of the protocol.".into(),
-                    ),
-                )
-                .await;
-                if !sent || bad.flooding() {
+                let error = error_frame(None, ErrorCode::BadRequest, socket::BINARY_REFUSED.into());
+                if !socket::refuse(&mut socket, &mut bad, &error).await {
                     break;
                 }
                 continue;
@@ -123,10 +115,8 @@ pub async fn serve(mut socket: WebSocket, state: AppState, source: IpAddr) {
                     token: customer_token,
                 },
                 Err(e) => {
-                    let sent =
-                        socket::send_text(&mut socket, &error_frame(None, e.code(), e.to_string()))
-                            .await;
-                    if !sent || bad.flooding() {
+                    let error = error_frame(None, e.code(), e.to_string());
+                    if !socket::refuse(&mut socket, &mut bad, &error).await {
                         break;
                     }
                     continue;
@@ -140,15 +130,9 @@ pub async fn serve(mut socket: WebSocket, state: AppState, source: IpAddr) {
                     request: frame.request,
                 },
                 Err(e) => {
-                    let id = if text.len() <= switchboard_protocol::MAX_FRAME_BYTES {
-                        peek_request_id(&text)
-                    } else {
-                        None
-                    };
-                    let sent =
-                        socket::send_text(&mut socket, &error_frame(id, e.code(), e.to_string()))
-                            .await;
-                    if !sent || bad.flooding() {
+                    let error =
+                        error_frame(socket::failed_request_id(&text), e.code(), e.to_string());
+                    if !socket::refuse(&mut socket, &mut bad, &error).await {
                         break;
                     }
                     continue;

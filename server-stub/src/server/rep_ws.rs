@@ -6,7 +6,7 @@ use super::core::{CoreMsg, now_ms};
 use super::socket::{self, BadFrames, Incoming};
 use crate::router::hash_secret;
 use axum::extract::ws::WebSocket;
-use switchboard_protocol::codec::{decode_rep_frame, decode_typed, peek_request_id};
+use switchboard_protocol::codec::{decode_rep_frame, decode_typed};
 use switchboard_protocol::{ErrorCode, PROTOCOL_VERSION, RepHello, RepId, RepServerMessage};
 
 fn error_frame(
@@ -159,15 +159,15 @@ pub async fn serve(mut socket: WebSocket, state: AppState) {
                         }
                     }
                     Err(e) => {
-                        let id = if text.len() <= switchboard_protocol::MAX_FRAME_BYTES { peek_request_id(&text) } else { None };
-                        if !socket::send_text(&mut socket, &error_frame(id, e.code(), e.to_string())).await || bad.flooding() {
+                        let error = error_frame(socket::failed_request_id(&text), e.code(), e.to_string());
+                        if !socket::refuse(&mut socket, &mut bad, &error).await {
                             break;
                         }
                     }
                 },
                 Incoming::Binary => {
-                    let sent = socket::send_text(&mut socket, &error_frame(None, ErrorCode::BadRequest, "Binary frames are not part of the protocol.".into())).await;
-                    if !sent || bad.flooding() {
+                    let error = error_frame(None, ErrorCode::BadRequest, socket::BINARY_REFUSED.into());
+                    if !socket::refuse(&mut socket, &mut bad, &error).await {
                         break;
                     }
                 }

@@ -87,6 +87,25 @@ pub async fn write_outbound(
     socket.flush().await.is_ok()
 }
 
+/// The refusal for a binary frame.
+pub const BINARY_REFUSED: &str = "Binary frames are not part of the protocol.";
+
+/// Answers a frame that could not be used with `error_frame` and counts it. Returns false
+/// when the connection should close: the peer is gone, or it is flooding.
+pub async fn refuse(socket: &mut WebSocket, bad: &mut BadFrames, error_frame: &str) -> bool {
+    send_text(socket, error_frame).await && !bad.flooding()
+}
+
+/// The request id of a frame that failed to decode, so its error can name it. Frames over
+/// the size limit are not parsed at all.
+pub fn failed_request_id(text: &str) -> Option<switchboard_protocol::RequestId> {
+    if text.len() <= switchboard_protocol::MAX_FRAME_BYTES {
+        switchboard_protocol::codec::peek_request_id(text)
+    } else {
+        None
+    }
+}
+
 /// Counts bad frames in a sliding window.
 pub struct BadFrames {
     times: Vec<Instant>,

@@ -599,6 +599,23 @@ pub fn team(name: &str) -> QueueRef {
 
 // ---- Order-independent waiting (added for e2e_sharing and e2e_timers) ----
 
+/// Takes the first item from `checked` on that `pred` accepts, leaving the rest in order;
+/// `checked` remembers how far the queue was already looked at.
+fn take_first<M, T>(
+    queue: &mut VecDeque<M>,
+    checked: &mut usize,
+    mut pred: impl FnMut(&M) -> Option<T>,
+) -> Option<T> {
+    while *checked < queue.len() {
+        if let Some(found) = pred(&queue[*checked]) {
+            queue.remove(*checked);
+            return Some(found);
+        }
+        *checked += 1;
+    }
+    None
+}
+
 impl RepClient {
     /// Waits (with the deadline) for an event matching `pred` and takes only that one: the
     /// events that do not match stay queued, in order, for later waits.
@@ -606,12 +623,8 @@ impl RepClient {
         let deadline = tokio::time::Instant::now() + DEADLINE;
         let mut checked = 0;
         loop {
-            while checked < self.events.len() {
-                if let Some(found) = pred(&self.events[checked].1) {
-                    self.events.remove(checked);
-                    return found;
-                }
-                checked += 1;
+            if let Some(found) = take_first(&mut self.events, &mut checked, |(_, e)| pred(e)) {
+                return found;
             }
             let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
             let frame = tokio::time::timeout(remaining, next_text(&mut self.socket))
@@ -647,12 +660,8 @@ impl CustomerClient {
         let deadline = tokio::time::Instant::now() + DEADLINE;
         let mut checked = 0;
         loop {
-            while checked < self.inbox.len() {
-                if let Some(found) = pred(&self.inbox[checked]) {
-                    self.inbox.remove(checked);
-                    return found;
-                }
-                checked += 1;
+            if let Some(found) = take_first(&mut self.inbox, &mut checked, &mut pred) {
+                return found;
             }
             let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
             let frame = tokio::time::timeout(remaining, next_text(&mut self.socket))
