@@ -11,11 +11,14 @@ use crate::ui::chat::ChatDraft;
 use crate::ui::close_dialog::{CloseDialog, close_dialog_ui};
 use crate::ui::intent::Intent;
 use crate::ui::login::{self, LoginForm, LoginIntent};
+use crate::ui::offer::offer_ui;
 use crate::ui::queues::{QueuesState, queues_ui};
 use crate::ui::session::session_ui;
 use crate::ui::status_bar::status_bar_ui;
 use crate::ui::team_chat::team_chat_window;
+use crate::ui::toasts::{Toasts, toasts_ui};
 use crate::ui::top_bar::top_bar_ui;
+use crate::ui::transfer_dialog::{TransferDialog, transfer_dialog_ui};
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::mpsc::Receiver;
@@ -64,6 +67,8 @@ pub struct SwitchboardApp {
     drafts: HashMap<SessionId, ChatDraft>,
     team_draft: String,
     close: CloseDialog,
+    transfer: TransferDialog,
+    toasts: Toasts,
     /// Sessions the rep asked to accept: their tab comes to the front when it opens.
     accepting: HashSet<SessionId>,
 }
@@ -119,6 +124,8 @@ impl SwitchboardApp {
             drafts: HashMap::new(),
             team_draft: String::new(),
             close: CloseDialog::default(),
+            transfer: TransferDialog::default(),
+            toasts: Toasts::default(),
             accepting: HashSet::new(),
         };
         if let Some((username, password)) = auto_login {
@@ -213,6 +220,14 @@ impl SwitchboardApp {
             .is_some_and(|id| !self.model.sessions.contains_key(&id))
         {
             self.close = CloseDialog::default();
+        }
+        let transfer_open_for_mine = self
+            .transfer
+            .session_id
+            .and_then(|id| self.model.sessions.get(&id))
+            .is_some_and(|s| self.model.owns(&s.info));
+        if !transfer_open_for_mine {
+            self.transfer = TransferDialog::default();
         }
     }
 
@@ -355,6 +370,8 @@ impl SwitchboardApp {
                 self.send(RepRequest::Close { session_id, mode });
             }
             Intent::CancelClose => self.close = CloseDialog::default(),
+            Intent::OpenTransfer(session_id) => self.transfer = TransferDialog::open(session_id),
+            Intent::CloseTransfer => self.transfer = TransferDialog::default(),
             Intent::SetChatBar { shown, pinned } => {
                 self.prefs.chat_shown = shown;
                 self.prefs.chat_pinned = pinned;
@@ -376,7 +393,7 @@ impl SwitchboardApp {
             status_bar_ui(ui, &self.model, &self.status, now);
         });
         if let Some(offer) = &self.model.offer {
-            offer_window(ui.ctx(), &self.model, offer, now, intents);
+            offer_ui(ui.ctx(), &self.model, offer, now, intents);
         }
         egui::CentralPanel::default().show(ui, |ui| {
             if !self.model.ready {
@@ -407,47 +424,15 @@ impl SwitchboardApp {
                 intents,
             );
         }
+        if let Some(session) = self
+            .transfer
+            .session_id
+            .and_then(|id| self.model.sessions.get(&id))
+        {
+            transfer_dialog_ui(ui.ctx(), &mut self.transfer, &self.model, session, intents);
+        }
+        toasts_ui(ui.ctx(), &mut self.toasts, &self.model.notices);
     }
-}
-
-/// A push offer: accept or reject before the deadline (issue 5 adds sound and OS notifications).
-fn offer_window(
-    ctx: &egui::Context,
-    model: &Model,
-    offer: &switchboard_protocol::Offer,
-    now: u64,
-    intents: &mut Vec<Intent>,
-) {
-    use crate::model::display;
-    let left = offer.deadline.saturating_sub(now);
-    egui::Window::new("Incoming chat")
-        .anchor(egui::Align2::RIGHT_TOP, [-12.0, 48.0])
-        .collapsible(false)
-        .resizable(false)
-        .show(ctx, |ui| {
-            ui.strong(display::customer(&offer.entry));
-            if let Some(company) = &offer.entry.customer.company {
-                ui.label(company);
-            }
-            ui.label(format!(
-                "{} · waiting {}",
-                display::queue(&offer.entry.queue, &model.teams),
-                display::wait(now.saturating_sub(offer.entry.entered_queue_at))
-            ));
-            ui.colored_label(
-                ui.visuals().warn_fg_color,
-                format!("Answer within {}", display::wait(left)),
-            );
-            ui.horizontal(|ui| {
-                let session_id = offer.entry.session_id;
-                if ui.button("Accept offer").clicked() {
-                    intents.push(Intent::Request(RepRequest::Accept { session_id }));
-                }
-                if ui.button("Reject offer").clicked() {
-                    intents.push(Intent::Request(RepRequest::RejectOffer { session_id }));
-                }
-            });
-        });
 }
 
 /// The default fonts, with Hack (monospace) as a last resort for the proportional family:

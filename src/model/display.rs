@@ -1,6 +1,8 @@
 //! How things read on screen: queue names, entry paths, waits and clock times.
 
-use switchboard_protocol::{EntryPath, QueueEntry, QueueRef, SessionKind, TeamInfo, UnixMillis};
+use switchboard_protocol::{
+    EntryPath, Presence, QueueEntry, QueueRef, SessionKind, TeamInfo, UnixMillis,
+};
 
 /// A wait longer than this stands out in the queue.
 pub const LONG_WAIT_MS: u64 = 2 * 60 * 1000;
@@ -26,6 +28,17 @@ pub fn issue(
         .and_then(|i| issues.iter().find(|x| &x.issue == i))
         .map(|i| i.display_name.clone())
         .unwrap_or_default()
+}
+
+/// A presence as the rep reads it: "Available", "Paused"…
+pub fn presence(presence: Presence) -> &'static str {
+    match presence {
+        Presence::Available => "Available",
+        Presence::Busy => "Busy",
+        Presence::Away => "Away",
+        Presence::Paused => "Paused",
+        Presence::Offline => "Offline",
+    }
 }
 
 pub fn entry_path(path: EntryPath) -> &'static str {

@@ -4,18 +4,26 @@
 //!
 //! - [`queue_view`]: sorting and filtering a queue, cached until the data changes.
 //! - [`display`]: labels and durations as the rep reads them.
+//! - [`invitees`]: who the owner of a session may invite (the Share menu's lists).
+//! - [`refusal`]: how the server's refusals read to the rep.
 
 pub mod display;
+pub mod invitees;
 pub mod queue_view;
+pub mod refusal;
+
+use invitees::Invitees;
+use refusal::refusal_text;
 
 #[cfg(test)]
 mod tests;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use switchboard_protocol::{
-    Author, ChatMessage, ErrorCode, IssueInfo, LeftReason, Offer, OkResult, Permissions,
-    QueueEntry, QueueMode, QueueRef, RepEvent, RepId, RepInfo, RepRequest, RepServerMessage,
-    RequestId, SessionId, SessionInfo, TeamChatMessage, TeamId, TeamInfo, UnixMillis, Visibility,
+    Author, ChatMessage, ErrorCode, InviteTarget, IssueInfo, LeftReason, Offer, OfferEndReason,
+    OkResult, Permissions, QueueEntry, QueueMode, QueueRef, RepEvent, RepId, RepInfo, RepRequest,
+    RepServerMessage, RequestId, SessionId, SessionInfo, TeamChatMessage, TeamId, TeamInfo,
+    UnixMillis, Visibility,
 };
 
 /// Notices kept for the rep to read (refusals, sessions that ended); older ones drop off.
@@ -62,6 +70,8 @@ pub struct TeamChat {
 /// Something the rep should read: a refusal, a session that ended.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Notice {
+    /// Unique for the console's run, so a toast can be dismissed.
+    pub id: u64,
     pub text: String,
     pub code: Option<ErrorCode>,
 }
@@ -77,6 +87,9 @@ enum InFlight {
         team: TeamId,
     },
     SessionKey,
+    Invitees {
+        session_id: SessionId,
+    },
     Other {
         what: String,
     },
@@ -101,6 +114,8 @@ pub struct Model {
     /// The last session key generated, with its expiry.
     pub session_key: Option<(String, UnixMillis)>,
     pub notices: VecDeque<Notice>,
+    /// Who may be invited to each session this rep owns (asked for when Share opens).
+    pub invitees: HashMap<SessionId, Invitees>,
     /// The highest event `seq` applied; duplicates at or below it are ignored.
     pub last_seq: u64,
     /// Whether a snapshot has arrived since logging in.
@@ -115,6 +130,7 @@ pub struct Model {
     next_generation: u64,
     next_request: u64,
     next_client_msg: u64,
+    next_notice: u64,
 }
 
 impl Model {
@@ -132,6 +148,7 @@ impl Model {
             next_generation: self.next_generation,
             next_request: self.next_request,
             next_client_msg: self.next_client_msg,
+            next_notice: self.next_notice,
             ..Model::default()
         };
     }
@@ -151,6 +168,12 @@ impl Model {
         let what = match request {
             RepRequest::GenerateSessionKey => InFlight::SessionKey,
             RepRequest::TeamChat { team, .. } => InFlight::TeamChat { team: team.clone() },
+            RepRequest::ListInvitees { session_id } => {
+                self.invitees.entry(*session_id).or_default().loading = true;
+                InFlight::Invitees {
+                    session_id: *session_id,
+                }
+            }
             other => InFlight::Other {
                 what: request_label(other).to_owned(),
             },
@@ -279,7 +302,9 @@ impl Model {
     }
 
     pub fn notice(&mut self, text: impl Into<String>, code: Option<ErrorCode>) {
+        self.next_notice += 1;
         self.notices.push_back(Notice {
+            id: self.next_notice,
             text: text.into(),
             code,
         });
@@ -300,6 +325,10 @@ impl Model {
             }
             Some(InFlight::TeamChat { .. }) => {
                 self.notice(format!("Could not send to the team chat: {reason}"), None)
+            }
+            Some(InFlight::Invitees { session_id }) => {
+                self.invitees.remove(&session_id);
+                self.notice(format!("Could not list who can be invited: {reason}"), None);
             }
             None => {}
         }
@@ -414,6 +443,16 @@ impl Model {
             (InFlight::TeamChat { .. }, Some(OkResult::TeamChat { message })) => {
                 self.add_team_chat(message);
             }
+            (InFlight::Invitees { session_id }, Some(OkResult::Invitees { teams, issues })) => {
+                self.invitees.insert(
+                    session_id,
+                    Invitees {
+                        loading: false,
+                        teams,
+                        issues,
+                    },
+                );
+            }
             _ => {}
         }
     }
@@ -434,7 +473,14 @@ impl Model {
                 self.notice(format!("Message not sent: {message}"), Some(code));
             }
             Some(InFlight::Other { what }) => {
-                self.notice(format!("Could not {what}: {message}"), Some(code))
+                self.notice(refusal_text(&what, code, &message), Some(code))
+            }
+            Some(InFlight::Invitees { session_id }) => {
+                self.invitees.remove(&session_id);
+                self.notice(
+                    refusal_text("list who can be invited", code, &message),
+                    Some(code),
+                );
             }
             Some(InFlight::SessionKey) => self.notice(
                 format!("Could not generate a session key: {message}"),
@@ -501,6 +547,7 @@ impl Model {
                 self.add_session_chat(message.session_id, message);
             }
             RepEvent::SessionLeft { session_id, reason } => {
+                self.invitees.remove(&session_id);
                 if let Some(state) = self.sessions.remove(&session_id) {
                     let who = &state.info.customer.name;
                     let text = match reason {
@@ -524,13 +571,18 @@ impl Model {
                 }
             }
             RepEvent::OfferMade { offer } => self.offer = Some(offer),
-            RepEvent::OfferEnded { session_id, .. } => {
-                if self
-                    .offer
-                    .as_ref()
-                    .is_some_and(|o| o.entry.session_id == session_id)
-                {
-                    self.offer = None;
+            RepEvent::OfferEnded { session_id, reason } => {
+                let Some(offer) = self.offer.take_if(|o| o.entry.session_id == session_id) else {
+                    return;
+                };
+                if reason == OfferEndReason::TimedOut {
+                    self.notice(
+                        format!(
+                            "You missed the chat from {}. You are paused: no more chats are offered until you choose Available.",
+                            offer.entry.customer.name
+                        ),
+                        None,
+                    );
                 }
             }
             RepEvent::PresenceChanged { rep } => {
@@ -595,6 +647,50 @@ impl Model {
             .owner
             .as_ref()
             .is_some_and(|o| Some(o) == self.me_id())
+    }
+
+    /// A rep's display name: from the colleagues list, else from the invitee lists, else
+    /// their id.
+    pub fn rep_name(&self, rep: &RepId) -> String {
+        if let Some(info) = self.reps.get(rep) {
+            return info.display_name.clone();
+        }
+        self.invitees
+            .values()
+            .flat_map(|i| i.teams.iter().flat_map(|t| &t.reps))
+            .find(|i| &i.rep == rep)
+            .map_or_else(|| rep.to_string(), |i| i.display_name.clone())
+    }
+
+    /// Whom an invitation is for, as the rep reads it.
+    pub fn invite_target_name(&self, target: &InviteTarget) -> String {
+        match target {
+            InviteTarget::Rep { rep } => self.rep_name(rep),
+            InviteTarget::Team { team } => format!(
+                "Any Representative in {}",
+                display::queue(&QueueRef::Team { team: team.clone() }, &self.teams)
+            ),
+            InviteTarget::Issue { issue } => {
+                format!("Help with {}", display::issue(Some(issue), &self.issues))
+            }
+        }
+    }
+
+    /// Why the owner-only actions are not open to this rep in this session (`None` when
+    /// they own it). `action` is what the control does ("share the session").
+    pub fn why_not_owner(&self, session: &SessionInfo, action: &str) -> Option<String> {
+        if self.owns(session) {
+            return None;
+        }
+        let reason = match (&session.owner, &session.waiting_in) {
+            (Some(owner), _) => format!("{} owns this session now", self.rep_name(owner)),
+            (None, Some(queue)) => format!(
+                "it waits in {} for a new owner",
+                display::queue(queue, &self.teams)
+            ),
+            (None, None) => "nobody owns it right now".to_owned(),
+        };
+        Some(format!("Only the session owner can {action}; {reason}."))
     }
 }
 

@@ -48,6 +48,9 @@ pub enum Intent {
         disposition: Option<String>,
     },
     CancelClose,
+    /// Open the transfer dialog for a session the rep owns.
+    OpenTransfer(SessionId),
+    CloseTransfer,
     SetChatBar {
         shown: bool,
         pinned: bool,

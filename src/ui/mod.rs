@@ -4,12 +4,18 @@
 pub mod chat;
 pub mod close_dialog;
 pub mod intent;
+pub mod invitations;
 pub mod login;
+pub mod offer;
 pub mod queues;
 pub mod session;
+pub mod session_actions;
+pub mod share_menu;
 pub mod status_bar;
 pub mod team_chat;
+pub mod toasts;
 pub mod top_bar;
+pub mod transfer_dialog;
 
 /// One name-value pair of a details grid; an empty value shows as a dash.
 pub(crate) fn details_field(ui: &mut egui::Ui, name: &str, value: String) {

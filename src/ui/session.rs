@@ -1,9 +1,12 @@
-//! A session tab: the customer's details, the reps in the session, and the chat bar
-//! (shown or hidden, pinned in the tab or floating).
+//! A session tab: the customer's details, the action bar (Share, Transfer, Remove,
+//! Disconnect, Important, Close), the reps in the session and the active invitations, and
+//! the chat bar (shown or hidden, pinned in the tab or floating).
 
 use super::chat::{ChatDraft, chat_ui};
 use super::details_field;
 use super::intent::Intent;
+use super::invitations::invitations_ui;
+use super::session_actions::session_actions_ui;
 use crate::model::display;
 use crate::model::{Model, SessionState};
 use crate::prefs::Prefs;
@@ -33,6 +36,17 @@ pub fn session_ui(
         if !info.customer_connected {
             ui.weak("(customer not connected)");
         }
+    });
+    ui.horizontal(|ui| {
+        session_actions_ui(ui, model, session, intents);
+        ui.separator();
+        let mut important = info.important;
+        if ui.checkbox(&mut important, "Important").changed() {
+            intents.push(Intent::Request(RepRequest::SetImportant {
+                session_id: id,
+                important,
+            }));
+        }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             let close = if owner {
                 "Close session"
@@ -42,18 +56,12 @@ pub fn session_ui(
             if ui.button(close).clicked() {
                 intents.push(Intent::AskClose(id));
             }
-            let mut important = info.important;
-            if ui.checkbox(&mut important, "Important").changed() {
-                intents.push(Intent::Request(RepRequest::SetImportant {
-                    session_id: id,
-                    important,
-                }));
-            }
             chat_bar_toggles_ui(ui, prefs, intents);
         });
     });
     ui.separator();
     details_ui(ui, model, session);
+    invitations_ui(ui, model, info, intents);
     ui.separator();
 
     if !prefs.chat_shown {
@@ -130,12 +138,7 @@ fn details_ui(ui: &mut egui::Ui, model: &Model, session: &SessionState) {
             details_field(ui, "Entry", display::entry_path(info.entry_path).to_owned());
             details_field(ui, "Started", display::clock(info.started_at));
             ui.end_row();
-            let rep_name = |rep: &switchboard_protocol::RepId| {
-                model
-                    .reps
-                    .get(rep)
-                    .map_or(rep.to_string(), |r| r.display_name.clone())
-            };
+            let rep_name = |rep: &switchboard_protocol::RepId| model.rep_name(rep);
             details_field(
                 ui,
                 "Owner",

@@ -1,5 +1,5 @@
 //! The bottom line: connection state (connected / reconnecting in N s / offline), the
-//! latest notice, and the last generated session key (copyable).
+//! recent notices (a menu), and the last generated session key (copyable).
 
 use crate::model::{Model, display};
 use crate::net::ConnectionStatus;
@@ -51,9 +51,16 @@ pub fn status_bar_ui(ui: &mut egui::Ui, model: &Model, status: &ConnectionStatus
                 ui.weak(format!("Session key {key} expired"));
             }
         }
-        if let Some(notice) = model.notices.back() {
+        if !model.notices.is_empty() {
             ui.separator();
-            ui.colored_label(ui.visuals().warn_fg_color, &notice.text);
+            // Each notice shows first as a toast; the menu keeps the recent ones to reread.
+            ui.menu_button(format!("Notices ({})", model.notices.len()), |ui| {
+                ui.set_max_width(480.0);
+                for notice in model.notices.iter().rev() {
+                    ui.add(egui::Label::new(&notice.text).wrap());
+                    ui.separator();
+                }
+            });
         }
     });
 }

@@ -4,7 +4,7 @@
 
 use super::intent::Intent;
 use super::session::tab_title;
-use crate::model::Model;
+use crate::model::{Model, display};
 use switchboard_protocol::{Presence, RepRequest, SessionId};
 
 pub fn top_bar_ui(
@@ -74,6 +74,16 @@ pub fn top_bar_ui(
             if let Some(me) = &model.me {
                 ui.label(&me.display_name);
                 presence_ui(ui, me.presence, intents);
+                if me.presence == Presence::Paused {
+                    let resume = ui.button("Available again").on_hover_text(
+                        "You missed a chat offer; no chats are offered while paused.",
+                    );
+                    if resume.clicked() {
+                        intents.push(Intent::Request(RepRequest::SetPresence {
+                            presence: Presence::Available,
+                        }));
+                    }
+                }
             }
             if ui.button("Generate session key").clicked() {
                 intents.push(Intent::Request(RepRequest::GenerateSessionKey));
@@ -82,24 +92,14 @@ pub fn top_bar_ui(
     });
 }
 
-fn presence_label(presence: Presence) -> &'static str {
-    match presence {
-        Presence::Available => "Available",
-        Presence::Busy => "Busy",
-        Presence::Away => "Away",
-        Presence::Paused => "Paused",
-        Presence::Offline => "Offline",
-    }
-}
-
 fn presence_ui(ui: &mut egui::Ui, current: Presence, intents: &mut Vec<Intent>) {
     let mut chosen = current;
     // Right-to-left layout: the combo first, then its label to its left.
     let combo = egui::ComboBox::from_id_salt("presence")
-        .selected_text(presence_label(current))
+        .selected_text(display::presence(current))
         .show_ui(ui, |ui| {
             for presence in [Presence::Available, Presence::Busy, Presence::Away] {
-                ui.selectable_value(&mut chosen, presence, presence_label(presence));
+                ui.selectable_value(&mut chosen, presence, display::presence(presence));
             }
         })
         .response;

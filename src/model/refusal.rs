@@ -1,0 +1,63 @@
+//! How a refusal from the server reads to the rep: what they tried, and why it did not
+//! happen, in plain words. The server's own message is kept where it names the people
+//! involved ("Bob Okafor already has an active invitation…").
+
+use switchboard_protocol::ErrorCode;
+
+/// The sentence shown for a refused request. `what` is a verb phrase ("send the
+/// invitation"); `message` is the server's explanation.
+pub fn refusal_text(what: &str, code: ErrorCode, message: &str) -> String {
+    let message = message.trim();
+    match code {
+        ErrorCode::NotOwner => {
+            format!("Only the session owner can {what}; you take part in this session.")
+        }
+        ErrorCode::NotActive => {
+            format!("Could not {what}: the session waits in a queue and nobody owns it right now.")
+        }
+        ErrorCode::InvitationExists => {
+            format!("Could not {what}: {message} Cancel it first to invite again.")
+        }
+        ErrorCode::RepUnavailable => format!(
+            "Could not {what}: {message} They may have gone offline; try someone else or a team."
+        ),
+        ErrorCode::SessionEnded => format!("Could not {what}: the session has ended."),
+        ErrorCode::AtCapacity => {
+            format!("Could not {what}: you already have as many sessions as you may take.")
+        }
+        ErrorCode::Internal => {
+            format!("Could not {what}: the server could not store it. Try again in a moment.")
+        }
+        _ if message.is_empty() => format!("Could not {what}."),
+        _ => format!("Could not {what}: {message}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Owner-only refusals say who may act, whatever the server's wording.
+    #[test]
+    fn not_owner_says_only_the_owner_can() {
+        let text = refusal_text("transfer the session", ErrorCode::NotOwner, "x");
+        assert_eq!(
+            text,
+            "Only the session owner can transfer the session; you take part in this session."
+        );
+    }
+
+    /// Other refusals keep the server's explanation after what failed.
+    #[test]
+    fn other_refusals_keep_the_servers_reason() {
+        let text = refusal_text(
+            "close the session",
+            ErrorCode::DispositionRequired,
+            "Choose a disposition before ending the session.",
+        );
+        assert_eq!(
+            text,
+            "Could not close the session: Choose a disposition before ending the session."
+        );
+    }
+}
