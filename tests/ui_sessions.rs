@@ -8,34 +8,7 @@ mod ui_support;
 use egui::accesskit::Role;
 use egui::accesskit::Toggled;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
-use switchboard_protocol::Route;
 use ui_support::*;
-
-fn invoice() -> Route {
-    Route::Issue {
-        issue: "invoice".into(),
-    }
-}
-
-/// Accepts the waiting customer `name` (double click on the row) and waits for the tab in front.
-fn accept(console: &mut Console, name: &str) {
-    wait_for_label(console, name);
-    double_click_label(console, name);
-    step_until(console, &format!("the tab of {name} in front"), |h| {
-        h.query_by_role_and_label(Role::Button, name)
-            .is_some_and(|tab| tab.accesskit_node().toggled() == Some(Toggled::True))
-            && h.query_by_label("Close session").is_some()
-    });
-}
-
-/// Alice logged in with one accepted customer in front.
-fn in_session(server: &TestServer, prefs: &std::path::Path, name: &str) -> (Console, Customer) {
-    let mut console = logged_in(server, prefs, "alice");
-    let mut customer = Customer::start(server, name, invoice());
-    accept(&mut console, name);
-    assert_eq!(customer.expect_rep_joined(server), "Alice Martin");
-    (console, customer)
-}
 
 /// Enter in the composer sends the message to the customer and empties the composer.
 #[test]

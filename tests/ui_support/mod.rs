@@ -5,7 +5,7 @@
 #![allow(dead_code, clippy::unwrap_used)]
 
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
@@ -24,28 +24,82 @@ pub fn config() -> Arc<Config> {
         .clone()
 }
 
+/// A small configuration for push offers: the push team Sales (reps `sam` and `sue`,
+/// passwords `<name>-demo`) answering within `offer_secs`, and a pull team Billing (`bob`).
+pub fn offers_config(offer_secs: u64) -> Arc<Config> {
+    let toml = format!(
+        r#"
+[server]
+offer_answer_secs = {offer_secs}
+require_disposition = true
+dispositions = ["Resolved", "Escalated"]
+
+[[teams]]
+id = "sales"
+name = "Sales"
+mode = "push"
+offer_answer_secs = {offer_secs}
+
+[[teams]]
+id = "billing"
+name = "Billing"
+
+[[reps]]
+id = "sam"
+name = "Sam Seller"
+password = "sam-demo"
+teams = ["sales"]
+
+[[reps]]
+id = "sue"
+name = "Sue Seller"
+password = "sue-demo"
+teams = ["sales"]
+
+[[reps]]
+id = "bob"
+name = "Bob Biller"
+password = "bob-demo"
+teams = ["billing"]
+"#
+    );
+    Arc::new(Config::from_toml(&toml).unwrap())
+}
+
 /// A real server with its own runtime, so the UI test's thread stays free to draw.
 pub struct TestServer {
     pub runtime: tokio::runtime::Runtime,
     pub server: Option<Server>,
     pub addr: SocketAddr,
     pub dir: tempfile::TempDir,
+    config: Arc<Config>,
 }
 
 impl TestServer {
+    /// A server with the demo configuration.
     pub fn start() -> TestServer {
+        TestServer::start_with(config())
+    }
+
+    /// A server with this configuration.
+    pub fn start_with(config: Arc<Config>) -> TestServer {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()
             .build()
             .unwrap();
         let dir = tempfile::tempdir().unwrap();
-        let server = runtime.block_on(start_on(dir.path().join("ui.db"), "127.0.0.1:0"));
+        let server = runtime.block_on(start_on(
+            dir.path().join("ui.db"),
+            "127.0.0.1:0",
+            config.clone(),
+        ));
         TestServer {
             addr: server.addr,
             server: Some(server),
             runtime,
             dir,
+            config,
         }
     }
 
@@ -63,12 +117,14 @@ impl TestServer {
     /// Starts it again on the same port and database.
     pub fn start_again(&mut self) {
         let db = self.dir.path().join("ui.db");
-        let server = self.runtime.block_on(start_on(db, &self.addr.to_string()));
+        let server =
+            self.runtime
+                .block_on(start_on(db, &self.addr.to_string(), self.config.clone()));
         self.server = Some(server);
     }
 }
 
-async fn start_on(db: PathBuf, listen: &str) -> Server {
+async fn start_on(db: PathBuf, listen: &str, config: Arc<Config>) -> Server {
     let deadline = Instant::now() + DEADLINE;
     let listener = loop {
         match tokio::net::TcpListener::bind(listen).await {
@@ -83,7 +139,7 @@ async fn start_on(db: PathBuf, listen: &str) -> Server {
     server::start(
         listener,
         Options {
-            config: config(),
+            config,
             db_path: db,
             seed: 5,
         },
@@ -333,6 +389,75 @@ pub fn send_in_composer(harness: &mut Console, text: &str) {
     harness.step();
 }
 
+// ---------------------------------------------------------------------------------------
+// Sessions: accepting a customer into a tab.
+
+/// The issue form's "invoice" issue: the customer waits in Billing (demo configuration).
+pub fn invoice() -> switchboard_protocol::Route {
+    switchboard_protocol::Route::Issue {
+        issue: "invoice".into(),
+    }
+}
+
+/// Accepts the waiting customer `name` (double click on the row) and waits for the tab in front.
+pub fn accept(console: &mut Console, name: &str) {
+    wait_for_label(console, name);
+    double_click_label(console, name);
+    step_until(console, &format!("the tab of {name} in front"), |h| {
+        h.query_by_role_and_label(egui::accesskit::Role::Button, name)
+            .is_some_and(|tab| {
+                tab.accesskit_node().toggled() == Some(egui::accesskit::Toggled::True)
+            })
+            && h.query_by_label("Close session").is_some()
+    });
+}
+
+/// Alice logged in with one accepted customer in front.
+pub fn in_session(server: &TestServer, prefs: &std::path::Path, name: &str) -> (Console, Customer) {
+    let mut console = logged_in(server, prefs, "alice");
+    let mut customer = Customer::start(server, name, invoice());
+    accept(&mut console, name);
+    assert_eq!(customer.expect_rep_joined(server), "Alice Martin");
+    (console, customer)
+}
+
+// ---------------------------------------------------------------------------------------
+// Session actions: the Share menu, owner-only controls and their tooltips.
+
+/// Opens the Share menu, then `section` (a team, "Request Help" or "Representatives"),
+/// then clicks `choice` there ("Any Representative", a rep's name, an issue).
+pub fn share_with(console: &mut Console, section: &str, choice: &str) {
+    open_share_section(console, section);
+    let button = egui::accesskit::Role::Button;
+    step_until(console, &format!("a {choice:?} button"), |h| {
+        h.query_by_role_and_label(button, choice).is_some()
+    });
+    click_role(console, button, choice);
+    wait_for_no_label(console, section);
+}
+
+/// Opens the Share menu and, in it, the submenu `section`.
+pub fn open_share_section(console: &mut Console, section: &str) {
+    click_label(console, "Share");
+    wait_for_label(console, section);
+    click_label(console, section);
+}
+
+/// Whether the one widget with this label is greyed out (disabled).
+pub fn is_disabled(console: &Console, label: &str) -> bool {
+    console.get_by_label(label).accesskit_node().is_disabled()
+}
+
+/// Hovers the one widget with this label until a tooltip containing `part` shows.
+pub fn wait_for_tooltip(console: &mut Console, label: &str, part: &str) {
+    console.get_by_label(label).hover();
+    step_until(
+        console,
+        &format!("a tooltip on {label:?} saying {part:?}"),
+        |h| h.query_by_label_contains(part).is_some(),
+    );
+}
+
 impl Customer {
     /// A customer with this name and company; also returns the token to resume with.
     pub fn start_with(
@@ -425,6 +550,46 @@ impl Customer {
                     serde_json::from_str(&text)
                 {
                     return name;
+                }
+            }
+        })
+    }
+
+    /// Waits until the server tells the customer a rep left; returns what it says.
+    pub fn expect_rep_left(&mut self, server: &TestServer) -> String {
+        self.expect(server, "a rep left", |message| match message {
+            switchboard_protocol::CustomerServerMessage::RepLeft { name } => Some(name),
+            _ => None,
+        })
+    }
+
+    /// Waits until the server tells the customer a rep disconnected them.
+    pub fn expect_disconnected(&mut self, server: &TestServer) {
+        self.expect(server, "disconnected", |message| match message {
+            switchboard_protocol::CustomerServerMessage::Disconnected { .. } => Some(()),
+            _ => None,
+        })
+    }
+
+    /// Skips frames until `wanted` picks one out; panics after the deadline with `what`.
+    fn expect<T>(
+        &mut self,
+        server: &TestServer,
+        what: &str,
+        wanted: impl Fn(switchboard_protocol::CustomerServerMessage) -> Option<T>,
+    ) -> T {
+        server.runtime.block_on(async {
+            let deadline = tokio::time::Instant::now() + DEADLINE;
+            loop {
+                let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+                let text = tokio::time::timeout(left, next_text(&mut self.socket))
+                    .await
+                    .unwrap_or_else(|_| panic!("the customer was never told: {what}"))
+                    .unwrap_or_else(|| panic!("the socket closed before: {what}"));
+                if let Ok(message) = serde_json::from_str(&text)
+                    && let Some(found) = wanted(message)
+                {
+                    return found;
                 }
             }
         })
