@@ -6,7 +6,7 @@
 mod ui_support;
 
 use egui::accesskit::Role;
-use egui_kittest::kittest::{NodeT as _, Queryable as _};
+use egui_kittest::kittest::Queryable as _;
 use ui_support::*;
 
 /// Long enough to answer at leisure in a debug build; the miss test uses one second.
