@@ -229,8 +229,19 @@ pub async fn customer_socket(
         .on_upgrade(move |socket| super::customer_ws::serve(socket, state, peer.ip()))
 }
 
-/// Anything else: a JSON 404 rather than an empty body.
-pub async fn not_found() -> Response {
+/// Anything else: a page for a browser, a JSON 404 for a program; never an empty body.
+pub async fn not_found(headers: HeaderMap) -> Response {
+    let wants_page = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
+    if wants_page {
+        return super::portal::notice_page(
+            StatusCode::NOT_FOUND,
+            "This page does not exist",
+            "There is nothing at this address. The support page can take you to a representative.",
+        );
+    }
     http_error(
         StatusCode::NOT_FOUND,
         ErrorCode::NotFound,

@@ -4,6 +4,7 @@
 pub mod core;
 mod customer_ws;
 mod http;
+mod portal;
 mod rep_ws;
 mod socket;
 pub mod streams;
@@ -87,6 +88,11 @@ pub async fn start(listener: TcpListener, options: Options) -> anyhow::Result<Se
         ))),
     };
     let app = HttpRouter::new()
+        .route("/", get(portal::index))
+        .route("/help", get(portal::help_link))
+        .route("/button/{token}", get(portal::button))
+        .route("/assets/portal.js", get(portal::script))
+        .route("/assets/portal.css", get(portal::style))
         .route("/healthz", get(http::healthz))
         .route("/api/login", post(http::login))
         .route("/api/logout", post(http::logout))
