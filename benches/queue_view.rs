@@ -28,6 +28,7 @@ fn entry(i: u64, queue: &QueueRef, now: u64) -> QueueEntry {
             name: format!("Customer {:05}", (i * 7919) % 100_000),
             company: (!i.is_multiple_of(3)).then(|| format!("Company {}", i % 97)),
             question: None,
+            contact: None,
         },
         issue: (i.is_multiple_of(2)).then(|| IssueId::from("invoice")),
         kind: if i.is_multiple_of(5) {
@@ -63,6 +64,7 @@ fn model_with(waiting: u64, now: u64) -> Model {
             share_outside_teams: false,
             transfer: true,
             max_sessions: 4,
+            lead: false,
         },
         reps: vec![],
         teams: vec![TeamInfo {
@@ -88,6 +90,9 @@ fn model_with(waiting: u64, now: u64) -> Model {
         sessions: vec![],
         offer: None,
         team_chat: vec![],
+        templates: vec![],
+        external_url: None,
+        assistance: vec![],
     };
     let mut model = Model::new();
     model.apply(RepServerMessage::Snapshot {

@@ -19,6 +19,8 @@
   let retryMs = 500;
   let retryTimer = null;
   let repsTimer = null;
+  /** The rep list as last drawn, so an unchanged list is not redrawn (focus stays put). */
+  let repsShown = null;
   let over = false;
   let queueStatus = null;
   const repsHere = new Set();
@@ -112,6 +114,9 @@
     } catch {
       return;
     }
+    const key = JSON.stringify(reps);
+    if (key === repsShown) return;
+    repsShown = key;
     const list = $("reps");
     const chosen = document.querySelector('input[name="rep"]:checked');
     const keep = chosen ? chosen.value : null;

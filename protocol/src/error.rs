@@ -49,6 +49,10 @@ pub enum ErrorCode {
     OwnerMustClose,
     /// The session waits in a queue; nobody owns it right now.
     NotActive,
+    /// A shared file is larger than the server's limit.
+    FileTooLarge,
+    /// A shared file's type is not allowed, or its content does not match its name.
+    FileTypeRefused,
     /// Storage failed; the action may not have been kept.
     Internal,
 }
@@ -73,6 +77,8 @@ impl ErrorCode {
             ErrorCode::RepUnavailable => "rep_unavailable",
             ErrorCode::DispositionRequired => "disposition_required",
             ErrorCode::SessionEnded => "session_ended",
+            ErrorCode::FileTooLarge => "file_too_large",
+            ErrorCode::FileTypeRefused => "file_type_refused",
             ErrorCode::Invalid => "invalid",
             ErrorCode::KeyInvalid => "key_invalid",
             ErrorCode::RateLimited => "rate_limited",

@@ -121,6 +121,10 @@ pub struct CustomerInfo {
     pub company: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub question: Option<String>,
+    /// How the customer can be recognised next time (an email address, an account id):
+    /// earlier chats with the same contact are the session's "older messages".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
 }
 
 /// An invitation shown as a queue entry (personal queue for a rep, team queue for a team).
@@ -216,6 +220,22 @@ pub struct ChatMessage {
     /// The sender's own id for the message, so a retried send is recognised.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_msg_id: Option<String>,
+    /// A file shared in the chat (`text` is then its name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<Attachment>,
+}
+
+/// A file someone shared in a session, stored by the server. Download it with
+/// `GET /api/files/{file_id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub file_id: String,
+    /// The file name as uploaded (no directories).
+    pub name: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// The media type the server decided from the name and the content.
+    pub content_type: String,
 }
 
 /// A message in a team's chat.
@@ -257,6 +277,44 @@ pub struct SessionInfo {
     /// Active invitations (only the owner may cancel them).
     pub invitations: Vec<InvitationInfo>,
     pub ended: bool,
+    /// A rep in the session asked for assistance; team leads see it.
+    #[serde(default)]
+    pub assistance: bool,
+    /// Earlier, ended chats with the same customer contact exist ("Load older messages").
+    #[serde(default)]
+    pub has_history: bool,
+}
+
+/// An earlier, ended chat with the same customer contact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PastChat {
+    pub session_id: SessionId,
+    pub started_at: UnixMillis,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended_at: Option<UnixMillis>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disposition: Option<String>,
+    pub chat: Vec<ChatMessage>,
+}
+
+/// A session whose rep asked for assistance, as a team lead sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssistanceRequest {
+    pub session: SessionInfo,
+    /// The rep who asked.
+    pub rep: RepId,
+    pub at: UnixMillis,
+}
+
+/// A canned reply from the configuration. Placeholders in `text`: `{customer}`,
+/// `{company}`, `{rep}`; the console fills them in when the rep inserts it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Template {
+    pub name: String,
+    pub text: String,
+    /// The team it belongs to; `None` for everyone's templates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<TeamId>,
 }
 
 /// A session with its whole chat, as a rep receives it on joining.
@@ -273,6 +331,9 @@ pub struct Permissions {
     pub share_outside_teams: bool,
     pub transfer: bool,
     pub max_sessions: u32,
+    /// A team lead: sees assistance requests of their teams' sessions and may join them.
+    #[serde(default)]
+    pub lead: bool,
 }
 
 /// A rep as others see them.
@@ -311,6 +372,9 @@ pub struct Offer {
     pub entry: QueueEntry,
     pub offered_at: UnixMillis,
     pub deadline: UnixMillis,
+    /// A page to open about this customer (the queue's `offer_url`, filled in).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
 
 /// A queue and its entries, as one rep may see them.
@@ -339,4 +403,13 @@ pub struct RepSnapshot {
     pub offer: Option<Offer>,
     /// The latest team chat messages of the rep's teams, oldest first.
     pub team_chat: Vec<TeamChatMessage>,
+    /// Canned replies this rep may use: everyone's and their teams'.
+    #[serde(default)]
+    pub templates: Vec<Template>,
+    /// "Open external URL": a link template with `{session_id}` and `{customer}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_url: Option<String>,
+    /// For team leads: open assistance requests in their teams.
+    #[serde(default)]
+    pub assistance: Vec<AssistanceRequest>,
 }

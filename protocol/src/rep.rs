@@ -3,8 +3,9 @@
 use crate::error::ErrorCode;
 use crate::ids::{InvitationId, IssueId, RepId, RequestId, SessionId, TeamId};
 use crate::model::{
-    ChatMessage, InviteTarget, Offer, Presence, QueueEntry, QueueRef, RepInfo, RepSnapshot,
-    SessionInfo, SessionView, TeamChatMessage, TransferTarget, UnixMillis, Visibility,
+    AssistanceRequest, ChatMessage, InviteTarget, Offer, PastChat, Presence, QueueEntry, QueueRef,
+    RepInfo, RepSnapshot, SessionInfo, SessionView, TeamChatMessage, TransferTarget, UnixMillis,
+    Visibility,
 };
 use serde::{Deserialize, Serialize};
 
@@ -109,6 +110,17 @@ pub enum RepRequest {
         client_msg_id: String,
         text: String,
     },
+    /// Ask for (or withdraw the request for) a team lead's assistance (any rep in it).
+    SetAssistance { session_id: SessionId, needed: bool },
+    /// A team lead steps into a session of their team whose rep asked for assistance.
+    JoinSession { session_id: SessionId },
+    /// Earlier chats with the same customer contact, newest first, older than `before`
+    /// (a session id) when given. Answered with `history`.
+    LoadHistory {
+        session_id: SessionId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        before: Option<SessionId>,
+    },
 }
 
 impl RepRequest {
@@ -133,6 +145,9 @@ impl RepRequest {
         "set_important",
         "set_disposition",
         "team_chat",
+        "set_assistance",
+        "join_session",
+        "load_history",
     ];
 }
 
@@ -192,6 +207,12 @@ pub enum OkResult {
     TeamChat {
         message: TeamChatMessage,
     },
+    History {
+        /// Newest first.
+        chats: Vec<PastChat>,
+        /// Whether still older chats exist (ask again with `before`).
+        more: bool,
+    },
 }
 
 /// Why a rep is no longer in a session.
@@ -247,6 +268,10 @@ pub enum RepEvent {
     PresenceChanged { rep: RepInfo },
     /// A message in one of this rep's team chats.
     TeamChat { message: TeamChatMessage },
+    /// For team leads: a rep in one of their teams asked for assistance.
+    AssistanceRequested { request: AssistanceRequest },
+    /// For team leads: the request was withdrawn, answered, or its session ended.
+    AssistanceCleared { session_id: SessionId },
 }
 
 /// A frame from the server to a console.

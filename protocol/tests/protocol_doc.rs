@@ -31,6 +31,8 @@ const REP_EVENT_TYPES: &[&str] = &[
     "offer_ended",
     "presence_changed",
     "team_chat",
+    "assistance_requested",
+    "assistance_cleared",
 ];
 
 /// `type` names of [`RepServerMessage`], in declaration order.
@@ -509,7 +511,10 @@ impl Seen {
             | RepRequest::Leave { .. }
             | RepRequest::SetImportant { .. }
             | RepRequest::SetDisposition { .. }
-            | RepRequest::TeamChat { .. } => {}
+            | RepRequest::TeamChat { .. }
+            | RepRequest::SetAssistance { .. }
+            | RepRequest::JoinSession { .. }
+            | RepRequest::LoadHistory { .. } => {}
         }
     }
 
@@ -522,6 +527,12 @@ impl Seen {
                 }
             }
             OkResult::Chat { message } => self.chat(message),
+            OkResult::History { chats, .. } => {
+                chats
+                    .iter()
+                    .flat_map(|c| &c.chat)
+                    .for_each(|m| self.chat(m));
+            }
             OkResult::SessionKey { .. }
             | OkResult::Invitation { .. }
             | OkResult::TeamChat { .. } => {}
@@ -540,7 +551,8 @@ impl Seen {
             RepEvent::OfferMade { offer } => self.offer(offer),
             RepEvent::OfferEnded { reason, .. } => self.add("OfferEndReason", reason, ""),
             RepEvent::PresenceChanged { rep } => self.rep(rep),
-            RepEvent::TeamChat { .. } => {}
+            RepEvent::AssistanceRequested { request } => self.session(&request.session),
+            RepEvent::TeamChat { .. } | RepEvent::AssistanceCleared { .. } => {}
         }
     }
 

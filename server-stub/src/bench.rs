@@ -106,6 +106,7 @@ fn router_bench(args: &BenchArgs) -> anyhow::Result<()> {
                     name: "Bench Customer".into(),
                     company: None,
                     question: None,
+                    contact: None,
                 },
                 route: Route::Rep { rep: rep.clone() },
                 customer_token: "t".into(),
@@ -295,6 +296,7 @@ async fn drive_load(args: &BenchArgs, addr: SocketAddr, pid: u32) -> anyhow::Res
                 name: format!("Customer {c}"),
                 company: None,
                 question: None,
+                contact: None,
             },
             route: Route::Rep {
                 rep: RepId::new(format!("r{rep}")),

@@ -4,7 +4,7 @@
 use argon2::password_hash::{PasswordHasher, SaltString};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use switchboard_protocol::{IssueId, Permissions, QueueMode, QueueRef, RepId, TeamId};
+use switchboard_protocol::{IssueId, Permissions, QueueMode, QueueRef, RepId, TeamId, Template};
 
 /// The bundled demo configuration, used when no `--config` is given.
 pub const DEMO_CONFIG: &str = include_str!("../demo.toml");
@@ -36,6 +36,12 @@ pub struct Settings {
     /// Ending a session needs a disposition.
     pub require_disposition: bool,
     pub dispositions: Vec<String>,
+    /// "Open external URL" in a session: a link template (`{session_id}`, `{customer}`).
+    pub external_url: Option<String>,
+    /// Largest file a rep or customer may share, in bytes.
+    pub max_file_bytes: u64,
+    /// File name extensions that may be shared (lower case, no dot).
+    pub file_types: Vec<String>,
 }
 
 /// A team and its queue.
@@ -45,6 +51,9 @@ pub struct TeamConfig {
     pub name: String,
     pub mode: QueueMode,
     pub offer_answer_secs: u64,
+    /// A page about the customer, linked from this queue's push offers (`{session_id}`,
+    /// `{customer}` are filled in).
+    pub offer_url: Option<String>,
     /// Derived from the reps' `teams` lists, sorted.
     pub members: Vec<RepId>,
 }
@@ -136,6 +145,8 @@ pub struct Config {
     pub buttons: HashMap<String, ButtonTarget>,
     pub waiting_rules: Vec<WaitingRule>,
     pub simulate: Option<SimulateConfig>,
+    /// Canned replies, in configuration order.
+    pub templates: Vec<Template>,
 }
 
 impl Config {
@@ -246,6 +257,16 @@ struct RawConfig {
     #[serde(default)]
     waiting_rules: Vec<RawRule>,
     simulate: Option<RawSimulate>,
+    #[serde(default)]
+    templates: Vec<RawTemplate>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTemplate {
+    name: String,
+    text: String,
+    team: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -257,7 +278,15 @@ struct RawSettings {
     token_ttl_secs: u64,
     require_disposition: bool,
     dispositions: Vec<String>,
+    external_url: Option<String>,
+    max_file_bytes: u64,
+    file_types: Vec<String>,
 }
+
+/// What may be shared unless the configuration says otherwise: pictures, documents, logs.
+const DEFAULT_FILE_TYPES: &[&str] = &[
+    "png", "jpg", "jpeg", "gif", "webp", "pdf", "txt", "log", "csv", "json", "zip", "docx", "xlsx",
+];
 
 impl Default for RawSettings {
     fn default() -> Self {
@@ -268,6 +297,9 @@ impl Default for RawSettings {
             token_ttl_secs: 12 * 3600,
             require_disposition: false,
             dispositions: vec!["Resolved".into(), "Not resolved".into()],
+            external_url: None,
+            max_file_bytes: 10 * 1024 * 1024,
+            file_types: DEFAULT_FILE_TYPES.iter().map(|t| (*t).to_owned()).collect(),
         }
     }
 }
@@ -288,6 +320,7 @@ struct RawTeam {
     #[serde(default)]
     mode: QueueMode,
     offer_answer_secs: Option<u64>,
+    offer_url: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -310,6 +343,9 @@ struct RawRep {
     max_sessions: u32,
     #[serde(default)]
     extended_availability: bool,
+    /// A team lead of every team in `teams`.
+    #[serde(default)]
+    lead: bool,
 }
 
 fn default_max_sessions() -> u32 {
@@ -350,6 +386,17 @@ struct RawSimulate {
     seed: u64,
 }
 
+/// A link template must be an absolute http(s) URL.
+fn check_url(url: String) -> Result<String, ConfigError> {
+    if url.starts_with("https://") || url.starts_with("http://") {
+        Ok(url)
+    } else {
+        Err(invalid(format!(
+            "`{url}` must be an http:// or https:// address"
+        )))
+    }
+}
+
 fn check_id(kind: &str, id: &str) -> Result<(), ConfigError> {
     let ok = !id.is_empty()
         && id.len() <= 64
@@ -385,7 +432,17 @@ impl RawConfig {
             token_ttl_secs: s.token_ttl_secs,
             require_disposition: s.require_disposition,
             dispositions: s.dispositions,
+            external_url: s.external_url.map(check_url).transpose()?,
+            max_file_bytes: s.max_file_bytes,
+            file_types: s
+                .file_types
+                .iter()
+                .map(|t| t.trim().trim_start_matches('.').to_ascii_lowercase())
+                .collect(),
         };
+        if settings.max_file_bytes == 0 || settings.max_file_bytes > 100 * 1024 * 1024 {
+            return Err(invalid("max_file_bytes must be between 1 and 104857600"));
+        }
 
         let mut teams = BTreeMap::new();
         for t in self.teams {
@@ -396,6 +453,7 @@ impl RawConfig {
                 name: t.name,
                 mode: t.mode,
                 offer_answer_secs: t.offer_answer_secs.unwrap_or(settings.offer_answer_secs),
+                offer_url: t.offer_url.map(check_url).transpose()?,
                 members: Vec::new(),
             };
             if teams.insert(id, team).is_some() {
@@ -461,6 +519,7 @@ impl RawConfig {
                     share_outside_teams: r.share_outside_teams,
                     transfer: r.transfer,
                     max_sessions: r.max_sessions,
+                    lead: r.lead,
                 },
                 extended_availability: r.extended_availability,
             };
@@ -584,7 +643,33 @@ impl RawConfig {
             return Err(invalid("dispositions must be unique"));
         }
 
+        let mut templates = Vec::new();
+        for t in self.templates {
+            let team = match t.team {
+                Some(team) => {
+                    let team = TeamId::new(team);
+                    if !teams.contains_key(&team) {
+                        return Err(invalid(format!(
+                            "template `{}` names an unknown team `{team}`",
+                            t.name
+                        )));
+                    }
+                    Some(team)
+                }
+                None => None,
+            };
+            if t.name.trim().is_empty() || t.text.trim().is_empty() {
+                return Err(invalid("a template needs a name and a text"));
+            }
+            templates.push(Template {
+                name: t.name,
+                text: t.text,
+                team,
+            });
+        }
+
         Ok(Config {
+            templates,
             general_offer_answer_secs: self
                 .general
                 .offer_answer_secs

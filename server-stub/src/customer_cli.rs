@@ -29,6 +29,9 @@ pub struct CustomerArgs {
     /// Your question, shown to the rep before you chat (optional).
     #[arg(long)]
     pub question: Option<String>,
+    /// Your email or account id, so reps see your earlier chats (optional).
+    #[arg(long)]
+    pub contact: Option<String>,
     /// A session key a rep gave you (their personal queue).
     #[arg(long, group = "route")]
     pub key: Option<String>,
@@ -184,6 +187,7 @@ pub async fn run(args: CustomerArgs) -> anyhow::Result<()> {
             name: args.name.clone(),
             company: args.company.clone(),
             question: args.question.clone(),
+            contact: args.contact.clone(),
         },
         route: args.route(),
     };

@@ -121,6 +121,12 @@ impl Plan {
                     .random_bool(0.7)
                     .then(|| pick(rng, COMPANIES).copied().unwrap_or("Acme").to_owned()),
                 question: pick(rng, QUESTIONS).map(|q| (*q).to_owned()),
+                // From a small pool, so returning customers (and older messages) happen.
+                contact: Some(format!(
+                    "{}.{}@example.com",
+                    first.to_lowercase(),
+                    last.to_lowercase()
+                )),
             },
             route,
             patience_secs: rng.random_range(60..600),

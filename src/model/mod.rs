@@ -20,10 +20,10 @@ mod tests;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use switchboard_protocol::{
-    Author, ChatMessage, ErrorCode, InviteTarget, IssueInfo, LeftReason, Offer, OfferEndReason,
-    OkResult, Permissions, QueueEntry, QueueMode, QueueRef, RepEvent, RepId, RepInfo, RepRequest,
-    RepServerMessage, RequestId, SessionId, SessionInfo, TeamChatMessage, TeamId, TeamInfo,
-    UnixMillis, Visibility,
+    AssistanceRequest, Author, ChatMessage, ErrorCode, InviteTarget, IssueInfo, LeftReason, Offer,
+    OfferEndReason, OkResult, Permissions, QueueEntry, QueueMode, QueueRef, RepEvent, RepId,
+    RepInfo, RepRequest, RepServerMessage, RequestId, SessionId, SessionInfo, TeamChatMessage,
+    TeamId, TeamInfo, Template, UnixMillis, Visibility,
 };
 
 /// Notices kept for the rep to read (refusals, sessions that ended); older ones drop off.
@@ -104,6 +104,12 @@ pub struct Model {
     pub teams: Vec<TeamInfo>,
     pub issues: Vec<IssueInfo>,
     pub dispositions: Vec<String>,
+    /// Canned replies this rep may insert.
+    pub templates: Vec<Template>,
+    /// "Open external URL": the configured link template, if any.
+    pub external_url: Option<String>,
+    /// For a team lead: sessions whose rep asked for assistance.
+    pub assistance: Vec<AssistanceRequest>,
     /// The queues this rep may see, in the server's order (personal, teams, general).
     pub queues: Vec<Queue>,
     pub sessions: BTreeMap<SessionId, SessionState>,
@@ -350,6 +356,9 @@ impl Model {
                 self.teams = state.teams;
                 self.issues = state.issues;
                 self.dispositions = state.dispositions;
+                self.templates = state.templates;
+                self.external_url = state.external_url;
+                self.assistance = state.assistance;
                 self.queues = state
                     .queues
                     .into_iter()
@@ -495,6 +504,15 @@ impl Model {
 
     fn apply_event(&mut self, event: RepEvent) {
         match event {
+            RepEvent::AssistanceRequested { request } => {
+                let id = request.session.session_id;
+                self.assistance.retain(|r| r.session.session_id != id);
+                self.assistance.push(request);
+            }
+            RepEvent::AssistanceCleared { session_id } => {
+                self.assistance
+                    .retain(|r| r.session.session_id != session_id);
+            }
             RepEvent::EntryUpserted { entry } => {
                 if let Some(queue) = self.queues.iter_mut().find(|q| q.queue == entry.queue) {
                     match queue
@@ -726,5 +744,8 @@ fn request_label(request: &RepRequest) -> &'static str {
         RepRequest::SetImportant { .. } => "mark the session",
         RepRequest::SetDisposition { .. } => "set the disposition",
         RepRequest::TeamChat { .. } => "send to the team chat",
+        RepRequest::SetAssistance { .. } => "ask for assistance",
+        RepRequest::JoinSession { .. } => "join the session",
+        RepRequest::LoadHistory { .. } => "load older messages",
     }
 }

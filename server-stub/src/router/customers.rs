@@ -12,8 +12,9 @@ use switchboard_protocol::{
     SessionKind, UnixMillis, Visibility,
 };
 
-/// Longest customer name, company and question, in characters.
+/// Longest customer name, company, question and contact, in characters.
 pub const MAX_NAME_CHARS: usize = 100;
+pub const MAX_CONTACT_CHARS: usize = 200;
 pub const MAX_COMPANY_CHARS: usize = 200;
 pub const MAX_QUESTION_CHARS: usize = 1000;
 
@@ -57,6 +58,9 @@ pub fn validate_customer(customer: CustomerInfo) -> Result<CustomerInfo, ErrorBo
         name: name.to_owned(),
         company: optional_field(customer.company, "company name", MAX_COMPANY_CHARS)?,
         question: optional_field(customer.question, "question", MAX_QUESTION_CHARS)?,
+        // Compared case-insensitively: "Jane@Example.com" is the same customer as "jane@…".
+        contact: optional_field(customer.contact, "email or contact", MAX_CONTACT_CHARS)?
+            .map(|c| c.to_lowercase()),
     })
 }
 
@@ -204,6 +208,7 @@ impl Router {
             disposition: None,
             rejected_by: BTreeSet::new(),
             ended_at: None,
+            assistance: None,
             offer: None,
             chat: Vec::new(),
             position_sent: None,
@@ -312,6 +317,7 @@ impl Router {
                     visibility: Visibility::Public,
                     at: now,
                     client_msg_id: Some(client_msg_id),
+                    attachment: None,
                 };
                 self.add_chat(message.clone());
                 Ok(Some(switchboard_protocol::OkResult::Chat { message }))

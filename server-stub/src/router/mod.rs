@@ -6,11 +6,13 @@
 //! - [`state`]: sessions, invitations, keys, rep state.
 //! - [`effects`]: what the router asks the outside world to do.
 //! - `views`: building queue entries, session views and snapshots.
-//! - `rep_requests`, `sharing`, `customers`, `offers`, `timers`: the rules, by topic.
+//! - `rep_requests`, `sharing`, `customers`, `offers`, `timers`, `assistance`: the rules,
+//!   by topic.
 
 pub mod effects;
 pub mod state;
 
+mod assistance;
 mod customers;
 mod offers;
 mod queueing;
@@ -23,6 +25,7 @@ mod views;
 mod tests;
 
 use crate::config::Config;
+pub use assistance::FileSender;
 use effects::{CustomerConn, Effect, StoreOp};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -73,6 +76,12 @@ pub enum Input {
     },
     /// A customer's connection dropped (they may resume).
     CustomerDisconnected { session_id: SessionId },
+    /// A file was stored for a session; it becomes a chat entry (or is refused).
+    ShareFile {
+        sender: FileSender,
+        session_id: SessionId,
+        attachment: switchboard_protocol::Attachment,
+    },
     /// Time passed: run timers (grace periods, offer deadlines, waiting rules, key expiry).
     Tick,
 }
@@ -98,6 +107,8 @@ pub struct Router {
     next_message: u64,
     /// Queues whose waiting customers should be told their new position.
     dirty_positions: BTreeSet<QueueRef>,
+    /// How many ended sessions each customer contact has: their "older messages".
+    ended_contacts: HashMap<String, u32>,
     rng: StdRng,
     /// Effects of the input being handled.
     out: Vec<Effect>,
@@ -122,6 +133,8 @@ pub struct RestoredState {
     pub max_invitation_id: u64,
     /// The largest message id over session chat and team chat (one id space); 0 if none.
     pub max_message_id: u64,
+    /// Customer contacts with ended sessions, and how many.
+    pub ended_contacts: Vec<(String, u32)>,
 }
 
 impl Router {
@@ -147,6 +160,7 @@ impl Router {
             next_invitation: 1,
             next_message: 1,
             dirty_positions: BTreeSet::new(),
+            ended_contacts: HashMap::new(),
             rng: StdRng::seed_from_u64(seed),
             out: Vec::new(),
         }
@@ -222,6 +236,7 @@ impl Router {
         for message in restored.team_chat {
             router.remember_team_chat(message);
         }
+        router.ended_contacts = restored.ended_contacts.into_iter().collect();
         router
     }
 
@@ -262,6 +277,11 @@ impl Router {
                 self.customer_disconnected(session_id);
                 Ok(None)
             }
+            Input::ShareFile {
+                sender,
+                session_id,
+                attachment,
+            } => self.share_file(now, sender, session_id, attachment),
             Input::Tick => {
                 self.tick(now);
                 Ok(None)

@@ -52,10 +52,10 @@ impl Router {
         if let Some(state) = self.reps.get_mut(&rep) {
             state.offer = Some(session_id);
         }
-        if let Some(entry) = self
+        if let Some((entry, url)) = self
             .sessions
             .get(&session_id)
-            .and_then(|s| self.session_entry(s))
+            .and_then(|s| Some((self.session_entry(s)?, self.offer_url(s))))
         {
             self.tell_rep(
                 &rep,
@@ -64,6 +64,7 @@ impl Router {
                         entry,
                         offered_at: now,
                         deadline,
+                        url,
                     },
                 },
             );

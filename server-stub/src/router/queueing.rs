@@ -128,6 +128,8 @@ impl Router {
     pub(super) fn end_session(&mut self, now: UnixMillis, session_id: SessionId, message: &str) {
         self.dequeue(session_id, OfferEndReason::Gone);
         self.drop_session_invitations(session_id);
+        self.clear_assistance(session_id);
+        self.remember_ended_contact(session_id);
         let participants = self
             .sessions
             .get(&session_id)

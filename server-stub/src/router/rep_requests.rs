@@ -70,6 +70,16 @@ impl Router {
                 client_msg_id,
                 text,
             } => self.team_chat(now, rep, team, client_msg_id, &text),
+            RepRequest::SetAssistance { session_id, needed } => {
+                self.set_assistance(now, rep, session_id, needed)
+            }
+            RepRequest::JoinSession { session_id } => self.lead_joins(rep, session_id),
+            // Ended chats live in the store, not here: the core checks with
+            // `history_contact` and reads them itself. Reaching this is a wiring bug.
+            RepRequest::LoadHistory { .. } => Err(refuse(
+                ErrorCode::Internal,
+                "Older messages could not be loaded.",
+            )),
         }
     }
 
@@ -217,6 +227,7 @@ impl Router {
             visibility,
             at: now,
             client_msg_id: Some(client_msg_id),
+            attachment: None,
         };
         self.add_chat(message.clone());
         Ok(Some(OkResult::Chat { message }))

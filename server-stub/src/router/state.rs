@@ -23,6 +23,13 @@ pub struct PendingOffer {
     pub deadline: UnixMillis,
 }
 
+/// A rep's open request for a team lead's assistance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssistanceAsk {
+    pub rep: RepId,
+    pub at: UnixMillis,
+}
+
 /// A support session: one customer, at most one owner, any number of reps.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Session {
@@ -53,6 +60,9 @@ pub struct Session {
     /// Reps who turned down a push offer of this session: never offered it again.
     pub rejected_by: BTreeSet<RepId>,
     pub ended_at: Option<UnixMillis>,
+    /// Set while a rep in the session asks for a team lead's assistance.
+    #[serde(default)]
+    pub assistance: Option<AssistanceAsk>,
     #[serde(skip)]
     pub offer: Option<PendingOffer>,
     /// The whole chat, loaded from and appended to the chat table.

@@ -127,6 +127,8 @@ impl Router {
                 .map(Invitation::info)
                 .collect(),
             ended: session.ended_at.is_some(),
+            assistance: session.assistance.is_some(),
+            has_history: self.has_history(session),
         }
     }
 
@@ -200,6 +202,7 @@ impl Router {
             entry: self.session_entry(session)?,
             offered_at: pending.offered_at,
             deadline: pending.deadline,
+            url: self.offer_url(session),
         })
     }
 
@@ -219,6 +222,19 @@ impl Router {
                 .filter_map(|i| self.invitation_entry(i)),
         );
         entries
+    }
+
+    /// The page a push offer links to: the waiting queue's team's `offer_url`, filled in.
+    pub(super) fn offer_url(&self, session: &Session) -> Option<String> {
+        let QueueRef::Team { team } = &session.waiting.as_ref()?.queue else {
+            return None;
+        };
+        let template = self.config.teams.get(team)?.offer_url.as_ref()?;
+        Some(switchboard_protocol::links::fill_link(
+            template,
+            session.id,
+            &session.customer.name,
+        ))
     }
 
     /// Everything a console needs after connecting.
@@ -286,6 +302,19 @@ impl Router {
             sessions,
             offer: self.offer_for(rep),
             team_chat,
+            templates: self
+                .config
+                .templates
+                .iter()
+                .filter(|t| {
+                    t.team
+                        .as_ref()
+                        .is_none_or(|team| config.teams.contains(team))
+                })
+                .cloned()
+                .collect(),
+            external_url: self.config.settings.external_url.clone(),
+            assistance: self.assistance_for(rep),
         })
     }
 

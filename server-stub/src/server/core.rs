@@ -5,15 +5,15 @@
 use super::streams::RepStreams;
 use super::throttle::Throttle;
 use crate::router::effects::{Effect, StoreOp};
-use crate::router::{Input, Reply, Router};
+use crate::router::{FileSender, Input, Reply, Router};
 use crate::store::Store;
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use switchboard_protocol::{
-    CustomerInfo, CustomerRequest, CustomerServerMessage, ErrorCode, OkResult, PROTOCOL_VERSION,
-    RepId, RepRequest, RepServerMessage, RequestId, ResumeFrom, Route, SessionId,
+    Attachment, CustomerInfo, CustomerRequest, CustomerServerMessage, ErrorCode, OkResult,
+    PROTOCOL_VERSION, RepId, RepRequest, RepServerMessage, RequestId, ResumeFrom, Route, SessionId,
 };
 use tokio::sync::{mpsc, oneshot, watch};
 
@@ -77,7 +77,24 @@ pub enum CoreMsg {
     },
     /// Answers with the reps currently available (for the portal's rep list).
     AvailableReps(oneshot::Sender<Vec<(RepId, String)>>),
+    /// A stored file becomes a chat entry; answered once that entry is durable.
+    ShareFile {
+        sender: FileSender,
+        session_id: SessionId,
+        attachment: Attachment,
+        answer: oneshot::Sender<Reply>,
+    },
+    /// Whether `token` is the customer token of live session `session_id` (`None`: the
+    /// session is not live; ask the store).
+    CustomerTokenMatches {
+        session_id: SessionId,
+        token: String,
+        answer: oneshot::Sender<Option<bool>>,
+    },
 }
+
+/// Earlier chats sent per "Load older messages".
+const HISTORY_PAGE: u32 = 5;
 
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> u64 {
@@ -99,6 +116,11 @@ enum Delivery {
     CustomerReply {
         conn: ConnId,
         id: Option<RequestId>,
+        reply: Reply,
+    },
+    /// A reply to an HTTP handler waiting in another task.
+    Answer {
+        answer: oneshot::Sender<Reply>,
         reply: Reply,
     },
 }
@@ -213,6 +235,12 @@ impl Core {
                 rep,
                 conn,
                 id,
+                request: RepRequest::LoadHistory { session_id, before },
+            } => self.load_history(rep, conn, id, session_id, before),
+            CoreMsg::RepRequest {
+                rep,
+                conn,
+                id,
                 request,
             } => {
                 let reply = self.input(Input::Rep {
@@ -320,7 +348,78 @@ impl Core {
             CoreMsg::AvailableReps(answer) => {
                 let _ = answer.send(self.router.available_reps());
             }
+            CoreMsg::ShareFile {
+                sender,
+                session_id,
+                attachment,
+                answer,
+            } => {
+                let reply = self.input(Input::ShareFile {
+                    sender,
+                    session_id,
+                    attachment,
+                });
+                self.deliveries.push(Delivery::Answer { answer, reply });
+            }
+            CoreMsg::CustomerTokenMatches {
+                session_id,
+                token,
+                answer,
+            } => {
+                let _ = answer.send(self.router.customer_token_matches(session_id, &token));
+            }
         }
+    }
+
+    /// "Load older messages": the router checks, the store reads (in its own task, so the
+    /// core does not wait), and the answer goes straight to the asking connection.
+    fn load_history(
+        &mut self,
+        rep: RepId,
+        conn: ConnId,
+        id: RequestId,
+        session_id: SessionId,
+        before: Option<SessionId>,
+    ) {
+        let contact = match self.router.history_contact(&rep, session_id) {
+            Ok(contact) => contact,
+            Err(error) => {
+                self.deliveries.push(Delivery::RepReply {
+                    rep,
+                    conn,
+                    id,
+                    reply: Err(error),
+                });
+                return;
+            }
+        };
+        let Some((current, tx)) = self.reps.get(&rep) else {
+            return;
+        };
+        if *current != conn {
+            return;
+        }
+        let tx = tx.clone();
+        let store = self.store.clone();
+        // Never this session itself, nor anything newer.
+        let before = before.map_or(session_id, |b| b.min(session_id));
+        tokio::spawn(async move {
+            let message = match store.past_chats(contact, before, HISTORY_PAGE).await {
+                Ok((chats, more)) => RepServerMessage::Ok {
+                    id,
+                    result: Some(OkResult::History { chats, more }),
+                },
+                Err(error) => {
+                    tracing::error!(%error, "could not read older chats");
+                    RepServerMessage::Error {
+                        id: Some(id),
+                        code: ErrorCode::Internal,
+                        message: "Older messages could not be loaded.".into(),
+                    }
+                }
+            };
+            send_json(&tx, &message);
+        });
     }
 
     async fn attach_rep(
@@ -410,6 +509,16 @@ impl Core {
                     if !send_json(tx, &message) {
                         self.drop_slow_rep(&rep);
                     }
+                }
+                Delivery::Answer { answer, reply } => {
+                    let reply = match reply {
+                        Ok(_) if !stored => Err(switchboard_protocol::ErrorBody::new(
+                            ErrorCode::Internal,
+                            "The server could not store this change.",
+                        )),
+                        other => other,
+                    };
+                    let _ = answer.send(reply);
                 }
                 Delivery::CustomerReply { conn, id, reply } => {
                     let Some((tx, _)) = self.customers.get(&conn) else {

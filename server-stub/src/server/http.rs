@@ -21,7 +21,24 @@ use tokio::sync::oneshot;
 const WS_READ_BUFFER: usize = 4 * 1024;
 const WS_WRITE_BUFFER: usize = 4 * 1024;
 
-fn http_error(
+/// The HTTP status that goes with a refusal's code.
+pub fn error_status(code: ErrorCode) -> StatusCode {
+    match code {
+        ErrorCode::Unauthorized => StatusCode::UNAUTHORIZED,
+        ErrorCode::Forbidden | ErrorCode::NotOwner | ErrorCode::NotInSession => {
+            StatusCode::FORBIDDEN
+        }
+        ErrorCode::NotFound => StatusCode::NOT_FOUND,
+        ErrorCode::SessionEnded => StatusCode::GONE,
+        ErrorCode::FrameTooLarge | ErrorCode::FileTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        ErrorCode::FileTypeRefused => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+        ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        _ => StatusCode::BAD_REQUEST,
+    }
+}
+
+pub fn http_error(
     status: StatusCode,
     code: ErrorCode,
     message: impl Into<String>,

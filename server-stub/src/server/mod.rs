@@ -3,6 +3,7 @@
 
 pub mod core;
 mod customer_ws;
+mod files;
 mod http;
 mod portal;
 mod rep_ws;
@@ -98,6 +99,17 @@ pub async fn start(listener: TcpListener, options: Options) -> anyhow::Result<Se
         .route("/api/logout", post(http::logout))
         .route("/api/reps/available", get(http::available_reps))
         .route("/api/issues", get(http::issues))
+        .route(
+            "/api/sessions/{id}/files",
+            // The one route that takes more than a frame: up to the file limit (plus slack
+            // so the handler, not the extractor, words the refusal of a slightly large file).
+            post(files::upload).layer(DefaultBodyLimit::max(
+                usize::try_from(options.config.settings.max_file_bytes)
+                    .unwrap_or(usize::MAX)
+                    .saturating_add(1),
+            )),
+        )
+        .route("/api/files/{file_id}", get(files::download))
         .route("/ws/rep", get(http::rep_socket))
         .route("/ws/customer", get(http::customer_socket))
         .fallback(http::not_found)

@@ -6,7 +6,10 @@ use rusqlite::{Connection, TransactionBehavior};
 
 /// Every migration, in order: `MIGRATIONS[i]` brings the schema to version `i + 1`.
 /// Append new files here; never edit or reorder a released one.
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/0001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/0001_initial.sql"),
+    include_str!("../../migrations/0002_contacts_and_files.sql"),
+];
 
 /// The schema version this code writes.
 pub(crate) fn latest_version() -> i64 {

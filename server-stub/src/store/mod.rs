@@ -15,10 +15,13 @@
 //! Files: `error` (the error type), `connection` (opening and pragmas), `migrate` (schema
 //! versions), `worker` (the thread and group commit), `ops` (applying [`StoreOp`]s),
 //! `restore` ([`Restored`]), `rows` (decoding JSON rows), `lookup` (one session),
-//! `tokens`, `outbox`, `int` (u64 <-> SQLite integers).
+//! `history` (ended chats by contact), `files`, `tokens`, `outbox`, `int` (u64 <-> SQLite
+//! integers).
 
 mod connection;
 mod error;
+mod files;
+mod history;
 mod int;
 mod lookup;
 mod migrate;
@@ -33,6 +36,7 @@ mod worker;
 mod tests;
 
 pub use error::StoreError;
+pub use files::StoredFile;
 pub use outbox::OutboxEmail;
 pub use restore::{Restored, TEAM_CHAT_RESTORED};
 
@@ -41,6 +45,7 @@ use crate::router::state::Session;
 use rusqlite::Connection;
 use std::path::Path;
 use std::sync::mpsc;
+use switchboard_protocol::{Attachment, PastChat, SessionId};
 use tokio::sync::oneshot;
 use worker::{Batch, Job};
 
@@ -134,6 +139,40 @@ impl Store {
     pub async fn ended_session(&self, id: u64) -> Result<Option<Session>, StoreError> {
         self.call(move |conn| lookup::session_with_chat(conn, id))
             .await
+    }
+
+    /// Ended chats of `contact` older than session `before`, newest first (at most `limit`),
+    /// and whether there are more.
+    pub async fn past_chats(
+        &self,
+        contact: String,
+        before: SessionId,
+        limit: u32,
+    ) -> Result<(Vec<PastChat>, bool), StoreError> {
+        self.call(move |conn| history::past_chats(conn, &contact, before, limit))
+            .await
+    }
+
+    /// Stores a shared file's bytes (durable when this returns).
+    pub async fn put_file(
+        &self,
+        session_id: SessionId,
+        attachment: Attachment,
+        data: Vec<u8>,
+        now: u64,
+    ) -> Result<(), StoreError> {
+        self.call(move |conn| files::put(conn, session_id, &attachment, &data, now))
+            .await
+    }
+
+    /// A stored file by id; `None` if there is none.
+    pub async fn file(&self, file_id: String) -> Result<Option<StoredFile>, StoreError> {
+        self.call(move |conn| files::get(conn, &file_id)).await
+    }
+
+    /// Removes a stored file.
+    pub async fn delete_file(&self, file_id: String) -> Result<(), StoreError> {
+        self.call(move |conn| files::delete(conn, &file_id)).await
     }
 
     fn send_commit(

@@ -34,9 +34,11 @@ fn apply(conn: &Connection, op: &StoreOp, now: i64) -> Result<(), StoreError> {
     match op {
         StoreOp::PutSession { id, ended, json } => {
             conn.prepare_cached(
-                "INSERT INTO sessions (id, ended, json, updated_at) VALUES (?1, ?2, ?3, ?4)
+                "INSERT INTO sessions (id, ended, json, updated_at, contact)
+                 VALUES (?1, ?2, ?3, ?4, lower(json_extract(?3, '$.customer.contact')))
                  ON CONFLICT (id) DO UPDATE SET
-                     ended = excluded.ended, json = excluded.json, updated_at = excluded.updated_at",
+                     ended = excluded.ended, json = excluded.json,
+                     updated_at = excluded.updated_at, contact = excluded.contact",
             )?
             .execute(params![to_sql(id.0)?, ended, json, now])?;
         }

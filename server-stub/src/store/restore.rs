@@ -86,7 +86,19 @@ pub(crate) fn restore(conn: &Connection) -> Result<Restored, StoreError> {
         )?,
     )?;
 
+    let mut ended_contacts = Vec::new();
+    let mut statement = conn.prepare(
+        "SELECT contact, count(*) FROM sessions
+         WHERE ended = 1 AND contact IS NOT NULL GROUP BY contact",
+    )?;
+    let mut rows = statement.query([])?;
+    while let Some(row) = rows.next()? {
+        let count: i64 = row.get(1)?;
+        ended_contacts.push((row.get(0)?, u32::try_from(count).unwrap_or(u32::MAX)));
+    }
+
     Ok(Restored {
+        ended_contacts,
         sessions,
         chat,
         invitations,

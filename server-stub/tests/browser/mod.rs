@@ -140,8 +140,18 @@ impl Browser {
         self.element(css).await.send_keys(keys).await.expect("type");
     }
 
+    /// Clicks the element; finds it again if the page redrew it in between.
     pub async fn click(&self, css: &str) {
-        self.element(css).await.click().await.expect("click");
+        let deadline = tokio::time::Instant::now() + PAGE_DEADLINE;
+        loop {
+            match self.element(css).await.click().await {
+                Ok(()) => return,
+                Err(_) if tokio::time::Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err(e) => panic!("click {css}: {e}"),
+            }
+        }
     }
 
     pub async fn select(&self, css: &str, value: &str) {

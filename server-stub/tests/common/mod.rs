@@ -30,6 +30,8 @@ session_key_ttl_secs = 600
 offer_answer_secs = 1
 require_disposition = true
 dispositions = ["Resolved", "Escalated"]
+external_url = "https://crm.example/find?session={session_id}&name={customer}"
+max_file_bytes = 1048576
 
 [[teams]]
 id = "billing"
@@ -44,6 +46,7 @@ id = "sales"
 name = "Sales"
 mode = "push"
 offer_answer_secs = 1
+offer_url = "https://sales.example/lead?s={session_id}&n={customer}"
 
 [[teams]]
 id = "slow"
@@ -74,6 +77,7 @@ password = "carol-pw"
 teams = ["tech"]
 general_queue = false
 transfer = true
+lead = true
 
 [[reps]]
 id = "dave"
@@ -113,6 +117,20 @@ team = "billing"
 [[buttons]]
 token = "btn-bob"
 rep = "bob"
+
+[[templates]]
+name = "Greeting"
+text = "Hello {customer}, I'm {rep}."
+
+[[templates]]
+name = "Refunds"
+team = "billing"
+text = "Refunds take 5 days."
+
+[[templates]]
+name = "Restart"
+team = "tech"
+text = "Please restart the app."
 
 [[waiting_rules]]
 queue = "team:slow"
@@ -457,6 +475,7 @@ impl CustomerClient {
             name: name.into(),
             company: Some("Acme".into()),
             question: Some("Help!".into()),
+            contact: None,
         };
         Self::hello(
             addr,

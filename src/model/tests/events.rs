@@ -258,6 +258,7 @@ fn offer(session: u64) -> Offer {
         entry: entry(session, billing(), "Ana", T0),
         offered_at: T0 + 1,
         deadline: T0 + 30_001,
+        url: None,
     }
 }
 

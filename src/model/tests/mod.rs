@@ -69,6 +69,7 @@ fn entry(session: u64, queue: QueueRef, name: &str, entered_queue_at: UnixMillis
             name: name.to_owned(),
             company: None,
             question: None,
+            contact: None,
         },
         issue: None,
         kind: SessionKind::Standard,
@@ -95,6 +96,7 @@ fn session_info(session: u64, customer: &str) -> SessionInfo {
             name: customer.to_owned(),
             company: None,
             question: None,
+            contact: None,
         },
         customer_connected: true,
         issue: None,
@@ -109,6 +111,8 @@ fn session_info(session: u64, customer: &str) -> SessionInfo {
         history: Vec::new(),
         invitations: Vec::new(),
         ended: false,
+        assistance: false,
+        has_history: false,
     }
 }
 
@@ -128,6 +132,7 @@ fn message(id: u64, session: u64, author: Author, text: &str) -> ChatMessage {
         visibility: Visibility::Public,
         at: T0 + id,
         client_msg_id: None,
+        attachment: None,
     }
 }
 
@@ -200,6 +205,7 @@ fn snapshot_state() -> RepSnapshot {
             share_outside_teams: false,
             transfer: true,
             max_sessions: 4,
+            lead: false,
         },
         reps: vec![
             rep_info(ME, Presence::Available),
@@ -226,6 +232,9 @@ fn snapshot_state() -> RepSnapshot {
         sessions: Vec::new(),
         offer: None,
         team_chat: Vec::new(),
+        templates: Vec::new(),
+        external_url: None,
+        assistance: Vec::new(),
     }
 }
 

@@ -44,6 +44,7 @@ fn sorts_by_customer_case_insensitively() {
                 name: (*name).to_owned(),
                 company: None,
                 question: None,
+                contact: None,
             },
             ..e(id, id)
         })
@@ -204,6 +205,7 @@ fn ties_keep_the_oldest_first() {
                 name: "Same".to_owned(),
                 company: Some("Acme".to_owned()),
                 question: None,
+                contact: None,
             },
             issue: Some(IssueId::new("refund")),
             session_started_at: T0,

@@ -43,6 +43,7 @@ fn first_snapshot_fills_the_whole_state() {
         entry: offered.clone(),
         offered_at: T0 + 6,
         deadline: T0 + 30_006,
+        url: None,
     });
 
     let mut model = Model::new();

@@ -21,6 +21,8 @@ pub struct Console {
     pub sessions: BTreeMap<SessionId, SessionView>,
     pub offer: Option<(SessionId, UnixMillis)>,
     pub team_chat: BTreeSet<MessageId>,
+    /// Sessions with an open assistance request (team leads only).
+    pub assistance: BTreeSet<SessionId>,
 }
 
 /// The parts of a console view that can disagree.
@@ -61,6 +63,11 @@ impl Console {
                 .as_ref()
                 .map(|o| (o.entry.session_id, o.deadline)),
             team_chat: snap.team_chat.iter().map(|m| m.id).collect(),
+            assistance: snap
+                .assistance
+                .iter()
+                .map(|a| a.session.session_id)
+                .collect(),
         }
     }
 
@@ -106,6 +113,12 @@ impl Console {
             RepEvent::TeamChat { message } => {
                 self.team_chat.insert(message.id);
             }
+            RepEvent::AssistanceRequested { request } => {
+                self.assistance.insert(request.session.session_id);
+            }
+            RepEvent::AssistanceCleared { session_id } => {
+                self.assistance.remove(session_id);
+            }
         }
     }
 
@@ -136,7 +149,7 @@ impl Console {
                 ));
             }
         }
-        if self.sessions != fresh.sessions {
+        if self.sessions != fresh.sessions || self.assistance != fresh.assistance {
             out.push((
                 Aspect::Sessions,
                 format!("{:#?} vs snapshot {:#?}", self.sessions, fresh.sessions),

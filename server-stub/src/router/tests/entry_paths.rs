@@ -326,11 +326,13 @@ fn bad_customer_details_are_invalid() {
             name: "Zoe".to_owned(),
             company: Some("c".repeat(201)),
             question: None,
+            contact: None,
         },
         CustomerInfo {
             name: "Zoe".to_owned(),
             company: None,
             question: Some("q".repeat(1001)),
+            contact: None,
         },
     ];
     for who in bad {
@@ -351,6 +353,7 @@ fn bad_customer_details_are_invalid() {
             name: format!("  {long}  "),
             company: Some("  ".to_owned()),
             question: None,
+            contact: None,
         },
         Route::General,
     );

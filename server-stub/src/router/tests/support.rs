@@ -282,6 +282,7 @@ pub fn customer(name: &str) -> CustomerInfo {
         name: name.to_owned(),
         company: Some("Acme".to_owned()),
         question: Some("Something is wrong".to_owned()),
+        contact: None,
     }
 }
 
@@ -514,6 +515,7 @@ impl MemStore {
             max_session_id: self.sessions.keys().copied().max().unwrap_or(0),
             max_invitation_id: self.max_invitation_id,
             max_message_id,
+            ended_contacts: Vec::new(),
         }
     }
 }

@@ -31,6 +31,7 @@ fn session(id: u64) -> Session {
             name: format!("Customer {id}"),
             company: Some("Acme".to_owned()),
             question: Some("My invoice is wrong".to_owned()),
+            contact: None,
         },
         customer_token_hash: format!("hash-{id}"),
         customer_connected: false,
@@ -57,6 +58,7 @@ fn session(id: u64) -> Session {
         disposition: None,
         rejected_by: BTreeSet::from([RepId::new("bob")]),
         ended_at: None,
+        assistance: None,
         offer: None,
         chat: Vec::new(),
         position_sent: None,
@@ -91,6 +93,7 @@ fn chat(id: u64, session: u64) -> ChatMessage {
         visibility: Visibility::Public,
         at: 2_000 + id,
         client_msg_id: Some(format!("c{id}")),
+        attachment: None,
     }
 }
 

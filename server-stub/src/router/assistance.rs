@@ -1,0 +1,259 @@
+//! Working a session beyond chat: asking a team lead for assistance (and the lead stepping
+//! in), files shared in the chat, and which earlier chats a session may show.
+
+use super::state::{AssistanceAsk, Session};
+use super::{Reply, Router, hash_secret, refuse};
+use switchboard_protocol::{
+    AssistanceRequest, Attachment, Author, ChatMessage, ErrorBody, ErrorCode, OkResult, RepEvent,
+    RepId, SessionId, UnixMillis, Visibility,
+};
+
+/// Who shares a file in a session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileSender {
+    Rep(RepId),
+    /// The customer, proven by their reconnect token.
+    Customer {
+        token: String,
+    },
+}
+
+impl Router {
+    /// The leads who see `asker`'s assistance requests: leads sharing a team with them.
+    fn leads_for(&self, asker: &RepId) -> Vec<RepId> {
+        self.config
+            .reps
+            .values()
+            .filter(|r| r.permissions.lead && self.config.share_a_team(&r.id, asker))
+            .map(|r| r.id.clone())
+            .collect()
+    }
+
+    fn assistance_request(&self, session: &Session) -> Option<AssistanceRequest> {
+        let ask = session.assistance.as_ref()?;
+        Some(AssistanceRequest {
+            session: self.session_info(session),
+            rep: ask.rep.clone(),
+            at: ask.at,
+        })
+    }
+
+    /// The open assistance requests a lead sees (empty for everyone else).
+    pub(super) fn assistance_for(&self, lead: &RepId) -> Vec<AssistanceRequest> {
+        if !self
+            .config
+            .reps
+            .get(lead)
+            .is_some_and(|r| r.permissions.lead)
+        {
+            return Vec::new();
+        }
+        self.sessions
+            .values()
+            .filter(|s| {
+                s.assistance
+                    .as_ref()
+                    .is_some_and(|a| self.config.share_a_team(lead, &a.rep))
+            })
+            .filter_map(|s| self.assistance_request(s))
+            .collect()
+    }
+
+    pub(super) fn set_assistance(
+        &mut self,
+        now: UnixMillis,
+        rep: &RepId,
+        session_id: SessionId,
+        needed: bool,
+    ) -> Reply {
+        let session = self.session(session_id)?;
+        if !session.has_rep(rep) {
+            return Err(refuse(
+                ErrorCode::NotInSession,
+                "You are not in this session.",
+            ));
+        }
+        if needed && self.leads_for(rep).is_empty() {
+            return Err(refuse(
+                ErrorCode::NotFound,
+                "None of your teams has a team lead to ask.",
+            ));
+        }
+        if session.assistance.is_some() == needed {
+            return Ok(None);
+        }
+        if needed {
+            if let Some(session) = self.session_mut(session_id) {
+                session.assistance = Some(AssistanceAsk {
+                    rep: rep.clone(),
+                    at: now,
+                });
+            }
+            let request = self
+                .sessions
+                .get(&session_id)
+                .and_then(|s| self.assistance_request(s));
+            if let Some(request) = request {
+                for lead in self.leads_for(rep) {
+                    self.tell_rep(
+                        &lead,
+                        RepEvent::AssistanceRequested {
+                            request: request.clone(),
+                        },
+                    );
+                }
+            }
+        } else {
+            self.clear_assistance(session_id);
+        }
+        self.announce_session_update(session_id, None);
+        self.persist_session(session_id);
+        Ok(None)
+    }
+
+    /// Withdraws the session's assistance request, telling the leads who saw it.
+    pub(super) fn clear_assistance(&mut self, session_id: SessionId) {
+        let Some(ask) = self
+            .session_mut(session_id)
+            .and_then(|s| s.assistance.take())
+        else {
+            return;
+        };
+        for lead in self.leads_for(&ask.rep) {
+            self.tell_rep(&lead, RepEvent::AssistanceCleared { session_id });
+        }
+    }
+
+    /// A lead steps into a session whose rep asked for assistance.
+    pub(super) fn lead_joins(&mut self, lead: &RepId, session_id: SessionId) -> Reply {
+        let is_lead = self
+            .config
+            .reps
+            .get(lead)
+            .is_some_and(|r| r.permissions.lead);
+        if !is_lead {
+            return Err(refuse(
+                ErrorCode::Forbidden,
+                "Only a team lead can step into a session.",
+            ));
+        }
+        let session = self.session(session_id)?;
+        if session.has_rep(lead) {
+            return Ok(None);
+        }
+        let Some(ask) = &session.assistance else {
+            return Err(refuse(
+                ErrorCode::NotFound,
+                "Nobody in this session asked for assistance (any more).",
+            ));
+        };
+        if !self.config.share_a_team(lead, &ask.rep) {
+            return Err(refuse(
+                ErrorCode::Forbidden,
+                "This session belongs to a team you do not lead.",
+            ));
+        }
+        // Cleared first, so the joining view and everyone's update already show it answered.
+        self.clear_assistance(session_id);
+        self.join_session(session_id, lead, false);
+        self.persist_session(session_id);
+        Ok(None)
+    }
+
+    /// A file someone in the session shared (the bytes are already stored): a chat entry
+    /// both sides see.
+    pub(super) fn share_file(
+        &mut self,
+        now: UnixMillis,
+        sender: FileSender,
+        session_id: SessionId,
+        attachment: Attachment,
+    ) -> Reply {
+        let session = self.session(session_id)?;
+        let author = match &sender {
+            FileSender::Rep(rep) => {
+                if !session.has_rep(rep) {
+                    return Err(refuse(
+                        ErrorCode::NotInSession,
+                        "You are not in this session.",
+                    ));
+                }
+                Author::Rep {
+                    rep: rep.clone(),
+                    name: self.config.rep_name(rep),
+                }
+            }
+            FileSender::Customer { token } => {
+                if session.customer_token_hash != hash_secret(token) {
+                    return Err(refuse(
+                        ErrorCode::Unauthorized,
+                        "This chat does not accept files from you.",
+                    ));
+                }
+                if session.customer_gone {
+                    return Err(refuse(ErrorCode::SessionEnded, "This chat is over."));
+                }
+                Author::Customer {
+                    name: session.customer.name.clone(),
+                }
+            }
+        };
+        let message = ChatMessage {
+            id: self.next_message_id(),
+            session_id,
+            author,
+            text: attachment.name.clone(),
+            visibility: Visibility::Public,
+            at: now,
+            client_msg_id: None,
+            attachment: Some(attachment),
+        };
+        self.add_chat(message.clone());
+        Ok(Some(OkResult::Chat { message }))
+    }
+
+    /// Whether `token` is the customer token of live session `session_id`; `None` when the
+    /// session is not in memory (ended: ask the store).
+    pub fn customer_token_matches(&self, session_id: SessionId, token: &str) -> Option<bool> {
+        self.sessions
+            .get(&session_id)
+            .map(|s| s.customer_token_hash == hash_secret(token))
+    }
+
+    /// Checks a rep's "Load older messages": the contact whose ended chats to read.
+    pub fn history_contact(&self, rep: &RepId, session_id: SessionId) -> Result<String, ErrorBody> {
+        let session = self.session(session_id)?;
+        if !session.has_rep(rep) {
+            return Err(refuse(
+                ErrorCode::NotInSession,
+                "You are not in this session.",
+            ));
+        }
+        session.customer.contact.clone().ok_or_else(|| {
+            refuse(
+                ErrorCode::NotFound,
+                "This customer gave no contact, so there are no earlier chats to show.",
+            )
+        })
+    }
+
+    /// Whether ended chats with this contact exist.
+    pub(super) fn has_history(&self, session: &Session) -> bool {
+        session
+            .customer
+            .contact
+            .as_ref()
+            .is_some_and(|c| self.ended_contacts.get(c).is_some_and(|n| *n > 0))
+    }
+
+    /// Counts an ended session towards its contact's history.
+    pub(super) fn remember_ended_contact(&mut self, session_id: SessionId) {
+        if let Some(contact) = self
+            .sessions
+            .get(&session_id)
+            .and_then(|s| s.customer.contact.clone())
+        {
+            *self.ended_contacts.entry(contact).or_default() += 1;
+        }
+    }
+}
