@@ -172,8 +172,10 @@
     const customer = { name: $("name").value };
     const company = $("company").value.trim();
     const question = $("question").value.trim();
+    const contact = $("contact").value.trim();
     if (company) customer.company = company;
     if (question) customer.question = question;
+    if (contact) customer.contact = contact;
     $("form-error").textContent = "";
     $("start").disabled = true;
     connect({ type: "start", protocol_version: PROTOCOL_VERSION, customer, route });
@@ -404,12 +406,101 @@
     } else {
       item.classList.add("system");
     }
-    const text = document.createElement("span");
-    text.className = "text";
-    text.textContent = chat.text;
     if (author.kind !== "system") item.append(who);
-    item.append(text);
+    if (chat.attachment) {
+      item.append(fileEntry(chat.attachment));
+    } else {
+      const text = document.createElement("span");
+      text.className = "text";
+      text.textContent = chat.text;
+      item.append(text);
+    }
     return item;
+  }
+
+  function fileSize(bytes) {
+    if (bytes < 1024) return `${bytes} B`;
+    if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+    return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+  }
+
+  /** A shared file: its name, size and a Download button. */
+  function fileEntry(attachment) {
+    const box = document.createElement("span");
+    box.className = "file";
+    const name = document.createElement("span");
+    name.className = "text";
+    name.textContent = attachment.name;
+    const size = document.createElement("span");
+    size.className = "size";
+    size.textContent = fileSize(attachment.size);
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = "Download";
+    button.setAttribute("aria-label", `Download ${attachment.name}`);
+    button.addEventListener("click", () => downloadFile(attachment));
+    box.append(name, size, button);
+    return box;
+  }
+
+  function authHeader() {
+    return { Authorization: `Customer ${saved.customer_token}` };
+  }
+
+  /** The server's refusal message for a failed HTTP call. */
+  async function refusal(response, fallback) {
+    try {
+      const body = await response.json();
+      return body.message || fallback;
+    } catch {
+      return fallback;
+    }
+  }
+
+  async function downloadFile(attachment) {
+    if (!saved) return;
+    $("chat-error").textContent = "";
+    try {
+      const response = await fetch(`/api/files/${encodeURIComponent(attachment.file_id)}`, {
+        headers: authHeader(),
+      });
+      if (!response.ok) {
+        $("chat-error").textContent = await refusal(response, "The file could not be downloaded.");
+        return;
+      }
+      const url = URL.createObjectURL(await response.blob());
+      const link = document.createElement("a");
+      link.href = url;
+      link.download = attachment.name;
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60000);
+    } catch {
+      $("chat-error").textContent = "The file could not be downloaded. Please try again.";
+    }
+  }
+
+  async function uploadFile() {
+    const input = $("file");
+    const file = input.files && input.files[0];
+    input.value = "";
+    if (!file || !saved || over) return;
+    $("chat-error").textContent = "";
+    setStatus(`Sending ${file.name}…`);
+    try {
+      const url = `/api/sessions/${saved.session_id}/files?name=${encodeURIComponent(file.name)}`;
+      const response = await fetch(url, { method: "POST", headers: authHeader(), body: file });
+      if (!response.ok) {
+        $("chat-error").textContent = await refusal(response, "The file could not be sent.");
+        return;
+      }
+      appendMessage(await response.json());
+    } catch {
+      $("chat-error").textContent = "The file could not be sent. Please try again.";
+    } finally {
+      describe();
+    }
   }
 
   function scrollToEnd() {
@@ -522,6 +613,8 @@
       }
     });
     $("leave").addEventListener("click", leave);
+    $("attach").addEventListener("click", () => $("file").click());
+    $("file").addEventListener("change", uploadFile);
     $("new-chat").addEventListener("click", newChat);
     if (!fixedRoute) loadIssues();
     if (saved && saved.over) {

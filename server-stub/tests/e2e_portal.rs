@@ -459,3 +459,76 @@ async fn the_page_reconnects_after_a_server_restart_and_loses_nothing() {
     assert!(texts.contains(&"before the restart"), "{texts:?}");
     page.close().await;
 }
+
+/// The customer gives an email (the rep sees it as the contact), receives a rep's file and
+/// downloads it, sends one of their own, and is told why a wrong type is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn files_go_both_ways_in_the_browser() {
+    let server = TestServer::start().await;
+    let mut alice = server.rep("alice").await;
+    let alice_auth = format!("Bearer {}", server.login("alice").await);
+    let page = Browser::open().await;
+    page.goto(&server.http("/button/btn-billing")).await;
+    page.fill("#name", "Flo Files").await;
+    page.fill("#contact", "Flo@Example.com").await;
+    page.click("#start").await;
+    let entry = portal_entry(&mut alice, "Flo Files").await;
+    assert_eq!(
+        entry.customer.contact.as_deref(),
+        Some("flo@example.com"),
+        "the contact is kept, compared without case"
+    );
+    let session_id = accept_and_say(&mut alice, &entry, "I will send you the form.").await;
+
+    let form = b"name,amount\nFlo,40\n".to_vec();
+    let response = reqwest::Client::new()
+        .post(server.http(&format!(
+            "/api/sessions/{session_id}/files?name=refund-form.csv"
+        )))
+        .header("Authorization", &alice_auth)
+        .body(form.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 201);
+    page.wait_for_text("#messages", "refund-form.csv").await;
+    page.click(r#"button[aria-label="Download refund-form.csv"]"#)
+        .await;
+    assert_eq!(page.downloaded("refund-form.csv").await, form);
+
+    let dir = tempfile::tempdir().unwrap();
+    let mine = dir.path().join("error-log.txt");
+    std::fs::write(&mine, "Error 42 at startup\n").unwrap();
+    page.type_keys("#file", &mine.display().to_string()).await;
+    let shared = alice
+        .pick("the customer's file", |e| match e {
+            RepEvent::Chat { message }
+                if message.attachment.is_some()
+                    && matches!(message.author, Author::Customer { .. }) =>
+            {
+                Some(message.clone())
+            }
+            _ => None,
+        })
+        .await;
+    let attachment = shared.attachment.unwrap();
+    assert_eq!(attachment.name, "error-log.txt");
+    let bytes = reqwest::Client::new()
+        .get(server.http(&format!("/api/files/{}", attachment.file_id)))
+        .header("Authorization", &alice_auth)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(bytes.as_ref(), b"Error 42 at startup\n");
+    page.wait_for_text("#messages", "error-log.txt").await;
+    page.screenshot_if_asked("portal-files").await;
+
+    let bad = dir.path().join("setup.exe");
+    std::fs::write(&bad, "MZ").unwrap();
+    page.type_keys("#file", &bad.display().to_string()).await;
+    page.wait_for_text("#chat-error", "cannot be shared").await;
+    page.close().await;
+}

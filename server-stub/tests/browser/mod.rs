@@ -51,6 +51,8 @@ pub struct Browser {
     pub client: Client,
     _driver: DriverProcess,
     _profile: tempfile::TempDir,
+    /// Where downloads land.
+    downloads: tempfile::TempDir,
 }
 
 impl Browser {
@@ -69,6 +71,7 @@ impl Browser {
                 .expect("chromedriver starts"),
         );
         let profile = tempfile::tempdir().expect("a browser profile directory");
+        let downloads = tempfile::tempdir().expect("a download directory");
         let url = format!("http://127.0.0.1:{port}");
         let deadline = tokio::time::Instant::now() + PAGE_DEADLINE;
         while tokio::net::TcpStream::connect(("127.0.0.1", port))
@@ -93,6 +96,10 @@ impl Browser {
                     "--disable-dev-shm-usage", "--window-size=1000,1000",
                     format!("--user-data-dir={}", profile.path().display()),
                 ],
+                "prefs": {
+                    "download.default_directory": downloads.path(),
+                    "download.prompt_for_download": false,
+                },
             }
         });
         let serde_json::Value::Object(capabilities) = capabilities else {
@@ -107,6 +114,7 @@ impl Browser {
             client,
             _driver: driver,
             _profile: profile,
+            downloads,
         }
     }
 
@@ -200,6 +208,24 @@ impl Browser {
             assert!(
                 tokio::time::Instant::now() < deadline,
                 "{css} never showed {needle:?}; it shows {text:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Waits for a finished download called `name`; returns its bytes.
+    pub async fn downloaded(&self, name: &str) -> Vec<u8> {
+        let path = self.downloads.path().join(name);
+        let deadline = tokio::time::Instant::now() + PAGE_DEADLINE;
+        loop {
+            // Chromium writes `name.crdownload` first and renames it when done.
+            if let Ok(bytes) = std::fs::read(&path) {
+                return bytes;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "no download {name} in {}",
+                self.downloads.path().display()
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
