@@ -473,6 +473,7 @@ impl Customer {
                 name: name.to_owned(),
                 company: Some(company.to_owned()),
                 question: Some("It is broken".into()),
+                ..CustomerInfo::default()
             },
             route,
         };
