@@ -2,6 +2,7 @@
 //! the screen from it, then carries out the intents the panels reported.
 
 use crate::demo::{DEMO_PASSWORD, DEMO_USER, DemoServer};
+use crate::dialogs::{Chosen, Dialogs, FileDialogs};
 use crate::model::Model;
 use crate::model::display::now_ms;
 use crate::net::{Command, ConnectionStatus, LoginError, NetEvent, NetHandle};
@@ -40,6 +41,8 @@ pub struct AppOptions {
     pub auto_login: Option<(String, String)>,
     /// Seed for the demo's simulated customers, for a repeatable demo.
     pub demo_seed: Option<u64>,
+    /// Native file dialogs, or fixed paths (tests).
+    pub file_dialogs: FileDialogs,
 }
 
 enum Screen {
@@ -71,6 +74,11 @@ pub struct SwitchboardApp {
     toasts: Toasts,
     /// Sessions the rep asked to accept: their tab comes to the front when it opens.
     accepting: HashSet<SessionId>,
+    dialogs: Dialogs,
+    /// Pages to open in the system browser after this frame's intents.
+    urls_to_open: Vec<String>,
+    /// Every page opened, in order (tests read it).
+    opened_urls: Vec<String>,
 }
 
 impl SwitchboardApp {
@@ -78,6 +86,8 @@ impl SwitchboardApp {
         install_fonts(&cc.egui_ctx);
         let ctx = cc.egui_ctx.clone();
         let (net, events) = NetHandle::spawn(move || ctx.request_repaint());
+        let ctx = cc.egui_ctx.clone();
+        let dialogs = Dialogs::new(options.file_dialogs.clone(), move || ctx.request_repaint());
         let store = match &options.prefs_path {
             Some(path) => Some(PrefsStore::at(path.clone())),
             None => PrefsStore::default_location(),
@@ -127,6 +137,9 @@ impl SwitchboardApp {
             transfer: TransferDialog::default(),
             toasts: Toasts::default(),
             accepting: HashSet::new(),
+            dialogs,
+            urls_to_open: Vec::new(),
+            opened_urls: Vec::new(),
         };
         if let Some((username, password)) = auto_login {
             app.login.username = username;
@@ -143,6 +156,11 @@ impl SwitchboardApp {
 
     pub fn prefs(&self) -> &Prefs {
         &self.prefs
+    }
+
+    /// Every page "Open external URL" (or an offer's link) opened so far.
+    pub fn opened_urls(&self) -> &[String] {
+        &self.opened_urls
     }
 
     /// Waits until every preference change so far is on disk (tests; exit).
@@ -196,6 +214,24 @@ impl SwitchboardApp {
                     }
                 }
                 NetEvent::SendFailed { id, reason } => self.model.send_failed(id, &reason),
+                // Its `chat` event shows it in the session.
+                NetEvent::FileSent { .. } => {}
+                NetEvent::FileSaved { path } => {
+                    self.model
+                        .notice(format!("Saved {}.", path.display()), None);
+                }
+                NetEvent::FileFailed { name, reason } => {
+                    self.model.notice(format!("{name}: {reason}"), None);
+                }
+            }
+        }
+        for chosen in self.dialogs.answers() {
+            match chosen {
+                Chosen::Upload { session_id, path } => self.net.upload_file(session_id, path),
+                Chosen::SaveAs { attachment, path } => {
+                    self.net
+                        .download_file(attachment.file_id, attachment.name, path);
+                }
             }
         }
         // A tab the rep asked for comes to the front once it opens.
@@ -242,7 +278,8 @@ impl SwitchboardApp {
     }
 
     fn send(&mut self, request: RepRequest) {
-        if let RepRequest::Accept { session_id } = &request {
+        if let RepRequest::Accept { session_id } | RepRequest::JoinSession { session_id } = &request
+        {
             self.accepting.insert(*session_id);
         }
         if let RepRequest::AcceptInvitation { invitation_id } = &request {
@@ -381,6 +418,9 @@ impl SwitchboardApp {
                 self.prefs.details_height = height;
                 self.save_prefs();
             }
+            Intent::AttachFile(session_id) => self.dialogs.pick_upload(session_id),
+            Intent::SaveFile(attachment) => self.dialogs.pick_save(attachment),
+            Intent::OpenUrl(url) => self.urls_to_open.push(url),
         }
     }
 
@@ -432,6 +472,36 @@ impl SwitchboardApp {
             transfer_dialog_ui(ui.ctx(), &mut self.transfer, &self.model, session, intents);
         }
         toasts_ui(ui.ctx(), &mut self.toasts, &self.model.notices);
+        self.files_dropped(ui.ctx());
+    }
+
+    /// Files dropped on the window go into the session in front, as "Attach file" would.
+    fn files_dropped(&mut self, ctx: &egui::Context) {
+        let Some(session_id) = self.front else {
+            return;
+        };
+        let hovering = ctx.input(|i| !i.raw.hovered_files.is_empty());
+        if hovering {
+            egui::Area::new(egui::Id::unique("drop_files"))
+                .order(egui::Order::Foreground)
+                .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+                .show(ctx, |ui| {
+                    egui::Frame::popup(ui.style()).show(ui, |ui| {
+                        ui.heading("Drop to send the files to the customer");
+                    });
+                });
+        }
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        });
+        for path in dropped {
+            self.net.upload_file(session_id, path);
+        }
     }
 }
 
@@ -497,6 +567,10 @@ impl eframe::App for SwitchboardApp {
         }
         for intent in intents {
             self.handle(intent);
+        }
+        for url in self.urls_to_open.drain(..) {
+            ui.ctx().open_url(egui::OpenUrl::new_tab(&url));
+            self.opened_urls.push(url);
         }
         // Time in queue and the reconnect countdown tick once a second; nothing else polls.
         let ticking = matches!(self.screen, Screen::Console)

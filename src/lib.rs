@@ -10,9 +10,11 @@
 //! - [`ui`]: one module per panel; each draws from state and reports intents.
 //! - [`prefs`] and [`prefs_writer`]: remembered layout, written atomically off the UI thread.
 //! - [`demo`]: `--demo`, the bundled server with demo data in this process.
+//! - [`dialogs`]: the native open and save dialogs for files (or fixed answers in tests).
 
 pub mod app;
 pub mod demo;
+pub mod dialogs;
 pub mod model;
 pub mod net;
 pub mod prefs;
@@ -20,3 +22,4 @@ pub mod prefs_writer;
 pub mod ui;
 
 pub use app::{AppOptions, DEFAULT_SERVER_URL, SwitchboardApp};
+pub use dialogs::FileDialogs;

@@ -84,6 +84,30 @@ pub fn clock(at: UnixMillis) -> String {
     }
 }
 
+/// A date and time for an earlier chat: "2026-11-21 14:05".
+pub fn date_time(at: UnixMillis) -> String {
+    use chrono::TimeZone;
+    match chrono::Local.timestamp_millis_opt(at as i64) {
+        chrono::LocalResult::Single(t) | chrono::LocalResult::Ambiguous(t, _) => {
+            t.format("%Y-%m-%d %H:%M").to_string()
+        }
+        chrono::LocalResult::None => String::new(),
+    }
+}
+
+/// A file size as people read it: "512 B", "14 KB", "2.5 MB".
+pub fn file_size(bytes: u64) -> String {
+    const KB: u64 = 1024;
+    const MB: u64 = 1024 * 1024;
+    if bytes < KB {
+        format!("{bytes} B")
+    } else if bytes < MB {
+        format!("{} KB", bytes.div_ceil(KB))
+    } else {
+        format!("{:.1} MB", bytes as f64 / MB as f64)
+    }
+}
+
 /// Milliseconds since the Unix epoch, now.
 pub fn now_ms() -> UnixMillis {
     std::time::SystemTime::now()

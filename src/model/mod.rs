@@ -5,14 +5,19 @@
 //! - [`queue_view`]: sorting and filtering a queue, cached until the data changes.
 //! - [`display`]: labels and durations as the rep reads them.
 //! - [`invitees`]: who the owner of a session may invite (the Share menu's lists).
+//! - [`older`]: the older chats of a returning customer loaded into a session.
+//! - [`templates`]: filling in canned replies.
 //! - [`refusal`]: how the server's refusals read to the rep.
 
 pub mod display;
 pub mod invitees;
+pub mod older;
 pub mod queue_view;
 pub mod refusal;
+pub mod templates;
 
 use invitees::Invitees;
+use older::OlderChats;
 use refusal::refusal_text;
 
 #[cfg(test)]
@@ -90,6 +95,9 @@ enum InFlight {
     Invitees {
         session_id: SessionId,
     },
+    History {
+        session_id: SessionId,
+    },
     Other {
         what: String,
     },
@@ -122,6 +130,8 @@ pub struct Model {
     pub notices: VecDeque<Notice>,
     /// Who may be invited to each session this rep owns (asked for when Share opens).
     pub invitees: HashMap<SessionId, Invitees>,
+    /// Older chats with the same customer, per session, as far as the rep loaded them.
+    pub older: HashMap<SessionId, OlderChats>,
     /// The highest event `seq` applied; duplicates at or below it are ignored.
     pub last_seq: u64,
     /// Whether a snapshot has arrived since logging in.
@@ -177,6 +187,12 @@ impl Model {
             RepRequest::ListInvitees { session_id } => {
                 self.invitees.entry(*session_id).or_default().loading = true;
                 InFlight::Invitees {
+                    session_id: *session_id,
+                }
+            }
+            RepRequest::LoadHistory { session_id, .. } => {
+                self.older.entry(*session_id).or_default().loading = true;
+                InFlight::History {
                     session_id: *session_id,
                 }
             }
@@ -332,6 +348,12 @@ impl Model {
             Some(InFlight::TeamChat { .. }) => {
                 self.notice(format!("Could not send to the team chat: {reason}"), None)
             }
+            Some(InFlight::History { session_id }) => {
+                if let Some(older) = self.older.get_mut(&session_id) {
+                    older.loading = false;
+                }
+                self.notice(format!("Could not load older messages: {reason}"), None);
+            }
             Some(InFlight::Invitees { session_id }) => {
                 self.invitees.remove(&session_id);
                 self.notice(format!("Could not list who can be invited: {reason}"), None);
@@ -452,6 +474,12 @@ impl Model {
             (InFlight::TeamChat { .. }, Some(OkResult::TeamChat { message })) => {
                 self.add_team_chat(message);
             }
+            (InFlight::History { session_id }, Some(OkResult::History { chats, more })) => {
+                self.older
+                    .entry(session_id)
+                    .or_default()
+                    .add_page(chats, more);
+            }
             (InFlight::Invitees { session_id }, Some(OkResult::Invitees { teams, issues })) => {
                 self.invitees.insert(
                     session_id,
@@ -483,6 +511,15 @@ impl Model {
             }
             Some(InFlight::Other { what }) => {
                 self.notice(refusal_text(&what, code, &message), Some(code))
+            }
+            Some(InFlight::History { session_id }) => {
+                if let Some(older) = self.older.get_mut(&session_id) {
+                    older.loading = false;
+                }
+                self.notice(
+                    refusal_text("load older messages", code, &message),
+                    Some(code),
+                );
             }
             Some(InFlight::Invitees { session_id }) => {
                 self.invitees.remove(&session_id);
@@ -566,6 +603,7 @@ impl Model {
             }
             RepEvent::SessionLeft { session_id, reason } => {
                 self.invitees.remove(&session_id);
+                self.older.remove(&session_id);
                 if let Some(state) = self.sessions.remove(&session_id) {
                     let who = &state.info.customer.name;
                     let text = match reason {

@@ -4,6 +4,7 @@
 //! While it is not connected (logging in, opening the socket, waiting to retry) it still
 //! answers commands: `Send` gets `SendFailed` at once, `Logout` and `Connect` take effect.
 
+use super::files::SharedAuth;
 use super::login::{Credentials, HttpApi};
 use super::resume::ResumeTracker;
 use super::sink::EventSink;
@@ -25,12 +26,14 @@ const PING_AFTER: Duration = Duration::from_secs(15);
 const SILENCE_LIMIT: Duration = Duration::from_secs(30);
 
 /// The thread's body: a single-threaded runtime running the actor until the handles are gone.
-pub(crate) fn run_on_own_runtime(commands: UnboundedReceiver<Command>, sink: EventSink) {
-    match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime.block_on(Actor::new(commands, sink).run()),
+pub(crate) fn run_on_own_runtime(
+    runtime: std::io::Result<tokio::runtime::Runtime>,
+    commands: UnboundedReceiver<Command>,
+    sink: EventSink,
+    auth: SharedAuth,
+) {
+    match runtime {
+        Ok(runtime) => runtime.block_on(Actor::new(commands, sink, auth).run()),
         Err(error) => {
             tracing::error!(%error, "could not start the network runtime");
             refuse_everything(
@@ -142,16 +145,19 @@ struct Actor {
     resume: ResumeTracker,
     /// The id of the next ping; always in the reserved range.
     next_ping: u64,
+    /// The current login, published for file transfers.
+    auth: SharedAuth,
 }
 
 impl Actor {
-    fn new(commands: UnboundedReceiver<Command>, sink: EventSink) -> Self {
+    fn new(commands: UnboundedReceiver<Command>, sink: EventSink, auth: SharedAuth) -> Self {
         Self {
             inbox: Inbox { commands, sink },
             http: HttpApi::new(),
             status: ConnectionStatus::Offline,
             resume: ResumeTracker::default(),
             next_ping: RESERVED_ID_BASE,
+            auth,
         }
     }
 
@@ -304,6 +310,7 @@ impl Actor {
                 // was brand new (then something else is wrong; do not hammer the server).
                 tracing::debug!(%message, "token refused; logging in again");
                 session.token = None;
+                self.auth.clear();
                 if fresh_token {
                     Step::Retry {
                         at_least: Duration::ZERO,
@@ -333,6 +340,7 @@ impl Actor {
             )),
             Ok(Ok(login)) => {
                 session.token = Some(login.token.clone());
+                self.auth.set(&session.endpoints.http_base, &login.token);
                 session.identity = Some((login.rep, login.display_name));
                 Ok(login.token)
             }
@@ -457,6 +465,7 @@ impl Actor {
     /// The session cannot start (or go on): report why and go offline.
     fn login_failed(&mut self, error: LoginError) -> Exit {
         tracing::debug!(?error, "login failed");
+        self.auth.clear();
         self.emit(NetEvent::LoginFailed(error));
         self.set_status(ConnectionStatus::Offline);
         Exit::Offline
@@ -470,6 +479,7 @@ impl Actor {
         endpoints: &Endpoints,
         token: Option<&str>,
     ) -> Exit {
+        self.auth.clear();
         match interrupt {
             Interrupt::Logout => {
                 self.set_status(ConnectionStatus::Offline);
@@ -516,7 +526,7 @@ mod tests {
         let (_commands, inbox) = tokio::sync::mpsc::unbounded_channel();
         let (events, received) = std::sync::mpsc::channel();
         let sink = EventSink::new(events, Arc::new(|| {}));
-        (Actor::new(inbox, sink), received)
+        (Actor::new(inbox, sink, SharedAuth::default()), received)
     }
 
     /// The answers to the actor's own pings stay inside; every other frame is forwarded.

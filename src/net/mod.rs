@@ -17,18 +17,23 @@
 //! - `backoff`: the delay before each reconnect attempt.
 //! - `url`: turning what the user typed into the HTTP and WebSocket addresses.
 //! - `sink`: the event channel plus the wake-up call.
+//! - `files`: uploading and downloading files over HTTP with the current login.
 
 mod actor;
 mod backoff;
+mod files;
 mod login;
 mod resume;
 mod sink;
 mod socket;
 mod url;
 
+use files::SharedAuth;
 use sink::EventSink;
 use std::fmt;
+use std::path::PathBuf;
 use std::sync::Arc;
+use switchboard_protocol::{ChatMessage, SessionId};
 use tokio::sync::mpsc;
 
 pub use switchboard_protocol::{RepId, RepRequest, RepServerMessage, RequestId};
@@ -123,10 +128,6 @@ impl fmt::Display for LoginError {
 
 /// What the network tells the console.
 #[derive(Debug, Clone, PartialEq)]
-#[expect(
-    clippy::large_enum_variant,
-    reason = "the API carries server frames unboxed; each event is moved once, into the channel"
-)]
 pub enum NetEvent {
     Status(ConnectionStatus),
     /// The first login failed; the actor is Offline and waits for a new Connect.
@@ -150,6 +151,19 @@ pub enum NetEvent {
         id: RequestId,
         reason: String,
     },
+    /// A file was uploaded and is in the session's chat (its `chat` event comes too).
+    FileSent {
+        message: ChatMessage,
+    },
+    /// A shared file was saved to disk.
+    FileSaved {
+        path: PathBuf,
+    },
+    /// An upload or download failed; `reason` is a sentence for the rep.
+    FileFailed {
+        name: String,
+        reason: String,
+    },
 }
 
 /// A cloneable handle; the actor runs on its own thread with a tokio runtime.
@@ -160,6 +174,11 @@ pub struct NetHandle {
     commands: mpsc::UnboundedSender<Command>,
     /// To answer a command here if the actor is gone, so nothing is dropped silently.
     sink: EventSink,
+    /// The actor's runtime, which also runs file transfers (`None` if it could not start).
+    runtime: Option<tokio::runtime::Handle>,
+    /// The current login, for file transfers.
+    auth: SharedAuth,
+    http: reqwest::Client,
 }
 
 impl fmt::Debug for NetHandle {
@@ -179,14 +198,67 @@ impl NetHandle {
         let sink = EventSink::new(event_tx, Arc::new(wake));
         let (commands, inbox) = mpsc::unbounded_channel();
         let actor_sink = sink.clone();
+        let auth = SharedAuth::default();
+        let actor_auth = auth.clone();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build();
+        let handle = runtime.as_ref().ok().map(|r| r.handle().clone());
         let started = std::thread::Builder::new()
             .name("switchboard-net".into())
-            .spawn(move || actor::run_on_own_runtime(inbox, actor_sink));
+            .spawn(move || actor::run_on_own_runtime(runtime, inbox, actor_sink, actor_auth));
         if let Err(error) = started {
             // `send` answers every command with a failure from now on.
             tracing::error!(%error, "could not start the network thread");
         }
-        (NetHandle { commands, sink }, event_rx)
+        let handle = NetHandle {
+            commands,
+            sink,
+            runtime: handle,
+            auth,
+            http: reqwest::Client::new(),
+        };
+        (handle, event_rx)
+    }
+
+    /// Uploads the file at `path` into the session, in the background; reported as
+    /// [`NetEvent::FileSent`] or [`NetEvent::FileFailed`].
+    pub fn upload_file(&self, session_id: SessionId, path: PathBuf) {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let (sink, auth, http) = (self.sink.clone(), self.auth.clone(), self.http.clone());
+        self.run(name.clone(), async move {
+            sink.emit(match files::upload(&http, &auth, session_id, &path).await {
+                Ok(message) => NetEvent::FileSent { message },
+                Err(reason) => NetEvent::FileFailed { name, reason },
+            });
+        });
+    }
+
+    /// Downloads a shared file to `dest`, in the background; reported as
+    /// [`NetEvent::FileSaved`] or [`NetEvent::FileFailed`].
+    pub fn download_file(&self, file_id: String, name: String, dest: PathBuf) {
+        let (sink, auth, http) = (self.sink.clone(), self.auth.clone(), self.http.clone());
+        self.run(name.clone(), async move {
+            sink.emit(match files::download(&http, &auth, &file_id, &dest).await {
+                Ok(()) => NetEvent::FileSaved { path: dest },
+                Err(reason) => NetEvent::FileFailed { name, reason },
+            });
+        });
+    }
+
+    fn run(&self, name: String, work: impl std::future::Future<Output = ()> + Send + 'static) {
+        match &self.runtime {
+            Some(runtime) => {
+                runtime.spawn(work);
+            }
+            None => self.sink.emit(NetEvent::FileFailed {
+                name,
+                reason: "The network thread is not running.".into(),
+            }),
+        }
     }
 
     /// Queues a command for the actor; returns at once.

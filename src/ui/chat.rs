@@ -1,6 +1,7 @@
 //! The chat bar of a session: the history sticking to the bottom, author and time on each
 //! message, rep-only messages set apart, pending ones marked; the composer (Enter sends,
-//! Shift+Enter is a new line) with a "To reps only" toggle.
+//! Shift+Enter is a new line) with a "To reps only" toggle, templates, emoticons and
+//! "Attach file"; shared files with a Save button; older chats of a returning customer.
 
 use super::intent::Intent;
 use crate::model::display;
@@ -40,6 +41,7 @@ pub fn chat_ui(
             ui.horizontal(|ui| {
                 ui.checkbox(&mut draft.reps_only, "To reps only")
                     .on_hover_text("Only the reps in this session see it; never the customer.");
+                super::composer_tools::composer_tools_ui(ui, model, session, draft, intents);
                 ui.weak("Enter sends · Shift+Enter new line");
             });
             ui.horizontal(|ui| {
@@ -85,8 +87,15 @@ pub fn chat_ui(
         .stick_to_bottom(true)
         .auto_shrink([false, false])
         .show(ui, |ui| {
+            super::older_messages::older_messages_ui(
+                ui,
+                model,
+                &session.info,
+                intents,
+                |ui, message, intents| message_ui(ui, model, message, intents),
+            );
             for message in &session.chat {
-                message_ui(ui, model, message);
+                message_ui(ui, model, message, intents);
             }
             for pending in &session.pending {
                 let status = match &pending.refused {
@@ -105,13 +114,24 @@ pub fn chat_ui(
         });
 }
 
-fn message_ui(ui: &mut egui::Ui, model: &Model, message: &ChatMessage) {
+fn message_ui(ui: &mut egui::Ui, model: &Model, message: &ChatMessage, intents: &mut Vec<Intent>) {
     let author = match &message.author {
         Author::Customer { name } => name.clone(),
         Author::Rep { rep, name } if Some(rep) == model.me_id() => format!("{name} (you)"),
         Author::Rep { name, .. } => name.clone(),
         Author::System => "Switchboard".to_owned(),
     };
+    if let Some(attachment) = &message.attachment {
+        bubble_frame(ui, message.visibility == Visibility::Reps).show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.horizontal(|ui| {
+                ui.strong(&author);
+                ui.weak(display::clock(message.at));
+            });
+            super::attachments::attachment_ui(ui, attachment, intents);
+        });
+        return;
+    }
     bubble_ui(
         ui,
         &author,
@@ -122,6 +142,17 @@ fn message_ui(ui: &mut egui::Ui, model: &Model, message: &ChatMessage) {
     );
 }
 
+fn bubble_frame(ui: &egui::Ui, reps_only: bool) -> egui::Frame {
+    let frame = egui::Frame::new()
+        .inner_margin(egui::Margin::symmetric(8, 4))
+        .corner_radius(4.0);
+    if reps_only {
+        frame.fill(reps_only_fill(ui))
+    } else {
+        frame
+    }
+}
+
 fn bubble_ui(
     ui: &mut egui::Ui,
     author: &str,
@@ -130,13 +161,7 @@ fn bubble_ui(
     reps_only: bool,
     pending: bool,
 ) {
-    let mut frame = egui::Frame::new()
-        .inner_margin(egui::Margin::symmetric(8, 4))
-        .corner_radius(4.0);
-    if reps_only {
-        frame = frame.fill(reps_only_fill(ui));
-    }
-    frame.show(ui, |ui| {
+    bubble_frame(ui, reps_only).show(ui, |ui| {
         ui.set_width(ui.available_width());
         ui.horizontal(|ui| {
             ui.strong(author);

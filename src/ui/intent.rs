@@ -2,7 +2,9 @@
 //! after drawing, so the whole frame saw the same state.
 
 use crate::prefs::Column;
-use switchboard_protocol::{CloseMode, QueueRef, RepRequest, SessionId, TeamId, Visibility};
+use switchboard_protocol::{
+    Attachment, CloseMode, QueueRef, RepRequest, SessionId, TeamId, Visibility,
+};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Intent {
@@ -57,4 +59,10 @@ pub enum Intent {
     },
     /// The details pane was resized (remembered).
     DetailsResized(f32),
+    /// "Attach file": pick a file to send into the session.
+    AttachFile(SessionId),
+    /// "Save": choose where to keep a shared file, then download it.
+    SaveFile(Attachment),
+    /// Open a page in the system browser.
+    OpenUrl(String),
 }

@@ -1,15 +1,20 @@
 //! One module per screen or panel. Each draws from state and pushes [`intent::Intent`]s;
 //! none of them talks to the network or the disk.
 
+pub mod assistance;
+pub mod attachments;
 pub mod chat;
 pub mod close_dialog;
+pub mod composer_tools;
 pub mod intent;
 pub mod invitations;
 pub mod login;
 pub mod offer;
+pub mod older_messages;
 pub mod queues;
 pub mod session;
 pub mod session_actions;
+pub mod session_tools;
 pub mod share_menu;
 pub mod status_bar;
 pub mod team_chat;

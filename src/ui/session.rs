@@ -36,6 +36,9 @@ pub fn session_ui(
         if !info.customer_connected {
             ui.weak("(customer not connected)");
         }
+        if info.assistance {
+            ui.colored_label(ui.visuals().warn_fg_color, "Assistance requested");
+        }
     });
     ui.horizontal(|ui| {
         session_actions_ui(ui, model, session, intents);
@@ -47,6 +50,7 @@ pub fn session_ui(
                 important,
             }));
         }
+        super::session_tools::session_tools_ui(ui, model, info, intents);
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             let close = if owner {
                 "Close session"

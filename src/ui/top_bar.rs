@@ -67,6 +67,7 @@ pub fn top_bar_ui(
                 }
             });
         }
+        super::assistance::assistance_menu_ui(ui, model, display::now_ms(), intents);
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui.button("Log out").clicked() {
                 intents.push(Intent::LogOut);

@@ -4,6 +4,8 @@
 
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod workflow;
+
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use std::net::SocketAddr;
@@ -160,6 +162,7 @@ pub fn console(
         prefs_path: Some(prefs.to_path_buf()),
         auto_login: login.map(|(u, p)| (u.to_owned(), p.to_owned())),
         demo_seed: None,
+        file_dialogs: switchboard::FileDialogs::default(),
     };
     Harness::builder()
         .with_size([1280.0, 800.0])
