@@ -11,15 +11,18 @@
 //! - [`prefs`] and [`prefs_writer`]: remembered layout, written atomically off the UI thread.
 //! - [`demo`]: `--demo`, the bundled server with demo data in this process.
 //! - [`dialogs`]: the native open and save dialogs for files (or fixed answers in tests).
+//! - [`notify`]: desktop notifications with a chime, reminders; toasts where there are none.
 
 pub mod app;
 pub mod demo;
 pub mod dialogs;
 pub mod model;
 pub mod net;
+pub mod notify;
 pub mod prefs;
 pub mod prefs_writer;
 pub mod ui;
 
 pub use app::{AppOptions, DEFAULT_SERVER_URL, SwitchboardApp};
 pub use dialogs::FileDialogs;
+pub use notify::{Notifications, RecordingNotifier};

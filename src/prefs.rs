@@ -1,5 +1,6 @@
-//! The console's local preferences: queue table layouts, favourite teams, pane sizes and
-//! the last server and username, restored at the next launch.
+//! The console's local preferences: queue table layouts, favourite teams, pane sizes, how
+//! incoming work is announced (sound, desktop notifications, reminders) and the last server
+//! and username, restored at the next launch.
 //!
 //! They live in one versioned JSON file (`prefs.json` in the OS config directory). Losing
 //! preferences is an annoyance, not a failure, so loading never fails: a missing file gives
@@ -96,6 +97,46 @@ impl Default for QueueLayout {
     }
 }
 
+/// When the console reminds the rep of a customer waiting in an open session they are not
+/// looking at (seed 004: "after a certain time from the first message", or "every message").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReminderMode {
+    /// Once, [`AlertPrefs::reminder_after_secs`] after the customer's first unanswered message.
+    AfterSeconds,
+    /// On every new message from the customer.
+    EveryMessage,
+}
+
+/// How incoming work is announced.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AlertPrefs {
+    /// Whether the chime plays with each notification.
+    pub sound: bool,
+    /// Whether notifications go to the desktop; off, they show only inside the window.
+    pub desktop_notifications: bool,
+    pub reminder: ReminderMode,
+    /// Seconds after the customer's first unanswered message, in [`ReminderMode::AfterSeconds`].
+    pub reminder_after_secs: u32,
+}
+
+impl AlertPrefs {
+    /// The shortest and longest reminder delays the settings offer.
+    pub const REMINDER_SECS: std::ops::RangeInclusive<u32> = 1..=3600;
+}
+
+impl Default for AlertPrefs {
+    fn default() -> Self {
+        Self {
+            sound: true,
+            desktop_notifications: true,
+            reminder: ReminderMode::AfterSeconds,
+            reminder_after_secs: 60,
+        }
+    }
+}
+
 /// Everything the console remembers between launches.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -120,6 +161,9 @@ pub struct Prefs {
     pub last_server: String,
     /// The username last logged in with, prefilled on the login screen. Never the password.
     pub last_username: String,
+    /// Sound, desktop notifications and reminders. Added without a version bump: a file
+    /// written before it loads with the defaults.
+    pub alerts: AlertPrefs,
 }
 
 impl Default for Prefs {
@@ -134,6 +178,7 @@ impl Default for Prefs {
             chat_pinned: true,
             last_server: "http://127.0.0.1:8080".to_owned(),
             last_username: String::new(),
+            alerts: AlertPrefs::default(),
         }
     }
 }
@@ -410,6 +455,12 @@ mod tests {
         prefs.chat_pinned = false;
         prefs.last_server = "https://support.example.com".to_owned();
         prefs.last_username = "ana".to_owned();
+        prefs.alerts = AlertPrefs {
+            sound: false,
+            desktop_notifications: false,
+            reminder: ReminderMode::EveryMessage,
+            reminder_after_secs: 15,
+        };
         prefs
     }
 
@@ -535,6 +586,42 @@ mod tests {
             ..Prefs::default()
         };
         assert_eq!(loaded, expected);
+    }
+
+    /// A file written before the alert settings existed loads them as defaults (sound and
+    /// desktop notifications on, a reminder after 60 s) and keeps everything else; a file
+    /// with only some of them takes the defaults for the rest.
+    #[test]
+    fn alert_settings_default_when_absent() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_in(&dir);
+        fs::write(
+            store.path(),
+            r#"{"version": 1, "chat_shown": false, "last_username": "ana"}"#,
+        )
+        .unwrap();
+        let loaded = store.load();
+        assert_eq!(loaded.alerts, AlertPrefs::default());
+        assert!(loaded.alerts.sound && loaded.alerts.desktop_notifications);
+        assert_eq!(loaded.alerts.reminder, ReminderMode::AfterSeconds);
+        assert_eq!(loaded.alerts.reminder_after_secs, 60);
+        assert_eq!(loaded.last_username, "ana");
+
+        fs::write(
+            store.path(),
+            r#"{"version": 1, "alerts": {"sound": false, "reminder": "every_message"}}"#,
+        )
+        .unwrap();
+        let loaded = store.load();
+        assert_eq!(
+            loaded.alerts,
+            AlertPrefs {
+                sound: false,
+                reminder: ReminderMode::EveryMessage,
+                ..AlertPrefs::default()
+            }
+        );
+        assert!(files_starting_with(&dir, "prefs.json.bad-").is_empty());
     }
 
     /// A successful save replaces the old file and leaves no temp file behind.

@@ -1,0 +1,144 @@
+//! Which server events announce incoming work, and how the alert reads. Pure: it looks at
+//! the model *before* the event is applied (to tell a new queue entry from an update, or a
+//! new message from a repeat) and at which session the rep is looking at.
+//!
+//! Alerted: a push offer; a new session in the rep's personal queue; an invitation (from
+//! someone else) in any of their queues; a customer's message in a session tab the rep is
+//! not looking at (another tab in front, the chat hidden, or the window not focused).
+
+use super::{Alert, AlertTarget};
+use crate::model::{Model, SessionState, display};
+use switchboard_protocol::{
+    Author, ChatMessage, Offer, QueueEntry, QueueRef, RepEvent, RepServerMessage, SessionId,
+};
+
+/// Longest message text an alert quotes; the rest is cut with an ellipsis.
+const QUOTED_CHARS: usize = 160;
+
+/// The alert `message` deserves, if any. `looking_at` is the session the rep can see right
+/// now (`None` when the queues are in front or the window is not focused).
+pub fn alert_for(
+    model: &Model,
+    message: &RepServerMessage,
+    looking_at: Option<SessionId>,
+    sound: bool,
+) -> Option<Alert> {
+    let event = new_event(model, message)?;
+    let (title, body, target) = match event {
+        RepEvent::OfferMade { offer } => offer_alert(model, offer),
+        RepEvent::EntryUpserted { entry } => entry_alert(model, entry)?,
+        RepEvent::Chat { message } => {
+            let (session, message) = unseen_customer_message(model, message, looking_at)?;
+            (
+                format!("{} wrote", session.info.customer.name),
+                quote(message),
+                AlertTarget::Session(session.info.session_id),
+            )
+        }
+        _ => return None,
+    };
+    Some(Alert {
+        title,
+        body,
+        target,
+        sound,
+    })
+}
+
+/// The event in `message`, unless the model has applied it already (a resume overlap).
+pub fn new_event<'m>(model: &Model, message: &'m RepServerMessage) -> Option<&'m RepEvent> {
+    match message {
+        RepServerMessage::Event { seq, event } if !(model.ready && *seq <= model.last_seq) => {
+            Some(event)
+        }
+        _ => None,
+    }
+}
+
+/// A customer's message, new to the model, in one of the rep's sessions that they are not
+/// looking at; with its session.
+pub fn unseen_customer_message<'m>(
+    model: &'m Model,
+    message: &'m ChatMessage,
+    looking_at: Option<SessionId>,
+) -> Option<(&'m SessionState, &'m ChatMessage)> {
+    if !matches!(message.author, Author::Customer { .. }) || looking_at == Some(message.session_id)
+    {
+        return None;
+    }
+    let session = model.sessions.get(&message.session_id)?;
+    let repeat = session.chat.iter().any(|m| m.id == message.id);
+    (!repeat && !session.info.ended).then_some((session, message))
+}
+
+/// What the customer wrote, as an alert quotes it (a file by its name).
+pub fn quote(message: &ChatMessage) -> String {
+    if let Some(file) = &message.attachment {
+        return format!("Sent a file: {}", file.name);
+    }
+    let text = message.text.trim();
+    if text.chars().count() > QUOTED_CHARS {
+        let cut: String = text.chars().take(QUOTED_CHARS).collect();
+        format!("{}…", cut.trim_end())
+    } else {
+        text.to_owned()
+    }
+}
+
+fn offer_alert(model: &Model, offer: &Offer) -> (String, String, AlertTarget) {
+    let entry = &offer.entry;
+    let mut body = format!(
+        "{} · answer within {}",
+        display::queue(&entry.queue, &model.teams),
+        display::wait(offer.deadline.saturating_sub(offer.offered_at))
+    );
+    add_details(&mut body, entry);
+    (
+        format!("Incoming chat: {}", display::customer(entry)),
+        body,
+        AlertTarget::Offer(entry.session_id),
+    )
+}
+
+/// A new entry in the personal queue, or a new invitation from someone else.
+fn entry_alert(model: &Model, entry: &QueueEntry) -> Option<(String, String, AlertTarget)> {
+    let known = model
+        .queue(&entry.queue)
+        .is_some_and(|q| q.entries.iter().any(|e| e.entry_id == entry.entry_id));
+    if known {
+        return None;
+    }
+    let me = model.me_id()?;
+    let target = AlertTarget::Entry {
+        queue: entry.queue.clone(),
+        entry_id: entry.entry_id.clone(),
+    };
+    let customer = display::customer(entry);
+    if let Some(invitation) = &entry.invitation {
+        if &invitation.inviter == me {
+            return None;
+        }
+        let title = format!("Invitation from {}", model.rep_name(&invitation.inviter));
+        let body = format!(
+            "Join the session with {customer} ({})",
+            model.invite_target_name(&invitation.target)
+        );
+        return Some((title, body, target));
+    }
+    if entry.queue != (QueueRef::Personal { rep: me.clone() }) {
+        return None;
+    }
+    let mut body = "Waiting in your personal queue".to_owned();
+    add_details(&mut body, entry);
+    Some((format!("New chat for you: {customer}"), body, target))
+}
+
+/// The customer's company and question, when they gave them.
+fn add_details(body: &mut String, entry: &QueueEntry) {
+    if let Some(company) = &entry.customer.company {
+        body.push_str(&format!(" · {company}"));
+    }
+    if let Some(question) = &entry.customer.question {
+        body.push_str(&format!("\n{question}"));
+    }
+}
