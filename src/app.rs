@@ -6,7 +6,9 @@ use crate::dialogs::{Chosen, Dialogs, FileDialogs};
 use crate::model::Model;
 use crate::model::display::now_ms;
 use crate::net::{Command, ConnectionStatus, LoginError, NetEvent, NetHandle};
-use crate::prefs::{Prefs, PrefsStore};
+use crate::notify::reminders::{self, Reminders};
+use crate::notify::{Alert, AlertTarget, Feedback, Notifications, Notifier, events};
+use crate::prefs::{Prefs, PrefsStore, ReminderMode};
 use crate::prefs_writer::PrefsWriter;
 use crate::ui::chat::ChatDraft;
 use crate::ui::close_dialog::{CloseDialog, close_dialog_ui};
@@ -18,7 +20,8 @@ use crate::ui::session::session_ui;
 use crate::ui::status_bar::status_bar_ui;
 use crate::ui::team_chat::team_chat_window;
 use crate::ui::toasts::{Toasts, toasts_ui};
-use crate::ui::top_bar::top_bar_ui;
+use crate::ui::top_bar::settings_window::settings_window_ui;
+use crate::ui::top_bar::{TabFlash, flash, top_bar_ui};
 use crate::ui::transfer_dialog::{TransferDialog, transfer_dialog_ui};
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -43,6 +46,8 @@ pub struct AppOptions {
     pub demo_seed: Option<u64>,
     /// Native file dialogs, or fixed paths (tests).
     pub file_dialogs: FileDialogs,
+    /// Desktop notifications, or a recorder of what the console asked to show (tests).
+    pub notifications: Notifications,
 }
 
 enum Screen {
@@ -79,6 +84,20 @@ pub struct SwitchboardApp {
     urls_to_open: Vec<String>,
     /// Every page opened, in order (tests read it).
     opened_urls: Vec<String>,
+    /// Desktop notifications about incoming work.
+    notifier: Notifier,
+    /// Which waiting customers were reminded of.
+    reminders: Reminders,
+    settings_open: bool,
+    /// Whether the window has the keyboard focus (a rep in another window sees nothing).
+    window_focused: bool,
+    /// A notification was clicked: the window asks the desktop for the focus.
+    focus_window: bool,
+    /// How many times the window asked for the focus (tests read it).
+    focus_requests: usize,
+    /// The tabs flashing in the last frame drawn, and whether it showed them highlighted.
+    flashing: Vec<SessionId>,
+    flash_on: bool,
 }
 
 impl SwitchboardApp {
@@ -88,6 +107,8 @@ impl SwitchboardApp {
         let (net, events) = NetHandle::spawn(move || ctx.request_repaint());
         let ctx = cc.egui_ctx.clone();
         let dialogs = Dialogs::new(options.file_dialogs.clone(), move || ctx.request_repaint());
+        let ctx = cc.egui_ctx.clone();
+        let notifier = Notifier::new(options.notifications.clone(), move || ctx.request_repaint());
         let store = match &options.prefs_path {
             Some(path) => Some(PrefsStore::at(path.clone())),
             None => PrefsStore::default_location(),
@@ -140,6 +161,14 @@ impl SwitchboardApp {
             dialogs,
             urls_to_open: Vec::new(),
             opened_urls: Vec::new(),
+            notifier,
+            reminders: Reminders::default(),
+            settings_open: false,
+            window_focused: true,
+            focus_window: false,
+            focus_requests: 0,
+            flashing: Vec::new(),
+            flash_on: false,
         };
         if let Some((username, password)) = auto_login {
             app.login.username = username;
@@ -161,6 +190,31 @@ impl SwitchboardApp {
     /// Every page "Open external URL" (or an offer's link) opened so far.
     pub fn opened_urls(&self) -> &[String] {
         &self.opened_urls
+    }
+
+    /// Whether a session's tab flashed in the last frame, and if so whether it was shown
+    /// highlighted (`Some(true)`) or plain (`Some(false)`); `None` when it does not flash.
+    pub fn tab_flash(&self, session_id: SessionId) -> Option<bool> {
+        self.flashing.contains(&session_id).then_some(self.flash_on)
+    }
+
+    /// The session tab in front (`None`: the queues).
+    pub fn front(&self) -> Option<SessionId> {
+        self.front
+    }
+
+    /// Alerts and reminders showing as toasts: (title, body) each, oldest first.
+    pub fn alert_toasts(&self) -> Vec<(Option<String>, String)> {
+        self.toasts
+            .alerts()
+            .iter()
+            .map(|a| (a.title.clone(), a.body.clone()))
+            .collect()
+    }
+
+    /// How many times a clicked notification asked the desktop to focus the window.
+    pub fn focus_requests(&self) -> usize {
+        self.focus_requests
     }
 
     /// Waits until every preference change so far is on disk (tests; exit).
@@ -204,6 +258,8 @@ impl SwitchboardApp {
                     self.save_prefs();
                 }
                 NetEvent::Server(message) => {
+                    // Judged against the model before the frame changes it.
+                    self.announce(&message);
                     let welcome = matches!(message, RepServerMessage::Welcome { .. });
                     self.model.apply(message);
                     if welcome {
@@ -223,6 +279,15 @@ impl SwitchboardApp {
                 NetEvent::FileFailed { name, reason } => {
                     self.model.notice(format!("{name}: {reason}"), None);
                 }
+            }
+        }
+        for feedback in self.notifier.feedback() {
+            match feedback {
+                Feedback::Clicked(target) => {
+                    self.go_to(target);
+                    self.focus_window = true;
+                }
+                Feedback::Unavailable(alert) => self.toasts.alert(alert),
             }
         }
         for chosen in self.dialogs.answers() {
@@ -264,6 +329,70 @@ impl SwitchboardApp {
             .is_some_and(|s| self.model.owns(&s.info));
         if !transfer_open_for_mine {
             self.transfer = TransferDialog::default();
+        }
+    }
+
+    /// The session the rep can see right now: in front, chat shown, window focused.
+    fn looking_at(&self) -> Option<SessionId> {
+        self.front
+            .filter(|_| self.prefs.chat_shown && self.window_focused)
+    }
+
+    /// Alerts (and, in "every message" mode, reminds) about incoming work in a frame.
+    fn announce(&mut self, message: &RepServerMessage) {
+        let looking_at = self.looking_at();
+        let alerts = &self.prefs.alerts;
+        let reminder = (alerts.reminder == ReminderMode::EveryMessage)
+            .then(|| reminders::on_message(&self.model, message, looking_at))
+            .flatten();
+        if let Some(alert) = events::alert_for(&self.model, message, looking_at, alerts.sound) {
+            self.alert(alert);
+        }
+        if let Some(reminder) = reminder {
+            self.toasts.remind(reminder);
+        }
+    }
+
+    fn alert(&mut self, alert: Alert) {
+        if self.prefs.alerts.desktop_notifications {
+            self.notifier.show(alert);
+        } else {
+            self.toasts.alert(alert);
+        }
+    }
+
+    /// "After N seconds" reminders that fell due; wakes the window for the next one.
+    fn remind(&mut self, ctx: &egui::Context, now: switchboard_protocol::UnixMillis) {
+        let alerts = &self.prefs.alerts;
+        if alerts.reminder != ReminderMode::AfterSeconds {
+            return;
+        }
+        let (due, next) = self.reminders.due(
+            &self.model,
+            self.looking_at(),
+            now,
+            alerts.reminder_after_secs,
+        );
+        for reminder in due {
+            self.toasts.remind(reminder);
+        }
+        if let Some(next) = next {
+            ctx.request_repaint_after(std::time::Duration::from_millis(next.saturating_sub(now)));
+        }
+    }
+
+    /// Goes where a clicked notification or toast points.
+    fn go_to(&mut self, target: AlertTarget) {
+        match target {
+            AlertTarget::Session(id) if self.model.sessions.contains_key(&id) => {
+                self.bring_to_front(Some(id));
+            }
+            AlertTarget::Entry { queue, entry_id } => {
+                self.front = None;
+                self.queues.selected = Some((queue, entry_id));
+            }
+            // The incoming-chat box shows over every tab; a session that ended has no tab.
+            AlertTarget::Offer(_) | AlertTarget::Session(_) => {}
         }
     }
 
@@ -426,9 +555,33 @@ impl SwitchboardApp {
 
     fn console_ui(&mut self, ui: &mut egui::Ui, intents: &mut Vec<Intent>) {
         let now = now_ms();
+        self.flashing = flash::flashing(&self.model, self.front);
+        self.flash_on = flash::flash_on(now);
+        if !self.flashing.is_empty() {
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_millis(flash::until_next_change(
+                    now,
+                )));
+        }
+        self.remind(ui.ctx(), now);
         egui::Panel::top("top_bar").show(ui, |ui| {
-            top_bar_ui(ui, &self.model, self.front, self.options.demo, intents);
+            let flashing = TabFlash {
+                tabs: &self.flashing,
+                on: self.flash_on,
+            };
+            top_bar_ui(
+                ui,
+                &self.model,
+                self.front,
+                self.options.demo,
+                flashing,
+                &mut self.settings_open,
+                intents,
+            );
         });
+        if settings_window_ui(ui.ctx(), &mut self.settings_open, &mut self.prefs.alerts) {
+            self.save_prefs();
+        }
         egui::Panel::bottom("status_bar").show(ui, |ui| {
             status_bar_ui(ui, &self.model, &self.status, now);
         });
@@ -471,7 +624,10 @@ impl SwitchboardApp {
         {
             transfer_dialog_ui(ui.ctx(), &mut self.transfer, &self.model, session, intents);
         }
-        toasts_ui(ui.ctx(), &mut self.toasts, &self.model.notices);
+        self.toasts.forget_seen(self.looking_at());
+        if let Some(target) = toasts_ui(ui.ctx(), &mut self.toasts, &self.model.notices) {
+            self.go_to(target);
+        }
         self.files_dropped(ui.ctx());
     }
 
@@ -537,7 +693,13 @@ fn login_error_text(error: &LoginError, server: &str) -> String {
 
 impl eframe::App for SwitchboardApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        // Unknown (some platforms, tests) counts as focused.
+        self.window_focused = ui.ctx().input(|i| i.viewport().focused).unwrap_or(true);
         self.drain_events();
+        if std::mem::take(&mut self.focus_window) {
+            self.focus_requests += 1;
+            ui.ctx().send_viewport_cmd(egui::ViewportCommand::Focus);
+        }
         let mut intents = Vec::new();
         match self.screen {
             Screen::Login => {

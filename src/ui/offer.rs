@@ -1,7 +1,9 @@
 //! The incoming-chat notification of a push queue (seed 004): a dark box in the top right
 //! corner with the customer's details, the queue, how long they have waited, how long ago
-//! the offer came, a countdown to the answer deadline, and Accept / Reject. Missing the
-//! deadline pauses the rep (the server decides; the top bar shows "Paused").
+//! the offer came, a countdown to the answer deadline, and Accept / Reject, with "Open"
+//! beside them when the queue has a page configured for its offers (opened in the system
+//! browser). Missing the deadline pauses the rep (the server decides; the top bar shows
+//! "Paused").
 
 use super::intent::Intent;
 use crate::model::{Model, display};
@@ -100,6 +102,15 @@ pub fn offer_ui(
                         }
                         if ui.button("Reject offer").clicked() {
                             intents.push(Intent::Request(RepRequest::RejectOffer { session_id }));
+                        }
+                        if let Some(url) = &offer.url {
+                            // The seed's white button: set apart from the answer buttons.
+                            let open =
+                                egui::Button::new(egui::RichText::new("Open").color(BACKGROUND))
+                                    .fill(TEXT);
+                            if ui.add(open).on_hover_text(url).clicked() {
+                                intents.push(Intent::OpenUrl(url.clone()));
+                            }
                         }
                     });
                 });

@@ -1,21 +1,46 @@
-//! Toasts: each new notice (a refusal from the server, a missed chat, a session that
-//! ended) shows for a few seconds in the bottom right corner, above everything else; the
-//! rep can dismiss it sooner. Older notices stay in the status bar's Notices menu.
+//! Toasts in the bottom right corner, above everything else. Two kinds:
+//! - notices (a refusal from the server, a missed chat, a session that ended) show for a
+//!   few seconds; older ones stay in the status bar's Notices menu;
+//! - alerts about incoming work: a desktop notification the desktop could not show (no
+//!   notification service, or the rep turned them off) and reminders of a customer waiting
+//!   in a session the rep is not looking at. Each has a button that goes there; one per
+//!   place (a newer one replaces it), gone once the rep looks at that session.
+//!
+//! The rep can dismiss any toast sooner.
 
 use crate::model::Notice;
+use crate::notify::reminders::Reminder;
+use crate::notify::{Alert, AlertTarget};
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::time::{Duration, Instant};
+use switchboard_protocol::SessionId;
 
-/// How long a toast stays.
+/// How long a notice stays.
 const TOAST_SHOWN: Duration = Duration::from_secs(10);
-/// At most this many toasts at once (the newest).
+/// How long an alert stays: long enough to be found by a rep coming back to the desk.
+const ALERT_SHOWN: Duration = Duration::from_secs(60);
+/// At most this many notices at once (the newest); alerts likewise.
 const TOASTS_AT_ONCE: usize = 3;
 
-/// Which notices were shown since when, and which the rep dismissed.
+/// An alert shown in the window.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlertToast {
+    id: u64,
+    /// The first line, in bold (a reminder has none).
+    pub title: Option<String>,
+    pub body: String,
+    pub target: AlertTarget,
+    since: Instant,
+}
+
+/// Which notices were shown since when, which the rep dismissed, and the alerts showing.
 #[derive(Debug, Default)]
 pub struct Toasts {
     first_shown: HashMap<u64, Instant>,
     dismissed: HashSet<u64>,
+    /// Oldest first.
+    alerts: Vec<AlertToast>,
+    next_alert: u64,
 }
 
 impl Toasts {
@@ -25,11 +50,58 @@ impl Toasts {
         self.first_shown.retain(|id, _| kept.contains(id));
         self.dismissed.retain(|id| kept.contains(id));
     }
+
+    /// Shows a desktop notification in the window instead. Offers are not: the
+    /// incoming-chat box already shows them.
+    pub fn alert(&mut self, alert: Alert) {
+        if matches!(alert.target, AlertTarget::Offer(_)) {
+            return;
+        }
+        self.push(Some(alert.title), alert.body, alert.target);
+    }
+
+    /// Shows a reminder of a waiting customer.
+    pub fn remind(&mut self, reminder: Reminder) {
+        self.push(None, reminder.text, reminder.target);
+    }
+
+    /// Alerts about a session go once the rep looks at it.
+    pub fn forget_seen(&mut self, looking_at: Option<SessionId>) {
+        if let Some(seen) = looking_at {
+            self.alerts
+                .retain(|a| a.target != AlertTarget::Session(seen));
+        }
+    }
+
+    /// The alerts showing now, oldest first (tests read their text).
+    pub fn alerts(&self) -> &[AlertToast] {
+        &self.alerts
+    }
+
+    fn push(&mut self, title: Option<String>, body: String, target: AlertTarget) {
+        self.alerts.retain(|a| a.target != target);
+        self.next_alert += 1;
+        self.alerts.push(AlertToast {
+            id: self.next_alert,
+            title,
+            body,
+            target,
+            since: Instant::now(),
+        });
+    }
 }
 
-pub fn toasts_ui(ctx: &egui::Context, toasts: &mut Toasts, notices: &VecDeque<Notice>) {
+/// Draws the toasts; returns where the rep asked to go from an alert, if they did.
+pub fn toasts_ui(
+    ctx: &egui::Context,
+    toasts: &mut Toasts,
+    notices: &VecDeque<Notice>,
+) -> Option<AlertTarget> {
     toasts.forget_missing(notices);
     let now = Instant::now();
+    toasts
+        .alerts
+        .retain(|a| now.duration_since(a.since) < ALERT_SHOWN);
     let mut shown = Vec::new();
     for notice in notices.iter().rev() {
         if shown.len() == TOASTS_AT_ONCE || toasts.dismissed.contains(&notice.id) {
@@ -41,15 +113,44 @@ pub fn toasts_ui(ctx: &egui::Context, toasts: &mut Toasts, notices: &VecDeque<No
             shown.push((notice, left));
         }
     }
-    let Some(soonest) = shown.iter().map(|(_, left)| *left).min() else {
-        return;
-    };
+    let alerts_shown = toasts.alerts.len().saturating_sub(TOASTS_AT_ONCE);
+    let soonest = shown
+        .iter()
+        .map(|(_, left)| *left)
+        .chain(
+            toasts.alerts[alerts_shown..]
+                .iter()
+                .map(|a| ALERT_SHOWN.saturating_sub(now.duration_since(a.since))),
+        )
+        .min()?;
     ctx.request_repaint_after(soonest);
+    let mut go_to = None;
+    let mut dismissed_alert = None;
     egui::Area::new(egui::Id::unique("toasts"))
         .order(egui::Order::Tooltip)
         .anchor(egui::Align2::RIGHT_BOTTOM, [-12.0, -36.0])
         .show(ctx, |ui| {
             ui.set_max_width(380.0);
+            for alert in &toasts.alerts[alerts_shown..] {
+                egui::Frame::popup(ui.style())
+                    .stroke(egui::Stroke::new(1.5, ui.visuals().selection.bg_fill))
+                    .show(ui, |ui| {
+                        if let Some(title) = &alert.title {
+                            ui.add(egui::Label::new(egui::RichText::new(title).strong()).wrap());
+                        }
+                        ui.add(egui::Label::new(&alert.body).wrap());
+                        ui.horizontal(|ui| {
+                            if ui.small_button(action_label(&alert.target)).clicked() {
+                                go_to = Some(alert.target.clone());
+                                dismissed_alert = Some(alert.id);
+                            }
+                            if ui.small_button("Dismiss").clicked() {
+                                dismissed_alert = Some(alert.id);
+                            }
+                        });
+                    });
+                ui.add_space(4.0);
+            }
             for (notice, _) in shown.iter().rev() {
                 egui::Frame::popup(ui.style())
                     .stroke(egui::Stroke::new(1.0, ui.visuals().warn_fg_color))
@@ -62,4 +163,17 @@ pub fn toasts_ui(ctx: &egui::Context, toasts: &mut Toasts, notices: &VecDeque<No
                 ui.add_space(4.0);
             }
         });
+    if let Some(id) = dismissed_alert {
+        toasts.alerts.retain(|a| a.id != id);
+    }
+    go_to
+}
+
+/// The button that goes where an alert points.
+fn action_label(target: &AlertTarget) -> &'static str {
+    match target {
+        AlertTarget::Session(_) => "Go to chat",
+        AlertTarget::Offer(_) => "Show offer",
+        AlertTarget::Entry { .. } => "Show in queue",
+    }
 }

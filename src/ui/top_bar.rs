@@ -1,17 +1,39 @@
 //! The top of the console: the Queues tab and one tab per session (unread counts when not
-//! in front), the active-sessions dropdown marking sessions with waiting chat, presence,
-//! "Generate session key", and who is logged in.
+//! in front; flashing while a customer message waits unseen), the active-sessions dropdown
+//! marking sessions with waiting chat, "Waiting activities", Settings, presence, "Generate
+//! session key", and who is logged in.
+//!
+//! - [`flash`]: which tabs flash, and the rhythm.
+//! - [`waiting_activities`]: push-queue work the rep may take without an offer.
+//! - [`settings_window`]: sound, desktop notifications and reminders.
+
+pub mod flash;
+pub mod settings_window;
+pub mod waiting_activities;
 
 use super::intent::Intent;
 use super::session::tab_title;
 use crate::model::{Model, display};
 use switchboard_protocol::{Presence, RepRequest, SessionId};
 
+/// The seed's "red and white" flash: red behind white text, then red text.
+const FLASH_RED: egui::Color32 = egui::Color32::from_rgb(0xD0, 0x30, 0x30);
+
+/// How the tabs flash in this frame.
+pub struct TabFlash<'a> {
+    /// The tabs that flash (see [`flash::flashing`]).
+    pub tabs: &'a [SessionId],
+    /// Whether this frame shows the highlighted look.
+    pub on: bool,
+}
+
 pub fn top_bar_ui(
     ui: &mut egui::Ui,
     model: &Model,
     front: Option<SessionId>,
     demo: bool,
+    flashing: TabFlash<'_>,
+    settings_open: &mut bool,
     intents: &mut Vec<Intent>,
 ) {
     ui.horizontal(|ui| {
@@ -34,7 +56,15 @@ pub fn top_bar_ui(
             let in_front = front == Some(*id);
             let title = tab_title(session, in_front);
             let mut text = egui::RichText::new(title);
-            if !in_front && session.unread > 0 {
+            if flashing.tabs.contains(id) {
+                text = if flashing.on {
+                    text.color(egui::Color32::WHITE)
+                        .background_color(FLASH_RED)
+                        .strong()
+                } else {
+                    text.color(FLASH_RED).strong()
+                };
+            } else if !in_front && session.unread > 0 {
                 text = text.color(ui.visuals().warn_fg_color).strong();
             }
             if session.info.important {
@@ -67,10 +97,15 @@ pub fn top_bar_ui(
                 }
             });
         }
-        super::assistance::assistance_menu_ui(ui, model, display::now_ms(), intents);
+        let now = display::now_ms();
+        waiting_activities::waiting_activities_ui(ui, model, now, intents);
+        super::assistance::assistance_menu_ui(ui, model, now, intents);
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui.button("Log out").clicked() {
                 intents.push(Intent::LogOut);
+            }
+            if ui.selectable_label(*settings_open, "Settings").clicked() {
+                *settings_open = !*settings_open;
             }
             if let Some(me) = &model.me {
                 ui.label(&me.display_name);

@@ -4,6 +4,7 @@
 
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod alerts;
 pub mod workflow;
 
 use egui_kittest::Harness;
@@ -163,6 +164,8 @@ pub fn console(
         auto_login: login.map(|(u, p)| (u.to_owned(), p.to_owned())),
         demo_seed: None,
         file_dialogs: switchboard::FileDialogs::default(),
+        // Tests never pop up notifications on the desktop of whoever runs them.
+        notifications: switchboard::Notifications::Recording(switchboard::RecordingNotifier::new()),
     };
     Harness::builder()
         .with_size([1280.0, 800.0])
