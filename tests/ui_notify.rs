@@ -1,9 +1,10 @@
 //! UI tests of incoming-work alerts (seed 004) against a real server: what the console asks
 //! the desktop to show (recorded in place of D-Bus) for a push offer, a new session in the
-//! personal queue and a customer writing in a background tab; a click on a notification
-//! bringing the session forward; the sound preference; the flashing tab; reminder toasts
-//! in both modes; toasts where the desktop has no notification service; "Waiting
-//! activities" with Accept; and the offer's Open button.
+//! personal queue, an invitation, and a customer writing in a background tab (or in the
+//! front one while the window is not focused); a click on a notification bringing the
+//! session forward; the sound preference; the flashing tab; reminder toasts in both modes;
+//! toasts where the desktop has no notification service or the rep turned notifications
+//! off; "Waiting activities" with Accept; and the offer's Open button.
 
 mod ui_support;
 
@@ -22,21 +23,21 @@ fn sales() -> Route {
 }
 
 /// Alice (recorded notifications) with Ann Archer in a background tab and Bea Baker in
-/// front; returns Ann, the customer who will write.
+/// front; returns both customers.
 fn two_sessions(
     server: &TestServer,
     prefs: &std::path::Path,
     notifier: &RecordingNotifier,
-) -> (Console, Customer) {
+) -> (Console, Customer, Customer) {
     let mut alice = logged_in_recording(server, prefs, "alice", notifier);
     let mut ann = Customer::start(server, "Ann Archer", invoice());
     accept(&mut alice, "Ann Archer");
     ann.expect_rep_joined(server);
-    let _bea = Customer::start(server, "Bea Baker", invoice());
+    let bea = Customer::start(server, "Bea Baker", invoice());
     wait_for_label(&mut alice, "Queues (1)");
     click_label(&mut alice, "Queues (1)");
     accept(&mut alice, "Bea Baker");
-    (alice, ann)
+    (alice, ann, bea)
 }
 
 /// A push offer asks for a desktop notification naming the customer and the queue, with
@@ -86,7 +87,7 @@ fn a_message_in_a_background_tab_notifies_flashes_and_the_click_brings_it_forwar
     let server = TestServer::start();
     let prefs = tempfile::tempdir().unwrap();
     let notifier = RecordingNotifier::new();
-    let (mut alice, mut ann) = two_sessions(&server, &prefs.path().join("a.json"), &notifier);
+    let (mut alice, mut ann, _bea) = two_sessions(&server, &prefs.path().join("a.json"), &notifier);
     assert!(
         notifier.shown().iter().all(|a| !a.title.ends_with("wrote")),
         "nothing written yet"
@@ -125,7 +126,7 @@ fn sound_off_in_settings_asks_for_no_sound() {
     let prefs = tempfile::tempdir().unwrap();
     let prefs_file = prefs.path().join("a.json");
     let notifier = RecordingNotifier::new();
-    let (mut alice, mut ann) = two_sessions(&server, &prefs_file, &notifier);
+    let (mut alice, mut ann, _bea) = two_sessions(&server, &prefs_file, &notifier);
 
     click_label(&mut alice, "Settings");
     wait_for_label(&mut alice, "Notification sound");
@@ -158,7 +159,7 @@ fn reminder_after_n_seconds() {
         },
     );
     let notifier = RecordingNotifier::new();
-    let (mut alice, mut ann) = two_sessions(&server, &prefs_file, &notifier);
+    let (mut alice, mut ann, _bea) = two_sessions(&server, &prefs_file, &notifier);
 
     ann.say(&server, "Anyone?");
     let text = wait_for_alert_toast(&mut alice, "Reminder: Ann Archer has waited");
@@ -186,7 +187,7 @@ fn reminder_on_every_message() {
         },
     );
     let notifier = RecordingNotifier::new();
-    let (mut alice, mut ann) = two_sessions(&server, &prefs_file, &notifier);
+    let (mut alice, mut ann, _bea) = two_sessions(&server, &prefs_file, &notifier);
 
     ann.say(&server, "First question");
     wait_for_alert_toast(&mut alice, "Reminder: Ann Archer wrote: First question");
@@ -202,7 +203,7 @@ fn without_a_notification_service_alerts_become_toasts() {
     let server = TestServer::start();
     let prefs = tempfile::tempdir().unwrap();
     let notifier = RecordingNotifier::unavailable();
-    let (mut alice, mut ann) = two_sessions(&server, &prefs.path().join("a.json"), &notifier);
+    let (mut alice, mut ann, _bea) = two_sessions(&server, &prefs.path().join("a.json"), &notifier);
 
     ann.say(&server, "Is this thing on?");
     wait_for_label(&mut alice, "Ann Archer wrote");
@@ -265,4 +266,63 @@ fn waiting_activities_lists_push_work_to_accept() {
     });
     assert_eq!(pat.expect_rep_joined(&server), "Sue Seller");
     wait_for_no_label(&mut sam, "Incoming chat");
+}
+
+/// With desktop notifications turned off, alerts show only in the window; nothing goes to
+/// the desktop.
+#[test]
+fn desktop_notifications_off_show_only_toasts() {
+    let server = TestServer::start();
+    let prefs = tempfile::tempdir().unwrap();
+    let prefs_file = prefs.path().join("a.json");
+    write_alert_prefs(
+        &prefs_file,
+        AlertPrefs {
+            desktop_notifications: false,
+            ..AlertPrefs::default()
+        },
+    );
+    let notifier = RecordingNotifier::new();
+    let (mut alice, mut ann, _bea) = two_sessions(&server, &prefs_file, &notifier);
+
+    ann.say(&server, "Quietly now");
+    wait_for_label(&mut alice, "Ann Archer wrote");
+    assert!(notifier.shown().is_empty(), "{:?}", notifier.shown());
+}
+
+/// When the console's window is not focused, even the session in front notifies.
+#[test]
+fn an_unfocused_window_notifies_for_the_session_in_front() {
+    let server = TestServer::start();
+    let prefs = tempfile::tempdir().unwrap();
+    let notifier = RecordingNotifier::new();
+    let (mut alice, _ann, mut bea) = two_sessions(&server, &prefs.path().join("a.json"), &notifier);
+    let bea_id = bea.session_id;
+    assert_eq!(alice.state().front(), Some(bea_id));
+    alice
+        .input_mut()
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .focused = Some(false);
+    alice.step();
+
+    bea.say(&server, "Hello from the front tab");
+    let alert = wait_for_alert(&mut alice, &notifier, "Bea Baker wrote");
+    assert_eq!(alert.target, AlertTarget::Session(bea_id));
+}
+
+/// An invitation from a colleague notifies the invited rep.
+#[test]
+fn an_invitation_notifies() {
+    let server = TestServer::start();
+    let prefs = tempfile::tempdir().unwrap();
+    let notifier = RecordingNotifier::new();
+    let (mut alice, _ivy) = in_session(&server, &prefs.path().join("a.json"), "Ivy Invite");
+    let mut bob = logged_in_recording(&server, &prefs.path().join("b.json"), "bob", &notifier);
+    share_with(&mut alice, "Billing", "Bob Okafor");
+
+    let alert = wait_for_alert(&mut bob, &notifier, "Invitation from Alice Martin");
+    assert_eq!(alert.body, "Join the session with Ivy Invite (Bob Okafor)");
+    assert!(matches!(alert.target, AlertTarget::Entry { .. }));
 }
