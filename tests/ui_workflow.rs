@@ -162,3 +162,40 @@ fn the_external_url_opens_with_the_session_filled_in() {
         )]
     );
 }
+
+/// The chat widget's "Invite" and "Transfer chat" do what Share and Transfer do, also with
+/// the chat in its own window; for a participant they are greyed with the reason.
+#[test]
+fn invite_and_transfer_from_the_chat_widget() {
+    let server = TestServer::start();
+    let prefs = tempfile::tempdir().unwrap();
+    let (mut alice, _ivy) = in_session(&server, &prefs.path().join("a.json"), "Ivy Invite");
+    let mut bob = logged_in(&server, &prefs.path().join("b.json"), "bob");
+    click_label(&mut alice, "Unpin chat");
+    wait_for_label(&mut alice, "The chat is in its own window (unpinned).");
+
+    click_label(&mut alice, "Invite");
+    wait_for_label(&mut alice, "Billing");
+    click_label(&mut alice, "Billing");
+    step_until(&mut alice, "Bob in the Billing list", |h| {
+        h.query_by_role_and_label(Role::Button, "Bob Okafor")
+            .is_some()
+    });
+    click_role(&mut alice, Role::Button, "Bob Okafor");
+    let row = "Invitation: Ivy Invite (from Alice Martin)";
+    wait_for_label(&mut bob, row);
+    double_click_label(&mut bob, row);
+    step_until(&mut bob, "Bob in the session", |h| {
+        has_label(h, "Leave session")
+    });
+    assert!(is_disabled(&bob, "Invite"), "only the owner invites");
+    assert!(is_disabled(&bob, "Transfer chat"));
+    wait_for_tooltip(
+        &mut bob,
+        "Transfer chat",
+        "Only the session owner can transfer",
+    );
+
+    click_label(&mut alice, "Transfer chat");
+    wait_for_label(&mut alice, "Transfer session");
+}

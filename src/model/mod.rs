@@ -748,6 +748,15 @@ impl Model {
         };
         Some(format!("Only the session owner can {action}; {reason}."))
     }
+
+    /// Why this rep cannot transfer the session (not the owner, or not permitted at all).
+    pub fn why_not_transfer(&self, session: &SessionInfo) -> Option<String> {
+        let may_transfer = self.permissions.as_ref().is_some_and(|p| p.transfer);
+        self.why_not_owner(session, "transfer the session")
+            .or_else(|| {
+                (!may_transfer).then(|| "You are not permitted to transfer sessions.".into())
+            })
+    }
 }
 
 /// Pending messages that the chat already holds (acknowledged while away) are dropped.

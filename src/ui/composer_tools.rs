@@ -1,9 +1,12 @@
-//! The tools above the message box: canned replies (Templates), an emoticon picker and
-//! "Attach file". Templates and emoticons go into the draft, where the rep can still edit
-//! them before sending.
+//! The tools above the message box: canned replies (Templates), an emoticon picker,
+//! "Attach file", and "Invite" / "Transfer chat", the session's Share and Transfer within
+//! reach of the chat (also when it floats in its own window). Templates and emoticons go
+//! into the draft, where the rep can still edit them before sending.
 
 use super::chat::ChatDraft;
 use super::intent::Intent;
+use super::session_actions::owner_only;
+use super::share_menu::labelled_share_menu_ui;
 use crate::model::templates::{fill_template, insert_into_draft};
 use crate::model::{Model, SessionState};
 
@@ -69,4 +72,29 @@ pub fn composer_tools_ui(
     {
         intents.push(Intent::AttachFile(session.info.session_id));
     }
+}
+
+/// "Invite" and "Transfer chat": exactly the session bar's Share and Transfer, greyed with
+/// the same reasons for anyone but the owner.
+pub fn invite_and_transfer_ui(
+    ui: &mut egui::Ui,
+    model: &Model,
+    session: &SessionState,
+    intents: &mut Vec<Intent>,
+) {
+    let info = &session.info;
+    let session_id = info.session_id;
+    let why = model.why_not_owner(info, "invite others");
+    owner_only(ui, why, |ui| {
+        labelled_share_menu_ui(ui, "Invite", model, session_id, intents)
+    });
+    owner_only(ui, model.why_not_transfer(info), |ui| {
+        let transfer = ui
+            .button("Transfer chat")
+            .on_hover_text("Send the session to a team or a representative");
+        if transfer.clicked() {
+            intents.push(Intent::OpenTransfer(session_id));
+        }
+        transfer
+    });
 }

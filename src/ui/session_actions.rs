@@ -19,11 +19,7 @@ pub fn session_actions_ui(
     let why = model.why_not_owner(info, "share the session");
     owner_only(ui, why, |ui| share_menu_ui(ui, model, session_id, intents));
 
-    let may_transfer = model.permissions.as_ref().is_some_and(|p| p.transfer);
-    let why = model
-        .why_not_owner(info, "transfer the session")
-        .or_else(|| (!may_transfer).then(|| "You are not permitted to transfer sessions.".into()));
-    owner_only(ui, why, |ui| {
+    owner_only(ui, model.why_not_transfer(info), |ui| {
         let transfer = ui
             .button("Transfer")
             .on_hover_text("Send the session to a team or a representative");
@@ -80,7 +76,7 @@ pub fn session_actions_ui(
 
 /// Adds a control that only works when `why_not` is `None`; otherwise it is greyed out
 /// and its tooltip gives the reason.
-fn owner_only(
+pub(super) fn owner_only(
     ui: &mut egui::Ui,
     why_not: Option<String>,
     add: impl FnOnce(&mut egui::Ui) -> egui::Response,

@@ -16,7 +16,18 @@ pub fn share_menu_ui(
     session_id: SessionId,
     intents: &mut Vec<Intent>,
 ) -> egui::Response {
-    let menu = ui.menu_button("Share", |ui| {
+    labelled_share_menu_ui(ui, "Share", model, session_id, intents)
+}
+
+/// The same menu under another name (the chat widget's "Invite").
+pub fn labelled_share_menu_ui(
+    ui: &mut egui::Ui,
+    label: &str,
+    model: &Model,
+    session_id: SessionId,
+    intents: &mut Vec<Intent>,
+) -> egui::Response {
+    let menu = ui.menu_button(label, |ui| {
         ui.set_min_width(220.0);
         match model.invitees.get(&session_id) {
             Some(invitees) if !(invitees.loading && invitees.teams.is_empty()) => {
