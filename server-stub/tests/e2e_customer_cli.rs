@@ -83,18 +83,7 @@ async fn scripted_customer_chats_and_exits_when_the_session_ends() {
             visibility: Visibility::Reps,
         })
         .await;
-    alice
-        .ok(RepRequest::SetDisposition {
-            session_id,
-            disposition: "Resolved".into(),
-        })
-        .await;
-    alice
-        .ok(RepRequest::Close {
-            session_id,
-            mode: CloseMode::End,
-        })
-        .await;
+    end_resolved(&mut alice, session_id).await;
     let output = tokio::time::timeout(
         DEADLINE,
         tokio::task::spawn_blocking(move || child.wait_with_output()),

@@ -142,18 +142,7 @@ async fn issue_path_chats_survives_a_reload_and_shows_the_end() {
         "the same session after reload"
     );
 
-    alice
-        .ok(RepRequest::SetDisposition {
-            session_id,
-            disposition: "Resolved".into(),
-        })
-        .await;
-    alice
-        .ok(RepRequest::Close {
-            session_id,
-            mode: CloseMode::End,
-        })
-        .await;
+    end_resolved(&mut alice, session_id).await;
     page.wait_for_text("#ended-message", "ended").await;
     assert!(
         !page.is_displayed("#composer").await,

@@ -874,18 +874,7 @@ async fn invitations_disappear_when_the_session_ends() {
     invitation_in(&mut bob, &personal("bob"), to_bob).await;
     let to_billing = invite(&mut alice, session_id, team_target("billing")).await;
     invitation_in(&mut bob, &team("billing"), to_billing).await;
-    alice
-        .ok(RepRequest::SetDisposition {
-            session_id,
-            disposition: "Resolved".into(),
-        })
-        .await;
-    alice
-        .ok(RepRequest::Close {
-            session_id,
-            mode: CloseMode::End,
-        })
-        .await;
+    end_resolved(&mut alice, session_id).await;
     entry_removed(&mut bob, &personal("bob"), &invitation_entry_id(to_bob)).await;
     entry_removed(&mut bob, &team("billing"), &invitation_entry_id(to_billing)).await;
     assert_eq!(left(&mut alice, session_id).await, LeftReason::Ended);

@@ -43,19 +43,6 @@ async fn take(rep: &mut RepClient, queue: &QueueRef, session_id: SessionId) -> S
     joined(rep, session_id).await
 }
 
-async fn end(rep: &mut RepClient, session_id: SessionId) {
-    rep.ok(RepRequest::SetDisposition {
-        session_id,
-        disposition: "Resolved".into(),
-    })
-    .await;
-    rep.ok(RepRequest::Close {
-        session_id,
-        mode: CloseMode::End,
-    })
-    .await;
-}
-
 fn billing_issue() -> Route {
     Route::Issue {
         issue: "invoice".into(),
@@ -89,6 +76,20 @@ async fn download(
         request = request.header("Authorization", value);
     }
     request.send().await.unwrap()
+}
+
+/// Credentials, file name and bytes of an upload, and the status and code it must get.
+type UploadCase<'a> = (Option<&'a str>, &'a str, &'a [u8], (u16, ErrorCode));
+
+/// An upload that must be refused: its status and code.
+async fn upload_refusal(
+    server: &TestServer,
+    session_id: SessionId,
+    authorization: Option<&str>,
+    name: &str,
+    body: Vec<u8>,
+) -> (u16, ErrorCode) {
+    error_code(upload(server, session_id, authorization, name, body).await).await
 }
 
 async fn error_code(response: reqwest::Response) -> (u16, ErrorCode) {
@@ -285,7 +286,7 @@ async fn older_messages_of_a_returning_customer() {
             visibility: Visibility::Public,
         })
         .await;
-    end(&mut alice, first_id).await;
+    end_resolved(&mut alice, first_id).await;
 
     server.restart().await;
     let mut alice = server.rep("alice").await;
@@ -448,110 +449,65 @@ async fn file_refusals_are_clear_and_store_nothing() {
     let session_id = customer.session_id;
     take(&mut alice, &team("billing"), session_id).await;
 
-    let refused = |response| error_code(response);
-    assert_eq!(
-        refused(upload(&server, session_id, None, "a.png", PNG.to_vec()).await).await,
-        (401, ErrorCode::Unauthorized)
-    );
-    assert_eq!(
-        refused(
-            upload(
-                &server,
-                session_id,
-                Some("Bearer nope"),
-                "a.png",
-                PNG.to_vec()
-            )
-            .await
-        )
-        .await,
-        (401, ErrorCode::Unauthorized)
-    );
-    assert_eq!(
-        refused(upload(&server, session_id, Some(&bob_auth), "a.png", PNG.to_vec()).await).await,
-        (403, ErrorCode::NotInSession)
-    );
     let other_auth = format!("Customer {}", other.token);
-    assert_eq!(
-        refused(
-            upload(
-                &server,
-                session_id,
-                Some(&other_auth),
-                "a.png",
-                PNG.to_vec()
-            )
-            .await
-        )
-        .await,
-        (401, ErrorCode::Unauthorized)
-    );
-    assert_eq!(
-        refused(
-            upload(
-                &server,
-                session_id,
-                Some(&alice_auth),
-                "tool.exe",
-                b"MZ".to_vec()
-            )
-            .await
-        )
-        .await,
-        (415, ErrorCode::FileTypeRefused)
-    );
-    assert_eq!(
-        refused(
-            upload(
-                &server,
-                session_id,
-                Some(&alice_auth),
-                "fake.png",
-                b"<svg>".to_vec()
-            )
-            .await
-        )
-        .await,
-        (415, ErrorCode::FileTypeRefused)
-    );
-    assert_eq!(
-        refused(
-            upload(
-                &server,
-                session_id,
-                Some(&alice_auth),
-                "../x.png",
-                PNG.to_vec()
-            )
-            .await
-        )
-        .await,
-        (400, ErrorCode::Invalid)
-    );
+    let cases: [UploadCase; 7] = [
+        (None, "a.png", PNG, (401, ErrorCode::Unauthorized)),
+        (
+            Some("Bearer nope"),
+            "a.png",
+            PNG,
+            (401, ErrorCode::Unauthorized),
+        ),
+        (
+            Some(&bob_auth),
+            "a.png",
+            PNG,
+            (403, ErrorCode::NotInSession),
+        ),
+        (
+            Some(&other_auth),
+            "a.png",
+            PNG,
+            (401, ErrorCode::Unauthorized),
+        ),
+        (
+            Some(&alice_auth),
+            "tool.exe",
+            b"MZ",
+            (415, ErrorCode::FileTypeRefused),
+        ),
+        (
+            Some(&alice_auth),
+            "fake.png",
+            b"<svg>",
+            (415, ErrorCode::FileTypeRefused),
+        ),
+        (
+            Some(&alice_auth),
+            "../x.png",
+            PNG,
+            (400, ErrorCode::Invalid),
+        ),
+    ];
+    for (auth, name, body, expected) in cases {
+        let got = upload_refusal(&server, session_id, auth, name, body.to_vec()).await;
+        assert_eq!(got, expected, "{name} as {auth:?}");
+    }
     // 1 MiB is the test limit: one byte over is refused by the check, far over by the reader.
     for size in [1024 * 1024 + 1, 3 * 1024 * 1024] {
         let mut big = b"x".to_vec();
         big.resize(size, b'y');
-        assert_eq!(
-            refused(upload(&server, session_id, Some(&alice_auth), "big.txt", big).await).await,
-            (413, ErrorCode::FileTooLarge),
-            "{size} bytes"
-        );
+        let got = upload_refusal(&server, session_id, Some(&alice_auth), "big.txt", big).await;
+        assert_eq!(got, (413, ErrorCode::FileTooLarge), "{size} bytes");
     }
-    assert_eq!(
-        refused(
-            upload(
-                &server,
-                SessionId(9999),
-                Some(&alice_auth),
-                "a.png",
-                PNG.to_vec()
-            )
-            .await
-        )
-        .await,
-        (404, ErrorCode::NotFound)
+    let got = upload_refusal(
+        &server,
+        SessionId(9999),
+        Some(&alice_auth),
+        "a.png",
+        PNG.to_vec(),
     );
+    assert_eq!(got.await, (404, ErrorCode::NotFound));
 
     // A file of this session: the other customer cannot read it, nor can anyone unsigned.
     let response = upload(
@@ -562,43 +518,39 @@ async fn file_refusals_are_clear_and_store_nothing() {
         PNG.to_vec(),
     )
     .await;
-    let file_id = response
-        .json::<ChatMessage>()
-        .await
-        .unwrap()
-        .attachment
-        .unwrap()
-        .file_id;
-    assert_eq!(
-        refused(download(&server, &file_id, Some(&other_auth)).await).await,
-        (404, ErrorCode::NotFound)
-    );
-    assert_eq!(
-        refused(download(&server, &file_id, None).await).await,
-        (401, ErrorCode::Unauthorized)
-    );
-    assert_eq!(
-        refused(download(&server, "not-an-id", Some(&alice_auth)).await).await,
-        (404, ErrorCode::NotFound)
-    );
-    assert_eq!(
-        refused(download(&server, &"0".repeat(32), Some(&alice_auth)).await).await,
-        (404, ErrorCode::NotFound)
-    );
+    let message: ChatMessage = response.json().await.unwrap();
+    let file_id = message.attachment.unwrap().file_id;
+    let zeros = "0".repeat(32);
+    let downloads = [
+        (
+            file_id.as_str(),
+            Some(other_auth.as_str()),
+            (404, ErrorCode::NotFound),
+        ),
+        (file_id.as_str(), None, (401, ErrorCode::Unauthorized)),
+        (
+            "not-an-id",
+            Some(alice_auth.as_str()),
+            (404, ErrorCode::NotFound),
+        ),
+        (
+            zeros.as_str(),
+            Some(alice_auth.as_str()),
+            (404, ErrorCode::NotFound),
+        ),
+    ];
+    for (id, auth, expected) in downloads {
+        let got = error_code(download(&server, id, auth).await).await;
+        assert_eq!(got, expected, "{id} as {auth:?}");
+    }
 
-    end(&mut alice, session_id).await;
-    assert_eq!(
-        refused(
-            upload(
-                &server,
-                session_id,
-                Some(&alice_auth),
-                "late.png",
-                PNG.to_vec()
-            )
-            .await
-        )
-        .await,
-        (410, ErrorCode::SessionEnded)
+    end_resolved(&mut alice, session_id).await;
+    let got = upload_refusal(
+        &server,
+        session_id,
+        Some(&alice_auth),
+        "late.png",
+        PNG.to_vec(),
     );
+    assert_eq!(got.await, (410, ErrorCode::SessionEnded));
 }

@@ -66,13 +66,7 @@ impl Router {
         session_id: SessionId,
         needed: bool,
     ) -> Reply {
-        let session = self.session(session_id)?;
-        if !session.has_rep(rep) {
-            return Err(refuse(
-                ErrorCode::NotInSession,
-                "You are not in this session.",
-            ));
-        }
+        let session = self.rep_session(rep, session_id)?;
         if needed && self.leads_for(rep).is_empty() {
             return Err(refuse(
                 ErrorCode::NotFound,
@@ -222,13 +216,7 @@ impl Router {
 
     /// Checks a rep's "Load older messages": the contact whose ended chats to read.
     pub fn history_contact(&self, rep: &RepId, session_id: SessionId) -> Result<String, ErrorBody> {
-        let session = self.session(session_id)?;
-        if !session.has_rep(rep) {
-            return Err(refuse(
-                ErrorCode::NotInSession,
-                "You are not in this session.",
-            ));
-        }
+        let session = self.rep_session(rep, session_id)?;
         session.customer.contact.clone().ok_or_else(|| {
             refuse(
                 ErrorCode::NotFound,

@@ -350,6 +350,19 @@ impl Router {
         }
     }
 
+    /// The session, which `rep` must be in.
+    fn rep_session(&self, rep: &RepId, id: SessionId) -> Result<&Session, ErrorBody> {
+        let session = self.session(id)?;
+        if session.has_rep(rep) {
+            Ok(session)
+        } else {
+            Err(refuse(
+                ErrorCode::NotInSession,
+                "You are not in this session.",
+            ))
+        }
+    }
+
     fn session_mut(&mut self, id: SessionId) -> Option<&mut Session> {
         self.sessions.get_mut(&id)
     }

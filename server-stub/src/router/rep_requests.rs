@@ -200,13 +200,7 @@ impl Router {
     ) -> Reply {
         let text = valid_chat_text(text)?;
         valid_client_id(&client_msg_id)?;
-        let session = self.session(session_id)?;
-        if !session.has_rep(rep) {
-            return Err(refuse(
-                ErrorCode::NotInSession,
-                "You are not in this session.",
-            ));
-        }
+        let session = self.rep_session(rep, session_id)?;
         // A retried send: answer with the message already kept, change nothing.
         if let Some(existing) = session.chat.iter().rev().find(|m| {
             m.client_msg_id.as_deref() == Some(client_msg_id.as_str())
@@ -268,13 +262,7 @@ impl Router {
     }
 
     fn leave(&mut self, rep: &RepId, session_id: SessionId) -> Reply {
-        let session = self.session(session_id)?;
-        if !session.has_rep(rep) {
-            return Err(refuse(
-                ErrorCode::NotInSession,
-                "You are not in this session.",
-            ));
-        }
+        let session = self.rep_session(rep, session_id)?;
         if session.is_owner(rep) {
             return Err(refuse(
                 ErrorCode::OwnerMustClose,
@@ -329,13 +317,7 @@ impl Router {
     }
 
     fn set_important(&mut self, rep: &RepId, session_id: SessionId, important: bool) -> Reply {
-        let session = self.session(session_id)?;
-        if !session.has_rep(rep) {
-            return Err(refuse(
-                ErrorCode::NotInSession,
-                "You are not in this session.",
-            ));
-        }
+        let session = self.rep_session(rep, session_id)?;
         if session.important != important {
             if let Some(session) = self.session_mut(session_id) {
                 session.important = important;
@@ -362,13 +344,7 @@ impl Router {
         session_id: SessionId,
         disposition: String,
     ) -> Reply {
-        let session = self.session(session_id)?;
-        if !session.has_rep(rep) {
-            return Err(refuse(
-                ErrorCode::NotInSession,
-                "You are not in this session.",
-            ));
-        }
+        self.rep_session(rep, session_id)?;
         if !self.config.settings.dispositions.contains(&disposition) {
             return Err(refuse(
                 ErrorCode::Invalid,

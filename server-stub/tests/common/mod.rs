@@ -716,6 +716,20 @@ pub async fn joined(rep: &mut RepClient, session_id: SessionId) -> SessionView {
     .await
 }
 
+/// The owner ends the session the usual way: disposition "Resolved", then close with `end`.
+pub async fn end_resolved(rep: &mut RepClient, session_id: SessionId) {
+    rep.ok(RepRequest::SetDisposition {
+        session_id,
+        disposition: "Resolved".into(),
+    })
+    .await;
+    rep.ok(RepRequest::Close {
+        session_id,
+        mode: CloseMode::End,
+    })
+    .await;
+}
+
 /// Waits for an entry (a waiting session, not an invitation) of `session_id` in `queue`
 /// matching `pred`, keeping other events queued.
 pub async fn session_entry_in(
