@@ -5,8 +5,7 @@
 
 use super::chat::ChatDraft;
 use super::intent::Intent;
-use super::session_actions::owner_only;
-use super::share_menu::labelled_share_menu_ui;
+use super::session_actions::share_and_transfer_ui;
 use crate::model::templates::{fill_template, insert_into_draft};
 use crate::model::{Model, SessionState};
 
@@ -82,19 +81,5 @@ pub fn invite_and_transfer_ui(
     session: &SessionState,
     intents: &mut Vec<Intent>,
 ) {
-    let info = &session.info;
-    let session_id = info.session_id;
-    let why = model.why_not_owner(info, "invite others");
-    owner_only(ui, why, |ui| {
-        labelled_share_menu_ui(ui, "Invite", model, session_id, intents)
-    });
-    owner_only(ui, model.why_not_transfer(info), |ui| {
-        let transfer = ui
-            .button("Transfer chat")
-            .on_hover_text("Send the session to a team or a representative");
-        if transfer.clicked() {
-            intents.push(Intent::OpenTransfer(session_id));
-        }
-        transfer
-    });
+    share_and_transfer_ui(ui, model, session, ["Invite", "Transfer chat"], intents);
 }

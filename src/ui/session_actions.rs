@@ -15,19 +15,7 @@ pub fn session_actions_ui(
 ) {
     let info = &session.info;
     let session_id = info.session_id;
-
-    let why = model.why_not_owner(info, "share the session");
-    owner_only(ui, why, |ui| share_menu_ui(ui, model, session_id, intents));
-
-    owner_only(ui, model.why_not_transfer(info), |ui| {
-        let transfer = ui
-            .button("Transfer")
-            .on_hover_text("Send the session to a team or a representative");
-        if transfer.clicked() {
-            intents.push(Intent::OpenTransfer(session_id));
-        }
-        transfer
-    });
+    share_and_transfer_ui(ui, model, session, ["Share", "Transfer"], intents);
 
     let others: Vec<_> = info
         .participants
@@ -71,6 +59,32 @@ pub fn session_actions_ui(
             }));
         }
         disconnect
+    });
+}
+
+/// The Share menu and the Transfer button under the given labels (the session bar's
+/// "Share"/"Transfer", the chat widget's "Invite"/"Transfer chat"), owner-only.
+pub(super) fn share_and_transfer_ui(
+    ui: &mut egui::Ui,
+    model: &Model,
+    session: &SessionState,
+    [share, transfer]: [&str; 2],
+    intents: &mut Vec<Intent>,
+) {
+    let info = &session.info;
+    let session_id = info.session_id;
+    let why = model.why_not_owner(info, "share the session");
+    owner_only(ui, why, |ui| {
+        share_menu_ui(ui, share, model, session_id, intents)
+    });
+    owner_only(ui, model.why_not_transfer(info), |ui| {
+        let button = ui
+            .button(transfer)
+            .on_hover_text("Send the session to a team or a representative");
+        if button.clicked() {
+            intents.push(Intent::OpenTransfer(session_id));
+        }
+        button
     });
 }
 

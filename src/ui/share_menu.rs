@@ -9,18 +9,9 @@ use crate::model::display;
 use crate::model::invitees::Invitees;
 use switchboard_protocol::{InviteTarget, Invitee, RepRequest, SessionId};
 
-/// The "Share" menu button and, while it is open, its menu.
+/// The Share menu button (`label`: "Share" in the session bar, "Invite" in the chat
+/// widget) and, while it is open, its menu.
 pub fn share_menu_ui(
-    ui: &mut egui::Ui,
-    model: &Model,
-    session_id: SessionId,
-    intents: &mut Vec<Intent>,
-) -> egui::Response {
-    labelled_share_menu_ui(ui, "Share", model, session_id, intents)
-}
-
-/// The same menu under another name (the chat widget's "Invite").
-pub fn labelled_share_menu_ui(
     ui: &mut egui::Ui,
     label: &str,
     model: &Model,

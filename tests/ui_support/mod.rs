@@ -241,23 +241,15 @@ impl Customer {
 
     /// Waits for a rep's chat message with this text.
     pub fn expect_rep_says(&mut self, server: &TestServer, text: &str) {
-        let wanted = text.to_owned();
-        server.runtime.block_on(async {
-            let deadline = tokio::time::Instant::now() + DEADLINE;
-            loop {
-                let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-                let text = tokio::time::timeout(left, next_text(&mut self.socket))
-                    .await
-                    .unwrap_or_else(|_| panic!("the customer never received {wanted:?}"))
-                    .expect("customer socket open");
-                if let Ok(switchboard_protocol::CustomerServerMessage::Chat { message }) =
-                    serde_json::from_str(&text)
-                    && message.text == wanted
-                {
-                    return;
-                }
+        let what = format!("a rep saying {text:?}");
+        self.expect(server, &what, |message| match message {
+            switchboard_protocol::CustomerServerMessage::Chat { message }
+                if message.text == text =>
+            {
+                Some(())
             }
-        });
+            _ => None,
+        })
     }
 }
 
@@ -472,15 +464,25 @@ impl Customer {
         company: &str,
         route: switchboard_protocol::Route,
     ) -> (Customer, String) {
+        let customer = switchboard_protocol::CustomerInfo {
+            name: name.to_owned(),
+            company: Some(company.to_owned()),
+            question: Some("It is broken".into()),
+            ..Default::default()
+        };
+        Customer::start_as(server, customer, route)
+    }
+
+    /// A customer who told us `customer`, started over `route`; also returns their token.
+    pub fn start_as(
+        server: &TestServer,
+        customer: switchboard_protocol::CustomerInfo,
+        route: switchboard_protocol::Route,
+    ) -> (Customer, String) {
         use switchboard_protocol::*;
         let hello = CustomerHello::Start {
             protocol_version: PROTOCOL_VERSION,
-            customer: CustomerInfo {
-                name: name.to_owned(),
-                company: Some(company.to_owned()),
-                question: Some("It is broken".into()),
-                ..CustomerInfo::default()
-            },
+            customer,
             route,
         };
         let (socket, started) = open_session(server, &hello);
@@ -526,39 +528,17 @@ impl Customer {
 
     /// The text of the next chat message from a rep (other frames are skipped).
     pub fn next_rep_message(&mut self, server: &TestServer) -> String {
-        server.runtime.block_on(async {
-            let deadline = tokio::time::Instant::now() + DEADLINE;
-            loop {
-                let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-                let text = tokio::time::timeout(left, next_text(&mut self.socket))
-                    .await
-                    .unwrap_or_else(|_| panic!("the customer received no rep message"))
-                    .expect("customer socket open");
-                if let Ok(switchboard_protocol::CustomerServerMessage::Chat { message }) =
-                    serde_json::from_str(&text)
-                {
-                    return message.text;
-                }
-            }
+        self.expect(server, "a rep message", |message| match message {
+            switchboard_protocol::CustomerServerMessage::Chat { message } => Some(message.text),
+            _ => None,
         })
     }
 
     /// Waits until the server tells the customer a rep joined; returns the rep's name.
     pub fn expect_rep_joined(&mut self, server: &TestServer) -> String {
-        server.runtime.block_on(async {
-            let deadline = tokio::time::Instant::now() + DEADLINE;
-            loop {
-                let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-                let text = tokio::time::timeout(left, next_text(&mut self.socket))
-                    .await
-                    .unwrap_or_else(|_| panic!("the customer was never told a rep joined"))
-                    .expect("customer socket open");
-                if let Ok(switchboard_protocol::CustomerServerMessage::RepJoined { name }) =
-                    serde_json::from_str(&text)
-                {
-                    return name;
-                }
-            }
+        self.expect(server, "a rep joined", |message| match message {
+            switchboard_protocol::CustomerServerMessage::RepJoined { name } => Some(name),
+            _ => None,
         })
     }
 
@@ -579,7 +559,7 @@ impl Customer {
     }
 
     /// Skips frames until `wanted` picks one out; panics after the deadline with `what`.
-    fn expect<T>(
+    pub(crate) fn expect<T>(
         &mut self,
         server: &TestServer,
         what: &str,
@@ -604,21 +584,10 @@ impl Customer {
 
     /// Waits until the server tells the customer the session has ended.
     pub fn expect_session_ended(&mut self, server: &TestServer) {
-        server.runtime.block_on(async {
-            let deadline = tokio::time::Instant::now() + DEADLINE;
-            loop {
-                let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-                let text = tokio::time::timeout(left, next_text(&mut self.socket))
-                    .await
-                    .unwrap_or_else(|_| panic!("the customer was never told the session ended"))
-                    .expect("customer socket open");
-                if let Ok(switchboard_protocol::CustomerServerMessage::SessionEnded { .. }) =
-                    serde_json::from_str(&text)
-                {
-                    return;
-                }
-            }
-        });
+        self.expect(server, "the session ended", |message| match message {
+            switchboard_protocol::CustomerServerMessage::SessionEnded { .. } => Some(()),
+            _ => None,
+        })
     }
 }
 

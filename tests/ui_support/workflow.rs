@@ -14,52 +14,19 @@ impl Customer {
         contact: &str,
         route: Route,
     ) -> (Customer, String) {
-        use switchboard_protocol::{CustomerHello, CustomerServerMessage, PROTOCOL_VERSION};
-        let hello = CustomerHello::Start {
-            protocol_version: PROTOCOL_VERSION,
-            customer: CustomerInfo {
-                name: name.to_owned(),
-                contact: Some(contact.to_owned()),
-                ..CustomerInfo::default()
-            },
-            route,
+        let customer = CustomerInfo {
+            name: name.to_owned(),
+            contact: Some(contact.to_owned()),
+            ..CustomerInfo::default()
         };
-        let (socket, started) = open_session(server, &hello);
-        let CustomerServerMessage::SessionStarted {
-            session_id,
-            customer_token,
-            ..
-        } = started
-        else {
-            unreachable!("open_session returns session_started")
-        };
-        (
-            Customer {
-                session_id,
-                socket,
-                next_id: 1,
-            },
-            customer_token,
-        )
+        Customer::start_as(server, customer, route)
     }
 
     /// Waits for a file a rep shared; returns what the chat says about it.
     pub fn expect_file(&mut self, server: &TestServer) -> Attachment {
-        server.runtime.block_on(async {
-            let deadline = tokio::time::Instant::now() + DEADLINE;
-            loop {
-                let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-                let text = tokio::time::timeout(left, next_text(&mut self.socket))
-                    .await
-                    .unwrap_or_else(|_| panic!("the customer never received a file"))
-                    .expect("customer socket open");
-                if let Ok(switchboard_protocol::CustomerServerMessage::Chat { message }) =
-                    serde_json::from_str(&text)
-                    && let Some(attachment) = message.attachment
-                {
-                    return attachment;
-                }
-            }
+        self.expect(server, "a file", |message| match message {
+            switchboard_protocol::CustomerServerMessage::Chat { message } => message.attachment,
+            _ => None,
         })
     }
 }
