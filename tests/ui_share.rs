@@ -2,13 +2,13 @@
 //! the issues that allow Request Help; invitations to a rep and to a team ("Any
 //! Representative") reach the invitee's queue, where a second console accepts or declines
 //! them; the joining rep sees the whole history and the reps chat among themselves; the
-//! owner cancels an invitation; a duplicate invitation is refused with a plain message.
+//! owner cancels an invitation; a rep already invited is greyed in the menu.
 //! Real consoles against a real server, driven through the accessibility tree.
 
 mod ui_support;
 
 use egui::accesskit::Role;
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use ui_support::*;
 
 /// The invitation row in the invitee's queue for a customer `name` invited by Alice.
@@ -151,9 +151,9 @@ fn request_help_by_issue_reaches_the_issues_team() {
 }
 
 /// Several invitations may be active; the owner cancels one and it leaves the invitee's
-/// queue; inviting the same rep twice is refused with a plain message.
+/// queue; a rep already invited is greyed in the menu.
 #[test]
-fn owner_cancels_an_invitation_and_a_duplicate_is_refused() {
+fn owner_cancels_an_invitation_and_an_invited_rep_is_greyed() {
     let server = TestServer::start();
     let prefs = tempfile::tempdir().unwrap();
     let (mut alice, _zed) = in_session(&server, &prefs.path().join("a.json"), "Zed Zimmer");
@@ -165,8 +165,17 @@ fn owner_cancels_an_invitation_and_a_duplicate_is_refused() {
     wait_for_label(&mut alice, "Cancel the invitation for Grace Lin");
     wait_for_label(&mut bob, &invitation_row("Zed Zimmer"));
 
-    share_with(&mut alice, "Billing", "Bob Okafor");
-    wait_for_label_containing(&mut alice, "already has an active invitation");
+    // The menu greys a rep already invited (the server would refuse a second invitation).
+    open_share_section(&mut alice, "Billing");
+    wait_for_any_label(&mut alice, "invited");
+    let bob_button = alice.get_by_role_and_label(Role::Button, "Bob Okafor");
+    assert!(
+        bob_button.accesskit_node().is_disabled(),
+        "Bob is invited already"
+    );
+    alice.key_press(egui::Key::Escape);
+    alice.key_press(egui::Key::Escape);
+    wait_for_no_label(&mut alice, "invited");
 
     click_label(&mut alice, "Cancel the invitation for Bob Okafor");
     wait_for_no_label(&mut alice, "Cancel the invitation for Bob Okafor");

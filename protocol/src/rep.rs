@@ -166,6 +166,9 @@ pub struct Invitee {
     pub presence: Presence,
     /// Not logged in; the invitation is emailed.
     pub extended_availability: bool,
+    /// Already has an active invitation to this session (a second one would be refused).
+    #[serde(default)]
+    pub invited: bool,
 }
 
 /// A team a rep may invite, with its members who can be invited.

@@ -1546,3 +1546,37 @@ async fn important_shows_in_entries_and_updates() {
     .await;
     updated(&mut bob, session_id, "not important", |s| !s.important).await;
 }
+
+/// The invitee list marks a rep who already has an active invitation to the session, so a
+/// console can grey them rather than send an invitation the server would refuse.
+#[tokio::test]
+async fn invitees_show_who_is_invited_already() {
+    let server = TestServer::start().await;
+    let mut alice = server.rep("alice").await;
+    let _bob = server.rep("bob").await;
+    let customer = start_owned(&server, &mut alice, "alice", "Ike").await;
+    let session_id = customer.session_id;
+    let invited = |result: Option<OkResult>| -> Vec<(String, bool)> {
+        let Some(OkResult::Invitees { teams, .. }) = result else {
+            panic!("invitees expected, got {result:?}");
+        };
+        let billing = teams
+            .into_iter()
+            .find(|t| t.team == TeamId::new("billing"))
+            .expect("billing is alice's team");
+        billing
+            .reps
+            .into_iter()
+            .map(|r| (r.rep.to_string(), r.invited))
+            .collect()
+    };
+    let before = invited(alice.ok(RepRequest::ListInvitees { session_id }).await);
+    assert!(before.iter().all(|(_, i)| !i), "{before:?}");
+    invite(&mut alice, session_id, rep_target("bob")).await;
+    let after = invited(alice.ok(RepRequest::ListInvitees { session_id }).await);
+    assert!(after.contains(&("bob".to_owned(), true)), "{after:?}");
+    assert!(
+        after.iter().filter(|(r, _)| r != "bob").all(|(_, i)| !i),
+        "only bob: {after:?}"
+    );
+}

@@ -38,6 +38,7 @@ mod tests {
             display_name: name.to_owned(),
             presence: Presence::Available,
             extended_availability: false,
+            invited: false,
         }
     }
 

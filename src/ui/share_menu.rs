@@ -125,15 +125,17 @@ fn share_choices_ui(
 }
 
 /// One invitable rep: their name as the button, presence beside it. True when clicked.
+/// A rep already invited to this session is greyed: a second invitation would be refused.
 fn invitee_button_ui(ui: &mut egui::Ui, rep: &Invitee) -> bool {
     ui.horizontal(|ui| {
         let clicked = ui
-            .button(&rep.display_name)
+            .add_enabled(!rep.invited, egui::Button::new(&rep.display_name))
             .on_hover_text(if rep.extended_availability {
                 "Not logged in: the invitation is emailed and waits in their personal queue."
             } else {
                 "The invitation goes to their personal queue."
             })
+            .on_disabled_hover_text("Already invited; cancel that invitation to send a new one.")
             .clicked();
         ui.weak(invitee_status(rep));
         clicked
@@ -142,6 +144,9 @@ fn invitee_button_ui(ui: &mut egui::Ui, rep: &Invitee) -> bool {
 }
 
 fn invitee_status(rep: &Invitee) -> String {
+    if rep.invited {
+        return "invited".to_owned();
+    }
     if rep.extended_availability {
         return "by email".to_owned();
     }

@@ -295,6 +295,10 @@ impl Router {
                         display_name: info.display_name,
                         presence: info.presence,
                         extended_availability: info.extended_availability && !self.connected(m),
+                        invited: self.invitations.values().any(|i| {
+                            i.session_id == session_id
+                                && matches!(&i.target, InviteTarget::Rep { rep } if rep == m)
+                        }),
                     })
                 })
                 .collect();

@@ -486,6 +486,7 @@ fn list_invitees_follows_seed_002() {
             display_name: "Dave Dunn".to_owned(),
             presence: Presence::Offline,
             extended_availability: true,
+            invited: false,
         }
     );
     assert_eq!(tech.reps[0].presence, Presence::Available);
