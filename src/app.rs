@@ -536,7 +536,11 @@ impl SwitchboardApp {
                 self.send(RepRequest::Close { session_id, mode });
             }
             Intent::CancelClose => self.close = CloseDialog::default(),
-            Intent::OpenTransfer(session_id) => self.transfer = TransferDialog::open(session_id),
+            Intent::OpenTransfer(session_id) => {
+                self.transfer = TransferDialog::open(session_id);
+                // Who can be reached right now, other teams included where permitted.
+                self.send(RepRequest::ListInvitees { session_id });
+            }
             Intent::CloseTransfer => self.transfer = TransferDialog::default(),
             Intent::SetChatBar { shown, pinned } => {
                 self.prefs.chat_shown = shown;

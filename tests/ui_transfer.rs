@@ -21,6 +21,8 @@ fn transfer_to(console: &mut Console, target: &str, stay_or_leave: &str) {
         is_disabled(console, "Transfer session"),
         "nothing chosen yet"
     );
+    // Representatives are listed once the server says who is reachable.
+    wait_for_label(console, target);
     click_label(console, target);
     click_label(console, stay_or_leave);
     step_until(console, "a target chosen", |h| {
@@ -237,4 +239,20 @@ fn close_is_refused_without_a_disposition_then_ends_with_one() {
             && !has_label(h, "End session")
     });
     zed.expect_session_ended(&server);
+}
+
+/// The transfer dialog lists the reps the server says are reachable now, other teams'
+/// included for a rep allowed to share outside their teams (Alice): Erin is only in Sales.
+#[test]
+fn transfer_lists_reachable_reps_of_other_teams() {
+    let server = TestServer::start();
+    let prefs = tempfile::tempdir().unwrap();
+    let (mut alice, _zed) = in_session(&server, &prefs.path().join("a.json"), "Zed Zimmer");
+    let _erin = logged_in(&server, &prefs.path().join("e.json"), "erin");
+    click_label(&mut alice, "Transfer");
+    wait_for_label(&mut alice, "Erin Walsh");
+    assert!(
+        !has_label(&alice, "Hiro Tanaka"),
+        "Hiro is not logged in and has no extended availability"
+    );
 }

@@ -42,7 +42,9 @@ pub fn transfer_dialog_ui(
             ui.add_space(6.0);
             egui::ScrollArea::vertical()
                 .max_height(300.0)
-                .show(ui, |ui| targets_ui(ui, model, &mut dialog.target));
+                .show(ui, |ui| {
+                    targets_ui(ui, model, session_id, &mut dialog.target)
+                });
             ui.add_space(6.0);
             ui.horizontal(|ui| {
                 ui.radio_value(&mut dialog.stay, true, "Stay in session")
@@ -76,8 +78,16 @@ pub fn transfer_dialog_ui(
     }
 }
 
-/// Teams, then the representatives this console knows (the rep's teammates).
-fn targets_ui(ui: &mut egui::Ui, model: &Model, target: &mut Option<TransferTarget>) {
+/// Teams, then the representatives the server lists as reachable now (`list_invitees`,
+/// asked for when the dialog opens: other teams' reps too when the rep may share outside
+/// their teams). Until that answer arrives a spinner stands in, so no list jumps under the
+/// pointer.
+fn targets_ui(
+    ui: &mut egui::Ui,
+    model: &Model,
+    session_id: SessionId,
+    target: &mut Option<TransferTarget>,
+) {
     ui.weak("Teams (the session waits in the team's queue)");
     for team in &model.teams {
         let choice = TransferTarget::Team {
@@ -87,11 +97,18 @@ fn targets_ui(ui: &mut egui::Ui, model: &Model, target: &mut Option<TransferTarg
     }
     ui.add_space(4.0);
     ui.weak("Representatives (their personal queue)");
-    for rep in model
-        .reps
-        .values()
-        .filter(|r| Some(&r.rep) != model.me_id())
-    {
+    let Some(invitees) = model.invitees.get(&session_id).filter(|i| !i.loading) else {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.weak("Finding who is reachable…");
+        });
+        return;
+    };
+    let reps = invitees.representatives();
+    if reps.is_empty() {
+        ui.weak("Nobody else is reachable right now.");
+    }
+    for rep in reps {
         ui.horizontal(|ui| {
             let choice = TransferTarget::Rep {
                 rep: rep.rep.clone(),
