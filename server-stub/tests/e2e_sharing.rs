@@ -119,11 +119,25 @@ async fn start_owned(
     rep: &str,
     customer_name: &str,
 ) -> CustomerClient {
-    let mut customer = server
-        .customer(customer_name, Route::Rep { rep: rep.into() })
-        .await;
+    let route = Route::Rep { rep: rep.into() };
+    start_owned_via(server, owner, rep, customer_name, route).await
+}
+
+/// A customer who came by `route`, accepted by `rep` from the queue it leads to.
+async fn start_owned_via(
+    server: &TestServer,
+    owner: &mut RepClient,
+    rep: &str,
+    customer_name: &str,
+    route: Route,
+) -> CustomerClient {
+    let queue = match &route {
+        Route::Team { team: t } => team(t.as_str()),
+        _ => personal(rep),
+    };
+    let mut customer = server.customer(customer_name, route).await;
     let session_id = customer.session_id;
-    session_entry_in(owner, &personal(rep), session_id, |_| true).await;
+    session_entry_in(owner, &queue, session_id, |_| true).await;
     owner.ok(RepRequest::Accept { session_id }).await;
     let view = joined(owner, session_id).await;
     assert_eq!(view.session.owner, Some(RepId::from(rep)));
@@ -1404,19 +1418,17 @@ async fn leave_in_queue_returns_the_session_with_its_chat() {
     let server = TestServer::start().await;
     let mut alice = server.rep("alice").await;
     let mut bob = server.rep("bob").await;
-    let mut customer = server
-        .customer(
-            "Hal",
-            Route::Team {
-                team: "billing".into(),
-            },
-        )
-        .await;
+    let mut customer = start_owned_via(
+        &server,
+        &mut alice,
+        "alice",
+        "Hal",
+        Route::Team {
+            team: "billing".into(),
+        },
+    )
+    .await;
     let session_id = customer.session_id;
-    session_entry_in(&mut alice, &team("billing"), session_id, |_| true).await;
-    alice.ok(RepRequest::Accept { session_id }).await;
-    joined(&mut alice, session_id).await;
-    rep_joined(&mut customer, "Alice").await;
     customer.say("my card was declined").await;
     alice.chat_text("my card was declined").await;
     say(&mut alice, session_id, "a1", "checking", Visibility::Public).await;
@@ -1490,19 +1502,17 @@ async fn important_shows_in_entries_and_updates() {
     let server = TestServer::start().await;
     let mut alice = server.rep("alice").await;
     let mut bob = server.rep("bob").await;
-    let mut customer = server
-        .customer(
-            "Joy",
-            Route::Team {
-                team: "billing".into(),
-            },
-        )
-        .await;
+    let customer = start_owned_via(
+        &server,
+        &mut alice,
+        "alice",
+        "Joy",
+        Route::Team {
+            team: "billing".into(),
+        },
+    )
+    .await;
     let session_id = customer.session_id;
-    session_entry_in(&mut alice, &team("billing"), session_id, |_| true).await;
-    alice.ok(RepRequest::Accept { session_id }).await;
-    joined(&mut alice, session_id).await;
-    rep_joined(&mut customer, "Alice").await;
 
     let id = invite(&mut alice, session_id, team_target("billing")).await;
     let before = invitation_in(&mut bob, &team("billing"), id).await;
