@@ -1,5 +1,6 @@
 //! UI tests of the chat widget's workflow (seed 004): a template inserted with the
-//! customer's name, an emoticon, a file sent to the customer and one received and saved,
+//! customer's name, an emoticon, a file sent to the customer (picked or dropped on the
+//! window) and one received and saved,
 //! older messages of a returning customer, asking for assistance and a team lead stepping
 //! in, and "Open external URL". The real console against a real server, by label.
 
@@ -198,4 +199,41 @@ fn invite_and_transfer_from_the_chat_widget() {
 
     click_label(&mut alice, "Transfer chat");
     wait_for_label(&mut alice, "Transfer session");
+}
+
+/// A file dropped on the window while a session is in front is sent to its customer, as
+/// "Attach file" would.
+#[test]
+fn a_dropped_file_is_sent_to_the_customer_in_front() {
+    #[derive(Debug)]
+    struct Dropped(std::path::PathBuf);
+    impl egui::DroppedFile for Dropped {
+        fn path(&self) -> &std::path::Path {
+            &self.0
+        }
+        fn bytes(&self) -> Result<Vec<u8>, String> {
+            std::fs::read(&self.0).map_err(|e| e.to_string())
+        }
+    }
+
+    let server = TestServer::start();
+    let files = tempfile::tempdir().unwrap();
+    let mut console = logged_in(&server, &files.path().join("p.json"), "alice");
+    let (mut dora, dora_token) = Customer::start_with(&server, "Dora Drop", "Initech", invoice());
+    accept(&mut console, "Dora Drop");
+
+    let log = files.path().join("crash.log");
+    std::fs::write(&log, "panic at line 42\n").unwrap();
+    console
+        .input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(log)));
+    console.step();
+    let sent = dora.expect_file(&server);
+    assert_eq!(sent.name, "crash.log");
+    assert_eq!(
+        customer_downloads(&server, &sent.file_id, &dora_token),
+        b"panic at line 42\n"
+    );
+    wait_for_label(&mut console, "Save crash.log");
 }
