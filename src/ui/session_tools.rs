@@ -17,7 +17,8 @@ pub fn session_tools_ui(
     } else {
         "Ask for assistance"
     };
-    let button = ui.selectable_label(asked, label).on_hover_text(if asked {
+    // A real button, not a toggle that reads as plain text: it has to look clickable.
+    let button = ui.button(label).on_hover_text(if asked {
         "A team lead has been asked to help. Click to withdraw the request."
     } else {
         "Raise a flag that your team leads see; they can join the session."
