@@ -176,6 +176,16 @@ async fn say(
     }
 }
 
+/// `rep` accepts the invitation and joins the session; what they see on joining.
+async fn accept_invitation(
+    rep: &mut RepClient,
+    invitation_id: InvitationId,
+    session_id: SessionId,
+) -> SessionView {
+    rep.ok(RepRequest::AcceptInvitation { invitation_id }).await;
+    joined(rep, session_id).await
+}
+
 async fn invite(rep: &mut RepClient, session_id: SessionId, target: InviteTarget) -> InvitationId {
     match rep.ok(RepRequest::Invite { session_id, target }).await {
         Some(OkResult::Invitation { invitation_id }) => invitation_id,
@@ -193,10 +203,7 @@ async fn share_with(
     let session_id = customer.session_id;
     let id = invite(owner, session_id, rep_target(guest_id)).await;
     invitation_in(guest, &personal(guest_id), id).await;
-    guest
-        .ok(RepRequest::AcceptInvitation { invitation_id: id })
-        .await;
-    let view = joined(guest, session_id).await;
+    let view = accept_invitation(guest, id, session_id).await;
     rep_joined(customer, &view_name(guest_id)).await;
     updated(owner, session_id, "guest in the session", |s| {
         s.participants.contains(&RepId::from(guest_id))
@@ -259,9 +266,7 @@ async fn invited_rep_joins_with_the_whole_chat() {
     assert_eq!(owner_view.invitations.len(), 1);
     assert_eq!(owner_view.invitations[0].invitation_id, id);
 
-    bob.ok(RepRequest::AcceptInvitation { invitation_id: id })
-        .await;
-    let view = joined(&mut bob, session_id).await;
+    let view = accept_invitation(&mut bob, id, session_id).await;
     assert_eq!(view.session.owner, Some(RepId::from("alice")));
     assert_eq!(
         view.session.participants,
@@ -340,9 +345,7 @@ async fn team_invitation_is_taken_by_one_member() {
         "the owner, already in the session, is not shown the invitation"
     );
 
-    dave.ok(RepRequest::AcceptInvitation { invitation_id: id })
-        .await;
-    joined(&mut dave, session_id).await;
+    accept_invitation(&mut dave, id, session_id).await;
     entry_removed(&mut bob, &team("billing"), &invitation_entry_id(id)).await;
     bob.refused(
         RepRequest::AcceptInvitation { invitation_id: id },
@@ -394,9 +397,7 @@ async fn declining_a_team_invitation_hides_it_only_for_the_decliner() {
     );
     drop(fresh);
 
-    bob.ok(RepRequest::AcceptInvitation { invitation_id: id })
-        .await;
-    joined(&mut bob, session_id).await;
+    accept_invitation(&mut bob, id, session_id).await;
     rep_joined(&mut customer, "Bob").await;
 }
 
@@ -463,9 +464,7 @@ async fn request_help_by_issue() {
         )
         .await;
 
-    bob.ok(RepRequest::AcceptInvitation { invitation_id: id })
-        .await;
-    joined(&mut bob, session_id).await;
+    accept_invitation(&mut bob, id, session_id).await;
     entry_removed(&mut bob, &team("billing"), &invitation_entry_id(id)).await;
     rep_joined(&mut customer, "Bob").await;
 }
@@ -705,11 +704,7 @@ async fn offline_rep_with_extended_availability_is_emailed() {
     let waiting = queue_entries(dave.snapshot.as_ref().unwrap(), &personal("dave"));
     assert_eq!(waiting.len(), 1, "{waiting:?}");
     assert_eq!(waiting[0].entry_id, invitation_entry_id(to_dave));
-    dave.ok(RepRequest::AcceptInvitation {
-        invitation_id: to_dave,
-    })
-    .await;
-    joined(&mut dave, session_id).await;
+    accept_invitation(&mut dave, to_dave, session_id).await;
     rep_joined(&mut customer, "Dave").await;
 }
 
@@ -1006,11 +1001,7 @@ async fn invitations_do_not_time_out() {
         );
     }
 
-    bob.ok(RepRequest::AcceptInvitation {
-        invitation_id: to_bob,
-    })
-    .await;
-    joined(&mut bob, session_id).await;
+    accept_invitation(&mut bob, to_bob, session_id).await;
     rep_joined(&mut customer, "Bob").await;
 }
 

@@ -19,21 +19,12 @@ async fn customer_with_contact(
     contact: Option<&str>,
     route: Route,
 ) -> CustomerClient {
-    CustomerClient::hello(
-        server.addr,
-        CustomerHello::Start {
-            protocol_version: PROTOCOL_VERSION,
-            customer: CustomerInfo {
-                name: name.into(),
-                company: None,
-                question: None,
-                contact: contact.map(str::to_owned),
-            },
-            route,
-        },
-    )
-    .await
-    .unwrap_or_else(|e| panic!("start refused: {e:?}"))
+    let customer = CustomerInfo {
+        name: name.into(),
+        contact: contact.map(str::to_owned),
+        ..CustomerInfo::default()
+    };
+    CustomerClient::start_as(server.addr, customer, route).await
 }
 
 /// `rep` takes the customer's session from `queue`; returns what they see on joining.

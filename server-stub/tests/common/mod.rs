@@ -413,6 +413,19 @@ impl RepClient {
         }
     }
 
+    /// Reads one more frame (before `deadline`) into `events`; anything but an event while
+    /// waiting for `what` fails the test.
+    async fn receive_event(&mut self, deadline: tokio::time::Instant, what: &str) {
+        let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
+        let frame = tokio::time::timeout(remaining, next_text(&mut self.socket))
+            .await
+            .unwrap_or_else(|_| panic!("no event `{what}` before the deadline"));
+        let text = frame.unwrap_or_else(|| panic!("socket closed while waiting for `{what}`"));
+        if let Some(other) = self.take_frame(&text) {
+            panic!("unexpected frame while waiting for `{what}`: {other:?}");
+        }
+    }
+
     /// Waits (with the deadline) for an event matching `pred`, consuming events up to it.
     pub async fn event<T>(
         &mut self,
@@ -426,14 +439,7 @@ impl RepClient {
                     return found;
                 }
             }
-            let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
-            let frame = tokio::time::timeout(remaining, next_text(&mut self.socket))
-                .await
-                .unwrap_or_else(|_| panic!("no event `{what}` before the deadline"));
-            let text = frame.unwrap_or_else(|| panic!("socket closed while waiting for `{what}`"));
-            if let Some(other) = self.take_frame(&text) {
-                panic!("unexpected frame while waiting for `{what}`: {other:?}");
-            }
+            self.receive_event(deadline, what).await;
         }
     }
 
@@ -477,6 +483,15 @@ impl CustomerClient {
             question: Some("Help!".into()),
             contact: None,
         };
+        Self::start_as(addr, customer, route).await
+    }
+
+    /// A customer who told us `customer`, started over `route`.
+    pub async fn start_as(
+        addr: SocketAddr,
+        customer: CustomerInfo,
+        route: Route,
+    ) -> CustomerClient {
         Self::hello(
             addr,
             CustomerHello::Start {
@@ -559,6 +574,18 @@ impl CustomerClient {
         .await
     }
 
+    /// Reads one more message (before `deadline`) into `inbox`, waiting for `what`.
+    async fn receive_message(&mut self, deadline: tokio::time::Instant, what: &str) {
+        let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
+        let frame = tokio::time::timeout(remaining, next_text(&mut self.socket))
+            .await
+            .unwrap_or_else(|_| panic!("customer: no `{what}` before the deadline"));
+        let text =
+            frame.unwrap_or_else(|| panic!("customer socket closed while waiting for `{what}`"));
+        self.inbox
+            .push_back(serde_json::from_str(&text).expect("valid customer frame"));
+    }
+
     /// Waits for a message matching `pred` (with the deadline).
     pub async fn wait<T>(
         &mut self,
@@ -572,14 +599,7 @@ impl CustomerClient {
                     return found;
                 }
             }
-            let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
-            let frame = tokio::time::timeout(remaining, next_text(&mut self.socket))
-                .await
-                .unwrap_or_else(|_| panic!("customer: no `{what}` before the deadline"));
-            let text = frame
-                .unwrap_or_else(|| panic!("customer socket closed while waiting for `{what}`"));
-            self.inbox
-                .push_back(serde_json::from_str(&text).expect("valid customer frame"));
+            self.receive_message(deadline, what).await;
         }
     }
 
@@ -645,14 +665,7 @@ impl RepClient {
             if let Some(found) = take_first(&mut self.events, &mut checked, |(_, e)| pred(e)) {
                 return found;
             }
-            let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
-            let frame = tokio::time::timeout(remaining, next_text(&mut self.socket))
-                .await
-                .unwrap_or_else(|_| panic!("no event `{what}` before the deadline"));
-            let text = frame.unwrap_or_else(|| panic!("socket closed while waiting for `{what}`"));
-            if let Some(other) = self.take_frame(&text) {
-                panic!("unexpected frame while waiting for `{what}`: {other:?}");
-            }
+            self.receive_event(deadline, what).await;
         }
     }
 
@@ -682,14 +695,7 @@ impl CustomerClient {
             if let Some(found) = take_first(&mut self.inbox, &mut checked, &mut pred) {
                 return found;
             }
-            let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
-            let frame = tokio::time::timeout(remaining, next_text(&mut self.socket))
-                .await
-                .unwrap_or_else(|_| panic!("customer: no `{what}` before the deadline"));
-            let text = frame
-                .unwrap_or_else(|| panic!("customer socket closed while waiting for `{what}`"));
-            self.inbox
-                .push_back(serde_json::from_str(&text).expect("valid customer frame"));
+            self.receive_message(deadline, what).await;
         }
     }
 

@@ -149,10 +149,7 @@ fn chat_event_appends_once() {
 fn own_message_kept_once_when_ok_comes_first() {
     let mut c = Console::new();
     c.join(12, "Jane");
-    let (id, request) = c
-        .model
-        .send_chat(SessionId(12), "hello", Visibility::Public)
-        .unwrap();
+    let (id, request) = c.send(12, "hello", Visibility::Public);
     c.model.apply(ok_chat(id, stored(103, &request)));
     c.chat(stored(103, &request));
     assert_eq!(c.chat_ids(12), vec![103]);
@@ -165,10 +162,7 @@ fn own_message_kept_once_when_ok_comes_first() {
 fn own_message_kept_once_when_event_comes_first() {
     let mut c = Console::new();
     c.join(12, "Jane");
-    let (id, request) = c
-        .model
-        .send_chat(SessionId(12), "hello", Visibility::Public)
-        .unwrap();
+    let (id, request) = c.send(12, "hello", Visibility::Public);
     c.chat(stored(103, &request));
     c.model.apply(ok_chat(id, stored(103, &request)));
     assert_eq!(c.chat_ids(12), vec![103]);

@@ -294,6 +294,18 @@ impl Console {
         self.event(RepEvent::Chat { message });
     }
 
+    /// The rep sends `text` in `session` (which must be open): the request id and request.
+    fn send(
+        &mut self,
+        session: u64,
+        text: &str,
+        visibility: Visibility,
+    ) -> (switchboard_protocol::RequestId, RepRequest) {
+        self.model
+            .send_chat(SessionId(session), text, visibility)
+            .expect("an open session")
+    }
+
     /// The message ids of `session`'s chat, in order.
     fn chat_ids(&self, session: u64) -> Vec<u64> {
         self.model.sessions[&SessionId(session)]

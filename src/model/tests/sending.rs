@@ -19,18 +19,9 @@ fn send_chat_creates_a_pending_message_with_a_unique_client_id() {
     let mut c = Console::new();
     c.join(12, "Jane");
     c.join(13, "Joe");
-    let (first_id, first) = c
-        .model
-        .send_chat(SessionId(12), "  hello  ", Visibility::Public)
-        .unwrap();
-    let (second_id, second) = c
-        .model
-        .send_chat(SessionId(12), "hello", Visibility::Reps)
-        .unwrap();
-    let (third_id, third) = c
-        .model
-        .send_chat(SessionId(13), "hello", Visibility::Public)
-        .unwrap();
+    let (first_id, first) = c.send(12, "  hello  ", Visibility::Public);
+    let (second_id, second) = c.send(12, "hello", Visibility::Reps);
+    let (third_id, third) = c.send(13, "hello", Visibility::Public);
 
     let RepRequest::SendChat {
         session_id,
@@ -90,24 +81,15 @@ fn send_chat_refuses_blank_text_and_unknown_sessions() {
 fn client_ids_do_not_repeat_after_a_logout() {
     let mut c = Console::new();
     c.join(12, "Jane");
-    let (_, before) = c
-        .model
-        .send_chat(SessionId(12), "one", Visibility::Public)
-        .unwrap();
-    let (request_before, _) = c
-        .model
-        .send_chat(SessionId(12), "two", Visibility::Public)
-        .unwrap();
+    let (_, before) = c.send(12, "one", Visibility::Public);
+    let (request_before, _) = c.send(12, "two", Visibility::Public);
     c.model.clear();
     assert!(!c.model.ready);
     assert!(c.model.sessions.is_empty());
     c.model.apply(snapshot(3, snapshot_state()));
     c.seq = 3;
     c.join(12, "Jane");
-    let (request_after, after) = c
-        .model
-        .send_chat(SessionId(12), "one", Visibility::Public)
-        .unwrap();
+    let (request_after, after) = c.send(12, "one", Visibility::Public);
     assert_ne!(client_msg_id(&before), client_msg_id(&after));
     assert!(request_after.0 > request_before.0);
 }
@@ -117,14 +99,8 @@ fn client_ids_do_not_repeat_after_a_logout() {
 fn ok_replaces_the_pending_message_with_the_stored_one() {
     let mut c = Console::new();
     c.join(12, "Jane");
-    let (id, request) = c
-        .model
-        .send_chat(SessionId(12), "hello", Visibility::Public)
-        .unwrap();
-    let (_, other) = c
-        .model
-        .send_chat(SessionId(12), "second", Visibility::Public)
-        .unwrap();
+    let (id, request) = c.send(12, "hello", Visibility::Public);
+    let (_, other) = c.send(12, "second", Visibility::Public);
     c.model.apply(ok_chat(id, stored(103, &request)));
 
     let jane = &c.model.sessions[&SessionId(12)];
@@ -139,10 +115,7 @@ fn ok_replaces_the_pending_message_with_the_stored_one() {
 fn error_marks_the_message_refused_and_leaves_a_notice() {
     let mut c = Console::new();
     c.join(12, "Jane");
-    let (id, request) = c
-        .model
-        .send_chat(SessionId(12), "hello", Visibility::Public)
-        .unwrap();
+    let (id, request) = c.send(12, "hello", Visibility::Public);
     c.model.apply(RepServerMessage::Error {
         id: Some(id),
         code: ErrorCode::SessionEnded,
@@ -167,10 +140,7 @@ fn error_marks_the_message_refused_and_leaves_a_notice() {
 fn send_failed_keeps_the_message_pending() {
     let mut c = Console::new();
     c.join(12, "Jane");
-    let (id, request) = c
-        .model
-        .send_chat(SessionId(12), "hello", Visibility::Public)
-        .unwrap();
+    let (id, request) = c.send(12, "hello", Visibility::Public);
     c.model.send_failed(id, "not connected");
 
     let jane = &c.model.sessions[&SessionId(12)];
@@ -191,22 +161,10 @@ fn resend_pending_keeps_client_ids_and_the_stored_message_clears_them() {
     let mut c = Console::new();
     c.join(12, "Jane");
     c.join(13, "Joe");
-    let (a_id, a) = c
-        .model
-        .send_chat(SessionId(12), "a", Visibility::Public)
-        .unwrap();
-    let (b_id, b) = c
-        .model
-        .send_chat(SessionId(12), "b", Visibility::Reps)
-        .unwrap();
-    let (refused_id, _) = c
-        .model
-        .send_chat(SessionId(12), "refused", Visibility::Public)
-        .unwrap();
-    let (d_id, d) = c
-        .model
-        .send_chat(SessionId(13), "d", Visibility::Public)
-        .unwrap();
+    let (a_id, a) = c.send(12, "a", Visibility::Public);
+    let (b_id, b) = c.send(12, "b", Visibility::Reps);
+    let (refused_id, _) = c.send(12, "refused", Visibility::Public);
+    let (d_id, d) = c.send(13, "d", Visibility::Public);
     c.model.apply(RepServerMessage::Error {
         id: Some(refused_id),
         code: ErrorCode::Invalid,
@@ -265,10 +223,7 @@ fn resend_pending_keeps_client_ids_and_the_stored_message_clears_them() {
 fn resending_twice_keeps_client_ids() {
     let mut c = Console::new();
     c.join(12, "Jane");
-    let (first_id, request) = c
-        .model
-        .send_chat(SessionId(12), "hello", Visibility::Public)
-        .unwrap();
+    let (first_id, request) = c.send(12, "hello", Visibility::Public);
     let first = c.model.resend_pending();
     let second = c.model.resend_pending();
     assert_eq!(first[0].1, request);

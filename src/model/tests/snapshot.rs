@@ -113,18 +113,9 @@ fn later_snapshot_keeps_pending_of_present_sessions_and_drops_acknowledged_ones(
     let mut c = Console::new();
     c.join(12, "Jane");
     c.join(13, "Joe");
-    let (_, delivered) = c
-        .model
-        .send_chat(SessionId(12), "delivered", Visibility::Public)
-        .unwrap();
-    let (_, waiting) = c
-        .model
-        .send_chat(SessionId(12), "waiting", Visibility::Reps)
-        .unwrap();
-    let (_, _gone) = c
-        .model
-        .send_chat(SessionId(13), "to a gone session", Visibility::Public)
-        .unwrap();
+    let (_, delivered) = c.send(12, "delivered", Visibility::Public);
+    let (_, waiting) = c.send(12, "waiting", Visibility::Reps);
+    let (_, _gone) = c.send(13, "to a gone session", Visibility::Public);
 
     let mut state = snapshot_state();
     state.sessions = vec![

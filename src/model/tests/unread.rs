@@ -61,10 +61,7 @@ fn own_messages_never_count() {
     c.join(13, "Joe");
     c.model.set_focus(Some(SessionId(13)));
     c.chat(rep_says(101, 12, ME, "from my other window"));
-    let (id, request) = c
-        .model
-        .send_chat(SessionId(12), "hello", Visibility::Public)
-        .unwrap();
+    let (id, request) = c.send(12, "hello", Visibility::Public);
     c.model.apply(ok_chat(id, stored(102, &request)));
     c.chat(stored(102, &request));
     assert_eq!(c.chat_ids(12), vec![101, 102]);
