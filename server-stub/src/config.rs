@@ -6,6 +6,9 @@ use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use switchboard_protocol::{IssueId, Permissions, QueueMode, QueueRef, RepId, TeamId, Template};
 
+use crate::mail::config::RawMail;
+pub use crate::mail::config::{MailConfig, MailCredentials, MailTls, Password};
+
 /// The bundled demo configuration, used when no `--config` is given.
 pub const DEMO_CONFIG: &str = include_str!("../demo.toml");
 
@@ -147,6 +150,8 @@ pub struct Config {
     pub simulate: Option<SimulateConfig>,
     /// Canned replies, in configuration order.
     pub templates: Vec<Template>,
+    /// The SMTP server for extended-availability emails; `None`: they stay in the outbox.
+    pub mail: Option<MailConfig>,
 }
 
 impl Config {
@@ -259,6 +264,7 @@ struct RawConfig {
     simulate: Option<RawSimulate>,
     #[serde(default)]
     templates: Vec<RawTemplate>,
+    mail: Option<RawMail>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -668,8 +674,11 @@ impl RawConfig {
             });
         }
 
+        let mail = self.mail.map(|mail| mail.validate(&reps)).transpose()?;
+
         Ok(Config {
             templates,
+            mail,
             general_offer_answer_secs: self
                 .general
                 .offer_answer_secs

@@ -1,6 +1,7 @@
 //! The Switchboard routing server: queues, sessions and chat for live customer support.
 //!
 //! - [`config`]: reps, teams, issues and rules from TOML (a demo config is bundled).
+//! - [`mail`]: sends the extended-availability emails from the outbox (SMTP, with retries).
 //! - [`router`]: the routing state machine: pure, synchronous, deterministic.
 //! - [`server`]: the running server: core task, WebSocket and HTTP edges.
 //! - [`sim`]: simulated customers; [`bench`]: the `bench` subcommand.
@@ -8,6 +9,7 @@
 pub mod bench;
 pub mod config;
 pub mod customer_cli;
+pub mod mail;
 pub mod router;
 pub mod server;
 pub mod sim;

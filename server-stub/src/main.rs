@@ -92,6 +92,18 @@ async fn main() -> anyhow::Result<()> {
                 config.buttons.len(),
                 config.waiting_rules.len()
             );
+            match &config.mail {
+                Some(mail) => println!(
+                    "mail: SMTP {}:{} (tls = {}), from {}",
+                    mail.smtp_host,
+                    mail.smtp_port,
+                    mail.tls.as_str(),
+                    mail.from
+                ),
+                None => println!(
+                    "mail: not configured (no [mail] section): extended-availability emails stay in the outbox table"
+                ),
+            }
             return Ok(());
         }
         Some(Command::Bench(args)) => return switchboard_server::bench::run(args).await,

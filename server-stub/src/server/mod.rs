@@ -52,6 +52,8 @@ pub struct Server {
     shutdown: watch::Sender<bool>,
     http: JoinHandle<()>,
     core: JoinHandle<()>,
+    /// The outbox worker sending extended-availability emails (none without `[mail]`).
+    mail: Option<JoinHandle<()>>,
 }
 
 /// Opens the store and starts serving on `listener`.
@@ -70,6 +72,12 @@ pub async fn start(listener: TcpListener, options: Options) -> anyhow::Result<Se
         tracing::debug!(purged, "expired login tokens removed");
     }
     let (shutdown, shutdown_rx) = watch::channel(false);
+    let mail = crate::mail::start(
+        options.config.mail.as_ref(),
+        store.clone(),
+        shutdown_rx.clone(),
+    )
+    .context("starting the mail sender")?;
     let (core_tx, core_rx) = mpsc::channel::<CoreMsg>(65_536);
     let stream_id = hex::encode(rand::random::<[u8; 8]>());
     let core = tokio::spawn(core::run(
@@ -139,6 +147,7 @@ pub async fn start(listener: TcpListener, options: Options) -> anyhow::Result<Se
         shutdown,
         http,
         core,
+        mail,
     })
 }
 
@@ -147,6 +156,9 @@ impl Server {
     pub async fn shutdown(self) {
         let _ = self.shutdown.send(true);
         let _ = self.core.await;
+        if let Some(mail) = self.mail {
+            let _ = mail.await;
+        }
         // Open WebSockets keep graceful shutdown waiting; they were told to close, give them a moment.
         let _ = tokio::time::timeout(std::time::Duration::from_secs(5), self.http).await;
     }

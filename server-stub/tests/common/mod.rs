@@ -20,6 +20,8 @@ use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
+pub mod smtp_sink;
+
 pub const DEADLINE: Duration = Duration::from_secs(10);
 
 /// A configuration with short timers so timer rules can be observed quickly.
