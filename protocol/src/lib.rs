@@ -7,6 +7,7 @@
 //! - [`customer`]: the customer's WebSocket messages (`/ws/customer`) and the HTTP bodies.
 //! - [`codec`]: decoding frames with typed errors; the size limit and protocol version.
 //! - [`error`]: stable error codes.
+//! - [`errors_table`]: which codes each request and hello may be refused with.
 //! - [`links`]: filling in the configuration's link templates.
 //!
 //! `docs/PROTOCOL.md` documents each message with an example.
@@ -14,6 +15,7 @@
 pub mod codec;
 pub mod customer;
 pub mod error;
+pub mod errors_table;
 pub mod ids;
 pub mod links;
 pub mod model;

@@ -5,6 +5,7 @@
 //! block must parse as that type, survive a serialize/parse round trip unchanged, and show no
 //! field the type would silently ignore. Together the examples must show every request, event,
 //! server message and nested enum variant, and the error code table must list every code.
+//! Each request's `Errors` line must name exactly the codes `errors_table` gives it.
 //!
 //! The variant lists are taken from the types themselves (serde's "unknown variant, expected
 //! one of ..." message), so adding a variant without documenting it fails here.
@@ -15,6 +16,10 @@ use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Debug;
 use switchboard_protocol::codec::{decode_customer_frame, decode_rep_frame, encode_with_id};
+use switchboard_protocol::errors_table::{
+    CUSTOMER_HELLO_ERRORS, CUSTOMER_REQUEST_ERRORS, ErrorLists, REP_HELLO_ERRORS,
+    REP_REQUEST_ERRORS,
+};
 use switchboard_protocol::*;
 
 const DOC_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/PROTOCOL.md");
@@ -891,4 +896,212 @@ fn queue_entry_ids_match_their_entries() {
         }
     }
     assert!(errors.is_empty(), "{}", errors.join("\n"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Error lists: each request's `Errors:` line against `errors_table`
+// ---------------------------------------------------------------------------------------------
+
+/// The lines of section `## {number}` of the document, without its heading.
+fn doc_section<'a>(doc: &'a str, number: &str) -> Vec<&'a str> {
+    let heading = format!("## {number} ");
+    doc.lines()
+        .skip_while(|line| !line.starts_with(&heading))
+        .skip(1)
+        .take_while(|line| !line.starts_with("## "))
+        .collect()
+}
+
+/// The first backticked word of `text`.
+fn first_backticked(text: &str) -> Option<&str> {
+    text.split('`').nth(1)
+}
+
+/// The codes an `Errors` paragraph names: the backticked words outside parentheses (words in
+/// parentheses are reasons). "none" stands for no code.
+fn codes_in(list: &str) -> Result<BTreeSet<String>, String> {
+    let mut outside = String::new();
+    let mut depth = 0usize;
+    for c in list.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => outside.push(c),
+            _ => {}
+        }
+    }
+    let words: Vec<&str> = outside.split('`').skip(1).step_by(2).collect();
+    if words.is_empty() {
+        return if list.trim_start().starts_with("none") {
+            Ok(BTreeSet::new())
+        } else {
+            Err(format!("names no code and does not say `none`: {list}"))
+        };
+    }
+    let mut codes = BTreeSet::new();
+    for word in words {
+        if serde_json::from_value::<ErrorCode>(Value::String(word.to_owned())).is_err() {
+            return Err(format!(
+                "`{word}` is not an error code (reasons go in parentheses)"
+            ));
+        }
+        if !codes.insert(word.to_owned()) {
+            return Err(format!("`{word}` is listed twice"));
+        }
+    }
+    Ok(codes)
+}
+
+/// The `Errors` paragraphs of a section, by the request they belong to: `Errors: ...` under a
+/// ``### `name` `` heading, or `Errors of `name`: ...` anywhere.
+fn errors_lines(lines: &[&str]) -> (BTreeMap<String, BTreeSet<String>>, Vec<String>) {
+    let mut found = BTreeMap::new();
+    let mut problems = Vec::new();
+    let mut heading: Option<&str> = None;
+    let mut index = 0;
+    while index < lines.len() {
+        let line = lines[index];
+        index += 1;
+        if let Some(title) = line.strip_prefix("### ") {
+            heading = title
+                .strip_prefix('`')
+                .and_then(|rest| rest.strip_suffix('`'));
+            continue;
+        }
+        let (name, list) = if let Some(list) = line.strip_prefix("Errors: ") {
+            (heading, list)
+        } else if let Some(rest) = line.strip_prefix("Errors of ") {
+            match rest.split_once(": ") {
+                Some((name, list)) => (first_backticked(name), list),
+                None => (None, rest),
+            }
+        } else {
+            continue;
+        };
+        let Some(name) = name else {
+            problems.push(format!(
+                "`{line}`: not under a request heading nor naming one"
+            ));
+            continue;
+        };
+        let mut paragraph = list.to_owned();
+        while index < lines.len() && !lines[index].trim().is_empty() {
+            paragraph.push(' ');
+            paragraph.push_str(lines[index].trim());
+            index += 1;
+        }
+        match codes_in(&paragraph) {
+            Ok(codes) => {
+                if found.insert(name.to_owned(), codes).is_some() {
+                    problems.push(format!("`{name}` has two `Errors` lines"));
+                }
+            }
+            Err(e) => problems.push(format!("`{name}`: {e}")),
+        }
+    }
+    (found, problems)
+}
+
+/// Differences between the document's lists and the table's, in words.
+fn compare_lists(
+    part: &str,
+    documented: &BTreeMap<String, BTreeSet<String>>,
+    table: &ErrorLists,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (name, codes) in table {
+        let expected: BTreeSet<String> = codes.iter().map(|c| c.as_str().to_owned()).collect();
+        let Some(shown) = documented.get(*name) else {
+            problems.push(format!("{part}: `{name}` has no `Errors` line"));
+            continue;
+        };
+        for code in expected.difference(shown) {
+            problems.push(format!(
+                "{part}: `{name}` may get `{code}` (errors_table) but its `Errors` line omits it"
+            ));
+        }
+        for code in shown.difference(&expected) {
+            problems.push(format!(
+                "{part}: `{name}`'s `Errors` line lists `{code}`, which errors_table does not"
+            ));
+        }
+    }
+    for name in documented.keys() {
+        if !table.iter().any(|(known, _)| known == name) {
+            problems.push(format!(
+                "{part}: `{name}` has an `Errors` line but is no request here"
+            ));
+        }
+    }
+    problems
+}
+
+/// Proves every rep request (§5), the rep `hello` (§4), and every customer hello and request
+/// (§9) has one `Errors` line naming exactly the codes `errors_table` gives it, so a code
+/// cannot be added to either without the other.
+#[test]
+fn every_request_lists_exactly_its_error_codes() {
+    let doc = read_doc();
+    let customer_table: Vec<(&str, &[ErrorCode])> = CUSTOMER_HELLO_ERRORS
+        .iter()
+        .chain(CUSTOMER_REQUEST_ERRORS)
+        .copied()
+        .collect();
+    let parts: [(&str, &ErrorLists); 3] = [
+        ("4.", REP_HELLO_ERRORS),
+        ("5.", REP_REQUEST_ERRORS),
+        ("9.", &customer_table),
+    ];
+    let mut problems = Vec::new();
+    for (number, table) in parts {
+        let lines = doc_section(&doc, number);
+        assert!(!lines.is_empty(), "PROTOCOL.md has no section {number}");
+        let part = format!("§{}", number.trim_end_matches('.'));
+        let (documented, found_problems) = errors_lines(&lines);
+        problems.extend(found_problems.into_iter().map(|p| format!("{part}: {p}")));
+        problems.extend(compare_lists(&part, &documented, table));
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Proves the error code table (§10) names no request as a source of a code that
+/// `errors_table` does not give that request.
+#[test]
+fn error_code_sources_agree_with_the_lists() {
+    let tables = [
+        REP_REQUEST_ERRORS,
+        REP_HELLO_ERRORS,
+        CUSTOMER_HELLO_ERRORS,
+        CUSTOMER_REQUEST_ERRORS,
+    ];
+    let doc = read_doc();
+    let mut problems = Vec::new();
+    for line in doc_section(&doc, "10.") {
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        // `| code | meaning | sources |` splits into 5 cells, the outer two empty.
+        let [_, code, _, sources, _] = cells[..] else {
+            continue;
+        };
+        let Some(code) = first_backticked(code) else {
+            continue;
+        };
+        for word in sources.split('`').skip(1).step_by(2) {
+            let rows: Vec<&[ErrorCode]> = tables
+                .iter()
+                .flat_map(|t| t.iter())
+                .filter(|(name, _)| *name == word)
+                .map(|(_, codes)| *codes)
+                .collect();
+            if !rows.is_empty()
+                && !rows
+                    .iter()
+                    .any(|codes| codes.iter().any(|c| c.as_str() == code))
+            {
+                problems.push(format!(
+                    "§10: `{code}` names `{word}` as a source, but errors_table does not give it `{code}`"
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

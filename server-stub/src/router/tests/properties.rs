@@ -1,16 +1,20 @@
 //! Property tests: random sequences of inputs, with the invariants checked after every
-//! step.
+//! step, and every refusal's code checked against its request's list in
+//! `switchboard_protocol::errors_table` (the list `docs/PROTOCOL.md` is held to).
 
 use super::support::*;
+use crate::config::Config;
 use crate::router::effects::Effect;
 use crate::router::state::Session;
-use crate::router::{Input, Reply};
+use crate::router::{Input, Reply, Router};
 use proptest::prelude::*;
 use proptest::test_runner::Config as ProptestConfig;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use switchboard_protocol::errors_table::customer_hello_errors;
 use switchboard_protocol::{
-    CloseMode, CustomerRequest, CustomerServerMessage, InvitationId, InviteTarget, Presence,
-    QueueMode, QueueRef, RepEvent, RepId, RepRequest, RepSnapshot, Route, SessionId,
+    CloseMode, CustomerRequest, CustomerServerMessage, ErrorCode, InvitationId, InviteTarget,
+    Presence, QueueMode, QueueRef, RepEvent, RepId, RepRequest, RepSnapshot, Route, SessionId,
     TransferTarget, Visibility,
 };
 
@@ -21,6 +25,8 @@ pub enum Op {
     Start {
         route: u8,
     },
+    /// A start whose customer name is blank.
+    StartBlankName,
     GenerateKey {
         who: u8,
     },
@@ -52,6 +58,17 @@ pub enum Op {
     },
     CustomerDrop {
         session: u8,
+    },
+    CustomerPing {
+        session: u8,
+    },
+    /// A customer's `resume`, with their token or a wrong one.
+    CustomerResume {
+        session: u8,
+        right_token: bool,
+    },
+    Ping {
+        who: u8,
     },
     Invite {
         who: u8,
@@ -120,6 +137,20 @@ pub enum Op {
         which: u8,
         cid: u8,
     },
+    Assistance {
+        who: u8,
+        session: u8,
+        needed: bool,
+    },
+    JoinSession {
+        who: u8,
+        session: u8,
+    },
+    /// The router's check of "Load older messages" (the core reads the store after it).
+    LoadHistory {
+        who: u8,
+        session: u8,
+    },
     Tick {
         secs: u16,
     },
@@ -156,6 +187,15 @@ pub fn op() -> impl Strategy<Value = Op> {
         2 => (b(), b()).prop_map(|(who, which)| Op::Presence { who, which }),
         2 => b().prop_map(|who| Op::RejectOffer { who }),
         1 => (b(), b(), 0u8..3).prop_map(|(who, which, cid)| Op::TeamChat { who, which, cid }),
+        1 => Just(Op::StartBlankName),
+        1 => b().prop_map(|session| Op::CustomerPing { session }),
+        1 => (b(), any::<bool>())
+            .prop_map(|(session, right_token)| Op::CustomerResume { session, right_token }),
+        1 => b().prop_map(|who| Op::Ping { who }),
+        2 => (b(), b(), any::<bool>())
+            .prop_map(|(who, session, needed)| Op::Assistance { who, session, needed }),
+        2 => (b(), b()).prop_map(|(who, session)| Op::JoinSession { who, session }),
+        1 => (b(), b()).prop_map(|(who, session)| Op::LoadHistory { who, session }),
         3 => prop_oneof![0u16..10, 0u16..40, 100u16..320].prop_map(|secs| Op::Tick { secs }),
     ]
 }
@@ -202,6 +242,20 @@ fn routes() -> Vec<Route> {
         Route::Button {
             token: "btn-ghost".to_owned(),
         },
+        Route::Team {
+            team: team("ghost"),
+        },
+        Route::Issue {
+            issue: issue("ghost"),
+        },
+        Route::HelpLink {
+            rep: Some(rep("dave")),
+            team: Some(team("billing")),
+        },
+        Route::HelpLink {
+            rep: None,
+            team: None,
+        },
     ]);
     routes
 }
@@ -247,19 +301,39 @@ struct Model {
 pub struct Runner {
     pub h: Harness,
     model: Model,
+    /// Customers give a contact (one of three), so chats have history to load.
+    contacts: bool,
 }
 
 impl Runner {
     /// Most reps start logged in; dave and hank (extended availability) start away.
     pub fn new() -> Runner {
-        let online: Vec<&str> = REPS
-            .iter()
-            .copied()
-            .filter(|r| !matches!(*r, "dave" | "hank"))
-            .collect();
+        Runner::on(config(), false)
+    }
+
+    /// As [`Runner::new`], with carol (tech) and erin (sales) team leads and customers who
+    /// give a contact, so assistance and history requests get past their first checks. Not
+    /// for restarts: the test store keeps no ended contacts, and restarts use the plain config.
+    pub fn with_leads_and_contacts() -> Runner {
+        let mut config = (*config()).clone();
+        for lead in ["carol", "erin"] {
+            if let Some(r) = config.reps.get_mut(&rep(lead)) {
+                r.permissions.lead = true;
+            }
+        }
+        Runner::on(Arc::new(config), true)
+    }
+
+    fn on(config: Arc<Config>, contacts: bool) -> Runner {
+        let mut h = Harness::new();
+        h.router = Router::new(config, 7);
+        for r in REPS.iter().filter(|r| !matches!(**r, "dave" | "hank")) {
+            h.connect(r);
+        }
         Runner {
-            h: Harness::with_reps(&online),
+            h,
             model: Model::default(),
+            contacts,
         }
     }
 
@@ -372,11 +446,33 @@ impl Runner {
     }
 
     fn start(&mut self, route: Route) -> Input {
+        let next = self.h.router.next_session;
+        let mut who = customer("Random");
+        if self.contacts {
+            who.contact = Some(format!("c{}@example.com", next % 3));
+        }
         Input::CustomerStart {
-            conn: self.h.router.next_session,
-            customer: customer("Random"),
+            conn: next,
+            customer: who,
             route,
-            customer_token: format!("tok-{}", self.h.router.next_session),
+            customer_token: format!("tok-{next}"),
+        }
+    }
+
+    /// Mostly a team lead (of the runner's configuration); sometimes anyone.
+    fn lead(&self, who: u8) -> RepId {
+        let leads: Vec<RepId> = self
+            .h
+            .router
+            .config()
+            .reps
+            .values()
+            .filter(|r| r.permissions.lead)
+            .map(|r| r.id.clone())
+            .collect();
+        match pick(&leads, who) {
+            Some(r) if who < 200 => r,
+            _ => any_rep(who),
         }
     }
 
@@ -386,6 +482,12 @@ impl Runner {
                 let route = pick(&routes(), route).unwrap_or(Route::General);
                 self.start(route)
             }
+            Op::StartBlankName => Input::CustomerStart {
+                conn: self.h.router.next_session,
+                customer: customer(" "),
+                route: Route::General,
+                customer_token: "tok-blank".to_owned(),
+            },
             Op::GenerateKey { who } => self.as_rep(any_rep(who), RepRequest::GenerateSessionKey),
             Op::StartWithKey { pick: n } => {
                 let key = pick(&self.model.keys, n).unwrap_or_else(|| "000000".to_owned());
@@ -442,6 +544,26 @@ impl Runner {
             Op::CustomerDrop { session } => Input::CustomerDisconnected {
                 session_id: self.session(session),
             },
+            Op::CustomerPing { session } => {
+                let id = self.session(session);
+                self.as_customer(id, CustomerRequest::Ping)
+            }
+            Op::CustomerResume {
+                session,
+                right_token,
+            } => {
+                let session_id = self.session(session);
+                let customer_token = match self.model.tokens.get(&session_id) {
+                    Some(token) if right_token => token.clone(),
+                    _ => "wrong".to_owned(),
+                };
+                Input::CustomerResume {
+                    conn: 20_000 + session_id.0,
+                    session_id,
+                    customer_token,
+                }
+            }
+            Op::Ping { who } => self.as_rep(any_rep(who), RepRequest::Ping),
             Op::Invite {
                 who,
                 session,
@@ -575,8 +697,73 @@ impl Runner {
                 let t = TEAMS[usize::from(which) % TEAMS.len()];
                 self.as_rep(r, req::team_chat(t, &format!("t{cid}"), "hello team"))
             }
+            Op::Assistance {
+                who,
+                session,
+                needed,
+            } => {
+                let id = self.staffed_session(session);
+                let r = self.rep_in(id, who);
+                self.as_rep(
+                    r,
+                    RepRequest::SetAssistance {
+                        session_id: id,
+                        needed,
+                    },
+                )
+            }
+            Op::JoinSession { who, session } => {
+                let id = self.session_where(session, |s| s.assistance.is_some());
+                let r = self.lead(who);
+                self.as_rep(r, RepRequest::JoinSession { session_id: id })
+            }
+            Op::LoadHistory { .. } => unreachable!("`step` runs LoadHistory itself"),
             Op::Tick { .. } => Input::Tick,
         }
+    }
+
+    /// The codes a refusal of `input` may carry: its request's `errors_table` list. `None`
+    /// where the test makes an input no client can (a customer bound to a session id never
+    /// handed out) or one that is not a WebSocket request (a shared file).
+    fn allowed_errors(&self, input: &Input) -> Option<&'static [ErrorCode]> {
+        match input {
+            Input::Rep { request, .. } => Some(request.error_codes()),
+            Input::Customer {
+                session_id,
+                request,
+            } => self
+                .model
+                .tokens
+                .contains_key(session_id)
+                .then(|| request.error_codes()),
+            Input::CustomerStart { .. } => customer_hello_errors("start"),
+            Input::CustomerResume { .. } => customer_hello_errors("resume"),
+            Input::ShareFile { .. } => None,
+            Input::RepConnected { .. }
+            | Input::RepDisconnected { .. }
+            | Input::CustomerDisconnected { .. }
+            | Input::Tick => Some(&[]),
+        }
+    }
+
+    /// "Load older messages" as the core runs it: the router's check, whose refusals must be
+    /// in the `load_history` list.
+    fn load_history(&mut self, who: u8, session: u8) -> Result<Vec<Effect>, TestCaseError> {
+        let session_id = self.staffed_session(session);
+        let r = self.rep_in(session_id, who);
+        let request = RepRequest::LoadHistory {
+            session_id,
+            before: None,
+        };
+        if let Err(error) = self.h.router.history_contact(&r, session_id) {
+            prop_assert!(
+                request.error_codes().contains(&error.code),
+                "{r}: {request:?} refused with `{}`, not in its errors_table list {:?}",
+                error.code.as_str(),
+                request.error_codes()
+            );
+        }
+        Ok(Vec::new())
     }
 
     /// Runs one step and checks every invariant after it.
@@ -585,8 +772,12 @@ impl Runner {
             self.h.advance(u64::from(*secs));
             self.h.advance_ms(u64::from(*secs % 7));
         }
+        if let Op::LoadHistory { who, session } = *op {
+            return self.load_history(who, session);
+        }
         let input = self.input_for(op);
         let described = format!("{op:?} as {input:?}");
+        let allowed = self.allowed_errors(&input);
         let before = self.h.all_snaps();
         let participants_before: BTreeMap<SessionId, Vec<RepId>> = self
             .h
@@ -596,6 +787,13 @@ impl Runner {
             .map(|(id, s)| (*id, s.participants.clone()))
             .collect();
         let (reply, effects) = self.h.router.handle(self.h.now, input);
+        if let (Err(error), Some(allowed)) = (&reply, allowed) {
+            prop_assert!(
+                allowed.contains(&error.code),
+                "{described}: refused with `{}`, not in its errors_table list {allowed:?}",
+                error.code.as_str()
+            );
+        }
         self.h.store.apply_all(&effects);
         self.remember(&reply, &effects);
         let after = self.h.all_snaps();
@@ -954,7 +1152,7 @@ proptest! {
     /// session in exactly one queue and seen once by each viewer; each active session with
     /// one owner among its participants; no two invitations for a rep and session;
     /// nothing shown to a rep who may not see it; rep-only chat never to customers; a
-    /// refused input changes nothing.
+    /// refused input changes nothing, and its code is in its request's errors_table list.
     #[test]
     fn invariants_hold_after_every_step(ops in proptest::collection::vec(op(), 1..=60)) {
         let mut runner = Runner::new();
@@ -968,6 +1166,16 @@ proptest! {
     #[test]
     fn invariants_hold_while_sharing(ops in proptest::collection::vec(sharing_op(), 1..=60)) {
         let mut runner = Runner::new();
+        for op in &ops {
+            runner.step(op)?;
+        }
+    }
+
+    /// The same invariants and error lists with team leads and customer contacts, so
+    /// `set_assistance`, `join_session` and `load_history` get past their first checks.
+    #[test]
+    fn invariants_hold_with_leads_and_contacts(ops in proptest::collection::vec(op(), 1..=60)) {
+        let mut runner = Runner::with_leads_and_contacts();
         for op in &ops {
             runner.step(op)?;
         }

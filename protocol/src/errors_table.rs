@@ -1,0 +1,452 @@
+//! Which error codes each request and each hello may be refused with: the one list that the
+//! `Errors:` lines of `docs/PROTOCOL.md` and the server's router tests are checked against,
+//! so a new refusal cannot reach clients without the document saying so.
+//!
+//! Three layers:
+//! - [`FRAME_ERRORS`]: any frame that cannot be read, whatever its `type`.
+//! - [`ANY_REQUEST_ERRORS`]: any request or hello (storage failed).
+//! - The per-request lists below: what the request itself may be refused with. They do not
+//!   repeat the two lists above.
+
+use crate::customer::{CustomerHello, CustomerRequest};
+use crate::error::ErrorCode::{self, *};
+use crate::rep::{RepHello, RepRequest};
+
+/// Request (or hello) `type` names, each with the codes it may be refused with.
+pub type ErrorLists = [(&'static str, &'static [ErrorCode])];
+
+/// Codes any frame may get before it is a request: it is not JSON or misses a field
+/// (`bad_request`), its `type` is not known on this endpoint (`unknown_type`), or it is too
+/// large (`frame_too_large`).
+pub const FRAME_ERRORS: &[ErrorCode] = &[BadRequest, UnknownType, FrameTooLarge];
+
+/// Codes any request or hello may get: storage failed (`internal`).
+pub const ANY_REQUEST_ERRORS: &[ErrorCode] = &[Internal];
+
+/// Every [`RepRequest::TYPES`] entry, in that order, with its own refusals. A request that
+/// names a session checks it first: no such session was ever started (`not_found`), it has
+/// ended (`session_ended`), the rep is not in it (`not_in_session`); an owner-only request
+/// then refuses a participant of a session someone else owns (`not_owner`) or of one that
+/// waits in a queue (`not_active`).
+pub const REP_REQUEST_ERRORS: &ErrorLists = &[
+    ("ping", &[]),
+    // Paused and offline are the server's to set.
+    ("set_presence", &[Invalid]),
+    // No free key found among the active ones.
+    ("generate_session_key", &[RateLimited]),
+    // Looks at sessions the rep is not in: never `not_in_session`.
+    (
+        "accept",
+        &[
+            NotFound,
+            SessionEnded,
+            Forbidden,
+            AlreadyTaken,
+            AlreadyInSession,
+            AtCapacity,
+        ],
+    ),
+    // `not_found` also when there is no open offer of the session to this rep.
+    ("reject_offer", &[NotFound, SessionEnded]),
+    // An invitation's session is live while the invitation is: never `session_ended`.
+    // `already_in_session` also for an invitation this rep accepted before.
+    (
+        "accept_invitation",
+        &[NotFound, AlreadyTaken, AlreadyInSession, AtCapacity],
+    ),
+    (
+        "decline_invitation",
+        &[NotFound, AlreadyTaken, AlreadyInSession],
+    ),
+    (
+        "send_chat",
+        &[NotFound, SessionEnded, NotInSession, Invalid],
+    ),
+    (
+        "invite",
+        &[
+            NotFound,
+            SessionEnded,
+            NotInSession,
+            NotOwner,
+            NotActive,
+            Forbidden,
+            AlreadyInSession,
+            InvitationExists,
+            RepUnavailable,
+        ],
+    ),
+    // Active invitations belong to owned sessions: never `session_ended` or `not_active`.
+    (
+        "cancel_invitation",
+        &[
+            NotFound,
+            AlreadyTaken,
+            AlreadyInSession,
+            NotInSession,
+            NotOwner,
+        ],
+    ),
+    (
+        "list_invitees",
+        &[NotFound, SessionEnded, NotInSession, NotOwner, NotActive],
+    ),
+    (
+        "transfer",
+        &[
+            NotFound,
+            SessionEnded,
+            NotInSession,
+            NotOwner,
+            NotActive,
+            Forbidden,
+            Invalid,
+        ],
+    ),
+    (
+        "remove_rep",
+        &[
+            NotFound,
+            SessionEnded,
+            NotInSession,
+            NotOwner,
+            NotActive,
+            Invalid,
+        ],
+    ),
+    (
+        "disconnect_customer",
+        &[
+            NotFound,
+            SessionEnded,
+            NotInSession,
+            NotOwner,
+            NotActive,
+            Invalid,
+        ],
+    ),
+    (
+        "leave",
+        &[NotFound, SessionEnded, NotInSession, OwnerMustClose],
+    ),
+    (
+        "close",
+        &[
+            NotFound,
+            SessionEnded,
+            NotInSession,
+            NotOwner,
+            NotActive,
+            DispositionRequired,
+        ],
+    ),
+    ("set_important", &[NotFound, SessionEnded, NotInSession]),
+    (
+        "set_disposition",
+        &[NotFound, SessionEnded, NotInSession, Invalid],
+    ),
+    ("team_chat", &[NotFound, Forbidden, Invalid]),
+    // `not_found` also when none of the rep's teams has a lead.
+    ("set_assistance", &[NotFound, SessionEnded, NotInSession]),
+    // `not_found` also when nobody in the session asks for assistance (any more).
+    ("join_session", &[NotFound, SessionEnded, Forbidden]),
+    // `not_found` also when the customer gave no contact.
+    ("load_history", &[NotFound, SessionEnded, NotInSession]),
+];
+
+/// The rep's `hello`.
+pub const REP_HELLO_ERRORS: &ErrorLists = &[("hello", &[VersionMismatch, Unauthorized])];
+
+/// The customer's `start` and `resume`. A `resume` of a session that is over for the
+/// customer is answered `session_started` with `ended: true`, not refused.
+pub const CUSTOMER_HELLO_ERRORS: &ErrorLists = &[
+    (
+        "start",
+        &[VersionMismatch, Invalid, NotFound, KeyInvalid, RateLimited],
+    ),
+    ("resume", &[VersionMismatch, Unauthorized]),
+];
+
+/// Every [`CustomerRequest::TYPES`] entry, in that order, with its own refusals.
+pub const CUSTOMER_REQUEST_ERRORS: &ErrorLists = &[
+    ("ping", &[SessionEnded]),
+    ("chat", &[SessionEnded, Invalid]),
+    ("leave", &[SessionEnded]),
+];
+
+fn lookup(table: &ErrorLists, type_name: &str) -> Option<&'static [ErrorCode]> {
+    table
+        .iter()
+        .find(|(name, _)| *name == type_name)
+        .map(|(_, codes)| *codes)
+}
+
+/// The codes a rep request of this `type` may be refused with; `None` for an unknown type.
+pub fn rep_request_errors(type_name: &str) -> Option<&'static [ErrorCode]> {
+    lookup(REP_REQUEST_ERRORS, type_name)
+}
+
+/// The codes a customer request of this `type` may be refused with; `None` for an unknown type.
+pub fn customer_request_errors(type_name: &str) -> Option<&'static [ErrorCode]> {
+    lookup(CUSTOMER_REQUEST_ERRORS, type_name)
+}
+
+/// The codes a customer hello (`start`, `resume`) may be refused with.
+pub fn customer_hello_errors(type_name: &str) -> Option<&'static [ErrorCode]> {
+    lookup(CUSTOMER_HELLO_ERRORS, type_name)
+}
+
+/// The codes the rep `hello` may be refused with.
+pub fn rep_hello_errors(type_name: &str) -> Option<&'static [ErrorCode]> {
+    lookup(REP_HELLO_ERRORS, type_name)
+}
+
+impl RepRequest {
+    /// The wire `type` of this request.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            RepRequest::Ping => "ping",
+            RepRequest::SetPresence { .. } => "set_presence",
+            RepRequest::GenerateSessionKey => "generate_session_key",
+            RepRequest::Accept { .. } => "accept",
+            RepRequest::RejectOffer { .. } => "reject_offer",
+            RepRequest::AcceptInvitation { .. } => "accept_invitation",
+            RepRequest::DeclineInvitation { .. } => "decline_invitation",
+            RepRequest::SendChat { .. } => "send_chat",
+            RepRequest::Invite { .. } => "invite",
+            RepRequest::CancelInvitation { .. } => "cancel_invitation",
+            RepRequest::ListInvitees { .. } => "list_invitees",
+            RepRequest::Transfer { .. } => "transfer",
+            RepRequest::RemoveRep { .. } => "remove_rep",
+            RepRequest::DisconnectCustomer { .. } => "disconnect_customer",
+            RepRequest::Leave { .. } => "leave",
+            RepRequest::Close { .. } => "close",
+            RepRequest::SetImportant { .. } => "set_important",
+            RepRequest::SetDisposition { .. } => "set_disposition",
+            RepRequest::TeamChat { .. } => "team_chat",
+            RepRequest::SetAssistance { .. } => "set_assistance",
+            RepRequest::JoinSession { .. } => "join_session",
+            RepRequest::LoadHistory { .. } => "load_history",
+        }
+    }
+
+    /// The codes this request may be refused with, besides [`FRAME_ERRORS`] and
+    /// [`ANY_REQUEST_ERRORS`].
+    pub fn error_codes(&self) -> &'static [ErrorCode] {
+        rep_request_errors(self.type_name()).unwrap_or(&[])
+    }
+}
+
+impl CustomerRequest {
+    /// The wire `type` of this request.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            CustomerRequest::Ping => "ping",
+            CustomerRequest::Chat { .. } => "chat",
+            CustomerRequest::Leave => "leave",
+        }
+    }
+
+    /// The codes this request may be refused with, besides [`FRAME_ERRORS`] and
+    /// [`ANY_REQUEST_ERRORS`].
+    pub fn error_codes(&self) -> &'static [ErrorCode] {
+        customer_request_errors(self.type_name()).unwrap_or(&[])
+    }
+}
+
+impl CustomerHello {
+    /// The wire `type` of this hello.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            CustomerHello::Start { .. } => "start",
+            CustomerHello::Resume { .. } => "resume",
+        }
+    }
+
+    /// The codes this hello may be refused with, besides [`FRAME_ERRORS`] and
+    /// [`ANY_REQUEST_ERRORS`].
+    pub fn error_codes(&self) -> &'static [ErrorCode] {
+        customer_hello_errors(self.type_name()).unwrap_or(&[])
+    }
+}
+
+impl RepHello {
+    /// The codes the hello may be refused with, besides [`FRAME_ERRORS`] and
+    /// [`ANY_REQUEST_ERRORS`].
+    pub fn error_codes(&self) -> &'static [ErrorCode] {
+        rep_hello_errors("hello").unwrap_or(&[])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::{InvitationId, RepId, SessionId, TeamId};
+    use crate::model::{CustomerInfo, InviteTarget, Presence, TransferTarget, Visibility};
+    use crate::rep::CloseMode;
+    use crate::{PROTOCOL_VERSION, Route};
+    use std::collections::BTreeSet;
+
+    /// One value of each request variant, to hold `type_name` to serde's name.
+    fn every_rep_request() -> Vec<RepRequest> {
+        let s = SessionId(1);
+        let inv = InvitationId(1);
+        let text = || "x".to_owned();
+        vec![
+            RepRequest::Ping,
+            RepRequest::SetPresence {
+                presence: Presence::Away,
+            },
+            RepRequest::GenerateSessionKey,
+            RepRequest::Accept { session_id: s },
+            RepRequest::RejectOffer { session_id: s },
+            RepRequest::AcceptInvitation { invitation_id: inv },
+            RepRequest::DeclineInvitation { invitation_id: inv },
+            RepRequest::SendChat {
+                session_id: s,
+                client_msg_id: text(),
+                text: text(),
+                visibility: Visibility::Public,
+            },
+            RepRequest::Invite {
+                session_id: s,
+                target: InviteTarget::Rep {
+                    rep: RepId::new("bob"),
+                },
+            },
+            RepRequest::CancelInvitation { invitation_id: inv },
+            RepRequest::ListInvitees { session_id: s },
+            RepRequest::Transfer {
+                session_id: s,
+                target: TransferTarget::Team {
+                    team: TeamId::new("tech"),
+                },
+                stay: false,
+            },
+            RepRequest::RemoveRep {
+                session_id: s,
+                rep: RepId::new("bob"),
+            },
+            RepRequest::DisconnectCustomer { session_id: s },
+            RepRequest::Leave { session_id: s },
+            RepRequest::Close {
+                session_id: s,
+                mode: CloseMode::End,
+            },
+            RepRequest::SetImportant {
+                session_id: s,
+                important: true,
+            },
+            RepRequest::SetDisposition {
+                session_id: s,
+                disposition: text(),
+            },
+            RepRequest::TeamChat {
+                team: TeamId::new("tech"),
+                client_msg_id: text(),
+                text: text(),
+            },
+            RepRequest::SetAssistance {
+                session_id: s,
+                needed: true,
+            },
+            RepRequest::JoinSession { session_id: s },
+            RepRequest::LoadHistory {
+                session_id: s,
+                before: None,
+            },
+        ]
+    }
+
+    fn serde_type<T: serde::Serialize>(value: &T) -> String {
+        serde_json::to_value(value).expect("serializes")["type"]
+            .as_str()
+            .expect("has a type")
+            .to_owned()
+    }
+
+    fn names(table: &ErrorLists) -> Vec<String> {
+        table.iter().map(|(name, _)| (*name).to_owned()).collect()
+    }
+
+    fn strings(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    /// Every request type has exactly one row, in `TYPES` order, so a new request type
+    /// cannot go without its list.
+    #[test]
+    fn every_request_type_has_a_row() {
+        assert_eq!(names(REP_REQUEST_ERRORS), strings(RepRequest::TYPES));
+        assert_eq!(
+            names(CUSTOMER_REQUEST_ERRORS),
+            strings(CustomerRequest::TYPES)
+        );
+        assert_eq!(names(CUSTOMER_HELLO_ERRORS), strings(&["start", "resume"]));
+        assert_eq!(names(REP_HELLO_ERRORS), strings(&["hello"]));
+    }
+
+    /// `type_name` agrees with serde's `type` for every variant, and the variants cover `TYPES`.
+    #[test]
+    fn type_names_match_the_wire() {
+        let requests = every_rep_request();
+        for request in &requests {
+            assert_eq!(request.type_name(), serde_type(request));
+        }
+        let named: Vec<&str> = requests.iter().map(RepRequest::type_name).collect();
+        assert_eq!(named, RepRequest::TYPES);
+        let customer = [
+            CustomerRequest::Ping,
+            CustomerRequest::Chat {
+                client_msg_id: "c".into(),
+                text: "x".into(),
+            },
+            CustomerRequest::Leave,
+        ];
+        for request in &customer {
+            assert_eq!(request.type_name(), serde_type(request));
+        }
+        let hellos = [
+            CustomerHello::Start {
+                protocol_version: PROTOCOL_VERSION,
+                customer: CustomerInfo {
+                    name: "Pat".into(),
+                    company: None,
+                    question: None,
+                    contact: None,
+                },
+                route: Route::General,
+            },
+            CustomerHello::Resume {
+                protocol_version: PROTOCOL_VERSION,
+                session_id: SessionId(1),
+                customer_token: "t".into(),
+            },
+        ];
+        for hello in &hellos {
+            assert_eq!(hello.type_name(), serde_type(hello));
+        }
+    }
+
+    /// No list repeats a code or repeats the frame-level and `internal` codes stated once.
+    #[test]
+    fn lists_are_sets_without_the_shared_codes() {
+        let tables = [
+            REP_REQUEST_ERRORS,
+            REP_HELLO_ERRORS,
+            CUSTOMER_HELLO_ERRORS,
+            CUSTOMER_REQUEST_ERRORS,
+        ];
+        for (name, codes) in tables.iter().flat_map(|t| t.iter()) {
+            let unique: BTreeSet<&str> = codes.iter().map(|c| c.as_str()).collect();
+            assert_eq!(unique.len(), codes.len(), "`{name}` repeats a code");
+            for shared in FRAME_ERRORS.iter().chain(ANY_REQUEST_ERRORS) {
+                assert!(
+                    !codes.contains(shared),
+                    "`{name}` lists `{}`, which every frame or request may get",
+                    shared.as_str()
+                );
+            }
+        }
+    }
+}
