@@ -17,13 +17,87 @@ pub const PROTOCOL_VERSION: u32 = 1;
 /// Decodes a frame whose `type` must be one of `known_types`.
 ///
 /// Unknown types are told apart from malformed frames so a client gets the right code.
-pub fn decode_typed<T: DeserializeOwned>(
+pub fn decode_typed<T: DeserializeOwned + Serialize>(
     text: &str,
     known_types: &[&str],
 ) -> Result<T, DecodeError> {
     let object = parse_object(text)?;
     check_type(&object, known_types)?;
-    serde_json::from_value(Value::Object(object)).map_err(|e| DecodeError::Malformed(e.to_string()))
+    from_object(object)
+}
+
+/// Decodes an HTTP request body (for example `LoginRequest`): a JSON object, never an
+/// array standing in for it.
+pub fn decode_body<T: DeserializeOwned + Serialize>(body: &[u8]) -> Result<T, DecodeError> {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(object)) => from_object(object),
+        Ok(_) => Err(DecodeError::Malformed(
+            "the body must be a JSON object".into(),
+        )),
+        Err(e) => Err(DecodeError::Malformed(e.to_string())),
+    }
+}
+
+/// Turns a parsed object into `T`, refusing arrays where `T` has an object.
+///
+/// serde lets a struct be written as an array of its fields (`["alice", "pw"]` for
+/// `{"username", "password"}`); the protocol documents objects only, so a frame that leans
+/// on that is `bad_request`. The check re-encodes the typed value and compares shapes,
+/// only for input that contains an array at all (chat frames never pay for it).
+fn from_object<T: DeserializeOwned + Serialize>(
+    object: Map<String, Value>,
+) -> Result<T, DecodeError> {
+    let input = Value::Object(object);
+    let has_array = contains_array(&input);
+    let typed: T = if has_array {
+        T::deserialize(&input).map_err(|e| DecodeError::Malformed(e.to_string()))?
+    } else {
+        serde_json::from_value(input.clone()).map_err(|e| DecodeError::Malformed(e.to_string()))?
+    };
+    if has_array {
+        let encoded =
+            serde_json::to_value(&typed).map_err(|e| DecodeError::Malformed(e.to_string()))?;
+        if let Some(path) = array_for_object(&input, &encoded, String::new()) {
+            return Err(DecodeError::Malformed(format!(
+                "`{path}` must be a JSON object, not an array"
+            )));
+        }
+    }
+    Ok(typed)
+}
+
+fn contains_array(value: &Value) -> bool {
+    match value {
+        Value::Array(_) => true,
+        Value::Object(map) => map.values().any(contains_array),
+        _ => false,
+    }
+}
+
+/// The path of the first place where the input has an array and the typed value an object.
+fn array_for_object(input: &Value, typed: &Value, path: String) -> Option<String> {
+    match (input, typed) {
+        (Value::Array(_), Value::Object(_)) => Some(if path.is_empty() {
+            "(the message)".into()
+        } else {
+            path
+        }),
+        (Value::Object(a), Value::Object(b)) => b.iter().find_map(|(key, typed)| {
+            let input = a.get(key)?;
+            let path = if path.is_empty() {
+                key.clone()
+            } else {
+                format!("{path}.{key}")
+            };
+            array_for_object(input, typed, path)
+        }),
+        (Value::Array(a), Value::Array(b)) => {
+            a.iter().zip(b).enumerate().find_map(|(i, (input, typed))| {
+                array_for_object(input, typed, format!("{path}[{i}]"))
+            })
+        }
+        _ => None,
+    }
 }
 
 /// Decodes a rep's request frame: `{"id": 1, "type": "...", ...}`.
@@ -53,7 +127,7 @@ pub fn peek_request_id(text: &str) -> Option<RequestId> {
     value.get("id")?.as_u64().map(RequestId)
 }
 
-fn decode_with_id<T: DeserializeOwned>(
+fn decode_with_id<T: DeserializeOwned + Serialize>(
     text: &str,
     known_types: &[&str],
 ) -> Result<(RequestId, T), DecodeError> {
@@ -71,8 +145,7 @@ fn decode_with_id<T: DeserializeOwned>(
         None => return Err(DecodeError::Malformed("missing `id`".into())),
     };
     check_type(&object, known_types)?;
-    let request = serde_json::from_value(Value::Object(object))
-        .map_err(|e| DecodeError::Malformed(e.to_string()))?;
+    let request = from_object(object)?;
     Ok((id, request))
 }
 
@@ -141,6 +214,30 @@ mod tests {
         let customer_tries_rep =
             decode_customer_frame(r#"{"id":1,"type":"accept","session_id":1}"#).unwrap_err();
         assert_eq!(customer_tries_rep.code(), ErrorCode::UnknownType);
+    }
+
+    /// A struct written as an array of its fields is refused, at the top and nested.
+    #[test]
+    fn arrays_never_stand_in_for_objects() {
+        #[derive(serde::Deserialize, serde::Serialize)]
+        struct Login {
+            username: String,
+            password: String,
+        }
+        assert!(decode_body::<Login>(br#"["alice","alice-demo"]"#).is_err());
+        assert!(decode_body::<Login>(br#"{"username":"alice","password":"x"}"#).is_ok());
+        let nested =
+            r#"{"type":"start","protocol_version":1,"customer":["Pat"],"route":{"via":"general"}}"#;
+        let err = decode_typed::<crate::CustomerHello>(nested, &["start", "resume"]).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::BadRequest);
+        assert!(err.to_string().contains("customer"), "{err}");
+        let route = r#"{"type":"start","protocol_version":1,"customer":{"name":"Pat"},"route":["general"]}"#;
+        assert!(decode_typed::<crate::CustomerHello>(route, &["start", "resume"]).is_err());
+        let fine = r#"{"type":"start","protocol_version":1,"customer":{"name":"Pat"},"route":{"via":"general"}}"#;
+        assert!(decode_typed::<crate::CustomerHello>(fine, &["start", "resume"]).is_ok());
+        // Arrays that are lists stay lists.
+        let frame = r#"{"id":1,"type":"ping","extra":[1,2]}"#;
+        assert!(decode_rep_frame(frame).is_ok());
     }
 
     /// Encoding and decoding a request give back the same request.

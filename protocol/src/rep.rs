@@ -24,7 +24,9 @@ pub struct ResumeFrom {
 pub enum RepHello {
     Hello {
         protocol_version: u32,
-        /// The token from `POST /api/login`.
+        /// The token from `POST /api/login`. A hello without one is read as an empty
+        /// token, so it is refused as `unauthorized` like a wrong one (not `bad_request`).
+        #[serde(default)]
         token: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         resume: Option<ResumeFrom>,

@@ -47,6 +47,7 @@ async fn login_good_bad_and_throttled() {
 
     let malformed = client
         .post(server.http("/api/login"))
+        .header("content-type", "application/json")
         .body("{not json")
         .send()
         .await

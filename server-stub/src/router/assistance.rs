@@ -132,9 +132,7 @@ impl Router {
             ));
         }
         let session = self.session(session_id)?;
-        if session.has_rep(lead) {
-            return Ok(None);
-        }
+        let already_in = session.has_rep(lead);
         let Some(ask) = &session.assistance else {
             return Err(refuse(
                 ErrorCode::NotFound,
@@ -149,7 +147,12 @@ impl Router {
         }
         // Cleared first, so the joining view and everyone's update already show it answered.
         self.clear_assistance(session_id);
-        self.join_session(session_id, lead, false);
+        if already_in {
+            // A lead already in the session answers the request by being there.
+            self.announce_session_update(session_id, None);
+        } else {
+            self.join_session(session_id, lead, false);
+        }
         self.persist_session(session_id);
         Ok(None)
     }

@@ -18,6 +18,10 @@ pub const MAX_CONTACT_CHARS: usize = 200;
 pub const MAX_COMPANY_CHARS: usize = 200;
 pub const MAX_QUESTION_CHARS: usize = 1000;
 
+/// The answer to a `resume` that names no session this token opens (unknown id or wrong
+/// token: the same words for both).
+pub const RESUME_REFUSED: &str = "This chat cannot be resumed (unknown session or wrong token). Start a new one if you still need help.";
+
 /// A rough per-position wait, until the queue has its own history.
 const ESTIMATED_SECS_PER_POSITION: u32 = 45;
 
@@ -239,23 +243,21 @@ impl Router {
         customer_token: &str,
     ) -> Reply {
         let hash = hash_secret(customer_token);
-        let Some(session) = self.sessions.get(&session_id) else {
-            return Err(refuse(
-                ErrorCode::SessionEnded,
-                "This session is over. Start a new one if you still need help.",
-            ));
+        // A session that ended left memory; the core answers those from the store. Here, an
+        // unknown id and a wrong token get the same answer, so nobody can probe for live ids.
+        let Some(session) = self
+            .sessions
+            .get(&session_id)
+            .filter(|s| s.customer_token_hash == hash)
+        else {
+            return Err(refuse(ErrorCode::Unauthorized, RESUME_REFUSED));
         };
-        if session.customer_token_hash != hash {
-            return Err(refuse(
-                ErrorCode::Unauthorized,
-                "This session belongs to someone else.",
-            ));
-        }
         if session.customer_gone {
-            return Err(refuse(
-                ErrorCode::SessionEnded,
-                "The representative closed your connection to this session.",
-            ));
+            // Over for the customer (they left, or a rep disconnected them): say so with the
+            // chat they had; the connection closes after it, unbound.
+            let over = Self::ended_for_customer(session, customer_token);
+            self.emit(Effect::ToCustomerConn(conn, over));
+            return Ok(None);
         }
         let started = CustomerServerMessage::SessionStarted {
             protocol_version: PROTOCOL_VERSION,
@@ -277,6 +279,23 @@ impl Router {
         }
         self.send_position(session_id);
         Ok(None)
+    }
+
+    /// `session_started` with `ended: true`: the session is over for its customer.
+    pub fn ended_for_customer(session: &Session, customer_token: &str) -> CustomerServerMessage {
+        CustomerServerMessage::SessionStarted {
+            protocol_version: PROTOCOL_VERSION,
+            session_id: session.id,
+            customer_token: customer_token.to_owned(),
+            chat: Router::public_chat(session),
+            reps: Vec::new(),
+            ended: true,
+        }
+    }
+
+    /// Whether the session is live (in memory); ended sessions are only in the store.
+    pub fn is_live(&self, session_id: SessionId) -> bool {
+        self.sessions.contains_key(&session_id)
     }
 
     pub(super) fn customer_request(
@@ -323,16 +342,17 @@ impl Router {
                 Ok(Some(switchboard_protocol::OkResult::Chat { message }))
             }
             CustomerRequest::Leave => {
+                // The customer is answered `ok` and their socket is closed by the edge after
+                // it (PROTOCOL.md §9), so the session lets go of them here without a word.
                 let nobody_there = session.participants.is_empty();
+                if let Some(session) = self.sessions.get_mut(&session_id) {
+                    session.customer_gone = true;
+                    session.customer_connected = false;
+                }
                 if nobody_there {
                     // The customer gave up before anyone took the session.
                     self.end_session(now, session_id, "You left the queue.");
                 } else {
-                    if let Some(session) = self.sessions.get_mut(&session_id) {
-                        session.customer_gone = true;
-                        session.customer_connected = false;
-                    }
-                    self.emit(Effect::CloseCustomer(session_id));
                     self.announce_session_update(session_id, None);
                     self.persist_session(session_id);
                 }

@@ -14,6 +14,7 @@ pub mod state;
 
 mod assistance;
 mod customers;
+pub use customers::RESUME_REFUSED;
 mod offers;
 mod queueing;
 mod rep_requests;
@@ -94,7 +95,7 @@ pub struct Router {
     queues: BTreeMap<QueueRef, BTreeSet<(UnixMillis, SessionId)>>,
     invitations: BTreeMap<InvitationId, Invitation>,
     /// Invitations someone accepted, so a late accept hears "already taken" rather than "not found".
-    accepted_invitations: BTreeSet<InvitationId>,
+    accepted_invitations: BTreeMap<InvitationId, RepId>,
     keys: HashMap<String, SessionKey>,
     reps: BTreeMap<RepId, RepState>,
     /// The sessions each rep is in (owner or participant): an index over `participants`.
@@ -150,7 +151,7 @@ impl Router {
             sessions: BTreeMap::new(),
             queues: BTreeMap::new(),
             invitations: BTreeMap::new(),
-            accepted_invitations: BTreeSet::new(),
+            accepted_invitations: BTreeMap::new(),
             keys: HashMap::new(),
             reps,
             rep_sessions: HashMap::new(),
@@ -287,7 +288,7 @@ impl Router {
                 Ok(None)
             }
         };
-        let effects = std::mem::take(&mut self.out);
+        let effects = only_final_session_updates(std::mem::take(&mut self.out));
         debug_assert!(
             reply.is_ok() || effects.is_empty(),
             "a refused request must change nothing"
@@ -447,4 +448,31 @@ fn valid_client_id(id: &str) -> Result<(), ErrorBody> {
         ));
     }
     Ok(())
+}
+
+/// `session_updated` carries a session's whole state, so a rep gets at most one per session
+/// per input: the last, which shows the state the input left. Earlier ones (a transfer's
+/// moment with no owner and no queue, say) would show a state that never settled.
+fn only_final_session_updates(effects: Vec<Effect>) -> Vec<Effect> {
+    use std::collections::HashSet;
+    let updates = effects
+        .iter()
+        .filter(|e| matches!(e, Effect::ToRep(_, RepEvent::SessionUpdated { .. })))
+        .count();
+    if updates < 2 {
+        return effects;
+    }
+    let mut seen: HashSet<(RepId, SessionId)> = HashSet::new();
+    let mut kept: Vec<Effect> = effects
+        .into_iter()
+        .rev()
+        .filter(|effect| match effect {
+            Effect::ToRep(rep, RepEvent::SessionUpdated { session }) => {
+                seen.insert((rep.clone(), session.session_id))
+            }
+            _ => true,
+        })
+        .collect();
+    kept.reverse();
+    kept
 }

@@ -198,26 +198,29 @@ impl Router {
 
     pub(super) fn cancel_invitation(&mut self, rep: &RepId, id: InvitationId) -> Reply {
         let Some(invitation) = self.invitations.get(&id) else {
-            return Err(self.gone_invitation(id));
+            return Err(self.gone_invitation(rep, id));
         };
         self.owned_session(rep, invitation.session_id)?;
         self.drop_invitation(id);
         Ok(None)
     }
 
-    fn gone_invitation(&self, id: InvitationId) -> switchboard_protocol::ErrorBody {
-        if self.accepted_invitations.contains(&id) {
-            refuse(
+    fn gone_invitation(&self, rep: &RepId, id: InvitationId) -> switchboard_protocol::ErrorBody {
+        match self.accepted_invitations.get(&id) {
+            Some(by) if by == rep => refuse(
+                ErrorCode::AlreadyInSession,
+                "You already accepted this invitation.",
+            ),
+            Some(_) => refuse(
                 ErrorCode::AlreadyTaken,
                 "Another representative accepted this invitation first.",
-            )
-        } else {
-            refuse(
+            ),
+            None => refuse(
                 ErrorCode::NotFound,
                 format!(
                     "Invitation {id} is not active (cancelled, declined, or the session moved on)."
                 ),
-            )
+            ),
         }
     }
 
@@ -229,7 +232,7 @@ impl Router {
         id: InvitationId,
     ) -> Result<&Invitation, switchboard_protocol::ErrorBody> {
         let Some(invitation) = self.invitations.get(&id) else {
-            return Err(self.gone_invitation(id));
+            return Err(self.gone_invitation(rep, id));
         };
         if !self.config.can_see(rep, &invitation.queue) || invitation.declined_by.contains(rep) {
             return Err(refuse(
@@ -251,7 +254,7 @@ impl Router {
         }
         self.check_capacity(rep)?;
         self.drop_invitation(id);
-        self.accepted_invitations.insert(id);
+        self.accepted_invitations.insert(id, rep.clone());
         self.join_session(session_id, rep, false);
         Ok(None)
     }
@@ -380,9 +383,7 @@ impl Router {
         if let Some(session) = self.session_mut(session_id) {
             session.owner = None;
         }
-        if stay {
-            self.announce_session_update(session_id, None);
-        } else {
+        if !stay {
             self.remove_participant(session_id, rep, LeftReason::Transferred);
         }
         self.enqueue(

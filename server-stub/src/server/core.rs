@@ -30,7 +30,17 @@ pub enum Outbound {
     Text(Arc<str>),
     /// Close the socket after what came before.
     Close,
+    /// Close with a WebSocket close code and reason, so the peer knows not to come back
+    /// (a console replaced by a newer connection of the same rep).
+    CloseWith {
+        code: u16,
+        reason: &'static str,
+    },
 }
+
+/// The close code for a console replaced by another connection of the same rep
+/// (4000–4999 is the range RFC 6455 leaves to applications).
+pub const CLOSE_REPLACED: u16 = 4001;
 
 pub type OutboundTx = mpsc::Sender<Outbound>;
 pub type ConnId = u64;
@@ -118,6 +128,11 @@ enum Delivery {
         id: Option<RequestId>,
         reply: Reply,
     },
+    /// After a customer hello: a connection that is not bound to a live session now (the
+    /// hello was refused, or the session is over for the customer) is closed.
+    CloseUnbound(ConnId),
+    /// After the `ok` to a customer's `leave`: that connection is closed.
+    CloseCustomerConn(ConnId),
     /// A reply to an HTTP handler waiting in another task.
     Answer {
         answer: oneshot::Sender<Reply>,
@@ -275,6 +290,7 @@ impl Core {
                         id: None,
                         reply: Err(error),
                     });
+                    self.deliveries.push(Delivery::CloseUnbound(conn));
                     return;
                 }
                 let reply = self.input(Input::CustomerStart {
@@ -298,6 +314,7 @@ impl Core {
                         reply,
                     });
                 }
+                self.deliveries.push(Delivery::CloseUnbound(conn));
             }
             CoreMsg::CustomerResume {
                 conn,
@@ -305,6 +322,11 @@ impl Core {
                 session_id,
                 token,
             } => {
+                if !self.router.is_live(session_id) {
+                    // Ended sessions live only in the store: answered from there, off this task.
+                    resume_from_store(self.store.clone(), tx, session_id, token);
+                    return;
+                }
                 self.customers.entry(conn).or_insert((tx, None));
                 let reply = self.input(Input::CustomerResume {
                     conn,
@@ -318,8 +340,10 @@ impl Core {
                         reply,
                     });
                 }
+                self.deliveries.push(Delivery::CloseUnbound(conn));
             }
             CoreMsg::CustomerRequest { conn, id, request } => {
+                let leaving = matches!(request, CustomerRequest::Leave);
                 let session = self.customers.get(&conn).and_then(|(_, s)| *s);
                 let reply = match session {
                     Some(session_id) => self.input(Input::Customer {
@@ -331,11 +355,15 @@ impl Core {
                         "Start or resume a session first (send `start` or `resume`).",
                     )),
                 };
+                let left = leaving && reply.is_ok();
                 self.deliveries.push(Delivery::CustomerReply {
                     conn,
                     id: Some(id),
                     reply,
                 });
+                if left {
+                    self.deliveries.push(Delivery::CloseCustomerConn(conn));
+                }
             }
             CoreMsg::CustomerDetach { conn } => {
                 if let Some((_, Some(session_id))) = self.customers.remove(&conn)
@@ -436,8 +464,12 @@ impl Core {
         self.notify(Input::RepConnected { rep: rep.clone() });
         self.flush().await;
         if let Some((_, old)) = self.reps.insert(rep.clone(), (conn, tx.clone())) {
-            // A second console for the same rep replaces the first.
-            let _ = old.try_send(Outbound::Close);
+            // A second console for the same rep replaces the first, which is told why (a
+            // close code it should not reconnect after).
+            let _ = old.try_send(Outbound::CloseWith {
+                code: CLOSE_REPLACED,
+                reason: "replaced by another connection of the same rep",
+            });
         }
         let missed = resume
             .as_ref()
@@ -508,6 +540,22 @@ impl Core {
                     };
                     if !send_json(tx, &message) {
                         self.drop_slow_rep(&rep);
+                    }
+                }
+                Delivery::CloseUnbound(conn) => {
+                    if let Some((tx, None)) = self.customers.get(&conn) {
+                        let _ = tx.try_send(Outbound::Close);
+                        self.customers.remove(&conn);
+                    }
+                }
+                Delivery::CloseCustomerConn(conn) => {
+                    if let Some((tx, session)) = self.customers.remove(&conn) {
+                        let _ = tx.try_send(Outbound::Close);
+                        if let Some(session_id) = session
+                            && self.session_customer.get(&session_id) == Some(&conn)
+                        {
+                            self.session_customer.remove(&session_id);
+                        }
                     }
                 }
                 Delivery::Answer { answer, reply } => {
@@ -613,6 +661,36 @@ impl Core {
             self.notify(Input::RepDisconnected { rep: rep.clone() });
         }
     }
+}
+
+/// A customer `resume` of a session that is not live: `session_started` with `ended: true`
+/// and the public chat when the store has it with this token, otherwise the same
+/// `unauthorized` as for a wrong token. The connection closes after either.
+fn resume_from_store(store: Store, tx: OutboundTx, session_id: SessionId, token: String) {
+    tokio::spawn(async move {
+        let message = match store.ended_session(session_id.0).await {
+            Ok(Some(session))
+                if session.customer_token_hash == crate::router::hash_secret(&token) =>
+            {
+                Router::ended_for_customer(&session, &token)
+            }
+            Ok(_) => CustomerServerMessage::Error {
+                id: None,
+                code: ErrorCode::Unauthorized,
+                message: crate::router::RESUME_REFUSED.into(),
+            },
+            Err(error) => {
+                tracing::error!(%error, "could not read an ended session");
+                CustomerServerMessage::Error {
+                    id: None,
+                    code: ErrorCode::Internal,
+                    message: "The server could not look up this chat.".into(),
+                }
+            }
+        };
+        send_json(&tx, &message);
+        let _ = tx.try_send(Outbound::Close);
+    });
 }
 
 /// Queues a message for a connection; false if its queue is full or it is gone.

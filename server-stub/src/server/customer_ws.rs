@@ -1,4 +1,5 @@
-//! `GET /ws/customer`: a customer's connection. `start` or `resume` first, then chat.
+//! `GET /ws/customer`: a customer's connection. `start` or `resume` first (anything else,
+//! or a refusal, closes it), then chat.
 
 use super::AppState;
 use super::core::CoreMsg;
@@ -22,126 +23,131 @@ fn new_customer_token() -> String {
     hex::encode(bytes)
 }
 
-fn frame_type(text: &str) -> Option<String> {
-    let value: serde_json::Value = serde_json::from_str(text).ok()?;
-    value.get("type")?.as_str().map(str::to_owned)
+/// Sends a refusal of the hello and closes: a refused hello ends the connection
+/// (PROTOCOL.md §9); a new attempt opens a new socket.
+async fn refuse_hello(socket: &mut WebSocket, code: ErrorCode, message: String) {
+    socket::send_text(socket, &error_frame(None, code, message)).await;
+    socket::close(socket).await;
+}
+
+/// Reads the first frame, which must be `start` or `resume`, within the hello timeout.
+/// `None` when the connection is over (refused, silent or gone).
+async fn hello(socket: &mut WebSocket) -> Option<CustomerHello> {
+    let text = match tokio::time::timeout(socket::HELLO_TIMEOUT, socket::recv(socket)).await {
+        Ok(Incoming::Text(text)) => text,
+        Ok(Incoming::NotText { code, reason }) => {
+            socket::close_with(socket, code, reason).await;
+            return None;
+        }
+        Ok(Incoming::Closed) => return None,
+        Err(_) => {
+            let message = format!(
+                "No `start` or `resume` within {} seconds.",
+                socket::HELLO_TIMEOUT.as_secs()
+            );
+            refuse_hello(socket, ErrorCode::BadRequest, message).await;
+            return None;
+        }
+    };
+    match decode_typed::<CustomerHello>(&text, &["start", "resume"]) {
+        Ok(
+            CustomerHello::Start {
+                protocol_version, ..
+            }
+            | CustomerHello::Resume {
+                protocol_version, ..
+            },
+        ) if protocol_version != PROTOCOL_VERSION => {
+            let message = format!(
+                "This server speaks protocol version {PROTOCOL_VERSION}, not {protocol_version}."
+            );
+            refuse_hello(socket, ErrorCode::VersionMismatch, message).await;
+            None
+        }
+        Ok(hello) => Some(hello),
+        Err(e) => {
+            let message = match e.code() {
+                ErrorCode::UnknownType => {
+                    format!("The first frame must be `start` or `resume`: {e}")
+                }
+                _ => e.to_string(),
+            };
+            // Any other first frame (a `ping`, a `chat`) is not a hello: `bad_request`.
+            let code = match e.code() {
+                ErrorCode::FrameTooLarge => ErrorCode::FrameTooLarge,
+                _ => ErrorCode::BadRequest,
+            };
+            refuse_hello(socket, code, message).await;
+            None
+        }
+    }
 }
 
 #[tracing::instrument(skip_all)]
 pub async fn serve(mut socket: WebSocket, state: AppState, source: IpAddr) {
     let conn = super::core::next_conn_id();
     let (tx, mut rx) = socket::outbound_queue();
+    let Some(hello) = hello(&mut socket).await else {
+        return;
+    };
+    let first = match hello {
+        CustomerHello::Start {
+            customer, route, ..
+        } => CoreMsg::CustomerStart {
+            conn,
+            tx: tx.clone(),
+            source,
+            customer,
+            route,
+            token: new_customer_token(),
+        },
+        CustomerHello::Resume {
+            session_id,
+            customer_token,
+            ..
+        } => CoreMsg::CustomerResume {
+            conn,
+            tx: tx.clone(),
+            session_id,
+            token: customer_token,
+        },
+    };
+    drop(tx);
+    if !state.core.send(first).await {
+        socket::close(&mut socket).await;
+        return;
+    }
     let mut bad = BadFrames::new();
-    let mut said_hello = false;
     loop {
-        let incoming = if said_hello {
-            tokio::select! {
-                incoming = socket::recv(&mut socket) => incoming,
-                // Messages for this customer; `None`/Close means the session let go of us.
-                outbound = rx.recv() => {
-                    if socket::write_outbound(&mut socket, outbound, &mut rx).await {
-                        continue;
+        tokio::select! {
+            incoming = socket::recv(&mut socket) => match incoming {
+                Incoming::Text(text) => match decode_customer_frame(&text) {
+                    Ok(frame) => {
+                        let msg = CoreMsg::CustomerRequest { conn, id: frame.id, request: frame.request };
+                        if !state.core.send(msg).await {
+                            break;
+                        }
                     }
-                    break;
-                }
-            }
-        } else {
-            match tokio::time::timeout(socket::HELLO_TIMEOUT, socket::recv(&mut socket)).await {
-                Ok(incoming) => incoming,
-                Err(_) => {
-                    socket::send_text(
-                        &mut socket,
-                        &error_frame(
-                            None,
-                            ErrorCode::BadRequest,
-                            "No `start` or `resume` within 10 seconds.".into(),
-                        ),
-                    )
-                    .await;
-                    break;
-                }
-            }
-        };
-        let text = match incoming {
-            Incoming::Text(text) => text,
-            Incoming::Binary => {
-                let error = error_frame(None, ErrorCode::BadRequest, socket::BINARY_REFUSED.into());
-                if !socket::refuse(&mut socket, &mut bad, &error).await {
-                    break;
-                }
-                continue;
-            }
-            Incoming::Closed => break,
-        };
-        let is_hello = matches!(frame_type(&text).as_deref(), Some("start" | "resume"));
-        let msg = if is_hello {
-            match decode_typed::<CustomerHello>(&text, &["start", "resume"]) {
-                Ok(
-                    CustomerHello::Start {
-                        protocol_version, ..
+                    Err(e) => {
+                        let error = error_frame(socket::failed_request_id(&text), e.code(), e.to_string());
+                        if !socket::refuse(&mut socket, &mut bad, &error).await {
+                            break;
+                        }
                     }
-                    | CustomerHello::Resume {
-                        protocol_version, ..
-                    },
-                ) if protocol_version != PROTOCOL_VERSION => {
-                    let message = format!(
-                        "This server speaks protocol version {PROTOCOL_VERSION}, not {protocol_version}."
-                    );
-                    socket::send_text(
-                        &mut socket,
-                        &error_frame(None, ErrorCode::VersionMismatch, message),
-                    )
-                    .await;
-                    break;
-                }
-                Ok(CustomerHello::Start {
-                    customer, route, ..
-                }) => CoreMsg::CustomerStart {
-                    conn,
-                    tx: tx.clone(),
-                    source,
-                    customer,
-                    route,
-                    token: new_customer_token(),
                 },
-                Ok(CustomerHello::Resume {
-                    session_id,
-                    customer_token,
-                    ..
-                }) => CoreMsg::CustomerResume {
-                    conn,
-                    tx: tx.clone(),
-                    session_id,
-                    token: customer_token,
-                },
-                Err(e) => {
-                    let error = error_frame(None, e.code(), e.to_string());
-                    if !socket::refuse(&mut socket, &mut bad, &error).await {
-                        break;
-                    }
-                    continue;
+                Incoming::NotText { code, reason } => {
+                    socket::close_with(&mut socket, code, reason).await;
+                    state.core.send(CoreMsg::CustomerDetach { conn }).await;
+                    return;
+                }
+                Incoming::Closed => break,
+            },
+            // Messages for this customer; `None`/Close means the session let go of us.
+            outbound = rx.recv() => {
+                if !socket::write_outbound(&mut socket, outbound, &mut rx).await {
+                    break;
                 }
             }
-        } else {
-            match decode_customer_frame(&text) {
-                Ok(frame) => CoreMsg::CustomerRequest {
-                    conn,
-                    id: frame.id,
-                    request: frame.request,
-                },
-                Err(e) => {
-                    let error =
-                        error_frame(socket::failed_request_id(&text), e.code(), e.to_string());
-                    if !socket::refuse(&mut socket, &mut bad, &error).await {
-                        break;
-                    }
-                    continue;
-                }
-            }
-        };
-        said_hello = true;
-        if !state.core.send(msg).await {
-            break;
         }
     }
     socket::close(&mut socket).await;

@@ -12,6 +12,7 @@ use axum::extract::{ConnectInfo, State, WebSocketUpgrade};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use std::net::SocketAddr;
+use switchboard_protocol::codec::decode_body;
 use switchboard_protocol::{
     ErrorCode, HttpError, LoginRequest, LoginResponse, PROTOCOL_VERSION, RepId,
 };
@@ -62,18 +63,36 @@ pub async fn healthz() -> &'static str {
     "ok"
 }
 
+/// Whether the request says its body is JSON (`application/json`, parameters allowed).
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|media| media.trim().eq_ignore_ascii_case("application/json"))
+}
+
 pub async fn login(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let request: LoginRequest = match serde_json::from_slice(&body) {
+    if !is_json(&headers) {
+        return http_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ErrorCode::BadRequest,
+            "Send the login as `Content-Type: application/json`.",
+            None,
+        );
+    }
+    let request: LoginRequest = match decode_body(&body) {
         Ok(request) => request,
         Err(e) => {
             return http_error(
                 StatusCode::BAD_REQUEST,
                 ErrorCode::BadRequest,
-                format!("The body must be JSON {{\"username\", \"password\"}}: {e}"),
+                format!("The body must be a JSON object {{\"username\", \"password\"}}: {e}"),
                 None,
             );
         }
@@ -244,6 +263,76 @@ pub async fn customer_socket(
         .max_message_size(HARD_FRAME_LIMIT)
         .max_frame_size(HARD_FRAME_LIMIT)
         .on_upgrade(move |socket| super::customer_ws::serve(socket, state, peer.ip()))
+}
+
+/// Every HTTP error leaves as an `HttpError` JSON body (PROTOCOL.md §3), including the
+/// refusals axum words itself in plain text: a body over the limit, a wrong method, a
+/// malformed path or query, a WebSocket request without the upgrade. The portal's HTML
+/// pages for browsers are the one exception, and they are `text/html`.
+pub async fn json_errors(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let is_upload = request.uri().path().starts_with("/api/sessions/");
+    let response = next.run(request).await;
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let media = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if media.starts_with("application/json") || media.starts_with("text/html") {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    // The framework's own words (small), kept as the message's detail.
+    let detail = axum::body::to_bytes(body, 1024)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_owned())
+        .unwrap_or_default();
+    let (code, message) = match status {
+        StatusCode::PAYLOAD_TOO_LARGE if is_upload => (
+            ErrorCode::FileTooLarge,
+            "The file is too large to be shared here.".to_owned(),
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            ErrorCode::FrameTooLarge,
+            format!(
+                "The request body is over the {} byte limit.",
+                switchboard_protocol::MAX_FRAME_BYTES
+            ),
+        ),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            ErrorCode::BadRequest,
+            "This address does not take that method.".to_owned(),
+        ),
+        StatusCode::UNAUTHORIZED => (ErrorCode::Unauthorized, detail),
+        StatusCode::NOT_FOUND => (
+            ErrorCode::NotFound,
+            "There is nothing at this address.".to_owned(),
+        ),
+        StatusCode::TOO_MANY_REQUESTS => (ErrorCode::RateLimited, detail),
+        s if s.is_server_error() => (
+            ErrorCode::Internal,
+            "The server could not answer.".to_owned(),
+        ),
+        _ if detail.is_empty() => (
+            ErrorCode::BadRequest,
+            "The request is not valid here.".to_owned(),
+        ),
+        _ => (ErrorCode::BadRequest, detail),
+    };
+    let mut answer = http_error(status, code, message, None);
+    // Keep what the framework said besides the body (`Allow` for a wrong method, say).
+    for (name, value) in parts.headers.iter() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            answer.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    answer
 }
 
 /// Anything else: a page for a browser, a JSON 404 for a program; never an empty body.

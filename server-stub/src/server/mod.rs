@@ -122,6 +122,7 @@ pub async fn start(listener: TcpListener, options: Options) -> anyhow::Result<Se
         .route("/ws/customer", get(http::customer_socket))
         .fallback(http::not_found)
         .layer(DefaultBodyLimit::max(switchboard_protocol::MAX_FRAME_BYTES))
+        .layer(axum::middleware::from_fn(http::json_errors))
         .with_state(state);
     let mut stop = shutdown_rx;
     let http = tokio::spawn(async move {

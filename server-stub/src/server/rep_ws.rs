@@ -24,16 +24,8 @@ async fn handshake(
 ) -> Option<(RepId, Option<switchboard_protocol::ResumeFrom>)> {
     let text = match tokio::time::timeout(socket::HELLO_TIMEOUT, socket::recv(socket)).await {
         Ok(Incoming::Text(text)) => text,
-        Ok(Incoming::Binary) => {
-            socket::send_text(
-                socket,
-                &error_frame(
-                    None,
-                    ErrorCode::BadRequest,
-                    "Send a JSON `hello` text frame first.".into(),
-                ),
-            )
-            .await;
+        Ok(Incoming::NotText { code, reason }) => {
+            socket::close_with(socket, code, reason).await;
             return None;
         }
         Ok(Incoming::Closed) => return None,
@@ -77,6 +69,18 @@ async fn handshake(
         socket::send_text(
             socket,
             &error_frame(None, ErrorCode::VersionMismatch, message),
+        )
+        .await;
+        return None;
+    }
+    if token.is_empty() {
+        socket::send_text(
+            socket,
+            &error_frame(
+                None,
+                ErrorCode::Unauthorized,
+                "The hello has no `token`; log in with POST /api/login first.".into(),
+            ),
         )
         .await;
         return None;
@@ -165,11 +169,10 @@ pub async fn serve(mut socket: WebSocket, state: AppState) {
                         }
                     }
                 },
-                Incoming::Binary => {
-                    let error = error_frame(None, ErrorCode::BadRequest, socket::BINARY_REFUSED.into());
-                    if !socket::refuse(&mut socket, &mut bad, &error).await {
-                        break;
-                    }
+                Incoming::NotText { code, reason } => {
+                    socket::close_with(&mut socket, code, reason).await;
+                    state.core.send(CoreMsg::RepDetach { rep, conn }).await;
+                    return;
                 }
                 Incoming::Closed => break,
             },

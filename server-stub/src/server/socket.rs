@@ -17,22 +17,64 @@ pub const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
 /// What arrived on a socket.
 pub enum Incoming {
     Text(String),
-    /// A binary frame: the protocol is JSON text only.
-    Binary,
+    /// A frame that is not protocol text: a binary frame, or a text frame that is not valid
+    /// UTF-8. Either closes the connection, with the close code that says which.
+    NotText {
+        code: u16,
+        reason: &'static str,
+    },
     /// Closed by the peer, or broken.
     Closed,
 }
+
+/// Close code for a binary frame (RFC 6455: "unsupported data").
+pub const CLOSE_UNSUPPORTED_DATA: u16 = 1003;
+/// Close code for a text frame that is not UTF-8 (RFC 6455: "invalid frame payload data").
+pub const CLOSE_INVALID_PAYLOAD: u16 = 1007;
 
 /// Reads the next meaningful frame (pings are answered by the library).
 pub async fn recv(socket: &mut WebSocket) -> Incoming {
     loop {
         match socket.recv().await {
             Some(Ok(Message::Text(text))) => return Incoming::Text(text.to_string()),
-            Some(Ok(Message::Binary(_))) => return Incoming::Binary,
+            Some(Ok(Message::Binary(_))) => {
+                return Incoming::NotText {
+                    code: CLOSE_UNSUPPORTED_DATA,
+                    reason: "binary frames are not part of the protocol",
+                };
+            }
             Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+            Some(Err(error)) if is_invalid_utf8(&error) => {
+                return Incoming::NotText {
+                    code: CLOSE_INVALID_PAYLOAD,
+                    reason: "text frames must be UTF-8",
+                };
+            }
             Some(Ok(Message::Close(_))) | Some(Err(_)) | None => return Incoming::Closed,
         }
     }
+}
+
+/// Whether a read failed because a text frame was not UTF-8.
+fn is_invalid_utf8(error: &axum::Error) -> bool {
+    use std::error::Error as _;
+    let mut source = error.source();
+    while let Some(cause) = source {
+        if let Some(ws) = cause.downcast_ref::<tokio_tungstenite::tungstenite::Error>() {
+            return matches!(ws, tokio_tungstenite::tungstenite::Error::Utf8(_));
+        }
+        source = cause.source();
+    }
+    false
+}
+
+/// Closes with a close code and reason (best effort: the peer may be gone).
+pub async fn close_with(socket: &mut WebSocket, code: u16, reason: &'static str) {
+    let frame = axum::extract::ws::CloseFrame {
+        code,
+        reason: reason.into(),
+    };
+    let _ = socket.send(Message::Close(Some(frame))).await;
 }
 
 /// Sends one text frame; false if the socket is gone.
@@ -73,6 +115,11 @@ pub async fn write_outbound(
                 close(socket).await;
                 return false;
             }
+            Some(Outbound::CloseWith { code, reason }) => {
+                let _ = socket.flush().await;
+                close_with(socket, code, reason).await;
+                return false;
+            }
         }
         written += 1;
         // Take another frame only if this batch will write it; the rest waits in the queue.
@@ -86,9 +133,6 @@ pub async fn write_outbound(
     }
     socket.flush().await.is_ok()
 }
-
-/// The refusal for a binary frame.
-pub const BINARY_REFUSED: &str = "Binary frames are not part of the protocol.";
 
 /// Answers a frame that could not be used with `error_frame` and counts it. Returns false
 /// when the connection should close: the peer is gone, or it is flooding.

@@ -242,6 +242,8 @@ pub async fn login(addr: SocketAddr, user: &str, password: &str) -> String {
 }
 
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+/// A client WebSocket to the test server.
+pub type WsSocket = Socket;
 
 pub async fn open_socket(addr: SocketAddr, path: &str) -> Socket {
     let (socket, _) = tokio_tungstenite::connect_async(format!("ws://{addr}{path}"))
@@ -472,6 +474,8 @@ pub struct CustomerClient {
     pub socket: Socket,
     pub session_id: SessionId,
     pub token: String,
+    /// `session_started` said `ended: true`: the session is over for this customer.
+    pub ended: bool,
     /// Messages received and not yet looked at.
     pub inbox: VecDeque<CustomerServerMessage>,
     next_id: u64,
@@ -536,11 +540,13 @@ impl CustomerClient {
             CustomerServerMessage::SessionStarted {
                 session_id,
                 customer_token,
+                ended,
                 ..
             } => Ok(CustomerClient {
                 socket,
                 session_id,
                 token: customer_token,
+                ended,
                 inbox: VecDeque::new(),
                 next_id: 1,
             }),

@@ -281,7 +281,8 @@ fn accepted_invitation_disappears() {
     assert!(!h.has_invitation(inv));
     assert_eq!(h.session(id).owner, Some(rep("alice")));
     assert_eq!(h.session(id).participants, vec![rep("alice"), rep("bob")]);
-    h.refused("bob", req::accept_inv(inv), ErrorCode::AlreadyTaken);
+    // Accepting one's own accepted invitation again: already in the session.
+    h.refused("bob", req::accept_inv(inv), ErrorCode::AlreadyInSession);
 
     let (team_inv, _) = h.invite("alice", req::invite_team(id, "tech"));
     let (_, effects) = h.ok("dave", req::accept_inv(team_inv));

@@ -236,7 +236,7 @@ fn every_refusal_changes_nothing() {
                 session_id: ended,
                 customer_token: "token-4".to_owned(),
             },
-            ErrorCode::SessionEnded,
+            ErrorCode::Unauthorized,
         ),
         (
             Input::Customer {

@@ -241,14 +241,28 @@ fn owner_disconnects_the_customer() {
     assert_eq!(view.session.owner, Some(rep("alice")));
     let (_, effects) = h.chat("bob", req::chat(id, "b1", "gone?"));
     assert!(to_customer(&effects, id).is_empty());
-    // The customer may not resume nor chat.
-    h.refused_input(
-        Input::CustomerResume {
-            conn: 50,
-            session_id: id,
-            customer_token: "token-1".to_owned(),
-        },
-        ErrorCode::SessionEnded,
+    // The customer may not resume (the session is over for them) nor chat.
+    let (reply, effects) = h.handle(Input::CustomerResume {
+        conn: 50,
+        session_id: id,
+        customer_token: "token-1".to_owned(),
+    });
+    assert_eq!(reply, Ok(None));
+    assert!(
+        effects.iter().any(|e| matches!(
+            e,
+            Effect::ToCustomerConn(
+                50,
+                CustomerServerMessage::SessionStarted { ended: true, .. }
+            )
+        )),
+        "{effects:?}"
+    );
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::BindCustomer(..))),
+        "not bound again: {effects:?}"
     );
     h.refused_input(
         Input::Customer {
@@ -346,13 +360,15 @@ fn ending_needs_a_disposition() {
     assert!(h.snap("alice").sessions.is_empty());
     assert!(h.snap("bob").sessions.is_empty());
     h.refused("alice", req::accept(id), ErrorCode::SessionEnded);
+    // Not live any more: the router cannot tell it from an unknown id (the core answers
+    // ended sessions from the store).
     h.refused_input(
         Input::CustomerResume {
             conn: 3,
             session_id: id,
             customer_token: "token-1".to_owned(),
         },
-        ErrorCode::SessionEnded,
+        ErrorCode::Unauthorized,
     );
 }
 
