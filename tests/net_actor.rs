@@ -537,6 +537,48 @@ async fn other_protocol_version_fails_the_login() {
     );
 }
 
+/// A second console of the same rep replaces the first: the server closes the first with
+/// code 4001, and the first goes offline with the reason instead of reconnecting (which
+/// would take the connection back, over and over).
+#[tokio::test]
+async fn a_console_replaced_by_another_stops_instead_of_fighting() {
+    let server = TestServer::start(config()).await;
+    let (first, mut first_events) = spawn_actor();
+    connect(&first, &server.url(), "alice-pw");
+    first_events.logged_in().await;
+    let (second, mut second_events) = spawn_actor();
+    connect(&second, &server.url(), "alice-pw");
+    second_events.logged_in().await;
+    let seen = first_events
+        .collect_until("Offline", |e| {
+            *e == NetEvent::Status(ConnectionStatus::Offline)
+        })
+        .await;
+    assert!(
+        seen.iter().any(|e| matches!(
+            e,
+            NetEvent::LoginFailed(LoginError::Other(m)) if m == switchboard::net::REPLACED_MESSAGE
+        )),
+        "{seen:#?}"
+    );
+    assert!(
+        !seen
+            .iter()
+            .any(|e| matches!(e, NetEvent::Status(ConnectionStatus::Reconnecting { .. }))),
+        "no reconnect: {seen:#?}"
+    );
+    // The newer console keeps the connection.
+    let id = RequestId(7);
+    second.send(Command::Send {
+        id,
+        request: RepRequest::Ping,
+    });
+    assert!(matches!(
+        second_events.reply(id).await,
+        RepServerMessage::Ok { .. }
+    ));
+}
+
 /// A request is sent with the caller's id and its `ok` comes back with the same id.
 #[tokio::test]
 async fn request_gets_its_reply() {

@@ -11,6 +11,11 @@ use serde_json::{Map, Value};
 /// The largest text frame a server reads; larger ones are refused with `frame_too_large`.
 pub const MAX_FRAME_BYTES: usize = 64 * 1024;
 
+/// WebSocket close code for a console replaced by a newer connection of the same rep
+/// (4000–4999 is the range RFC 6455 leaves to applications). A console closed with it should
+/// not reconnect by itself.
+pub const CLOSE_REPLACED: u16 = 4001;
+
 /// The protocol version spoken by this crate; `hello` and `welcome` carry it.
 pub const PROTOCOL_VERSION: u32 = 1;
 

@@ -17,11 +17,11 @@ pub enum ErrorCode {
     VersionMismatch,
     /// Missing, wrong or expired credentials.
     Unauthorized,
-    /// The sender may not do this (permission, or a customer trying a rep action).
+    /// The sender may not do this (a permission the rep lacks).
     Forbidden,
     /// Only the session owner may do this.
     NotOwner,
-    /// The session, invitation, rep, team, issue or key does not exist.
+    /// The session, invitation, rep, team, issue or button does not exist.
     NotFound,
     /// The rep is not in this session.
     NotInSession,

@@ -21,7 +21,7 @@ pub mod links;
 pub mod model;
 pub mod rep;
 
-pub use codec::{MAX_FRAME_BYTES, PROTOCOL_VERSION};
+pub use codec::{CLOSE_REPLACED, MAX_FRAME_BYTES, PROTOCOL_VERSION};
 pub use customer::*;
 pub use error::{DecodeError, ErrorBody, ErrorCode};
 pub use ids::*;

@@ -68,6 +68,10 @@ enum Interrupt {
     Closed,
 }
 
+/// Why a console stopped after another connection of the same rep replaced it.
+pub const REPLACED_MESSAGE: &str =
+    "You signed in on another console, so this one stopped. Log in again to work here.";
+
 /// How a session ended.
 enum Exit {
     /// Offline: wait for the next command.
@@ -104,6 +108,8 @@ struct Session {
 /// How a live connection ended.
 enum Ended {
     Dropped(String),
+    /// Another connection of the same rep took over.
+    Replaced,
     Interrupted(Interrupt),
 }
 
@@ -284,6 +290,11 @@ impl Actor {
                         tracing::debug!(%reason, "connection lost");
                         Step::Dropped
                     }
+                    // Reconnecting would take the connection back from the newer console,
+                    // which would do the same: a tug of war. Stop and say why.
+                    Ended::Replaced => {
+                        Step::Done(self.login_failed(LoginError::Other(REPLACED_MESSAGE.into())))
+                    }
                     Ended::Interrupted(interrupt) => {
                         let exit = self
                             .interrupted(interrupt, &session.endpoints, Some(&token))
@@ -403,6 +414,7 @@ impl Actor {
                         Incoming::Message(message) => self.forward(message),
                         Incoming::Ignored => {}
                         Incoming::Gone(reason) => return Ended::Dropped(reason),
+                        Incoming::Replaced => return Ended::Replaced,
                     }
                 }
                 // A command from the console: send a request now, or end the connection.

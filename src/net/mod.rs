@@ -20,6 +20,7 @@
 //! - `files`: uploading and downloading files over HTTP with the current login.
 
 mod actor;
+pub use actor::REPLACED_MESSAGE;
 mod backoff;
 mod files;
 mod login;

@@ -48,6 +48,9 @@ pub(crate) enum Incoming {
     Ignored,
     /// The connection is over; the reason is for the log.
     Gone(String),
+    /// The server closed this connection because the same rep connected again elsewhere
+    /// (close code [`switchboard_protocol::CLOSE_REPLACED`]): do not reconnect by ourselves.
+    Replaced,
 }
 
 /// Connects, sends `hello` and waits for `welcome`; returns the socket and that `welcome`.
@@ -81,6 +84,11 @@ pub(crate) async fn open(
                 Incoming::Message(message) => return Ok(message),
                 Incoming::Ignored => continue,
                 Incoming::Gone(reason) => return Err(HandshakeError::Transport(reason)),
+                Incoming::Replaced => {
+                    return Err(HandshakeError::Transport(
+                        "replaced by another connection before the welcome".into(),
+                    ));
+                }
             }
         }
     })
@@ -112,6 +120,11 @@ pub(crate) async fn next_message(socket: &mut Socket) -> Incoming {
                 Incoming::Ignored
             }
         },
+        Some(Ok(Message::Close(Some(frame))))
+            if u16::from(frame.code) == switchboard_protocol::CLOSE_REPLACED =>
+        {
+            Incoming::Replaced
+        }
         Some(Ok(Message::Close(frame))) => Incoming::Gone(match frame {
             Some(frame) if !frame.reason.is_empty() => {
                 format!("the server closed the connection: {}", frame.reason)

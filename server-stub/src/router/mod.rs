@@ -94,8 +94,9 @@ pub struct Router {
     /// Waiting sessions per queue, ordered by (time entered, id): the queue order.
     queues: BTreeMap<QueueRef, BTreeSet<(UnixMillis, SessionId)>>,
     invitations: BTreeMap<InvitationId, Invitation>,
-    /// Invitations someone accepted, so a late accept hears "already taken" rather than "not found".
-    accepted_invitations: BTreeMap<InvitationId, RepId>,
+    /// Invitations someone accepted (by whom, in which queue), so a late accept by a rep who
+    /// saw it hears "already taken" rather than "not found".
+    accepted_invitations: BTreeMap<InvitationId, (RepId, QueueRef)>,
     keys: HashMap<String, SessionKey>,
     reps: BTreeMap<RepId, RepState>,
     /// The sessions each rep is in (owner or participant): an index over `participants`.
@@ -288,7 +289,8 @@ impl Router {
                 Ok(None)
             }
         };
-        let effects = only_final_session_updates(std::mem::take(&mut self.out));
+        let out = std::mem::take(&mut self.out);
+        let effects = self.only_final_session_updates(out);
         debug_assert!(
             reply.is_ok() || effects.is_empty(),
             "a refused request must change nothing"
@@ -450,29 +452,31 @@ fn valid_client_id(id: &str) -> Result<(), ErrorBody> {
     Ok(())
 }
 
-/// `session_updated` carries a session's whole state, so a rep gets at most one per session
-/// per input: the last, which shows the state the input left. Earlier ones (a transfer's
-/// moment with no owner and no queue, say) would show a state that never settled.
-fn only_final_session_updates(effects: Vec<Effect>) -> Vec<Effect> {
-    use std::collections::HashSet;
-    let updates = effects
-        .iter()
-        .filter(|e| matches!(e, Effect::ToRep(_, RepEvent::SessionUpdated { .. })))
-        .count();
-    if updates < 2 {
-        return effects;
+impl Router {
+    /// `session_updated` carries a session's whole state, so a rep gets at most one per
+    /// session per input: the last, which shows the state the input left, and only while
+    /// they are still in the session. Earlier ones (a transfer's moment with no owner and no
+    /// queue, say) would show a state that never settled; a rep who left got `session_left`.
+    fn only_final_session_updates(&self, effects: Vec<Effect>) -> Vec<Effect> {
+        use std::collections::HashSet;
+        let still_in = |rep: &RepId, session_id: SessionId| {
+            self.sessions
+                .get(&session_id)
+                .is_some_and(|s| s.participants.contains(rep))
+        };
+        let mut seen: HashSet<(RepId, SessionId)> = HashSet::new();
+        let mut kept: Vec<Effect> = effects
+            .into_iter()
+            .rev()
+            .filter(|effect| match effect {
+                Effect::ToRep(rep, RepEvent::SessionUpdated { session }) => {
+                    still_in(rep, session.session_id)
+                        && seen.insert((rep.clone(), session.session_id))
+                }
+                _ => true,
+            })
+            .collect();
+        kept.reverse();
+        kept
     }
-    let mut seen: HashSet<(RepId, SessionId)> = HashSet::new();
-    let mut kept: Vec<Effect> = effects
-        .into_iter()
-        .rev()
-        .filter(|effect| match effect {
-            Effect::ToRep(rep, RepEvent::SessionUpdated { session }) => {
-                seen.insert((rep.clone(), session.session_id))
-            }
-            _ => true,
-        })
-        .collect();
-    kept.reverse();
-    kept
 }

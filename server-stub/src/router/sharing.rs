@@ -207,15 +207,17 @@ impl Router {
 
     fn gone_invitation(&self, rep: &RepId, id: InvitationId) -> switchboard_protocol::ErrorBody {
         match self.accepted_invitations.get(&id) {
-            Some(by) if by == rep => refuse(
+            Some((by, _)) if by == rep => refuse(
                 ErrorCode::AlreadyInSession,
                 "You already accepted this invitation.",
             ),
-            Some(_) => refuse(
+            // Only a rep who could see the invitation learns that someone took it; for the
+            // rest it never existed.
+            Some((_, queue)) if self.config.can_see(rep, queue) => refuse(
                 ErrorCode::AlreadyTaken,
                 "Another representative accepted this invitation first.",
             ),
-            None => refuse(
+            _ => refuse(
                 ErrorCode::NotFound,
                 format!(
                     "Invitation {id} is not active (cancelled, declined, or the session moved on)."
@@ -246,6 +248,7 @@ impl Router {
     pub(super) fn accept_invitation(&mut self, rep: &RepId, id: InvitationId) -> Reply {
         let invitation = self.invitation_for(rep, id)?;
         let session_id = invitation.session_id;
+        let invitation_queue = invitation.queue.clone();
         if self.session(session_id)?.has_rep(rep) {
             return Err(refuse(
                 ErrorCode::AlreadyInSession,
@@ -254,7 +257,8 @@ impl Router {
         }
         self.check_capacity(rep)?;
         self.drop_invitation(id);
-        self.accepted_invitations.insert(id, rep.clone());
+        self.accepted_invitations
+            .insert(id, (rep.clone(), invitation_queue));
         self.join_session(session_id, rep, false);
         Ok(None)
     }

@@ -38,9 +38,7 @@ pub enum Outbound {
     },
 }
 
-/// The close code for a console replaced by another connection of the same rep
-/// (4000–4999 is the range RFC 6455 leaves to applications).
-pub const CLOSE_REPLACED: u16 = 4001;
+pub use switchboard_protocol::CLOSE_REPLACED;
 
 pub type OutboundTx = mpsc::Sender<Outbound>;
 pub type ConnId = u64;

@@ -794,6 +794,7 @@ impl Runner {
                 error.code.as_str()
             );
         }
+        self.check_session_updates(&described, &effects)?;
         self.h.store.apply_all(&effects);
         self.remember(&reply, &effects);
         let after = self.h.all_snaps();
@@ -807,6 +808,37 @@ impl Runner {
             &participants_before,
         )?;
         Ok(effects)
+    }
+
+    /// `session_updated` carries the whole state: per input, each rep gets at most one per
+    /// session, and it shows the state the input left (never an intermediate one).
+    fn check_session_updates(
+        &self,
+        described: &str,
+        effects: &[Effect],
+    ) -> Result<(), TestCaseError> {
+        let mut seen = std::collections::BTreeSet::new();
+        for effect in effects {
+            let Effect::ToRep(rep, RepEvent::SessionUpdated { session }) = effect else {
+                continue;
+            };
+            prop_assert!(
+                seen.insert((rep.clone(), session.session_id)),
+                "{described}: {rep} got two session_updated for session {:?}",
+                session.session_id
+            );
+            if let Some(now) = self.h.router.sessions.get(&session.session_id) {
+                let settled = self.h.router.session_info(now);
+                prop_assert_eq!(
+                    session,
+                    &settled,
+                    "{}: session_updated to {} is not the settled state",
+                    described,
+                    rep
+                );
+            }
+        }
+        Ok(())
     }
 
     fn remember(&mut self, reply: &Reply, effects: &[Effect]) {
