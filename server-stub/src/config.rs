@@ -6,6 +6,7 @@ use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use switchboard_protocol::{IssueId, Permissions, QueueMode, QueueRef, RepId, TeamId, Template};
 
+use crate::limits::Limits;
 use crate::mail::config::RawMail;
 pub use crate::mail::config::{MailConfig, MailCredentials, MailTls, Password};
 
@@ -152,6 +153,8 @@ pub struct Config {
     pub templates: Vec<Template>,
     /// The SMTP server for extended-availability emails; `None`: they stay in the outbox.
     pub mail: Option<MailConfig>,
+    /// Every limit on outside input (the `[limits]` section).
+    pub limits: Limits,
 }
 
 impl Config {
@@ -265,6 +268,8 @@ struct RawConfig {
     #[serde(default)]
     templates: Vec<RawTemplate>,
     mail: Option<RawMail>,
+    #[serde(default)]
+    limits: Limits,
 }
 
 #[derive(Debug, Deserialize)]
@@ -675,10 +680,12 @@ impl RawConfig {
         }
 
         let mail = self.mail.map(|mail| mail.validate(&reps)).transpose()?;
+        self.limits.validate().map_err(invalid)?;
 
         Ok(Config {
             templates,
             mail,
+            limits: self.limits,
             general_offer_answer_secs: self
                 .general
                 .offer_answer_secs

@@ -2,6 +2,7 @@
 //!
 //! - [`config`]: reps, teams, issues and rules from TOML (a demo config is bundled).
 //! - [`mail`]: sends the extended-availability emails from the outbox (SMTP, with retries).
+//! - [`limits`]: every limit on outside input, the `[limits]` section of the config.
 //! - [`router`]: the routing state machine: pure, synchronous, deterministic.
 //! - [`server`]: the running server: core task, WebSocket and HTTP edges.
 //! - [`sim`]: simulated customers; [`bench`]: the `bench` subcommand.
@@ -9,6 +10,7 @@
 pub mod bench;
 pub mod config;
 pub mod customer_cli;
+pub mod limits;
 pub mod mail;
 pub mod router;
 pub mod server;
