@@ -73,10 +73,7 @@ fn an_offer_notifies_and_open_shows_the_queues_page() {
     step_until(&mut sam, "the window asks for the focus", |h| {
         h.state().focus_requests() == 1
     });
-    assert!(
-        has_label(&sam, "Incoming chat"),
-        "the offer stays to answer"
-    );
+    expect_label(&mut sam, "Incoming chat");
 }
 
 /// A customer writing in a background tab asks for a notification quoting them; the tab
@@ -235,7 +232,7 @@ fn a_new_personal_session_notifies() {
 
     notifier.click(&alert);
     wait_for_label(&mut alice, "Close details");
-    assert!(has_label(&alice, "Accept"));
+    expect_label(&mut alice, "Accept");
 }
 
 /// "Waiting activities" counts the push-queue work another rep is being offered, and its
@@ -246,17 +243,14 @@ fn waiting_activities_lists_push_work_to_accept() {
     let prefs = tempfile::tempdir().unwrap();
     let mut sam = logged_in(&server, &prefs.path().join("s.json"), "sam");
     let mut sue = logged_in(&server, &prefs.path().join("u.json"), "sue");
-    assert!(has_label(&sue, "Waiting activities (0)"));
+    expect_label(&mut sue, "Waiting activities (0)");
     let mut pat = Customer::start(&server, "Pat Pending", sales());
 
     // Sam (first by id) is offered Pat; Sue sees the work waiting.
     wait_for_label(&mut sam, "Accept offer");
     wait_for_label(&mut sue, "Waiting activities (1)");
     assert!(!has_label(&sue, "Incoming chat"));
-    assert!(
-        has_label(&sam, "Waiting activities (0)"),
-        "not the offer itself"
-    );
+    expect_label(&mut sam, "Waiting activities (0)");
 
     click_label(&mut sue, "Waiting activities (1)");
     wait_for_label(&mut sue, "Accept");

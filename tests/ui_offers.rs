@@ -43,11 +43,11 @@ fn incoming_offer_accepted_opens_the_session() {
     let mut pat = Customer::start(&server, "Pat Pending", sales());
 
     wait_for_offer(&mut sam);
-    assert!(has_label(&sam, "Pat Pending"));
-    assert!(has_label(&sam, "Initech"));
-    assert!(has_label(&sam, "It is broken"));
+    expect_label(&mut sam, "Pat Pending");
+    expect_label(&mut sam, "Initech");
+    expect_label(&mut sam, "It is broken");
     for fact in ["Queue", "Waiting", "Offered"] {
-        assert!(has_label(&sam, fact), "the notification shows {fact}");
+        expect_label(&mut sam, fact);
     }
     assert!(sam.query_by_label_contains("ago").is_some());
     assert!(

@@ -59,8 +59,8 @@ fn issue_customer_waits_in_the_billing_pane() {
             && row < top_of(&console, "Favourite Technical Support"),
         "the row is in the Billing pane"
     );
-    assert!(has_label(&console, "1 waiting"));
-    assert!(has_label(&console, "Queues (1)"));
+    expect_label(&mut console, "1 waiting");
+    expect_label(&mut console, "Queues (1)");
 }
 
 /// A header click sorts by that column (▲); a second click reverses it (▼).
@@ -78,7 +78,7 @@ fn header_click_sorts_and_a_second_click_reverses() {
         wait_for_label(&mut console, name);
     }
     // By default the longest wait comes first: the order they arrived in.
-    assert!(has_label(&console, "Time in queue ▼"));
+    expect_label(&mut console, "Time in queue ▼");
     assert_eq!(on_screen_order(&console, &names), names);
 
     click_role(&mut console, Role::Button, "Customer");
@@ -87,10 +87,7 @@ fn header_click_sorts_and_a_second_click_reverses() {
         on_screen_order(&console, &names),
         ["Amy Adams", "Mia Moreno", "Zed Zimmer"]
     );
-    assert!(
-        has_label(&console, "Time in queue"),
-        "the old sort column lost its arrow"
-    );
+    expect_label(&mut console, "Time in queue");
 
     console.get_by_label_contains("Customer ▲").click();
     console.step();
@@ -164,7 +161,7 @@ fn accept_in_the_details_opens_a_tab() {
             .is_some(),
         "a tab named after the customer"
     );
-    assert!(has_label(&console, "Queues (0)"));
+    expect_label(&mut console, "Queues (0)");
     assert!(console.query_by_label("Accept").is_none());
     assert_eq!(zed.expect_rep_joined(&server), "Alice Martin");
 }
@@ -184,7 +181,7 @@ fn double_click_accepts() {
             .query_by_role_and_label(Role::Button, "Amy Adams")
             .is_some()
     );
-    assert!(has_label(&console, "Queues (0)"));
+    expect_label(&mut console, "Queues (0)");
 }
 
 /// Clicking a row opens its details; clicking it again closes them. Two clicks queued
@@ -219,7 +216,7 @@ fn clicking_a_row_again_closes_its_details() {
     console.run_steps(3);
     assert!(console.query_by_label("Close session").is_none());
     assert!(console.query_by_label("Accept").is_none());
-    assert!(has_label(&console, "Queues (1)"));
+    expect_label(&mut console, "Queues (1)");
 }
 
 /// The search box finds a customer by company, across all queues.
@@ -242,11 +239,11 @@ fn search_finds_a_customer_by_company() {
 
     type_into(&mut console, Role::TextInput, "Search", "globex");
     wait_for_label(&mut console, "1 found in all queues");
-    assert!(has_label(&console, "Ann Archer"));
+    expect_label(&mut console, "Ann Archer");
     assert!(!has_label(&console, "Bo Baker"));
     assert!(!has_label(&console, "Favourite Billing"), "panes hidden");
 
     click_label(&mut console, "Clear");
     wait_for_label(&mut console, "Bo Baker");
-    assert!(has_label(&console, "Ann Archer"));
+    expect_label(&mut console, "Ann Archer");
 }

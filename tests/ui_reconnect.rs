@@ -51,7 +51,7 @@ fn status_bar_shows_reconnecting_until_the_server_is_back() {
     server.start_again();
     step_until(&mut console, "connected again", connected);
     assert!(!reconnecting(&console));
-    assert!(has_label(&console, "Personal"), "the queues are shown");
+    expect_label(&mut console, "Personal");
 }
 
 /// A message sent while disconnected shows as "sending…", and after the reconnect it is
@@ -249,7 +249,7 @@ fn a_new_console_restores_columns_sort_and_favourites() {
     wait_for_label(&mut second, "Amy Adams");
     wait_for_label(&mut second, "Zed Zimmer");
     assert_eq!(header_order(&second, &candidates), expected);
-    assert!(has_label(&second, "Unfavourite Technical Support"));
+    expect_label(&mut second, "Unfavourite Technical Support");
     assert!(
         top_of(&second, "Unfavourite Technical Support") < top_of(&second, "Favourite Billing"),
         "the favourite team's pane is first"

@@ -22,7 +22,7 @@ fn enter_sends_the_message_to_the_customer() {
     wait_for_label(&mut console, "Hello, I am looking at your invoice");
     wait_for_no_label(&mut console, "sending…");
     assert_eq!(composer_text(&console), "");
-    assert!(has_label(&console, "Alice Martin (you)"));
+    expect_label(&mut console, "Alice Martin (you)");
 }
 
 /// Shift+Enter adds a new line and sends nothing; Enter then sends both lines as one message.
@@ -110,7 +110,7 @@ fn background_message_counts_on_its_tab_and_in_the_menu() {
     wait_for_label(&mut console, "Queues (1)");
     click_label(&mut console, "Queues (1)");
     accept(&mut console, "Bo Baker");
-    assert!(has_label(&console, "Active sessions"));
+    expect_label(&mut console, "Active sessions");
 
     ann.say(&server, "Are you still there?");
     wait_for_label(&mut console, "Ann Archer (1)");
@@ -142,7 +142,7 @@ fn end_session_with_a_disposition_closes_the_tab() {
 
     click_label(&mut console, "Close session");
     wait_for_label(&mut console, "End session");
-    assert!(has_label(&console, "Leave in queue"));
+    expect_label(&mut console, "Leave in queue");
     // The combo box has no accessible name ("Disposition" is a separate label): by its value.
     console
         .get_by(|node| node.role() == Role::ComboBox && node.value().as_deref() == Some("Choose…"))
@@ -166,7 +166,7 @@ fn end_session_with_a_disposition_closes_the_tab() {
         "the tab is gone"
     );
     assert!(!has_label(&console, "Zed Zimmer"));
-    assert!(has_label(&console, "Queues (0)"));
+    expect_label(&mut console, "Queues (0)");
     zed.expect_session_ended(&server);
 }
 
@@ -208,10 +208,7 @@ fn end_session_without_a_disposition_is_refused_plainly() {
     wait_for_label(&mut console, "End session");
     click_label(&mut console, "End session");
     wait_for_label_containing(&mut console, "Choose a disposition");
-    assert!(
-        has_label(&console, "Close session"),
-        "the session stays open"
-    );
+    expect_label(&mut console, "Close session");
     assert!(
         console
             .query_by_role_and_label(Role::Button, "Zed Zimmer")

@@ -26,10 +26,7 @@ fn share_menu_lists_only_invitable_reps() {
 
     open_share_section(&mut alice, "Billing");
     wait_for_label(&mut alice, "Grace Lin");
-    assert!(
-        has_label(&alice, "by email"),
-        "Grace: extended availability"
-    );
+    expect_label(&mut alice, "by email");
     assert!(!has_label(&alice, "Bob Okafor"), "Bob is not logged in");
     alice.key_press(egui::Key::Escape);
     alice.run_steps(2);
@@ -43,7 +40,7 @@ fn share_menu_lists_only_invitable_reps() {
 
     open_share_section(&mut alice, "Request Help");
     wait_for_label(&mut alice, "Cannot log in");
-    assert!(has_label(&alice, "A question about an invoice"));
+    expect_label(&mut alice, "A question about an invoice");
     assert!(
         !has_label(&alice, "Refund request"),
         "refund does not allow Request Help"
@@ -53,7 +50,7 @@ fn share_menu_lists_only_invitable_reps() {
 
     open_share_section(&mut alice, "Representatives");
     wait_for_label(&mut alice, "Bob Okafor");
-    assert!(has_label(&alice, "Grace Lin"));
+    expect_label(&mut alice, "Grace Lin");
     assert!(!has_label(&alice, "Carmen Ruiz"), "Carmen is not logged in");
 }
 
@@ -81,18 +78,15 @@ fn invited_rep_accepts_and_sees_the_whole_history() {
     wait_for_label(&mut bob, &row);
     click_label(&mut bob, &row);
     wait_for_label(&mut bob, "Accept invitation");
-    assert!(has_label(&bob, "Decline"));
+    expect_label(&mut bob, "Decline");
     click_label(&mut bob, "Accept invitation");
     step_until(&mut bob, "Bob's tab with the whole history", |h| {
         has_label(h, "My invoice is wrong")
             && has_label(h, "Hello Zed, checking now")
             && has_label(h, "Bob, this one is for you")
     });
-    assert!(has_label(&bob, "reps only"), "the note is marked rep-only");
-    assert!(
-        has_label(&bob, "Leave session"),
-        "Bob is a participant, not the owner"
-    );
+    expect_label(&mut bob, "reps only");
+    expect_label(&mut bob, "Leave session");
     wait_for_no_label(&mut alice, "Cancel the invitation for Bob Okafor");
     wait_for_label(&mut alice, "Alice Martin, Bob Okafor");
 
@@ -179,7 +173,7 @@ fn owner_cancels_an_invitation_and_an_invited_rep_is_greyed() {
 
     click_label(&mut alice, "Cancel the invitation for Bob Okafor");
     wait_for_no_label(&mut alice, "Cancel the invitation for Bob Okafor");
-    assert!(has_label(&alice, "Cancel the invitation for Grace Lin"));
+    expect_label(&mut alice, "Cancel the invitation for Grace Lin");
     wait_for_no_label(&mut bob, &invitation_row("Zed Zimmer"));
 }
 

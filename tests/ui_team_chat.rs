@@ -15,10 +15,7 @@ fn unread_team_chat_shows_the_bubble_and_opens_the_chat() {
     let prefs = tempfile::tempdir().unwrap();
     let mut alice = logged_in(&server, &prefs.path().join("alice.json"), "alice");
     let mut bob = logged_in(&server, &prefs.path().join("bob.json"), "bob");
-    assert!(
-        has_label(&alice, "Favourite Billing"),
-        "the star before any message"
-    );
+    expect_label(&mut alice, "Favourite Billing");
 
     bob.get_by_label("Open the Billing team chat").click();
     wait_for_label(&mut bob, "Team message");

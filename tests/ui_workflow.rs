@@ -43,7 +43,7 @@ fn an_emoticon_goes_into_the_draft() {
     click_label(&mut console, "Emoticons");
     wait_for_label(&mut console, "👍");
     for emoticon in switchboard::ui::composer_tools::EMOTICONS {
-        assert!(has_label(&console, emoticon), "{emoticon} is offered");
+        expect_label(&mut console, emoticon);
     }
     click_label(&mut console, "👍");
     step_until(&mut console, "the emoticon in the composer", |h| {
@@ -135,7 +135,7 @@ fn a_team_lead_joins_when_assistance_is_asked() {
 
     click_label(&mut alice, "Ask for assistance");
     wait_for_label(&mut alice, "Withdraw assistance request");
-    assert!(has_label(&alice, "Assistance requested"));
+    expect_label(&mut alice, "Assistance requested");
     wait_for_label(&mut grace, "Assistance (1)");
     click_label(&mut grace, "Assistance (1)");
     wait_for_label(&mut grace, "Join");

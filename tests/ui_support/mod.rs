@@ -184,9 +184,27 @@ pub fn step_until(
         if done(harness) {
             return;
         }
-        assert!(Instant::now() < deadline, "timed out waiting for: {what}");
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for: {what}\nvisible labels: {:?}",
+            visible_labels(harness)
+        );
         std::thread::yield_now();
     }
+}
+
+/// Every label in the accessibility tree, in tree order (what a timed-out wait saw).
+pub fn visible_labels(harness: &Console) -> Vec<String> {
+    harness
+        .query_all(egui_kittest::kittest::By::new().predicate(|n| n.label().is_some()))
+        .filter_map(|n| n.accesskit_node().label())
+        .collect()
+}
+
+/// Waits (with the deadline) until a widget with exactly this label exists: the way to
+/// assert on anything that arrives from the network.
+pub fn expect_label(harness: &mut Console, label: &str) {
+    wait_for_any_label(harness, label);
 }
 
 /// Steps until a widget with exactly this label exists.
