@@ -205,6 +205,7 @@ impl Router {
             started_at: now,
             owner: None,
             participants: Vec::new(),
+            ever_joined: BTreeSet::new(),
             waiting: None,
             home_queue: destination.queue.clone(),
             history: Vec::new(),

@@ -26,7 +26,7 @@ mod views;
 mod tests;
 
 use crate::config::Config;
-pub use assistance::FileSender;
+pub use assistance::{FileSender, may_read_files};
 use effects::{CustomerConn, Effect, StoreOp};
 use rand::SeedableRng;
 use rand::rngs::StdRng;

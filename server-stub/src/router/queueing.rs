@@ -200,6 +200,7 @@ impl Router {
         let newly_joined = !session.participants.contains(rep);
         if newly_joined {
             session.participants.push(rep.clone());
+            session.ever_joined.insert(rep.clone());
             self.rep_sessions
                 .entry(rep.clone())
                 .or_default()

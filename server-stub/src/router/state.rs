@@ -50,6 +50,10 @@ pub struct Session {
     pub owner: Option<RepId>,
     /// Every rep in the session, the owner included, in joining order.
     pub participants: Vec<RepId>,
+    /// Every rep who was ever in the session (participants leave; this stays): who may
+    /// still download its files.
+    #[serde(default)]
+    pub ever_joined: BTreeSet<RepId>,
     /// Set while the session waits in a queue.
     pub waiting: Option<Waiting>,
     /// The queue the session returns to when left in queue or when its owner's connection is lost.

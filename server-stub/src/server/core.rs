@@ -99,6 +99,20 @@ pub enum CoreMsg {
         token: String,
         answer: oneshot::Sender<Option<bool>>,
     },
+    /// Whether `sender` may share a file in session `session_id` now: asked before an
+    /// upload's body is read, so a refused upload costs no bytes.
+    MayShareFile {
+        sender: FileSender,
+        session_id: SessionId,
+        answer: oneshot::Sender<Result<(), switchboard_protocol::ErrorBody>>,
+    },
+    /// Whether `rep` may download the files of live session `session_id` (`None`: the
+    /// session is not live; ask the store).
+    RepMayReadFiles {
+        rep: RepId,
+        session_id: SessionId,
+        answer: oneshot::Sender<Option<bool>>,
+    },
 }
 
 /// Earlier chats sent per "Load older messages".
@@ -393,6 +407,20 @@ impl Core {
                 answer,
             } => {
                 let _ = answer.send(self.router.customer_token_matches(session_id, &token));
+            }
+            CoreMsg::MayShareFile {
+                sender,
+                session_id,
+                answer,
+            } => {
+                let _ = answer.send(self.router.may_share_file(&sender, session_id));
+            }
+            CoreMsg::RepMayReadFiles {
+                rep,
+                session_id,
+                answer,
+            } => {
+                let _ = answer.send(self.router.rep_may_read_files(&rep, session_id));
             }
         }
     }

@@ -4,6 +4,10 @@
 pub mod core;
 mod customer_ws;
 mod files;
+mod files_access;
+mod files_body;
+pub mod files_check;
+mod files_permits;
 mod http;
 mod portal;
 mod rep_ws;
@@ -33,6 +37,8 @@ pub struct AppState {
     pub core: CoreHandle,
     pub store: Store,
     pub config: Arc<Config>,
+    /// Upload slots, in all and per address (taken before an upload's body is read).
+    pub uploads: Arc<files_permits::UploadPermits>,
     /// Failed logins by user name and by source address.
     pub login_throttle: Arc<Mutex<(Throttle<String>, Throttle<IpAddr>)>>,
 }
@@ -91,6 +97,7 @@ pub async fn start(listener: TcpListener, options: Options) -> anyhow::Result<Se
         core: CoreHandle { tx: core_tx },
         store: store.clone(),
         config: options.config.clone(),
+        uploads: Arc::new(files_permits::UploadPermits::new(&options.config.limits)),
         login_throttle: Arc::new(Mutex::new((
             Throttle::new(5, 300_000),
             Throttle::new(20, 300_000),

@@ -12,14 +12,18 @@
 //! `connection.rs`): a committed batch survives a process crash, including `kill -9`; a
 //! power loss may lose the last commits.
 //!
+//! Shared files' bytes live in a second database file with its own thread (`files`,
+//! `file_store`), so writing a large file never holds the lock chat commits need.
+//!
 //! Files: `error` (the error type), `connection` (opening and pragmas), `migrate` (schema
 //! versions), `worker` (the thread and group commit), `ops` (applying [`StoreOp`]s),
 //! `restore` ([`Restored`]), `rows` (decoding JSON rows), `lookup` (one session),
-//! `history` (ended chats by contact), `files`, `tokens`, `outbox`, `int` (u64 <-> SQLite
-//! integers).
+//! `history` (ended chats by contact), `files` (the files database) and `file_store` (its
+//! thread), `tokens`, `outbox`, `int` (u64 <-> SQLite integers).
 
 mod connection;
 mod error;
+mod file_store;
 mod files;
 mod history;
 mod int;
@@ -36,7 +40,7 @@ mod worker;
 mod tests;
 
 pub use error::StoreError;
-pub use files::StoredFile;
+pub use files::FileInfo;
 pub use outbox::OutboxEmail;
 pub use restore::{Restored, TEAM_CHAT_RESTORED};
 
@@ -54,6 +58,8 @@ use worker::{Batch, Job};
 #[derive(Debug, Clone)]
 pub struct Store {
     jobs: mpsc::Sender<Job>,
+    /// The files database, on a thread of its own.
+    files: file_store::FileStore,
 }
 
 impl Store {
@@ -63,6 +69,7 @@ impl Store {
     pub fn open(path: &Path) -> Result<(Store, Restored), StoreError> {
         let mut conn = connection::open_connection(path)?;
         migrate::migrate(&mut conn)?;
+        let files = file_store::FileStore::open(path, &mut conn)?;
         let restored = restore::restore(&conn)?;
         let jobs = worker::spawn(conn)?;
         tracing::info!(
@@ -71,7 +78,7 @@ impl Store {
             invitations = restored.invitations.len(),
             "database opened"
         );
-        Ok((Store { jobs }, restored))
+        Ok((Store { jobs, files }, restored))
     }
 
     /// Writes all `ops` in one transaction: either all of them are durable or none is.
@@ -153,7 +160,7 @@ impl Store {
             .await
     }
 
-    /// Stores a shared file's bytes (durable when this returns).
+    /// Stores a shared file's bytes in the files database (durable when this returns).
     pub async fn put_file(
         &self,
         session_id: SessionId,
@@ -161,18 +168,22 @@ impl Store {
         data: Vec<u8>,
         now: u64,
     ) -> Result<(), StoreError> {
-        self.call(move |conn| files::put(conn, session_id, &attachment, &data, now))
-            .await
+        self.files.put(session_id, attachment, data, now).await
     }
 
-    /// A stored file by id; `None` if there is none.
-    pub async fn file(&self, file_id: String) -> Result<Option<StoredFile>, StoreError> {
-        self.call(move |conn| files::get(conn, &file_id)).await
+    /// A stored file's session and description, without its bytes; `None` if there is none.
+    pub async fn file_info(&self, file_id: String) -> Result<Option<FileInfo>, StoreError> {
+        self.files.info(file_id).await
     }
 
-    /// Removes a stored file.
+    /// A stored file's bytes; `None` if there is none.
+    pub async fn file_data(&self, file_id: String) -> Result<Option<Vec<u8>>, StoreError> {
+        self.files.data(file_id).await
+    }
+
+    /// Removes a stored file and gives its space back to the OS.
     pub async fn delete_file(&self, file_id: String) -> Result<(), StoreError> {
-        self.call(move |conn| files::delete(conn, &file_id)).await
+        self.files.delete(file_id).await
     }
 
     fn send_commit(

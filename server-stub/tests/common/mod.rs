@@ -166,6 +166,26 @@ impl TestServer {
         }
     }
 
+    /// A server like [`TestServer::start`] with another configuration (smaller limits, say).
+    /// [`TestServer::restart`] comes back with the test configuration.
+    pub async fn start_with(config: Arc<Config>) -> TestServer {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let options = Options {
+            config,
+            db_path: dir.path().join("test.db"),
+            seed: 7,
+        };
+        let server = server::start(listener, options)
+            .await
+            .expect("server starts");
+        TestServer {
+            addr: server.addr,
+            server: Some(server),
+            dir,
+        }
+    }
+
     pub fn db_path(&self) -> PathBuf {
         self.dir.path().join("test.db")
     }

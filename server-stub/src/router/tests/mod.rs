@@ -6,6 +6,7 @@ mod support;
 mod chat;
 mod console;
 mod entry_paths;
+mod files;
 mod invitations;
 mod properties;
 mod push;

@@ -43,6 +43,7 @@ fn session(id: u64) -> Session {
         started_at: 1_000 + id,
         owner: Some(RepId::new("alice")),
         participants: vec![RepId::new("alice")],
+        ever_joined: BTreeSet::new(),
         waiting: Some(Waiting {
             queue: QueueRef::General,
             entered_at: 1_000,
