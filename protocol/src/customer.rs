@@ -114,6 +114,9 @@ pub enum CustomerServerMessage {
         id: Option<RequestId>,
         code: ErrorCode,
         message: String,
+        /// With `rate_limited`: when trying again can succeed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        retry_after_ms: Option<u64>,
     },
 }
 

@@ -53,6 +53,10 @@ pub enum ErrorCode {
     FileTooLarge,
     /// A shared file's type is not allowed, or its content does not match its name.
     FileTypeRefused,
+    /// Everyone is busy and the queue is full: try again later.
+    Busy,
+    /// A limit on how much one session may hold is reached (messages in its chat).
+    LimitReached,
     /// Storage failed; the action may not have been kept.
     Internal,
 }
@@ -84,6 +88,8 @@ impl ErrorCode {
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::OwnerMustClose => "owner_must_close",
             ErrorCode::NotActive => "not_active",
+            ErrorCode::Busy => "busy",
+            ErrorCode::LimitReached => "limit_reached",
             ErrorCode::Internal => "internal",
         }
     }
@@ -95,6 +101,9 @@ impl ErrorCode {
 pub struct ErrorBody {
     pub code: ErrorCode,
     pub message: String,
+    /// With `rate_limited`: when trying again can succeed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_ms: Option<u64>,
 }
 
 impl ErrorBody {
@@ -102,6 +111,16 @@ impl ErrorBody {
         Self {
             code,
             message: message.into(),
+            retry_after_ms: None,
+        }
+    }
+
+    /// A `rate_limited` refusal that says when to try again.
+    pub fn rate_limited(message: impl Into<String>, retry_after_ms: u64) -> Self {
+        Self {
+            code: ErrorCode::RateLimited,
+            message: message.into(),
+            retry_after_ms: Some(retry_after_ms),
         }
     }
 }

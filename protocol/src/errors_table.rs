@@ -58,9 +58,17 @@ pub const REP_REQUEST_ERRORS: &ErrorLists = &[
         "decline_invitation",
         &[NotFound, AlreadyTaken, AlreadyInSession],
     ),
+    // `rate_limited`: the session's message rate; `limit_reached`: its message cap.
     (
         "send_chat",
-        &[NotFound, SessionEnded, NotInSession, Invalid],
+        &[
+            NotFound,
+            SessionEnded,
+            NotInSession,
+            Invalid,
+            RateLimited,
+            LimitReached,
+        ],
     ),
     (
         "invite",
@@ -152,6 +160,7 @@ pub const REP_REQUEST_ERRORS: &ErrorLists = &[
     ("join_session", &[NotFound, SessionEnded, Forbidden]),
     // `not_found` also when the customer gave no contact.
     ("load_history", &[NotFound, SessionEnded, NotInSession]),
+    ("load_chat", &[NotFound, SessionEnded, NotInSession]),
 ];
 
 /// The rep's `hello`.
@@ -162,7 +171,16 @@ pub const REP_HELLO_ERRORS: &ErrorLists = &[("hello", &[VersionMismatch, Unautho
 pub const CUSTOMER_HELLO_ERRORS: &ErrorLists = &[
     (
         "start",
-        &[VersionMismatch, Invalid, NotFound, KeyInvalid, RateLimited],
+        // `rate_limited`: wrong session keys, or new sessions from one address too fast;
+        // `busy`: the queue is full.
+        &[
+            VersionMismatch,
+            Invalid,
+            NotFound,
+            KeyInvalid,
+            RateLimited,
+            Busy,
+        ],
     ),
     ("resume", &[VersionMismatch, Unauthorized]),
 ];
@@ -170,7 +188,7 @@ pub const CUSTOMER_HELLO_ERRORS: &ErrorLists = &[
 /// Every [`CustomerRequest::TYPES`] entry, in that order, with its own refusals.
 pub const CUSTOMER_REQUEST_ERRORS: &ErrorLists = &[
     ("ping", &[SessionEnded]),
-    ("chat", &[SessionEnded, Invalid]),
+    ("chat", &[SessionEnded, Invalid, RateLimited, LimitReached]),
     ("leave", &[SessionEnded]),
 ];
 
@@ -227,6 +245,7 @@ impl RepRequest {
             RepRequest::SetAssistance { .. } => "set_assistance",
             RepRequest::JoinSession { .. } => "join_session",
             RepRequest::LoadHistory { .. } => "load_history",
+            RepRequest::LoadChat { .. } => "load_chat",
         }
     }
 
@@ -354,6 +373,10 @@ mod tests {
             RepRequest::LoadHistory {
                 session_id: s,
                 before: None,
+            },
+            RepRequest::LoadChat {
+                session_id: s,
+                before: crate::MessageId(1),
             },
         ]
     }

@@ -321,7 +321,11 @@ pub struct Template {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionView {
     pub session: SessionInfo,
+    /// The newest part of the chat (all of it when short); see `earlier_chat`.
     pub chat: Vec<ChatMessage>,
+    /// Older messages exist than those in `chat`: ask with `load_chat`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub earlier_chat: bool,
 }
 
 /// What a rep may do, from the configuration.

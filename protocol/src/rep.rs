@@ -1,7 +1,7 @@
 //! Messages between a representative's console and the server, over `GET /ws/rep`.
 
 use crate::error::ErrorCode;
-use crate::ids::{InvitationId, IssueId, RepId, RequestId, SessionId, TeamId};
+use crate::ids::{InvitationId, IssueId, MessageId, RepId, RequestId, SessionId, TeamId};
 use crate::model::{
     AssistanceRequest, ChatMessage, InviteTarget, Offer, PastChat, Presence, QueueEntry, QueueRef,
     RepInfo, RepSnapshot, SessionInfo, SessionView, TeamChatMessage, TransferTarget, UnixMillis,
@@ -123,6 +123,12 @@ pub enum RepRequest {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         before: Option<SessionId>,
     },
+    /// The session's own chat before message `before`, newest last: the part a snapshot or
+    /// `session_joined` left out (`earlier_chat`). Answered with `chat_page`.
+    LoadChat {
+        session_id: SessionId,
+        before: MessageId,
+    },
 }
 
 impl RepRequest {
@@ -150,6 +156,7 @@ impl RepRequest {
         "set_assistance",
         "join_session",
         "load_history",
+        "load_chat",
     ];
 }
 
@@ -216,6 +223,12 @@ pub enum OkResult {
         /// Newest first.
         chats: Vec<PastChat>,
         /// Whether still older chats exist (ask again with `before`).
+        more: bool,
+    },
+    /// Older messages of a session's chat, oldest first.
+    ChatPage {
+        messages: Vec<ChatMessage>,
+        /// Whether still older messages exist (ask again with the oldest id as `before`).
         more: bool,
     },
 }
@@ -307,5 +320,8 @@ pub enum RepServerMessage {
         id: Option<RequestId>,
         code: ErrorCode,
         message: String,
+        /// With `rate_limited`: when trying again can succeed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        retry_after_ms: Option<u64>,
     },
 }

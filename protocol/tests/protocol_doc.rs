@@ -519,7 +519,8 @@ impl Seen {
             | RepRequest::TeamChat { .. }
             | RepRequest::SetAssistance { .. }
             | RepRequest::JoinSession { .. }
-            | RepRequest::LoadHistory { .. } => {}
+            | RepRequest::LoadHistory { .. }
+            | RepRequest::LoadChat { .. } => {}
         }
     }
 
@@ -538,6 +539,7 @@ impl Seen {
                     .flat_map(|c| &c.chat)
                     .for_each(|m| self.chat(m));
             }
+            OkResult::ChatPage { messages, .. } => messages.iter().for_each(|m| self.chat(m)),
             OkResult::SessionKey { .. }
             | OkResult::Invitation { .. }
             | OkResult::TeamChat { .. } => {}

@@ -9,6 +9,7 @@ use switchboard_protocol::{IssueId, Permissions, QueueMode, QueueRef, RepId, Tea
 use crate::limits::Limits;
 use crate::mail::config::RawMail;
 pub use crate::mail::config::{MailConfig, MailCredentials, MailTls, Password};
+pub use crate::store::Durability;
 
 /// The bundled demo configuration, used when no `--config` is given.
 pub const DEMO_CONFIG: &str = include_str!("../demo.toml");
@@ -44,6 +45,8 @@ pub struct Settings {
     pub external_url: Option<String>,
     /// Largest file a rep or customer may share, in bytes.
     pub max_file_bytes: u64,
+    /// What a commit survives (`durability = "normal" | "full"`; `--durability`).
+    pub durability: Durability,
     /// File name extensions that may be shared (lower case, no dot).
     pub file_types: Vec<String>,
 }
@@ -292,6 +295,7 @@ struct RawSettings {
     external_url: Option<String>,
     max_file_bytes: u64,
     file_types: Vec<String>,
+    durability: Durability,
 }
 
 /// What may be shared unless the configuration says otherwise: pictures, documents, logs.
@@ -311,6 +315,7 @@ impl Default for RawSettings {
             external_url: None,
             max_file_bytes: 10 * 1024 * 1024,
             file_types: DEFAULT_FILE_TYPES.iter().map(|t| (*t).to_owned()).collect(),
+            durability: Durability::Normal,
         }
     }
 }
@@ -450,6 +455,7 @@ impl RawConfig {
                 .iter()
                 .map(|t| t.trim().trim_start_matches('.').to_ascii_lowercase())
                 .collect(),
+            durability: s.durability,
         };
         if settings.max_file_bytes == 0 || settings.max_file_bytes > 100 * 1024 * 1024 {
             return Err(invalid("max_file_bytes must be between 1 and 104857600"));

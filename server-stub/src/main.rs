@@ -25,9 +25,14 @@ struct Cli {
     /// Simulated customers arriving per minute (0 = none).
     #[arg(long)]
     simulate: Option<f64>,
-    /// Seed for session keys and simulated customers, for repeatable runs.
+    /// Seed for simulated customers, for repeatable runs (session keys and tokens always
+    /// come from the OS's random number generator).
     #[arg(long)]
     seed: Option<u64>,
+    /// What a commit survives: `normal` (a crash or kill -9; the default) or `full` (also a
+    /// power loss: one fsync per commit). Overrides the configuration's `durability`.
+    #[arg(long, value_parser = ["normal", "full"])]
+    durability: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -111,6 +116,12 @@ async fn main() -> anyhow::Result<()> {
         None => {}
     }
     let mut config = load_config(cli.config.as_ref())?;
+    if let Some(durability) = cli.durability.as_deref() {
+        config.settings.durability = match durability {
+            "full" => switchboard_server::config::Durability::Full,
+            _ => switchboard_server::config::Durability::Normal,
+        };
+    }
     let seed = cli
         .seed
         .or(config.simulate.as_ref().map(|s| s.seed))

@@ -181,11 +181,13 @@ async fn resume_with_unknown_id_or_wrong_token_gets_the_same_unauthorized() {
                 code: a,
                 message: ma,
                 id: None,
+                ..
             },
             CustomerServerMessage::Error {
                 code: b,
                 message: mb,
                 id: None,
+                ..
             },
         ) => {
             assert_eq!(*a, ErrorCode::Unauthorized);

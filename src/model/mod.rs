@@ -453,7 +453,9 @@ impl Model {
                 self.apply_event(event);
             }
             RepServerMessage::Ok { id, result } => self.apply_ok(id, result),
-            RepServerMessage::Error { id, code, message } => match id {
+            RepServerMessage::Error {
+                id, code, message, ..
+            } => match id {
                 Some(id) => self.apply_error(id, code, message),
                 None => self.notice(message, Some(code)),
             },
@@ -794,5 +796,6 @@ fn request_label(request: &RepRequest) -> &'static str {
         RepRequest::SetAssistance { .. } => "ask for assistance",
         RepRequest::JoinSession { .. } => "join the session",
         RepRequest::LoadHistory { .. } => "load older messages",
+        RepRequest::LoadChat { .. } => "load earlier messages of this chat",
     }
 }

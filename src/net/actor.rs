@@ -553,6 +553,7 @@ mod tests {
             id: Some(RequestId(RESERVED_ID_BASE)),
             code: ErrorCode::Internal,
             message: "no".into(),
+            retry_after_ms: None,
         });
         let theirs = RepServerMessage::Ok {
             id: RequestId(9),
@@ -563,6 +564,7 @@ mod tests {
             id: None,
             code: ErrorCode::BadRequest,
             message: "bad frame".into(),
+            retry_after_ms: None,
         };
         actor.forward(unnumbered.clone());
         let got: Vec<NetEvent> = received.try_iter().collect();

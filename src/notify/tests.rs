@@ -85,6 +85,7 @@ fn session(session: u64, name: &str, chat: Vec<ChatMessage>) -> SessionView {
             has_history: false,
         },
         chat,
+        earlier_chat: false,
     }
 }
 

@@ -185,6 +185,13 @@ impl Router {
     ) -> Reply {
         let customer = validate_customer(customer)?;
         let destination = self.resolve_route(now, &route)?;
+        let waiting = self.queues.get(&destination.queue).map_or(0, |q| q.len());
+        if waiting >= self.config.limits.max_waiting_per_queue {
+            return Err(refuse(
+                ErrorCode::Busy,
+                "Everyone is busy and the queue is full right now. Please try again in a few minutes.",
+            ));
+        }
         if let Some(key) = &destination.key {
             // Single use: the key is gone once a customer entered it.
             self.keys.remove(key);
@@ -217,6 +224,7 @@ impl Router {
             offer: None,
             chat: Vec::new(),
             position_sent: None,
+            sent_ids: Default::default(),
         };
         self.sessions.insert(id, session);
         self.emit(Effect::BindCustomer(conn, id));
@@ -320,15 +328,13 @@ impl Router {
             } => {
                 let text = valid_chat_text(&text)?;
                 valid_client_id(&client_msg_id)?;
-                if let Some(existing) = session.chat.iter().rev().find(|m| {
-                    m.client_msg_id.as_deref() == Some(client_msg_id.as_str())
-                        && matches!(m.author, Author::Customer { .. })
-                }) {
+                if let Some(existing) = session.sent_message(None, &client_msg_id) {
                     return Ok(Some(switchboard_protocol::OkResult::Chat {
                         message: existing.clone(),
                     }));
                 }
                 let name = session.customer.name.clone();
+                self.chat_allowed(now, session_id, true)?;
                 let message = ChatMessage {
                     id: self.next_message_id(),
                     session_id,

@@ -17,6 +17,7 @@ mod customers;
 pub use customers::RESUME_REFUSED;
 mod offers;
 mod queueing;
+pub mod rate;
 mod rep_requests;
 mod sharing;
 mod timers;
@@ -111,6 +112,9 @@ pub struct Router {
     dirty_positions: BTreeSet<QueueRef>,
     /// How many ended sessions each customer contact has: their "older messages".
     ended_contacts: HashMap<String, u32>,
+    /// Message rates: each session's customer, and each session as a whole.
+    customer_chat_rate: rate::Buckets<SessionId>,
+    session_chat_rate: rate::Buckets<SessionId>,
     rng: StdRng,
     /// Effects of the input being handled.
     out: Vec<Effect>,
@@ -147,6 +151,7 @@ impl Router {
             .keys()
             .map(|r| (r.clone(), RepState::default()))
             .collect();
+        let limits = config.limits.clone();
         Router {
             config,
             sessions: BTreeMap::new(),
@@ -157,6 +162,15 @@ impl Router {
             reps,
             rep_sessions: HashMap::new(),
             team_chat: BTreeMap::new(),
+            customer_chat_rate: rate::Buckets::new(
+                f64::from(limits.chat_per_second),
+                limits.chat_burst,
+            ),
+            // The session as a whole (customer and reps) may say twice as much.
+            session_chat_rate: rate::Buckets::new(
+                2.0 * f64::from(limits.chat_per_second),
+                2 * limits.chat_burst,
+            ),
             team_chat_ids: HashMap::new(),
             next_session: 1,
             next_invitation: 1,
@@ -222,7 +236,7 @@ impl Router {
         }
         for message in restored.chat {
             if let Some(session) = router.sessions.get_mut(&message.session_id) {
-                session.chat.push(message);
+                session.push_chat(message);
             }
         }
         for invitation in restored.invitations {
@@ -240,6 +254,13 @@ impl Router {
         }
         router.ended_contacts = restored.ended_contacts.into_iter().collect();
         router
+    }
+
+    /// Session keys from here on come from the operating system's CSPRNG (256 bits of
+    /// seed), not from the 64-bit test seed: a running server calls this once at start, so
+    /// knowing `--seed` (which drives the simulator) reveals nothing about keys.
+    pub fn use_os_entropy(&mut self) {
+        self.rng = StdRng::from_os_rng();
     }
 
     pub fn config(&self) -> &Arc<Config> {
@@ -433,6 +454,17 @@ fn valid_chat_text(text: &str) -> Result<String, ErrorBody> {
     if trimmed.is_empty() {
         return Err(refuse(ErrorCode::Invalid, "A message cannot be empty."));
     }
+    // Control characters (other than line breaks and tabs) have no place in a chat, and
+    // each costs six bytes in every frame that carries it.
+    if trimmed
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(refuse(
+            ErrorCode::Invalid,
+            "A message cannot contain control characters.",
+        ));
+    }
     if trimmed.chars().count() > MAX_CHAT_CHARS {
         return Err(refuse(
             ErrorCode::Invalid,
@@ -440,6 +472,52 @@ fn valid_chat_text(text: &str) -> Result<String, ErrorBody> {
         ));
     }
     Ok(trimmed.to_owned())
+}
+
+impl Router {
+    /// Whether a new chat message may be kept in `session_id` now: under the session's cap,
+    /// and within the customer's (if `from_customer`) and the session's message rates.
+    /// Takes the rate tokens only when every check passes.
+    fn chat_allowed(
+        &mut self,
+        now: UnixMillis,
+        session_id: SessionId,
+        from_customer: bool,
+    ) -> Result<(), ErrorBody> {
+        let limits = &self.config.limits;
+        let kept = self.sessions.get(&session_id).map_or(0, |s| s.chat.len());
+        if kept >= limits.max_messages_per_session {
+            return Err(refuse(
+                ErrorCode::LimitReached,
+                format!(
+                    "This chat has reached its limit of {} messages.",
+                    limits.max_messages_per_session
+                ),
+            ));
+        }
+        let too_fast = |wait_ms: u64| {
+            ErrorBody::rate_limited(
+                format!(
+                    "Messages are arriving too fast; wait {:.1} s.",
+                    wait_ms as f64 / 1000.0
+                ),
+                wait_ms,
+            )
+        };
+        if from_customer {
+            self.customer_chat_rate
+                .check(&session_id, now)
+                .map_err(too_fast)?;
+        }
+        self.session_chat_rate
+            .check(&session_id, now)
+            .map_err(too_fast)?;
+        if from_customer {
+            let _ = self.customer_chat_rate.take(&session_id, now);
+        }
+        let _ = self.session_chat_rate.take(&session_id, now);
+        Ok(())
+    }
 }
 
 fn valid_client_id(id: &str) -> Result<(), ErrorBody> {

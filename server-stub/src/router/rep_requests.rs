@@ -74,6 +74,7 @@ impl Router {
                 self.set_assistance(now, rep, session_id, needed)
             }
             RepRequest::JoinSession { session_id } => self.lead_joins(rep, session_id),
+            RepRequest::LoadChat { session_id, before } => self.load_chat(rep, session_id, before),
             // Ended chats live in the store, not here: the core checks with
             // `history_contact` and reads them itself. Reaching this is a wiring bug.
             RepRequest::LoadHistory { .. } => Err(refuse(
@@ -202,14 +203,12 @@ impl Router {
         valid_client_id(&client_msg_id)?;
         let session = self.rep_session(rep, session_id)?;
         // A retried send: answer with the message already kept, change nothing.
-        if let Some(existing) = session.chat.iter().rev().find(|m| {
-            m.client_msg_id.as_deref() == Some(client_msg_id.as_str())
-                && matches!(&m.author, Author::Rep { rep: author, .. } if author == rep)
-        }) {
+        if let Some(existing) = session.sent_message(Some(rep), &client_msg_id) {
             return Ok(Some(OkResult::Chat {
                 message: existing.clone(),
             }));
         }
+        self.chat_allowed(now, session_id, false)?;
         let message = ChatMessage {
             id: self.next_message_id(),
             session_id,
@@ -230,7 +229,7 @@ impl Router {
     /// Keeps a chat message, persists it, delivers it.
     pub(super) fn add_chat(&mut self, message: ChatMessage) {
         if let Some(session) = self.sessions.get_mut(&message.session_id) {
-            session.chat.push(message.clone());
+            session.push_chat(message.clone());
         }
         self.emit(Effect::Persist(StoreOp::PutChat(message.clone())));
         self.deliver_chat(&message);

@@ -133,6 +133,28 @@ impl Router {
                 }
             }
         };
+        // Seed 002: "You can send multiple invitations if you want more representatives
+        // from the team." More than the team has members who could take one would only
+        // repeat the same entry: those are refused like a repeated rep invitation.
+        if let QueueRef::Team { team } = &queue
+            && !matches!(target, InviteTarget::Rep { .. })
+        {
+            let active = self
+                .invitations
+                .values()
+                .filter(|i| {
+                    i.session_id == session_id
+                        && i.queue == queue
+                        && !matches!(i.target, InviteTarget::Rep { .. })
+                })
+                .count();
+            if active >= self.invitable_members(team, session_id) {
+                return Err(refuse(
+                    ErrorCode::InvitationExists,
+                    "Every available member of that team already has an invitation to this session.",
+                ));
+            }
+        }
         let id = InvitationId(self.next_invitation);
         self.next_invitation += 1;
         let invitation = Invitation {
@@ -157,11 +179,17 @@ impl Router {
     }
 
     fn team_has_invitable(&self, team: &TeamId, session_id: SessionId) -> bool {
+        self.invitable_members(team, session_id) > 0
+    }
+
+    /// Members of `team` who could take an invitation to the session now.
+    fn invitable_members(&self, team: &TeamId, session_id: SessionId) -> usize {
         let in_session = |r: &RepId| self.sessions.get(&session_id).is_some_and(|s| s.has_rep(r));
-        self.config.teams.get(team).is_some_and(|t| {
+        self.config.teams.get(team).map_or(0, |t| {
             t.members
                 .iter()
-                .any(|m| self.invitable(m) && !in_session(m))
+                .filter(|m| self.invitable(m) && !in_session(m))
+                .count()
         })
     }
 

@@ -2,7 +2,7 @@
 //! invitations and keys are persisted as JSON; fields marked `skip` live only in memory.
 
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use switchboard_protocol::{
     ChatMessage, CustomerInfo, EntryPath, InvitationId, InvitationInfo, InviteTarget, IssueId,
     Presence, QueueHop, QueueRef, RepId, SessionId, SessionKind, UnixMillis,
@@ -69,15 +69,46 @@ pub struct Session {
     pub assistance: Option<AssistanceAsk>,
     #[serde(skip)]
     pub offer: Option<PendingOffer>,
-    /// The whole chat, loaded from and appended to the chat table.
+    /// The whole chat, loaded from and appended to the chat table. Append with
+    /// [`Session::push_chat`], which keeps `sent_ids` in step.
     #[serde(skip)]
     pub chat: Vec<ChatMessage>,
+    /// Where each (author, `client_msg_id`) is in `chat` (`None` = the customer): a retried
+    /// send is found in O(1), however long the chat.
+    #[serde(skip)]
+    pub sent_ids: HashMap<(Option<RepId>, String), usize>,
     /// The last queue position told to the customer, to send only changes.
     #[serde(skip)]
     pub position_sent: Option<u32>,
 }
 
 impl Session {
+    /// Appends a message, indexing its client id.
+    pub fn push_chat(&mut self, message: ChatMessage) {
+        if let Some(client_id) = &message.client_msg_id {
+            let author = match &message.author {
+                switchboard_protocol::Author::Rep { rep, .. } => Some(Some(rep.clone())),
+                switchboard_protocol::Author::Customer { .. } => Some(None),
+                _ => None,
+            };
+            if let Some(author) = author {
+                self.sent_ids
+                    .insert((author, client_id.clone()), self.chat.len());
+            }
+        }
+        self.chat.push(message);
+    }
+
+    /// The message `author` (`None`: the customer) already sent with `client_msg_id`.
+    pub fn sent_message(
+        &self,
+        author: Option<&RepId>,
+        client_msg_id: &str,
+    ) -> Option<&ChatMessage> {
+        let key = (author.cloned(), client_msg_id.to_owned());
+        self.sent_ids.get(&key).and_then(|i| self.chat.get(*i))
+    }
+
     pub fn has_rep(&self, rep: &RepId) -> bool {
         self.participants.contains(rep)
     }

@@ -1,11 +1,12 @@
 //! Building what reps and customers see: queue entries, session views, snapshots, and
 //! announcing entry changes to exactly the reps who may see the queue.
 
-use super::Router;
 use super::state::{Invitation, Session, session_entry_id};
+use super::{Reply, Router};
 use switchboard_protocol::{
-    Author, ChatMessage, IssueInfo, Offer, QueueEntry, QueueRef, QueueView, RepEvent, RepId,
-    RepInfo, RepSnapshot, SessionId, SessionInfo, SessionView, TeamInfo, Visibility,
+    Author, ChatMessage, IssueInfo, MessageId, Offer, OkResult, QueueEntry, QueueRef, QueueView,
+    RepEvent, RepId, RepInfo, RepSnapshot, SessionId, SessionInfo, SessionView, TeamInfo,
+    Visibility,
 };
 
 impl Router {
@@ -133,10 +134,25 @@ impl Router {
     }
 
     pub(super) fn session_view(&self, session: &Session) -> SessionView {
+        let (chat, earlier_chat) = recent_chat(
+            session.chat.iter(),
+            self.config.limits.snapshot_chat_messages,
+        );
         SessionView {
             session: self.session_info(session),
-            chat: session.chat.clone(),
+            chat,
+            earlier_chat,
         }
+    }
+
+    /// `load_chat`: the page of the session's chat just before message `before`.
+    pub(super) fn load_chat(&self, rep: &RepId, session_id: SessionId, before: MessageId) -> Reply {
+        let session = self.rep_session(rep, session_id)?;
+        let (messages, more) = recent_chat(
+            session.chat.iter().filter(|m| m.id < before),
+            self.config.limits.snapshot_chat_messages,
+        );
+        Ok(Some(OkResult::ChatPage { messages, more }))
     }
 
     /// Sends the session's current info to every rep in it (and `also`, if given).
@@ -331,13 +347,16 @@ impl Router {
     }
 
     /// The public chat of a session, as its customer may read it.
+    /// The newest part of the public chat, as a customer sees it on (re)connecting.
     pub(super) fn public_chat(session: &Session) -> Vec<ChatMessage> {
-        session
-            .chat
-            .iter()
-            .filter(|m| m.visibility == Visibility::Public)
-            .cloned()
-            .collect()
+        recent_chat(
+            session
+                .chat
+                .iter()
+                .filter(|m| m.visibility == Visibility::Public),
+            CUSTOMER_CHAT_MESSAGES,
+        )
+        .0
     }
 
     pub(super) fn rep_names(&self, session: &Session) -> Vec<String> {
@@ -374,4 +393,34 @@ impl Router {
             );
         }
     }
+}
+
+/// Text of the chat one snapshot (or `session_joined`, or a page of `load_chat`) carries per
+/// session at most: 256 KiB of the newest messages (at least one), so no frame outgrows what
+/// a console reads, however long the messages.
+pub const CHAT_PAGE_BYTES: usize = 256 * 1024;
+
+/// Messages a customer gets back on (re)connecting: the newest, within [`CHAT_PAGE_BYTES`].
+pub const CUSTOMER_CHAT_MESSAGES: usize = 200;
+
+/// The newest messages of `chat` (oldest first): at most `max_messages`, and within
+/// [`CHAT_PAGE_BYTES`] of text; and whether older ones were left out.
+pub fn recent_chat<'a>(
+    chat: impl DoubleEndedIterator<Item = &'a ChatMessage>,
+    max_messages: usize,
+) -> (Vec<ChatMessage>, bool) {
+    let mut kept = Vec::new();
+    let mut bytes = 0;
+    let mut left_out = false;
+    for message in chat.rev() {
+        let size = message.text.len() + 256;
+        if kept.len() >= max_messages || (!kept.is_empty() && bytes + size > CHAT_PAGE_BYTES) {
+            left_out = true;
+            break;
+        }
+        bytes += size;
+        kept.push(message.clone());
+    }
+    kept.reverse();
+    (kept, left_out)
 }

@@ -5,6 +5,7 @@
 use super::streams::RepStreams;
 use super::throttle::Throttle;
 use crate::router::effects::{Effect, StoreOp};
+use crate::router::rate::Buckets;
 use crate::router::{FileSender, Input, Reply, Router};
 use crate::store::Store;
 use std::collections::HashMap;
@@ -40,6 +41,13 @@ pub enum Outbound {
 
 pub use switchboard_protocol::CLOSE_REPLACED;
 
+/// The close code for a console whose login token was logged out or expired: it may log
+/// in again (4000–4999 is the range RFC 6455 leaves to applications).
+pub const CLOSE_TOKEN_ENDED: u16 = 4002;
+
+/// How often (in ticks) the core looks for consoles whose token expired.
+const EXPIRY_CHECK_TICKS: u32 = 10;
+
 pub type OutboundTx = mpsc::Sender<Outbound>;
 pub type ConnId = u64;
 
@@ -50,6 +58,13 @@ pub enum CoreMsg {
         conn: ConnId,
         tx: OutboundTx,
         resume: Option<ResumeFrom>,
+        /// The hash of the login token the console said hello with, and its expiry.
+        token_hash: String,
+        expires_at: u64,
+    },
+    /// A token was logged out: its console is closed.
+    RevokeToken {
+        token_hash: String,
     },
     RepDetach {
         rep: RepId,
@@ -157,10 +172,14 @@ struct Core {
     store: Store,
     streams: RepStreams,
     reps: HashMap<RepId, (ConnId, OutboundTx)>,
+    /// Each console's login token (hash) and expiry, by rep.
+    rep_tokens: HashMap<RepId, (ConnId, String, u64)>,
     /// Customer connections, bound to a session or not yet.
     customers: HashMap<ConnId, (OutboundTx, Option<SessionId>)>,
     session_customer: HashMap<SessionId, ConnId>,
     key_guesses: Throttle<IpAddr>,
+    /// New customer sessions per source address.
+    new_sessions: Buckets<IpAddr>,
     deliveries: Vec<Delivery>,
     ops: Vec<StoreOp>,
 }
@@ -173,20 +192,27 @@ pub async fn run(
     mut rx: mpsc::Receiver<CoreMsg>,
     mut shutdown: watch::Receiver<bool>,
 ) {
+    let limits = router.config().limits.clone();
     let mut core = Core {
         router,
         store,
         streams: RepStreams::new(stream_id),
         reps: HashMap::new(),
+        rep_tokens: HashMap::new(),
         customers: HashMap::new(),
         session_customer: HashMap::new(),
-        key_guesses: Throttle::new(5, 60_000),
+        key_guesses: Throttle::new(limits.session_key_guesses_per_minute as usize, 60_000),
+        new_sessions: Buckets::per_minute(
+            limits.sessions_per_minute_per_address,
+            limits.session_burst_per_address,
+        ),
         deliveries: Vec::new(),
         ops: Vec::new(),
     };
     let mut ticker = tokio::time::interval(TICK);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut batch = Vec::with_capacity(MAX_BATCH);
+    let mut ticks: u32 = 0;
     loop {
         tokio::select! {
             // A message from a connection: take it and whatever else is already queued.
@@ -199,9 +225,13 @@ pub async fn run(
                 }
                 core.flush().await;
             }
-            // Timers: grace periods, offer deadlines, waiting rules.
+            // Timers: grace periods, offer deadlines, waiting rules; expired tokens.
             _ = ticker.tick() => {
                 core.notify(Input::Tick);
+                ticks = ticks.wrapping_add(1);
+                if ticks.is_multiple_of(EXPIRY_CHECK_TICKS) {
+                    core.close_expired_tokens(now_ms());
+                }
                 core.flush().await;
             }
             // Ctrl-C or the test harness: stop taking work; the store thread finishes its commits.
@@ -247,14 +277,30 @@ impl Core {
                 conn,
                 tx,
                 resume,
+                token_hash,
+                expires_at,
             } => {
                 // What is sent on attach must match the stream exactly: deliver what is pending first.
                 self.flush().await;
+                self.rep_tokens
+                    .insert(rep.clone(), (conn, token_hash, expires_at));
                 self.attach_rep(rep, conn, tx, resume).await;
+            }
+            CoreMsg::RevokeToken { token_hash } => {
+                let revoked: Vec<RepId> = self
+                    .rep_tokens
+                    .iter()
+                    .filter(|(_, (_, hash, _))| *hash == token_hash)
+                    .map(|(rep, _)| rep.clone())
+                    .collect();
+                for rep in revoked {
+                    self.end_console(&rep, "logged out");
+                }
             }
             CoreMsg::RepDetach { rep, conn } => {
                 if self.reps.get(&rep).is_some_and(|(c, _)| *c == conn) {
                     self.reps.remove(&rep);
+                    self.rep_tokens.remove(&rep);
                     self.notify(Input::RepDisconnected { rep });
                 }
             }
@@ -292,11 +338,25 @@ impl Core {
                 self.customers.entry(conn).or_insert((tx, None));
                 let guessing_key = matches!(route, Route::SessionKey { .. });
                 let now = now_ms();
-                if guessing_key && let Err(wait) = self.key_guesses.check(&source, now) {
-                    let error = switchboard_protocol::ErrorBody::new(
-                        ErrorCode::RateLimited,
-                        format!("Too many wrong session keys. Try again in {wait} seconds."),
-                    );
+                let refusal =
+                    if guessing_key && let Err(wait) = self.key_guesses.check(&source, now) {
+                        Some(switchboard_protocol::ErrorBody::rate_limited(
+                            format!("Too many wrong session keys. Try again in {wait} seconds."),
+                            wait * 1000,
+                        ))
+                    } else if let Err(wait_ms) = self.new_sessions.take(&source, now) {
+                        // Sessions from one address: a person starts a few, a script thousands.
+                        Some(switchboard_protocol::ErrorBody::rate_limited(
+                            format!(
+                                "Too many new chats from your network. Try again in {} seconds.",
+                                wait_ms.div_ceil(1000)
+                            ),
+                            wait_ms,
+                        ))
+                    } else {
+                        None
+                    };
+                if let Some(error) = refusal {
                     self.deliveries.push(Delivery::CustomerReply {
                         conn,
                         id: None,
@@ -469,6 +529,7 @@ impl Core {
                         id: Some(id),
                         code: ErrorCode::Internal,
                         message: "Older messages could not be loaded.".into(),
+                        retry_after_ms: None,
                     }
                 }
             };
@@ -557,15 +618,19 @@ impl Core {
                             id: Some(id),
                             code: ErrorCode::Internal,
                             message: "The server could not store this change.".into(),
+                            retry_after_ms: None,
                         },
                         Err(e) => RepServerMessage::Error {
                             id: Some(id),
                             code: e.code,
                             message: e.message,
+                            retry_after_ms: e.retry_after_ms,
                         },
                     };
-                    if !send_json(tx, &message) {
-                        self.drop_slow_rep(&rep);
+                    let sent = send_json(tx, &message);
+                    if !sent {
+                        let closed = tx.is_closed();
+                        self.drop_rep(&rep, closed);
                     }
                 }
                 Delivery::CloseUnbound(conn) => {
@@ -611,11 +676,13 @@ impl Core {
                             id,
                             code: ErrorCode::Internal,
                             message: "The server could not store this change.".into(),
+                            retry_after_ms: None,
                         },
                         (Err(e), id) => CustomerServerMessage::Error {
                             id,
                             code: e.code,
                             message: e.message,
+                            retry_after_ms: e.retry_after_ms,
                         },
                     };
                     send_json(tx, &message);
@@ -631,9 +698,10 @@ impl Core {
                     return;
                 };
                 if let Some((_, tx)) = self.reps.get(&rep)
-                    && tx.try_send(Outbound::Text(frame)).is_err()
+                    && let Err(error) = tx.try_send(Outbound::Text(frame))
                 {
-                    self.drop_slow_rep(&rep);
+                    let closed = matches!(error, mpsc::error::TrySendError::Closed(_));
+                    self.drop_rep(&rep, closed);
                 }
             }
             Effect::ToCustomer(session_id, message) => {
@@ -680,10 +748,44 @@ impl Core {
         }
     }
 
-    /// A console whose queue is full is cut off; its sessions are held for the grace period.
-    fn drop_slow_rep(&mut self, rep: &RepId) {
+    /// Closes the consoles whose login token expired (they may log in again).
+    fn close_expired_tokens(&mut self, now: u64) {
+        let expired: Vec<RepId> = self
+            .rep_tokens
+            .iter()
+            .filter(|(_, (_, _, expires_at))| *expires_at <= now)
+            .map(|(rep, _)| rep.clone())
+            .collect();
+        for rep in expired {
+            self.end_console(&rep, "login token expired");
+        }
+    }
+
+    /// Closes a rep's console because its token ended (close code 4002); its sessions are
+    /// held for the grace period, as for any lost connection.
+    fn end_console(&mut self, rep: &RepId, reason: &'static str) {
+        self.rep_tokens.remove(rep);
+        if let Some((conn, tx)) = self.reps.remove(rep) {
+            tracing::info!(%rep, conn, reason, "closing a console");
+            let _ = tx.try_send(Outbound::CloseWith {
+                code: CLOSE_TOKEN_ENDED,
+                reason,
+            });
+            self.notify(Input::RepDisconnected { rep: rep.clone() });
+        }
+    }
+
+    /// A console that cannot take a frame is let go; its sessions are held for the grace
+    /// period. Either its queue is full (it reads too slowly: cut off) or its connection
+    /// already ended (its detach is on the way): the log says which.
+    fn drop_rep(&mut self, rep: &RepId, already_closed: bool) {
         if let Some((conn, _)) = self.reps.remove(rep) {
-            tracing::warn!(%rep, conn, "disconnecting a console that reads too slowly");
+            self.rep_tokens.remove(rep);
+            if already_closed {
+                tracing::debug!(%rep, conn, "a console's connection ended before a frame for it");
+            } else {
+                tracing::warn!(%rep, conn, "disconnecting a console that reads too slowly");
+            }
             self.notify(Input::RepDisconnected { rep: rep.clone() });
         }
     }
@@ -704,6 +806,7 @@ fn resume_from_store(store: Store, tx: OutboundTx, session_id: SessionId, token:
                 id: None,
                 code: ErrorCode::Unauthorized,
                 message: crate::router::RESUME_REFUSED.into(),
+                retry_after_ms: None,
             },
             Err(error) => {
                 tracing::error!(%error, "could not read an ended session");
@@ -711,6 +814,7 @@ fn resume_from_store(store: Store, tx: OutboundTx, session_id: SessionId, token:
                     id: None,
                     code: ErrorCode::Internal,
                     message: "The server could not look up this chat.".into(),
+                    retry_after_ms: None,
                 }
             }
         };

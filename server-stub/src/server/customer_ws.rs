@@ -2,25 +2,49 @@
 //! or a refusal, closes it), then chat.
 
 use super::AppState;
-use super::core::CoreMsg;
-use super::socket::{self, BadFrames, Incoming};
+use super::core::{CoreMsg, now_ms};
+use super::socket::{self, BadFrames, Incoming, Liveness};
+use crate::router::rate::Buckets;
 use axum::extract::ws::WebSocket;
 use std::net::IpAddr;
+use std::time::Duration;
 use switchboard_protocol::codec::{decode_customer_frame, decode_typed};
-use switchboard_protocol::{CustomerHello, CustomerServerMessage, ErrorCode, PROTOCOL_VERSION};
+use switchboard_protocol::{
+    CustomerHello, CustomerRequest, CustomerServerMessage, ErrorCode, PROTOCOL_VERSION,
+};
 
 fn error_frame(
     id: Option<switchboard_protocol::RequestId>,
     code: ErrorCode,
     message: String,
 ) -> String {
-    serde_json::to_string(&CustomerServerMessage::Error { id, code, message }).unwrap_or_default()
+    serde_json::to_string(&CustomerServerMessage::Error {
+        id,
+        code,
+        message,
+        retry_after_ms: None,
+    })
+    .unwrap_or_default()
 }
 
 /// A random token (256 bits, hex) for the customer to reconnect with.
 fn new_customer_token() -> String {
     let bytes: [u8; 32] = rand::random();
     hex::encode(bytes)
+}
+
+/// The refusal of a chat message sent faster than the customer's rate allows.
+fn too_fast(id: switchboard_protocol::RequestId, wait_ms: u64) -> String {
+    let message = CustomerServerMessage::Error {
+        id: Some(id),
+        code: ErrorCode::RateLimited,
+        message: format!(
+            "Messages are arriving too fast; wait {:.1} s.",
+            wait_ms as f64 / 1000.0
+        ),
+        retry_after_ms: Some(wait_ms),
+    };
+    serde_json::to_string(&message).unwrap_or_default()
 }
 
 /// Sends a refusal of the hello and closes: a refused hello ends the connection
@@ -32,8 +56,12 @@ async fn refuse_hello(socket: &mut WebSocket, code: ErrorCode, message: String) 
 
 /// Reads the first frame, which must be `start` or `resume`, within the hello timeout.
 /// `None` when the connection is over (refused, silent or gone).
-async fn hello(socket: &mut WebSocket) -> Option<CustomerHello> {
-    let text = match tokio::time::timeout(socket::HELLO_TIMEOUT, socket::recv(socket)).await {
+async fn hello(
+    socket: &mut WebSocket,
+    wait: Duration,
+    liveness: &mut Liveness,
+) -> Option<CustomerHello> {
+    let text = match tokio::time::timeout(wait, socket::recv(socket, liveness)).await {
         Ok(Incoming::Text(text)) => text,
         Ok(Incoming::NotText { code, reason }) => {
             socket::close_with(socket, code, reason).await;
@@ -41,10 +69,7 @@ async fn hello(socket: &mut WebSocket) -> Option<CustomerHello> {
         }
         Ok(Incoming::Closed) => return None,
         Err(_) => {
-            let message = format!(
-                "No `start` or `resume` within {} seconds.",
-                socket::HELLO_TIMEOUT.as_secs()
-            );
+            let message = format!("No `start` or `resume` within {} seconds.", wait.as_secs());
             refuse_hello(socket, ErrorCode::BadRequest, message).await;
             return None;
         }
@@ -87,7 +112,10 @@ async fn hello(socket: &mut WebSocket) -> Option<CustomerHello> {
 pub async fn serve(mut socket: WebSocket, state: AppState, source: IpAddr) {
     let conn = super::core::next_conn_id();
     let (tx, mut rx) = socket::outbound_queue();
-    let Some(hello) = hello(&mut socket).await else {
+    let limits = &state.config.limits;
+    let mut liveness = Liveness::new(Duration::from_secs(limits.idle_timeout_secs));
+    let wait = Duration::from_secs(limits.hello_timeout_secs);
+    let Some(hello) = hello(&mut socket, wait, &mut liveness).await else {
         return;
     };
     let first = match hello {
@@ -118,10 +146,23 @@ pub async fn serve(mut socket: WebSocket, state: AppState, source: IpAddr) {
         return;
     }
     let mut bad = BadFrames::new();
+    let mut chat_rate: Buckets<()> =
+        Buckets::new(f64::from(limits.chat_per_second), limits.chat_burst);
+    let mut pinger = liveness.pinger();
     loop {
         tokio::select! {
-            incoming = socket::recv(&mut socket) => match incoming {
+            incoming = socket::recv(&mut socket, &mut liveness) => match incoming {
                 Incoming::Text(text) => match decode_customer_frame(&text) {
+                    // A flood is refused here, before the core spends anything on it (the
+                    // router's own limit, per session, still holds across reconnects).
+                    Ok(frame) if matches!(frame.request, CustomerRequest::Chat { .. })
+                        && let Err(wait_ms) = chat_rate.take(&(), now_ms()) =>
+                    {
+                        let error = too_fast(frame.id, wait_ms);
+                        if !socket::send_text(&mut socket, &error).await {
+                            break;
+                        }
+                    }
                     Ok(frame) => {
                         let msg = CoreMsg::CustomerRequest { conn, id: frame.id, request: frame.request };
                         if !state.core.send(msg).await {
@@ -145,6 +186,12 @@ pub async fn serve(mut socket: WebSocket, state: AppState, source: IpAddr) {
             // Messages for this customer; `None`/Close means the session let go of us.
             outbound = rx.recv() => {
                 if !socket::write_outbound(&mut socket, outbound, &mut rx).await {
+                    break;
+                }
+            }
+            // A customer who went away without a word (a laptop lid closed) is let go.
+            _ = pinger.tick() => {
+                if !socket::keep_alive(&mut socket, &liveness).await {
                     break;
                 }
             }

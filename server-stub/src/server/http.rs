@@ -4,6 +4,7 @@
 
 use super::AppState;
 use super::core::{CoreMsg, now_ms};
+use super::login_guard::Wait;
 use super::socket::HARD_FRAME_LIMIT;
 use crate::router::hash_secret;
 use axum::Json;
@@ -107,19 +108,25 @@ pub async fn login(
     }
     let now = now_ms();
     let username = request.username.trim().to_owned();
-    {
-        let mut throttles = state.login_throttle.lock().await;
-        let by_user = throttles.0.check(&username, now);
-        let by_address = throttles.1.check(&peer.ip(), now);
-        if let Err(wait) = by_user.and(by_address) {
-            return http_error(
-                StatusCode::TOO_MANY_REQUESTS,
-                ErrorCode::RateLimited,
-                format!("Too many failed logins. Try again in {wait} seconds."),
-                Some(wait),
-            );
-        }
+    // Counted before the password is checked: a burst cannot outrun its own failures.
+    if let Err(Wait(wait)) = state.logins.guard().begin(&username, peer.ip(), now) {
+        return http_error(
+            StatusCode::TOO_MANY_REQUESTS,
+            ErrorCode::RateLimited,
+            format!("Too many failed logins. Try again in {wait} seconds."),
+            Some(wait),
+        );
     }
+    // At most `password_checks` hashes at once, a short line behind them, and the rest
+    // refused at once: argon2 is slow and large by design.
+    let Some(_permit) = state.logins.password_check().await else {
+        return http_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::RateLimited,
+            "The server is busy checking other logins. Try again in a moment.",
+            Some(1),
+        );
+    };
     let rep_id = RepId::new(username.clone());
     let rep = state.config.reps.get(&rep_id);
     // Unknown users are checked against a real hash too, so timing does not reveal who exists.
@@ -148,10 +155,8 @@ pub async fn login(
     .await
     .unwrap_or(false);
     let Some(rep) = rep.filter(|_| verified) else {
-        let mut throttles = state.login_throttle.lock().await;
-        throttles.0.fail(&username, now);
-        throttles.1.fail(&peer.ip(), now);
-        tracing::info!(user = %username, peer = %peer.ip(), "failed login");
+        // `?`: the name is the client's, and may hold a newline or an escape sequence.
+        tracing::info!(user = ?username, peer = %peer.ip(), "failed login");
         return http_error(
             StatusCode::UNAUTHORIZED,
             ErrorCode::Unauthorized,
@@ -159,7 +164,7 @@ pub async fn login(
             None,
         );
     };
-    state.login_throttle.lock().await.0.succeed(&username);
+    state.logins.guard().succeeded(&username, peer.ip(), now);
     let token = hex::encode(rand::random::<[u8; 32]>());
     let expires_at = now + state.config.settings.token_ttl_secs * 1000;
     if let Err(error) = state
@@ -199,8 +204,22 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Respon
             None,
         );
     };
-    match state.store.delete_token(hash_secret(token.trim())).await {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+    let hash = hash_secret(token.trim());
+    match state.store.delete_token(hash.clone(), now_ms()).await {
+        Ok(true) => {
+            // The token's open console goes too, not just future logins.
+            state
+                .core
+                .send(CoreMsg::RevokeToken { token_hash: hash })
+                .await;
+            StatusCode::NO_CONTENT.into_response()
+        }
+        Ok(false) => http_error(
+            StatusCode::UNAUTHORIZED,
+            ErrorCode::Unauthorized,
+            "This token is unknown or expired.",
+            None,
+        ),
         Err(error) => {
             tracing::error!(%error, "could not delete a token");
             http_error(
@@ -243,7 +262,48 @@ pub async fn issues(State(state): State<AppState>) -> Response {
     Json(list).into_response()
 }
 
-pub async fn rep_socket(State(state): State<AppState>, upgrade: WebSocketUpgrade) -> Response {
+/// Whether a WebSocket request's `Origin` may open a socket: none (a native client: the
+/// console, the terminal customer), the server's own (its portal page), or one the
+/// configuration allows. Any other site's page is refused, so a page elsewhere cannot
+/// drive a customer's or rep's socket from their browser.
+fn origin_allowed(headers: &HeaderMap, allowed: &[String]) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return true;
+    };
+    let Ok(origin) = origin.to_str() else {
+        return false;
+    };
+    let origin = origin.trim_end_matches('/');
+    let own = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .is_some_and(|host| {
+            origin.split_once("://").is_some_and(|(scheme, rest)| {
+                (scheme == "http" || scheme == "https") && rest == host
+            })
+        });
+    own || allowed
+        .iter()
+        .any(|a| a.trim_end_matches('/').eq_ignore_ascii_case(origin))
+}
+
+fn origin_refused() -> Response {
+    http_error(
+        StatusCode::FORBIDDEN,
+        ErrorCode::Forbidden,
+        "WebSockets from this page's origin are not allowed here.",
+        None,
+    )
+}
+
+pub async fn rep_socket(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    if !origin_allowed(&headers, &state.config.limits.allowed_origins) {
+        return origin_refused();
+    }
     upgrade
         .read_buffer_size(WS_READ_BUFFER)
         .write_buffer_size(WS_WRITE_BUFFER)
@@ -255,8 +315,12 @@ pub async fn rep_socket(State(state): State<AppState>, upgrade: WebSocketUpgrade
 pub async fn customer_socket(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Response {
+    if !origin_allowed(&headers, &state.config.limits.allowed_origins) {
+        return origin_refused();
+    }
     upgrade
         .read_buffer_size(WS_READ_BUFFER)
         .write_buffer_size(WS_WRITE_BUFFER)
@@ -335,6 +399,31 @@ pub async fn json_errors(
     answer
 }
 
+/// Every request must be read and answered within a deadline: `body_timeout_secs` (a login
+/// body trickled a byte a second is cut off), `upload_timeout_secs` for a file upload. A
+/// WebSocket upgrade answers at once, so the deadline does not reach the socket after it.
+pub async fn request_deadline(
+    State(state): State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let limits = &state.config.limits;
+    let secs = if request.uri().path().starts_with("/api/sessions/") {
+        limits.upload_timeout_secs
+    } else {
+        limits.body_timeout_secs
+    };
+    match tokio::time::timeout(std::time::Duration::from_secs(secs), next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => http_error(
+            StatusCode::REQUEST_TIMEOUT,
+            ErrorCode::BadRequest,
+            format!("The request took longer than {secs} seconds to arrive."),
+            None,
+        ),
+    }
+}
+
 /// Anything else: a page for a browser, a JSON 404 for a program; never an empty body.
 pub async fn not_found(headers: HeaderMap) -> Response {
     let wants_page = headers
@@ -354,4 +443,37 @@ pub async fn not_found(headers: HeaderMap) -> Response {
         "There is nothing at this address.",
         None,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(origin: Option<&str>, host: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::HOST, host.parse().unwrap());
+        if let Some(origin) = origin {
+            headers.insert(header::ORIGIN, origin.parse().unwrap());
+        }
+        headers
+    }
+
+    #[test]
+    fn origins() {
+        let allowed = vec!["https://support.example.com".to_owned()];
+        assert!(origin_allowed(&headers(None, "a:1"), &[]), "native client");
+        assert!(
+            origin_allowed(&headers(Some("http://a:1"), "a:1"), &[]),
+            "own page"
+        );
+        assert!(!origin_allowed(
+            &headers(Some("https://evil.example"), "a:1"),
+            &[]
+        ));
+        assert!(origin_allowed(
+            &headers(Some("https://support.example.com"), "a:1"),
+            &allowed
+        ));
+        assert!(!origin_allowed(&headers(Some("null"), "a:1"), &allowed));
+    }
 }

@@ -9,6 +9,9 @@ mod files_body;
 pub mod files_check;
 mod files_permits;
 mod http;
+pub mod listen;
+pub mod login_guard;
+mod logins;
 mod portal;
 mod rep_ws;
 mod socket;
@@ -23,12 +26,11 @@ use axum::Router as HttpRouter;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use core::{CoreHandle, CoreMsg, now_ms};
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
-use throttle::Throttle;
 use tokio::net::TcpListener;
-use tokio::sync::{Mutex, mpsc, watch};
+use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
 /// Shared by every HTTP handler and connection task.
@@ -39,15 +41,16 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Upload slots, in all and per address (taken before an upload's body is read).
     pub uploads: Arc<files_permits::UploadPermits>,
-    /// Failed logins by user name and by source address.
-    pub login_throttle: Arc<Mutex<(Throttle<String>, Throttle<IpAddr>)>>,
+    /// Failed logins, and the bounded pool of password checks.
+    pub logins: Arc<logins::Logins>,
 }
 
 /// How to start a server.
 pub struct Options {
     pub config: Arc<Config>,
     pub db_path: PathBuf,
-    /// Seeds session key generation.
+    /// Seeds nothing secret: session keys and tokens always come from the OS's CSPRNG.
+    /// (Kept for the router's deterministic tests and the simulator.)
     pub seed: u64,
 }
 
@@ -68,12 +71,15 @@ pub async fn start(listener: TcpListener, options: Options) -> anyhow::Result<Se
         .local_addr()
         .context("reading the listening address")?;
     let db_path = options.db_path.clone();
-    let (store, restored) = tokio::task::spawn_blocking(move || Store::open(&db_path))
-        .await
-        .context("opening the database")?
-        .with_context(|| format!("opening the database {}", options.db_path.display()))?;
+    let durability = options.config.settings.durability;
+    let (store, restored) =
+        tokio::task::spawn_blocking(move || Store::open_with(&db_path, durability))
+            .await
+            .context("opening the database")?
+            .with_context(|| format!("opening the database {}", options.db_path.display()))?;
     let restored_sessions = restored.sessions.len();
-    let router = Router::restore(options.config.clone(), options.seed, restored, now_ms());
+    let mut router = Router::restore(options.config.clone(), options.seed, restored, now_ms());
+    router.use_os_entropy();
     if let Ok(purged) = store.purge_expired_tokens(now_ms()).await {
         tracing::debug!(purged, "expired login tokens removed");
     }
@@ -98,10 +104,7 @@ pub async fn start(listener: TcpListener, options: Options) -> anyhow::Result<Se
         store: store.clone(),
         config: options.config.clone(),
         uploads: Arc::new(files_permits::UploadPermits::new(&options.config.limits)),
-        login_throttle: Arc::new(Mutex::new((
-            Throttle::new(5, 300_000),
-            Throttle::new(20, 300_000),
-        ))),
+        logins: Arc::new(logins::Logins::new(&options.config.limits)),
     };
     let app = HttpRouter::new()
         .route("/", get(portal::index))
@@ -129,25 +132,20 @@ pub async fn start(listener: TcpListener, options: Options) -> anyhow::Result<Se
         .route("/ws/customer", get(http::customer_socket))
         .fallback(http::not_found)
         .layer(DefaultBodyLimit::max(switchboard_protocol::MAX_FRAME_BYTES))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            http::request_deadline,
+        ))
         .layer(axum::middleware::from_fn(http::json_errors))
         .with_state(state);
-    let mut stop = shutdown_rx;
-    let http = tokio::spawn(async move {
-        let serve = axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async move {
-            while !*stop.borrow() {
-                if stop.changed().await.is_err() {
-                    break;
-                }
-            }
-        });
-        if let Err(error) = serve.await {
-            tracing::error!(%error, "the HTTP server stopped with an error");
-        }
-    });
+    let limits = Arc::new(options.config.limits.clone());
+    let http = tokio::spawn(listen::serve(
+        listener,
+        app,
+        limits,
+        Arc::new(listen::ConnectionCounts::default()),
+        shutdown_rx,
+    ));
     tracing::info!(%addr, restored_sessions, "switchboard server listening");
     Ok(Server {
         addr,

@@ -3,9 +3,10 @@
 
 use super::AppState;
 use super::core::{CoreMsg, now_ms};
-use super::socket::{self, BadFrames, Incoming};
+use super::socket::{self, BadFrames, Incoming, Liveness};
 use crate::router::hash_secret;
 use axum::extract::ws::WebSocket;
+use std::time::Duration;
 use switchboard_protocol::codec::{decode_rep_frame, decode_typed};
 use switchboard_protocol::{ErrorCode, PROTOCOL_VERSION, RepHello, RepId, RepServerMessage};
 
@@ -14,15 +15,23 @@ fn error_frame(
     code: ErrorCode,
     message: String,
 ) -> String {
-    serde_json::to_string(&RepServerMessage::Error { id, code, message }).unwrap_or_default()
+    serde_json::to_string(&RepServerMessage::Error {
+        id,
+        code,
+        message,
+        retry_after_ms: None,
+    })
+    .unwrap_or_default()
 }
 
 /// Reads the hello and checks version and token; on failure tells the console why.
 async fn handshake(
     socket: &mut WebSocket,
     state: &AppState,
-) -> Option<(RepId, Option<switchboard_protocol::ResumeFrom>)> {
-    let text = match tokio::time::timeout(socket::HELLO_TIMEOUT, socket::recv(socket)).await {
+    liveness: &mut Liveness,
+) -> Option<Handshake> {
+    let wait = Duration::from_secs(state.config.limits.hello_timeout_secs);
+    let text = match tokio::time::timeout(wait, socket::recv(socket, liveness)).await {
         Ok(Incoming::Text(text)) => text,
         Ok(Incoming::NotText { code, reason }) => {
             socket::close_with(socket, code, reason).await;
@@ -35,7 +44,7 @@ async fn handshake(
                 &error_frame(
                     None,
                     ErrorCode::BadRequest,
-                    "No `hello` within 10 seconds.".into(),
+                    format!("No `hello` within {} seconds.", wait.as_secs()),
                 ),
             )
             .await;
@@ -85,8 +94,9 @@ async fn handshake(
         .await;
         return None;
     }
-    let rep = match state.store.token_rep(hash_secret(&token), now_ms()).await {
-        Ok(Some(rep)) => RepId::new(rep),
+    let token_hash = hash_secret(&token);
+    let (rep, expires_at) = match state.store.token(token_hash.clone(), now_ms()).await {
+        Ok(Some((rep, expires_at))) => (RepId::new(rep), expires_at),
         Ok(None) => {
             socket::send_text(
                 socket,
@@ -125,12 +135,34 @@ async fn handshake(
         .await;
         return None;
     }
-    Some((rep, resume))
+    Some(Handshake {
+        rep,
+        resume,
+        token_hash,
+        expires_at,
+    })
+}
+
+/// A console that said a good hello.
+struct Handshake {
+    rep: RepId,
+    resume: Option<switchboard_protocol::ResumeFrom>,
+    /// Its login token (hashed) and when that expires: the console is let go then, or at
+    /// logout.
+    token_hash: String,
+    expires_at: u64,
 }
 
 #[tracing::instrument(skip_all)]
 pub async fn serve(mut socket: WebSocket, state: AppState) {
-    let Some((rep, resume)) = handshake(&mut socket, &state).await else {
+    let mut liveness = Liveness::new(Duration::from_secs(state.config.limits.idle_timeout_secs));
+    let Some(Handshake {
+        rep,
+        resume,
+        token_hash,
+        expires_at,
+    }) = handshake(&mut socket, &state, &mut liveness).await
+    else {
         socket::close(&mut socket).await;
         return;
     };
@@ -143,6 +175,8 @@ pub async fn serve(mut socket: WebSocket, state: AppState) {
             conn,
             tx,
             resume,
+            token_hash,
+            expires_at,
         })
         .await;
     if !attached {
@@ -151,10 +185,11 @@ pub async fn serve(mut socket: WebSocket, state: AppState) {
     }
     tracing::debug!(%rep, conn, "console connected");
     let mut bad = BadFrames::new();
+    let mut pinger = liveness.pinger();
     loop {
         tokio::select! {
             // A frame from the console: a request for the core, or a bad frame answered here.
-            incoming = socket::recv(&mut socket) => match incoming {
+            incoming = socket::recv(&mut socket, &mut liveness) => match incoming {
                 Incoming::Text(text) => match decode_rep_frame(&text) {
                     Ok(frame) => {
                         let msg = CoreMsg::RepRequest { rep: rep.clone(), conn, id: frame.id, request: frame.request };
@@ -179,6 +214,13 @@ pub async fn serve(mut socket: WebSocket, state: AppState) {
             // A reply or event from the core; `None`/Close means the core let go of us.
             outbound = rx.recv() => {
                 if !socket::write_outbound(&mut socket, outbound, &mut rx).await {
+                    break;
+                }
+            }
+            // A console gone without a close (a dead network) is let go: its sessions get
+            // the grace period.
+            _ = pinger.tick() => {
+                if !socket::keep_alive(&mut socket, &liveness).await {
                     break;
                 }
             }

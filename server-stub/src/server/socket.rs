@@ -11,8 +11,6 @@ pub const HARD_FRAME_LIMIT: usize = 1024 * 1024;
 /// More bad frames than this within [`BAD_FRAME_WINDOW`] is a flood: the connection closes.
 const BAD_FRAME_LIMIT: usize = 20;
 const BAD_FRAME_WINDOW: Duration = Duration::from_secs(10);
-/// Time a new connection has to say hello.
-pub const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What arrived on a socket.
 pub enum Incoming {
@@ -32,10 +30,56 @@ pub const CLOSE_UNSUPPORTED_DATA: u16 = 1003;
 /// Close code for a text frame that is not UTF-8 (RFC 6455: "invalid frame payload data").
 pub const CLOSE_INVALID_PAYLOAD: u16 = 1007;
 
-/// Reads the next meaningful frame (pings are answered by the library).
-pub async fn recv(socket: &mut WebSocket) -> Incoming {
+/// Whether the peer is still there: when it was last heard from (any frame, a pong
+/// included), against the idle limit.
+pub struct Liveness {
+    heard: Instant,
+    idle: Duration,
+}
+
+impl Liveness {
+    pub fn new(idle: Duration) -> Self {
+        Self {
+            heard: Instant::now(),
+            idle,
+        }
+    }
+
+    /// A timer to ping the peer at a third of the idle limit.
+    pub fn pinger(&self) -> tokio::time::Interval {
+        let period = (self.idle / 3).max(Duration::from_millis(100));
+        let mut pinger = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+        pinger.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        pinger
+    }
+
+    /// True when the peer has said nothing, not even a pong, for the idle limit.
+    pub fn silent_too_long(&self) -> bool {
+        self.heard.elapsed() >= self.idle
+    }
+
+    fn heard(&mut self) {
+        self.heard = Instant::now();
+    }
+}
+
+/// On a ping tick: pings the peer, or closes the connection (close code 1001, "going away")
+/// when it has been silent for the idle limit. Returns false when the connection is over.
+pub async fn keep_alive(socket: &mut WebSocket, liveness: &Liveness) -> bool {
+    if liveness.silent_too_long() {
+        close_with(socket, 1001, "no answer to pings").await;
+        return false;
+    }
+    socket.send(Message::Ping(Vec::new().into())).await.is_ok()
+}
+
+/// Reads the next meaningful frame (pings are answered by the library); any frame, pongs
+/// included, counts as a sign of life.
+pub async fn recv(socket: &mut WebSocket, liveness: &mut Liveness) -> Incoming {
     loop {
-        match socket.recv().await {
+        let frame = socket.recv().await;
+        liveness.heard();
+        match frame {
             Some(Ok(Message::Text(text))) => return Incoming::Text(text.to_string()),
             Some(Ok(Message::Binary(_))) => {
                 return Incoming::NotText {

@@ -39,6 +39,7 @@ mod worker;
 #[cfg(test)]
 mod tests;
 
+pub use connection::Durability;
 pub use error::StoreError;
 pub use files::FileInfo;
 pub use outbox::OutboxEmail;
@@ -67,7 +68,13 @@ impl Store {
     /// and reads back the state to resume. Blocking: call it before the server starts
     /// serving, or from `spawn_blocking`.
     pub fn open(path: &Path) -> Result<(Store, Restored), StoreError> {
+        Self::open_with(path, Durability::Normal)
+    }
+
+    /// [`Store::open`] with the given commit durability.
+    pub fn open_with(path: &Path, durability: Durability) -> Result<(Store, Restored), StoreError> {
         let mut conn = connection::open_connection(path)?;
+        connection::apply_durability(&conn, durability)?;
         migrate::migrate(&mut conn)?;
         let files = file_store::FileStore::open(path, &mut conn)?;
         let restored = restore::restore(&conn)?;
@@ -115,12 +122,19 @@ impl Store {
 
     /// The rep a token hash belongs to; `None` if unknown or expired (`expires_at <= now`).
     pub async fn token_rep(&self, hash: String, now: u64) -> Result<Option<String>, StoreError> {
+        Ok(self.token(hash, now).await?.map(|(rep, _)| rep))
+    }
+
+    /// The rep a token hash belongs to and when the token expires; `None` if unknown or
+    /// expired.
+    pub async fn token(&self, hash: String, now: u64) -> Result<Option<(String, u64)>, StoreError> {
         self.call(move |conn| tokens::rep(conn, &hash, now)).await
     }
 
-    /// Deletes a token hash (logout). Unknown hashes are ignored.
-    pub async fn delete_token(&self, hash: String) -> Result<(), StoreError> {
-        self.call(move |conn| tokens::delete(conn, &hash)).await
+    /// Deletes a token hash (logout); whether it was live (known and not expired).
+    pub async fn delete_token(&self, hash: String, now: u64) -> Result<bool, StoreError> {
+        self.call(move |conn| tokens::delete(conn, &hash, now))
+            .await
     }
 
     /// Deletes every token expired at `now`; returns how many were deleted.

@@ -25,7 +25,7 @@ pub(crate) fn log_emails(ops: &[StoreOp]) {
             rep, to, subject, ..
         } = op
         {
-            tracing::info!(%rep, %to, %subject, "email queued in the outbox");
+            tracing::info!(%rep, to = ?to, subject = ?subject, "email queued in the outbox");
         }
     }
 }

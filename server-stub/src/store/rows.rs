@@ -22,7 +22,7 @@ pub(crate) fn decode_rows<T: DeserializeOwned>(
             Ok(record) => records.push(record),
             Err(message) => {
                 let key = describe(row.get_ref(0)?);
-                tracing::error!(table, %key, %message, "skipping a corrupt database row");
+                tracing::error!(table, %key, message = ?message, "skipping a corrupt database row");
             }
         }
     }

@@ -19,19 +19,31 @@ pub(crate) fn put(
     Ok(())
 }
 
-/// The rep of a token that exists and has not expired (`expires_at > now`).
-pub(crate) fn rep(conn: &Connection, hash: &str, now: u64) -> Result<Option<String>, StoreError> {
-    Ok(conn
-        .prepare_cached("SELECT rep FROM tokens WHERE hash = ?1 AND expires_at > ?2")?
-        .query_row(params![hash, to_sql(now)?], |row| row.get(0))
-        .optional()?)
+/// The rep of a token that exists and has not expired (`expires_at > now`), and when it
+/// expires.
+pub(crate) fn rep(
+    conn: &Connection,
+    hash: &str,
+    now: u64,
+) -> Result<Option<(String, u64)>, StoreError> {
+    let row: Option<(String, i64)> = conn
+        .prepare_cached("SELECT rep, expires_at FROM tokens WHERE hash = ?1 AND expires_at > ?2")?
+        .query_row(params![hash, to_sql(now)?], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })
+        .optional()?;
+    row.map(|(rep, expires_at)| Ok((rep, super::int::from_sql("tokens.expires_at", expires_at)?)))
+        .transpose()
 }
 
-/// Deletes a token (logout); deleting an unknown token is not an error.
-pub(crate) fn delete(conn: &Connection, hash: &str) -> Result<(), StoreError> {
+/// Deletes a token (logout); returns whether it was a live one (known, not expired).
+pub(crate) fn delete(conn: &Connection, hash: &str, now: u64) -> Result<bool, StoreError> {
+    let live = conn
+        .prepare_cached("DELETE FROM tokens WHERE hash = ?1 AND expires_at > ?2")?
+        .execute(params![hash, to_sql(now)?])?;
     conn.prepare_cached("DELETE FROM tokens WHERE hash = ?1")?
         .execute(params![hash])?;
-    Ok(())
+    Ok(live > 0)
 }
 
 /// Deletes every expired token; returns how many.

@@ -35,6 +35,15 @@ dispositions = ["Resolved", "Escalated"]
 external_url = "https://crm.example/find?session={session_id}&name={customer}"
 max_file_bytes = 1048576
 
+# Every test client comes from 127.0.0.1, and tests start sessions and send messages faster
+# than people do: the per-address and rate limits are lifted here. The abuse tests
+# (e2e_abuse*.rs) start servers with the real defaults, or tighter ones.
+[limits]
+sessions_per_minute_per_address = 100000
+session_burst_per_address = 10000
+chat_per_second = 10000
+chat_burst = 10000
+
 [[teams]]
 id = "billing"
 name = "Billing"
@@ -146,6 +155,23 @@ pub fn test_config() -> Arc<Config> {
     CONFIG
         .get_or_init(|| Arc::new(Config::from_toml(TEST_CONFIG).expect("test config")))
         .clone()
+}
+
+/// The test configuration with its `[limits]` section replaced by `limits` (TOML lines
+/// such as `chat_burst = 3`; unnamed limits take the server's defaults). Parsed each call.
+pub fn test_config_with_limits(limits: &str) -> Arc<Config> {
+    let start = TEST_CONFIG
+        .find("[limits]")
+        .expect("the kit has a [limits] section");
+    let end = TEST_CONFIG[start..]
+        .find("\n\n")
+        .map_or(TEST_CONFIG.len(), |i| start + i);
+    let text = format!(
+        "{}[limits]\n{limits}{}",
+        &TEST_CONFIG[..start],
+        &TEST_CONFIG[end..]
+    );
+    Arc::new(Config::from_toml(&text).expect("test config with limits"))
 }
 
 /// A real server on a free loopback port with a database in a temp directory.
@@ -411,6 +437,7 @@ impl RepClient {
                 id: got,
                 code,
                 message,
+                ..
             } => {
                 assert_eq!(got, Some(id));
                 Err((code, message))

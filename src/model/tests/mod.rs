@@ -120,6 +120,7 @@ fn session_view(session: u64, customer: &str, chat: Vec<ChatMessage>) -> Session
     SessionView {
         session: session_info(session, customer),
         chat,
+        earlier_chat: false,
     }
 }
 

@@ -120,6 +120,7 @@ fn error_marks_the_message_refused_and_leaves_a_notice() {
         id: Some(id),
         code: ErrorCode::SessionEnded,
         message: "the session has ended".to_owned(),
+        retry_after_ms: None,
     });
 
     let jane = &c.model.sessions[&SessionId(12)];
@@ -169,6 +170,7 @@ fn resend_pending_keeps_client_ids_and_the_stored_message_clears_them() {
         id: Some(refused_id),
         code: ErrorCode::Invalid,
         message: "too long".to_owned(),
+        retry_after_ms: None,
     });
     c.model.send_failed(b_id, "not connected");
 
@@ -248,6 +250,7 @@ fn refused_and_unsent_requests_leave_notices() {
         id: Some(refused),
         code: ErrorCode::AlreadyTaken,
         message: "Bob Chen accepted this session first".to_owned(),
+        retry_after_ms: None,
     });
     let unsent = c.model.request(&RepRequest::GenerateSessionKey);
     c.model.send_failed(unsent, "not connected");

@@ -63,6 +63,7 @@ fn session(id: u64) -> Session {
         offer: None,
         chat: Vec::new(),
         position_sent: None,
+        sent_ids: Default::default(),
     }
 }
 

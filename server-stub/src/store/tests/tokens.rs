@@ -45,8 +45,14 @@ async fn tokens_put_lookup_expire_delete() {
             .as_deref(),
         Some("bob")
     );
-    store.delete_token("h1".to_owned()).await.unwrap();
-    store.delete_token("h1".to_owned()).await.unwrap();
+    assert!(
+        store.delete_token("h1".to_owned(), 0).await.unwrap(),
+        "was live"
+    );
+    assert!(
+        !store.delete_token("h1".to_owned(), 0).await.unwrap(),
+        "gone"
+    );
     assert_eq!(store.token_rep("h1".to_owned(), 0).await.unwrap(), None);
 }
 
