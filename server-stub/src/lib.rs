@@ -5,8 +5,10 @@
 //! - [`limits`]: every limit on outside input, the `[limits]` section of the config.
 //! - [`router`]: the routing state machine: pure, synchronous, deterministic.
 //! - [`server`]: the running server: core task, WebSocket and HTTP edges.
-//! - [`sim`]: simulated customers; [`bench`]: the `bench` subcommand.
+//! - [`sim`]: simulated customers; [`bench`]: the `bench` subcommand; [`attack`]: the
+//!   `attack` subcommand (a customer's round trip while an attack runs).
 //! - [`store`]: SQLite on its own thread; durable before acknowledged.
+pub mod attack;
 pub mod bench;
 pub mod config;
 pub mod customer_cli;

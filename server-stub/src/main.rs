@@ -45,6 +45,9 @@ enum Command {
     CheckConfig,
     /// Measure: router commands/s in process, then a loopback load run against a server process.
     Bench(switchboard_server::bench::BenchArgs),
+    /// Measure a well-behaved customer's round trip while an attack runs (uploads, chat,
+    /// login, slowloris, sessions) against a server process (this one or --server-bin).
+    Attack(switchboard_server::attack::AttackArgs),
     /// Be a customer in the terminal: connect by key, rep, team, button, help link, issue or nothing.
     Customer(Box<switchboard_server::customer_cli::CustomerArgs>),
 }
@@ -112,6 +115,7 @@ async fn main() -> anyhow::Result<()> {
             return Ok(());
         }
         Some(Command::Bench(args)) => return switchboard_server::bench::run(args).await,
+        Some(Command::Attack(args)) => return switchboard_server::attack::run(args).await,
         Some(Command::Customer(args)) => return switchboard_server::customer_cli::run(*args).await,
         None => {}
     }
