@@ -13,15 +13,18 @@ use crate::prefs_writer::PrefsWriter;
 use crate::ui::chat::ChatDraft;
 use crate::ui::close_dialog::{CloseDialog, close_dialog_ui};
 use crate::ui::intent::Intent;
+use crate::ui::intent::Panel;
 use crate::ui::login::{self, LoginForm, LoginIntent};
 use crate::ui::offer::offer_ui;
 use crate::ui::queues::{QueuesState, queues_ui};
 use crate::ui::session::session_ui;
+use crate::ui::shortcuts::shortcuts_window_ui;
 use crate::ui::status_bar::status_bar_ui;
 use crate::ui::team_chat::team_chat_window;
 use crate::ui::toasts::{Toasts, toasts_ui};
 use crate::ui::top_bar::settings_window::settings_window_ui;
-use crate::ui::top_bar::{TabFlash, flash, top_bar_ui};
+use crate::ui::top_bar::tabs::{TabFlash, tabs_ui};
+use crate::ui::top_bar::{TopBarPanels, flash, top_bar_ui};
 use crate::ui::transfer_dialog::{TransferDialog, transfer_dialog_ui};
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -89,6 +92,8 @@ pub struct SwitchboardApp {
     /// Which waiting customers were reminded of.
     reminders: Reminders,
     settings_open: bool,
+    /// The keyboard shortcut map is showing.
+    help_open: bool,
     /// Whether the window has the keyboard focus (a rep in another window sees nothing).
     window_focused: bool,
     /// A notification was clicked: the window asks the desktop for the focus.
@@ -164,6 +169,7 @@ impl SwitchboardApp {
             notifier,
             reminders: Reminders::default(),
             settings_open: false,
+            help_open: false,
             window_focused: true,
             focus_window: false,
             focus_requests: 0,
@@ -554,6 +560,8 @@ impl SwitchboardApp {
             Intent::AttachFile(session_id) => self.dialogs.pick_upload(session_id),
             Intent::SaveFile(attachment) => self.dialogs.pick_save(attachment),
             Intent::OpenUrl(url) => self.urls_to_open.push(url),
+            Intent::TogglePanel(Panel::Settings) => self.settings_open = !self.settings_open,
+            Intent::TogglePanel(Panel::Help) => self.help_open = !self.help_open,
         }
     }
 
@@ -569,20 +577,20 @@ impl SwitchboardApp {
         }
         self.remind(ui.ctx(), now);
         egui::Panel::top("top_bar").show(ui, |ui| {
+            let panels = TopBarPanels {
+                settings_open: self.settings_open,
+                help_open: self.help_open,
+            };
+            top_bar_ui(ui, &self.model, self.options.demo, panels, intents);
+        });
+        egui::Panel::top("session_tabs").show(ui, |ui| {
             let flashing = TabFlash {
                 tabs: &self.flashing,
                 on: self.flash_on,
             };
-            top_bar_ui(
-                ui,
-                &self.model,
-                self.front,
-                self.options.demo,
-                flashing,
-                &mut self.settings_open,
-                intents,
-            );
+            tabs_ui(ui, &self.model, self.front, flashing, intents);
         });
+        shortcuts_window_ui(ui.ctx(), &mut self.help_open);
         if settings_window_ui(ui.ctx(), &mut self.settings_open, &mut self.prefs.alerts) {
             self.save_prefs();
         }

@@ -11,6 +11,7 @@
 //! - [`prefs`] and [`prefs_writer`]: remembered layout, written atomically off the UI thread.
 //! - [`demo`]: `--demo`, the bundled server with demo data in this process.
 //! - [`dialogs`]: the native open and save dialogs for files (or fixed answers in tests).
+//! - [`text`]: the words shown to people, in one place.
 //! - [`notify`]: desktop notifications with a chime, reminders; toasts where there are none.
 
 pub mod app;
@@ -21,6 +22,7 @@ pub mod net;
 pub mod notify;
 pub mod prefs;
 pub mod prefs_writer;
+pub mod text;
 pub mod ui;
 
 pub use app::{AppOptions, DEFAULT_SERVER_URL, SwitchboardApp};

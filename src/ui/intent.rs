@@ -65,4 +65,14 @@ pub enum Intent {
     SaveFile(Attachment),
     /// Open a page in the system browser.
     OpenUrl(String),
+    /// Open or close one of the top bar's windows.
+    TogglePanel(Panel),
+}
+
+/// The windows the top bar opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Panel {
+    Settings,
+    /// The keyboard shortcut map.
+    Help,
 }

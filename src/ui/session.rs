@@ -167,17 +167,7 @@ fn details_ui(ui: &mut egui::Ui, model: &Model, session: &SessionState) {
     if let Some(question) = &info.customer.question {
         ui.horizontal(|ui| {
             ui.weak("Question");
-            ui.label(question);
+            ui.add(egui::Label::new(question).wrap());
         });
-    }
-}
-
-/// The tab title: the customer's name, and the unread count when not in front.
-pub fn tab_title(session: &SessionState, in_front: bool) -> String {
-    let name = &session.info.customer.name;
-    if !in_front && session.unread > 0 {
-        format!("{name} ({})", session.unread)
-    } else {
-        name.clone()
     }
 }

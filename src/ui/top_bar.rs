@@ -1,131 +1,90 @@
-//! The top of the console: the Queues tab and one tab per session (unread counts when not
-//! in front; flashing while a customer message waits unseen), the active-sessions dropdown
-//! marking sessions with waiting chat, "Waiting activities", Settings, presence, "Generate
-//! session key", and who is logged in.
+//! The top of the console: the fixed controls ("Waiting activities", Assistance, "Generate
+//! session key", presence, who is logged in, Settings, Shortcuts, Log out), which keep
+//! their place at every width.
 //!
+//! - [`tabs`]: the row of session tabs below it, scrolling, with the overflow menu.
 //! - [`flash`]: which tabs flash, and the rhythm.
 //! - [`waiting_activities`]: push-queue work the rep may take without an offer.
 //! - [`settings_window`]: sound, desktop notifications and reminders.
 
 pub mod flash;
 pub mod settings_window;
+pub mod tabs;
 pub mod waiting_activities;
 
-use super::intent::Intent;
-use super::session::tab_title;
+use super::intent::{Intent, Panel};
 use crate::model::{Model, display};
-use switchboard_protocol::{Presence, RepRequest, SessionId};
+use crate::text;
+use switchboard_protocol::{Presence, RepRequest};
 
-/// The seed's "red and white" flash: red behind white text, then red text.
-const FLASH_RED: egui::Color32 = egui::Color32::from_rgb(0xD0, 0x30, 0x30);
-
-/// How the tabs flash in this frame.
-pub struct TabFlash<'a> {
-    /// The tabs that flash (see [`flash::flashing`]).
-    pub tabs: &'a [SessionId],
-    /// Whether this frame shows the highlighted look.
-    pub on: bool,
-}
-
+/// The fixed controls. The right-hand ones (session key, presence, Settings, Help, Log out)
+/// are laid out first and keep their place at any width; the left side (title, Waiting
+/// activities, Assistance) gets what is left and ellipsizes.
 pub fn top_bar_ui(
     ui: &mut egui::Ui,
     model: &Model,
-    front: Option<SessionId>,
     demo: bool,
-    flashing: TabFlash<'_>,
-    settings_open: &mut bool,
+    panels: TopBarPanels,
     intents: &mut Vec<Intent>,
 ) {
-    ui.horizontal(|ui| {
-        ui.heading("Switchboard");
-        if demo {
-            ui.label(egui::RichText::new("Demo").color(ui.visuals().warn_fg_color));
-        }
-        ui.separator();
-        let waiting: usize = model.queues.iter().map(|q| q.entries.len()).sum();
-        if ui
-            .selectable_label(front.is_none(), format!("Queues ({waiting})"))
-            .clicked()
-        {
-            intents.push(Intent::ShowTab(None));
-        }
-        for id in &model.tabs {
-            let Some(session) = model.sessions.get(id) else {
-                continue;
-            };
-            let in_front = front == Some(*id);
-            let title = tab_title(session, in_front);
-            let mut text = egui::RichText::new(title);
-            if flashing.tabs.contains(id) {
-                text = if flashing.on {
-                    text.color(egui::Color32::WHITE)
-                        .background_color(FLASH_RED)
-                        .strong()
-                } else {
-                    text.color(FLASH_RED).strong()
-                };
-            } else if !in_front && session.unread > 0 {
-                text = text.color(ui.visuals().warn_fg_color).strong();
+    let mut right = Vec::new();
+    egui::Sides::new().shrink_left().truncate().show(
+        ui,
+        |ui| {
+            ui.heading("Switchboard");
+            if demo {
+                ui.label(egui::RichText::new(text::DEMO).color(ui.visuals().warn_fg_color));
             }
-            if session.info.important {
-                text = text.underline();
+            ui.separator();
+            let now = display::now_ms();
+            waiting_activities::waiting_activities_ui(ui, model, now, intents);
+            super::assistance::assistance_menu_ui(ui, model, now, intents);
+        },
+        |ui| {
+            if ui.button(text::LOG_OUT).clicked() {
+                right.push(Intent::LogOut);
             }
-            if ui.selectable_label(in_front, text).clicked() {
-                intents.push(Intent::ShowTab(Some(*id)));
+            if ui
+                .selectable_label(panels.help_open, text::SHORTCUTS)
+                .on_hover_text("Keyboard shortcuts (F1)")
+                .clicked()
+            {
+                right.push(Intent::TogglePanel(Panel::Help));
             }
-        }
-        if !model.tabs.is_empty() {
-            let waiting_chat = model.sessions_with_unread().count();
-            let label = if waiting_chat > 0 {
-                format!("Active sessions 💬 {waiting_chat}")
-            } else {
-                "Active sessions".to_owned()
-            };
-            ui.menu_button(label, |ui| {
-                for id in &model.tabs {
-                    let Some(session) = model.sessions.get(id) else {
-                        continue;
-                    };
-                    let mark = if session.unread > 0 { "  💬" } else { "" };
-                    if ui
-                        .button(format!("{}{mark}", session.info.customer.name))
-                        .clicked()
-                    {
-                        intents.push(Intent::ShowTab(Some(*id)));
-                        ui.close();
-                    }
-                }
-            });
-        }
-        let now = display::now_ms();
-        waiting_activities::waiting_activities_ui(ui, model, now, intents);
-        super::assistance::assistance_menu_ui(ui, model, now, intents);
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if ui.button("Log out").clicked() {
-                intents.push(Intent::LogOut);
-            }
-            if ui.selectable_label(*settings_open, "Settings").clicked() {
-                *settings_open = !*settings_open;
+            if ui
+                .selectable_label(panels.settings_open, "Settings")
+                .clicked()
+            {
+                right.push(Intent::TogglePanel(Panel::Settings));
             }
             if let Some(me) = &model.me {
-                ui.label(&me.display_name);
-                presence_ui(ui, me.presence, intents);
+                ui.add(egui::Label::new(&me.display_name).truncate())
+                    .on_hover_text(&me.display_name);
+                presence_ui(ui, me.presence, &mut right);
                 if me.presence == Presence::Paused {
                     let resume = ui.button("Available again").on_hover_text(
                         "You missed a chat offer; no chats are offered while paused.",
                     );
                     if resume.clicked() {
-                        intents.push(Intent::Request(RepRequest::SetPresence {
+                        right.push(Intent::Request(RepRequest::SetPresence {
                             presence: Presence::Available,
                         }));
                     }
                 }
             }
             if ui.button("Generate session key").clicked() {
-                intents.push(Intent::Request(RepRequest::GenerateSessionKey));
+                right.push(Intent::Request(RepRequest::GenerateSessionKey));
             }
-        });
-    });
+        },
+    );
+    intents.extend(right);
+}
+
+/// Which of the top bar's panels are open (their buttons show pressed).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TopBarPanels {
+    pub settings_open: bool,
+    pub help_open: bool,
 }
 
 fn presence_ui(ui: &mut egui::Ui, current: Presence, intents: &mut Vec<Intent>) {

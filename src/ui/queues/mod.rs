@@ -2,18 +2,24 @@
 //! each a virtual-row table whose columns can be sorted, moved and hidden; a search box
 //! across all queues; the details pane of the selected entry.
 
-use super::details_field;
-use super::intent::Intent;
+pub mod details;
+pub mod heights;
+pub mod table;
+
 use crate::model::display;
 use crate::model::queue_view::{SortedView, matches, sorted_rows};
 use crate::model::{Model, Queue};
-use crate::prefs::{Column, Prefs, QueueLayout};
-use egui_extras::{Column as TableColumn, TableBuilder};
-use std::collections::HashMap;
+use crate::prefs::Prefs;
+use crate::text;
+use crate::ui::intent::Intent;
+use std::collections::{HashMap, HashSet};
 use switchboard_protocol::{QueueEntry, QueueRef, RepRequest, TeamId, UnixMillis};
+use table::{TableSpec, table_ui};
 
-const ROW_HEIGHT: f32 = 22.0;
-const PANE_MAX_HEIGHT: f32 = 280.0;
+/// The height of a row, without the spacing between rows.
+pub const ROW_HEIGHT: f32 = 22.0;
+/// A pointer resting this long over the queues no longer holds the rows still.
+pub const HOLD_IDLE_SECS: f32 = 3.0;
 /// The orange of the team chat bubble (seed 001).
 pub const CHAT_BUBBLE: egui::Color32 = egui::Color32::from_rgb(0xF0, 0x8C, 0x1E);
 
@@ -34,6 +40,45 @@ pub struct QueuesState {
     pub selected: Option<(QueueRef, String)>,
     /// Sorted row order per queue, rebuilt only when needed.
     pub views: HashMap<String, SortedView>,
+    /// What the panes showed in the last frame the rows were free to move: while the
+    /// pointer is over the queues, new arrivals wait behind an "N new" note instead of
+    /// pushing the row under it away.
+    shown: Shown,
+    /// Where the queue area was last frame: the pointer over it holds the rows still.
+    area: Option<egui::Rect>,
+    /// The rows in display order, as last drawn (arrow keys walk them).
+    order: Vec<(QueueRef, String)>,
+    /// The keyboard moved the selection: scroll it into sight this frame.
+    scroll_to_selected: bool,
+}
+
+/// The entries each pane showed and the rows each pane was given.
+#[derive(Default)]
+struct Shown {
+    entries: HashMap<String, HashSet<String>>,
+    rows: HashMap<String, f32>,
+}
+
+impl QueuesState {
+    /// Moves the selection `by` rows (down when positive) through all panes; returns the
+    /// newly selected entry, for an `Intent::Select`.
+    pub fn step_selection(&mut self, by: isize) -> Option<(QueueRef, String)> {
+        if self.order.is_empty() {
+            return None;
+        }
+        let at = self
+            .selected
+            .as_ref()
+            .and_then(|s| self.order.iter().position(|o| o == s));
+        let last = self.order.len() as isize - 1;
+        let next = match at {
+            Some(at) => (at as isize + by).clamp(0, last),
+            None if by >= 0 => 0,
+            None => last,
+        };
+        self.scroll_to_selected = true;
+        self.order.get(next as usize).cloned()
+    }
 }
 
 /// The queues in display order: Personal, favourite teams, other teams, General.
@@ -48,6 +93,16 @@ fn ordered<'a>(model: &'a Model, prefs: &Prefs) -> Vec<&'a Queue> {
     queues
 }
 
+/// One pane as it will be drawn this frame.
+struct Pane<'a> {
+    queue: &'a Queue,
+    key: String,
+    /// Its rows, in display order (arrivals held back while the pointer is over the panes).
+    entries: Vec<&'a QueueEntry>,
+    /// Arrivals not shown yet.
+    held_back: usize,
+}
+
 pub fn queues_ui(
     ui: &mut egui::Ui,
     model: &Model,
@@ -58,12 +113,17 @@ pub fn queues_ui(
 ) {
     ui.horizontal(|ui| {
         let label = ui.label("Search");
-        ui.add(
-            egui::TextEdit::singleline(&mut state.search)
-                .hint_text("customer, company, issue or session key")
-                .desired_width(320.0),
-        )
-        .labelled_by(label.id);
+        let search = ui
+            .add(
+                egui::TextEdit::singleline(&mut state.search)
+                    .hint_text("customer, company, issue or session key")
+                    .desired_width(320.0),
+            )
+            .labelled_by(label.id);
+        if search.has_focus() && ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+            state.search.clear();
+            search.surrender_focus();
+        }
         if !state.search.is_empty() && ui.button("Clear").clicked() {
             state.search.clear();
         }
@@ -84,7 +144,7 @@ pub fn queues_ui(
                 if let Some((queue, id)) = state.selected.clone()
                     && let Some(entry) = find_entry(model, &queue, &id)
                 {
-                    details_ui(ui, model, entry, now, intents);
+                    details::details_ui(ui, model, entry, now, intents);
                 }
             });
         // Remember a new height once the rep lets go of the divider.
@@ -95,19 +155,155 @@ pub fn queues_ui(
         }
     }
 
-    egui::ScrollArea::vertical()
+    let output = egui::ScrollArea::vertical()
         .id_salt("queues_scroll")
         .auto_shrink([false, false])
         .show(ui, |ui| {
             if state.search.trim().is_empty() {
-                for queue in ordered(model, prefs) {
-                    queue_pane_ui(ui, model, prefs, state, queue, now, intents);
-                    ui.add_space(8.0);
-                }
+                panes_ui(ui, model, prefs, state, now, intents);
             } else {
                 search_results_ui(ui, model, prefs, state, now, intents);
             }
         });
+    state.area = Some(output.inner_rect);
+    state.scroll_to_selected = false;
+}
+
+/// The panes, sharing the area's height by how many rows each has.
+fn panes_ui(
+    ui: &mut egui::Ui,
+    model: &Model,
+    prefs: &Prefs,
+    state: &mut QueuesState,
+    now: UnixMillis,
+    intents: &mut Vec<Intent>,
+) {
+    let holding = holding(ui, state.area);
+    let mut panes = Vec::new();
+    for queue in ordered(model, prefs) {
+        let key = queue_key(&queue.queue);
+        let layout = prefs.layout(&key);
+        let view = state.views.entry(key.clone()).or_default();
+        let rows = view.rows(queue, layout.sort, layout.descending, "");
+        let all = rows.iter().filter_map(|i| queue.entries.get(*i));
+        let (entries, held_back) = match state.shown.entries.get(&key).filter(|_| holding) {
+            Some(shown) => {
+                let entries: Vec<&QueueEntry> =
+                    all.filter(|e| shown.contains(&e.entry_id)).collect();
+                let held_back = queue.entries.len() - entries.len();
+                (entries, held_back)
+            }
+            None => (all.collect(), 0),
+        };
+        panes.push(Pane {
+            queue,
+            key,
+            entries,
+            held_back,
+        });
+    }
+
+    // Each pane's title and table header, then the rows share what is left.
+    let pitch = ROW_HEIGHT + ui.spacing().item_spacing.y;
+    let pane_gap = 8.0;
+    let fixed: f32 = panes
+        .iter()
+        .map(|p| {
+            pitch
+                + pane_gap
+                + if p.entries.is_empty() {
+                    0.0
+                } else {
+                    pitch + 4.0
+                }
+        })
+        .sum();
+    let available_rows = ((ui.available_height() - fixed) / pitch).floor().max(0.0);
+    let wanted: Vec<f32> = panes.iter().map(|p| p.entries.len() as f32).collect();
+    let mut rows = heights::share_rows(&wanted, available_rows);
+    if holding {
+        // Removals do not shrink a pane either while the pointer is over the panes.
+        for (pane, rows) in panes.iter().zip(rows.iter_mut()) {
+            if let Some(held) = state.shown.rows.get(&pane.key)
+                && !pane.entries.is_empty()
+            {
+                *rows = *held;
+            }
+        }
+    } else {
+        state.shown = Shown {
+            entries: panes
+                .iter()
+                .map(|p| {
+                    let ids = p.entries.iter().map(|e| e.entry_id.clone()).collect();
+                    (p.key.clone(), ids)
+                })
+                .collect(),
+            rows: panes
+                .iter()
+                .zip(&rows)
+                .map(|(p, r)| (p.key.clone(), *r))
+                .collect(),
+        };
+    }
+
+    state.order.clear();
+    for (pane, rows) in panes.iter().zip(rows) {
+        pane_header_ui(ui, model, prefs, pane, intents);
+        state.order.extend(
+            pane.entries
+                .iter()
+                .map(|e| (e.queue.clone(), e.entry_id.clone())),
+        );
+        if !pane.entries.is_empty() {
+            let layout = prefs.layout(&pane.key);
+            let spec = TableSpec {
+                key: &pane.key,
+                layout: &layout,
+                entries: &pane.entries,
+                body_height: rows * pitch,
+                in_pane: true,
+                scroll_to: scroll_target(state, &pane.entries),
+            };
+            ui.push_id(&pane.key, |ui| {
+                table_ui(ui, model, &spec, &state.selected, now, intents);
+            });
+        }
+        ui.add_space(pane_gap);
+    }
+}
+
+/// Whether the rows hold still: the pointer is over the queues and either a button is
+/// down or it moved in the last [`HOLD_IDLE_SECS`] (a pointer left resting there lets the
+/// queues move on, and the window wakes to do so).
+fn holding(ui: &egui::Ui, area: Option<egui::Rect>) -> bool {
+    let (over, down, still_for) = ui.input(|i| {
+        let over = i
+            .pointer
+            .hover_pos()
+            .is_some_and(|p| area.is_some_and(|a| a.contains(p)));
+        (over, i.pointer.any_down(), i.pointer.time_since_last_movement())
+    });
+    if !over {
+        return false;
+    }
+    if !down && still_for < HOLD_IDLE_SECS {
+        let left = f64::from(HOLD_IDLE_SECS - still_for);
+        ui.ctx()
+            .request_repaint_after(std::time::Duration::from_secs_f64(left));
+    }
+    down || still_for < HOLD_IDLE_SECS
+}
+
+/// The row of the selected entry in `entries`, when the keyboard just moved to it.
+fn scroll_target(state: &QueuesState, entries: &[&QueueEntry]) -> Option<usize> {
+    let (queue, id) = state
+        .selected
+        .as_ref()
+        .filter(|_| state.scroll_to_selected)?;
+    entries
+        .iter()
+        .position(|e| &e.queue == queue && &e.entry_id == id)
 }
 
 fn find_entry<'a>(model: &'a Model, queue: &QueueRef, entry_id: &str) -> Option<&'a QueueEntry> {
@@ -122,10 +318,12 @@ fn pane_header_ui(
     ui: &mut egui::Ui,
     model: &Model,
     prefs: &Prefs,
-    queue: &Queue,
+    pane: &Pane<'_>,
     intents: &mut Vec<Intent>,
 ) {
+    let queue = pane.queue;
     ui.horizontal(|ui| {
+        ui.set_min_height(ROW_HEIGHT);
         if let QueueRef::Team { team } = &queue.queue {
             team_marker_ui(ui, model, prefs, team, intents);
         }
@@ -135,6 +333,14 @@ fn pane_header_ui(
         ui.weak(format!("{waiting} waiting"));
         if queue.mode == switchboard_protocol::QueueMode::Push {
             ui.weak("· offered to reps in turn");
+        }
+        if pane.held_back > 0 {
+            ui.label(
+                egui::RichText::new(text::new_arrivals(pane.held_back))
+                    .strong()
+                    .color(ui.visuals().warn_fg_color),
+            )
+            .on_hover_text("Shown when the pointer leaves the queues, so no row moves under it.");
         }
     });
 }
@@ -182,39 +388,6 @@ fn team_marker_ui(
     }
 }
 
-fn queue_pane_ui(
-    ui: &mut egui::Ui,
-    model: &Model,
-    prefs: &Prefs,
-    state: &mut QueuesState,
-    queue: &Queue,
-    now: UnixMillis,
-    intents: &mut Vec<Intent>,
-) {
-    pane_header_ui(ui, model, prefs, queue, intents);
-    let key = queue_key(&queue.queue);
-    let layout = prefs.layout(&key);
-    if queue.entries.is_empty() {
-        ui.weak("Nobody waiting.");
-        return;
-    }
-    let view = state.views.entry(key.clone()).or_default();
-    let rows = view
-        .rows(queue, layout.sort, layout.descending, "")
-        .to_vec();
-    let entries: Vec<&QueueEntry> = rows.iter().filter_map(|i| queue.entries.get(*i)).collect();
-    table_ui(
-        ui,
-        model,
-        &key,
-        &layout,
-        &entries,
-        &mut state.selected,
-        now,
-        intents,
-    );
-}
-
 fn search_results_ui(
     ui: &mut egui::Ui,
     model: &Model,
@@ -255,205 +428,24 @@ fn search_results_ui(
     let layout = prefs.layout("search");
     let rows = sorted_rows(&all, layout.sort, layout.descending, "");
     let entries: Vec<&QueueEntry> = rows.iter().filter_map(|i| all.get(*i)).collect();
-    table_ui(
-        ui,
-        model,
-        "search",
-        &layout,
-        &entries,
-        &mut state.selected,
-        now,
-        intents,
-    );
-}
-
-#[allow(clippy::too_many_arguments)]
-fn table_ui(
-    ui: &mut egui::Ui,
-    model: &Model,
-    key: &str,
-    layout: &QueueLayout,
-    entries: &[&QueueEntry],
-    selected: &mut Option<(QueueRef, String)>,
-    now: UnixMillis,
-    intents: &mut Vec<Intent>,
-) {
-    let mut builder = TableBuilder::new(ui)
-        .id_salt(key)
-        .striped(true)
-        .resizable(true)
-        .sense(egui::Sense::click())
-        .max_scroll_height(PANE_MAX_HEIGHT)
-        .auto_shrink([false, true])
-        .cell_layout(egui::Layout::left_to_right(egui::Align::Center));
-    for (i, column) in layout.columns.iter().enumerate() {
-        let last = i + 1 == layout.columns.len();
-        builder = builder.column(if last {
-            TableColumn::remainder().at_least(60.0)
-        } else {
-            TableColumn::initial(initial_width(*column))
-                .at_least(40.0)
-                .clip(true)
-        });
-    }
-    builder
-        .header(ROW_HEIGHT, |mut header| {
-            for column in &layout.columns {
-                header.col(|ui| header_cell_ui(ui, key, layout, *column, intents));
-            }
-        })
-        .body(|body| {
-            body.rows(ROW_HEIGHT, entries.len(), |mut row| {
-                let Some(entry) = entries.get(row.index()).copied() else {
-                    return;
-                };
-                let is_selected = selected
-                    .as_ref()
-                    .is_some_and(|(q, id)| q == &entry.queue && id == &entry.entry_id);
-                row.set_selected(is_selected);
-                for column in &layout.columns {
-                    row.col(|ui| cell_ui(ui, model, entry, *column, now));
-                }
-                let response = row.response();
-                if response.double_clicked() {
-                    intents.push(accept_intent(entry));
-                } else if response.clicked() {
-                    // Click selects; clicking the selected entry again closes its details.
-                    let target =
-                        (!is_selected).then(|| (entry.queue.clone(), entry.entry_id.clone()));
-                    intents.push(Intent::Select(target));
-                }
-            });
-        });
-}
-
-fn initial_width(column: Column) -> f32 {
-    match column {
-        Column::Customer => 190.0,
-        Column::TimeInQueue => 120.0,
-        Column::Issue => 90.0,
-        Column::Queue => 110.0,
-        Column::EntryPath => 100.0,
-        Column::Company => 130.0,
-        Column::SessionStart => 90.0,
-        Column::Important => 70.0,
-    }
-}
-
-fn header_cell_ui(
-    ui: &mut egui::Ui,
-    key: &str,
-    layout: &QueueLayout,
-    column: Column,
-    intents: &mut Vec<Intent>,
-) {
-    let sorted = layout.sort == column;
-    let arrow = match (sorted, layout.descending) {
-        (false, _) => "",
-        (true, true) => " ▼",
-        (true, false) => " ▲",
+    state.order = entries
+        .iter()
+        .map(|e| (e.queue.clone(), e.entry_id.clone()))
+        .collect();
+    let pitch = ROW_HEIGHT + ui.spacing().item_spacing.y;
+    let spec = TableSpec {
+        key: "search",
+        layout: &layout,
+        entries: &entries,
+        body_height: (ui.available_height() - 2.0 * pitch).max(3.0 * pitch),
+        in_pane: false,
+        scroll_to: scroll_target(state, &entries),
     };
-    let response = ui
-        .add(egui::Button::selectable(sorted, format!("{}{arrow}", column.label())).frame(false))
-        .on_hover_text("Click to sort; again to reverse. Right-click to move or hide columns.");
-    if response.clicked() {
-        intents.push(Intent::Sort {
-            queue_key: key.to_owned(),
-            column,
-        });
-    }
-    response.context_menu(|ui| {
-        if ui.button("Move left").clicked() {
-            intents.push(Intent::MoveColumn {
-                queue_key: key.to_owned(),
-                column,
-                left: true,
-            });
-            ui.close();
-        }
-        if ui.button("Move right").clicked() {
-            intents.push(Intent::MoveColumn {
-                queue_key: key.to_owned(),
-                column,
-                left: false,
-            });
-            ui.close();
-        }
-        if layout.columns.len() > 1 && ui.button(format!("Hide {}", column.label())).clicked() {
-            intents.push(Intent::SetColumnShown {
-                queue_key: key.to_owned(),
-                column,
-                shown: false,
-            });
-            ui.close();
-        }
-        ui.separator();
-        ui.weak("Columns");
-        for other in Column::ALL {
-            let mut shown = layout.columns.contains(&other);
-            if ui.checkbox(&mut shown, other.label()).changed() {
-                intents.push(Intent::SetColumnShown {
-                    queue_key: key.to_owned(),
-                    column: other,
-                    shown,
-                });
-            }
-        }
-    });
+    table_ui(ui, model, &spec, &state.selected, now, intents);
 }
 
-fn cell_ui(ui: &mut egui::Ui, model: &Model, entry: &QueueEntry, column: Column, now: UnixMillis) {
-    let text = match column {
-        Column::Customer => {
-            let name = display::customer(entry);
-            match &entry.invitation {
-                Some(invitation) => format!(
-                    "Invitation: {name} (from {})",
-                    model
-                        .reps
-                        .get(&invitation.inviter)
-                        .map_or(invitation.inviter.to_string(), |r| r.display_name.clone())
-                ),
-                None => name,
-            }
-        }
-        Column::TimeInQueue => {
-            let waited = now.saturating_sub(entry.entered_queue_at);
-            let text = display::wait(waited);
-            if waited >= display::LONG_WAIT_MS {
-                ui.add(
-                    egui::Label::new(
-                        egui::RichText::new(text)
-                            .color(ui.visuals().warn_fg_color)
-                            .strong(),
-                    )
-                    .selectable(false),
-                );
-                return;
-            }
-            text
-        }
-        Column::Issue => display::issue(entry.issue.as_ref(), &model.issues),
-        Column::Queue => display::queue(&entry.queue, &model.teams),
-        Column::EntryPath => display::entry_path(entry.entry_path).to_owned(),
-        Column::Company => entry.customer.company.clone().unwrap_or_default(),
-        Column::SessionStart => display::clock(entry.session_started_at),
-        Column::Important => {
-            if entry.important {
-                ui.add(
-                    egui::Label::new(
-                        egui::RichText::new("Important").color(ui.visuals().error_fg_color),
-                    )
-                    .selectable(false),
-                );
-            }
-            return;
-        }
-    };
-    ui.add(egui::Label::new(text).selectable(false).truncate());
-}
-
-fn accept_intent(entry: &QueueEntry) -> Intent {
+/// Accept for a waiting customer, Accept invitation for an invitation.
+pub fn accept_intent(entry: &QueueEntry) -> Intent {
     match &entry.invitation {
         Some(invitation) => Intent::Request(RepRequest::AcceptInvitation {
             invitation_id: invitation.invitation_id,
@@ -461,99 +453,5 @@ fn accept_intent(entry: &QueueEntry) -> Intent {
         None => Intent::Request(RepRequest::Accept {
             session_id: entry.session_id,
         }),
-    }
-}
-
-fn details_ui(
-    ui: &mut egui::Ui,
-    model: &Model,
-    entry: &QueueEntry,
-    now: UnixMillis,
-    intents: &mut Vec<Intent>,
-) {
-    ui.horizontal(|ui| {
-        ui.heading(display::customer(entry));
-        if entry.important {
-            ui.colored_label(ui.visuals().error_fg_color, "Important");
-        }
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if ui.button("Close details").clicked() {
-                intents.push(Intent::Select(None));
-            }
-            if let Some(invitation) = &entry.invitation {
-                if ui.button("Decline").clicked() {
-                    intents.push(Intent::Request(RepRequest::DeclineInvitation {
-                        invitation_id: invitation.invitation_id,
-                    }));
-                }
-                if ui.button("Accept invitation").clicked() {
-                    intents.push(accept_intent(entry));
-                }
-            } else if ui.button("Accept").clicked() {
-                intents.push(accept_intent(entry));
-            }
-        });
-    });
-    egui::Grid::new("entry_details")
-        .num_columns(4)
-        .spacing([16.0, 4.0])
-        .show(ui, |ui| {
-            details_field(
-                ui,
-                "Company",
-                entry.customer.company.clone().unwrap_or_default(),
-            );
-            details_field(ui, "Queue", display::queue(&entry.queue, &model.teams));
-            ui.end_row();
-            details_field(
-                ui,
-                "Issue",
-                display::issue(entry.issue.as_ref(), &model.issues),
-            );
-            details_field(
-                ui,
-                "Entry",
-                display::entry_path(entry.entry_path).to_owned(),
-            );
-            ui.end_row();
-            details_field(
-                ui,
-                "In queue",
-                display::wait(now.saturating_sub(entry.entered_queue_at)),
-            );
-            details_field(
-                ui,
-                "Session started",
-                display::clock(entry.session_started_at),
-            );
-            ui.end_row();
-            details_field(ui, "Session", format!("#{}", entry.session_id));
-            details_field(
-                ui,
-                "Session key",
-                entry.session_key.clone().unwrap_or_default(),
-            );
-            ui.end_row();
-        });
-    if let Some(question) = &entry.customer.question {
-        ui.add_space(4.0);
-        ui.weak("Question");
-        ui.label(question);
-    }
-    if entry.history.len() > 1 {
-        ui.add_space(4.0);
-        ui.weak("Queue history");
-        for hop in &entry.history {
-            ui.label(format!(
-                "{}  {} — {:?}{}",
-                display::clock(hop.at),
-                display::queue(&hop.queue, &model.teams),
-                hop.reason,
-                hop.by
-                    .as_ref()
-                    .map(|r| format!(" by {r}"))
-                    .unwrap_or_default()
-            ));
-        }
     }
 }

@@ -1,0 +1,32 @@
+//! The console's words for people: labels that tests and several panels share, and the
+//! sentences built from the model's facts. One place to read (and one day translate).
+
+/// Beside the title when the console runs its bundled demo server.
+pub const DEMO: &str = "Demo";
+pub const LOG_OUT: &str = "Log out";
+/// The top-bar button that opens the shortcut map.
+pub const SHORTCUTS: &str = "Shortcuts";
+/// The title of the shortcut map's window.
+pub const SHORTCUTS_TITLE: &str = "Keyboard shortcuts";
+
+/// The first tab: the queues, with how many customers wait in them.
+pub fn queues_tab(waiting: usize) -> String {
+    format!("Queues ({waiting})")
+}
+
+/// The overflow menu of session tabs, with how many sessions have chat waiting.
+pub fn active_sessions(with_unread: usize) -> String {
+    if with_unread > 0 {
+        format!("Active sessions 💬 {with_unread}")
+    } else {
+        "Active sessions".to_owned()
+    }
+}
+
+/// The marker beside an important customer's name (and its tooltip).
+pub const IMPORTANT: &str = "Important";
+
+/// A pane's note that customers arrived while the pointer held the rows still.
+pub fn new_arrivals(count: usize) -> String {
+    format!("{count} new")
+}

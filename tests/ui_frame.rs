@@ -1,0 +1,95 @@
+//! UI tests of the console's frame at the narrowest supported width (1024 px): the top
+//! bar's controls never overlap one another or leave the window, however many sessions are
+//! open and however long a customer's name; tabs are ellipsized with the full name on hover.
+
+mod ui_support;
+
+use egui::accesskit::Role;
+use egui_kittest::kittest::Queryable as _;
+use ui_support::*;
+
+/// A customer name of 99 characters.
+const LONG_NAME: &str = "Maximiliana Alexandrina Konstantinopoulou-Vandersteenhoven de la Cruz y Montenegro-Oyelaran Jr";
+
+/// The rectangle of the one widget with this role and label.
+fn rect_of(console: &Console, role: Role, label: &str) -> egui::Rect {
+    console.get_by_role_and_label(role, label).rect()
+}
+
+/// Goes back to the queues through the first tab, whatever its count says.
+fn show_queues(console: &mut Console) {
+    console
+        .get_by(|n| {
+            n.role() == Role::Button && n.label().is_some_and(|l| l.starts_with("Queues ("))
+        })
+        .click();
+    console.run_steps(2);
+}
+
+/// At 1024 × 700 with five sessions open, one named with 99 characters, the fixed controls
+/// of the top bar and the tab row keep their own rectangles inside the window; the long
+/// tab is ellipsized and shows the whole name on hover.
+#[test]
+fn narrow_window_keeps_every_control_in_its_own_place() {
+    let server = TestServer::start();
+    let prefs = tempfile::tempdir().unwrap();
+    let mut alice = logged_in(&server, &prefs.path().join("a.json"), "alice");
+    alice.set_size(egui::vec2(1024.0, 700.0));
+    let names = ["Ann Archer", "Bo Baker", "Cy Cooper", "Di Dunn", LONG_NAME];
+    let _customers: Vec<Customer> = names
+        .iter()
+        .map(|name| Customer::start(&server, name, invoice()))
+        .collect();
+    for name in names {
+        show_queues(&mut alice);
+        accept(&mut alice, name);
+    }
+
+    let width = 1024.0;
+    let fixed = [
+        (Role::Button, "Log out"),
+        (Role::Button, "Settings"),
+        (Role::Button, "Shortcuts"),
+        (Role::ComboBox, "Presence"),
+        (Role::Button, "Generate session key"),
+        (Role::Button, "Waiting activities (0)"),
+        (Role::Button, "Queues (0)"),
+        (Role::Button, "Active sessions"),
+    ];
+    let rects: Vec<(&str, egui::Rect)> = fixed
+        .iter()
+        .map(|(role, label)| (*label, rect_of(&alice, *role, label)))
+        .collect();
+    for (label, rect) in &rects {
+        assert!(
+            rect.min.x >= 0.0 && rect.max.x <= width && rect.width() > 10.0,
+            "{label} inside the window: {rect:?}"
+        );
+    }
+    for (i, (a, ra)) in rects.iter().enumerate() {
+        for (b, rb) in &rects[i + 1..] {
+            assert!(!ra.intersects(*rb), "{a} {ra:?} overlaps {b} {rb:?}");
+        }
+    }
+
+    // The tab in front (the last accepted) is in sight between Queues and the menu, and no
+    // wider than a tab may be.
+    let tab = rect_of(&alice, Role::Button, LONG_NAME);
+    let queues = rect_of(&alice, Role::Button, "Queues (0)");
+    let menu = rect_of(&alice, Role::Button, "Active sessions");
+    assert!(
+        tab.width() <= switchboard::ui::top_bar::tabs::TAB_MAX_WIDTH + 1.0,
+        "{tab:?}"
+    );
+    assert!(
+        tab.min.x >= queues.max.x && tab.max.x <= menu.min.x,
+        "the tab in front {tab:?} lies between {queues:?} and {menu:?}"
+    );
+
+    // The whole name shows on hover.
+    let before = count_labels(&alice, LONG_NAME);
+    alice.get_by_role_and_label(Role::Button, LONG_NAME).hover();
+    step_until(&mut alice, "a tooltip with the whole name", |h| {
+        count_labels(h, LONG_NAME) > before
+    });
+}

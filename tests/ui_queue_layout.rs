@@ -1,0 +1,71 @@
+//! UI tests of how the queue panes use the screen: a busy pane gets the room instead of a
+//! fixed cap, and rows hold still under the pointer when customers arrive above them.
+
+mod ui_support;
+
+use egui_kittest::kittest::Queryable as _;
+use switchboard_protocol::Route;
+use ui_support::*;
+
+/// Technical Support's queue (the issue form's "login" issue), below Billing's pane.
+fn login_issue() -> Route {
+    Route::Issue {
+        issue: "login".into(),
+    }
+}
+
+/// While the pointer is on a row, a customer arriving in a pane above does not move it:
+/// the pane says "1 new" instead; once the pointer leaves, the new row shows.
+#[test]
+fn a_row_under_the_pointer_stays_put_when_an_entry_arrives_above() {
+    let server = TestServer::start();
+    let prefs = tempfile::tempdir().unwrap();
+    let mut alice = logged_in(&server, &prefs.path().join("a.json"), "alice");
+    let _bo = Customer::start(&server, "Bo Baker", login_issue());
+    wait_for_label(&mut alice, "Bo Baker");
+    alice.get_by_label("Bo Baker").hover();
+    alice.run_steps(2);
+    let before = top_of(&alice, "Bo Baker");
+
+    let _ann = Customer::start(&server, "Ann Archer", invoice());
+    // The pointer keeps moving on the row (a resting pointer lets the queues move on).
+    let at = alice.get_by_label("Bo Baker").rect().center();
+    let deadline = std::time::Instant::now() + DEADLINE;
+    while !has_label(&alice, "1 new") {
+        assert!(std::time::Instant::now() < deadline, "no \"1 new\" note");
+        alice.hover_at(at);
+        alice.step();
+    }
+    assert_eq!(top_of(&alice, "Bo Baker"), before, "the row held still");
+    assert!(
+        !has_label(&alice, "Ann Archer"),
+        "held back while pointed at"
+    );
+
+    alice.hover_at(egui::pos2(5.0, 5.0));
+    wait_for_label(&mut alice, "Ann Archer");
+    wait_for_no_label(&mut alice, "1 new");
+    assert!(
+        top_of(&alice, "Bo Baker") > before,
+        "the pane grew above it"
+    );
+}
+
+/// A pane with many waiting gets the height it needs: eighteen customers in General all
+/// show at 1280 × 800 (the panes used to stop at eleven rows each).
+#[test]
+fn a_busy_pane_gets_the_room() {
+    let server = TestServer::start();
+    let prefs = tempfile::tempdir().unwrap();
+    let mut alice = logged_in(&server, &prefs.path().join("a.json"), "alice");
+    let names: Vec<String> = (1..=18)
+        .map(|i| format!("General Customer {i:02}"))
+        .collect();
+    let _customers: Vec<Customer> = names
+        .iter()
+        .map(|name| Customer::start(&server, name, Route::General))
+        .collect();
+    step_until(&mut alice, "all eighteen rows on screen", |h| {
+        names.iter().all(|name| has_label(h, name))
+    });
+}
