@@ -672,3 +672,81 @@ async fn a_repeated_team_invitation_is_refused() {
     alice.ok(invite.clone()).await;
     alice.refused(invite, ErrorCode::InvitationExists).await;
 }
+
+/// Item 8: a user name with a newline and terminal escapes cannot forge a line in the
+/// server's log: outside strings are logged escaped. (The real binary, its real log.)
+#[test]
+fn a_forged_user_name_cannot_forge_a_log_line() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, TEST_CONFIG).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_switchboard-server"))
+        .arg("--config")
+        .arg(&config)
+        .arg("--db")
+        .arg(dir.path().join("log.db"))
+        .args(["--listen", "127.0.0.1:0"])
+        .env("RUST_LOG", "info")
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let addr: SocketAddr = line
+        .trim()
+        .strip_prefix("listening on http://")
+        .unwrap()
+        .parse()
+        .unwrap();
+    // The log is read on its own thread, line by line, until the failed login shows.
+    let stderr = child.stderr.take().unwrap();
+    let (lines_tx, lines) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if lines_tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let forged = "bob\n2026-11-30T00:00:00Z  INFO FORGED: rep logged in \u{1b}[31mroot";
+    let status = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        reqwest::Client::new()
+            .post(format!("http://{addr}/api/login"))
+            .json(&LoginRequest {
+                username: forged.into(),
+                password: "x".into(),
+            })
+            .send()
+            .await
+            .unwrap()
+            .status()
+    });
+    assert_eq!(status, 401);
+    let deadline = Instant::now() + DEADLINE;
+    let mut seen = Vec::new();
+    let failed = loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let line = lines
+            .recv_timeout(left)
+            .unwrap_or_else(|_| panic!("no failed-login line in the log: {seen:#?}"));
+        if line.contains("failed login") {
+            break line;
+        }
+        seen.push(line);
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(failed.contains("\\n"), "the newline is escaped: {failed}");
+    assert!(!failed.contains('\u{1b}'), "no raw escape: {failed:?}");
+    assert!(
+        seen.iter().all(|l| !l.contains("FORGED")),
+        "a forged line: {seen:#?}"
+    );
+}

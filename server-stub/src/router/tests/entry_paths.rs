@@ -388,3 +388,20 @@ fn start_tells_the_customer_and_persists() {
             .any(|op| matches!(op, StoreOp::PutSession { id: s, ended: false, .. } if *s == id))
     );
 }
+
+/// Session keys come from the OS's CSPRNG once a server calls `use_os_entropy`: two routers
+/// with the same test seed give the same keys before, and different ones after (so the
+/// seed, which may be logged for the simulator, says nothing about keys).
+#[test]
+fn session_keys_come_from_os_entropy() {
+    let keys =
+        |h: &mut Harness| -> Vec<String> { (0..3).map(|_| generate_key(h, "alice").0).collect() };
+    let (mut a, mut b) = (
+        Harness::with_reps(&["alice"]),
+        Harness::with_reps(&["alice"]),
+    );
+    assert_eq!(keys(&mut a), keys(&mut b), "the same seed, the same keys");
+    a.router.use_os_entropy();
+    b.router.use_os_entropy();
+    assert_ne!(keys(&mut a), keys(&mut b));
+}

@@ -202,3 +202,20 @@ fn commit_blocking_commits() {
     assert_eq!(restored.sessions, vec![session(3)]);
     assert_eq!(restored.chat, vec![chat(1, 3)]);
 }
+
+/// `--durability full` makes every commit fsync the WAL (`synchronous=FULL`, 2); the default
+/// is `NORMAL` (1).
+#[tokio::test]
+async fn durability_sets_the_sync_level() {
+    use crate::store::Durability;
+    for (durability, level) in [(Durability::Normal, 1), (Durability::Full, 2)] {
+        let (_dir, path) = temp_db();
+        let (store, _) = Store::open_with(&path, durability).unwrap();
+        let got: i64 = store
+            .call(|conn| Ok(conn.pragma_query_value(None, "synchronous", |row| row.get(0))?))
+            .await
+            .unwrap();
+        assert_eq!(got, level, "{durability:?}");
+        store.commit(vec![put_session(&session(1))]).await.unwrap();
+    }
+}
