@@ -42,6 +42,10 @@ pub struct BenchArgs {
     /// Skip the load run (router only).
     #[arg(long)]
     pub router_only: bool,
+    /// The server's commit durability in the load run: `normal` or `full` (an fsync per
+    /// commit batch), to compare what `--durability full` costs.
+    #[arg(long, default_value = "normal", value_parser = ["normal", "full"])]
+    pub durability: String,
 }
 
 /// A configuration with `reps` reps in teams of 50, cheap password hashes (the bench measures routing).
@@ -222,7 +226,7 @@ async fn load_bench(args: &BenchArgs) -> anyhow::Result<()> {
         .arg(&config_path)
         .arg("--db")
         .arg(dir.join("bench.db"))
-        .args(["--listen", "127.0.0.1:0"])
+        .args(["--listen", "127.0.0.1:0", "--durability", &args.durability])
         .env("RUST_LOG", "warn")
         .stdout(std::process::Stdio::piped())
         .spawn()

@@ -181,11 +181,18 @@ async fn main() -> anyhow::Result<()> {
                 s.clone(),
             ))
         });
-    server::shutdown_signal().await;
+    let failed = tokio::select! {
+        () = server::shutdown_signal() => None,
+        stop = server.failed() => Some(stop),
+    };
     tracing::info!("shutting down");
     if let Some(simulation) = simulation {
         simulation.abort();
     }
     server.shutdown().await;
-    Ok(())
+    match failed {
+        // A non-zero exit, so a service manager restarts the server from the database.
+        Some(stop) => anyhow::bail!("{}", stop.reason),
+        None => Ok(()),
+    }
 }

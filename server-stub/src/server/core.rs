@@ -2,6 +2,7 @@
 //! them through the router, commits the batch's changes to the store in one transaction
 //! (group commit), and only then sends replies and events. Slow readers are cut off.
 
+use super::commit::{FailStop, commit_or_stop};
 use super::streams::RepStreams;
 use super::throttle::Throttle;
 use crate::router::effects::{Effect, StoreOp};
@@ -182,6 +183,8 @@ struct Core {
     new_sessions: Buckets<IpAddr>,
     deliveries: Vec<Delivery>,
     ops: Vec<StoreOp>,
+    /// Set when a batch could not be stored: the core stops (see `commit.rs`).
+    stopped: Option<FailStop>,
 }
 
 /// Runs the core until `shutdown` turns true or every sender is gone.
@@ -191,6 +194,7 @@ pub async fn run(
     stream_id: String,
     mut rx: mpsc::Receiver<CoreMsg>,
     mut shutdown: watch::Receiver<bool>,
+    failed: watch::Sender<Option<FailStop>>,
 ) {
     let limits = router.config().limits.clone();
     let mut core = Core {
@@ -208,6 +212,7 @@ pub async fn run(
         ),
         deliveries: Vec::new(),
         ops: Vec::new(),
+        stopped: None,
     };
     let mut ticker = tokio::time::interval(TICK);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -240,6 +245,11 @@ pub async fn run(
                     break;
                 }
             }
+        }
+        if let Some(stop) = core.stopped.take() {
+            // Nothing more is taken or sent; whoever runs the server learns why.
+            let _ = failed.send(Some(stop));
+            break;
         }
     }
     for (_, (_, tx)) in core.reps.drain() {
@@ -586,15 +596,21 @@ impl Core {
         }
     }
 
-    /// Makes the batch durable, then sends everything it produced, in order.
+    /// Makes the batch durable, then sends everything it produced, in order. If the batch
+    /// cannot be stored (see `commit.rs`), nothing of it is sent and the core stops.
     async fn flush(&mut self) {
         let ops = std::mem::take(&mut self.ops);
-        let mut stored = true;
+        if self.stopped.is_some() {
+            self.deliveries.clear();
+            return;
+        }
         if !ops.is_empty()
-            && let Err(error) = self.store.commit(ops).await
+            && let Err(stop) = commit_or_stop(&self.store, ops).await
         {
-            tracing::error!(%error, "could not store a batch of changes; refusing its requests");
-            stored = false;
+            tracing::error!(reason = %stop.reason, "the server stops");
+            self.deliveries.clear();
+            self.stopped = Some(stop);
+            return;
         }
         let deliveries = std::mem::take(&mut self.deliveries);
         for delivery in deliveries {
@@ -613,13 +629,7 @@ impl Core {
                         continue;
                     }
                     let message = match reply {
-                        Ok(result) if stored => RepServerMessage::Ok { id, result },
-                        Ok(_) => RepServerMessage::Error {
-                            id: Some(id),
-                            code: ErrorCode::Internal,
-                            message: "The server could not store this change.".into(),
-                            retry_after_ms: None,
-                        },
+                        Ok(result) => RepServerMessage::Ok { id, result },
                         Err(e) => RepServerMessage::Error {
                             id: Some(id),
                             code: e.code,
@@ -650,13 +660,6 @@ impl Core {
                     }
                 }
                 Delivery::Answer { answer, reply } => {
-                    let reply = match reply {
-                        Ok(_) if !stored => Err(switchboard_protocol::ErrorBody::new(
-                            ErrorCode::Internal,
-                            "The server could not store this change.",
-                        )),
-                        other => other,
-                    };
                     let _ = answer.send(reply);
                 }
                 Delivery::CustomerReply { conn, id, reply } => {
@@ -664,7 +667,7 @@ impl Core {
                         continue;
                     };
                     let message = match (reply, id) {
-                        (Ok(result), Some(id)) if stored => CustomerServerMessage::Ok {
+                        (Ok(result), Some(id)) => CustomerServerMessage::Ok {
                             id,
                             message: match result {
                                 Some(OkResult::Chat { message }) => Some(message),
@@ -672,12 +675,6 @@ impl Core {
                             },
                         },
                         (Ok(_), None) => continue,
-                        (Ok(_), id) => CustomerServerMessage::Error {
-                            id,
-                            code: ErrorCode::Internal,
-                            message: "The server could not store this change.".into(),
-                            retry_after_ms: None,
-                        },
                         (Err(e), id) => CustomerServerMessage::Error {
                             id,
                             code: e.code,

@@ -1,6 +1,7 @@
 //! The running server: opens the store, rebuilds the router, starts the core task and
 //! the HTTP/WebSocket listener, and stops them in order.
 
+pub mod commit;
 pub mod core;
 mod customer_ws;
 mod files;
@@ -61,6 +62,8 @@ pub struct Server {
     shutdown: watch::Sender<bool>,
     http: JoinHandle<()>,
     core: JoinHandle<()>,
+    /// Set (once) when the core stopped because a batch could not be stored.
+    failed: watch::Receiver<Option<commit::FailStop>>,
     /// The outbox worker sending extended-availability emails (none without `[mail]`).
     mail: Option<JoinHandle<()>>,
 }
@@ -92,12 +95,14 @@ pub async fn start(listener: TcpListener, options: Options) -> anyhow::Result<Se
     .context("starting the mail sender")?;
     let (core_tx, core_rx) = mpsc::channel::<CoreMsg>(65_536);
     let stream_id = hex::encode(rand::random::<[u8; 8]>());
+    let (failed_tx, failed) = watch::channel(None);
     let core = tokio::spawn(core::run(
         router,
         store.clone(),
         stream_id,
         core_rx,
         shutdown_rx.clone(),
+        failed_tx,
     ));
     let state = AppState {
         core: CoreHandle { tx: core_tx },
@@ -154,10 +159,25 @@ pub async fn start(listener: TcpListener, options: Options) -> anyhow::Result<Se
         http,
         core,
         mail,
+        failed,
     })
 }
 
 impl Server {
+    /// Resolves when the server stopped itself because a batch of changes could not be
+    /// stored (see `server/commit.rs`), with the reason; never resolves otherwise.
+    pub async fn failed(&self) -> commit::FailStop {
+        let mut failed = self.failed.clone();
+        loop {
+            if let Some(stop) = failed.borrow().clone() {
+                return stop;
+            }
+            if failed.changed().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        }
+    }
+
     /// Stops taking connections, ends the core (its last batch committed), and waits.
     pub async fn shutdown(self) {
         let _ = self.shutdown.send(true);

@@ -45,4 +45,7 @@ pub enum StoreError {
     Spawn(std::io::Error),
     #[error("the database thread has stopped")]
     Closed,
+    /// A failure asked for by [`crate::store::Store::inject_commit_failures`] (tests).
+    #[error("an injected commit failure (test fault hook)")]
+    Injected,
 }

@@ -49,7 +49,8 @@ use crate::router::effects::StoreOp;
 use crate::router::state::Session;
 use rusqlite::Connection;
 use std::path::Path;
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, mpsc};
 use switchboard_protocol::{Attachment, PastChat, SessionId};
 use tokio::sync::oneshot;
 use worker::{Batch, Job};
@@ -59,6 +60,8 @@ use worker::{Batch, Job};
 #[derive(Debug, Clone)]
 pub struct Store {
     jobs: mpsc::Sender<Job>,
+    /// Commits still to fail on purpose (the tests' fault hook; zero in production).
+    injected_failures: Arc<AtomicU64>,
     /// The files database, on a thread of its own.
     files: file_store::FileStore,
 }
@@ -85,7 +88,21 @@ impl Store {
             invitations = restored.invitations.len(),
             "database opened"
         );
-        Ok((Store { jobs, files }, restored))
+        Ok((
+            Store {
+                jobs,
+                files,
+                injected_failures: Arc::new(AtomicU64::new(0)),
+            },
+            restored,
+        ))
+    }
+
+    /// The fault hook for tests of the fail-stop policy: the next `count` commits fail
+    /// without touching the database (`u64::MAX`: every one from now on). Nothing in the
+    /// server calls it.
+    pub fn inject_commit_failures(&self, count: u64) {
+        self.injected_failures.store(count, Ordering::Release);
     }
 
     /// Writes all `ops` in one transaction: either all of them are durable or none is.
@@ -93,6 +110,12 @@ impl Store {
     pub async fn commit(&self, ops: Vec<StoreOp>) -> Result<(), StoreError> {
         if ops.is_empty() {
             return Ok(());
+        }
+        let injected =
+            self.injected_failures
+                .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| n.checked_sub(1));
+        if injected.is_ok() {
+            return Err(StoreError::Injected);
         }
         let receiver = self.send_commit(ops)?;
         receiver.await.map_err(|_| StoreError::Closed)?
