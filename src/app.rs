@@ -13,7 +13,8 @@ use crate::prefs_writer::PrefsWriter;
 use crate::ui::chat::ChatDraft;
 use crate::ui::close_dialog::{CloseDialog, close_dialog_ui};
 use crate::ui::intent::Intent;
-use crate::ui::intent::Panel;
+use crate::ui::intent::{Leaving, Panel};
+use crate::ui::leave_dialog::leave_dialog_ui;
 use crate::ui::login::{self, LoginForm, LoginIntent};
 use crate::ui::offer::offer_ui;
 use crate::ui::queues::{QueuesState, queues_ui};
@@ -30,6 +31,9 @@ use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::mpsc::Receiver;
 use switchboard_protocol::{CloseMode, RepRequest, RepServerMessage, SessionId};
+
+/// How long a logout or quit waits for the server to take the sessions back.
+const LEAVE_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// Where the routing server listens when started with its defaults.
 pub const DEFAULT_SERVER_URL: &str = "http://127.0.0.1:8080";
@@ -92,6 +96,11 @@ pub struct SwitchboardApp {
     /// Which waiting customers were reminded of.
     reminders: Reminders,
     settings_open: bool,
+    /// Logging out or quitting with sessions open: the question showing.
+    leaving: Option<Leaving>,
+    /// "Leave in queue and log out / quit" was chosen at this instant: the console goes
+    /// once the server has taken the sessions back (a logout at once would drop them).
+    departing: Option<(Leaving, std::time::Instant)>,
     /// The keyboard shortcut map is showing.
     help_open: bool,
     /// Whether the window has the keyboard focus (a rep in another window sees nothing).
@@ -169,6 +178,8 @@ impl SwitchboardApp {
             notifier,
             reminders: Reminders::default(),
             settings_open: false,
+            leaving: None,
+            departing: None,
             help_open: false,
             window_focused: true,
             focus_window: false,
@@ -237,6 +248,63 @@ impl SwitchboardApp {
             username: self.login.username.trim().to_owned(),
             password: self.login.password.clone(),
         });
+    }
+
+    fn log_out(&mut self) {
+        self.net.send(Command::Logout);
+        self.model.clear();
+        self.queues = QueuesState::default();
+        self.front = None;
+        self.screen = Screen::Login;
+    }
+
+    /// Owned sessions go back to their queues; the others are left.
+    fn leave_all_sessions(&mut self) {
+        let requests: Vec<RepRequest> = self
+            .model
+            .tabs
+            .iter()
+            .filter_map(|id| self.model.sessions.get(id))
+            .map(|s| {
+                let session_id = s.info.session_id;
+                if self.model.owns(&s.info) {
+                    RepRequest::Close {
+                        session_id,
+                        mode: CloseMode::LeaveInQueue,
+                    }
+                } else {
+                    RepRequest::Leave { session_id }
+                }
+            })
+            .collect();
+        for request in requests {
+            self.send(request);
+        }
+    }
+
+    /// Closing the window asks first while sessions are open. After "Leave in queue and
+    /// log out / quit", goes once the server has taken the sessions back (or after a few
+    /// seconds without an answer).
+    fn guard_leaving(&mut self, ctx: &egui::Context) {
+        let asked = ctx.input(|i| i.viewport().close_requested());
+        if asked && self.departing.is_none() && !self.model.tabs.is_empty() {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.leaving = Some(Leaving::Quit);
+        }
+        let Some((leaving, since)) = self.departing else {
+            return;
+        };
+        if !self.model.tabs.is_empty() && since.elapsed() < LEAVE_WAIT {
+            ctx.request_repaint_after(std::time::Duration::from_millis(100));
+            return;
+        }
+        match leaving {
+            Leaving::LogOut => {
+                self.departing = None;
+                self.log_out();
+            }
+            Leaving::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+        }
     }
 
     fn save_prefs(&mut self) {
@@ -438,13 +506,16 @@ impl SwitchboardApp {
     fn handle(&mut self, intent: Intent) {
         match intent {
             Intent::LogIn => self.log_in(),
-            Intent::LogOut => {
-                self.net.send(Command::Logout);
-                self.model.clear();
-                self.queues = QueuesState::default();
-                self.front = None;
-                self.screen = Screen::Login;
+            Intent::LogOut if !self.model.tabs.is_empty() => {
+                self.leaving = Some(Leaving::LogOut);
             }
+            Intent::LogOut => self.log_out(),
+            Intent::LeaveAll(leaving) => {
+                self.leaving = None;
+                self.leave_all_sessions();
+                self.departing = Some((leaving, std::time::Instant::now()));
+            }
+            Intent::CancelLeave => self.leaving = None,
             Intent::Request(request) => self.send(request),
             Intent::SendChat {
                 session_id,
@@ -597,6 +668,12 @@ impl SwitchboardApp {
         egui::Panel::bottom("status_bar").show(ui, |ui| {
             status_bar_ui(ui, &self.model, &self.status, now);
         });
+        // The notice area sits above the status bar and pushes the content up.
+        self.toasts.forget_seen(self.looking_at());
+        self.toasts.forget_stale(&self.model);
+        if let Some(target) = toasts_ui(ui, &mut self.toasts, &self.model.notices) {
+            self.go_to(target);
+        }
         if let Some(offer) = &self.model.offer {
             offer_ui(ui.ctx(), &self.model, offer, now, intents);
         }
@@ -636,9 +713,8 @@ impl SwitchboardApp {
         {
             transfer_dialog_ui(ui.ctx(), &mut self.transfer, &self.model, session, intents);
         }
-        self.toasts.forget_seen(self.looking_at());
-        if let Some(target) = toasts_ui(ui.ctx(), &mut self.toasts, &self.model.notices) {
-            self.go_to(target);
+        if let Some(leaving) = self.leaving {
+            leave_dialog_ui(ui.ctx(), &self.model, leaving, intents);
         }
         self.files_dropped(ui.ctx());
     }
@@ -708,6 +784,7 @@ impl eframe::App for SwitchboardApp {
         // Unknown (some platforms, tests) counts as focused.
         self.window_focused = ui.ctx().input(|i| i.viewport().focused).unwrap_or(true);
         self.drain_events();
+        self.guard_leaving(ui.ctx());
         if std::mem::take(&mut self.focus_window) {
             self.focus_requests += 1;
             ui.ctx().send_viewport_cmd(egui::ViewportCommand::Focus);

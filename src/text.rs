@@ -30,3 +30,14 @@ pub const IMPORTANT: &str = "Important";
 pub fn new_arrivals(count: usize) -> String {
     format!("{count} new")
 }
+
+/// Why End is greyed in the close dialog.
+pub const CHOOSE_DISPOSITION: &str = "Choose a disposition before ending the session.";
+
+/// The question before logging out or quitting with sessions open.
+pub fn sessions_still_open(count: usize) -> String {
+    match count {
+        1 => "You have 1 active session.".to_owned(),
+        n => format!("You have {n} active sessions."),
+    }
+}

@@ -197,17 +197,23 @@ fn leave_in_queue_puts_the_session_back() {
     );
 }
 
-/// Ending without a disposition (the demo server requires one) is refused with a plain
-/// notice; the session and its tab stay.
+/// End stays greyed until a disposition is chosen (the demo server requires one), and the
+/// dialog says why; Esc closes the dialog and the session and its tab stay.
 #[test]
-fn end_session_without_a_disposition_is_refused_plainly() {
+fn end_is_greyed_until_a_disposition_is_chosen_and_esc_cancels() {
     let server = TestServer::start();
     let prefs = tempfile::tempdir().unwrap();
     let (mut console, _zed) = in_session(&server, &prefs.path().join("p.json"), "Zed Zimmer");
     click_label(&mut console, "Close session");
     wait_for_label(&mut console, "End session");
-    click_label(&mut console, "End session");
-    wait_for_label_containing(&mut console, "Choose a disposition");
+    assert!(is_disabled(&console, "End session"));
+    expect_label(
+        &mut console,
+        "Choose a disposition before ending the session.",
+    );
+
+    console.key_press(egui::Key::Escape);
+    wait_for_no_label(&mut console, "End session");
     expect_label(&mut console, "Close session");
     assert!(
         console

@@ -209,22 +209,21 @@ fn disconnect_customer_keeps_the_session() {
     );
 }
 
-/// Ending without a disposition is refused with the server's reason as a toast; choosing
-/// one and ending again closes the session.
+/// End is greyed without a disposition, the dialog saying why; choosing one enables it and
+/// ending closes the session.
 #[test]
-fn close_is_refused_without_a_disposition_then_ends_with_one() {
+fn end_waits_for_a_disposition_then_ends_with_one() {
     let server = TestServer::start();
     let prefs = tempfile::tempdir().unwrap();
     let (mut alice, mut zed) = in_session(&server, &prefs.path().join("a.json"), "Zed Zimmer");
 
     click_label(&mut alice, "Close session");
     wait_for_label(&mut alice, "End session");
-    click_label(&mut alice, "End session");
-    wait_for_label(
+    assert!(is_disabled(&alice, "End session"));
+    expect_label(
         &mut alice,
-        "Could not close the session: Choose a disposition before ending the session.",
+        "Choose a disposition before ending the session.",
     );
-    expect_label(&mut alice, "End session");
 
     alice
         .get_by(|node| node.role() == Role::ComboBox && node.value().as_deref() == Some("Choose…"))
@@ -232,6 +231,9 @@ fn close_is_refused_without_a_disposition_then_ends_with_one() {
     alice.step();
     wait_for_label(&mut alice, "Resolved");
     click_label(&mut alice, "Resolved");
+    step_until(&mut alice, "End enabled", |h| {
+        !is_disabled(h, "End session")
+    });
     click_label(&mut alice, "End session");
     step_until(&mut alice, "the session closed", |h| {
         h.query_by_role_and_label(Role::Button, "Zed Zimmer")

@@ -1,9 +1,11 @@
 //! Closing a session tab as its owner: end the session (with a disposition, where the
 //! server requires one) or leave it in its queue. A small window in the console, not an
-//! OS dialog.
+//! OS dialog. End stays greyed until a disposition is chosen, and the dialog says why;
+//! Esc (or a click beside it) cancels.
 
 use super::intent::Intent;
 use crate::model::SessionState;
+use crate::text;
 use switchboard_protocol::CloseMode;
 
 /// The dialog's choices between frames.
@@ -24,57 +26,72 @@ pub fn close_dialog_ui(
     if dialog.disposition.is_none() {
         dialog.disposition = session.info.disposition.clone();
     }
-    egui::Modal::new(egui::Id::unique(("close_dialog", session_id.0))).show(ctx, |ui| {
-        ui.set_width(380.0);
-        ui.heading(format!(
-            "Close the session with {}?",
-            session.info.customer.name
-        ));
-        ui.add_space(6.0);
-        ui.horizontal(|ui| {
-            let label = ui.label("Disposition");
-            egui::ComboBox::from_id_salt("disposition")
-                .selected_text(
-                    dialog
-                        .disposition
-                        .clone()
-                        .unwrap_or_else(|| "Choose…".to_owned()),
-                )
-                .show_ui(ui, |ui| {
-                    for choice in dispositions {
-                        ui.selectable_value(&mut dialog.disposition, Some(choice.clone()), choice);
-                    }
-                })
-                .response
-                .labelled_by(label.id);
+    // A configured list of dispositions means one must be chosen before ending.
+    let missing = !dispositions.is_empty() && dialog.disposition.is_none();
+    let modal =
+        egui::Modal::new(egui::Id::unique(("close_dialog", session_id.0))).show(ctx, |ui| {
+            ui.set_width(380.0);
+            ui.heading(format!(
+                "Close the session with {}?",
+                session.info.customer.name
+            ));
+            ui.add_space(6.0);
+            ui.horizontal(|ui| {
+                let label = ui.label("Disposition");
+                egui::ComboBox::from_id_salt("disposition")
+                    .selected_text(
+                        dialog
+                            .disposition
+                            .clone()
+                            .unwrap_or_else(|| "Choose…".to_owned()),
+                    )
+                    .show_ui(ui, |ui| {
+                        for choice in dispositions {
+                            ui.selectable_value(
+                                &mut dialog.disposition,
+                                Some(choice.clone()),
+                                choice,
+                            );
+                        }
+                    })
+                    .response
+                    .labelled_by(label.id);
+            });
+            if missing {
+                ui.add_space(4.0);
+                ui.colored_label(ui.visuals().warn_fg_color, text::CHOOSE_DISPOSITION);
+            }
+            ui.add_space(8.0);
+            ui.horizontal(|ui| {
+                if ui
+                    .add_enabled(!missing, egui::Button::new("End session"))
+                    .on_hover_text("The customer is told the session is over.")
+                    .on_disabled_hover_text(text::CHOOSE_DISPOSITION)
+                    .clicked()
+                {
+                    intents.push(Intent::Close {
+                        session_id,
+                        mode: CloseMode::End,
+                        disposition: dialog.disposition.clone(),
+                    });
+                }
+                if ui
+                    .button("Leave in queue")
+                    .on_hover_text("The session goes back to its queue with its history.")
+                    .clicked()
+                {
+                    intents.push(Intent::Close {
+                        session_id,
+                        mode: CloseMode::LeaveInQueue,
+                        disposition: None,
+                    });
+                }
+                if ui.button("Cancel").clicked() {
+                    intents.push(Intent::CancelClose);
+                }
+            });
         });
-        ui.add_space(8.0);
-        ui.horizontal(|ui| {
-            if ui
-                .button("End session")
-                .on_hover_text("The customer is told the session is over.")
-                .clicked()
-            {
-                intents.push(Intent::Close {
-                    session_id,
-                    mode: CloseMode::End,
-                    disposition: dialog.disposition.clone(),
-                });
-            }
-            if ui
-                .button("Leave in queue")
-                .on_hover_text("The session goes back to its queue with its history.")
-                .clicked()
-            {
-                intents.push(Intent::Close {
-                    session_id,
-                    mode: CloseMode::LeaveInQueue,
-                    disposition: None,
-                });
-            }
-            if ui.button("Cancel").clicked() {
-                intents.push(Intent::CancelClose);
-            }
-        });
-    });
+    if modal.should_close() {
+        intents.push(Intent::CancelClose);
+    }
 }

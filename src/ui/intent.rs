@@ -65,6 +65,10 @@ pub enum Intent {
     SaveFile(Attachment),
     /// Open a page in the system browser.
     OpenUrl(String),
+    /// Logging out or quitting with sessions open: leave them all, then go.
+    LeaveAll(Leaving),
+    /// Stay: close the log-out (or quit) question.
+    CancelLeave,
     /// Open or close one of the top bar's windows.
     TogglePanel(Panel),
 }
@@ -75,4 +79,11 @@ pub enum Panel {
     Settings,
     /// The keyboard shortcut map.
     Help,
+}
+
+/// What the rep is leaving by: logging out, or closing the window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Leaving {
+    LogOut,
+    Quit,
 }

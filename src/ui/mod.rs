@@ -8,6 +8,7 @@ pub mod close_dialog;
 pub mod composer_tools;
 pub mod intent;
 pub mod invitations;
+pub mod leave_dialog;
 pub mod login;
 pub mod offer;
 pub mod older_messages;

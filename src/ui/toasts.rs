@@ -1,14 +1,17 @@
-//! Toasts in the bottom right corner, above everything else. Two kinds:
+//! Toasts in a notice area above the status bar: a strip that pushes the content up
+//! instead of covering it, so no toast ever hides an input or a button. Two kinds:
 //! - notices (a refusal from the server, a missed chat, a session that ended) show for a
 //!   few seconds; older ones stay in the status bar's Notices menu;
 //! - alerts about incoming work: a desktop notification the desktop could not show (no
 //!   notification service, or the rep turned them off) and reminders of a customer waiting
 //!   in a session the rep is not looking at. Each has a button that goes there; one per
-//!   place (a newer one replaces it), gone once the rep looks at that session.
+//!   place (a newer one replaces it), gone once the rep looks at that session, and gone as
+//!   soon as what it announces is no longer true (the entry was accepted, taken by someone
+//!   else or withdrawn; the session ended; the offer went).
 //!
 //! The rep can dismiss any toast sooner.
 
-use crate::model::Notice;
+use crate::model::{Model, Notice};
 use crate::notify::reminders::Reminder;
 use crate::notify::{Alert, AlertTarget};
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -73,6 +76,21 @@ impl Toasts {
         }
     }
 
+    /// Drops the alerts whose news is no longer true: the entry left its queue (accepted
+    /// here or elsewhere, withdrawn), the session ended or closed, the offer went.
+    pub fn forget_stale(&mut self, model: &Model) {
+        self.alerts.retain(|a| match &a.target {
+            AlertTarget::Entry { queue, entry_id } => model
+                .queue(queue)
+                .is_some_and(|q| q.entries.iter().any(|e| &e.entry_id == entry_id)),
+            AlertTarget::Session(id) => model.sessions.get(id).is_some_and(|s| !s.info.ended),
+            AlertTarget::Offer(id) => model
+                .offer
+                .as_ref()
+                .is_some_and(|o| o.entry.session_id == *id),
+        });
+    }
+
     /// The alerts showing now, oldest first (tests read their text).
     pub fn alerts(&self) -> &[AlertToast] {
         &self.alerts
@@ -91,9 +109,10 @@ impl Toasts {
     }
 }
 
-/// Draws the toasts; returns where the rep asked to go from an alert, if they did.
+/// Draws the notice area (a panel at the bottom of `ui`, only while there is something to
+/// show); returns where the rep asked to go from an alert, if they did.
 pub fn toasts_ui(
-    ctx: &egui::Context,
+    ui: &mut egui::Ui,
     toasts: &mut Toasts,
     notices: &VecDeque<Notice>,
 ) -> Option<AlertTarget> {
@@ -123,51 +142,56 @@ pub fn toasts_ui(
                 .map(|a| ALERT_SHOWN.saturating_sub(now.duration_since(a.since))),
         )
         .min()?;
-    ctx.request_repaint_after(soonest);
+    ui.ctx().request_repaint_after(soonest);
     let mut go_to = None;
     let mut dismissed_alert = None;
-    egui::Area::new(egui::Id::unique("toasts"))
-        .order(egui::Order::Tooltip)
-        .anchor(egui::Align2::RIGHT_BOTTOM, [-12.0, -36.0])
-        .show(ctx, |ui| {
-            ui.set_max_width(380.0);
+    egui::Panel::bottom("notice_area").show(ui, |ui| {
+        ui.horizontal_wrapped(|ui| {
             for alert in &toasts.alerts[alerts_shown..] {
-                egui::Frame::popup(ui.style())
-                    .stroke(egui::Stroke::new(1.5, ui.visuals().selection.bg_fill))
-                    .show(ui, |ui| {
-                        if let Some(title) = &alert.title {
-                            ui.add(egui::Label::new(egui::RichText::new(title).strong()).wrap());
+                card(ui, ui.visuals().selection.bg_fill, |ui| {
+                    if let Some(title) = &alert.title {
+                        ui.add(egui::Label::new(egui::RichText::new(title).strong()).wrap());
+                    }
+                    ui.add(egui::Label::new(&alert.body).wrap());
+                    ui.horizontal(|ui| {
+                        if ui.small_button(action_label(&alert.target)).clicked() {
+                            go_to = Some(alert.target.clone());
+                            dismissed_alert = Some(alert.id);
                         }
-                        ui.add(egui::Label::new(&alert.body).wrap());
-                        ui.horizontal(|ui| {
-                            if ui.small_button(action_label(&alert.target)).clicked() {
-                                go_to = Some(alert.target.clone());
-                                dismissed_alert = Some(alert.id);
-                            }
-                            if ui.small_button("Dismiss").clicked() {
-                                dismissed_alert = Some(alert.id);
-                            }
-                        });
+                        if ui.small_button("Dismiss").clicked() {
+                            dismissed_alert = Some(alert.id);
+                        }
                     });
-                ui.add_space(4.0);
+                });
             }
             for (notice, _) in shown.iter().rev() {
-                egui::Frame::popup(ui.style())
-                    .stroke(egui::Stroke::new(1.0, ui.visuals().warn_fg_color))
-                    .show(ui, |ui| {
-                        ui.add(egui::Label::new(&notice.text).wrap());
-                        if ui.small_button("Dismiss").clicked() {
-                            toasts.dismissed.insert(notice.id);
-                        }
-                    });
-                ui.add_space(4.0);
+                card(ui, ui.visuals().warn_fg_color, |ui| {
+                    ui.add(egui::Label::new(&notice.text).wrap());
+                    if ui.small_button("Dismiss").clicked() {
+                        toasts.dismissed.insert(notice.id);
+                    }
+                });
             }
         });
+    });
     if let Some(id) = dismissed_alert {
         toasts.alerts.retain(|a| a.id != id);
     }
     go_to
 }
+
+/// One toast: a framed card of bounded width.
+fn card(ui: &mut egui::Ui, edge: egui::Color32, add: impl FnOnce(&mut egui::Ui)) {
+    egui::Frame::group(ui.style())
+        .stroke(egui::Stroke::new(1.5, edge))
+        .show(ui, |ui| {
+            ui.set_max_width(CARD_WIDTH);
+            ui.vertical(add);
+        });
+}
+
+/// The widest a toast grows.
+const CARD_WIDTH: f32 = 340.0;
 
 /// The button that goes where an alert points.
 fn action_label(target: &AlertTarget) -> &'static str {
