@@ -15,10 +15,11 @@ use crate::ui::close_dialog::{CloseDialog, close_dialog_ui};
 use crate::ui::intent::Intent;
 use crate::ui::intent::{Leaving, Panel};
 use crate::ui::leave_dialog::leave_dialog_ui;
-use crate::ui::login::{self, LoginForm, LoginIntent};
+use crate::ui::login::{self, LoginForm};
 use crate::ui::offer::offer_ui;
-use crate::ui::queues::{QueuesState, queues_ui};
+use crate::ui::queues::{QueuesState, accept_intent, queues_ui};
 use crate::ui::session::session_ui;
+use crate::ui::shortcuts::key_intents;
 use crate::ui::shortcuts::shortcuts_window_ui;
 use crate::ui::status_bar::status_bar_ui;
 use crate::ui::team_chat::team_chat_window;
@@ -151,6 +152,7 @@ impl SwitchboardApp {
             server_url,
             username: prefs.last_username.clone(),
             password: String::new(),
+            focus: true,
         };
         let mut app = Self {
             options,
@@ -251,6 +253,7 @@ impl SwitchboardApp {
     }
 
     fn log_out(&mut self) {
+        self.login.focus = true;
         self.net.send(Command::Logout);
         self.model.clear();
         self.queues = QueuesState::default();
@@ -320,6 +323,7 @@ impl SwitchboardApp {
                 NetEvent::Status(status) => self.status = status,
                 NetEvent::LoginFailed(error) => {
                     self.screen = Screen::Login;
+                    self.login.focus = true;
                     self.login_message = Some(login_error_text(&error, &self.login.server_url));
                 }
                 NetEvent::LoggedIn { rep, .. } => {
@@ -327,7 +331,10 @@ impl SwitchboardApp {
                     self.login_message = None;
                     // The password is never kept; the last server and username are.
                     self.login.password.clear();
-                    self.prefs.last_server = self.login.server_url.trim().to_owned();
+                    // The demo's server dies with this process: never offer its port again.
+                    if !self.options.demo {
+                        self.prefs.last_server = self.login.server_url.trim().to_owned();
+                    }
                     self.prefs.last_username = rep.to_string();
                     self.save_prefs();
                 }
@@ -631,6 +638,72 @@ impl SwitchboardApp {
             Intent::AttachFile(session_id) => self.dialogs.pick_upload(session_id),
             Intent::SaveFile(attachment) => self.dialogs.pick_save(attachment),
             Intent::OpenUrl(url) => self.urls_to_open.push(url),
+            Intent::CycleTab(by) => {
+                let mut order: Vec<Option<SessionId>> = vec![None];
+                order.extend(self.model.tabs.iter().copied().map(Some));
+                let at = order.iter().position(|t| *t == self.front).unwrap_or(0);
+                let next = (at as isize + by).rem_euclid(order.len() as isize) as usize;
+                if let Some(tab) = order.get(next).copied() {
+                    self.bring_to_front(tab);
+                }
+            }
+            Intent::NextUnread => {
+                let tabs = &self.model.tabs;
+                let start = self
+                    .front
+                    .and_then(|f| tabs.iter().position(|t| *t == f))
+                    .map_or(0, |at| at + 1);
+                let unread = (0..tabs.len())
+                    .map(|i| tabs[(start + i) % tabs.len()])
+                    .find(|id| self.model.sessions.get(id).is_some_and(|s| s.unread > 0));
+                if let Some(id) = unread {
+                    self.bring_to_front(Some(id));
+                }
+            }
+            Intent::FocusComposer => {
+                if let Some(id) = self.front {
+                    self.drafts.entry(id).or_default().focus = true;
+                }
+            }
+            Intent::FocusSearch => {
+                self.front = None;
+                self.queues.focus_search = true;
+            }
+            Intent::MoveSelection(by) if self.front.is_none() => {
+                if let Some(selected) = self.queues.step_selection(by) {
+                    self.queues.selected = Some(selected);
+                }
+            }
+            Intent::AcceptSelected if self.front.is_none() => {
+                let entry = self.queues.selected.as_ref().and_then(|(queue, id)| {
+                    self.model
+                        .queue(queue)?
+                        .entries
+                        .iter()
+                        .find(|e| &e.entry_id == id)
+                });
+                if let Some(Intent::Request(request)) = entry.map(accept_intent) {
+                    self.send(request);
+                }
+            }
+            Intent::MoveSelection(_) | Intent::AcceptSelected => {}
+            Intent::AcceptLongestWaiting => {
+                let me = self.model.me_id().cloned();
+                let longest = self
+                    .model
+                    .queues
+                    .iter()
+                    .flat_map(|q| &q.entries)
+                    .filter(|e| {
+                        e.invitation
+                            .as_ref()
+                            .is_none_or(|i| Some(&i.inviter) != me.as_ref())
+                    })
+                    .min_by_key(|e| e.entered_queue_at);
+                if let Some(Intent::Request(request)) = longest.map(accept_intent) {
+                    self.send(request);
+                }
+            }
             Intent::TogglePanel(Panel::Settings) => self.settings_open = !self.settings_open,
             Intent::TogglePanel(Panel::Help) => self.help_open = !self.help_open,
         }
@@ -716,6 +789,16 @@ impl SwitchboardApp {
         if let Some(leaving) = self.leaving {
             leave_dialog_ui(ui.ctx(), &self.model, leaving, intents);
         }
+        // After drawing: dialogs, menus and text fields had the keys first.
+        let typing = ui.ctx().memory(|m| m.focused().is_some());
+        intents.extend(key_intents(ui.ctx(), typing));
+        if !typing
+            && self.front.is_none()
+            && self.queues.selected.is_some()
+            && ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape))
+        {
+            intents.push(Intent::Select(None));
+        }
         self.files_dropped(ui.ctx());
     }
 
@@ -800,14 +883,14 @@ impl eframe::App for SwitchboardApp {
                         }
                     });
                 });
-                let intent = egui::CentralPanel::default()
-                    .show(ui, |ui| {
-                        login::login_ui(ui, &mut self.login, self.login_message.as_deref())
-                    })
-                    .inner;
-                if intent == Some(LoginIntent::LogIn) {
-                    intents.push(Intent::LogIn);
-                }
+                egui::CentralPanel::default().show(ui, |ui| {
+                    login::login_ui(
+                        ui,
+                        &mut self.login,
+                        self.login_message.as_deref(),
+                        &mut intents,
+                    );
+                });
             }
             Screen::Console => self.console_ui(ui, &mut intents),
         }

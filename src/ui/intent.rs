@@ -69,6 +69,20 @@ pub enum Intent {
     LeaveAll(Leaving),
     /// Stay: close the log-out (or quit) question.
     CancelLeave,
+    /// Keyboard: the next (`1`) or previous (`-1`) tab, Queues first, wrapping around.
+    CycleTab(isize),
+    /// Keyboard: the next session (after the one in front) with unread chat.
+    NextUnread,
+    /// Keyboard: the cursor into the message box of the session in front.
+    FocusComposer,
+    /// Keyboard: the cursor into the queues' search box.
+    FocusSearch,
+    /// Keyboard: move the queue selection by this many rows.
+    MoveSelection(isize),
+    /// Keyboard: accept the selected queue entry.
+    AcceptSelected,
+    /// Keyboard: accept the customer who has waited longest among those the rep may take.
+    AcceptLongestWaiting,
     /// Open or close one of the top bar's windows.
     TogglePanel(Panel),
 }

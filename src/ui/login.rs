@@ -1,4 +1,7 @@
-//! The login screen: server URL, username and password, and a "Log in" button.
+//! The login screen: server URL, username and password, and a "Log in" button. The first
+//! empty field (or the password) has the keyboard focus when the screen opens.
+
+use super::intent::Intent;
 
 /// What the rep has typed into the login form.
 #[derive(Clone, Debug, Default)]
@@ -6,13 +9,8 @@ pub struct LoginForm {
     pub server_url: String,
     pub username: String,
     pub password: String,
-}
-
-/// What the rep asked for on the login screen.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LoginIntent {
-    /// "Log in" was clicked, or Enter pressed in the password field.
-    LogIn,
+    /// Put the cursor in the first field to fill on the next frame (the screen just opened).
+    pub focus: bool,
 }
 
 /// Width of the form's text fields and of the "Log in" button, in points.
@@ -22,14 +20,13 @@ const FIELD_WIDTH: f32 = 280.0;
 const CARD_WIDTH: f32 = 400.0;
 
 /// Draws the login form centred in `ui`, with `message` (the outcome of the last
-/// attempt) under it. Returns the rep's intent, if any, from this frame.
+/// attempt) under it. "Log in" (or Enter in the password field) reports `Intent::LogIn`.
 pub fn login_ui(
     ui: &mut egui::Ui,
     form: &mut LoginForm,
     message: Option<&str>,
-) -> Option<LoginIntent> {
-    let mut intent = None;
-
+    intents: &mut Vec<Intent>,
+) {
     ui.vertical_centered(|ui| {
         ui.add_space((ui.available_height() * 0.2).min(160.0));
         ui.heading("Log in");
@@ -46,7 +43,7 @@ pub fn login_ui(
                         // Fill the card, so it sits centred under the heading.
                         ui.set_min_width(ui.available_width());
                         if form_ui(ui, form) {
-                            intent = Some(LoginIntent::LogIn);
+                            intents.push(Intent::LogIn);
                         }
                     });
             },
@@ -57,8 +54,6 @@ pub fn login_ui(
             ui.label(message);
         }
     });
-
-    intent
 }
 
 /// The labelled fields and the "Log in" button. Returns true when the rep asked to
@@ -70,13 +65,23 @@ fn form_ui(ui: &mut egui::Ui, form: &mut LoginForm) -> bool {
         .num_columns(2)
         .spacing([12.0, 10.0])
         .show(ui, |ui| {
-            labelled_field(ui, "Server URL", &mut form.server_url, false);
+            let focus = std::mem::take(&mut form.focus);
+            let url_empty = form.server_url.trim().is_empty();
+            let user_empty = form.username.trim().is_empty();
+            let url = labelled_field(ui, "Server URL", &mut form.server_url, false);
             ui.end_row();
 
-            labelled_field(ui, "Username", &mut form.username, false);
+            let user = labelled_field(ui, "Username", &mut form.username, false);
             ui.end_row();
 
             let password = labelled_field(ui, "Password", &mut form.password, true);
+            if focus {
+                match (url_empty, user_empty) {
+                    (true, _) => url.request_focus(),
+                    (false, true) => user.request_focus(),
+                    (false, false) => password.request_focus(),
+                }
+            }
             if password.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
                 submitted = true;
             }

@@ -1,13 +1,111 @@
 //! The keyboard shortcut map: one table that the key handling reads and the Shortcuts
 //! window shows, so the two cannot disagree.
+//!
+//! Global keys work everywhere on the console screen; the queue keys (arrows, Enter, Esc)
+//! only while no text field has the keyboard, so typing is never taken over.
 
+use super::intent::{Intent, Panel};
 use crate::text;
+use egui::{Key, KeyboardShortcut, Modifiers};
 
-/// Every shortcut, as (keys, what it does), in the order the window lists them.
-pub const SHORTCUT_MAP: &[(&str, &str)] = &[
-    ("F1", "Show or hide this list"),
-    ("Esc", "Close the dialog, menu or search in front"),
+/// A key and what it does in the console.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    ShowHelp,
+    NextTab,
+    PreviousTab,
+    NextUnread,
+    FocusComposer,
+    AcceptLongestWaiting,
+    FocusSearch,
+}
+
+/// The global shortcuts.
+pub const GLOBAL: &[(KeyboardShortcut, Action)] = &[
+    (
+        KeyboardShortcut::new(Modifiers::NONE, Key::F1),
+        Action::ShowHelp,
+    ),
+    (
+        KeyboardShortcut::new(Modifiers::COMMAND, Key::PageDown),
+        Action::NextTab,
+    ),
+    (
+        KeyboardShortcut::new(Modifiers::COMMAND, Key::PageUp),
+        Action::PreviousTab,
+    ),
+    (
+        KeyboardShortcut::new(Modifiers::COMMAND, Key::U),
+        Action::NextUnread,
+    ),
+    (
+        KeyboardShortcut::new(Modifiers::COMMAND, Key::M),
+        Action::FocusComposer,
+    ),
+    (
+        KeyboardShortcut::new(Modifiers::COMMAND, Key::Enter),
+        Action::AcceptLongestWaiting,
+    ),
+    (
+        KeyboardShortcut::new(Modifiers::COMMAND, Key::F),
+        Action::FocusSearch,
+    ),
 ];
+
+/// What each action does, for the Shortcuts window.
+fn describe(action: Action) -> &'static str {
+    match action {
+        Action::ShowHelp => "Show or hide this list",
+        Action::NextTab => "Next tab (Queues, then each session)",
+        Action::PreviousTab => "Previous tab",
+        Action::NextUnread => "Next session with unread chat",
+        Action::FocusComposer => "Put the cursor in the message box",
+        Action::AcceptLongestWaiting => "Accept the customer waiting longest that you may take",
+        Action::FocusSearch => "Search the queues",
+    }
+}
+
+/// Keys that are not shortcuts of their own: the queue rows and dialogs.
+const OTHER_KEYS: &[(&str, &str)] = &[
+    ("↑ / ↓", "Move through the queue rows (the details follow)"),
+    ("Enter", "Accept the selected queue entry"),
+    ("Esc", "Close the dialog, menu, details or search in front"),
+    ("Enter / Shift+Enter", "In the message box: send / new line"),
+];
+
+/// The intents the keys pressed this frame ask for. `typing` is whether a text field has
+/// the keyboard (then arrows, Enter and Esc belong to it).
+pub fn key_intents(ctx: &egui::Context, typing: bool) -> Vec<Intent> {
+    let mut intents = Vec::new();
+    ctx.input_mut(|input| {
+        for (shortcut, action) in GLOBAL {
+            if input.consume_shortcut(shortcut) {
+                intents.push(match action {
+                    Action::ShowHelp => Intent::TogglePanel(Panel::Help),
+                    Action::NextTab => Intent::CycleTab(1),
+                    Action::PreviousTab => Intent::CycleTab(-1),
+                    Action::NextUnread => Intent::NextUnread,
+                    Action::FocusComposer => Intent::FocusComposer,
+                    Action::AcceptLongestWaiting => Intent::AcceptLongestWaiting,
+                    Action::FocusSearch => Intent::FocusSearch,
+                });
+            }
+        }
+        if typing {
+            return;
+        }
+        if input.consume_key(Modifiers::NONE, Key::ArrowDown) {
+            intents.push(Intent::MoveSelection(1));
+        }
+        if input.consume_key(Modifiers::NONE, Key::ArrowUp) {
+            intents.push(Intent::MoveSelection(-1));
+        }
+        if input.consume_key(Modifiers::NONE, Key::Enter) {
+            intents.push(Intent::AcceptSelected);
+        }
+    });
+    intents
+}
 
 /// The Shortcuts window, while `open`.
 pub fn shortcuts_window_ui(ctx: &egui::Context, open: &mut bool) {
@@ -21,7 +119,12 @@ pub fn shortcuts_window_ui(ctx: &egui::Context, open: &mut bool) {
                 .spacing([24.0, 6.0])
                 .striped(true)
                 .show(ui, |ui| {
-                    for (keys, action) in SHORTCUT_MAP {
+                    for (shortcut, action) in GLOBAL {
+                        ui.strong(ctx.format_shortcut(shortcut));
+                        ui.label(describe(*action));
+                        ui.end_row();
+                    }
+                    for (keys, action) in OTHER_KEYS {
                         ui.strong(*keys);
                         ui.label(*action);
                         ui.end_row();

@@ -50,6 +50,8 @@ pub struct QueuesState {
     order: Vec<(QueueRef, String)>,
     /// The keyboard moved the selection: scroll it into sight this frame.
     scroll_to_selected: bool,
+    /// Put the cursor in the search box on the next frame (a shortcut asked).
+    pub focus_search: bool,
 }
 
 /// The entries each pane showed and the rows each pane was given.
@@ -120,7 +122,11 @@ pub fn queues_ui(
                     .desired_width(320.0),
             )
             .labelled_by(label.id);
-        if search.has_focus() && ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+        if std::mem::take(&mut state.focus_search) {
+            search.request_focus();
+        }
+        let escaped = ui.input(|i| i.key_pressed(egui::Key::Escape));
+        if (search.has_focus() || search.lost_focus()) && escaped {
             state.search.clear();
             search.surrender_focus();
         }
@@ -282,7 +288,11 @@ fn holding(ui: &egui::Ui, area: Option<egui::Rect>) -> bool {
             .pointer
             .hover_pos()
             .is_some_and(|p| area.is_some_and(|a| a.contains(p)));
-        (over, i.pointer.any_down(), i.pointer.time_since_last_movement())
+        (
+            over,
+            i.pointer.any_down(),
+            i.pointer.time_since_last_movement(),
+        )
     });
     if !over {
         return false;
