@@ -20,6 +20,7 @@ use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
+pub mod abuse;
 pub mod smtp_sink;
 
 pub const DEADLINE: Duration = Duration::from_secs(10);
@@ -811,4 +812,44 @@ pub async fn session_entry_in(
         _ => None,
     })
     .await
+}
+
+// ---- Reading a socket to its end (the contract tests) ----
+
+/// The general queue: the route of customers who name nothing.
+pub fn general() -> Route {
+    Route::General
+}
+
+/// Reads frames until the server closes the socket (within the deadline); returns the
+/// texts and the close code, if any.
+pub async fn drain_until_closed(socket: &mut Socket) -> (Vec<String>, Option<u16>) {
+    drain_until_closed_within(socket, DEADLINE).await
+}
+
+/// [`drain_until_closed`] with another time limit.
+pub async fn drain_until_closed_within(
+    socket: &mut Socket,
+    limit: Duration,
+) -> (Vec<String>, Option<u16>) {
+    let deadline = tokio::time::Instant::now() + limit;
+    let mut texts = Vec::new();
+    loop {
+        let frame = tokio::time::timeout_at(deadline, socket.next())
+            .await
+            .expect("the server closes the socket before the deadline");
+        match frame {
+            Some(Ok(Message::Text(text))) => texts.push(text.to_string()),
+            Some(Ok(Message::Close(frame))) => {
+                return (texts, frame.map(|f| u16::from(f.code)));
+            }
+            Some(Ok(_)) => continue,
+            None | Some(Err(_)) => return (texts, None),
+        }
+    }
+}
+
+/// A customer frame's text, parsed.
+pub fn customer_message(text: &str) -> CustomerServerMessage {
+    serde_json::from_str(text).unwrap()
 }

@@ -1,0 +1,155 @@
+//! The flush: commit the batch (or stop, see `commit.rs`), then send every reply and event
+//! it produced, in order, to the connections they are for.
+
+use super::*;
+
+impl Core {
+    /// Makes the batch durable, then sends everything it produced, in order. If the batch
+    /// cannot be stored (see `commit.rs`), nothing of it is sent and the core stops.
+    pub(super) async fn flush(&mut self) {
+        let ops = std::mem::take(&mut self.ops);
+        if self.stopped.is_some() {
+            self.deliveries.clear();
+            return;
+        }
+        if !ops.is_empty()
+            && let Err(stop) = commit_or_stop(&self.store, ops).await
+        {
+            tracing::error!(reason = %stop.reason, "the server stops");
+            self.deliveries.clear();
+            self.stopped = Some(stop);
+            return;
+        }
+        let deliveries = std::mem::take(&mut self.deliveries);
+        for delivery in deliveries {
+            match delivery {
+                Delivery::Effect(effect) => self.deliver(effect),
+                Delivery::RepReply {
+                    rep,
+                    conn,
+                    id,
+                    reply,
+                } => {
+                    let Some((current, tx)) = self.reps.get(&rep) else {
+                        continue;
+                    };
+                    if *current != conn {
+                        continue;
+                    }
+                    let message = match reply {
+                        Ok(result) => RepServerMessage::Ok { id, result },
+                        Err(e) => RepServerMessage::Error {
+                            id: Some(id),
+                            code: e.code,
+                            message: e.message,
+                            retry_after_ms: e.retry_after_ms,
+                        },
+                    };
+                    let sent = send_json(tx, &message);
+                    if !sent {
+                        let closed = tx.is_closed();
+                        self.drop_rep(&rep, closed);
+                    }
+                }
+                Delivery::CloseUnbound(conn) => {
+                    if let Some((tx, None)) = self.customers.get(&conn) {
+                        let _ = tx.try_send(Outbound::Close);
+                        self.customers.remove(&conn);
+                    }
+                }
+                Delivery::CloseCustomerConn(conn) => {
+                    if let Some((tx, session)) = self.customers.remove(&conn) {
+                        let _ = tx.try_send(Outbound::Close);
+                        if let Some(session_id) = session
+                            && self.session_customer.get(&session_id) == Some(&conn)
+                        {
+                            self.session_customer.remove(&session_id);
+                        }
+                    }
+                }
+                Delivery::Answer { answer, reply } => {
+                    let _ = answer.send(reply);
+                }
+                Delivery::CustomerReply { conn, id, reply } => {
+                    let Some((tx, _)) = self.customers.get(&conn) else {
+                        continue;
+                    };
+                    let message = match (reply, id) {
+                        (Ok(result), Some(id)) => CustomerServerMessage::Ok {
+                            id,
+                            message: match result {
+                                Some(OkResult::Chat { message }) => Some(message),
+                                _ => None,
+                            },
+                        },
+                        (Ok(_), None) => continue,
+                        (Err(e), id) => CustomerServerMessage::Error {
+                            id,
+                            code: e.code,
+                            message: e.message,
+                            retry_after_ms: e.retry_after_ms,
+                        },
+                    };
+                    send_json(tx, &message);
+                }
+            }
+        }
+    }
+
+    pub(super) fn deliver(&mut self, effect: Effect) {
+        match effect {
+            Effect::ToRep(rep, event) => {
+                let Some(frame) = self.streams.push(&rep, &event) else {
+                    return;
+                };
+                if let Some((_, tx)) = self.reps.get(&rep)
+                    && let Err(error) = tx.try_send(Outbound::Text(frame))
+                {
+                    let closed = matches!(error, mpsc::error::TrySendError::Closed(_));
+                    self.drop_rep(&rep, closed);
+                }
+            }
+            Effect::ToCustomer(session_id, message) => {
+                if let Some(conn) = self.session_customer.get(&session_id).copied() {
+                    self.send_customer(conn, &message);
+                }
+            }
+            Effect::ToCustomerConn(conn, message) => self.send_customer(conn, &message),
+            Effect::BindCustomer(conn, session_id) => {
+                if let Some(old) = self.session_customer.insert(session_id, conn)
+                    && old != conn
+                    && let Some((tx, _)) = self.customers.remove(&old)
+                {
+                    // The same customer reconnected elsewhere (a reload): close the old page.
+                    let _ = tx.try_send(Outbound::Close);
+                }
+                if let Some((_, bound)) = self.customers.get_mut(&conn) {
+                    *bound = Some(session_id);
+                }
+            }
+            Effect::CloseCustomer(session_id) => {
+                if let Some(conn) = self.session_customer.remove(&session_id)
+                    && let Some((tx, _)) = self.customers.remove(&conn)
+                {
+                    let _ = tx.try_send(Outbound::Close);
+                }
+            }
+            Effect::Persist(op) => self.ops.push(op),
+        }
+    }
+
+    pub(super) fn send_customer(&mut self, conn: ConnId, message: &CustomerServerMessage) {
+        let Some((tx, session)) = self.customers.get(&conn) else {
+            return;
+        };
+        if !send_json(tx, message) {
+            // A customer who cannot keep up is disconnected; they can resume.
+            let session = *session;
+            self.customers.remove(&conn);
+            if let Some(session_id) = session {
+                self.session_customer.remove(&session_id);
+                self.notify(Input::CustomerDisconnected { session_id });
+            }
+        }
+    }
+}

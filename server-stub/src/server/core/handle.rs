@@ -1,0 +1,274 @@
+//! Each message from a connection task, turned into router inputs (or answered here when
+//! it needs no router: the available reps, a token check, a resume from the store).
+
+use super::consoles::resume_from_store;
+use super::*;
+
+impl Core {
+    pub(super) async fn handle(&mut self, msg: CoreMsg) {
+        match msg {
+            CoreMsg::RepAttach {
+                rep,
+                conn,
+                tx,
+                resume,
+                token_hash,
+                expires_at,
+            } => {
+                // What is sent on attach must match the stream exactly: deliver what is pending first.
+                self.flush().await;
+                self.rep_tokens
+                    .insert(rep.clone(), (conn, token_hash, expires_at));
+                self.attach_rep(rep, conn, tx, resume).await;
+            }
+            CoreMsg::RevokeToken { token_hash } => {
+                let revoked: Vec<RepId> = self
+                    .rep_tokens
+                    .iter()
+                    .filter(|(_, (_, hash, _))| *hash == token_hash)
+                    .map(|(rep, _)| rep.clone())
+                    .collect();
+                for rep in revoked {
+                    self.end_console(&rep, "logged out");
+                }
+            }
+            CoreMsg::RepDetach { rep, conn } => {
+                if self.reps.get(&rep).is_some_and(|(c, _)| *c == conn) {
+                    self.reps.remove(&rep);
+                    self.rep_tokens.remove(&rep);
+                    self.notify(Input::RepDisconnected { rep });
+                }
+            }
+            CoreMsg::RepRequest {
+                rep,
+                conn,
+                id,
+                request: RepRequest::LoadHistory { session_id, before },
+            } => self.load_history(rep, conn, id, session_id, before),
+            CoreMsg::RepRequest {
+                rep,
+                conn,
+                id,
+                request,
+            } => {
+                let reply = self.input(Input::Rep {
+                    rep: rep.clone(),
+                    request,
+                });
+                self.deliveries.push(Delivery::RepReply {
+                    rep,
+                    conn,
+                    id,
+                    reply,
+                });
+            }
+            CoreMsg::CustomerStart {
+                conn,
+                tx,
+                source,
+                customer,
+                route,
+                token,
+            } => {
+                self.customers.entry(conn).or_insert((tx, None));
+                let guessing_key = matches!(route, Route::SessionKey { .. });
+                let now = now_ms();
+                let refusal =
+                    if guessing_key && let Err(wait) = self.key_guesses.check(&source, now) {
+                        Some(switchboard_protocol::ErrorBody::rate_limited(
+                            format!("Too many wrong session keys. Try again in {wait} seconds."),
+                            wait * 1000,
+                        ))
+                    } else if let Err(wait_ms) = self.new_sessions.take(&source, now) {
+                        // Sessions from one address: a person starts a few, a script thousands.
+                        Some(switchboard_protocol::ErrorBody::rate_limited(
+                            format!(
+                                "Too many new chats from your network. Try again in {} seconds.",
+                                wait_ms.div_ceil(1000)
+                            ),
+                            wait_ms,
+                        ))
+                    } else {
+                        None
+                    };
+                if let Some(error) = refusal {
+                    self.deliveries.push(Delivery::CustomerReply {
+                        conn,
+                        id: None,
+                        reply: Err(error),
+                    });
+                    self.deliveries.push(Delivery::CloseUnbound(conn));
+                    return;
+                }
+                let reply = self.input(Input::CustomerStart {
+                    conn,
+                    customer,
+                    route,
+                    customer_token: token,
+                });
+                if guessing_key {
+                    match &reply {
+                        Err(e) if e.code == ErrorCode::KeyInvalid => {
+                            self.key_guesses.fail(&source, now)
+                        }
+                        _ => {}
+                    }
+                }
+                if reply.is_err() {
+                    self.deliveries.push(Delivery::CustomerReply {
+                        conn,
+                        id: None,
+                        reply,
+                    });
+                }
+                self.deliveries.push(Delivery::CloseUnbound(conn));
+            }
+            CoreMsg::CustomerResume {
+                conn,
+                tx,
+                session_id,
+                token,
+            } => {
+                if !self.router.is_live(session_id) {
+                    // Ended sessions live only in the store: answered from there, off this task.
+                    resume_from_store(self.store.clone(), tx, session_id, token);
+                    return;
+                }
+                self.customers.entry(conn).or_insert((tx, None));
+                let reply = self.input(Input::CustomerResume {
+                    conn,
+                    session_id,
+                    customer_token: token,
+                });
+                if reply.is_err() {
+                    self.deliveries.push(Delivery::CustomerReply {
+                        conn,
+                        id: None,
+                        reply,
+                    });
+                }
+                self.deliveries.push(Delivery::CloseUnbound(conn));
+            }
+            CoreMsg::CustomerRequest { conn, id, request } => {
+                let leaving = matches!(request, CustomerRequest::Leave);
+                let session = self.customers.get(&conn).and_then(|(_, s)| *s);
+                let reply = match session {
+                    Some(session_id) => self.input(Input::Customer {
+                        session_id,
+                        request,
+                    }),
+                    None => Err(switchboard_protocol::ErrorBody::new(
+                        ErrorCode::BadRequest,
+                        "Start or resume a session first (send `start` or `resume`).",
+                    )),
+                };
+                let left = leaving && reply.is_ok();
+                self.deliveries.push(Delivery::CustomerReply {
+                    conn,
+                    id: Some(id),
+                    reply,
+                });
+                if left {
+                    self.deliveries.push(Delivery::CloseCustomerConn(conn));
+                }
+            }
+            CoreMsg::CustomerDetach { conn } => {
+                if let Some((_, Some(session_id))) = self.customers.remove(&conn)
+                    && self.session_customer.get(&session_id) == Some(&conn)
+                {
+                    self.session_customer.remove(&session_id);
+                    self.notify(Input::CustomerDisconnected { session_id });
+                }
+            }
+            CoreMsg::AvailableReps(answer) => {
+                let _ = answer.send(self.router.available_reps());
+            }
+            CoreMsg::ShareFile {
+                sender,
+                session_id,
+                attachment,
+                answer,
+            } => {
+                let reply = self.input(Input::ShareFile {
+                    sender,
+                    session_id,
+                    attachment,
+                });
+                self.deliveries.push(Delivery::Answer { answer, reply });
+            }
+            CoreMsg::CustomerTokenMatches {
+                session_id,
+                token,
+                answer,
+            } => {
+                let _ = answer.send(self.router.customer_token_matches(session_id, &token));
+            }
+            CoreMsg::MayShareFile {
+                sender,
+                session_id,
+                answer,
+            } => {
+                let _ = answer.send(self.router.may_share_file(&sender, session_id));
+            }
+            CoreMsg::RepMayReadFiles {
+                rep,
+                session_id,
+                answer,
+            } => {
+                let _ = answer.send(self.router.rep_may_read_files(&rep, session_id));
+            }
+        }
+    }
+
+    /// "Load older messages": the router checks, the store reads (in its own task, so the
+    /// core does not wait), and the answer goes straight to the asking connection.
+    pub(super) fn load_history(
+        &mut self,
+        rep: RepId,
+        conn: ConnId,
+        id: RequestId,
+        session_id: SessionId,
+        before: Option<SessionId>,
+    ) {
+        let contact = match self.router.history_contact(&rep, session_id) {
+            Ok(contact) => contact,
+            Err(error) => {
+                self.deliveries.push(Delivery::RepReply {
+                    rep,
+                    conn,
+                    id,
+                    reply: Err(error),
+                });
+                return;
+            }
+        };
+        let Some((current, tx)) = self.reps.get(&rep) else {
+            return;
+        };
+        if *current != conn {
+            return;
+        }
+        let tx = tx.clone();
+        let store = self.store.clone();
+        // Never this session itself, nor anything newer.
+        let before = before.map_or(session_id, |b| b.min(session_id));
+        tokio::spawn(async move {
+            let message = match store.past_chats(contact, before, HISTORY_PAGE).await {
+                Ok((chats, more)) => RepServerMessage::Ok {
+                    id,
+                    result: Some(OkResult::History { chats, more }),
+                },
+                Err(error) => {
+                    tracing::error!(%error, "could not read older chats");
+                    RepServerMessage::Error {
+                        id: Some(id),
+                        code: ErrorCode::Internal,
+                        message: "Older messages could not be loaded.".into(),
+                        retry_after_ms: None,
+                    }
+                }
+            };
+            send_json(&tx, &message);
+        });
+    }
+}
