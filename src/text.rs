@@ -41,3 +41,22 @@ pub fn sessions_still_open(count: usize) -> String {
         n => format!("You have {n} active sessions."),
     }
 }
+
+/// Session events told inline in the chat.
+pub fn joined(rep: &str) -> String {
+    format!("{rep} joined")
+}
+pub fn left(rep: &str) -> String {
+    format!("{rep} left")
+}
+pub fn transferred_to(queue: &str) -> String {
+    format!("Transferred to {queue}")
+}
+pub fn new_owner(rep: &str) -> String {
+    format!("{rep} took over the session")
+}
+pub fn invited(inviter: &str, invitee: &str) -> String {
+    format!("{inviter} invited {invitee}")
+}
+pub const CUSTOMER_DISCONNECTED: &str = "The customer disconnected";
+pub const CUSTOMER_RECONNECTED: &str = "The customer is back";

@@ -14,6 +14,7 @@ pub mod invitees;
 pub mod older;
 pub mod queue_view;
 pub mod refusal;
+pub mod session_events;
 pub mod templates;
 
 use invitees::Invitees;
@@ -63,6 +64,9 @@ pub struct SessionState {
     pub pending: Vec<PendingChat>,
     /// Messages from others not yet seen by the rep.
     pub unread: usize,
+    /// Joins, leaves, transfers, invitations and the customer's connection, told inline
+    /// in the chat (see [`session_events`]).
+    pub events: Vec<session_events::SessionEvent>,
 }
 
 /// A team's chat.
@@ -400,6 +404,12 @@ impl Model {
                     .iter()
                     .map(|(id, s)| (*id, s.unread))
                     .collect();
+                // What was told inline survives a resume.
+                let mut old_events: HashMap<SessionId, Vec<session_events::SessionEvent>> = self
+                    .sessions
+                    .iter_mut()
+                    .map(|(id, s)| (*id, std::mem::take(&mut s.events)))
+                    .collect();
                 self.sessions = state
                     .sessions
                     .into_iter()
@@ -410,6 +420,7 @@ impl Model {
                             chat: view.chat,
                             pending: Vec::new(),
                             unread: old_unread.get(&id).copied().unwrap_or(0),
+                            events: old_events.remove(&id).unwrap_or_default(),
                         };
                         (id, state)
                     })
@@ -588,6 +599,7 @@ impl Model {
                     chat: view.chat,
                     pending,
                     unread: 0,
+                    events: Vec::new(),
                 };
                 drop_acknowledged(&mut state);
                 self.sessions.insert(id, state);
@@ -597,6 +609,12 @@ impl Model {
             }
             RepEvent::SessionUpdated { session } => {
                 if let Some(state) = self.sessions.get_mut(&session.session_id) {
+                    let after_chat = state.chat.len();
+                    let told = session_events::diff(&state.info, &session);
+                    state.events.extend(
+                        told.into_iter()
+                            .map(|kind| session_events::SessionEvent { after_chat, kind }),
+                    );
                     state.info = session;
                 }
             }

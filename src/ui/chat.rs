@@ -99,22 +99,27 @@ pub fn chat_ui(
                 intents,
                 |ui, message, intents| message_ui(ui, model, message, intents),
             );
-            for message in &session.chat {
+            let mut events = session.events.iter().peekable();
+            for (at, message) in session.chat.iter().enumerate() {
+                while let Some(event) = events.next_if(|e| e.after_chat <= at) {
+                    super::session_events::event_ui(ui, model, &event.kind);
+                }
                 message_ui(ui, model, message, intents);
+            }
+            for event in events {
+                super::session_events::event_ui(ui, model, &event.kind);
             }
             for pending in &session.pending {
                 let status = match &pending.refused {
                     Some(reason) => format!("not sent: {reason}"),
                     None => "sending…".to_owned(),
                 };
-                bubble_ui(
-                    ui,
-                    "You",
-                    &status,
-                    &pending.text,
-                    pending.visibility == Visibility::Reps,
-                    true,
-                );
+                let kind = if pending.visibility == Visibility::Reps {
+                    Bubble::RepsOnly
+                } else {
+                    Bubble::Rep
+                };
+                bubble_ui(ui, "You", &status, &pending.text, kind, true);
             }
         });
 }
@@ -126,14 +131,21 @@ fn message_ui(ui: &mut egui::Ui, model: &Model, message: &ChatMessage, intents: 
         Author::Rep { name, .. } => name.clone(),
         Author::System => "Switchboard".to_owned(),
     };
+    let kind = match (&message.author, message.visibility) {
+        (_, Visibility::Reps) => Bubble::RepsOnly,
+        (Author::Customer { .. }, _) => Bubble::Customer,
+        _ => Bubble::Rep,
+    };
     if let Some(attachment) = &message.attachment {
-        bubble_frame(ui, message.visibility == Visibility::Reps).show(ui, |ui| {
-            ui.set_width(ui.available_width());
-            ui.horizontal(|ui| {
-                ui.strong(&author);
-                ui.weak(display::clock(message.at));
+        placed(ui, kind, |ui| {
+            bubble_frame(ui, kind).show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                ui.horizontal(|ui| {
+                    ui.strong(&author);
+                    ui.weak(display::clock(message.at));
+                });
+                super::attachments::attachment_ui(ui, attachment, intents);
             });
-            super::attachments::attachment_ui(ui, attachment, intents);
         });
         return;
     }
@@ -142,40 +154,76 @@ fn message_ui(ui: &mut egui::Ui, model: &Model, message: &ChatMessage, intents: 
         &author,
         &display::clock(message.at),
         &message.text,
-        message.visibility == Visibility::Reps,
+        kind,
         false,
     );
 }
 
-fn bubble_frame(ui: &egui::Ui, reps_only: bool) -> egui::Frame {
-    let frame = egui::Frame::new()
-        .inner_margin(egui::Margin::symmetric(8, 4))
-        .corner_radius(4.0);
-    if reps_only {
-        frame.fill(reps_only_fill(ui))
-    } else {
-        frame
-    }
+/// Who a message is from, as the rep tells them apart at a glance: the customer's on the
+/// left in a grey bubble, the reps' indented from the left in blue, rep-only notes in
+/// amber marked "reps only".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Bubble {
+    Customer,
+    Rep,
+    RepsOnly,
 }
 
-fn bubble_ui(
-    ui: &mut egui::Ui,
-    author: &str,
-    meta: &str,
-    text: &str,
-    reps_only: bool,
-    pending: bool,
-) {
-    bubble_frame(ui, reps_only).show(ui, |ui| {
-        ui.set_width(ui.available_width());
-        ui.horizontal(|ui| {
-            ui.strong(author);
-            ui.weak(meta);
-            if reps_only {
-                ui.label(egui::RichText::new("reps only").small().italics());
-            }
+/// How far a bubble is indented from the other side, as a share of the width.
+const INDENT: f32 = 0.12;
+
+/// Lays `add` out in the bubble's lane: customer messages leave room on the right, the
+/// reps' on the left.
+fn placed(ui: &mut egui::Ui, kind: Bubble, add: impl FnOnce(&mut egui::Ui)) {
+    let indent = (ui.available_width() * INDENT).min(120.0);
+    ui.horizontal(|ui| {
+        if kind != Bubble::Customer {
+            ui.add_space(indent);
+        }
+        ui.vertical(|ui| {
+            ui.set_max_width(
+                ui.available_width()
+                    - if kind == Bubble::Customer {
+                        indent
+                    } else {
+                        0.0
+                    },
+            );
+            add(ui);
         });
-        let body = egui::RichText::new(text);
-        ui.label(if pending { body.weak() } else { body });
     });
+}
+
+fn bubble_frame(ui: &egui::Ui, kind: Bubble) -> egui::Frame {
+    let frame = egui::Frame::new()
+        .inner_margin(egui::Margin::symmetric(8, 4))
+        .corner_radius(6.0);
+    let dark = ui.visuals().dark_mode;
+    let fill = match (kind, dark) {
+        (Bubble::RepsOnly, _) => reps_only_fill(ui),
+        (Bubble::Customer, true) => egui::Color32::from_rgb(0x2E, 0x2E, 0x2E),
+        (Bubble::Customer, false) => egui::Color32::from_rgb(0xEE, 0xEE, 0xEE),
+        (Bubble::Rep, true) => egui::Color32::from_rgb(0x1C, 0x33, 0x4D),
+        (Bubble::Rep, false) => egui::Color32::from_rgb(0xDD, 0xEB, 0xFA),
+    };
+    frame.fill(fill)
+}
+
+fn bubble_ui(ui: &mut egui::Ui, author: &str, meta: &str, text: &str, kind: Bubble, pending: bool) {
+    placed(ui, kind, |ui| {
+        bubble_frame(ui, kind).show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.horizontal(|ui| {
+                ui.strong(author);
+                ui.weak(meta);
+                if kind == Bubble::RepsOnly {
+                    ui.label(egui::RichText::new("reps only").small().italics());
+                }
+            });
+            let body = egui::RichText::new(text);
+            // Wrapped, a long unbroken token included, never clipped at the right edge.
+            ui.add(egui::Label::new(if pending { body.weak() } else { body }).wrap());
+        });
+    });
+    ui.add_space(2.0);
 }

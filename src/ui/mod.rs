@@ -15,6 +15,7 @@ pub mod older_messages;
 pub mod queues;
 pub mod session;
 pub mod session_actions;
+pub mod session_events;
 pub mod session_tools;
 pub mod shortcuts;
 pub mod share_menu;

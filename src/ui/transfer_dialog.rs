@@ -96,6 +96,29 @@ fn targets_ui(
         ui.selectable_value(target, Some(choice), team.display_name.as_str());
     }
     ui.add_space(4.0);
+    // Reps already in the session may take it over (list_invitees leaves them out).
+    let me = model.me_id();
+    let participants: Vec<_> = model
+        .sessions
+        .get(&session_id)
+        .map(|s| {
+            s.info
+                .participants
+                .iter()
+                .filter(|r| Some(*r) != me)
+                .collect()
+        })
+        .unwrap_or_default();
+    if !participants.is_empty() {
+        ui.weak("In this session (they become the owner when they accept)");
+        for rep in &participants {
+            let choice = TransferTarget::Rep {
+                rep: (*rep).clone(),
+            };
+            ui.selectable_value(target, Some(choice), model.rep_name(rep));
+        }
+        ui.add_space(4.0);
+    }
     ui.weak("Representatives (their personal queue)");
     let Some(invitees) = model.invitees.get(&session_id).filter(|i| !i.loading) else {
         ui.horizontal(|ui| {
@@ -108,7 +131,7 @@ fn targets_ui(
     if reps.is_empty() {
         ui.weak("Nobody else is reachable right now.");
     }
-    for rep in reps {
+    for rep in reps.into_iter().filter(|r| !participants.contains(&&r.rep)) {
         ui.horizontal(|ui| {
             let choice = TransferTarget::Rep {
                 rep: rep.rep.clone(),

@@ -41,6 +41,8 @@ pub fn end_with_disposition(console: &mut Console) {
     console.step();
     wait_for_label(console, "Resolved");
     click_label(console, "Resolved");
+    // End is greyed until the choice is in.
+    step_until(console, "End enabled", |h| !is_disabled(h, "End session"));
     click_label(console, "End session");
     wait_for_no_label(console, "Close session");
 }
