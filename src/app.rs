@@ -102,6 +102,8 @@ pub struct SwitchboardApp {
     /// "Leave in queue and log out / quit" was chosen at this instant: the console goes
     /// once the server has taken the sessions back (a logout at once would drop them).
     departing: Option<(Leaving, std::time::Instant)>,
+    /// The theme changed in Settings: apply it at the end of the frame.
+    apply_theme: bool,
     /// The keyboard shortcut map is showing.
     help_open: bool,
     /// Whether the window has the keyboard focus (a rep in another window sees nothing).
@@ -118,6 +120,7 @@ pub struct SwitchboardApp {
 impl SwitchboardApp {
     pub fn new(cc: &eframe::CreationContext<'_>, options: AppOptions) -> Self {
         install_fonts(&cc.egui_ctx);
+        crate::theme::install_visuals(&cc.egui_ctx);
         let ctx = cc.egui_ctx.clone();
         let (net, events) = NetHandle::spawn(move || ctx.request_repaint());
         let ctx = cc.egui_ctx.clone();
@@ -131,6 +134,7 @@ impl SwitchboardApp {
         // Read once before the first frame; every later write goes to the writer thread.
         let prefs = store.as_ref().map(PrefsStore::load).unwrap_or_default();
         let prefs_writer = store.map(PrefsWriter::spawn);
+        crate::theme::apply(&cc.egui_ctx, prefs.theme);
 
         let mut demo = None;
         let mut auto_login = options.auto_login.clone();
@@ -183,6 +187,7 @@ impl SwitchboardApp {
             leaving: None,
             departing: None,
             help_open: false,
+            apply_theme: false,
             window_focused: true,
             focus_window: false,
             focus_requests: 0,
@@ -704,6 +709,15 @@ impl SwitchboardApp {
                     self.send(request);
                 }
             }
+            Intent::SetAlerts(alerts) => {
+                self.prefs.alerts = alerts;
+                self.save_prefs();
+            }
+            Intent::SetTheme(theme) => {
+                self.prefs.theme = theme;
+                self.apply_theme = true;
+                self.save_prefs();
+            }
             Intent::TogglePanel(Panel::Settings) => self.settings_open = !self.settings_open,
             Intent::TogglePanel(Panel::Help) => self.help_open = !self.help_open,
         }
@@ -735,9 +749,13 @@ impl SwitchboardApp {
             tabs_ui(ui, &self.model, self.front, flashing, intents);
         });
         shortcuts_window_ui(ui.ctx(), &mut self.help_open);
-        if settings_window_ui(ui.ctx(), &mut self.settings_open, &mut self.prefs.alerts) {
-            self.save_prefs();
-        }
+        settings_window_ui(
+            ui.ctx(),
+            self.settings_open,
+            &self.prefs.alerts,
+            self.prefs.theme,
+            intents,
+        );
         egui::Panel::bottom("status_bar").show(ui, |ui| {
             status_bar_ui(ui, &self.model, &self.status, now);
         });
@@ -832,17 +850,7 @@ impl SwitchboardApp {
     }
 }
 
-/// The default fonts, with Hack (monospace) as a last resort for the proportional family:
-/// it carries the sort arrows ▲ ▼ that the other bundled fonts lack.
-pub fn install_fonts(ctx: &egui::Context) {
-    let mut fonts = egui::FontDefinitions::default();
-    fonts
-        .families
-        .entry(egui::FontFamily::Proportional)
-        .or_default()
-        .push("Hack".to_owned());
-    ctx.set_fonts(fonts);
-}
+pub use crate::fonts::install_fonts;
 
 fn login_error_text(error: &LoginError, server: &str) -> String {
     match error {
@@ -901,6 +909,9 @@ impl eframe::App for SwitchboardApp {
         }
         for intent in intents {
             self.handle(intent);
+        }
+        if std::mem::take(&mut self.apply_theme) {
+            crate::theme::apply(ui.ctx(), self.prefs.theme);
         }
         for url in self.urls_to_open.drain(..) {
             ui.ctx().open_url(egui::OpenUrl::new_tab(&url));

@@ -11,18 +11,22 @@
 //! - [`prefs`] and [`prefs_writer`]: remembered layout, written atomically off the UI thread.
 //! - [`demo`]: `--demo`, the bundled server with demo data in this process.
 //! - [`dialogs`]: the native open and save dialogs for files (or fixed answers in tests).
+//! - [`fonts`]: the bundled font stack (emoji and the world's common scripts).
+//! - [`theme`]: light and dark looks, following the OS or the rep's choice.
 //! - [`text`]: the words shown to people, in one place.
 //! - [`notify`]: desktop notifications with a chime, reminders; toasts where there are none.
 
 pub mod app;
 pub mod demo;
 pub mod dialogs;
+pub mod fonts;
 pub mod model;
 pub mod net;
 pub mod notify;
 pub mod prefs;
 pub mod prefs_writer;
 pub mod text;
+pub mod theme;
 pub mod ui;
 
 pub use app::{AppOptions, DEFAULT_SERVER_URL, SwitchboardApp};

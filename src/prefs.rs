@@ -164,6 +164,19 @@ pub struct Prefs {
     /// Sound, desktop notifications and reminders. Added without a version bump: a file
     /// written before it loads with the defaults.
     pub alerts: AlertPrefs,
+    /// Light, dark, or following the operating system. Added without a version bump.
+    pub theme: ThemeChoice,
+}
+
+/// The console's colours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ThemeChoice {
+    /// Follow the operating system's light or dark setting.
+    #[default]
+    System,
+    Light,
+    Dark,
 }
 
 impl Default for Prefs {
@@ -179,6 +192,7 @@ impl Default for Prefs {
             last_server: "http://127.0.0.1:8080".to_owned(),
             last_username: String::new(),
             alerts: AlertPrefs::default(),
+            theme: ThemeChoice::System,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! What the rep asked for during a frame. Panels push intents; the app carries them out
 //! after drawing, so the whole frame saw the same state.
 
-use crate::prefs::Column;
+use crate::prefs::{AlertPrefs, Column, ThemeChoice};
 use switchboard_protocol::{
     Attachment, CloseMode, QueueRef, RepRequest, SessionId, TeamId, Visibility,
 };
@@ -83,6 +83,10 @@ pub enum Intent {
     AcceptSelected,
     /// Keyboard: accept the customer who has waited longest among those the rep may take.
     AcceptLongestWaiting,
+    /// Settings: how incoming work is announced.
+    SetAlerts(AlertPrefs),
+    /// Settings: light, dark or the system's look.
+    SetTheme(ThemeChoice),
     /// Open or close one of the top bar's windows.
     TogglePanel(Panel),
 }

@@ -1,16 +1,35 @@
-//! The Settings window, opened from the top bar: how incoming work is announced (desktop
-//! notifications, the notification sound) and when a waiting customer earns a reminder.
+//! The Settings window, opened from the top bar: the look (light, dark or the system's),
+//! how incoming work is announced (desktop notifications, the notification sound) and when
+//! a waiting customer earns a reminder. Changes are reported as intents.
 
-use crate::prefs::{AlertPrefs, ReminderMode};
+use crate::prefs::{AlertPrefs, ReminderMode, ThemeChoice};
+use crate::ui::intent::{Intent, Panel};
 
-/// Draws the window while `open`; returns whether the rep changed anything (to save).
-pub fn settings_window_ui(ctx: &egui::Context, open: &mut bool, alerts: &mut AlertPrefs) -> bool {
-    let before = alerts.clone();
+/// Draws the window while `open`, editing copies of the settings; a change becomes an
+/// intent for the app to apply and save.
+pub fn settings_window_ui(
+    ctx: &egui::Context,
+    open: bool,
+    current_alerts: &AlertPrefs,
+    current_theme: ThemeChoice,
+    intents: &mut Vec<Intent>,
+) {
+    let mut still_open = open;
+    let mut alerts = current_alerts.clone();
+    let alerts = &mut alerts;
+    let mut theme = current_theme;
     egui::Window::new("Settings")
-        .open(open)
+        .open(&mut still_open)
         .resizable(false)
         .collapsible(false)
         .show(ctx, |ui| {
+            ui.strong("Look");
+            ui.horizontal(|ui| {
+                ui.radio_value(&mut theme, ThemeChoice::System, "Follow the system");
+                ui.radio_value(&mut theme, ThemeChoice::Light, "Light");
+                ui.radio_value(&mut theme, ThemeChoice::Dark, "Dark");
+            });
+            ui.add_space(8.0);
             ui.strong("Incoming work");
             ui.checkbox(&mut alerts.desktop_notifications, "Desktop notifications")
                 .on_hover_text("Off, or where the desktop has none, they show inside the window.");
@@ -40,5 +59,13 @@ pub fn settings_window_ui(ctx: &egui::Context, open: &mut bool, alerts: &mut Ale
                 "On every new message",
             );
         });
-    *alerts != before
+    if alerts != current_alerts {
+        intents.push(Intent::SetAlerts(alerts.clone()));
+    }
+    if theme != current_theme {
+        intents.push(Intent::SetTheme(theme));
+    }
+    if open && !still_open {
+        intents.push(Intent::TogglePanel(Panel::Settings));
+    }
 }
