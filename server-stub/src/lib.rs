@@ -1,5 +1,6 @@
 //! The Switchboard routing server: queues, sessions and chat for live customer support.
 //!
+//! - [`auth`]: tokens: made from the OS's CSPRNG, kept as SHA-256.
 //! - [`config`]: reps, teams, issues and rules from TOML (a demo config is bundled).
 //! - [`mail`]: sends the extended-availability emails from the outbox (SMTP, with retries).
 //! - [`limits`]: every limit on outside input, the `[limits]` section of the config.
@@ -9,6 +10,7 @@
 //!   `attack` subcommand (a customer's round trip while an attack runs).
 //! - [`store`]: SQLite on its own thread; durable before acknowledged.
 pub mod attack;
+pub mod auth;
 pub mod bench;
 pub mod config;
 pub mod customer_cli;

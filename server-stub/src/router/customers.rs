@@ -3,7 +3,8 @@
 
 use super::effects::{CustomerConn, Effect, StoreOp};
 use super::state::Session;
-use super::{Reply, Router, hash_secret, refuse, valid_chat_text, valid_client_id};
+use super::{Reply, Router, refuse, valid_chat_text, valid_client_id};
+use crate::auth::hash_secret;
 use crate::config::ButtonTarget;
 use std::collections::BTreeSet;
 use switchboard_protocol::{

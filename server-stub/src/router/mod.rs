@@ -14,6 +14,10 @@ pub mod state;
 
 mod assistance;
 mod customers;
+mod files;
+mod history;
+/// Kept here for callers that reach it through the router.
+pub use crate::auth::hash_secret;
 pub use customers::RESUME_REFUSED;
 mod offers;
 mod queueing;
@@ -27,11 +31,10 @@ mod views;
 mod tests;
 
 use crate::config::Config;
-pub use assistance::{FileSender, may_read_files};
 use effects::{CustomerConn, Effect, StoreOp};
+pub use files::{FileSender, may_read_files};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
-use sha2::{Digest, Sha256};
 use state::{Invitation, RepState, Session, SessionKey};
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::sync::Arc;
@@ -437,11 +440,6 @@ impl Router {
             }
         }
     }
-}
-
-/// SHA-256 of a secret, hex encoded: how tokens are kept.
-pub fn hash_secret(secret: &str) -> String {
-    hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
 fn refuse(code: ErrorCode, message: impl Into<String>) -> ErrorBody {

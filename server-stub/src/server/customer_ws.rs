@@ -27,12 +27,6 @@ fn error_frame(
     .unwrap_or_default()
 }
 
-/// A random token (256 bits, hex) for the customer to reconnect with.
-fn new_customer_token() -> String {
-    let bytes: [u8; 32] = rand::random();
-    hex::encode(bytes)
-}
-
 /// The refusal of a chat message sent faster than the customer's rate allows.
 fn too_fast(id: switchboard_protocol::RequestId, wait_ms: u64) -> String {
     let message = CustomerServerMessage::Error {
@@ -127,7 +121,7 @@ pub async fn serve(mut socket: WebSocket, state: AppState, source: IpAddr) {
             source,
             customer,
             route,
-            token: new_customer_token(),
+            token: crate::auth::new_token(),
         },
         CustomerHello::Resume {
             session_id,

@@ -5,7 +5,8 @@
 use super::AppState;
 use super::core::{CoreMsg, now_ms};
 use super::http::http_error;
-use crate::router::{FileSender, hash_secret, may_read_files};
+use crate::auth::hash_secret;
+use crate::router::{FileSender, may_read_files};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use switchboard_protocol::{ErrorBody, ErrorCode, RepId, SessionId};

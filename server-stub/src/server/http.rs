@@ -6,7 +6,7 @@ use super::AppState;
 use super::core::{CoreMsg, now_ms};
 use super::login_guard::Wait;
 use super::socket::HARD_FRAME_LIMIT;
-use crate::router::hash_secret;
+use crate::auth::hash_secret;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, State, WebSocketUpgrade};
@@ -165,7 +165,7 @@ pub async fn login(
         );
     };
     state.logins.guard().succeeded(&username, peer.ip(), now);
-    let token = hex::encode(rand::random::<[u8; 32]>());
+    let token = crate::auth::new_token();
     let expires_at = now + state.config.settings.token_ttl_secs * 1000;
     if let Err(error) = state
         .store

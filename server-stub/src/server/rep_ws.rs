@@ -4,7 +4,7 @@
 use super::AppState;
 use super::core::{CoreMsg, now_ms};
 use super::socket::{self, BadFrames, Incoming, Liveness};
-use crate::router::hash_secret;
+use crate::auth::hash_secret;
 use axum::extract::ws::WebSocket;
 use std::time::Duration;
 use switchboard_protocol::codec::{decode_rep_frame, decode_typed};

@@ -109,7 +109,7 @@ pub(super) fn resume_from_store(
     tokio::spawn(async move {
         let message = match store.ended_session(session_id.0).await {
             Ok(Some(session))
-                if session.customer_token_hash == crate::router::hash_secret(&token) =>
+                if session.customer_token_hash == crate::auth::hash_secret(&token) =>
             {
                 Router::ended_for_customer(&session, &token)
             }
