@@ -60,3 +60,14 @@ pub fn invited(inviter: &str, invitee: &str) -> String {
 }
 pub const CUSTOMER_DISCONNECTED: &str = "The customer disconnected";
 pub const CUSTOMER_RECONNECTED: &str = "The customer is back";
+
+/// The chat bar's toggle while it is hidden, with how many messages wait.
+pub fn show_chat(waiting: usize) -> String {
+    if waiting > 0 {
+        format!("Show chat ({waiting} waiting)")
+    } else {
+        "Show chat".to_owned()
+    }
+}
+pub const CHAT_HIDDEN: &str = "The chat is hidden.";
+pub const CHAT_IN_ITS_WINDOW: &str = "The chat is in its own window (unpinned).";

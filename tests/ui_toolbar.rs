@@ -89,3 +89,30 @@ fn hidden_chat_bar_counts_waiting_messages() {
     wait_for_any_label(&mut console, "Hello?");
     wait_for_label(&mut console, "Hide chat");
 }
+
+/// "Hide chat" becomes "Show chat" in the same place; "Unpin chat" moves the chat into a
+/// window of its own (a desktop window where there are several; here, one inside), whose
+/// message box still sends.
+#[test]
+fn hide_keeps_its_place_and_unpin_opens_a_chat_window() {
+    let server = TestServer::start();
+    let prefs = tempfile::tempdir().unwrap();
+    let (mut console, mut zed) = in_session(&server, &prefs.path().join("p.json"), "Zed Zimmer");
+    let hide = console.get_by_label("Hide chat").rect();
+    click_label(&mut console, "Hide chat");
+    wait_for_label(&mut console, "Show chat");
+    // The row is right-aligned: the button's right edge (and row) stay where they were.
+    let show = console.get_by_label("Show chat").rect();
+    assert!(
+        (show.max.x - hide.max.x).abs() < 0.5 && (show.min.y - hide.min.y).abs() < 0.5,
+        "Show chat {show:?} in the place of Hide chat {hide:?}"
+    );
+    click_label(&mut console, "Show chat");
+    wait_for_label(&mut console, "Unpin chat");
+
+    click_label(&mut console, "Unpin chat");
+    wait_for_label(&mut console, "The chat is in its own window (unpinned).");
+    wait_for_label(&mut console, "Chat with Zed Zimmer");
+    send_in_composer(&mut console, "From the chat window");
+    zed.expect_rep_says(&server, "From the chat window");
+}

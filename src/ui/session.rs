@@ -10,6 +10,7 @@ use super::session_actions::session_actions_ui;
 use crate::model::display;
 use crate::model::{Model, SessionState};
 use crate::prefs::Prefs;
+use crate::text;
 use switchboard_protocol::RepRequest;
 
 pub fn session_ui(
@@ -60,7 +61,7 @@ pub fn session_ui(
             if ui.button(close).clicked() {
                 intents.push(Intent::AskClose(id));
             }
-            chat_bar_toggles_ui(ui, prefs, intents);
+            chat_bar_toggles_ui(ui, prefs, session.unread, intents);
         });
     });
     ui.separator();
@@ -69,54 +70,80 @@ pub fn session_ui(
     ui.separator();
 
     if !prefs.chat_shown {
-        let waiting = session.unread;
-        let label = if waiting > 0 {
-            format!("Show chat ({waiting} waiting)")
-        } else {
-            "Show chat".to_owned()
-        };
-        if ui.button(label).clicked() {
-            intents.push(Intent::SetChatBar {
-                shown: true,
-                pinned: prefs.chat_pinned,
-            });
-        }
+        ui.weak(text::CHAT_HIDDEN);
         return;
     }
     if prefs.chat_pinned {
         chat_ui(ui, model, session, draft, intents);
     } else {
-        let mut open = true;
-        egui::Window::new(format!("Chat with {}", info.customer.name))
-            .id(egui::Id::unique(("chat_window", id.0)))
-            .open(&mut open)
-            .default_size([420.0, 420.0])
-            .show(ui.ctx(), |ui| chat_ui(ui, model, session, draft, intents));
-        if !open {
-            intents.push(Intent::SetChatBar {
-                shown: false,
-                pinned: false,
-            });
-        }
-        ui.weak("The chat is in its own window (unpinned).");
+        chat_window_ui(ui.ctx(), model, session, draft, intents);
+        ui.weak(text::CHAT_IN_ITS_WINDOW);
     }
 }
 
-fn chat_bar_toggles_ui(ui: &mut egui::Ui, prefs: &Prefs, intents: &mut Vec<Intent>) {
+/// The unpinned chat: a window of its own on the desktop (an egui viewport), movable to
+/// another monitor; where the platform has no separate windows (tests), a window inside.
+/// Closing it hides the chat.
+fn chat_window_ui(
+    ctx: &egui::Context,
+    model: &Model,
+    session: &SessionState,
+    draft: &mut ChatDraft,
+    intents: &mut Vec<Intent>,
+) {
+    let id = session.info.session_id;
+    let title = format!("Chat with {}", session.info.customer.name);
+    let builder = egui::ViewportBuilder::default()
+        .with_title(title)
+        .with_inner_size([440.0, 560.0])
+        .with_min_inner_size([320.0, 320.0]);
+    let viewport = egui::ViewportId::from_hash_of(("chat_window", id.0));
+    let closed = ctx.show_viewport_immediate(viewport, builder, |ui, class| {
+        if class == egui::ViewportClass::EmbeddedWindow {
+            chat_ui(ui, model, session, draft, intents);
+            return false;
+        }
+        egui::CentralPanel::default().show(ui, |ui| chat_ui(ui, model, session, draft, intents));
+        ui.ctx().input(|i| i.viewport().close_requested())
+    });
+    if closed {
+        intents.push(Intent::SetChatBar {
+            shown: false,
+            pinned: false,
+        });
+    }
+}
+
+/// Pin/Unpin and Hide/Show chat, always in the same place: hiding the chat turns "Hide
+/// chat" into "Show chat" (with how many messages wait) where it stood.
+fn chat_bar_toggles_ui(
+    ui: &mut egui::Ui,
+    prefs: &Prefs,
+    waiting: usize,
+    intents: &mut Vec<Intent>,
+) {
     let pin = if prefs.chat_pinned {
         "Unpin chat"
     } else {
         "Pin chat"
     };
-    if prefs.chat_shown && ui.button(pin).clicked() {
+    let pin = ui
+        .add_enabled(prefs.chat_shown, egui::Button::new(pin))
+        .on_hover_text("Unpinned, the chat has a window of its own (another monitor, say).");
+    if pin.clicked() {
         intents.push(Intent::SetChatBar {
             shown: true,
             pinned: !prefs.chat_pinned,
         });
     }
-    if prefs.chat_shown && ui.button("Hide chat").clicked() {
+    let toggle = if prefs.chat_shown {
+        "Hide chat".to_owned()
+    } else {
+        text::show_chat(waiting)
+    };
+    if ui.button(toggle).clicked() {
         intents.push(Intent::SetChatBar {
-            shown: false,
+            shown: !prefs.chat_shown,
             pinned: prefs.chat_pinned,
         });
     }
