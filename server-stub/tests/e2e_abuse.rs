@@ -9,12 +9,10 @@ mod common;
 
 use common::abuse::*;
 use common::*;
-use futures_util::StreamExt;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 use switchboard_protocol::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio_tungstenite::tungstenite::Message;
 
 /// Item 3: a burst of simultaneous logins for one user from one address is counted before
 /// any password is checked: only the first few are checked; the right password in the
@@ -209,16 +207,7 @@ async fn logout_and_expiry_end_the_console() {
             .send()
     };
     assert_eq!(logout(token.clone()).await.unwrap().status(), 204);
-    let closed = loop {
-        match tokio::time::timeout(DEADLINE, console.socket.next())
-            .await
-            .unwrap()
-        {
-            Some(Ok(Message::Close(frame))) => break frame.map(|f| u16::from(f.code)),
-            Some(Ok(_)) => continue,
-            _ => break None,
-        }
-    };
+    let (_, closed) = drain_until_closed(&mut console.socket).await;
     assert_eq!(closed, Some(4002));
     assert_eq!(logout(token).await.unwrap().status(), 401, "used token");
     assert_eq!(
@@ -235,16 +224,7 @@ async fn logout_and_expiry_end_the_console() {
     let server = TestServer::start_with(short).await;
     let token = server.login("bob").await;
     let mut console = RepClient::connect(server.addr, &token, None).await;
-    let closed = loop {
-        match tokio::time::timeout(DEADLINE, console.socket.next())
-            .await
-            .unwrap()
-        {
-            Some(Ok(Message::Close(frame))) => break frame.map(|f| u16::from(f.code)),
-            Some(Ok(_)) => continue,
-            _ => break None,
-        }
-    };
+    let (_, closed) = drain_until_closed(&mut console.socket).await;
     assert_eq!(closed, Some(4002));
 }
 

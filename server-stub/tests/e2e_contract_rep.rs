@@ -189,16 +189,9 @@ async fn a_transfer_with_stay_sends_only_the_final_state() {
     let session_id = customer.session_id;
     alice.ok(RepRequest::Accept { session_id }).await;
     joined(&mut alice, session_id).await;
-    let invitation = match alice
-        .ok(RepRequest::Invite {
-            session_id,
-            target: InviteTarget::Rep { rep: "bob".into() },
-        })
-        .await
-    {
-        Some(OkResult::Invitation { invitation_id }) => invitation_id,
-        other => panic!("expected an invitation, got {other:?}"),
-    };
+    let invitation = alice
+        .invite(session_id, InviteTarget::Rep { rep: "bob".into() })
+        .await;
     bob.ok(RepRequest::AcceptInvitation {
         invitation_id: invitation,
     })
@@ -302,16 +295,9 @@ async fn errors_are_the_documented_ones() {
         ErrorCode::NotInSession,
     )
     .await;
-    let invitation_id = match alice
-        .ok(RepRequest::Invite {
-            session_id,
-            target: InviteTarget::Rep { rep: "bob".into() },
-        })
-        .await
-    {
-        Some(OkResult::Invitation { invitation_id }) => invitation_id,
-        other => panic!("expected an invitation, got {other:?}"),
-    };
+    let invitation_id = alice
+        .invite(session_id, InviteTarget::Rep { rep: "bob".into() })
+        .await;
     bob.ok(RepRequest::AcceptInvitation { invitation_id }).await;
     bob.refused(
         RepRequest::AcceptInvitation { invitation_id },

@@ -57,11 +57,9 @@ async fn start_with(config: Arc<Config>) -> TestServer {
 
 /// Alice invites dave (offline, extended availability) to `session_id`.
 async fn invite_dave(alice: &mut RepClient, session_id: SessionId) -> InvitationId {
-    let target = InviteTarget::Rep { rep: "dave".into() };
-    match alice.ok(RepRequest::Invite { session_id, target }).await {
-        Some(OkResult::Invitation { invitation_id }) => invitation_id,
-        other => panic!("invite answered {other:?}"),
-    }
+    alice
+        .invite(session_id, InviteTarget::Rep { rep: "dave".into() })
+        .await
 }
 
 /// Alice takes a customer called `customer_name` who picked her, and invites dave.

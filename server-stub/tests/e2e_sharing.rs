@@ -187,10 +187,7 @@ async fn accept_invitation(
 }
 
 async fn invite(rep: &mut RepClient, session_id: SessionId, target: InviteTarget) -> InvitationId {
-    match rep.ok(RepRequest::Invite { session_id, target }).await {
-        Some(OkResult::Invitation { invitation_id }) => invitation_id,
-        other => panic!("invite answered {other:?}"),
-    }
+    rep.invite(session_id, target).await
 }
 
 /// The owner invites `guest` by name; the guest accepts and is in the session.

@@ -853,3 +853,13 @@ pub async fn drain_until_closed_within(
 pub fn customer_message(text: &str) -> CustomerServerMessage {
     serde_json::from_str(text).unwrap()
 }
+
+impl RepClient {
+    /// Invites `target` to `session_id` (as the owner); the new invitation's id.
+    pub async fn invite(&mut self, session_id: SessionId, target: InviteTarget) -> InvitationId {
+        match self.ok(RepRequest::Invite { session_id, target }).await {
+            Some(OkResult::Invitation { invitation_id }) => invitation_id,
+            other => panic!("invite answered {other:?}"),
+        }
+    }
+}
