@@ -1,6 +1,8 @@
-//! `cargo bench --bench queue_view`: CPU time per frame of the queue view (the real
-//! `queues_ui`, laid out by egui in a kittest harness) with 1,000 and 10,000 waiting
-//! sessions: steady frames, and frames where the data changes so the queue is re-sorted.
+//! `cargo bench --bench queue_view`: CPU time per frame of the console's two big views,
+//! laid out by egui in a kittest harness: the queue view (the real `queues_ui`) with 1,000
+//! and 10,000 waiting sessions, steady and with the data changing so the queue is
+//! re-sorted; and the session view (the real `session_ui`) with a 2,000-message chat,
+//! steady and with a message arriving every frame.
 
 #![allow(clippy::unwrap_used)]
 
@@ -161,6 +163,124 @@ fn measure(waiting: u64, frames: u32, change_every_frame: bool) -> f64 {
     total_ns as f64 / f64::from(frames) / 1e6
 }
 
+/// A model with one session whose chat has `messages` messages, customer and rep in turn.
+fn session_model(messages: u64, now: u64) -> Model {
+    let mut model = model_with(0, now);
+    let session = SessionInfo {
+        session_id: SessionId(1),
+        customer: CustomerInfo {
+            name: "Pat Doe".into(),
+            company: Some("Initech".into()),
+            question: Some("The printer is on fire".into()),
+            contact: None,
+        },
+        customer_connected: true,
+        issue: None,
+        kind: SessionKind::Standard,
+        entry_path: EntryPath::Issue,
+        started_at: now - 3_600_000,
+        owner: Some(RepId::from("alice")),
+        participants: vec![RepId::from("alice")],
+        waiting_in: None,
+        important: false,
+        disposition: None,
+        history: Vec::new(),
+        invitations: Vec::new(),
+        ended: false,
+        assistance: false,
+        has_history: false,
+    };
+    let chat = (1..=messages).map(|i| chat_message(i, now)).collect();
+    model.apply(RepServerMessage::Event {
+        seq: 1,
+        event: RepEvent::SessionJoined {
+            view: SessionView {
+                session,
+                chat,
+                earlier_chat: false,
+            },
+        },
+    });
+    model
+}
+
+fn chat_message(i: u64, now: u64) -> ChatMessage {
+    let author = if i.is_multiple_of(2) {
+        Author::Customer {
+            name: "Pat Doe".into(),
+        }
+    } else {
+        Author::Rep {
+            rep: RepId::from("alice"),
+            name: "Alice".into(),
+        }
+    };
+    ChatMessage {
+        id: MessageId(i),
+        session_id: SessionId(1),
+        author,
+        text: format!("Message {i}: the quick brown fox jumps over the lazy dog, twice over."),
+        visibility: Visibility::Public,
+        at: now - 3_600_000 + i * 1_000,
+        client_msg_id: None,
+        attachment: None,
+    }
+}
+
+/// What the session bench's frames draw from.
+struct SessionScreen {
+    model: Model,
+    prefs: Prefs,
+    draft: switchboard::ui::chat::ChatDraft,
+}
+
+fn measure_session(messages: u64, frames: u32, message_every_frame: bool) -> f64 {
+    let now = 1_800_000_000_000;
+    let screen = SessionScreen {
+        model: session_model(messages, now),
+        prefs: Prefs::default(),
+        draft: Default::default(),
+    };
+    let mut harness = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .with_context_setup(switchboard::app::install_fonts)
+        .build_ui_state(
+            move |ui, screen: &mut SessionScreen| {
+                let mut intents = Vec::new();
+                if let Some(session) = screen.model.sessions.get(&SessionId(1)) {
+                    switchboard::ui::session::session_ui(
+                        ui,
+                        &screen.model,
+                        &screen.prefs,
+                        session,
+                        &mut screen.draft,
+                        &mut intents,
+                    );
+                }
+            },
+            screen,
+        );
+    for _ in 0..3 {
+        harness.step();
+    }
+    let wall = Instant::now();
+    let mut total_ns = 0u64;
+    for frame in 1..=u64::from(frames) {
+        if message_every_frame {
+            harness.state_mut().model.apply(RepServerMessage::Event {
+                seq: 1 + frame,
+                event: RepEvent::Chat {
+                    message: chat_message(messages + frame, now),
+                },
+            });
+        }
+        let before = thread_cpu_ns(wall);
+        harness.step();
+        total_ns += thread_cpu_ns(wall) - before;
+    }
+    total_ns as f64 / f64::from(frames) / 1e6
+}
+
 fn main() {
     println!("queue view, CPU time per frame (release build, layout only, 1280x800):");
     for waiting in [1_000u64, 10_000] {
@@ -168,6 +288,14 @@ fn main() {
         let changing = measure(waiting, 200, true);
         println!(
             "  {waiting:>6} waiting: {steady:.2} ms per frame steady, {changing:.2} ms per frame when an entry arrives every frame (re-sort included)"
+        );
+    }
+    println!("session view, CPU time per frame (release build, layout only, 1280x800):");
+    for messages in [200u64, 2_000] {
+        let steady = measure_session(messages, 100, false);
+        let changing = measure_session(messages, 100, true);
+        println!(
+            "  {messages:>6} messages: {steady:.2} ms per frame steady, {changing:.2} ms per frame when a message arrives every frame"
         );
     }
 }

@@ -728,10 +728,7 @@ impl SwitchboardApp {
         self.flashing = flash::flashing(&self.model, self.front);
         self.flash_on = flash::flash_on(now);
         if !self.flashing.is_empty() {
-            ui.ctx()
-                .request_repaint_after(std::time::Duration::from_millis(flash::until_next_change(
-                    now,
-                )));
+            crate::pace::tick(ui.ctx(), now, flash::HALF_PERIOD_MS);
         }
         self.remind(ui.ctx(), now);
         egui::Panel::top("top_bar").show(ui, |ui| {
@@ -923,8 +920,7 @@ impl eframe::App for SwitchboardApp {
                 || matches!(self.status, ConnectionStatus::Reconnecting { .. })
                 || self.model.offer.is_some());
         if ticking {
-            ui.ctx()
-                .request_repaint_after(std::time::Duration::from_secs(1));
+            crate::pace::tick(ui.ctx(), now_ms(), crate::pace::SECOND_MS);
         }
     }
 

@@ -14,6 +14,7 @@
 //! - [`fonts`]: the bundled font stack (emoji and the world's common scripts).
 //! - [`theme`]: light and dark looks, following the OS or the rep's choice.
 //! - [`text`]: the words shown to people, in one place.
+//! - [`pace`]: timed redraws on shared wall-clock ticks (an idle console stays idle).
 //! - [`notify`]: desktop notifications with a chime, reminders; toasts where there are none.
 
 pub mod app;
@@ -23,6 +24,7 @@ pub mod fonts;
 pub mod model;
 pub mod net;
 pub mod notify;
+pub mod pace;
 pub mod prefs;
 pub mod prefs_writer;
 pub mod text;

@@ -26,8 +26,8 @@ pub fn offer_ui(
     let session_id = entry.session_id;
     let left = offer.deadline.saturating_sub(now);
     let answer_window = offer.deadline.saturating_sub(offer.offered_at).max(1);
-    // The countdown bar moves smoothly; the rest of the console stays idle.
-    ctx.request_repaint_after(std::time::Duration::from_millis(250));
+    // The countdown moves once a second, on the same frames as the other timers.
+    crate::pace::tick(ctx, now, crate::pace::SECOND_MS);
     egui::Area::new(egui::Id::unique(("incoming_chat", session_id.0)))
         .order(egui::Order::Foreground)
         .anchor(egui::Align2::RIGHT_TOP, [-12.0, 44.0])
