@@ -1,6 +1,7 @@
 //! What the router asks the outside world to do: send messages, persist records. The
 //! owning task carries these out; the router itself does no IO.
 
+use super::state::{Invitation, Session, SessionKey};
 use switchboard_protocol::{
     ChatMessage, CustomerServerMessage, InvitationId, RepEvent, RepId, SessionId, TeamChatMessage,
     UnixMillis,
@@ -9,29 +10,19 @@ use switchboard_protocol::{
 /// Identifies one customer WebSocket connection (assigned by the connection layer).
 pub type CustomerConn = u64;
 
-/// A durable change, written to the store before any `ok` of the same batch is sent.
+/// A durable change, written to the store before any `ok` of the same batch is sent. The
+/// records are typed: the store encodes them (and says so when it cannot), the router only
+/// says what to keep.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StoreOp {
-    /// Insert or replace a session's record (JSON of [`super::state::Session`]).
-    PutSession {
-        id: SessionId,
-        ended: bool,
-        json: String,
-    },
+    /// Insert or replace a session's record (its chat is kept apart, by `PutChat`).
+    PutSession(Box<Session>),
     PutChat(ChatMessage),
-    /// Insert or replace an invitation (JSON of [`super::state::Invitation`]).
-    PutInvitation {
-        id: InvitationId,
-        session_id: SessionId,
-        json: String,
-    },
+    /// Insert or replace an invitation.
+    PutInvitation(Invitation),
     DeleteInvitation(InvitationId),
     PutTeamChat(TeamChatMessage),
-    PutKey {
-        key: String,
-        json: String,
-        expires_at: UnixMillis,
-    },
+    PutKey(SessionKey),
     DeleteKey(String),
     /// An email for a rep with extended availability (the outbox table; a mailer sends it).
     Email {

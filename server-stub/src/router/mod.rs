@@ -338,21 +338,21 @@ impl Router {
 
     fn persist_session(&mut self, id: SessionId) {
         if let Some(session) = self.sessions.get(&id) {
-            let json = serde_json::to_string(session).unwrap_or_default();
-            let ended = session.ended_at.is_some();
+            // The chat is stored message by message; the record goes without it.
+            let record = Session {
+                chat: Vec::new(),
+                sent_ids: Default::default(),
+                ..session.clone()
+            };
             self.out
-                .push(Effect::Persist(StoreOp::PutSession { id, ended, json }));
+                .push(Effect::Persist(StoreOp::PutSession(Box::new(record))));
         }
     }
 
     fn persist_invitation(&mut self, id: InvitationId) {
         if let Some(invitation) = self.invitations.get(&id) {
-            let json = serde_json::to_string(invitation).unwrap_or_default();
-            self.out.push(Effect::Persist(StoreOp::PutInvitation {
-                id,
-                session_id: invitation.session_id,
-                json,
-            }));
+            self.out
+                .push(Effect::Persist(StoreOp::PutInvitation(invitation.clone())));
         }
     }
 

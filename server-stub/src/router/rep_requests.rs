@@ -131,13 +131,8 @@ impl Router {
             rep: rep.clone(),
             expires_at,
         };
-        let json = serde_json::to_string(&record).unwrap_or_default();
-        self.keys.insert(key.clone(), record);
-        self.emit(Effect::Persist(StoreOp::PutKey {
-            key: key.clone(),
-            json,
-            expires_at,
-        }));
+        self.keys.insert(key.clone(), record.clone());
+        self.emit(Effect::Persist(StoreOp::PutKey(record)));
         Ok(Some(OkResult::SessionKey { key, expires_at }))
     }
 

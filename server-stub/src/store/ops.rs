@@ -32,7 +32,9 @@ pub(crate) fn log_emails(ops: &[StoreOp]) {
 
 fn apply(conn: &Connection, op: &StoreOp, now: i64) -> Result<(), StoreError> {
     match op {
-        StoreOp::PutSession { id, ended, json } => {
+        StoreOp::PutSession(session) => {
+            let json = serde_json::to_string(session)?;
+            let (id, ended) = (session.id, session.ended_at.is_some());
             conn.prepare_cached(
                 "INSERT INTO sessions (id, ended, json, updated_at, contact)
                  VALUES (?1, ?2, ?3, ?4, lower(json_extract(?3, '$.customer.contact')))
@@ -53,11 +55,9 @@ fn apply(conn: &Connection, op: &StoreOp, now: i64) -> Result<(), StoreError> {
                 json
             ])?;
         }
-        StoreOp::PutInvitation {
-            id,
-            session_id,
-            json,
-        } => {
+        StoreOp::PutInvitation(invitation) => {
+            let json = serde_json::to_string(invitation)?;
+            let (id, session_id) = (invitation.id, invitation.session_id);
             conn.prepare_cached(
                 "INSERT OR REPLACE INTO invitations (id, session_id, json) VALUES (?1, ?2, ?3)",
             )?
@@ -79,15 +79,12 @@ fn apply(conn: &Connection, op: &StoreOp, now: i64) -> Result<(), StoreError> {
             )?
             .execute(params![to_sql(message.id.0)?, message.team.as_str(), json])?;
         }
-        StoreOp::PutKey {
-            key,
-            json,
-            expires_at,
-        } => {
+        StoreOp::PutKey(record) => {
+            let json = serde_json::to_string(record)?;
             conn.prepare_cached(
                 "INSERT OR REPLACE INTO session_keys (key, json, expires_at) VALUES (?1, ?2, ?3)",
             )?
-            .execute(params![key, json, to_sql(*expires_at)?])?;
+            .execute(params![record.key, json, to_sql(record.expires_at)?])?;
         }
         StoreOp::DeleteKey(key) => {
             conn.prepare_cached("DELETE FROM session_keys WHERE key = ?1")?

@@ -12,9 +12,9 @@ fn generate_key(h: &mut Harness, who: &str) -> (String, u64) {
     match h.ok(who, RepRequest::GenerateSessionKey) {
         (Some(OkResult::SessionKey { key, expires_at }), effects) => {
             assert!(
-                effects.iter().any(
-                    |e| matches!(e, Effect::Persist(StoreOp::PutKey { key: k, .. }) if *k == key)
-                ),
+                effects
+                    .iter()
+                    .any(|e| matches!(e, Effect::Persist(StoreOp::PutKey(k)) if k.key == key)),
                 "the key is stored"
             );
             (key, expires_at)
@@ -385,7 +385,7 @@ fn start_tells_the_customer_and_persists() {
     assert!(
         store_ops(&effects)
             .iter()
-            .any(|op| matches!(op, StoreOp::PutSession { id: s, ended: false, .. } if *s == id))
+            .any(|op| matches!(op, StoreOp::PutSession(s) if s.id == id && s.ended_at.is_none()))
     );
 }
 

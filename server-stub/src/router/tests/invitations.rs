@@ -55,9 +55,11 @@ fn invitation_to_a_rep_goes_to_their_personal_queue() {
     let (inv, effects) = h.invite("alice", req::invite_rep(id, "bob"));
     let entry_id = invitation_entry_id(inv);
     assert_eq!(upserted_to(&effects, &entry_id), names(&["bob"]));
-    assert!(store_ops(&effects).iter().any(
-        |op| matches!(op, StoreOp::PutInvitation { id: i, session_id, .. } if *i == inv && *session_id == id)
-    ));
+    assert!(
+        store_ops(&effects)
+            .iter()
+            .any(|op| matches!(op, StoreOp::PutInvitation(i) if i.id == inv && i.session_id == id))
+    );
     // The owner's session now lists the invitation.
     assert!(events_for(&effects, "alice").iter().any(|e| matches!(
         e,

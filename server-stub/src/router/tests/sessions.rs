@@ -354,7 +354,7 @@ fn ending_needs_a_disposition() {
     assert!(
         store_ops(&effects)
             .iter()
-            .any(|op| matches!(op, StoreOp::PutSession { id: s, ended: true, .. } if *s == id))
+            .any(|op| matches!(op, StoreOp::PutSession(s) if s.id == id && s.ended_at.is_some()))
     );
     assert!(!h.is_live(id));
     assert!(h.snap("alice").sessions.is_empty());

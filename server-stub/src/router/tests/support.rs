@@ -429,15 +429,19 @@ pub struct MemStore {
 impl MemStore {
     pub fn apply(&mut self, op: &StoreOp) {
         match op {
-            StoreOp::PutSession { id, ended, json } => {
-                self.sessions.insert(id.0, (*ended, json.clone()));
+            StoreOp::PutSession(session) => {
+                let json = serde_json::to_string(session).unwrap();
+                self.sessions
+                    .insert(session.id.0, (session.ended_at.is_some(), json));
             }
             StoreOp::PutChat(message) => {
                 self.chat
                     .insert(message.id.0, serde_json::to_string(message).unwrap());
             }
-            StoreOp::PutInvitation { id, json, .. } => {
-                self.invitations.insert(id.0, json.clone());
+            StoreOp::PutInvitation(invitation) => {
+                let id = invitation.id;
+                self.invitations
+                    .insert(id.0, serde_json::to_string(invitation).unwrap());
                 self.max_invitation_id = self.max_invitation_id.max(id.0);
             }
             StoreOp::DeleteInvitation(id) => {
@@ -447,8 +451,9 @@ impl MemStore {
                 self.team_chat
                     .insert(message.id.0, serde_json::to_string(message).unwrap());
             }
-            StoreOp::PutKey { key, json, .. } => {
-                self.keys.insert(key.clone(), json.clone());
+            StoreOp::PutKey(record) => {
+                self.keys
+                    .insert(record.key.clone(), serde_json::to_string(record).unwrap());
             }
             StoreOp::DeleteKey(key) => {
                 self.keys.remove(key);

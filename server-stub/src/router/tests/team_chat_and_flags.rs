@@ -130,7 +130,7 @@ fn important_flag() {
     assert!(
         store_ops(&effects)
             .iter()
-            .any(|op| matches!(op, StoreOp::PutSession { .. }))
+            .any(|op| matches!(op, StoreOp::PutSession(_)))
     );
     // Setting it again changes nothing.
     let (_, effects) = h.ok("bob", req::important(id, true));

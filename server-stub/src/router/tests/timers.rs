@@ -36,7 +36,7 @@ fn waiting_rules_move_sessions_on() {
     assert!(
         store_ops(&effects)
             .iter()
-            .any(|op| matches!(op, StoreOp::PutSession { id: s, .. } if *s == id))
+            .any(|op| matches!(op, StoreOp::PutSession(s) if s.id == id))
     );
     let hop = h.session(id).history.last().unwrap().clone();
     assert_eq!(hop.queue, team_q("billing"));

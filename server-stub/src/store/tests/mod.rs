@@ -77,11 +77,7 @@ fn ended_session(id: u64) -> Session {
 }
 
 fn put_session(session: &Session) -> StoreOp {
-    StoreOp::PutSession {
-        id: session.id,
-        ended: session.ended_at.is_some(),
-        json: serde_json::to_string(session).unwrap(),
-    }
+    StoreOp::PutSession(Box::new(session.clone()))
 }
 
 fn chat(id: u64, session: u64) -> ChatMessage {
@@ -128,11 +124,7 @@ fn invitation(id: u64, session: u64) -> Invitation {
 }
 
 fn put_invitation(invitation: &Invitation) -> StoreOp {
-    StoreOp::PutInvitation {
-        id: invitation.id,
-        session_id: invitation.session_id,
-        json: serde_json::to_string(invitation).unwrap(),
-    }
+    StoreOp::PutInvitation(invitation.clone())
 }
 
 fn key(key: &str, expires_at: u64) -> SessionKey {
@@ -144,9 +136,5 @@ fn key(key: &str, expires_at: u64) -> SessionKey {
 }
 
 fn put_key(key: &SessionKey) -> StoreOp {
-    StoreOp::PutKey {
-        key: key.key.clone(),
-        json: serde_json::to_string(key).unwrap(),
-        expires_at: key.expires_at,
-    }
+    StoreOp::PutKey(key.clone())
 }
