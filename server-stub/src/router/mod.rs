@@ -339,13 +339,9 @@ impl Router {
     fn persist_session(&mut self, id: SessionId) {
         if let Some(session) = self.sessions.get(&id) {
             // The chat is stored message by message; the record goes without it.
-            let record = Session {
-                chat: Vec::new(),
-                sent_ids: Default::default(),
-                ..session.clone()
-            };
-            self.out
-                .push(Effect::Persist(StoreOp::PutSession(Box::new(record))));
+            self.out.push(Effect::Persist(StoreOp::PutSession(Box::new(
+                session.record(),
+            ))));
         }
     }
 

@@ -83,6 +83,66 @@ pub struct Session {
 }
 
 impl Session {
+    /// The session's record for the store: everything but the chat (kept message by
+    /// message) and what only lives in memory, without copying the chat first.
+    pub fn record(&self) -> Session {
+        let Session {
+            id,
+            customer,
+            customer_token_hash,
+            customer_connected,
+            customer_gone,
+            issue,
+            kind,
+            entry_path,
+            session_key,
+            started_at,
+            owner,
+            participants,
+            ever_joined,
+            waiting,
+            home_queue,
+            history,
+            important,
+            disposition,
+            rejected_by,
+            ended_at,
+            assistance,
+            offer,
+            chat,
+            sent_ids,
+            position_sent,
+        } = self;
+        let _ = (chat, sent_ids);
+        Session {
+            id: *id,
+            customer: customer.clone(),
+            customer_token_hash: customer_token_hash.clone(),
+            customer_connected: *customer_connected,
+            customer_gone: *customer_gone,
+            issue: issue.clone(),
+            kind: *kind,
+            entry_path: *entry_path,
+            session_key: session_key.clone(),
+            started_at: *started_at,
+            owner: owner.clone(),
+            participants: participants.clone(),
+            ever_joined: ever_joined.clone(),
+            waiting: waiting.clone(),
+            home_queue: home_queue.clone(),
+            history: history.clone(),
+            important: *important,
+            disposition: disposition.clone(),
+            rejected_by: rejected_by.clone(),
+            ended_at: *ended_at,
+            assistance: assistance.clone(),
+            offer: offer.clone(),
+            chat: Vec::new(),
+            sent_ids: HashMap::new(),
+            position_sent: *position_sent,
+        }
+    }
+
     /// Appends a message, indexing its client id.
     pub fn push_chat(&mut self, message: ChatMessage) {
         if let Some(client_id) = &message.client_msg_id {
