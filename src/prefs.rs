@@ -31,47 +31,8 @@ use serde_json::{Map, Value};
 /// a change cannot be expressed by `#[serde(default)]` alone (a renamed or re-typed field).
 pub const PREFS_VERSION: u32 = 1;
 
-/// A column of a queue table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Column {
-    Customer,
-    TimeInQueue,
-    Issue,
-    Queue,
-    EntryPath,
-    Company,
-    SessionStart,
-    Important,
-}
-
-impl Column {
-    /// Every column, in the default display order.
-    pub const ALL: [Column; 8] = [
-        Column::Customer,
-        Column::TimeInQueue,
-        Column::Issue,
-        Column::Queue,
-        Column::EntryPath,
-        Column::Company,
-        Column::SessionStart,
-        Column::Important,
-    ];
-
-    /// The column's header text.
-    pub fn label(self) -> &'static str {
-        match self {
-            Column::Customer => "Customer",
-            Column::TimeInQueue => "Time in queue",
-            Column::Issue => "Issue",
-            Column::Queue => "Queue",
-            Column::EntryPath => "Entry",
-            Column::Company => "Company",
-            Column::SessionStart => "Session start",
-            Column::Important => "Important",
-        }
-    }
-}
+/// The queue table's columns live with the model (which sorts by them); prefs remember them.
+pub use crate::model::column::Column;
 
 /// How one queue's table is laid out: which columns, in what order, sorted how.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -9,6 +9,7 @@
 //! - [`templates`]: filling in canned replies.
 //! - [`refusal`]: how the server's refusals read to the rep.
 
+pub mod column;
 pub mod display;
 pub mod invitees;
 pub mod older;

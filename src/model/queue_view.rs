@@ -2,8 +2,8 @@
 //! when the queue changes (its generation), or the sort or the filter does: not every frame.
 
 use super::Queue;
+use super::column::Column;
 use super::display;
-use crate::prefs::Column;
 use std::cmp::Ordering;
 use switchboard_protocol::{QueueEntry, SessionKind};
 

@@ -2,8 +2,8 @@
 
 use super::*;
 use crate::model::Queue;
+use crate::model::column::Column;
 use crate::model::queue_view::{SortedView, matches, sorted_rows};
-use crate::prefs::Column;
 
 /// An entry in the general queue named after its session, entered `entered` ms after T0.
 fn e(session: u64, entered: u64) -> QueueEntry {

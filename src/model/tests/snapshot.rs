@@ -1,8 +1,8 @@
 //! Applying a snapshot, first and later.
 
 use super::*;
+use crate::model::column::Column;
 use crate::model::queue_view::SortedView;
-use crate::prefs::Column;
 use switchboard_protocol::Offer;
 
 /// A first snapshot fills in me, permissions, reps, teams, issues, dispositions, the queues in
