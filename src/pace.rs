@@ -7,6 +7,23 @@
 use std::time::Duration;
 use switchboard_protocol::UnixMillis;
 
+/// Milliseconds since the Unix epoch, now: the console's one clock (the model reads none).
+pub fn now_ms() -> UnixMillis {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}
+
+/// A prefix for this run's client message ids: the start time in nanoseconds, in hex.
+pub fn run_id() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!("{nanos:x}")
+}
+
 /// The slowest timers tick once a second.
 pub const SECOND_MS: u64 = 1_000;
 

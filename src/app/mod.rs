@@ -12,10 +12,10 @@ mod layout;
 use crate::demo::{DEMO_PASSWORD, DEMO_USER, DemoServer};
 use crate::dialogs::{Chosen, Dialogs, FileDialogs};
 use crate::model::Model;
-use crate::model::display::now_ms;
 use crate::net::{Command, ConnectionStatus, LoginError, NetEvent, NetHandle};
 use crate::notify::reminders::{self, Reminders};
 use crate::notify::{Alert, AlertTarget, Feedback, Notifications, Notifier, events};
+use crate::pace::now_ms;
 use crate::prefs::{Prefs, PrefsStore, ReminderMode};
 use crate::prefs_writer::PrefsWriter;
 use crate::ui::chat::ChatDraft;
@@ -172,7 +172,7 @@ impl SwitchboardApp {
             net,
             events,
             status: ConnectionStatus::Offline,
-            model: Model::new(),
+            model: Model::with_client_id_prefix(crate::pace::run_id()),
             prefs,
             prefs_writer,
             screen: Screen::Login,

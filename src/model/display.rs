@@ -108,14 +108,6 @@ pub fn file_size(bytes: u64) -> String {
     }
 }
 
-/// Milliseconds since the Unix epoch, now.
-pub fn now_ms() -> UnixMillis {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as u64)
-        .unwrap_or(0)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -152,6 +152,9 @@ pub struct Model {
     next_request: u64,
     next_client_msg: u64,
     next_notice: u64,
+    /// Starts every chat message's client id, so ids never repeat across console restarts
+    /// (the app passes its start time; the model reads no clock).
+    client_id_prefix: String,
 }
 
 impl Model {
@@ -163,6 +166,14 @@ impl Model {
         }
     }
 
+    /// The model, its chat messages' client ids starting with `prefix` (unique per run).
+    pub fn with_client_id_prefix(prefix: String) -> Model {
+        Model {
+            client_id_prefix: prefix,
+            ..Model::new()
+        }
+    }
+
     /// Forgets everything the server said (a logout).
     pub fn clear(&mut self) {
         *self = Model {
@@ -170,6 +181,7 @@ impl Model {
             next_request: self.next_request,
             next_client_msg: self.next_client_msg,
             next_notice: self.next_notice,
+            client_id_prefix: std::mem::take(&mut self.client_id_prefix),
             ..Model::default()
         };
     }
@@ -221,7 +233,7 @@ impl Model {
         if text.is_empty() || !self.sessions.contains_key(&session_id) {
             return None;
         }
-        let client_msg_id = format!("{}-{}", self.client_id_prefix(), self.next_client_msg);
+        let client_msg_id = format!("{}-{}", self.client_id_prefix, self.next_client_msg);
         self.next_client_msg += 1;
         let id = RequestId(self.next_request);
         self.next_request += 1;
@@ -251,20 +263,6 @@ impl Model {
                 visibility,
             },
         ))
-    }
-
-    /// Client ids must not repeat across console restarts: prefix them with the start time.
-    fn client_id_prefix(&self) -> String {
-        static PREFIX: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-        PREFIX
-            .get_or_init(|| {
-                let nanos = std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map(|d| d.as_nanos())
-                    .unwrap_or(0);
-                format!("{nanos:x}")
-            })
-            .clone()
     }
 
     /// Every message still waiting for its `ok`, as requests to send again (same client

@@ -36,7 +36,7 @@ pub fn top_bar_ui(
                 ui.label(egui::RichText::new(text::DEMO).color(ui.visuals().warn_fg_color));
             }
             ui.separator();
-            let now = display::now_ms();
+            let now = crate::pace::now_ms();
             waiting_activities::waiting_activities_ui(ui, model, now, intents);
             super::assistance::assistance_menu_ui(ui, model, now, intents);
         },
