@@ -10,6 +10,15 @@ pub const KEPT_EVENTS: usize = 2048;
 /// And at most this many bytes of them, so a thousand reps cannot hold gigabytes.
 pub const KEPT_BYTES: usize = 128 * 1024;
 
+/// An `event` frame as `RepServerMessage::Event` writes it, borrowing the event (one event
+/// often goes to many reps).
+#[derive(serde::Serialize)]
+#[serde(tag = "type", rename = "event")]
+struct EventFrame<'a> {
+    seq: u64,
+    event: &'a RepEvent,
+}
+
 #[derive(Default)]
 struct Stream {
     last_seq: u64,
@@ -45,13 +54,19 @@ impl RepStreams {
     /// never connected (they will get a snapshot when they do).
     pub fn push(&mut self, rep: &RepId, event: &RepEvent) -> Option<Arc<str>> {
         let stream = self.streams.get_mut(rep)?;
+        // Encoded by serde, as `RepServerMessage::Event`, without copying the event.
+        let frame = EventFrame {
+            seq: stream.last_seq + 1,
+            event,
+        };
+        let frame: Arc<str> = match serde_json::to_string(&frame) {
+            Ok(text) => text.into(),
+            Err(error) => {
+                tracing::error!(%error, "could not encode an event; it is not sent");
+                return None;
+            }
+        };
         stream.last_seq += 1;
-        let body = serde_json::to_string(event).unwrap_or_else(|_| "null".into());
-        let frame: Arc<str> = format!(
-            r#"{{"type":"event","seq":{},"event":{}}}"#,
-            stream.last_seq, body
-        )
-        .into();
         stream.kept_bytes += frame.len();
         stream.kept.push_back((stream.last_seq, frame.clone()));
         while stream.kept.len() > KEPT_EVENTS || stream.kept_bytes > KEPT_BYTES {
@@ -109,6 +124,23 @@ mod tests {
                 extended_availability: false,
             },
         }
+    }
+
+    /// A frame is exactly what `RepServerMessage::Event` reads back.
+    #[test]
+    fn frames_are_event_messages() {
+        let rep = RepId::from("a");
+        let mut streams = RepStreams::new("s1".into());
+        streams.open(&rep);
+        let frame = streams.push(&rep, &event()).unwrap();
+        let read: switchboard_protocol::RepServerMessage = serde_json::from_str(&frame).unwrap();
+        assert_eq!(
+            read,
+            switchboard_protocol::RepServerMessage::Event {
+                seq: 1,
+                event: event()
+            }
+        );
     }
 
     /// Resuming returns exactly the events after the last one seen; a stale or foreign gap does not resume.
