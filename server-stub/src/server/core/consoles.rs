@@ -2,6 +2,7 @@
 //! closed when their token ends or they read too slowly; and customers resuming a session
 //! that only the store still has.
 
+use super::replies;
 use super::*;
 
 impl Core {
@@ -113,20 +114,19 @@ pub(super) fn resume_from_store(
             {
                 Router::ended_for_customer(&session, &token)
             }
-            Ok(_) => CustomerServerMessage::Error {
-                id: None,
-                code: ErrorCode::Unauthorized,
-                message: crate::router::RESUME_REFUSED.into(),
-                retry_after_ms: None,
-            },
+            Ok(_) => replies::customer_refusal(
+                None,
+                switchboard_protocol::ErrorBody::new(
+                    ErrorCode::Unauthorized,
+                    crate::router::RESUME_REFUSED,
+                ),
+            ),
             Err(error) => {
                 tracing::error!(%error, "could not read an ended session");
-                CustomerServerMessage::Error {
-                    id: None,
-                    code: ErrorCode::Internal,
-                    message: "The server could not look up this chat.".into(),
-                    retry_after_ms: None,
-                }
+                replies::customer_refusal(
+                    None,
+                    replies::internal("The server could not look up this chat."),
+                )
             }
         };
         send_json(&tx, &message);

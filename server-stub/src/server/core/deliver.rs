@@ -1,6 +1,7 @@
 //! The flush: commit the batch (or stop, see `commit.rs`), then send every reply and event
 //! it produced, in order, to the connections they are for.
 
+use super::replies;
 use super::*;
 
 impl Core {
@@ -36,16 +37,7 @@ impl Core {
                     if *current != conn {
                         continue;
                     }
-                    let message = match reply {
-                        Ok(result) => RepServerMessage::Ok { id, result },
-                        Err(e) => RepServerMessage::Error {
-                            id: Some(id),
-                            code: e.code,
-                            message: e.message,
-                            retry_after_ms: e.retry_after_ms,
-                        },
-                    };
-                    let sent = send_json(tx, &message);
+                    let sent = send_json(tx, &replies::to_rep(id, reply));
                     if !sent {
                         let closed = tx.is_closed();
                         self.drop_rep(&rep, closed);
@@ -74,23 +66,9 @@ impl Core {
                     let Some((tx, _)) = self.customers.get(&conn) else {
                         continue;
                     };
-                    let message = match (reply, id) {
-                        (Ok(result), Some(id)) => CustomerServerMessage::Ok {
-                            id,
-                            message: match result {
-                                Some(OkResult::Chat { message }) => Some(message),
-                                _ => None,
-                            },
-                        },
-                        (Ok(_), None) => continue,
-                        (Err(e), id) => CustomerServerMessage::Error {
-                            id,
-                            code: e.code,
-                            message: e.message,
-                            retry_after_ms: e.retry_after_ms,
-                        },
-                    };
-                    send_json(tx, &message);
+                    if let Some(message) = replies::to_customer(id, reply) {
+                        send_json(tx, &message);
+                    }
                 }
             }
         }

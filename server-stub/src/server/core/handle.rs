@@ -2,6 +2,7 @@
 //! it needs no router: the available reps, a token check, a resume from the store).
 
 use super::consoles::resume_from_store;
+use super::replies;
 use super::*;
 
 impl Core {
@@ -253,22 +254,14 @@ impl Core {
         // Never this session itself, nor anything newer.
         let before = before.map_or(session_id, |b| b.min(session_id));
         tokio::spawn(async move {
-            let message = match store.past_chats(contact, before, HISTORY_PAGE).await {
-                Ok((chats, more)) => RepServerMessage::Ok {
-                    id,
-                    result: Some(OkResult::History { chats, more }),
-                },
+            let reply = match store.past_chats(contact, before, HISTORY_PAGE).await {
+                Ok((chats, more)) => Ok(Some(OkResult::History { chats, more })),
                 Err(error) => {
                     tracing::error!(%error, "could not read older chats");
-                    RepServerMessage::Error {
-                        id: Some(id),
-                        code: ErrorCode::Internal,
-                        message: "Older messages could not be loaded.".into(),
-                        retry_after_ms: None,
-                    }
+                    Err(replies::internal("Older messages could not be loaded."))
                 }
             };
-            send_json(&tx, &message);
+            send_json(&tx, &replies::to_rep(id, reply));
         });
     }
 }

@@ -10,6 +10,7 @@
 mod consoles;
 mod deliver;
 mod handle;
+mod replies;
 
 use super::commit::{FailStop, commit_or_stop};
 use super::streams::RepStreams;
