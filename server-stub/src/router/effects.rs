@@ -34,6 +34,13 @@ pub enum StoreOp {
     },
 }
 
+/// What the store must read to answer an input (data the router does not keep in memory).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Read {
+    /// "Load older messages": ended chats of `contact` older than session `before`.
+    History { contact: String, before: SessionId },
+}
+
 /// One thing the router wants done.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
@@ -47,5 +54,8 @@ pub enum Effect {
     BindCustomer(CustomerConn, SessionId),
     /// Close the customer's connection (after the messages before it).
     CloseCustomer(SessionId),
+    /// The answer to this input comes from the store: read this, and answer the requester
+    /// with it (in place of the input's own reply).
+    Read(Read),
     Persist(StoreOp),
 }

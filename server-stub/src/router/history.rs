@@ -1,10 +1,26 @@
 //! "Load older messages": which earlier chats of the same customer a session may show.
 
+use super::effects::{Effect, Read};
 use super::state::Session;
-use super::{Router, refuse};
+use super::{Reply, Router, refuse};
 use switchboard_protocol::{ErrorBody, ErrorCode, RepId, SessionId};
 
 impl Router {
+    /// "Load older messages": checks the request and says what the store must read (the
+    /// ended chats live only there); the answer is that read's.
+    pub(super) fn load_history(
+        &mut self,
+        rep: &RepId,
+        session_id: SessionId,
+        before: Option<SessionId>,
+    ) -> Reply {
+        let contact = self.history_contact(rep, session_id)?;
+        // Never this session itself, nor anything newer.
+        let before = before.map_or(session_id, |b| b.min(session_id));
+        self.emit(Effect::Read(Read::History { contact, before }));
+        Ok(None)
+    }
+
     /// Checks a rep's "Load older messages": the contact whose ended chats to read.
     pub fn history_contact(&self, rep: &RepId, session_id: SessionId) -> Result<String, ErrorBody> {
         let session = self.rep_session(rep, session_id)?;

@@ -77,10 +77,9 @@ impl Router {
             RepRequest::LoadChat { session_id, before } => self.load_chat(rep, session_id, before),
             // Ended chats live in the store, not here: the core checks with
             // `history_contact` and reads them itself. Reaching this is a wiring bug.
-            RepRequest::LoadHistory { .. } => Err(refuse(
-                ErrorCode::Internal,
-                "Older messages could not be loaded.",
-            )),
+            RepRequest::LoadHistory { session_id, before } => {
+                self.load_history(rep, session_id, before)
+            }
         }
     }
 

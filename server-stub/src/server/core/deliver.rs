@@ -59,6 +59,18 @@ impl Core {
                         }
                     }
                 }
+                Delivery::RepRead {
+                    rep,
+                    conn,
+                    id,
+                    read,
+                } => {
+                    if let Some((current, tx)) = self.reps.get(&rep)
+                        && *current == conn
+                    {
+                        read_for_rep(self.store.clone(), tx.clone(), id, read);
+                    }
+                }
                 Delivery::Answer { answer, reply } => {
                     let _ = answer.send(reply);
                 }
@@ -76,6 +88,9 @@ impl Core {
 
     pub(super) fn deliver(&mut self, effect: Effect) {
         match effect {
+            // Reads are taken out by `input` for the request they answer; one without a
+            // requester (never made today) has nobody to tell.
+            Effect::Read(read) => tracing::debug!(?read, "a read with nobody to answer"),
             Effect::ToRep(rep, event) => {
                 let Some(frame) = self.streams.push(&rep, &event) else {
                     return;
@@ -130,4 +145,25 @@ impl Core {
             }
         }
     }
+}
+
+/// Earlier chats sent per "Load older messages".
+const HISTORY_PAGE: u32 = 5;
+
+/// Reads what a rep request needs from the store, off the core task, and answers it.
+fn read_for_rep(store: Store, tx: OutboundTx, id: RequestId, read: Read) {
+    tokio::spawn(async move {
+        let reply = match read {
+            Read::History { contact, before } => {
+                match store.past_chats(contact, before, HISTORY_PAGE).await {
+                    Ok((chats, more)) => Ok(Some(OkResult::History { chats, more })),
+                    Err(error) => {
+                        tracing::error!(%error, "could not read older chats");
+                        Err(replies::internal("Older messages could not be loaded."))
+                    }
+                }
+            }
+        };
+        send_json(&tx, &replies::to_rep(id, reply));
+    });
 }

@@ -2,7 +2,6 @@
 //! it needs no router: the available reps, a token check, a resume from the store).
 
 use super::consoles::resume_from_store;
-use super::replies;
 use super::*;
 
 impl Core {
@@ -44,18 +43,21 @@ impl Core {
                 rep,
                 conn,
                 id,
-                request: RepRequest::LoadHistory { session_id, before },
-            } => self.load_history(rep, conn, id, session_id, before),
-            CoreMsg::RepRequest {
-                rep,
-                conn,
-                id,
                 request,
             } => {
                 let reply = self.input(Input::Rep {
                     rep: rep.clone(),
                     request,
                 });
+                if let Some(read) = self.read.take() {
+                    self.deliveries.push(Delivery::RepRead {
+                        rep,
+                        conn,
+                        id,
+                        read,
+                    });
+                    return;
+                }
                 self.deliveries.push(Delivery::RepReply {
                     rep,
                     conn,
@@ -219,49 +221,5 @@ impl Core {
                 let _ = answer.send(self.router.rep_may_read_files(&rep, session_id));
             }
         }
-    }
-
-    /// "Load older messages": the router checks, the store reads (in its own task, so the
-    /// core does not wait), and the answer goes straight to the asking connection.
-    pub(super) fn load_history(
-        &mut self,
-        rep: RepId,
-        conn: ConnId,
-        id: RequestId,
-        session_id: SessionId,
-        before: Option<SessionId>,
-    ) {
-        let contact = match self.router.history_contact(&rep, session_id) {
-            Ok(contact) => contact,
-            Err(error) => {
-                self.deliveries.push(Delivery::RepReply {
-                    rep,
-                    conn,
-                    id,
-                    reply: Err(error),
-                });
-                return;
-            }
-        };
-        let Some((current, tx)) = self.reps.get(&rep) else {
-            return;
-        };
-        if *current != conn {
-            return;
-        }
-        let tx = tx.clone();
-        let store = self.store.clone();
-        // Never this session itself, nor anything newer.
-        let before = before.map_or(session_id, |b| b.min(session_id));
-        tokio::spawn(async move {
-            let reply = match store.past_chats(contact, before, HISTORY_PAGE).await {
-                Ok((chats, more)) => Ok(Some(OkResult::History { chats, more })),
-                Err(error) => {
-                    tracing::error!(%error, "could not read older chats");
-                    Err(replies::internal("Older messages could not be loaded."))
-                }
-            };
-            send_json(&tx, &replies::to_rep(id, reply));
-        });
     }
 }

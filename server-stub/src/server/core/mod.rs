@@ -15,7 +15,7 @@ mod replies;
 use super::commit::{FailStop, commit_or_stop};
 use super::streams::RepStreams;
 use super::throttle::Throttle;
-use crate::router::effects::{Effect, StoreOp};
+use crate::router::effects::{Effect, Read, StoreOp};
 use crate::router::rate::Buckets;
 use crate::router::{FileSender, Input, Reply, Router};
 use crate::store::Store;
@@ -141,9 +141,6 @@ pub enum CoreMsg {
     },
 }
 
-/// Earlier chats sent per "Load older messages".
-const HISTORY_PAGE: u32 = 5;
-
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> u64 {
     std::time::SystemTime::now()
@@ -171,6 +168,13 @@ enum Delivery {
     CloseUnbound(ConnId),
     /// After the `ok` to a customer's `leave`: that connection is closed.
     CloseCustomerConn(ConnId),
+    /// A rep request whose answer the store reads (after the batch, like any reply).
+    RepRead {
+        rep: RepId,
+        conn: ConnId,
+        id: RequestId,
+        read: Read,
+    },
     /// A reply to an HTTP handler waiting in another task.
     Answer {
         answer: oneshot::Sender<Reply>,
@@ -193,6 +197,8 @@ struct Core {
     new_sessions: Buckets<IpAddr>,
     deliveries: Vec<Delivery>,
     ops: Vec<StoreOp>,
+    /// What the input just handled needs read from the store to be answered.
+    read: Option<Read>,
     /// Set when a batch could not be stored: the core stops (see `commit.rs`).
     stopped: Option<FailStop>,
 }
@@ -223,6 +229,7 @@ pub async fn run(
         deliveries: Vec::new(),
         ops: Vec::new(),
         stopped: None,
+        read: None,
     };
     let mut ticker = tokio::time::interval(TICK);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -277,6 +284,7 @@ impl Core {
         for effect in effects {
             match effect {
                 Effect::Persist(op) => self.ops.push(op),
+                Effect::Read(read) => self.read = Some(read),
                 other => self.deliveries.push(Delivery::Effect(other)),
             }
         }
