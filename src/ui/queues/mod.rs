@@ -220,7 +220,8 @@ fn panes_ui(
                 + if p.entries.is_empty() {
                     0.0
                 } else {
-                    pitch + 4.0
+                    // The table's header and a row of slack.
+                    2.0 * pitch + 4.0
                 }
         })
         .sum();
@@ -267,7 +268,8 @@ fn panes_ui(
                 key: &pane.key,
                 layout: &layout,
                 entries: &pane.entries,
-                body_height: rows * pitch,
+                // A row of slack: the table's own margins would otherwise hide the last row.
+                body_height: rows * pitch + if rows > 0.0 { pitch } else { 0.0 },
                 in_pane: true,
                 scroll_to: scroll_target(state, &pane.entries),
             };
