@@ -1,7 +1,7 @@
 //! The customer's side: starting a session by each entry path, resuming it, chatting,
 //! leaving, and being told the place in the queue.
 
-use super::effects::{CustomerConn, Effect, StoreOp};
+use super::effects::{CustomerConn, CustomerRead, Effect, StoreOp};
 use super::state::Session;
 use super::{Reply, Router, refuse, valid_chat_text, valid_client_id};
 use crate::auth::hash_secret;
@@ -253,15 +253,19 @@ impl Router {
         customer_token: &str,
     ) -> Reply {
         let hash = hash_secret(customer_token);
-        // A session that ended left memory; the core answers those from the store. Here, an
-        // unknown id and a wrong token get the same answer, so nobody can probe for live ids.
-        let Some(session) = self
-            .sessions
-            .get(&session_id)
-            .filter(|s| s.customer_token_hash == hash)
-        else {
-            return Err(refuse(ErrorCode::Unauthorized, RESUME_REFUSED));
+        let Some(session) = self.sessions.get(&session_id) else {
+            // A session that ended left memory: only the store can tell it from one that
+            // never existed (and answers both the way a wrong token is answered here).
+            self.emit(Effect::ReadForCustomer(CustomerRead::EndedSession {
+                session_id,
+                customer_token: customer_token.to_owned(),
+            }));
+            return Ok(None);
         };
+        // A wrong token and an unknown id get the same answer: nobody can probe for ids.
+        if session.customer_token_hash != hash {
+            return Err(refuse(ErrorCode::Unauthorized, RESUME_REFUSED));
+        }
         if session.customer_gone {
             // Over for the customer (they left, or a rep disconnected them): say so with the
             // chat they had; the connection closes after it, unbound.
@@ -301,11 +305,6 @@ impl Router {
             reps: Vec::new(),
             ended: true,
         }
-    }
-
-    /// Whether the session is live (in memory); ended sessions are only in the store.
-    pub fn is_live(&self, session_id: SessionId) -> bool {
-        self.sessions.contains_key(&session_id)
     }
 
     pub(super) fn customer_request(

@@ -34,11 +34,23 @@ pub enum StoreOp {
     },
 }
 
-/// What the store must read to answer an input (data the router does not keep in memory).
+/// What the store must read to answer a rep's request (data the router does not keep in
+/// memory).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Read {
+pub enum RepRead {
     /// "Load older messages": ended chats of `contact` older than session `before`.
     History { contact: String, before: SessionId },
+}
+
+/// What the store must read to answer a customer's hello.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CustomerRead {
+    /// A `resume` of a session not in memory: ended (the store has it; answer
+    /// `session_started` with `ended: true` if the token is its), or never started.
+    EndedSession {
+        session_id: SessionId,
+        customer_token: String,
+    },
 }
 
 /// One thing the router wants done.
@@ -54,8 +66,10 @@ pub enum Effect {
     BindCustomer(CustomerConn, SessionId),
     /// Close the customer's connection (after the messages before it).
     CloseCustomer(SessionId),
-    /// The answer to this input comes from the store: read this, and answer the requester
-    /// with it (in place of the input's own reply).
-    Read(Read),
+    /// The answer to this rep request comes from the store: read this, and answer the
+    /// requester with it (in place of the input's own reply).
+    ReadForRep(RepRead),
+    /// The same for a customer's hello.
+    ReadForCustomer(CustomerRead),
     Persist(StoreOp),
 }

@@ -1,6 +1,6 @@
 //! "Load older messages": which earlier chats of the same customer a session may show.
 
-use super::effects::{Effect, Read};
+use super::effects::{Effect, RepRead};
 use super::state::Session;
 use super::{Reply, Router, refuse};
 use switchboard_protocol::{ErrorBody, ErrorCode, RepId, SessionId};
@@ -17,7 +17,7 @@ impl Router {
         let contact = self.history_contact(rep, session_id)?;
         // Never this session itself, nor anything newer.
         let before = before.map_or(session_id, |b| b.min(session_id));
-        self.emit(Effect::Read(Read::History { contact, before }));
+        self.emit(Effect::ReadForRep(RepRead::History { contact, before }));
         Ok(None)
     }
 

@@ -231,14 +231,6 @@ fn every_refusal_changes_nothing() {
             ErrorCode::Unauthorized,
         ),
         (
-            Input::CustomerResume {
-                conn: 901,
-                session_id: ended,
-                customer_token: "token-4".to_owned(),
-            },
-            ErrorCode::Unauthorized,
-        ),
-        (
             Input::Customer {
                 session_id: ended,
                 request: CustomerRequest::Leave,

@@ -3,7 +3,7 @@
 
 use super::support::*;
 use crate::router::Input;
-use crate::router::effects::{Effect, StoreOp};
+use crate::router::effects::{CustomerRead, Effect, StoreOp};
 use switchboard_protocol::{
     CustomerRequest, CustomerServerMessage, ErrorCode, LeftReason, QueueReason, QueueRef, RepEvent,
     Route, SessionId,
@@ -360,15 +360,20 @@ fn ending_needs_a_disposition() {
     assert!(h.snap("alice").sessions.is_empty());
     assert!(h.snap("bob").sessions.is_empty());
     h.refused("alice", req::accept(id), ErrorCode::SessionEnded);
-    // Not live any more: the router cannot tell it from an unknown id (the core answers
-    // ended sessions from the store).
-    h.refused_input(
-        Input::CustomerResume {
-            conn: 3,
+    // Not live any more: the router cannot tell it from an unknown id, so it asks the
+    // store (which answers `session_started` with `ended: true`), and changes nothing.
+    let (reply, effects) = h.handle(Input::CustomerResume {
+        conn: 3,
+        session_id: id,
+        customer_token: "token-1".to_owned(),
+    });
+    assert_eq!(reply, Ok(None));
+    assert_eq!(
+        effects,
+        vec![Effect::ReadForCustomer(CustomerRead::EndedSession {
             session_id: id,
             customer_token: "token-1".to_owned(),
-        },
-        ErrorCode::Unauthorized,
+        })]
     );
 }
 

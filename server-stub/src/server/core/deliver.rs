@@ -71,6 +71,12 @@ impl Core {
                         read_for_rep(self.store.clone(), tx.clone(), id, read);
                     }
                 }
+                Delivery::CustomerRead { conn, read } => {
+                    // The connection is the read's now: unbound here, closed by the answer.
+                    if let Some((tx, _)) = self.customers.remove(&conn) {
+                        read_for_customer(self.store.clone(), tx, read);
+                    }
+                }
                 Delivery::Answer { answer, reply } => {
                     let _ = answer.send(reply);
                 }
@@ -90,7 +96,10 @@ impl Core {
         match effect {
             // Reads are taken out by `input` for the request they answer; one without a
             // requester (never made today) has nobody to tell.
-            Effect::Read(read) => tracing::debug!(?read, "a read with nobody to answer"),
+            Effect::ReadForRep(read) => tracing::debug!(?read, "a read with nobody to answer"),
+            Effect::ReadForCustomer(read) => {
+                tracing::debug!(?read, "a read with nobody to answer");
+            }
             Effect::ToRep(rep, event) => {
                 let Some(frame) = self.streams.push(&rep, &event) else {
                     return;
@@ -150,11 +159,22 @@ impl Core {
 /// Earlier chats sent per "Load older messages".
 const HISTORY_PAGE: u32 = 5;
 
+/// Reads what a customer's hello needs from the store, off the core task, answers it and
+/// closes the connection.
+fn read_for_customer(store: Store, tx: OutboundTx, read: CustomerRead) {
+    match read {
+        CustomerRead::EndedSession {
+            session_id,
+            customer_token,
+        } => super::consoles::resume_from_store(store, tx, session_id, customer_token),
+    }
+}
+
 /// Reads what a rep request needs from the store, off the core task, and answers it.
-fn read_for_rep(store: Store, tx: OutboundTx, id: RequestId, read: Read) {
+fn read_for_rep(store: Store, tx: OutboundTx, id: RequestId, read: RepRead) {
     tokio::spawn(async move {
         let reply = match read {
-            Read::History { contact, before } => {
+            RepRead::History { contact, before } => {
                 match store.past_chats(contact, before, HISTORY_PAGE).await {
                     Ok((chats, more)) => Ok(Some(OkResult::History { chats, more })),
                     Err(error) => {

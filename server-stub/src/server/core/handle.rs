@@ -1,7 +1,6 @@
 //! Each message from a connection task, turned into router inputs (or answered here when
 //! it needs no router: the available reps, a token check, a resume from the store).
 
-use super::consoles::resume_from_store;
 use super::*;
 
 impl Core {
@@ -49,7 +48,7 @@ impl Core {
                     rep: rep.clone(),
                     request,
                 });
-                if let Some(read) = self.read.take() {
+                if let Some(read) = self.rep_read.take() {
                     self.deliveries.push(Delivery::RepRead {
                         rep,
                         conn,
@@ -132,17 +131,17 @@ impl Core {
                 session_id,
                 token,
             } => {
-                if !self.router.is_live(session_id) {
-                    // Ended sessions live only in the store: answered from there, off this task.
-                    resume_from_store(self.store.clone(), tx, session_id, token);
-                    return;
-                }
                 self.customers.entry(conn).or_insert((tx, None));
                 let reply = self.input(Input::CustomerResume {
                     conn,
                     session_id,
                     customer_token: token,
                 });
+                if let Some(read) = self.customer_read.take() {
+                    // Not live: the store answers (and the connection closes after it).
+                    self.deliveries.push(Delivery::CustomerRead { conn, read });
+                    return;
+                }
                 if reply.is_err() {
                     self.deliveries.push(Delivery::CustomerReply {
                         conn,

@@ -15,7 +15,7 @@ mod replies;
 use super::commit::{FailStop, commit_or_stop};
 use super::streams::RepStreams;
 use super::throttle::Throttle;
-use crate::router::effects::{Effect, Read, StoreOp};
+use crate::router::effects::{CustomerRead, Effect, RepRead, StoreOp};
 use crate::router::rate::Buckets;
 use crate::router::{FileSender, Input, Reply, Router};
 use crate::store::Store;
@@ -173,7 +173,12 @@ enum Delivery {
         rep: RepId,
         conn: ConnId,
         id: RequestId,
-        read: Read,
+        read: RepRead,
+    },
+    /// A customer hello whose answer the store reads; the connection closes after it.
+    CustomerRead {
+        conn: ConnId,
+        read: CustomerRead,
     },
     /// A reply to an HTTP handler waiting in another task.
     Answer {
@@ -198,7 +203,8 @@ struct Core {
     deliveries: Vec<Delivery>,
     ops: Vec<StoreOp>,
     /// What the input just handled needs read from the store to be answered.
-    read: Option<Read>,
+    rep_read: Option<RepRead>,
+    customer_read: Option<CustomerRead>,
     /// Set when a batch could not be stored: the core stops (see `commit.rs`).
     stopped: Option<FailStop>,
 }
@@ -229,7 +235,8 @@ pub async fn run(
         deliveries: Vec::new(),
         ops: Vec::new(),
         stopped: None,
-        read: None,
+        rep_read: None,
+        customer_read: None,
     };
     let mut ticker = tokio::time::interval(TICK);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -284,7 +291,8 @@ impl Core {
         for effect in effects {
             match effect {
                 Effect::Persist(op) => self.ops.push(op),
-                Effect::Read(read) => self.read = Some(read),
+                Effect::ReadForRep(read) => self.rep_read = Some(read),
+                Effect::ReadForCustomer(read) => self.customer_read = Some(read),
                 other => self.deliveries.push(Delivery::Effect(other)),
             }
         }
