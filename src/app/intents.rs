@@ -162,7 +162,7 @@ impl SwitchboardApp {
                 self.queues.focus_search = true;
             }
             Intent::MoveSelection(by) if self.front.is_none() => {
-                if let Some(selected) = self.queues.step_selection(by) {
+                if let Some(selected) = self.queues.step_selection(&self.model, &self.prefs, by) {
                     self.queues.selected = Some(selected);
                 }
             }

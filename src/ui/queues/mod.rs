@@ -46,40 +46,88 @@ pub struct QueuesState {
     shown: Shown,
     /// Where the queue area was last frame: the pointer over it holds the rows still.
     area: Option<egui::Rect>,
-    /// The rows in display order, as last drawn (arrow keys walk them).
-    order: Vec<(QueueRef, String)>,
     /// The keyboard moved the selection: scroll it into sight this frame.
     scroll_to_selected: bool,
     /// Put the cursor in the search box on the next frame (a shortcut asked).
     pub focus_search: bool,
 }
 
-/// The entries each pane showed and the rows each pane was given.
+/// The entries each pane showed (hashes of their ids, with the queue's generation they were
+/// taken at, so a steady queue is not hashed again every frame) and the rows each pane was
+/// given.
 #[derive(Default)]
 struct Shown {
-    entries: HashMap<String, HashSet<String>>,
+    entries: HashMap<String, (u64, HashSet<u64>)>,
     rows: HashMap<String, f32>,
 }
 
+/// A cheap stand-in for an entry id in the held set.
+fn id_hash(entry_id: &str) -> u64 {
+    use std::hash::{BuildHasher as _, BuildHasherDefault};
+    BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(entry_id)
+}
+
 impl QueuesState {
-    /// Moves the selection `by` rows (down when positive) through all panes; returns the
-    /// newly selected entry, for an `Intent::Select`.
-    pub fn step_selection(&mut self, by: isize) -> Option<(QueueRef, String)> {
-        if self.order.is_empty() {
+    /// Moves the selection `by` rows (down when positive) through the rows in display order
+    /// (all panes, or the search results); returns the newly selected entry, for an
+    /// `Intent::Select`. Worked out on the key press, not every frame.
+    pub fn step_selection(
+        &mut self,
+        model: &Model,
+        prefs: &Prefs,
+        by: isize,
+    ) -> Option<(QueueRef, String)> {
+        let order = self.display_order(model, prefs);
+        if order.is_empty() {
             return None;
         }
         let at = self
             .selected
             .as_ref()
-            .and_then(|s| self.order.iter().position(|o| o == s));
-        let last = self.order.len() as isize - 1;
+            .and_then(|s| order.iter().position(|o| o == s));
+        let last = order.len() as isize - 1;
         let next = match at {
             Some(at) => (at as isize + by).clamp(0, last),
             None if by >= 0 => 0,
             None => last,
         };
         self.scroll_to_selected = true;
-        self.order.get(next as usize).cloned()
+        order.get(next as usize).cloned()
+    }
+
+    /// Every row in display order: the panes' (Personal, favourites, teams, General), or the
+    /// search results'.
+    fn display_order(&mut self, model: &Model, prefs: &Prefs) -> Vec<(QueueRef, String)> {
+        let needle = self.search.trim().to_lowercase();
+        if !needle.is_empty() {
+            let all: Vec<&QueueEntry> = model
+                .queues
+                .iter()
+                .flat_map(|q| q.entries.iter())
+                .filter(|e| matches(e, &needle))
+                .collect();
+            let owned: Vec<QueueEntry> = all.iter().map(|e| (*e).clone()).collect();
+            let layout = prefs.layout("search");
+            let rows = sorted_rows(&owned, layout.sort, layout.descending, "");
+            return rows
+                .iter()
+                .filter_map(|i| owned.get(*i))
+                .map(|e| (e.queue.clone(), e.entry_id.clone()))
+                .collect();
+        }
+        let mut order = Vec::new();
+        for queue in ordered(model, prefs) {
+            let key = queue_key(&queue.queue);
+            let layout = prefs.layout(&key);
+            let view = self.views.entry(key).or_default();
+            let rows = view.rows(queue, layout.sort, layout.descending, "");
+            order.extend(
+                rows.iter()
+                    .filter_map(|i| queue.entries.get(*i))
+                    .map(|e| (e.queue.clone(), e.entry_id.clone())),
+            );
+        }
+        order
     }
 }
 
@@ -193,9 +241,10 @@ fn panes_ui(
         let rows = view.rows(queue, layout.sort, layout.descending, "");
         let all = rows.iter().filter_map(|i| queue.entries.get(*i));
         let (entries, held_back) = match state.shown.entries.get(&key).filter(|_| holding) {
-            Some(shown) => {
-                let entries: Vec<&QueueEntry> =
-                    all.filter(|e| shown.contains(&e.entry_id)).collect();
+            Some((_, shown)) => {
+                let entries: Vec<&QueueEntry> = all
+                    .filter(|e| shown.contains(&id_hash(&e.entry_id)))
+                    .collect();
                 let held_back = queue.entries.len() - entries.len();
                 (entries, held_back)
             }
@@ -238,30 +287,30 @@ fn panes_ui(
             }
         }
     } else {
-        state.shown = Shown {
-            entries: panes
-                .iter()
-                .map(|p| {
-                    let ids = p.entries.iter().map(|e| e.entry_id.clone()).collect();
-                    (p.key.clone(), ids)
-                })
-                .collect(),
-            rows: panes
-                .iter()
-                .zip(&rows)
-                .map(|(p, r)| (p.key.clone(), *r))
-                .collect(),
-        };
+        for pane in &panes {
+            let generation = pane.queue.generation;
+            let fresh = state
+                .shown
+                .entries
+                .get(&pane.key)
+                .is_some_and(|(taken_at, _)| *taken_at == generation);
+            if !fresh {
+                let ids = pane.entries.iter().map(|e| id_hash(&e.entry_id)).collect();
+                state
+                    .shown
+                    .entries
+                    .insert(pane.key.clone(), (generation, ids));
+            }
+        }
+        state.shown.rows = panes
+            .iter()
+            .zip(&rows)
+            .map(|(p, r)| (p.key.clone(), *r))
+            .collect();
     }
 
-    state.order.clear();
     for (pane, rows) in panes.iter().zip(rows) {
         pane_header_ui(ui, model, prefs, pane, intents);
-        state.order.extend(
-            pane.entries
-                .iter()
-                .map(|e| (e.queue.clone(), e.entry_id.clone())),
-        );
         if !pane.entries.is_empty() {
             let layout = prefs.layout(&pane.key);
             let spec = TableSpec {
@@ -440,10 +489,6 @@ fn search_results_ui(
     let layout = prefs.layout("search");
     let rows = sorted_rows(&all, layout.sort, layout.descending, "");
     let entries: Vec<&QueueEntry> = rows.iter().filter_map(|i| all.get(*i)).collect();
-    state.order = entries
-        .iter()
-        .map(|e| (e.queue.clone(), e.entry_id.clone()))
-        .collect();
     let pitch = ROW_HEIGHT + ui.spacing().item_spacing.y;
     let spec = TableSpec {
         key: "search",
