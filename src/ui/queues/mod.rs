@@ -302,6 +302,15 @@ fn panes_ui(
                     .insert(pane.key.clone(), (generation, ids));
             }
         }
+        let resized = panes
+            .iter()
+            .zip(&rows)
+            .any(|(p, r)| state.shown.rows.get(&p.key) != Some(r));
+        if resized {
+            // A table learns its new height a frame late: draw that frame now, so an
+            // arrival is never left below a pane's edge until the next tick.
+            ui.ctx().request_repaint();
+        }
         state.shown.rows = panes
             .iter()
             .zip(&rows)
