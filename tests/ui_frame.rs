@@ -93,3 +93,20 @@ fn narrow_window_keeps_every_control_in_its_own_place() {
         count_labels(h, LONG_NAME) > before
     });
 }
+
+/// The queue table's text columns widen with the window: at 2560 px the Company column
+/// starts further right than at 1280 px.
+#[test]
+fn queue_columns_stretch_with_the_window() {
+    let server = TestServer::start();
+    let prefs = tempfile::tempdir().unwrap();
+    let mut alice = logged_in(&server, &prefs.path().join("a.json"), "alice");
+    let _ann = Customer::start(&server, "Ann Archer", invoice());
+    wait_for_label(&mut alice, "Ann Archer");
+    let company = |h: &Console| rect_of(h, Role::Button, "Company").min.x;
+    let narrow = company(&alice);
+    alice.set_size(egui::vec2(2560.0, 1440.0));
+    step_until(&mut alice, "the Company column further right", |h| {
+        company(h) > narrow + 300.0
+    });
+}

@@ -60,7 +60,12 @@ pub fn table_ui(
     for column in &columns {
         // Text columns share the width the fixed ones leave, so a wide window widens them.
         builder = builder.column(if stretches(*column) {
-            TableColumn::remainder().at_least(80.0).clip(true)
+            // Not resizable by drag: a resizable column would keep its width when the
+            // window grows.
+            TableColumn::remainder()
+                .at_least(80.0)
+                .clip(true)
+                .resizable(false)
         } else {
             TableColumn::initial(initial_width(*column))
                 .at_least(40.0)
