@@ -99,13 +99,39 @@ pub fn chat_ui(
                 intents,
                 |ui, message, intents| message_ui(ui, model, message, intents),
             );
+            // Messages far from sight take their remembered height instead of being laid
+            // out: a long chat costs what is on screen, not what is in the session.
+            let key = egui::Id::unique(("chat_heights", session_id.0));
+            let width = ui.available_width().round();
+            let mut heights: MessageHeights = ui.data_mut(|d| d.get_temp(key)).unwrap_or_default();
+            if heights.width != width {
+                heights = MessageHeights {
+                    width,
+                    heights: Vec::new(),
+                };
+            }
+            heights.heights.resize(session.chat.len(), f32::NAN);
+            let sight = ui.clip_rect().expand(SIGHT_MARGIN);
             let mut events = session.events.iter().peekable();
             for (at, message) in session.chat.iter().enumerate() {
                 while let Some(event) = events.next_if(|e| e.after_chat <= at) {
                     super::session_events::event_ui(ui, model, &event.kind);
                 }
-                message_ui(ui, model, message, intents);
+                let top = ui.cursor().min.y;
+                let known = heights.heights.get(at).copied().filter(|h| h.is_finite());
+                match known {
+                    Some(height) if top + height < sight.min.y || top > sight.max.y => {
+                        ui.add_space(height);
+                    }
+                    _ => {
+                        message_ui(ui, model, message, intents);
+                        if let Some(slot) = heights.heights.get_mut(at) {
+                            *slot = ui.cursor().min.y - top;
+                        }
+                    }
+                }
             }
+            ui.data_mut(|d| d.insert_temp(key, heights));
             for event in events {
                 super::session_events::event_ui(ui, model, &event.kind);
             }
@@ -122,6 +148,16 @@ pub fn chat_ui(
                 bubble_ui(ui, "You", &status, &pending.text, kind, true);
             }
         });
+}
+
+/// How far beyond the visible part of the chat messages are still laid out, in points.
+const SIGHT_MARGIN: f32 = 400.0;
+
+/// The measured height of each message of a chat at one width (`NaN`: not measured yet).
+#[derive(Clone, Default)]
+struct MessageHeights {
+    width: f32,
+    heights: Vec<f32>,
 }
 
 fn message_ui(ui: &mut egui::Ui, model: &Model, message: &ChatMessage, intents: &mut Vec<Intent>) {
