@@ -237,3 +237,33 @@ fn a_dropped_file_is_sent_to_the_customer_in_front() {
     );
     wait_for_label(&mut console, "Save crash.log");
 }
+
+/// A long chat arrives with its newest part only (the server keeps snapshots small); "Show
+/// earlier messages" pages the rest in above it, and goes when there is no more.
+#[test]
+fn earlier_messages_of_a_long_chat_page_in() {
+    let config = format!(
+        "{}\n[limits]\nsnapshot_chat_messages = 3\n",
+        switchboard_server::config::DEMO_CONFIG
+    );
+    let server = TestServer::start_with(std::sync::Arc::new(
+        switchboard_server::config::Config::from_toml(&config).unwrap(),
+    ));
+    let prefs = tempfile::tempdir().unwrap();
+    let mut console = logged_in(&server, &prefs.path().join("p.json"), "alice");
+    let mut customer = Customer::start(&server, "Lena Long", invoice());
+    for line in ["one", "two", "three", "four", "five", "six"] {
+        customer.say(&server, &format!("Message {line}"));
+    }
+    accept(&mut console, "Lena Long");
+    wait_for_label(&mut console, "Message six");
+    assert!(
+        !has_label(&console, "Message one"),
+        "the start of a long chat waits until asked for"
+    );
+    click_label(&mut console, "Show earlier messages");
+    wait_for_label(&mut console, "Message one");
+    step_until(&mut console, "the button gone", |h| {
+        h.query_by_label("Show earlier messages").is_none()
+    });
+}

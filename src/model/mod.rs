@@ -68,6 +68,37 @@ pub struct SessionState {
     /// Joins, leaves, transfers, invitations and the customer's connection, told inline
     /// in the chat (see [`session_events`]).
     pub events: Vec<session_events::SessionEvent>,
+    /// The server has older messages of this chat than `chat` starts with (a long chat:
+    /// snapshots carry its newest part); `load_chat` pages them in.
+    pub earlier_chat: bool,
+    /// A `load_chat` request is on its way.
+    pub loading_earlier: bool,
+}
+
+impl SessionState {
+    /// The request for the page of the chat before what is shown (`None` if nothing is).
+    pub fn earlier_request(&self) -> Option<RepRequest> {
+        let first = self.chat.first()?;
+        Some(RepRequest::LoadChat {
+            session_id: self.info.session_id,
+            before: first.id,
+        })
+    }
+
+    /// Puts a page of earlier messages before the chat (by id, none twice).
+    pub fn add_earlier(&mut self, messages: Vec<ChatMessage>, more: bool) {
+        let first = self.chat.first().map(|m| m.id);
+        let mut earlier: Vec<ChatMessage> = messages
+            .into_iter()
+            .filter(|m| first.is_none_or(|f| m.id < f))
+            .collect();
+        earlier.sort_by_key(|m| m.id);
+        earlier.dedup_by_key(|m| m.id);
+        earlier.append(&mut self.chat);
+        self.chat = earlier;
+        self.earlier_chat = more;
+        self.loading_earlier = false;
+    }
 }
 
 /// A team's chat.
@@ -101,6 +132,9 @@ enum InFlight {
         session_id: SessionId,
     },
     History {
+        session_id: SessionId,
+    },
+    EarlierChat {
         session_id: SessionId,
     },
     Other {
@@ -210,6 +244,14 @@ impl Model {
             RepRequest::LoadHistory { session_id, .. } => {
                 self.older.entry(*session_id).or_default().loading = true;
                 InFlight::History {
+                    session_id: *session_id,
+                }
+            }
+            RepRequest::LoadChat { session_id, .. } => {
+                if let Some(session) = self.sessions.get_mut(session_id) {
+                    session.loading_earlier = true;
+                }
+                InFlight::EarlierChat {
                     session_id: *session_id,
                 }
             }
@@ -357,6 +399,12 @@ impl Model {
                 }
                 self.notice(format!("Could not load older messages: {reason}"), None);
             }
+            Some(InFlight::EarlierChat { session_id }) => {
+                if let Some(session) = self.sessions.get_mut(&session_id) {
+                    session.loading_earlier = false;
+                }
+                self.notice(format!("Could not load earlier messages: {reason}"), None);
+            }
             Some(InFlight::Invitees { session_id }) => {
                 self.invitees.remove(&session_id);
                 self.notice(format!("Could not list who can be invited: {reason}"), None);
@@ -420,6 +468,8 @@ impl Model {
                             pending: Vec::new(),
                             unread: old_unread.get(&id).copied().unwrap_or(0),
                             events: old_events.remove(&id).unwrap_or_default(),
+                            earlier_chat: view.earlier_chat,
+                            loading_earlier: false,
                         };
                         (id, state)
                     })
@@ -492,6 +542,11 @@ impl Model {
                     .or_default()
                     .add_page(chats, more);
             }
+            (InFlight::EarlierChat { session_id }, Some(OkResult::ChatPage { messages, more })) => {
+                if let Some(session) = self.sessions.get_mut(&session_id) {
+                    session.add_earlier(messages, more);
+                }
+            }
             (InFlight::Invitees { session_id }, Some(OkResult::Invitees { teams, issues })) => {
                 self.invitees.insert(
                     session_id,
@@ -530,6 +585,15 @@ impl Model {
                 }
                 self.notice(
                     refusal_text("load older messages", code, &message),
+                    Some(code),
+                );
+            }
+            Some(InFlight::EarlierChat { session_id }) => {
+                if let Some(session) = self.sessions.get_mut(&session_id) {
+                    session.loading_earlier = false;
+                }
+                self.notice(
+                    refusal_text("load earlier messages", code, &message),
                     Some(code),
                 );
             }
@@ -599,6 +663,8 @@ impl Model {
                     pending,
                     unread: 0,
                     events: Vec::new(),
+                    earlier_chat: view.earlier_chat,
+                    loading_earlier: false,
                 };
                 drop_acknowledged(&mut state);
                 self.sessions.insert(id, state);

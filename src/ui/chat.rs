@@ -99,14 +99,17 @@ pub fn chat_ui(
                 intents,
                 |ui, message, intents| message_ui(ui, model, message, intents),
             );
+            super::earlier_chat::earlier_chat_ui(ui, session, intents);
             // Messages far from sight take their remembered height instead of being laid
             // out: a long chat costs what is on screen, not what is in the session.
             let key = egui::Id::unique(("chat_heights", session_id.0));
             let width = ui.available_width().round();
             let mut heights: MessageHeights = ui.data_mut(|d| d.get_temp(key)).unwrap_or_default();
-            if heights.width != width {
+            let first = session.chat.first().map(|m| m.id);
+            if heights.width != width || heights.first != first {
                 heights = MessageHeights {
                     width,
+                    first,
                     heights: Vec::new(),
                 };
             }
@@ -157,6 +160,8 @@ const SIGHT_MARGIN: f32 = 400.0;
 #[derive(Clone, Default)]
 struct MessageHeights {
     width: f32,
+    /// The chat's first message when measured: earlier messages paged in shift every index.
+    first: Option<switchboard_protocol::MessageId>,
     heights: Vec<f32>,
 }
 

@@ -6,6 +6,7 @@ pub mod attachments;
 pub mod chat;
 pub mod close_dialog;
 pub mod composer_tools;
+pub mod earlier_chat;
 pub mod intent;
 pub mod invitations;
 pub mod leave_dialog;

@@ -1,6 +1,7 @@
 //! Model unit tests: applying server frames, sending chat, unread counts and sorted queue
 //! views. Values are plain struct literals built by the small helpers below.
 
+mod earlier;
 mod events;
 mod queue_view;
 mod sending;
