@@ -77,6 +77,7 @@ fn model_with(waiting: u64, now: u64) -> Model {
         }],
         issues: vec![],
         dispositions: vec![],
+        require_disposition: false,
         queues: vec![
             QueueView {
                 queue: QueueRef::Personal { rep },

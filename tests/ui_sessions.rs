@@ -221,3 +221,21 @@ fn end_is_greyed_until_a_disposition_is_chosen_and_esc_cancels() {
             .is_some()
     );
 }
+
+/// On a server that does not require a disposition (the snapshot says so), End is enabled
+/// at once, even though a list of dispositions exists, and ends the session.
+#[test]
+fn end_is_enabled_where_no_disposition_is_required() {
+    let config = switchboard_server::config::DEMO_CONFIG
+        .replace("require_disposition = true", "require_disposition = false");
+    let server = TestServer::start_with(std::sync::Arc::new(
+        switchboard_server::config::Config::from_toml(&config).unwrap(),
+    ));
+    let prefs = tempfile::tempdir().unwrap();
+    let (mut console, mut yan) = in_session(&server, &prefs.path().join("p.json"), "Yan Yu");
+    click_label(&mut console, "Close session");
+    wait_for_label(&mut console, "End session");
+    assert!(!is_disabled(&console, "End session"));
+    click_label(&mut console, "End session");
+    yan.expect_session_ended(&server);
+}

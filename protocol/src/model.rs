@@ -399,6 +399,10 @@ pub struct RepSnapshot {
     pub teams: Vec<TeamInfo>,
     pub issues: Vec<IssueInfo>,
     pub dispositions: Vec<String>,
+    /// Ending a session needs one of `dispositions` chosen first (else `close` `end` is
+    /// refused with `disposition_required`). Left out when false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub require_disposition: bool,
     /// The queues this rep may see, with their entries.
     pub queues: Vec<QueueView>,
     /// The sessions this rep takes part in, each with its whole chat.

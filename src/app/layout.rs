@@ -71,6 +71,7 @@ impl SwitchboardApp {
                 &mut self.close,
                 session,
                 &self.model.dispositions,
+                self.model.require_disposition,
                 intents,
             );
         }

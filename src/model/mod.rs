@@ -151,6 +151,8 @@ pub struct Model {
     pub teams: Vec<TeamInfo>,
     pub issues: Vec<IssueInfo>,
     pub dispositions: Vec<String>,
+    /// The server refuses to end a session without a disposition.
+    pub require_disposition: bool,
     /// Canned replies this rep may insert.
     pub templates: Vec<Template>,
     /// "Open external URL": the configured link template, if any.
@@ -429,6 +431,7 @@ impl Model {
                 self.teams = state.teams;
                 self.issues = state.issues;
                 self.dispositions = state.dispositions;
+                self.require_disposition = state.require_disposition;
                 self.templates = state.templates;
                 self.external_url = state.external_url;
                 self.assistance = state.assistance;

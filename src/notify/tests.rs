@@ -144,6 +144,7 @@ fn model(chat_1: Vec<ChatMessage>) -> Model {
         }],
         issues: Vec::new(),
         dispositions: Vec::new(),
+        require_disposition: false,
         queues: vec![
             QueueView {
                 queue: personal(),

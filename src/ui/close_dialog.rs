@@ -20,14 +20,15 @@ pub fn close_dialog_ui(
     dialog: &mut CloseDialog,
     session: &SessionState,
     dispositions: &[String],
+    require_disposition: bool,
     intents: &mut Vec<Intent>,
 ) {
     let session_id = session.info.session_id;
     if dialog.disposition.is_none() {
         dialog.disposition = session.info.disposition.clone();
     }
-    // A configured list of dispositions means one must be chosen before ending.
-    let missing = !dispositions.is_empty() && dialog.disposition.is_none();
+    // Where the server requires a disposition, End waits for one (and says so).
+    let missing = require_disposition && dialog.disposition.is_none();
     let modal =
         egui::Modal::new(egui::Id::unique(("close_dialog", session_id.0))).show(ctx, |ui| {
             ui.set_width(380.0);

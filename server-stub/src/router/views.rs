@@ -314,6 +314,7 @@ impl Router {
                 })
                 .collect(),
             dispositions: self.config.settings.dispositions.clone(),
+            require_disposition: self.config.settings.require_disposition,
             queues,
             sessions,
             offer: self.offer_for(rep),

@@ -226,6 +226,7 @@ fn snapshot_state() -> RepSnapshot {
             request_help: true,
         }],
         dispositions: vec!["Resolved".to_owned()],
+        require_disposition: false,
         queues: vec![
             queue_view(personal(), Vec::new()),
             queue_view(billing(), Vec::new()),
