@@ -53,20 +53,17 @@ fn from_object<T: DeserializeOwned + Serialize>(
     object: Map<String, Value>,
 ) -> Result<T, DecodeError> {
     let input = Value::Object(object);
-    let has_array = contains_array(&input);
-    let typed: T = if has_array {
-        T::deserialize(&input).map_err(|e| DecodeError::Malformed(e.to_string()))?
-    } else {
-        serde_json::from_value(input.clone()).map_err(|e| DecodeError::Malformed(e.to_string()))?
-    };
-    if has_array {
-        let encoded =
-            serde_json::to_value(&typed).map_err(|e| DecodeError::Malformed(e.to_string()))?;
-        if let Some(path) = array_for_object(&input, &encoded, String::new()) {
-            return Err(DecodeError::Malformed(format!(
-                "`{path}` must be a JSON object, not an array"
-            )));
-        }
+    let malformed = |e: serde_json::Error| DecodeError::Malformed(e.to_string());
+    if !contains_array(&input) {
+        // The usual frame (a chat, say): decoded from the parsed value, no copy, no check.
+        return serde_json::from_value(input).map_err(malformed);
+    }
+    let typed: T = T::deserialize(&input).map_err(malformed)?;
+    let encoded = serde_json::to_value(&typed).map_err(malformed)?;
+    if let Some(path) = array_for_object(&input, &encoded, String::new()) {
+        return Err(DecodeError::Malformed(format!(
+            "`{path}` must be a JSON object, not an array"
+        )));
     }
     Ok(typed)
 }

@@ -210,8 +210,8 @@ impl Drop for ServerProcess {
     }
 }
 
-/// A TCP connection to `server` from the local address `from`.
-async fn tcp_from(from: IpAddr, server: SocketAddr) -> std::io::Result<TcpStream> {
+/// A TCP connection to `server` from the local address `from` (the abuse tests use it too).
+pub async fn tcp_from(from: IpAddr, server: SocketAddr) -> std::io::Result<TcpStream> {
     let socket = tokio::net::TcpSocket::new_v4()?;
     socket.bind(SocketAddr::new(from, 0))?;
     socket.connect(server).await
@@ -244,8 +244,9 @@ async fn next_json<T: serde::de::DeserializeOwned>(ws: &mut Ws) -> anyhow::Resul
     }
 }
 
-/// A customer socket from `from` with its `session_started` (or refusal).
-async fn customer(
+/// A customer socket from `from` with its `session_started` (or refusal), within 10 s
+/// (the abuse tests use it too).
+pub async fn customer(
     from: IpAddr,
     addr: SocketAddr,
     name: &str,

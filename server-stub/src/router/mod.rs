@@ -531,6 +531,13 @@ impl Router {
     /// queue, say) would show a state that never settled; a rep who left got `session_left`.
     fn only_final_session_updates(&self, effects: Vec<Effect>) -> Vec<Effect> {
         use std::collections::HashSet;
+        // Most inputs (a chat message) send no `session_updated`: nothing to sift.
+        if !effects
+            .iter()
+            .any(|e| matches!(e, Effect::ToRep(_, RepEvent::SessionUpdated { .. })))
+        {
+            return effects;
+        }
         let still_in = |rep: &RepId, session_id: SessionId| {
             self.sessions
                 .get(&session_id)

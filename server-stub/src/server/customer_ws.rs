@@ -171,9 +171,9 @@ pub async fn serve(mut socket: WebSocket, state: AppState, source: IpAddr) {
                     }
                 },
                 Incoming::NotText { code, reason } => {
+                    // Closed with the code that says why; the detach below, as for any end.
                     socket::close_with(&mut socket, code, reason).await;
-                    state.core.send(CoreMsg::CustomerDetach { conn }).await;
-                    return;
+                    break;
                 }
                 Incoming::Closed => break,
             },

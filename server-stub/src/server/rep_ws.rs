@@ -205,9 +205,9 @@ pub async fn serve(mut socket: WebSocket, state: AppState) {
                     }
                 },
                 Incoming::NotText { code, reason } => {
+                    // Closed with the code that says why; the detach below, as for any end.
                     socket::close_with(&mut socket, code, reason).await;
-                    state.core.send(CoreMsg::RepDetach { rep, conn }).await;
-                    return;
+                    break;
                 }
                 Incoming::Closed => break,
             },

@@ -4,20 +4,14 @@
 //! 127.0.0.1; and the well-behaved customer's round trips, measured and bounded.
 
 use super::*;
-use futures_util::{SinkExt, StreamExt};
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 use tokio::net::TcpStream;
-use tokio_tungstenite::tungstenite::Message;
 
 pub const ATTACKER: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(127, 0, 0, 2));
 
-/// A TCP connection to `server` from the local address `from`.
-pub async fn tcp_from(from: IpAddr, server: SocketAddr) -> std::io::Result<TcpStream> {
-    let socket = tokio::net::TcpSocket::new_v4()?;
-    socket.bind(SocketAddr::new(from, 0))?;
-    socket.connect(server).await
-}
+#[allow(unused_imports)] // Not every test binary attacks over raw TCP.
+pub use switchboard_server::attack::tcp_from;
 
 /// A customer WebSocket from `from`, after its `start` is answered; the answer's frame.
 pub async fn customer_from(
@@ -28,33 +22,9 @@ pub async fn customer_from(
     tokio_tungstenite::WebSocketStream<TcpStream>,
     CustomerServerMessage,
 ) {
-    let stream = tcp_from(from, server).await.unwrap();
-    let (mut socket, _) =
-        tokio_tungstenite::client_async(format!("ws://{server}/ws/customer"), stream)
-            .await
-            .unwrap();
-    let hello = CustomerHello::Start {
-        protocol_version: PROTOCOL_VERSION,
-        customer: CustomerInfo {
-            name: name.into(),
-            company: None,
-            question: None,
-            contact: None,
-        },
-        route: Route::General,
-    };
-    socket
-        .send(Message::Text(serde_json::to_string(&hello).unwrap().into()))
+    switchboard_server::attack::customer(from, server, name)
         .await
-        .unwrap();
-    let answer = loop {
-        match tokio::time::timeout(DEADLINE, socket.next()).await.unwrap() {
-            Some(Ok(Message::Text(text))) => break serde_json::from_str(&text).unwrap(),
-            Some(Ok(_)) => continue,
-            other => panic!("no answer to start: {other:?}"),
-        }
-    };
-    (socket, answer)
+        .unwrap_or_else(|e| panic!("customer {name} from {from}: {e}"))
 }
 
 /// Round trips of a well-behaved customer: `n` messages, each sent after the last `ok`.
