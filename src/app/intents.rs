@@ -6,15 +6,15 @@ impl SwitchboardApp {
         match intent {
             Intent::LogIn => self.log_in(),
             Intent::LogOut if !self.model.tabs.is_empty() => {
-                self.leaving = Some(Leaving::LogOut);
+                self.panels.leaving = Some(Leaving::LogOut);
             }
             Intent::LogOut => self.log_out(),
             Intent::LeaveAll(leaving) => {
-                self.leaving = None;
+                self.panels.leaving = None;
                 self.leave_all_sessions();
-                self.departing = Some((leaving, std::time::Instant::now()));
+                self.panels.departing = Some((leaving, std::time::Instant::now()));
             }
-            Intent::CancelLeave => self.leaving = None,
+            Intent::CancelLeave => self.panels.leaving = None,
             Intent::Request(request) => self.send(request),
             Intent::SendChat {
                 session_id,
@@ -22,7 +22,7 @@ impl SwitchboardApp {
                 visibility,
             } => {
                 if let Some((id, request)) = self.model.send_chat(session_id, &text, visibility) {
-                    self.net.send(Command::Send { id, request });
+                    self.link.net.send(Command::Send { id, request });
                 }
             }
             Intent::TeamChat { team, text } => {
@@ -33,14 +33,14 @@ impl SwitchboardApp {
                 });
             }
             Intent::ShowTab(tab) => self.bring_to_front(tab),
-            Intent::Select(selected) => self.queues.selected = selected,
+            Intent::Select(selected) => self.panels.queues.selected = selected,
             Intent::ToggleFavourite(team) => {
-                self.prefs.toggle_favourite(team.as_str());
+                self.settings.prefs.toggle_favourite(team.as_str());
                 self.save_prefs();
             }
             Intent::OpenTeamChat(team) => self.model.set_open_team_chat(team),
             Intent::Sort { queue_key, column } => {
-                let layout = self.prefs.layout_mut(&queue_key);
+                let layout = self.settings.prefs.layout_mut(&queue_key);
                 if layout.sort == column {
                     layout.descending = !layout.descending;
                 } else {
@@ -54,7 +54,7 @@ impl SwitchboardApp {
                 column,
                 left,
             } => {
-                let columns = &mut self.prefs.layout_mut(&queue_key).columns;
+                let columns = &mut self.settings.prefs.layout_mut(&queue_key).columns;
                 if let Some(at) = columns.iter().position(|c| *c == column) {
                     let to = if left {
                         at.checked_sub(1)
@@ -72,7 +72,7 @@ impl SwitchboardApp {
                 column,
                 shown,
             } => {
-                let columns = &mut self.prefs.layout_mut(&queue_key).columns;
+                let columns = &mut self.settings.prefs.layout_mut(&queue_key).columns;
                 if shown && !columns.contains(&column) {
                     columns.push(column);
                 } else if !shown && columns.len() > 1 {
@@ -87,7 +87,7 @@ impl SwitchboardApp {
                     .get(&session_id)
                     .is_some_and(|s| self.model.owns(&s.info));
                 if owner {
-                    self.close = CloseDialog {
+                    self.panels.close = CloseDialog {
                         session_id: Some(session_id),
                         disposition: None,
                     };
@@ -111,29 +111,32 @@ impl SwitchboardApp {
                 // The dialog stays until the tab closes: a refusal (no disposition) is fixed in place.
                 self.send(RepRequest::Close { session_id, mode });
             }
-            Intent::CancelClose => self.close = CloseDialog::default(),
+            Intent::CancelClose => self.panels.close = CloseDialog::default(),
             Intent::OpenTransfer(session_id) => {
-                self.transfer = TransferDialog::open(session_id);
+                self.panels.transfer = TransferDialog::open(session_id);
                 // Who can be reached right now, other teams included where permitted.
                 self.send(RepRequest::ListInvitees { session_id });
             }
-            Intent::CloseTransfer => self.transfer = TransferDialog::default(),
+            Intent::CloseTransfer => self.panels.transfer = TransferDialog::default(),
             Intent::SetChatBar { shown, pinned } => {
-                self.prefs.chat_shown = shown;
-                self.prefs.chat_pinned = pinned;
+                self.settings.prefs.chat_shown = shown;
+                self.settings.prefs.chat_pinned = pinned;
                 self.save_prefs();
             }
             Intent::DetailsResized(height) => {
-                self.prefs.details_height = height;
+                self.settings.prefs.details_height = height;
                 self.save_prefs();
             }
-            Intent::AttachFile(session_id) => self.dialogs.pick_upload(session_id),
-            Intent::SaveFile(attachment) => self.dialogs.pick_save(attachment),
-            Intent::OpenUrl(url) => self.urls_to_open.push(url),
+            Intent::AttachFile(session_id) => self.panels.dialogs.pick_upload(session_id),
+            Intent::SaveFile(attachment) => self.panels.dialogs.pick_save(attachment),
+            Intent::OpenUrl(url) => self.panels.urls_to_open.push(url),
             Intent::CycleTab(by) => {
                 let mut order: Vec<Option<SessionId>> = vec![None];
                 order.extend(self.model.tabs.iter().copied().map(Some));
-                let at = order.iter().position(|t| *t == self.front).unwrap_or(0);
+                let at = order
+                    .iter()
+                    .position(|t| *t == self.panels.front)
+                    .unwrap_or(0);
                 let next = (at as isize + by).rem_euclid(order.len() as isize) as usize;
                 if let Some(tab) = order.get(next).copied() {
                     self.bring_to_front(tab);
@@ -142,6 +145,7 @@ impl SwitchboardApp {
             Intent::NextUnread => {
                 let tabs = &self.model.tabs;
                 let start = self
+                    .panels
                     .front
                     .and_then(|f| tabs.iter().position(|t| *t == f))
                     .map_or(0, |at| at + 1);
@@ -153,27 +157,36 @@ impl SwitchboardApp {
                 }
             }
             Intent::FocusComposer => {
-                if let Some(id) = self.front {
-                    self.drafts.entry(id).or_default().focus = true;
+                if let Some(id) = self.panels.front {
+                    self.panels.drafts.entry(id).or_default().focus = true;
                 }
             }
             Intent::FocusSearch => {
-                self.front = None;
-                self.queues.focus_search = true;
+                self.panels.front = None;
+                self.panels.queues.focus_search = true;
             }
-            Intent::MoveSelection(by) if self.front.is_none() => {
-                if let Some(selected) = self.queues.step_selection(&self.model, &self.prefs, by) {
-                    self.queues.selected = Some(selected);
+            Intent::MoveSelection(by) if self.panels.front.is_none() => {
+                if let Some(selected) =
+                    self.panels
+                        .queues
+                        .step_selection(&self.model, &self.settings.prefs, by)
+                {
+                    self.panels.queues.selected = Some(selected);
                 }
             }
-            Intent::AcceptSelected if self.front.is_none() => {
-                let entry = self.queues.selected.as_ref().and_then(|(queue, id)| {
-                    self.model
-                        .queue(queue)?
-                        .entries
-                        .iter()
-                        .find(|e| &e.entry_id == id)
-                });
+            Intent::AcceptSelected if self.panels.front.is_none() => {
+                let entry = self
+                    .panels
+                    .queues
+                    .selected
+                    .as_ref()
+                    .and_then(|(queue, id)| {
+                        self.model
+                            .queue(queue)?
+                            .entries
+                            .iter()
+                            .find(|e| &e.entry_id == id)
+                    });
                 if let Some(Intent::Request(request)) = entry.map(accept_intent) {
                     self.send(request);
                 }
@@ -197,40 +210,24 @@ impl SwitchboardApp {
                 }
             }
             Intent::SetAlerts(alerts) => {
-                self.prefs.alerts = alerts;
+                self.settings.prefs.alerts = alerts;
                 self.save_prefs();
             }
             Intent::SetTheme(theme) => {
-                self.prefs.theme = theme;
-                self.apply_theme = true;
+                self.settings.prefs.theme = theme;
+                self.panels.apply_theme = true;
                 self.save_prefs();
             }
-            Intent::TogglePanel(Panel::Settings) => self.settings_open = !self.settings_open,
-            Intent::TogglePanel(Panel::Help) => self.help_open = !self.help_open,
+            Intent::TogglePanel(Panel::Settings) => {
+                self.panels.settings_open = !self.panels.settings_open
+            }
+            Intent::TogglePanel(Panel::Help) => self.panels.help_open = !self.panels.help_open,
         }
     }
 
     pub(super) fn send(&mut self, request: RepRequest) {
-        if let RepRequest::Accept { session_id } | RepRequest::JoinSession { session_id } = &request
-        {
-            self.accepting.insert(*session_id);
-        }
-        if let RepRequest::AcceptInvitation { invitation_id } = &request {
-            let session = self
-                .model
-                .queues
-                .iter()
-                .flat_map(|q| &q.entries)
-                .find(|e| {
-                    e.invitation
-                        .as_ref()
-                        .is_some_and(|i| &i.invitation_id == invitation_id)
-                })
-                .map(|e| e.session_id);
-            self.accepting.extend(session);
-        }
         let id = self.model.request(&request);
-        self.net.send(Command::Send { id, request });
+        self.link.net.send(Command::Send { id, request });
     }
 
     /// Goes where a clicked notification or toast points.
@@ -240,8 +237,8 @@ impl SwitchboardApp {
                 self.bring_to_front(Some(id));
             }
             AlertTarget::Entry { queue, entry_id } => {
-                self.front = None;
-                self.queues.selected = Some((queue, entry_id));
+                self.panels.front = None;
+                self.panels.queues.selected = Some((queue, entry_id));
             }
             // The incoming-chat box shows over every tab; a session that ended has no tab.
             AlertTarget::Offer(_) | AlertTarget::Session(_) => {}
@@ -251,29 +248,29 @@ impl SwitchboardApp {
     /// Shows a session tab (or the queues); the rep can type straight away.
     pub(super) fn bring_to_front(&mut self, tab: Option<SessionId>) {
         if let Some(id) = tab
-            && self.front != tab
+            && self.panels.front != tab
         {
-            self.drafts.entry(id).or_default().focus = true;
+            self.panels.drafts.entry(id).or_default().focus = true;
         }
-        self.front = tab;
+        self.panels.front = tab;
     }
 
     pub(super) fn log_in(&mut self) {
-        self.login_message = Some("Connecting…".to_owned());
-        self.net.send(Command::Connect {
-            server_url: self.login.server_url.trim().to_owned(),
-            username: self.login.username.trim().to_owned(),
-            password: self.login.password.clone(),
+        self.panels.login_message = Some("Connecting…".to_owned());
+        self.link.net.send(Command::Connect {
+            server_url: self.panels.login.server_url.trim().to_owned(),
+            username: self.panels.login.username.trim().to_owned(),
+            password: self.panels.login.password.clone(),
         });
     }
 
     pub(super) fn log_out(&mut self) {
-        self.login.focus = true;
-        self.net.send(Command::Logout);
+        self.panels.login.focus = true;
+        self.link.net.send(Command::Logout);
         self.model.clear();
-        self.queues = QueuesState::default();
-        self.front = None;
-        self.screen = Screen::Login;
+        self.panels.queues = QueuesState::default();
+        self.panels.front = None;
+        self.panels.screen = Screen::Login;
     }
 
     /// Owned sessions go back to their queues; the others are left.
@@ -301,8 +298,8 @@ impl SwitchboardApp {
     }
 
     pub(super) fn save_prefs(&mut self) {
-        if let Some(writer) = &self.prefs_writer {
-            writer.save(self.prefs.clone());
+        if let Some(writer) = &self.settings.writer {
+            writer.save(self.settings.prefs.clone());
         }
     }
 }

@@ -4,21 +4,24 @@
 //! - [`inbound`]: network events, notifier and dialog answers; alerts and reminders.
 //! - [`layout`]: the screen's panels, windows and dialogs; leaving with sessions open.
 //! - [`intents`]: what the rep asked for, carried out after drawing.
+//! - [`state`]: the app's state in named parts (link, settings, panels, alerts, observed).
 
 mod inbound;
 mod intents;
 mod layout;
+mod state;
+
+use state::{Alerts, Link, Observed, Panels, Screen, Settings};
 
 use crate::demo::{DEMO_PASSWORD, DEMO_USER, DemoServer};
 use crate::dialogs::{Chosen, Dialogs, FileDialogs};
-use crate::model::Model;
+use crate::model::{Change, Model};
 use crate::net::{Command, ConnectionStatus, LoginError, NetEvent, NetHandle};
-use crate::notify::reminders::{self, Reminders};
+use crate::notify::reminders;
 use crate::notify::{Alert, AlertTarget, Feedback, Notifications, Notifier, events};
 use crate::pace::now_ms;
 use crate::prefs::{Prefs, PrefsStore, ReminderMode};
 use crate::prefs_writer::PrefsWriter;
-use crate::ui::chat::ChatDraft;
 use crate::ui::close_dialog::{CloseDialog, close_dialog_ui};
 use crate::ui::intent::Intent;
 use crate::ui::intent::{Leaving, Panel};
@@ -31,15 +34,13 @@ use crate::ui::shortcuts::key_intents;
 use crate::ui::shortcuts::shortcuts_window_ui;
 use crate::ui::status_bar::status_bar_ui;
 use crate::ui::team_chat::team_chat_window;
-use crate::ui::toasts::{Toasts, toasts_ui};
+use crate::ui::toasts::toasts_ui;
 use crate::ui::top_bar::settings_window::settings_window_ui;
 use crate::ui::top_bar::tabs::{TabFlash, tabs_ui};
 use crate::ui::top_bar::{TopBarPanels, flash, top_bar_ui};
 use crate::ui::transfer_dialog::{TransferDialog, transfer_dialog_ui};
-use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
-use std::sync::mpsc::Receiver;
-use switchboard_protocol::{CloseMode, RepRequest, RepServerMessage, SessionId};
+use switchboard_protocol::{CloseMode, RepRequest, SessionId};
 
 /// How long a logout or quit waits for the server to take the sessions back.
 const LEAVE_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
@@ -66,63 +67,17 @@ pub struct AppOptions {
     pub notifications: Notifications,
 }
 
-enum Screen {
-    Login,
-    Console,
-}
-
 /// The representative console.
 pub struct SwitchboardApp {
     options: AppOptions,
     /// Kept alive for `--demo`; dropping it stops the bundled server.
     _demo: Option<DemoServer>,
-    net: NetHandle,
-    events: Receiver<NetEvent>,
-    status: ConnectionStatus,
+    link: Link,
     pub model: Model,
-    prefs: Prefs,
-    prefs_writer: Option<PrefsWriter>,
-    screen: Screen,
-    login: LoginForm,
-    login_message: Option<String>,
-    /// The session tab in front; `None` shows the queues.
-    front: Option<SessionId>,
-    queues: QueuesState,
-    drafts: HashMap<SessionId, ChatDraft>,
-    team_draft: String,
-    close: CloseDialog,
-    transfer: TransferDialog,
-    toasts: Toasts,
-    /// Sessions the rep asked to accept: their tab comes to the front when it opens.
-    accepting: HashSet<SessionId>,
-    dialogs: Dialogs,
-    /// Pages to open in the system browser after this frame's intents.
-    urls_to_open: Vec<String>,
-    /// Every page opened, in order (tests read it).
-    opened_urls: Vec<String>,
-    /// Desktop notifications about incoming work.
-    notifier: Notifier,
-    /// Which waiting customers were reminded of.
-    reminders: Reminders,
-    settings_open: bool,
-    /// Logging out or quitting with sessions open: the question showing.
-    leaving: Option<Leaving>,
-    /// "Leave in queue and log out / quit" was chosen at this instant: the console goes
-    /// once the server has taken the sessions back (a logout at once would drop them).
-    departing: Option<(Leaving, std::time::Instant)>,
-    /// The theme changed in Settings: apply it at the end of the frame.
-    apply_theme: bool,
-    /// The keyboard shortcut map is showing.
-    help_open: bool,
-    /// Whether the window has the keyboard focus (a rep in another window sees nothing).
-    window_focused: bool,
-    /// A notification was clicked: the window asks the desktop for the focus.
-    focus_window: bool,
-    /// How many times the window asked for the focus (tests read it).
-    focus_requests: usize,
-    /// The tabs flashing in the last frame drawn, and whether it showed them highlighted.
-    flashing: Vec<SessionId>,
-    flash_on: bool,
+    settings: Settings,
+    panels: Panels,
+    alerts: Alerts,
+    observed: Observed,
 }
 
 impl SwitchboardApp {
@@ -169,42 +124,23 @@ impl SwitchboardApp {
         let mut app = Self {
             options,
             _demo: demo,
-            net,
-            events,
-            status: ConnectionStatus::Offline,
+            link: Link {
+                net,
+                events,
+                status: ConnectionStatus::Offline,
+            },
             model: Model::with_client_id_prefix(crate::pace::run_id()),
-            prefs,
-            prefs_writer,
-            screen: Screen::Login,
-            login,
-            login_message: None,
-            front: None,
-            queues: QueuesState::default(),
-            drafts: HashMap::new(),
-            team_draft: String::new(),
-            close: CloseDialog::default(),
-            transfer: TransferDialog::default(),
-            toasts: Toasts::default(),
-            accepting: HashSet::new(),
-            dialogs,
-            urls_to_open: Vec::new(),
-            opened_urls: Vec::new(),
-            notifier,
-            reminders: Reminders::default(),
-            settings_open: false,
-            leaving: None,
-            departing: None,
-            help_open: false,
-            apply_theme: false,
-            window_focused: true,
-            focus_window: false,
-            focus_requests: 0,
-            flashing: Vec::new(),
-            flash_on: false,
+            settings: Settings {
+                prefs,
+                writer: prefs_writer,
+            },
+            panels: Panels::new(login, dialogs),
+            alerts: Alerts::new(notifier),
+            observed: Observed::default(),
         };
         if let Some((username, password)) = auto_login {
-            app.login.username = username;
-            app.login.password = password;
+            app.panels.login.username = username;
+            app.panels.login.password = password;
             app.log_in();
         }
         app
@@ -212,32 +148,36 @@ impl SwitchboardApp {
 
     /// The connection state, as shown in the status bar.
     pub fn status(&self) -> &ConnectionStatus {
-        &self.status
+        &self.link.status
     }
 
     pub fn prefs(&self) -> &Prefs {
-        &self.prefs
+        &self.settings.prefs
     }
 
     /// Every page "Open external URL" (or an offer's link) opened so far.
     pub fn opened_urls(&self) -> &[String] {
-        &self.opened_urls
+        &self.observed.opened_urls
     }
 
     /// Whether a session's tab flashed in the last frame, and if so whether it was shown
     /// highlighted (`Some(true)`) or plain (`Some(false)`); `None` when it does not flash.
     pub fn tab_flash(&self, session_id: SessionId) -> Option<bool> {
-        self.flashing.contains(&session_id).then_some(self.flash_on)
+        self.alerts
+            .flashing
+            .contains(&session_id)
+            .then_some(self.alerts.flash_on)
     }
 
     /// The session tab in front (`None`: the queues).
     pub fn front(&self) -> Option<SessionId> {
-        self.front
+        self.panels.front
     }
 
     /// Alerts and reminders showing as toasts: (title, body) each, oldest first.
     pub fn alert_toasts(&self) -> Vec<(Option<String>, String)> {
-        self.toasts
+        self.alerts
+            .toasts
             .alerts()
             .iter()
             .map(|a| (a.title.clone(), a.body.clone()))
@@ -246,12 +186,12 @@ impl SwitchboardApp {
 
     /// How many times a clicked notification asked the desktop to focus the window.
     pub fn focus_requests(&self) -> usize {
-        self.focus_requests
+        self.observed.focus_requests
     }
 
     /// Waits until every preference change so far is on disk (tests; exit).
     pub fn flush_prefs(&self) {
-        if let Some(writer) = &self.prefs_writer {
+        if let Some(writer) = &self.settings.writer {
             writer.flush();
         }
     }
@@ -262,15 +202,15 @@ pub use crate::fonts::install_fonts;
 impl eframe::App for SwitchboardApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         // Unknown (some platforms, tests) counts as focused.
-        self.window_focused = ui.ctx().input(|i| i.viewport().focused).unwrap_or(true);
+        self.alerts.window_focused = ui.ctx().input(|i| i.viewport().focused).unwrap_or(true);
         self.drain_events();
         self.guard_leaving(ui.ctx());
-        if std::mem::take(&mut self.focus_window) {
-            self.focus_requests += 1;
+        if std::mem::take(&mut self.alerts.focus_window) {
+            self.observed.focus_requests += 1;
             ui.ctx().send_viewport_cmd(egui::ViewportCommand::Focus);
         }
         let mut intents = Vec::new();
-        match self.screen {
+        match self.panels.screen {
             Screen::Login => {
                 egui::Panel::top("top_bar").show(ui, |ui| {
                     ui.horizontal(|ui| {
@@ -283,8 +223,8 @@ impl eframe::App for SwitchboardApp {
                 egui::CentralPanel::default().show(ui, |ui| {
                     login::login_ui(
                         ui,
-                        &mut self.login,
-                        self.login_message.as_deref(),
+                        &mut self.panels.login,
+                        self.panels.login_message.as_deref(),
                         &mut intents,
                     );
                 });
@@ -292,24 +232,24 @@ impl eframe::App for SwitchboardApp {
             Screen::Console => self.console_ui(ui, &mut intents),
         }
         // Unread counts clear only for a chat the rep can actually see.
-        let looking_at = self.front.filter(|_| self.prefs.chat_shown);
+        let looking_at = self.panels.front.filter(|_| self.settings.prefs.chat_shown);
         if self.model.focused() != looking_at {
             self.model.set_focus(looking_at);
         }
         for intent in intents {
             self.handle(intent);
         }
-        if std::mem::take(&mut self.apply_theme) {
-            crate::theme::apply(ui.ctx(), self.prefs.theme);
+        if std::mem::take(&mut self.panels.apply_theme) {
+            crate::theme::apply(ui.ctx(), self.settings.prefs.theme);
         }
-        for url in self.urls_to_open.drain(..) {
+        for url in self.panels.urls_to_open.drain(..) {
             ui.ctx().open_url(egui::OpenUrl::new_tab(&url));
-            self.opened_urls.push(url);
+            self.observed.opened_urls.push(url);
         }
         // Time in queue and the reconnect countdown tick once a second; nothing else polls.
-        let ticking = matches!(self.screen, Screen::Console)
+        let ticking = matches!(self.panels.screen, Screen::Console)
             && (self.model.queues.iter().any(|q| !q.entries.is_empty())
-                || matches!(self.status, ConnectionStatus::Reconnecting { .. })
+                || matches!(self.link.status, ConnectionStatus::Reconnecting { .. })
                 || self.model.offer.is_some());
         if ticking {
             crate::pace::tick(ui.ctx(), now_ms(), crate::pace::SECOND_MS);

@@ -3,34 +3,38 @@
 //! egui, no IO; the UI draws from it and the app sends what it returns.
 //!
 //! - [`queue_view`]: sorting and filtering a queue, cached until the data changes.
-//! - [`display`]: labels and durations as the rep reads them.
 //! - [`invitees`]: who the owner of a session may invite (the Share menu's lists).
 //! - [`older`]: the older chats of a returning customer loaded into a session.
 //! - [`templates`]: filling in canned replies.
-//! - [`refusal`]: how the server's refusals read to the rep.
+//! - [`changes`]: what applying a frame changed, for alerts and the tabs.
+//! - [`session_events`]: joins, leaves, transfers told inline in the chat.
+//!
+//! The words the rep reads (refusals, notices, labels) come from [`crate::text`].
 
+mod apply;
+pub mod changes;
 pub mod column;
-pub mod display;
 pub mod invitees;
 pub mod older;
 pub mod queue_view;
-pub mod refusal;
 pub mod session_events;
 pub mod templates;
 
+use crate::text::display;
+use crate::text::notices::{self, OwnerNow};
+use crate::text::refusal::request_label;
+pub use changes::Change;
 use invitees::Invitees;
 use older::OlderChats;
-use refusal::refusal_text;
 
 #[cfg(test)]
 mod tests;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use switchboard_protocol::{
-    AssistanceRequest, Author, ChatMessage, ErrorCode, InviteTarget, IssueInfo, LeftReason, Offer,
-    OfferEndReason, OkResult, Permissions, QueueEntry, QueueMode, QueueRef, RepEvent, RepId,
-    RepInfo, RepRequest, RepServerMessage, RequestId, SessionId, SessionInfo, TeamChatMessage,
-    TeamId, TeamInfo, Template, UnixMillis, Visibility,
+    AssistanceRequest, Author, ChatMessage, ErrorCode, InviteTarget, IssueInfo, Offer, Permissions,
+    QueueEntry, QueueMode, QueueRef, RepId, RepInfo, RepRequest, RequestId, SessionId, SessionInfo,
+    TeamChatMessage, TeamId, TeamInfo, Template, UnixMillis, Visibility,
 };
 
 /// Notices kept for the rep to read (refusals, sessions that ended); older ones drop off.
@@ -76,6 +80,12 @@ pub struct SessionState {
 }
 
 impl SessionState {
+    /// Whether the server tells this session's events (joined, left…) as its own chat
+    /// lines ([`Author::System`]); then the console derives none of its own.
+    pub fn server_tells_events(&self) -> bool {
+        self.chat.iter().any(|m| m.author == Author::System)
+    }
+
     /// The request for the page of the chat before what is shown (`None` if nothing is).
     pub fn earlier_request(&self) -> Option<RepRequest> {
         let first = self.chat.first()?;
@@ -182,6 +192,9 @@ pub struct Model {
     /// The team chat open on screen (its messages count as read).
     open_team_chat: Option<TeamId>,
     in_flight: HashMap<RequestId, InFlight>,
+    /// Sessions the rep asked to accept or join, by request: their tab comes forward when
+    /// it opens ([`Change::Joined`] with `asked`).
+    asked_to_join: HashMap<RequestId, SessionId>,
     /// Queue generations come from one counter that survives snapshots and logouts, so a
     /// cached sorted view can never mistake new rows for old ones.
     next_generation: u64,
@@ -234,6 +247,9 @@ impl Model {
     pub fn request(&mut self, request: &RepRequest) -> RequestId {
         let id = RequestId(self.next_request);
         self.next_request += 1;
+        if let Some(session_id) = self.session_to_join(request) {
+            self.asked_to_join.insert(id, session_id);
+        }
         let what = match request {
             RepRequest::GenerateSessionKey => InFlight::SessionKey,
             RepRequest::TeamChat { team, .. } => InFlight::TeamChat { team: team.clone() },
@@ -263,6 +279,34 @@ impl Model {
         };
         self.in_flight.insert(id, what);
         id
+    }
+
+    /// The session a request asks to be let into: accepting an entry or an invitation, or
+    /// a lead joining.
+    fn session_to_join(&self, request: &RepRequest) -> Option<SessionId> {
+        match request {
+            RepRequest::Accept { session_id } | RepRequest::JoinSession { session_id } => {
+                Some(*session_id)
+            }
+            RepRequest::AcceptInvitation { invitation_id } => self
+                .queues
+                .iter()
+                .flat_map(|q| &q.entries)
+                .find(|e| {
+                    e.invitation
+                        .as_ref()
+                        .is_some_and(|i| &i.invitation_id == invitation_id)
+                })
+                .map(|e| e.session_id),
+            _ => None,
+        }
+    }
+
+    /// Whether the rep asked for this session; forgets the asking.
+    fn take_asked(&mut self, session_id: SessionId) -> bool {
+        let before = self.asked_to_join.len();
+        self.asked_to_join.retain(|_, id| *id != session_id);
+        self.asked_to_join.len() != before
     }
 
     /// Prepares a chat message: shown as pending at once, sent with a client id so a
@@ -386,400 +430,35 @@ impl Model {
     pub fn send_failed(&mut self, id: RequestId, reason: &str) {
         match self.in_flight.remove(&id) {
             Some(InFlight::Chat { .. }) => {}
-            Some(InFlight::Other { what }) => {
-                self.notice(format!("Could not {what}: {reason}"), None)
-            }
+            Some(InFlight::Other { what }) => self.notice(notices::could_not(&what, reason), None),
             Some(InFlight::SessionKey) => {
-                self.notice(format!("Could not generate a session key: {reason}"), None)
+                self.notice(notices::could_not("generate a session key", reason), None)
             }
             Some(InFlight::TeamChat { .. }) => {
-                self.notice(format!("Could not send to the team chat: {reason}"), None)
+                self.notice(notices::could_not("send to the team chat", reason), None)
             }
             Some(InFlight::History { session_id }) => {
                 if let Some(older) = self.older.get_mut(&session_id) {
                     older.loading = false;
                 }
-                self.notice(format!("Could not load older messages: {reason}"), None);
+                self.notice(notices::could_not("load older messages", reason), None);
             }
             Some(InFlight::EarlierChat { session_id }) => {
                 if let Some(session) = self.sessions.get_mut(&session_id) {
                     session.loading_earlier = false;
                 }
-                self.notice(format!("Could not load earlier messages: {reason}"), None);
+                self.notice(notices::could_not("load earlier messages", reason), None);
             }
             Some(InFlight::Invitees { session_id }) => {
                 self.invitees.remove(&session_id);
-                self.notice(format!("Could not list who can be invited: {reason}"), None);
+                self.notice(notices::could_not("list who can be invited", reason), None);
             }
             None => {}
         }
     }
+}
 
-    /// Applies one frame from the server.
-    pub fn apply(&mut self, message: RepServerMessage) {
-        match message {
-            RepServerMessage::Welcome { .. } => {}
-            RepServerMessage::Snapshot { seq, state } => {
-                let pending: HashMap<SessionId, Vec<PendingChat>> = self
-                    .sessions
-                    .iter_mut()
-                    .map(|(id, s)| (*id, std::mem::take(&mut s.pending)))
-                    .collect();
-                self.me = Some(state.me.clone());
-                self.permissions = Some(state.permissions);
-                self.reps = state.reps.into_iter().map(|r| (r.rep.clone(), r)).collect();
-                self.teams = state.teams;
-                self.issues = state.issues;
-                self.dispositions = state.dispositions;
-                self.require_disposition = state.require_disposition;
-                self.templates = state.templates;
-                self.external_url = state.external_url;
-                self.assistance = state.assistance;
-                self.queues = state
-                    .queues
-                    .into_iter()
-                    .map(|q| Queue {
-                        queue: q.queue,
-                        mode: q.mode,
-                        entries: q.entries,
-                        generation: 0,
-                    })
-                    .collect();
-                for queue in &mut self.queues {
-                    self.next_generation += 1;
-                    queue.generation = self.next_generation;
-                }
-                let old_unread: HashMap<SessionId, usize> = self
-                    .sessions
-                    .iter()
-                    .map(|(id, s)| (*id, s.unread))
-                    .collect();
-                // What was told inline survives a resume.
-                let mut old_events: HashMap<SessionId, Vec<session_events::SessionEvent>> = self
-                    .sessions
-                    .iter_mut()
-                    .map(|(id, s)| (*id, std::mem::take(&mut s.events)))
-                    .collect();
-                self.sessions = state
-                    .sessions
-                    .into_iter()
-                    .map(|view| {
-                        let id = view.session.session_id;
-                        let state = SessionState {
-                            info: view.session,
-                            chat: view.chat,
-                            pending: Vec::new(),
-                            unread: old_unread.get(&id).copied().unwrap_or(0),
-                            events: old_events.remove(&id).unwrap_or_default(),
-                            earlier_chat: view.earlier_chat,
-                            loading_earlier: false,
-                        };
-                        (id, state)
-                    })
-                    .collect();
-                for (id, kept) in pending {
-                    if let Some(session) = self.sessions.get_mut(&id) {
-                        session.pending = kept;
-                        drop_acknowledged(session);
-                    }
-                }
-                self.tabs.retain(|id| self.sessions.contains_key(id));
-                let missing: Vec<SessionId> = self
-                    .sessions
-                    .keys()
-                    .filter(|id| !self.tabs.contains(id))
-                    .copied()
-                    .collect();
-                self.tabs.extend(missing);
-                let mut team_chats: BTreeMap<TeamId, TeamChat> = BTreeMap::new();
-                for message in state.team_chat {
-                    team_chats
-                        .entry(message.team.clone())
-                        .or_default()
-                        .messages
-                        .push(message);
-                }
-                for (team, chat) in &mut team_chats {
-                    chat.unread = self.team_chats.get(team).map_or(0, |c| c.unread);
-                }
-                self.team_chats = team_chats;
-                self.offer = state.offer;
-                self.last_seq = seq;
-                self.ready = true;
-            }
-            RepServerMessage::Event { seq, event } => {
-                // A replayed event already applied (resume overlap) changes nothing.
-                if seq <= self.last_seq && self.ready {
-                    return;
-                }
-                self.last_seq = seq;
-                self.apply_event(event);
-            }
-            RepServerMessage::Ok { id, result } => self.apply_ok(id, result),
-            RepServerMessage::Error {
-                id, code, message, ..
-            } => match id {
-                Some(id) => self.apply_error(id, code, message),
-                None => self.notice(message, Some(code)),
-            },
-        }
-    }
-
-    fn apply_ok(&mut self, id: RequestId, result: Option<OkResult>) {
-        let Some(what) = self.in_flight.remove(&id) else {
-            return;
-        };
-        match (what, result) {
-            (InFlight::Chat { session_id, .. }, Some(OkResult::Chat { message })) => {
-                self.add_session_chat(session_id, message);
-            }
-            (InFlight::SessionKey, Some(OkResult::SessionKey { key, expires_at })) => {
-                self.session_key = Some((key, expires_at));
-            }
-            (InFlight::TeamChat { .. }, Some(OkResult::TeamChat { message })) => {
-                self.add_team_chat(message);
-            }
-            (InFlight::History { session_id }, Some(OkResult::History { chats, more })) => {
-                self.older
-                    .entry(session_id)
-                    .or_default()
-                    .add_page(chats, more);
-            }
-            (InFlight::EarlierChat { session_id }, Some(OkResult::ChatPage { messages, more })) => {
-                if let Some(session) = self.sessions.get_mut(&session_id) {
-                    session.add_earlier(messages, more);
-                }
-            }
-            (InFlight::Invitees { session_id }, Some(OkResult::Invitees { teams, issues })) => {
-                self.invitees.insert(
-                    session_id,
-                    Invitees {
-                        loading: false,
-                        teams,
-                        issues,
-                    },
-                );
-            }
-            _ => {}
-        }
-    }
-
-    fn apply_error(&mut self, id: RequestId, code: ErrorCode, message: String) {
-        match self.in_flight.remove(&id) {
-            Some(InFlight::Chat {
-                session_id,
-                client_msg_id,
-            }) => {
-                if let Some(pending) = self.sessions.get_mut(&session_id).and_then(|s| {
-                    s.pending
-                        .iter_mut()
-                        .find(|p| p.client_msg_id == client_msg_id)
-                }) {
-                    pending.refused = Some(message.clone());
-                }
-                self.notice(format!("Message not sent: {message}"), Some(code));
-            }
-            Some(InFlight::Other { what }) => {
-                self.notice(refusal_text(&what, code, &message), Some(code))
-            }
-            Some(InFlight::History { session_id }) => {
-                if let Some(older) = self.older.get_mut(&session_id) {
-                    older.loading = false;
-                }
-                self.notice(
-                    refusal_text("load older messages", code, &message),
-                    Some(code),
-                );
-            }
-            Some(InFlight::EarlierChat { session_id }) => {
-                if let Some(session) = self.sessions.get_mut(&session_id) {
-                    session.loading_earlier = false;
-                }
-                self.notice(
-                    refusal_text("load earlier messages", code, &message),
-                    Some(code),
-                );
-            }
-            Some(InFlight::Invitees { session_id }) => {
-                self.invitees.remove(&session_id);
-                self.notice(
-                    refusal_text("list who can be invited", code, &message),
-                    Some(code),
-                );
-            }
-            Some(InFlight::SessionKey) => self.notice(
-                format!("Could not generate a session key: {message}"),
-                Some(code),
-            ),
-            Some(InFlight::TeamChat { .. }) => {
-                self.notice(format!("Team chat not sent: {message}"), Some(code))
-            }
-            None => self.notice(message, Some(code)),
-        }
-    }
-
-    fn apply_event(&mut self, event: RepEvent) {
-        match event {
-            RepEvent::AssistanceRequested { request } => {
-                let id = request.session.session_id;
-                self.assistance.retain(|r| r.session.session_id != id);
-                self.assistance.push(request);
-            }
-            RepEvent::AssistanceCleared { session_id } => {
-                self.assistance
-                    .retain(|r| r.session.session_id != session_id);
-            }
-            RepEvent::EntryUpserted { entry } => {
-                if let Some(queue) = self.queues.iter_mut().find(|q| q.queue == entry.queue) {
-                    match queue
-                        .entries
-                        .iter_mut()
-                        .find(|e| e.entry_id == entry.entry_id)
-                    {
-                        Some(existing) => *existing = entry,
-                        None => queue.entries.push(entry),
-                    }
-                    queue.generation = self.next_generation + 1;
-                    self.next_generation += 1;
-                }
-            }
-            RepEvent::EntryRemoved { queue, entry_id } => {
-                if let Some(queue) = self.queues.iter_mut().find(|q| q.queue == queue) {
-                    let before = queue.entries.len();
-                    queue.entries.retain(|e| e.entry_id != entry_id);
-                    if queue.entries.len() != before {
-                        self.next_generation += 1;
-                        queue.generation = self.next_generation;
-                    }
-                }
-            }
-            RepEvent::SessionJoined { view } => {
-                let id = view.session.session_id;
-                let pending = self
-                    .sessions
-                    .remove(&id)
-                    .map(|s| s.pending)
-                    .unwrap_or_default();
-                let mut state = SessionState {
-                    info: view.session,
-                    chat: view.chat,
-                    pending,
-                    unread: 0,
-                    events: Vec::new(),
-                    earlier_chat: view.earlier_chat,
-                    loading_earlier: false,
-                };
-                drop_acknowledged(&mut state);
-                self.sessions.insert(id, state);
-                if !self.tabs.contains(&id) {
-                    self.tabs.push(id);
-                }
-            }
-            RepEvent::SessionUpdated { session } => {
-                if let Some(state) = self.sessions.get_mut(&session.session_id) {
-                    let after_chat = state.chat.len();
-                    let told = session_events::diff(&state.info, &session);
-                    state.events.extend(
-                        told.into_iter()
-                            .map(|kind| session_events::SessionEvent { after_chat, kind }),
-                    );
-                    state.info = session;
-                }
-            }
-            RepEvent::Chat { message } => {
-                self.add_session_chat(message.session_id, message);
-            }
-            RepEvent::SessionLeft { session_id, reason } => {
-                self.invitees.remove(&session_id);
-                self.older.remove(&session_id);
-                if let Some(state) = self.sessions.remove(&session_id) {
-                    let who = &state.info.customer.name;
-                    let text = match reason {
-                        LeftReason::Left | LeftReason::LeftInQueue => None,
-                        LeftReason::Ended => Some(format!("The session with {who} ended.")),
-                        LeftReason::Removed => Some(format!(
-                            "The owner removed you from the session with {who}."
-                        )),
-                        LeftReason::Transferred => None,
-                        LeftReason::ConnectionLost => Some(format!(
-                            "Your connection was lost for too long; the session with {who} went back to its queue."
-                        )),
-                    };
-                    if let Some(text) = text {
-                        self.notice(text, None);
-                    }
-                }
-                self.tabs.retain(|id| *id != session_id);
-                if self.focused == Some(session_id) {
-                    self.focused = None;
-                }
-            }
-            RepEvent::OfferMade { offer } => self.offer = Some(offer),
-            RepEvent::OfferEnded { session_id, reason } => {
-                let Some(offer) = self.offer.take_if(|o| o.entry.session_id == session_id) else {
-                    return;
-                };
-                if reason == OfferEndReason::TimedOut {
-                    self.notice(
-                        format!(
-                            "You missed the chat from {}. You are paused: no more chats are offered until you choose Available.",
-                            offer.entry.customer.name
-                        ),
-                        None,
-                    );
-                }
-            }
-            RepEvent::PresenceChanged { rep } => {
-                if self.me.as_ref().is_some_and(|m| m.rep == rep.rep) {
-                    self.me = Some(rep.clone());
-                }
-                self.reps.insert(rep.rep.clone(), rep);
-            }
-            RepEvent::TeamChat { message } => self.add_team_chat(message),
-        }
-    }
-
-    fn add_session_chat(&mut self, session_id: SessionId, message: ChatMessage) {
-        let mine = self.is_mine(&message.author);
-        let focused = self.focused == Some(session_id);
-        let Some(session) = self.sessions.get_mut(&session_id) else {
-            return;
-        };
-        // The `ok` and the `chat` event carry the same message: keep it once.
-        if session.chat.iter().any(|m| m.id == message.id) {
-            return;
-        }
-        let at = session
-            .chat
-            .iter()
-            .rposition(|m| m.id < message.id)
-            .map_or(0, |i| i + 1);
-        if mine && let Some(client_id) = &message.client_msg_id {
-            session.pending.retain(|p| &p.client_msg_id != client_id);
-        }
-        session.chat.insert(at, message);
-        if !mine && !focused {
-            session.unread += 1;
-        }
-    }
-
-    fn add_team_chat(&mut self, message: TeamChatMessage) {
-        let mine = self.me_id() == Some(&message.author);
-        let open = self.open_team_chat.as_ref() == Some(&message.team);
-        let chat = self.team_chats.entry(message.team.clone()).or_default();
-        if chat.messages.iter().any(|m| m.id == message.id) {
-            return;
-        }
-        chat.messages.push(message);
-        if !mine && !open {
-            chat.unread += 1;
-        }
-    }
-
-    fn is_mine(&self, author: &Author) -> bool {
-        matches!(author, Author::Rep { rep, .. } if Some(rep) == self.me_id())
-    }
-
+impl Model {
     /// Sessions with messages the rep has not seen (for the active-sessions dropdown).
     pub fn sessions_with_unread(&self) -> impl Iterator<Item = (&SessionId, &SessionState)> {
         self.sessions.iter().filter(|(_, s)| s.unread > 0)
@@ -810,12 +489,12 @@ impl Model {
     pub fn invite_target_name(&self, target: &InviteTarget) -> String {
         match target {
             InviteTarget::Rep { rep } => self.rep_name(rep),
-            InviteTarget::Team { team } => format!(
-                "Any Representative in {}",
-                display::queue(&QueueRef::Team { team: team.clone() }, &self.teams)
-            ),
+            InviteTarget::Team { team } => notices::any_rep_in(&display::queue(
+                &QueueRef::Team { team: team.clone() },
+                &self.teams,
+            )),
             InviteTarget::Issue { issue } => {
-                format!("Help with {}", display::issue(Some(issue), &self.issues))
+                notices::help_with(&display::issue(Some(issue), &self.issues))
             }
         }
     }
@@ -826,24 +505,27 @@ impl Model {
         if self.owns(session) {
             return None;
         }
-        let reason = match (&session.owner, &session.waiting_in) {
-            (Some(owner), _) => format!("{} owns this session now", self.rep_name(owner)),
-            (None, Some(queue)) => format!(
-                "it waits in {} for a new owner",
-                display::queue(queue, &self.teams)
-            ),
-            (None, None) => "nobody owns it right now".to_owned(),
+        let queue;
+        let owner;
+        let now = match (&session.owner, &session.waiting_in) {
+            (Some(rep), _) => {
+                owner = self.rep_name(rep);
+                OwnerNow::Rep(&owner)
+            }
+            (None, Some(waiting_in)) => {
+                queue = display::queue(waiting_in, &self.teams);
+                OwnerNow::WaitingIn(&queue)
+            }
+            (None, None) => OwnerNow::Nobody,
         };
-        Some(format!("Only the session owner can {action}; {reason}."))
+        Some(notices::only_the_owner(action, now))
     }
 
     /// Why this rep cannot transfer the session (not the owner, or not permitted at all).
     pub fn why_not_transfer(&self, session: &SessionInfo) -> Option<String> {
         let may_transfer = self.permissions.as_ref().is_some_and(|p| p.transfer);
         self.why_not_owner(session, "transfer the session")
-            .or_else(|| {
-                (!may_transfer).then(|| "You are not permitted to transfer sessions.".into())
-            })
+            .or_else(|| (!may_transfer).then(|| notices::NOT_PERMITTED_TO_TRANSFER.into()))
     }
 }
 
@@ -855,33 +537,4 @@ fn drop_acknowledged(session: &mut SessionState) {
             .iter()
             .any(|m| m.client_msg_id.as_deref() == Some(p.client_msg_id.as_str()))
     });
-}
-
-/// What a request does, as a verb phrase for "Could not …".
-fn request_label(request: &RepRequest) -> &'static str {
-    match request {
-        RepRequest::Ping => "reach the server",
-        RepRequest::SetPresence { .. } => "change your presence",
-        RepRequest::GenerateSessionKey => "generate a session key",
-        RepRequest::Accept { .. } => "accept the session",
-        RepRequest::RejectOffer { .. } => "reject the offer",
-        RepRequest::AcceptInvitation { .. } => "accept the invitation",
-        RepRequest::DeclineInvitation { .. } => "decline the invitation",
-        RepRequest::SendChat { .. } => "send the message",
-        RepRequest::Invite { .. } => "send the invitation",
-        RepRequest::CancelInvitation { .. } => "cancel the invitation",
-        RepRequest::ListInvitees { .. } => "list who can be invited",
-        RepRequest::Transfer { .. } => "transfer the session",
-        RepRequest::RemoveRep { .. } => "remove the representative",
-        RepRequest::DisconnectCustomer { .. } => "disconnect the customer",
-        RepRequest::Leave { .. } => "leave the session",
-        RepRequest::Close { .. } => "close the session",
-        RepRequest::SetImportant { .. } => "mark the session",
-        RepRequest::SetDisposition { .. } => "set the disposition",
-        RepRequest::TeamChat { .. } => "send to the team chat",
-        RepRequest::SetAssistance { .. } => "ask for assistance",
-        RepRequest::JoinSession { .. } => "join the session",
-        RepRequest::LoadHistory { .. } => "load older messages",
-        RepRequest::LoadChat { .. } => "load earlier messages of this chat",
-    }
 }

@@ -3,7 +3,7 @@
 
 use super::Queue;
 use super::column::Column;
-use super::display;
+use crate::text::display;
 use std::cmp::Ordering;
 use switchboard_protocol::{QueueEntry, SessionKind};
 

@@ -1,34 +1,51 @@
-//! Which server events announce incoming work, and how the alert reads. Pure: it looks at
-//! the model *before* the event is applied (to tell a new queue entry from an update, or a
-//! new message from a repeat) and at which session the rep is looking at.
+//! Which changes announce incoming work, and how the alert reads. Pure: it reads what
+//! [`Model::apply`](crate::model::Model::apply) reported as changed, the model after the
+//! change, and which session the rep is looking at. Whether something is new is the
+//! model's answer; nothing here checks it again.
 //!
 //! Alerted: a push offer; a new session in the rep's personal queue; an invitation (from
 //! someone else) in any of their queues; a customer's message in a session tab the rep is
 //! not looking at (another tab in front, the chat hidden, or the window not focused).
 
 use super::{Alert, AlertTarget};
-use crate::model::{Model, SessionState, display};
-use switchboard_protocol::{
-    Author, ChatMessage, Offer, QueueEntry, QueueRef, RepEvent, RepServerMessage, SessionId,
-};
+use crate::model::{Change, Model, SessionState};
+use crate::text::display;
+use switchboard_protocol::{ChatMessage, MessageId, Offer, QueueEntry, QueueRef, SessionId};
 
 /// Longest message text an alert quotes; the rest is cut with an ellipsis.
 const QUOTED_CHARS: usize = 160;
 
-/// The alert `message` deserves, if any. `looking_at` is the session the rep can see right
-/// now (`None` when the queues are in front or the window is not focused).
+/// The alert `change` deserves, if any. `model` is the model after the change;
+/// `looking_at` is the session the rep can see right now (`None` when the queues are in
+/// front or the window is not focused).
 pub fn alert_for(
     model: &Model,
-    message: &RepServerMessage,
+    change: &Change,
     looking_at: Option<SessionId>,
     sound: bool,
 ) -> Option<Alert> {
-    let event = new_event(model, message)?;
-    let (title, body, target) = match event {
-        RepEvent::OfferMade { offer } => offer_alert(model, offer),
-        RepEvent::EntryUpserted { entry } => entry_alert(model, entry)?,
-        RepEvent::Chat { message } => {
-            let (session, message) = unseen_customer_message(model, message, looking_at)?;
+    let (title, body, target) = match change {
+        Change::OfferMade { session_id } => {
+            let offer = model
+                .offer
+                .as_ref()
+                .filter(|o| o.entry.session_id == *session_id)?;
+            offer_alert(model, offer)
+        }
+        Change::EntryAdded { queue, entry_id } => {
+            let entry = model
+                .queue(queue)?
+                .entries
+                .iter()
+                .find(|e| &e.entry_id == entry_id)?;
+            entry_alert(model, entry)?
+        }
+        Change::CustomerWrote {
+            session_id,
+            message_id,
+        } => {
+            let (session, message) =
+                unseen_customer_message(model, *session_id, *message_id, looking_at)?;
             (
                 format!("{} wrote", session.info.customer.name),
                 quote(message),
@@ -45,30 +62,20 @@ pub fn alert_for(
     })
 }
 
-/// The event in `message`, unless the model has applied it already (a resume overlap).
-pub fn new_event<'m>(model: &Model, message: &'m RepServerMessage) -> Option<&'m RepEvent> {
-    match message {
-        RepServerMessage::Event { seq, event } if !(model.ready && *seq <= model.last_seq) => {
-            Some(event)
-        }
-        _ => None,
-    }
-}
-
-/// A customer's message, new to the model, in one of the rep's sessions that they are not
-/// looking at; with its session.
-pub fn unseen_customer_message<'m>(
-    model: &'m Model,
-    message: &'m ChatMessage,
+/// A customer's new message in one of the rep's sessions that they are not looking at;
+/// with its session.
+pub fn unseen_customer_message(
+    model: &Model,
+    session_id: SessionId,
+    message_id: MessageId,
     looking_at: Option<SessionId>,
-) -> Option<(&'m SessionState, &'m ChatMessage)> {
-    if !matches!(message.author, Author::Customer { .. }) || looking_at == Some(message.session_id)
-    {
+) -> Option<(&SessionState, &ChatMessage)> {
+    if looking_at == Some(session_id) {
         return None;
     }
-    let session = model.sessions.get(&message.session_id)?;
-    let repeat = session.chat.iter().any(|m| m.id == message.id);
-    (!repeat && !session.info.ended).then_some((session, message))
+    let session = model.sessions.get(&session_id)?;
+    let message = session.chat.iter().rev().find(|m| m.id == message_id)?;
+    Some((session, message))
 }
 
 /// What the customer wrote, as an alert quotes it (a file by its name).
@@ -102,12 +109,6 @@ fn offer_alert(model: &Model, offer: &Offer) -> (String, String, AlertTarget) {
 
 /// A new entry in the personal queue, or a new invitation from someone else.
 fn entry_alert(model: &Model, entry: &QueueEntry) -> Option<(String, String, AlertTarget)> {
-    let known = model
-        .queue(&entry.queue)
-        .is_some_and(|q| q.entries.iter().any(|e| e.entry_id == entry.entry_id));
-    if known {
-        return None;
-    }
     let me = model.me_id()?;
     let target = AlertTarget::Entry {
         queue: entry.queue.clone(),

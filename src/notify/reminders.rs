@@ -5,11 +5,10 @@
 
 use super::AlertTarget;
 use super::events::{quote, unseen_customer_message};
-use crate::model::{Model, display};
+use crate::model::{Change, Model};
+use crate::text::display;
 use std::collections::HashMap;
-use switchboard_protocol::{
-    Author, ChatMessage, MessageId, RepServerMessage, SessionId, UnixMillis, Visibility,
-};
+use switchboard_protocol::{Author, ChatMessage, MessageId, SessionId, UnixMillis, Visibility};
 
 /// A reminder to show as a toast.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,20 +86,21 @@ impl Reminders {
     }
 }
 
-/// "On every new message" mode: the reminder a new frame from the server earns, if it is
-/// a customer's message in a session the rep is not looking at. Call it before the model
-/// applies the frame.
-pub fn on_message(
+/// "On every new message" mode: the reminder a change earns, if it is a customer's new
+/// message in a session the rep is not looking at. `model` is the model after the change.
+pub fn on_change(
     model: &Model,
-    message: &RepServerMessage,
+    change: &Change,
     looking_at: Option<SessionId>,
 ) -> Option<Reminder> {
-    let switchboard_protocol::RepEvent::Chat { message } =
-        super::events::new_event(model, message)?
+    let Change::CustomerWrote {
+        session_id,
+        message_id,
+    } = change
     else {
         return None;
     };
-    let (session, message) = unseen_customer_message(model, message, looking_at)?;
+    let (session, message) = unseen_customer_message(model, *session_id, *message_id, looking_at)?;
     Some(Reminder {
         text: format!(
             "Reminder: {} wrote: {}",

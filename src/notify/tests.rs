@@ -2,7 +2,7 @@
 //! customer earns a reminder.
 
 use super::events::alert_for;
-use super::reminders::{Reminders, first_unanswered, on_message, reminder_due_at};
+use super::reminders::{Reminder, Reminders, first_unanswered, on_change, reminder_due_at};
 use super::{Alert, AlertTarget};
 use crate::model::Model;
 use switchboard_protocol::{
@@ -179,6 +179,33 @@ fn chat(message: ChatMessage) -> RepServerMessage {
     event(11, RepEvent::Chat { message })
 }
 
+/// The alert `message` earns: applied to a copy of `model`, judged from what it changed.
+fn alert_after(
+    model: &Model,
+    message: &RepServerMessage,
+    looking_at: Option<SessionId>,
+    sound: bool,
+) -> Option<Alert> {
+    let mut after = model.clone();
+    let changes = after.apply(message.clone());
+    changes
+        .iter()
+        .find_map(|change| alert_for(&after, change, looking_at, sound))
+}
+
+/// The "every message" reminder `message` earns, the same way.
+fn on_message(
+    model: &Model,
+    message: &RepServerMessage,
+    looking_at: Option<SessionId>,
+) -> Option<Reminder> {
+    let mut after = model.clone();
+    let changes = after.apply(message.clone());
+    changes
+        .iter()
+        .find_map(|change| on_change(&after, change, looking_at))
+}
+
 /// A push offer alerts with the customer, the queue, the answer time and their details;
 /// a click leads to the offer.
 #[test]
@@ -190,7 +217,7 @@ fn an_offer_alerts() {
         deadline: T0 + 20_000,
         url: None,
     };
-    let alert = alert_for(
+    let alert = alert_after(
         &model,
         &event(11, RepEvent::OfferMade { offer }),
         None,
@@ -213,23 +240,23 @@ fn an_offer_alerts() {
 fn a_customer_message_alerts_unless_seen() {
     let model = model(vec![by_customer(1, 1, 0)]);
     let new = chat(by_customer(2, 1, 5));
-    let alert = alert_for(&model, &new, Some(SessionId(2)), false).unwrap();
+    let alert = alert_after(&model, &new, Some(SessionId(2)), false).unwrap();
     assert_eq!(alert.title, "Pat wrote");
     assert_eq!(alert.body, "message 2");
     assert_eq!(alert.target, AlertTarget::Session(SessionId(1)));
     assert!(!alert.sound);
     assert!(
-        alert_for(&model, &new, None, true).is_some(),
+        alert_after(&model, &new, None, true).is_some(),
         "queues in front"
     );
     assert_eq!(
-        alert_for(&model, &new, Some(SessionId(1)), true),
+        alert_after(&model, &new, Some(SessionId(1)), true),
         None,
         "in front"
     );
     let repeat = chat(by_customer(1, 1, 0));
     assert_eq!(
-        alert_for(&model, &repeat, None, true),
+        alert_after(&model, &repeat, None, true),
         None,
         "already shown"
     );
@@ -240,12 +267,12 @@ fn a_customer_message_alerts_unless_seen() {
         },
     );
     assert_eq!(
-        alert_for(&model, &replayed, None, true),
+        alert_after(&model, &replayed, None, true),
         None,
         "resume overlap"
     );
     let own = chat(by_rep(4, 1, Visibility::Public, 7));
-    assert_eq!(alert_for(&model, &own, None, true), None, "the rep's own");
+    assert_eq!(alert_after(&model, &own, None, true), None, "the rep's own");
 }
 
 /// New sessions in the personal queue alert, updates of known entries and new entries in
@@ -254,7 +281,7 @@ fn a_customer_message_alerts_unless_seen() {
 fn new_personal_sessions_and_invitations_alert() {
     let model = model(Vec::new());
     let upsert = |entry| event(11, RepEvent::EntryUpserted { entry });
-    let alert = alert_for(&model, &upsert(entry(7, personal(), "Ann")), None, true).unwrap();
+    let alert = alert_after(&model, &upsert(entry(7, personal(), "Ann")), None, true).unwrap();
     assert_eq!(alert.title, "New chat for you: Ann");
     assert_eq!(
         alert.target,
@@ -264,11 +291,11 @@ fn new_personal_sessions_and_invitations_alert() {
         }
     );
     assert_eq!(
-        alert_for(&model, &upsert(entry(8, sales(), "Bo")), None, true),
+        alert_after(&model, &upsert(entry(8, sales(), "Bo")), None, true),
         None
     );
     assert_eq!(
-        alert_for(&model, &upsert(entry(9, sales(), "Old Waiter")), None, true),
+        alert_after(&model, &upsert(entry(9, sales(), "Old Waiter")), None, true),
         None
     );
 
@@ -282,7 +309,7 @@ fn new_personal_sessions_and_invitations_alert() {
         },
         created_at: T0,
     });
-    let alert = alert_for(&model, &upsert(invited.clone()), None, true).unwrap();
+    let alert = alert_after(&model, &upsert(invited.clone()), None, true).unwrap();
     assert_eq!(alert.title, "Invitation from Sue Seller");
     assert_eq!(
         alert.body,
@@ -292,7 +319,7 @@ fn new_personal_sessions_and_invitations_alert() {
         invitation.inviter = RepId::new("sam");
     }
     assert_eq!(
-        alert_for(&model, &upsert(invited), None, true),
+        alert_after(&model, &upsert(invited), None, true),
         None,
         "my own"
     );

@@ -3,7 +3,7 @@
 
 use super::intent::Intent;
 use crate::model::Model;
-use crate::model::display;
+use crate::text::display;
 use switchboard_protocol::RepRequest;
 
 pub fn assistance_menu_ui(ui: &mut egui::Ui, model: &Model, now: u64, intents: &mut Vec<Intent>) {

@@ -2,7 +2,7 @@
 //! it (the native save dialog) before downloading.
 
 use super::intent::Intent;
-use crate::model::display;
+use crate::text::display;
 use switchboard_protocol::Attachment;
 
 pub fn attachment_ui(ui: &mut egui::Ui, attachment: &Attachment, intents: &mut Vec<Intent>) {

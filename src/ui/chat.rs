@@ -4,8 +4,8 @@
 //! "Attach file"; shared files with a Save button; older chats of a returning customer.
 
 use super::intent::Intent;
-use crate::model::display;
 use crate::model::{Model, SessionState};
+use crate::text::display;
 use switchboard_protocol::{Author, ChatMessage, Visibility};
 
 /// What the rep is typing in one session.

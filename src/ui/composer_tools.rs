@@ -31,7 +31,7 @@ pub fn composer_tools_ui(
             for template in &model.templates {
                 let scope = template.team.as_ref().map(|team| {
                     let queue = switchboard_protocol::QueueRef::Team { team: team.clone() };
-                    crate::model::display::queue(&queue, &model.teams)
+                    crate::text::display::queue(&queue, &model.teams)
                 });
                 let button = ui.button(&template.name);
                 let button = match scope {

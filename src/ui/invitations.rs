@@ -2,7 +2,8 @@
 //! (seed 002: revoke an invitation while it is still active).
 
 use super::intent::Intent;
-use crate::model::{Model, display};
+use crate::model::Model;
+use crate::text::display;
 use switchboard_protocol::{RepRequest, SessionInfo};
 
 /// One line per active invitation; nothing when there are none.

@@ -6,7 +6,8 @@
 //! "Paused").
 
 use super::intent::Intent;
-use crate::model::{Model, display};
+use crate::model::Model;
+use crate::text::display;
 use switchboard_protocol::{Offer, RepRequest, UnixMillis};
 
 /// The seed's "black rectangle", readable in light and dark themes alike.

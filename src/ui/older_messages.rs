@@ -3,7 +3,7 @@
 
 use super::intent::Intent;
 use crate::model::Model;
-use crate::model::display;
+use crate::text::display;
 use switchboard_protocol::{ChatMessage, SessionInfo};
 
 /// Draws what was loaded and the button; `message_ui` draws one message as the chat does.

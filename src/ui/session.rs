@@ -7,10 +7,10 @@ use super::details_field;
 use super::intent::Intent;
 use super::invitations::invitations_ui;
 use super::session_actions::session_actions_ui;
-use crate::model::display;
 use crate::model::{Model, SessionState};
 use crate::prefs::Prefs;
 use crate::text;
+use crate::text::display;
 use switchboard_protocol::RepRequest;
 
 pub fn session_ui(

@@ -2,9 +2,10 @@
 //! Technical Support", "The customer disconnected"): a centred, italic, muted line between
 //! rules, so it never reads as a message from anyone.
 
+use crate::model::Model;
 use crate::model::session_events::SessionEventKind;
-use crate::model::{Model, display};
 use crate::text;
+use crate::text::display;
 use switchboard_protocol::QueueRef;
 
 /// The words for an event.

@@ -5,8 +5,8 @@
 
 use super::intent::Intent;
 use crate::model::Model;
-use crate::model::display;
 use crate::model::invitees::Invitees;
+use crate::text::display;
 use switchboard_protocol::{InviteTarget, Invitee, RepRequest, SessionId};
 
 /// The Share menu button (`label`: "Share" in the session bar, "Invite" in the chat

@@ -1,8 +1,9 @@
 //! The bottom line: connection state (connected / reconnecting in N s / offline), the
 //! recent notices (a menu), and the last generated session key (copyable).
 
-use crate::model::{Model, display};
+use crate::model::Model;
 use crate::net::ConnectionStatus;
+use crate::text::display;
 use switchboard_protocol::UnixMillis;
 
 /// The connection state as a rep reads it.

@@ -1,7 +1,8 @@
 //! A team's chat, read and write, in a window opened from the queue header's bubble.
 
 use super::intent::Intent;
-use crate::model::{Model, display};
+use crate::model::Model;
+use crate::text::display;
 use switchboard_protocol::TeamId;
 
 pub fn team_chat_window(

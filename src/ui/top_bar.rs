@@ -13,8 +13,9 @@ pub mod tabs;
 pub mod waiting_activities;
 
 use super::intent::{Intent, Panel};
-use crate::model::{Model, display};
+use crate::model::Model;
 use crate::text;
+use crate::text::display;
 use switchboard_protocol::{Presence, RepRequest};
 
 /// The fixed controls. The right-hand ones (session key, presence, Settings, Help, Log out)

@@ -2,7 +2,8 @@
 //! in the session as a participant or leaving it. A small window in the console.
 
 use super::intent::Intent;
-use crate::model::{Model, SessionState, display};
+use crate::model::{Model, SessionState};
+use crate::text::display;
 use switchboard_protocol::{RepRequest, SessionId, TransferTarget};
 
 /// The dialog's choices between frames; `session_id` is `None` while it is closed.

@@ -1,6 +1,7 @@
 //! Model unit tests: applying server frames, sending chat, unread counts and sorted queue
 //! views. Values are plain struct literals built by the small helpers below.
 
+mod changes;
 mod earlier;
 mod events;
 mod queue_view;
@@ -281,20 +282,20 @@ impl Console {
     }
 
     /// Applies `event` with the next seq.
-    fn event(&mut self, event: RepEvent) {
+    fn event(&mut self, event: RepEvent) -> Vec<super::Change> {
         self.seq += 1;
-        self.model.apply(self::event(self.seq, event));
+        self.model.apply(self::event(self.seq, event))
     }
 
     /// This rep joins `session` (empty chat).
-    fn join(&mut self, session: u64, customer: &str) {
+    fn join(&mut self, session: u64, customer: &str) -> Vec<super::Change> {
         self.event(RepEvent::SessionJoined {
             view: session_view(session, customer, Vec::new()),
-        });
+        })
     }
 
-    fn chat(&mut self, message: ChatMessage) {
-        self.event(RepEvent::Chat { message });
+    fn chat(&mut self, message: ChatMessage) -> Vec<super::Change> {
+        self.event(RepEvent::Chat { message })
     }
 
     /// The rep sends `text` in `session` (which must be open): the request id and request.

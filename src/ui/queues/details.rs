@@ -2,7 +2,8 @@
 //! and the queue history, with Accept (or Accept invitation / Decline) and Close details.
 
 use super::accept_intent;
-use crate::model::{Model, display};
+use crate::model::Model;
+use crate::text::display;
 use crate::ui::details_field;
 use crate::ui::intent::Intent;
 use switchboard_protocol::{QueueEntry, RepRequest, UnixMillis};

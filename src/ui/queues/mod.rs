@@ -6,11 +6,11 @@ pub mod details;
 pub mod heights;
 pub mod table;
 
-use crate::model::display;
 use crate::model::queue_view::{SortedView, matches, sorted_rows};
 use crate::model::{Model, Queue};
 use crate::prefs::Prefs;
 use crate::text;
+use crate::text::display;
 use crate::ui::intent::Intent;
 use std::collections::{HashMap, HashSet};
 use switchboard_protocol::{QueueEntry, QueueRef, RepRequest, TeamId, UnixMillis};

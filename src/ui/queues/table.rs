@@ -2,8 +2,9 @@
 //! on click and move or hide columns on right-click, and the cells of an entry.
 
 use super::{ROW_HEIGHT, accept_intent};
-use crate::model::{Model, display};
+use crate::model::Model;
 use crate::prefs::{Column, QueueLayout};
+use crate::text::display;
 use crate::ui::intent::Intent;
 use egui_extras::{Column as TableColumn, TableBuilder};
 use switchboard_protocol::{QueueEntry, QueueRef, UnixMillis};

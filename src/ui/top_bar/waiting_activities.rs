@@ -3,7 +3,8 @@
 //! their presence is busy or away, or paused). Listed in a menu with the customer, the
 //! queue and the wait, each with Accept; the server lets any member take from the queue.
 
-use crate::model::{Model, display};
+use crate::model::Model;
+use crate::text::display;
 use crate::ui::intent::Intent;
 use switchboard_protocol::{QueueEntry, QueueMode, RepRequest, UnixMillis};
 

@@ -2,7 +2,7 @@
 //! happen, in plain words. The server's own message is kept where it names the people
 //! involved ("Bob Okafor already has an active invitation…").
 
-use switchboard_protocol::ErrorCode;
+use switchboard_protocol::{ErrorCode, RepRequest};
 
 /// The sentence shown for a refused request. `what` is a verb phrase ("send the
 /// invitation"); `message` is the server's explanation.
@@ -30,6 +30,35 @@ pub fn refusal_text(what: &str, code: ErrorCode, message: &str) -> String {
         }
         _ if message.is_empty() => format!("Could not {what}."),
         _ => format!("Could not {what}: {message}"),
+    }
+}
+
+/// What a request does, as a verb phrase for "Could not …".
+pub fn request_label(request: &RepRequest) -> &'static str {
+    match request {
+        RepRequest::Ping => "reach the server",
+        RepRequest::SetPresence { .. } => "change your presence",
+        RepRequest::GenerateSessionKey => "generate a session key",
+        RepRequest::Accept { .. } => "accept the session",
+        RepRequest::RejectOffer { .. } => "reject the offer",
+        RepRequest::AcceptInvitation { .. } => "accept the invitation",
+        RepRequest::DeclineInvitation { .. } => "decline the invitation",
+        RepRequest::SendChat { .. } => "send the message",
+        RepRequest::Invite { .. } => "send the invitation",
+        RepRequest::CancelInvitation { .. } => "cancel the invitation",
+        RepRequest::ListInvitees { .. } => "list who can be invited",
+        RepRequest::Transfer { .. } => "transfer the session",
+        RepRequest::RemoveRep { .. } => "remove the representative",
+        RepRequest::DisconnectCustomer { .. } => "disconnect the customer",
+        RepRequest::Leave { .. } => "leave the session",
+        RepRequest::Close { .. } => "close the session",
+        RepRequest::SetImportant { .. } => "mark the session",
+        RepRequest::SetDisposition { .. } => "set the disposition",
+        RepRequest::TeamChat { .. } => "send to the team chat",
+        RepRequest::SetAssistance { .. } => "ask for assistance",
+        RepRequest::JoinSession { .. } => "join the session",
+        RepRequest::LoadHistory { .. } => "load older messages",
+        RepRequest::LoadChat { .. } => "load earlier messages of this chat",
     }
 }
 

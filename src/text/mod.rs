@@ -1,5 +1,14 @@
 //! The console's words for people: labels that tests and several panels share, and the
-//! sentences built from the model's facts. One place to read (and one day translate).
+//! sentences built from the model's facts. One place to read (and one day translate); the
+//! model, the panels and the notifications all take their words from here.
+//!
+//! - [`display`]: names, waits, clock times and sizes as the rep reads them.
+//! - [`refusal`]: how the server's refusals read, and what each request does.
+//! - [`notices`]: the sentences the model leaves for the rep (sessions ended, missed offers).
+
+pub mod display;
+pub mod notices;
+pub mod refusal;
 
 /// Beside the title when the console runs its bundled demo server.
 pub const DEMO: &str = "Demo";
