@@ -157,3 +157,49 @@ fn login_screen_focuses_the_username() {
         focused(h, Role::TextInput, "Username")
     });
 }
+
+/// Tab runs left to right through the top bar's right-hand controls (a right-to-left
+/// layout ran it backwards: Log out first, Generate session key last).
+#[test]
+fn tab_runs_left_to_right_through_the_top_bar() {
+    let server = TestServer::start();
+    let prefs = tempfile::tempdir().unwrap();
+    let mut alice = logged_in(&server, &prefs.path().join("a.json"), "alice");
+    wait_for_label(&mut alice, "Log out");
+    let bar_bottom = alice.get_by_label("Log out").rect().max.y;
+    let mut order: Vec<(String, f32)> = Vec::new();
+    for _ in 0..40 {
+        alice.key_press(Key::Tab);
+        alice.step();
+        let focused = alice
+            .query_all(egui_kittest::kittest::By::new().predicate(|n| n.is_focused()))
+            .map(|n| (n.accesskit_node().label().unwrap_or_default(), n.rect()))
+            .find(|(_, rect)| rect.max.y <= bar_bottom + 1.0);
+        if let Some((label, rect)) = focused
+            && order.last().is_none_or(|(last, _)| *last != label)
+        {
+            order.push((label.clone(), rect.min.x));
+            if label == "Log out" {
+                break;
+            }
+        }
+    }
+    let labels: Vec<&str> = order.iter().map(|(l, _)| l.as_str()).collect();
+    let at = |label: &str| labels.iter().position(|l| *l == label);
+    let (key, settings, shortcuts, log_out) = (
+        at("Generate session key"),
+        at("Settings"),
+        at("Shortcuts"),
+        at("Log out"),
+    );
+    assert!(
+        key.is_some() && key < settings && settings < shortcuts && shortcuts < log_out,
+        "Tab order in the top bar: {labels:?}"
+    );
+    let from = key.unwrap_or(0);
+    let xs: Vec<f32> = order[from..].iter().map(|(_, x)| *x).collect();
+    assert!(
+        xs.windows(2).all(|w| w[0] < w[1]),
+        "each Tab moves right: {order:?}"
+    );
+}
