@@ -1,12 +1,42 @@
 //! UI tests of handing a session over: a rep already in the session is a Transfer target,
 //! and joins, leaves, invitations, transfers and the customer's disconnection are told
-//! inline in the chat, apart from the messages.
+//! inline in the chat, apart from the messages: the server's own lines (`Author::System`),
+//! or where a server sends none, the lines the console derives (either wording is waited
+//! for).
 
 mod ui_support;
 
 use egui::accesskit::Role;
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
+use switchboard_protocol::Author;
 use ui_support::*;
+
+/// Steps until a widget whose label contains one of `parts` exists; returns that label.
+fn wait_for_line(console: &mut Console, parts: &[&str]) -> String {
+    step_until(
+        console,
+        &format!("a line containing one of {parts:?}"),
+        |h| parts.iter().any(|p| h.query_by_label_contains(p).is_some()),
+    );
+    let part = parts
+        .iter()
+        .find(|p| console.query_by_label_contains(p).is_some())
+        .expect("found above");
+    let node = console.get_by_label_contains(part);
+    let node = node.accesskit_node();
+    node.label().or_else(|| node.value()).unwrap_or_default()
+}
+
+/// Whether the session with `customer` has a line from the server containing `part`.
+fn has_server_line(console: &Console, part: &str) -> bool {
+    console
+        .state()
+        .model
+        .sessions
+        .values()
+        .flat_map(|s| &s.chat)
+        .any(|m| m.author == Author::System && m.text.contains(part))
+}
 
 /// Bob joins Alice's session with Zed through an invitation.
 fn bob_joins(server: &TestServer, alice: &mut Console, prefs: &std::path::Path) -> Console {
@@ -40,8 +70,12 @@ fn a_participant_is_a_transfer_target() {
         !is_disabled(h, "Transfer session")
     });
     click_label(&mut alice, "Transfer session");
-    wait_for_label(&mut alice, "Transferred to Bob Okafor");
-    wait_for_label_containing(&mut bob, "Transferred to");
+    let told = [
+        "Transferred to Bob Okafor",
+        "transferred the session to Bob Okafor",
+    ];
+    wait_for_line(&mut alice, &told);
+    wait_for_line(&mut bob, &["Transferred to", "transferred the session to"]);
 }
 
 /// The chat tells, between the messages: an invitation, a rep joining and leaving, and the
@@ -54,21 +88,72 @@ fn system_events_show_inline_in_the_chat() {
     zed.say(&server, "Hello there");
     wait_for_label(&mut alice, "Hello there");
     let mut bob = bob_joins(&server, &mut alice, &prefs.path().join("b.json"));
-    wait_for_label(&mut alice, "Alice Martin invited Bob Okafor");
-    wait_for_label(&mut alice, "Bob Okafor joined");
+    wait_for_line(&mut alice, &["Alice Martin invited Bob Okafor"]);
+    let joined = wait_for_line(&mut alice, &["Bob Okafor joined"]);
     assert!(
-        top_of(&alice, "Hello there") < top_of(&alice, "Bob Okafor joined"),
+        top_of(&alice, "Hello there") < top_of(&alice, &joined),
         "in order with the messages"
     );
 
     click_label(&mut bob, "Leave session");
-    wait_for_label(&mut alice, "Bob Okafor left");
+    wait_for_line(&mut alice, &["Bob Okafor left"]);
 
     click_label(&mut alice, "Disconnect customer");
-    wait_for_label(&mut alice, "The customer disconnected");
+    let told = ["The customer disconnected", "disconnected the customer"];
+    let disconnected = wait_for_line(&mut alice, &told);
     assert!(
         alice
-            .query_by_role_and_label(Role::Button, "The customer disconnected")
+            .query_by_role_and_label(Role::Button, &disconnected)
             .is_none()
     );
+}
+
+/// The server's own lines (`Author::System`: a rep joined, left) show between the
+/// messages centred and without a bubble, apart from the customer's messages on the left;
+/// they are not unread (no count, no flashing tab) and alert nobody.
+#[test]
+fn server_lines_are_told_apart_and_not_unread() {
+    let server = TestServer::start();
+    let prefs = tempfile::tempdir().unwrap();
+    let (mut alice, mut zed) = in_session(&server, &prefs.path().join("a.json"), "Zed Zimmer");
+    zed.say(&server, "Hello there");
+    wait_for_label(&mut alice, "Hello there");
+    let mut bob = bob_joins(&server, &mut alice, &prefs.path().join("b.json"));
+    let joined = wait_for_line(&mut alice, &["Bob Okafor joined"]);
+    assert!(
+        has_server_line(&alice, "Bob Okafor joined"),
+        "the server tells it: {joined:?}"
+    );
+    let line = alice.get_by_label(&joined).rect();
+    let hello = alice.get_by_label("Hello there").rect();
+    let message_box = alice.get_by_label("Message").rect();
+    assert!(
+        line.min.x > hello.min.x + 40.0,
+        "not in the customer's lane: {line:?} against {hello:?}"
+    );
+    assert!(
+        (line.center().x - message_box.center().x).abs() < 80.0,
+        "centred over the chat: {line:?} against the message box {message_box:?}"
+    );
+
+    // With the queues in front, Bob leaving is told but waits for nobody.
+    click_label(&mut alice, "Queues (0)");
+    click_label(&mut bob, "Leave session");
+    step_until(&mut alice, "the server's line about Bob leaving", |h| {
+        has_server_line(h, "Bob Okafor left")
+    });
+    for _ in 0..3 {
+        alice.step();
+    }
+    let session = alice
+        .state()
+        .model
+        .sessions
+        .values()
+        .next()
+        .expect("Alice's session")
+        .clone();
+    assert_eq!(session.unread, 0, "a server line is not unread");
+    assert_eq!(alice.state().tab_flash(session.info.session_id), None);
+    assert!(alice.state().alert_toasts().is_empty(), "no alert");
 }

@@ -166,6 +166,11 @@ struct MessageHeights {
 }
 
 fn message_ui(ui: &mut egui::Ui, model: &Model, message: &ChatMessage, intents: &mut Vec<Intent>) {
+    if message.author == Author::System && message.attachment.is_none() {
+        // The server's own line (joined, left, transferred…): told, not said.
+        super::session_events::line_ui(ui, &message.text, Some(message.at));
+        return;
+    }
     let author = match &message.author {
         Author::Customer { name } => name.clone(),
         Author::Rep { rep, name } if Some(rep) == model.me_id() => format!("{name} (you)"),

@@ -1,6 +1,8 @@
-//! One session event told inline in the chat ("Bob Okafor joined", "Transferred to
-//! Technical Support", "The customer disconnected"): a centred, italic, muted line between
-//! rules, so it never reads as a message from anyone.
+//! Session events told inline in the chat ("Bob Okafor joined the session.", "Transferred
+//! to Technical Support", "The customer disconnected"): the server's own lines
+//! (`Author::System`) and, against a server that sends none, the events the model derived.
+//! Both are a centred, small, italic, muted line without a bubble, so they never read as a
+//! message from anyone.
 
 use crate::model::Model;
 use crate::model::session_events::SessionEventKind;
@@ -29,13 +31,22 @@ pub fn event_text(model: &Model, event: &SessionEventKind) -> String {
 }
 
 pub fn event_ui(ui: &mut egui::Ui, model: &Model, event: &SessionEventKind) {
+    line_ui(ui, &event_text(model, event), None);
+}
+
+/// One event line: centred, small, italic, in the secondary text colour (≥ 4.5:1 in both
+/// themes), no bubble, so it never reads as somebody's message. `at`: when, on hover.
+pub fn line_ui(ui: &mut egui::Ui, text: &str, at: Option<switchboard_protocol::UnixMillis>) {
     ui.add_space(2.0);
     ui.vertical_centered(|ui| {
-        let line = egui::RichText::new(event_text(model, event))
+        let line = egui::RichText::new(text)
             .italics()
             .small()
             .color(ui.visuals().weak_text_color());
-        ui.add(egui::Label::new(line).wrap());
+        let label = ui.add(egui::Label::new(line).wrap());
+        if let Some(at) = at {
+            label.on_hover_text(display::clock(at));
+        }
     });
     ui.add_space(2.0);
 }

@@ -97,7 +97,7 @@ fn right_group_ui(
 /// added, so Tab would run right to left. When the width changes, the frame is laid out
 /// again before it is shown.
 fn left_to_right_at_the_end(ui: &mut egui::Ui, add: impl FnOnce(&mut egui::Ui)) {
-    let id = egui::Id::new("top_bar_right_group_width");
+    let id = egui::Id::unique("top_bar_right_group_width");
     let remembered: Option<f32> = ui.data(|d| d.get_temp(id));
     let width = remembered
         .unwrap_or(ui.available_width())
