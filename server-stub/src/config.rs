@@ -248,6 +248,14 @@ impl Config {
             .map(|r| r.name.clone())
             .unwrap_or_else(|| rep.to_string())
     }
+
+    /// The display name of a team (its id if unknown).
+    pub fn team_name(&self, team: &TeamId) -> String {
+        self.teams
+            .get(team)
+            .map(|t| t.name.clone())
+            .unwrap_or_else(|| team.to_string())
+    }
 }
 
 #[derive(Debug, Deserialize)]

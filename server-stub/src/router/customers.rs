@@ -289,6 +289,7 @@ impl Router {
         self.emit(Effect::BindCustomer(conn, session_id));
         self.emit(Effect::ToCustomerConn(conn, started));
         if !was_connected {
+            self.note_customer(session_id, "The customer is back.");
             self.announce_session_update(session_id, None);
         }
         self.send_position(session_id);
@@ -360,6 +361,7 @@ impl Router {
                     // The customer gave up before anyone took the session.
                     self.end_session(now, session_id, "You left the queue.");
                 } else {
+                    self.note(session_id, "The customer left the session.".to_owned());
                     self.announce_session_update(session_id, None);
                     self.persist_session(session_id);
                 }
@@ -374,6 +376,7 @@ impl Router {
         };
         if session.customer_connected {
             session.customer_connected = false;
+            self.note_customer(session_id, "The customer lost the connection.");
             self.announce_session_update(session_id, None);
         }
     }

@@ -16,6 +16,7 @@ mod assistance;
 mod customers;
 mod files;
 mod history;
+mod notes;
 /// Kept here for callers that reach it through the router.
 pub use crate::auth::hash_secret;
 pub use customers::RESUME_REFUSED;
@@ -119,6 +120,9 @@ pub struct Router {
     customer_chat_rate: rate::Buckets<SessionId>,
     session_chat_rate: rate::Buckets<SessionId>,
     rng: StdRng,
+    /// The time of the input being handled (0 before the first): what system notes are
+    /// stamped with, so helpers deep in a change need not thread the clock.
+    now: UnixMillis,
     /// Effects of the input being handled.
     out: Vec<Effect>,
 }
@@ -181,6 +185,7 @@ impl Router {
             dirty_positions: BTreeSet::new(),
             ended_contacts: HashMap::new(),
             rng: StdRng::seed_from_u64(seed),
+            now: UnixMillis::default(),
             out: Vec::new(),
         }
     }
@@ -274,6 +279,7 @@ impl Router {
     /// A refused request returns an error and no effects: nothing changed.
     pub fn handle(&mut self, now: UnixMillis, input: Input) -> (Reply, Vec<Effect>) {
         debug_assert!(self.out.is_empty());
+        self.now = now;
         let reply = match input {
             Input::Rep { rep, request } => self.rep_request(now, &rep, request),
             Input::RepConnected { rep } => {

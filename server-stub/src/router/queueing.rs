@@ -117,6 +117,9 @@ impl Router {
         if reason != LeftReason::Ended {
             self.show_session_invitations_to(session_id, rep);
         }
+        if let Some(note) = Self::left_note(&name, reason) {
+            self.note(session_id, note);
+        }
         if reason != LeftReason::Ended {
             self.tell_customer(session_id, CustomerServerMessage::RepLeft { name });
             self.announce_session_update(session_id, None);
@@ -216,6 +219,8 @@ impl Router {
         self.tell_rep(rep, RepEvent::SessionJoined { view });
         if newly_joined {
             let name = self.config.rep_name(rep);
+            let verb = if owner { "accepted" } else { "joined" };
+            self.note(session_id, format!("{name} {verb} the session."));
             self.tell_customer(session_id, CustomerServerMessage::RepJoined { name });
         }
         let others: Vec<RepId> = self.sessions[&session_id]

@@ -169,6 +169,16 @@ impl Router {
         self.invitations.insert(id, invitation.clone());
         self.persist_invitation(id);
         self.announce_invitation(&invitation);
+        let invitee = match &target {
+            InviteTarget::Rep { rep: invitee } => self.config.rep_name(invitee),
+            InviteTarget::Team { team } => format!("team {}", self.config.team_name(team)),
+            InviteTarget::Issue { issue } => match self.config.issues.get(issue) {
+                Some(i) => format!("help for {}", i.name),
+                None => format!("help for {issue}"),
+            },
+        };
+        let inviter = self.config.rep_name(rep);
+        self.note(session_id, format!("{inviter} invited {invitee}."));
         self.announce_session_update(session_id, None);
         if let InviteTarget::Rep { rep: invitee } = &target
             && !self.connected(invitee)
@@ -410,6 +420,15 @@ impl Router {
                 QueueRef::Team { team: team.clone() }
             }
         };
+        let to = match &target {
+            TransferTarget::Rep { rep: to } => self.config.rep_name(to),
+            TransferTarget::Team { team } => format!("team {}", self.config.team_name(team)),
+        };
+        let from = self.config.rep_name(rep);
+        self.note(
+            session_id,
+            format!("{from} transferred the session to {to}."),
+        );
         // Ownership leaves the rep: their invitations disappear (seed 002).
         self.drop_session_invitations(session_id);
         if let Some(session) = self.session_mut(session_id) {
@@ -468,6 +487,8 @@ impl Router {
             session.customer_gone = true;
             session.customer_connected = false;
         }
+        let by = self.config.rep_name(rep);
+        self.note(session_id, format!("{by} disconnected the customer."));
         if was_connected {
             self.tell_customer(
                 session_id,

@@ -135,7 +135,7 @@ fn retried_chat_is_not_duplicated() {
         Ok(Some(switchboard_protocol::OkResult::Chat { message: c }))
     );
     assert!(effects.is_empty());
-    let chat = &h.session(id).chat;
+    let chat = spoken(&h.session(id).chat);
     assert_eq!(chat.len(), 3);
 }
 
@@ -156,10 +156,23 @@ fn late_joiner_gets_entire_history() {
             _ => None,
         })
         .expect("bob joins");
-    assert_eq!(view.chat, vec![m1, m2, m3]);
+    assert_eq!(spoken(&view.chat), vec![m1, m2, m3]);
+    assert_eq!(
+        notes(&view.chat),
+        [
+            "Alice Martin accepted the session.",
+            "Alice Martin invited Bob Okafor."
+        ]
+    );
     assert_eq!(view.session.owner, Some(rep("alice")));
     assert_eq!(view.session.participants, vec![rep("alice"), rep("bob")]);
-    assert_eq!(h.snap("bob").sessions[0].chat, view.chat);
+    // Bob's own arrival is noted after the view, as a chat event; the snapshot has it all.
+    let snap_chat = &h.snap("bob").sessions[0].chat;
+    assert_eq!(spoken(snap_chat), spoken(&view.chat));
+    assert_eq!(
+        notes(snap_chat).last().map(String::as_str),
+        Some("Bob Okafor joined the session.")
+    );
 }
 
 /// Chat text must be 1..=4000 characters after trimming and client ids 1..=100 characters

@@ -8,6 +8,7 @@ mod console;
 mod entry_paths;
 mod files;
 mod invitations;
+mod notes;
 mod properties;
 mod push;
 mod queues;

@@ -419,7 +419,7 @@ fn leave_in_queue_returns_the_session_with_history_and_chat() {
             _ => None,
         })
         .unwrap();
-    assert_eq!(view.chat, vec![m1, m2]);
+    assert_eq!(spoken(&view.chat), vec![m1, m2]);
 }
 
 /// A customer leaving a waiting session ends it; leaving a session with reps in it keeps

@@ -9,10 +9,10 @@ use crate::router::{Input, Reply, RestoredState, Router};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, OnceLock};
 use switchboard_protocol::{
-    ChatMessage, CloseMode, CustomerInfo, CustomerRequest, CustomerServerMessage, ErrorCode,
-    InvitationId, InviteTarget, IssueId, OkResult, QueueEntry, QueueRef, RepEvent, RepId,
-    RepRequest, RepSnapshot, Route, SessionId, TeamChatMessage, TeamId, TransferTarget, UnixMillis,
-    Visibility,
+    Author, ChatMessage, CloseMode, CustomerInfo, CustomerRequest, CustomerServerMessage,
+    ErrorCode, InvitationId, InviteTarget, IssueId, OkResult, QueueEntry, QueueRef, RepEvent,
+    RepId, RepRequest, RepSnapshot, Route, SessionId, TeamChatMessage, TeamId, TransferTarget,
+    UnixMillis, Visibility,
 };
 
 /// The start of every test clock.
@@ -778,6 +778,22 @@ pub fn started_session(effects: &[Effect]) -> SessionId {
 }
 
 /// The events sent to one rep, in order.
+/// The messages people wrote, without the server's system notes.
+pub fn spoken(chat: &[ChatMessage]) -> Vec<ChatMessage> {
+    chat.iter()
+        .filter(|m| m.author != Author::System)
+        .cloned()
+        .collect()
+}
+
+/// The texts of the server's system notes in a chat, in order.
+pub fn notes(chat: &[ChatMessage]) -> Vec<String> {
+    chat.iter()
+        .filter(|m| m.author == Author::System)
+        .map(|m| m.text.clone())
+        .collect()
+}
+
 pub fn events_for<'a>(effects: &'a [Effect], who: &str) -> Vec<&'a RepEvent> {
     effects
         .iter()
