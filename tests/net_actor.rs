@@ -11,7 +11,6 @@
 
 use futures_util::{SinkExt, StreamExt};
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Receiver;
 use std::sync::{Arc, OnceLock};
@@ -20,11 +19,8 @@ use switchboard::net::{
     Command, ConnectionStatus, LoginError, NOT_CONNECTED, NetEvent, NetHandle, RepServerMessage,
     RequestId,
 };
-use switchboard_protocol::{
-    CustomerServerMessage, LoginResponse, OkResult, RepEvent, RepId, RepRequest, SessionId,
-};
+use switchboard_protocol::{LoginResponse, OkResult, RepEvent, RepId, RepRequest, SessionId};
 use switchboard_server::config::Config;
-use switchboard_server::server::{self, Options, Server};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Notify, broadcast};
@@ -65,66 +61,9 @@ fn short_token_config() -> Arc<Config> {
         .clone()
 }
 
-// ---- A real server ----
+// ---- A real server: the kit's, with this file's configurations ----
 
-struct TestServer {
-    server: Option<Server>,
-    addr: SocketAddr,
-    config: Arc<Config>,
-    dir: tempfile::TempDir,
-}
-
-impl TestServer {
-    async fn start(config: Arc<Config>) -> TestServer {
-        let dir = tempfile::tempdir().unwrap();
-        let server = start_server(&config, dir.path().join("test.db"), "127.0.0.1:0").await;
-        TestServer {
-            addr: server.addr,
-            server: Some(server),
-            config,
-            dir,
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    fn db(&self) -> PathBuf {
-        self.dir.path().join("test.db")
-    }
-
-    /// Stops the server cleanly and starts a new one on the same port and database.
-    async fn restart(&mut self) {
-        if let Some(server) = self.server.take() {
-            server.shutdown().await;
-        }
-        let server = start_server(&self.config, self.db(), &self.addr.to_string()).await;
-        assert_eq!(server.addr, self.addr);
-        self.server = Some(server);
-    }
-}
-
-async fn start_server(config: &Arc<Config>, db: PathBuf, listen: &str) -> Server {
-    // The port may take a moment to be free again after a restart.
-    let deadline = Instant::now() + DEADLINE;
-    let listener = loop {
-        match TcpListener::bind(listen).await {
-            Ok(listener) => break listener,
-            Err(e) if Instant::now() < deadline => {
-                let _ = e;
-                tokio::task::yield_now().await;
-            }
-            Err(e) => panic!("bind {listen}: {e}"),
-        }
-    };
-    let options = Options {
-        config: config.clone(),
-        db_path: db,
-        seed: 7,
-    };
-    server::start(listener, options).await.unwrap()
-}
+use switchboard_testkit::TestServer;
 
 // ---- The actor and its events ----
 
@@ -294,37 +233,17 @@ fn is_connected(status: &ConnectionStatus) -> bool {
 
 // ---- A customer ----
 
-/// A customer on a raw WebSocket who picks alice; keep it alive to keep the session waiting.
-struct Customer {
-    _socket: tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<TcpStream>>,
-    session_id: SessionId,
-}
-
-async fn customer(addr: SocketAddr, name: &str) -> Customer {
-    let (mut socket, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws/customer"))
-        .await
-        .unwrap();
-    let start = format!(
-        r#"{{"type":"start","protocol_version":1,"customer":{{"name":"{name}"}},"route":{{"via":"rep","rep":"alice"}}}}"#
-    );
-    socket.send(Message::Text(start.into())).await.unwrap();
-    loop {
-        let frame = tokio::time::timeout(DEADLINE, socket.next())
-            .await
-            .expect("the customer gets an answer")
-            .expect("the customer socket stays open")
-            .unwrap();
-        let Message::Text(text) = frame else { continue };
-        match serde_json::from_str(text.as_str()).unwrap() {
-            CustomerServerMessage::SessionStarted { session_id, .. } => {
-                return Customer {
-                    _socket: socket,
-                    session_id,
-                };
-            }
-            other => panic!("customer start refused: {other:?}"),
-        }
-    }
+/// A customer (the kit's test client) who picks alice; keep it alive to keep the session
+/// waiting.
+async fn customer(addr: SocketAddr, name: &str) -> switchboard_testkit::CustomerClient {
+    let customer = switchboard_protocol::CustomerInfo {
+        name: name.to_owned(),
+        ..Default::default()
+    };
+    let route = switchboard_protocol::Route::Rep {
+        rep: "alice".into(),
+    };
+    switchboard_testkit::CustomerClient::start_as(addr, customer, route).await
 }
 
 /// The queue entry for `session` in an event, if that is what it is.
@@ -462,7 +381,7 @@ async fn dead_address() -> SocketAddr {
 /// Logging in with the right password reports LoggedIn, Connected, the welcome, then the snapshot.
 #[tokio::test]
 async fn good_password_logs_in_and_streams_the_snapshot() {
-    let server = TestServer::start(config()).await;
+    let server = TestServer::start_with(config()).await;
     let (net, mut events) = spawn_actor();
     connect(&net, &server.url(), "alice-pw");
     events
@@ -474,7 +393,7 @@ async fn good_password_logs_in_and_streams_the_snapshot() {
 /// A wrong password gives LoginFailed(WrongPassword) and the actor goes Offline.
 #[tokio::test]
 async fn wrong_password_fails_the_login() {
-    let server = TestServer::start(config()).await;
+    let server = TestServer::start_with(config()).await;
     let (net, mut events) = spawn_actor();
     connect(&net, &server.url(), "not-the-password");
     let error = events
@@ -542,7 +461,7 @@ async fn other_protocol_version_fails_the_login() {
 /// would take the connection back, over and over).
 #[tokio::test]
 async fn a_console_replaced_by_another_stops_instead_of_fighting() {
-    let server = TestServer::start(config()).await;
+    let server = TestServer::start_with(config()).await;
     let (first, mut first_events) = spawn_actor();
     connect(&first, &server.url(), "alice-pw");
     first_events.logged_in().await;
@@ -582,7 +501,7 @@ async fn a_console_replaced_by_another_stops_instead_of_fighting() {
 /// A request is sent with the caller's id and its `ok` comes back with the same id.
 #[tokio::test]
 async fn request_gets_its_reply() {
-    let server = TestServer::start(config()).await;
+    let server = TestServer::start_with(config()).await;
     let (net, mut events) = spawn_actor();
     // No scheme and a trailing slash: normalised to http://host:port.
     connect(&net, &format!("{}/", server.addr), "alice-pw");
@@ -625,7 +544,7 @@ async fn send_while_offline_fails_at_once() {
 /// A customer picking the rep reaches the console as an `entry_upserted` event.
 #[tokio::test]
 async fn customer_arrives_as_an_event() {
-    let server = TestServer::start(config()).await;
+    let server = TestServer::start_with(config()).await;
     let (net, mut events) = spawn_actor();
     connect(&net, &server.url(), "alice-pw");
     let (_, snapshot_seq) = events.logged_in().await;
@@ -646,7 +565,7 @@ async fn customer_arrives_as_an_event() {
 /// After a dropped connection the actor reconnects with resume and gets exactly the missed events.
 #[tokio::test]
 async fn dropped_connection_resumes_with_the_missed_events() {
-    let server = TestServer::start(config()).await;
+    let server = TestServer::start_with(config()).await;
     let proxy = Proxy::start(server.addr).await;
     let (net, mut events) = spawn_actor();
     connect(&net, &proxy.url(), "alice-pw");
@@ -723,7 +642,7 @@ async fn dropped_connection_resumes_with_the_missed_events() {
 /// stream and a fresh snapshot that holds what happened while away, exactly once.
 #[tokio::test]
 async fn server_restart_reconnects_with_a_fresh_snapshot() {
-    let mut server = TestServer::start(config()).await;
+    let mut server = TestServer::start_with(config()).await;
     let proxy = Proxy::start(server.addr).await;
     let (net, mut events) = spawn_actor();
     connect(&net, &proxy.url(), "alice-pw");
@@ -804,7 +723,7 @@ async fn server_restart_reconnects_with_a_fresh_snapshot() {
 /// An expired token during a reconnect makes the actor log in again with the remembered password.
 #[tokio::test]
 async fn expired_token_logs_in_again_on_reconnect() {
-    let server = TestServer::start(short_token_config()).await;
+    let server = TestServer::start_with(short_token_config()).await;
     let proxy = Proxy::start(server.addr).await;
     let (net, mut events) = spawn_actor();
     let logged_in_at = Instant::now();
@@ -850,7 +769,7 @@ async fn expired_token_logs_in_again_on_reconnect() {
 /// Logout goes Offline; requests afterwards fail instead of being sent.
 #[tokio::test]
 async fn logout_goes_offline() {
-    let server = TestServer::start(config()).await;
+    let server = TestServer::start_with(config()).await;
     let (net, mut events) = spawn_actor();
     connect(&net, &server.url(), "alice-pw");
     events.logged_in().await;

@@ -13,7 +13,6 @@ use std::sync::Arc;
 use std::time::Duration;
 use switchboard_protocol::*;
 use switchboard_server::config::Config;
-use switchboard_server::server::{self, Options};
 
 // ---- helpers ----
 
@@ -32,27 +31,6 @@ retry_max_secs = 2
         port = sink.addr.port()
     );
     Arc::new(Config::from_toml(&text).unwrap())
-}
-
-/// A real server with `config` on a free loopback port and a fresh database.
-async fn start_with(config: Arc<Config>) -> TestServer {
-    let dir = tempfile::tempdir().unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let server = server::start(
-        listener,
-        Options {
-            config,
-            db_path: dir.path().join("test.db"),
-            seed: 7,
-        },
-    )
-    .await
-    .unwrap();
-    TestServer {
-        addr: server.addr,
-        server: Some(server),
-        dir,
-    }
 }
 
 /// Alice invites dave (offline, extended availability) to `session_id`.
@@ -132,7 +110,7 @@ fn all_sent(rows: &[OutboxRow]) -> bool {
 #[tokio::test]
 async fn invitation_email_goes_out_over_smtp_and_is_marked_sent() {
     let sink = SmtpSink::start().await;
-    let server = start_with(config_with_mail(&sink)).await;
+    let server = TestServer::start_with(config_with_mail(&sink)).await;
     let (_alice, _customer, _) = alice_invites_offline_dave(&server, "Rex Quill").await;
 
     sink.wait_until("an email", |log| !log.delivered.is_empty())
@@ -171,7 +149,7 @@ async fn invitation_email_goes_out_over_smtp_and_is_marked_sent() {
 async fn refused_email_is_retried_until_the_server_takes_it() {
     let sink = SmtpSink::start().await;
     sink.refuse_recipients(true);
-    let server = start_with(config_with_mail(&sink)).await;
+    let server = TestServer::start_with(config_with_mail(&sink)).await;
     let (mut alice, customer, invitation_id) =
         alice_invites_offline_dave(&server, "Rex Quill").await;
 

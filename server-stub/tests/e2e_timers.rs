@@ -11,7 +11,6 @@ use common::*;
 use std::sync::Arc;
 use switchboard_protocol::*;
 use switchboard_server::config::Config;
-use switchboard_server::server::{self, Options};
 
 // ---- helpers ----
 
@@ -19,25 +18,7 @@ use switchboard_server::server::{self, Options};
 async fn server_with(edit: impl FnOnce(&str) -> String) -> TestServer {
     let text = edit(TEST_CONFIG);
     let config = Arc::new(Config::from_toml(&text).expect("edited test config"));
-    let dir = tempfile::tempdir().expect("temp dir");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let server = server::start(
-        listener,
-        Options {
-            config,
-            db_path: dir.path().join("test.db"),
-            seed: 7,
-        },
-    )
-    .await
-    .expect("server starts");
-    TestServer {
-        addr: server.addr,
-        server: Some(server),
-        dir,
-    }
+    TestServer::start_with(config).await
 }
 
 fn sales() -> Route {

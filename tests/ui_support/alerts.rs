@@ -3,9 +3,11 @@
 //! prefs file before the console starts, and the push team with a page for its offers.
 
 use super::*;
+use std::sync::Arc;
 use switchboard::RecordingNotifier;
 use switchboard::notify::Alert;
 use switchboard::prefs::{AlertPrefs, Prefs, PrefsStore};
+use switchboard_server::config::Config;
 
 /// The console logged in as `user` (password `<user>-demo`) with `notifier` recording its
 /// notifications.

@@ -1,155 +1,27 @@
-//! UI test support: a real routing server on 127.0.0.1:0 (its own runtime thread, a temp
-//! database), the real console in an egui_kittest harness, and `step_until`, which steps
-//! frames until a condition holds or a deadline passes. No sleeps.
+//! UI test support: the kit's real routing server on 127.0.0.1:0 (its own runtime thread,
+//! a temp database) and customer test client, the real console in an egui_kittest harness,
+//! and the kit's `step_until`, which steps frames until a condition holds or fails after a
+//! deadline with the visible labels. No sleeps.
 
-#![allow(dead_code, clippy::unwrap_used)]
+#![allow(dead_code, unused_imports, clippy::unwrap_used)]
 
 pub mod alerts;
 pub mod workflow;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
-use std::net::SocketAddr;
-use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
-use std::time::{Duration, Instant};
 use switchboard::{AppOptions, SwitchboardApp};
-use switchboard_server::config::Config;
-use switchboard_server::server::{self, Options, Server};
 
-pub const DEADLINE: Duration = Duration::from_secs(15);
+pub use switchboard_testkit::config::{demo_config as config, offers_config};
+pub use switchboard_testkit::ui::FRAME_DEADLINE as DEADLINE;
+pub use switchboard_testkit::ui::{
+    has_label, step_until, visible_labels, wait_for_any_label, wait_for_label,
+    wait_for_label_containing, wait_for_no_label,
+};
 
-/// The demo configuration, hashed once per test binary.
-pub fn config() -> Arc<Config> {
-    static CONFIG: OnceLock<Arc<Config>> = OnceLock::new();
-    CONFIG
-        .get_or_init(|| Arc::new(Config::demo().unwrap()))
-        .clone()
-}
-
-/// A small configuration for push offers: the push team Sales (reps `sam` and `sue`,
-/// passwords `<name>-demo`) answering within `offer_secs`, and a pull team Billing (`bob`).
-pub fn offers_config(offer_secs: u64) -> Arc<Config> {
-    let toml = format!(
-        r#"
-[server]
-offer_answer_secs = {offer_secs}
-require_disposition = true
-dispositions = ["Resolved", "Escalated"]
-
-[[teams]]
-id = "sales"
-name = "Sales"
-mode = "push"
-offer_answer_secs = {offer_secs}
-
-[[teams]]
-id = "billing"
-name = "Billing"
-
-[[reps]]
-id = "sam"
-name = "Sam Seller"
-password = "sam-demo"
-teams = ["sales"]
-
-[[reps]]
-id = "sue"
-name = "Sue Seller"
-password = "sue-demo"
-teams = ["sales"]
-
-[[reps]]
-id = "bob"
-name = "Bob Biller"
-password = "bob-demo"
-teams = ["billing"]
-"#
-    );
-    Arc::new(Config::from_toml(&toml).unwrap())
-}
-
-/// A real server with its own runtime, so the UI test's thread stays free to draw.
-pub struct TestServer {
-    pub runtime: tokio::runtime::Runtime,
-    pub server: Option<Server>,
-    pub addr: SocketAddr,
-    pub dir: tempfile::TempDir,
-    config: Arc<Config>,
-}
-
-impl TestServer {
-    /// A server with the demo configuration.
-    pub fn start() -> TestServer {
-        TestServer::start_with(config())
-    }
-
-    /// A server with this configuration.
-    pub fn start_with(config: Arc<Config>) -> TestServer {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let server = runtime.block_on(start_on(
-            dir.path().join("ui.db"),
-            "127.0.0.1:0",
-            config.clone(),
-        ));
-        TestServer {
-            addr: server.addr,
-            server: Some(server),
-            runtime,
-            dir,
-            config,
-        }
-    }
-
-    pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    /// Stops the server (its sockets close).
-    pub fn stop(&mut self) {
-        if let Some(server) = self.server.take() {
-            self.runtime.block_on(server.shutdown());
-        }
-    }
-
-    /// Starts it again on the same port and database.
-    pub fn start_again(&mut self) {
-        let db = self.dir.path().join("ui.db");
-        let server =
-            self.runtime
-                .block_on(start_on(db, &self.addr.to_string(), self.config.clone()));
-        self.server = Some(server);
-    }
-}
-
-async fn start_on(db: PathBuf, listen: &str, config: Arc<Config>) -> Server {
-    let deadline = Instant::now() + DEADLINE;
-    let listener = loop {
-        match tokio::net::TcpListener::bind(listen).await {
-            Ok(listener) => break listener,
-            Err(e) if Instant::now() < deadline => {
-                let _ = e;
-                tokio::task::yield_now().await;
-            }
-            Err(e) => panic!("bind {listen}: {e}"),
-        }
-    };
-    server::start(
-        listener,
-        Options {
-            config,
-            db_path: db,
-            seed: 5,
-        },
-    )
-    .await
-    .unwrap()
-}
+/// The real server on a runtime of its own (the kit's), so the UI test's thread stays free
+/// to draw: the demo configuration unless told otherwise.
+pub type TestServer = switchboard_testkit::ServerThread;
 
 /// The real console against `server`, with preferences in `prefs` (a temp file).
 pub fn console(
@@ -172,64 +44,17 @@ pub fn console(
         .build_eframe(move |cc| SwitchboardApp::new(cc, options))
 }
 
-/// Steps frames until `done` holds; panics with `what` after the deadline.
-pub fn step_until(
-    harness: &mut Harness<'static, SwitchboardApp>,
-    what: &str,
-    mut done: impl FnMut(&Harness<'static, SwitchboardApp>) -> bool,
-) {
-    let deadline = Instant::now() + DEADLINE;
-    loop {
-        harness.step();
-        if done(harness) {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "timed out waiting for: {what}\nvisible labels: {:?}",
-            visible_labels(harness)
-        );
-        std::thread::yield_now();
-    }
-}
-
-/// Every label in the accessibility tree, in tree order (what a timed-out wait saw).
-pub fn visible_labels(harness: &Console) -> Vec<String> {
-    harness
-        .query_all(egui_kittest::kittest::By::new().predicate(|n| n.label().is_some()))
-        .filter_map(|n| n.accesskit_node().label())
-        .collect()
-}
-
 /// Waits (with the deadline) until a widget with exactly this label exists: the way to
 /// assert on anything that arrives from the network.
 pub fn expect_label(harness: &mut Console, label: &str) {
     wait_for_any_label(harness, label);
 }
 
-/// Steps until a widget with exactly this label exists.
-pub fn wait_for_label(harness: &mut Harness<'static, SwitchboardApp>, label: &str) {
-    step_until(harness, &format!("a widget labelled {label:?}"), |h| {
-        h.query_by_label(label).is_some()
-    });
-}
-
-/// Steps until a widget whose label contains `part` exists.
-pub fn wait_for_label_containing(harness: &mut Harness<'static, SwitchboardApp>, part: &str) {
-    step_until(
-        harness,
-        &format!("a widget whose label contains {part:?}"),
-        |h| h.query_by_label_contains(part).is_some(),
-    );
-}
-
-/// A customer over a real WebSocket, on the server's runtime.
+/// The kit's customer test client, driven from the UI test's thread on the server's
+/// runtime.
 pub struct Customer {
     pub session_id: switchboard_protocol::SessionId,
-    socket: tokio_tungstenite::WebSocketStream<
-        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
-    >,
-    next_id: u64,
+    client: switchboard_testkit::CustomerClient,
 }
 
 impl Customer {
@@ -239,22 +64,11 @@ impl Customer {
     }
 
     pub fn say(&mut self, server: &TestServer, text: &str) {
-        use futures_util::SinkExt;
-        let id = self.next_id;
-        self.next_id += 1;
-        let frame = switchboard_protocol::codec::encode_with_id(
-            switchboard_protocol::RequestId(id),
-            &switchboard_protocol::CustomerRequest::Chat {
-                client_msg_id: format!("ui-{id}"),
-                text: text.to_owned(),
-            },
-        );
-        server.runtime.block_on(async {
-            self.socket
-                .send(tokio_tungstenite::tungstenite::Message::Text(frame.into()))
-                .await
-                .unwrap();
-        });
+        let request = switchboard_protocol::CustomerRequest::Chat {
+            client_msg_id: switchboard_testkit::unique_client_id(),
+            text: text.to_owned(),
+        };
+        server.block_on(self.client.send(request));
     }
 
     /// Waits for a rep's chat message with this text.
@@ -268,23 +82,6 @@ impl Customer {
             }
             _ => None,
         })
-    }
-}
-
-async fn next_text(
-    socket: &mut tokio_tungstenite::WebSocketStream<
-        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
-    >,
-) -> Option<String> {
-    use futures_util::StreamExt;
-    loop {
-        match socket.next().await? {
-            Ok(tokio_tungstenite::tungstenite::Message::Text(text)) => {
-                return Some(text.to_string());
-            }
-            Ok(_) => continue,
-            Err(_) => return None,
-        }
     }
 }
 
@@ -304,28 +101,9 @@ pub fn logged_in(server: &TestServer, prefs: &std::path::Path, user: &str) -> Co
     harness
 }
 
-/// Whether at least one widget has exactly this label (several may).
-pub fn has_label(harness: &Console, label: &str) -> bool {
-    harness.query_all_by_label(label).next().is_some()
-}
-
 /// How many widgets have exactly this label.
 pub fn count_labels(harness: &Console, label: &str) -> usize {
     harness.query_all_by_label(label).count()
-}
-
-/// Steps until at least one widget has exactly this label (several may, unlike `wait_for_label`).
-pub fn wait_for_any_label(harness: &mut Console, label: &str) {
-    step_until(harness, &format!("a widget labelled {label:?}"), |h| {
-        has_label(h, label)
-    });
-}
-
-/// Steps until no widget has this label.
-pub fn wait_for_no_label(harness: &mut Console, label: &str) {
-    step_until(harness, &format!("no widget labelled {label:?}"), |h| {
-        !has_label(h, label)
-    });
 }
 
 /// The top edge (y, in points) of the one widget with exactly this label.
@@ -497,27 +275,17 @@ impl Customer {
         customer: switchboard_protocol::CustomerInfo,
         route: switchboard_protocol::Route,
     ) -> (Customer, String) {
-        use switchboard_protocol::*;
-        let hello = CustomerHello::Start {
-            protocol_version: PROTOCOL_VERSION,
+        let client = server.block_on(switchboard_testkit::CustomerClient::start_as(
+            server.addr(),
             customer,
             route,
-        };
-        let (socket, started) = open_session(server, &hello);
-        let CustomerServerMessage::SessionStarted {
-            session_id,
-            customer_token,
-            ..
-        } = started
-        else {
-            unreachable!("open_session returns session_started")
-        };
+        ));
+        let token = client.token.clone();
         let customer = Customer {
-            session_id,
-            socket,
-            next_id: 1,
+            session_id: client.session_id,
+            client,
         };
-        (customer, customer_token)
+        (customer, token)
     }
 
     /// Reconnects to a session (after its socket closed); also returns the public chat so far.
@@ -526,22 +294,15 @@ impl Customer {
         session_id: switchboard_protocol::SessionId,
         token: &str,
     ) -> (Customer, Vec<switchboard_protocol::ChatMessage>) {
-        use switchboard_protocol::*;
-        let hello = CustomerHello::Resume {
-            protocol_version: PROTOCOL_VERSION,
-            session_id,
-            customer_token: token.to_owned(),
-        };
-        let (socket, started) = open_session(server, &hello);
-        let CustomerServerMessage::SessionStarted { chat, .. } = started else {
-            unreachable!("open_session returns session_started")
-        };
-        let customer = Customer {
-            session_id,
-            socket,
-            next_id: 1_000,
-        };
-        (customer, chat)
+        let client = server
+            .block_on(switchboard_testkit::CustomerClient::resume(
+                server.addr(),
+                session_id,
+                token,
+            ))
+            .unwrap_or_else(|refused| panic!("resume refused: {refused:?}"));
+        let chat = client.chat.clone();
+        (Customer { session_id, client }, chat)
     }
 
     /// The text of the next chat message from a rep (other frames are skipped).
@@ -583,21 +344,7 @@ impl Customer {
         what: &str,
         wanted: impl Fn(switchboard_protocol::CustomerServerMessage) -> Option<T>,
     ) -> T {
-        server.runtime.block_on(async {
-            let deadline = tokio::time::Instant::now() + DEADLINE;
-            loop {
-                let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-                let text = tokio::time::timeout(left, next_text(&mut self.socket))
-                    .await
-                    .unwrap_or_else(|_| panic!("the customer was never told: {what}"))
-                    .unwrap_or_else(|| panic!("the socket closed before: {what}"));
-                if let Ok(message) = serde_json::from_str(&text)
-                    && let Some(found) = wanted(message)
-                {
-                    return found;
-                }
-            }
-        })
+        server.block_on(self.client.wait(what, |message| wanted(message.clone())))
     }
 
     /// Waits until the server tells the customer the session has ended.
@@ -607,44 +354,4 @@ impl Customer {
             _ => None,
         })
     }
-}
-
-/// Connects a customer socket, says `hello` and waits for `session_started` (returned with
-/// the socket); panics on anything else, with the deadline.
-fn open_session(
-    server: &TestServer,
-    hello: &switchboard_protocol::CustomerHello,
-) -> (
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
-    switchboard_protocol::CustomerServerMessage,
-) {
-    use futures_util::SinkExt;
-    let addr = server.addr;
-    let hello = serde_json::to_string(hello).unwrap();
-    server.runtime.block_on(async move {
-        let (mut socket, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws/customer"))
-            .await
-            .unwrap();
-        socket
-            .send(tokio_tungstenite::tungstenite::Message::Text(hello.into()))
-            .await
-            .unwrap();
-        loop {
-            let text = tokio::time::timeout(DEADLINE, next_text(&mut socket))
-                .await
-                .expect("an answer to hello before the deadline")
-                .expect("session started");
-            let message: switchboard_protocol::CustomerServerMessage =
-                serde_json::from_str(&text).unwrap();
-            match message {
-                switchboard_protocol::CustomerServerMessage::SessionStarted { .. } => {
-                    return (socket, message);
-                }
-                switchboard_protocol::CustomerServerMessage::Error { message, .. } => {
-                    panic!("hello refused: {message}")
-                }
-                _ => continue,
-            }
-        }
-    })
 }

@@ -4,6 +4,7 @@
 
 use super::*;
 use egui::accesskit::Role;
+use std::path::PathBuf;
 use switchboard_protocol::{Attachment, ChatMessage, CustomerInfo, Route};
 
 impl Customer {

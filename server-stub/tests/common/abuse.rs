@@ -6,6 +6,7 @@
 use super::*;
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
+use switchboard_protocol::CustomerServerMessage;
 use tokio::net::TcpStream;
 
 pub const ATTACKER: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(127, 0, 0, 2));

@@ -1,0 +1,50 @@
+//! Switchboard's one test kit, shared by the console's UI and network tests and the
+//! server's end-to-end tests: the real server on `127.0.0.1:0` with a temp SQLite file
+//! ([`server`]), one customer test client ([`customer`]) and one rep test client
+//! ([`rep`]) over real WebSockets, the test configurations ([`config`]), and waits that
+//! fail with what they waited for after a deadline, never sleeps ([`wait`]; with the `ui`
+//! feature, [`ui`] steps an egui_kittest harness and prints the visible labels on a
+//! timeout).
+
+// Test support: a failed unwrap here is a failed test, with its location.
+#![allow(clippy::unwrap_used)]
+
+pub mod config;
+pub mod customer;
+pub mod rep;
+pub mod server;
+pub mod socket;
+#[cfg(feature = "ui")]
+pub mod ui;
+pub mod wait;
+
+pub use config::{test_config, test_config_with_limits};
+pub use customer::{CustomerClient, unique_client_id};
+pub use rep::RepClient;
+pub use server::{ServerThread, TestServer};
+pub use socket::{
+    Socket, WsSocket, customer_message, drain_until_closed, drain_until_closed_within, login,
+    next_text, open_socket,
+};
+pub use wait::DEADLINE;
+
+use switchboard_protocol::{QueueRef, RepId, Route, TeamId};
+
+/// A rep's personal queue.
+pub fn personal(rep: &str) -> QueueRef {
+    QueueRef::Personal {
+        rep: RepId::from(rep),
+    }
+}
+
+/// A team's queue.
+pub fn team(name: &str) -> QueueRef {
+    QueueRef::Team {
+        team: TeamId::from(name),
+    }
+}
+
+/// The general queue: the route of customers who name nothing.
+pub fn general() -> Route {
+    Route::General
+}
