@@ -5,6 +5,7 @@
 #![allow(dead_code, unused_imports)]
 
 pub mod abuse;
+pub mod sharing;
 pub mod smtp_sink;
 
 pub use switchboard_testkit::config::{TEST_CONFIG, test_config, test_config_with_limits};
