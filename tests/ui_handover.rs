@@ -110,7 +110,7 @@ fn system_events_show_inline_in_the_chat() {
 
 /// The server's own lines (`Author::System`: a rep joined, left) show between the
 /// messages centred and without a bubble, apart from the customer's messages on the left;
-/// they are not unread (no count, no flashing tab) and alert nobody.
+/// they are not unread (no count) and do not hide a customer's message that is.
 #[test]
 fn server_lines_are_told_apart_and_not_unread() {
     let server = TestServer::start();
@@ -136,8 +136,14 @@ fn server_lines_are_told_apart_and_not_unread() {
         "centred over the chat: {line:?} against the message box {message_box:?}"
     );
 
-    // With the queues in front, Bob leaving is told but waits for nobody.
+    // With the queues in front, Zed's new message waits (the tab flashes); Bob leaving
+    // after it is told but waits for nobody, and the tab still flashes for Zed's message.
     click_label(&mut alice, "Queues (0)");
+    let session_id = zed.session_id;
+    zed.say(&server, "Still there?");
+    step_until(&mut alice, "the tab flashing for Zed's message", |h| {
+        h.state().tab_flash(session_id).is_some()
+    });
     click_label(&mut bob, "Leave session");
     step_until(&mut alice, "the server's line about Bob leaving", |h| {
         has_server_line(h, "Bob Okafor left")
@@ -145,15 +151,10 @@ fn server_lines_are_told_apart_and_not_unread() {
     for _ in 0..3 {
         alice.step();
     }
-    let session = alice
-        .state()
-        .model
-        .sessions
-        .values()
-        .next()
-        .expect("Alice's session")
-        .clone();
-    assert_eq!(session.unread, 0, "a server line is not unread");
-    assert_eq!(alice.state().tab_flash(session.info.session_id), None);
-    assert!(alice.state().alert_toasts().is_empty(), "no alert");
+    let unread = alice.state().model.sessions[&session_id].unread;
+    assert_eq!(unread, 1, "Zed's message waits; the server's line does not");
+    assert!(
+        alice.state().tab_flash(session_id).is_some(),
+        "still flashing for Zed's message"
+    );
 }

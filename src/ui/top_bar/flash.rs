@@ -25,6 +25,8 @@ pub fn has_unread_customer_message(session: &SessionState) -> bool {
         .chat
         .iter()
         .rev()
+        // The server's own lines (joined, left…) are never unread.
+        .filter(|m| m.author != Author::System)
         .take(session.unread)
         .any(|m| matches!(m.author, Author::Customer { .. }))
 }
