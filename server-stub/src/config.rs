@@ -249,6 +249,22 @@ impl Config {
             .unwrap_or_else(|| rep.to_string())
     }
 
+    /// The rep and everyone sharing a team with them, sorted by id: from the teams'
+    /// member lists, so its cost is the size of the rep's teams, not of the whole staff.
+    pub fn colleagues(&self, rep: &RepId) -> Vec<RepId> {
+        let mut colleagues: Vec<RepId> = vec![rep.clone()];
+        if let Some(config) = self.reps.get(rep) {
+            for team in &config.teams {
+                if let Some(team) = self.teams.get(team) {
+                    colleagues.extend(team.members.iter().cloned());
+                }
+            }
+        }
+        colleagues.sort_unstable();
+        colleagues.dedup();
+        colleagues
+    }
+
     /// The display name of a team (its id if unknown).
     pub fn team_name(&self, team: &TeamId) -> String {
         self.teams

@@ -191,12 +191,7 @@ impl Router {
     /// The rep and everyone sharing a team with them: whose presence a console follows.
     /// (Everyone, for 1,000 reps, would make each login storm a million events.)
     pub(super) fn colleagues(&self, rep: &RepId) -> Vec<RepId> {
-        self.config
-            .reps
-            .keys()
-            .filter(|other| *other == rep || self.config.share_a_team(rep, other))
-            .cloned()
-            .collect()
+        self.config.colleagues(rep)
     }
 
     /// Tells the rep and their teammates that this rep's presence changed.
@@ -299,7 +294,13 @@ impl Router {
                     team: t.id.clone(),
                     display_name: t.name.clone(),
                     mode: t.mode,
-                    members: t.members.clone(),
+                    // Members of the rep's own teams only: every team's would make each
+                    // snapshot as large as the whole staff (and logging in N reps O(N²)).
+                    members: if config.teams.contains(&t.id) {
+                        t.members.clone()
+                    } else {
+                        Vec::new()
+                    },
                 })
                 .collect(),
             issues: self

@@ -1,5 +1,10 @@
 //! Per-rep event streams: numbers every event for a rep without gaps, keeps the latest
 //! ones so a reconnecting console gets exactly what it missed.
+//!
+//! What is kept is bounded per rep (a count and bytes) and in total: all reps' kept frames
+//! share one byte budget, and when it is full the oldest frames of the whole server go
+//! first. A console whose gap reaches back past them gets a snapshot instead, which is
+//! always correct, only larger. So memory stays flat however many reps chat at once.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
@@ -7,8 +12,10 @@ use switchboard_protocol::{RepEvent, RepId, ResumeFrom};
 
 /// How many events are kept per rep for resuming; an older gap gets a snapshot.
 pub const KEPT_EVENTS: usize = 2048;
-/// And at most this many bytes of them, so a thousand reps cannot hold gigabytes.
+/// And at most this many bytes of them per rep.
 pub const KEPT_BYTES: usize = 128 * 1024;
+/// All reps' kept frames together hold at most this many bytes (of frame text).
+pub const KEPT_BYTES_TOTAL: usize = 32 * 1024 * 1024;
 
 /// An `event` frame as `RepServerMessage::Event` writes it, borrowing the event (one event
 /// often goes to many reps).
@@ -26,18 +33,53 @@ struct Stream {
     kept_bytes: usize,
 }
 
+impl Stream {
+    /// Drops the stream's oldest kept frame; returns its size.
+    fn drop_oldest(&mut self) -> Option<usize> {
+        let (_, frame) = self.kept.pop_front()?;
+        self.kept_bytes -= frame.len();
+        Some(frame.len())
+    }
+
+    /// Whether the frame numbered `seq` is still kept.
+    fn keeps(&self, seq: u64) -> bool {
+        self.kept.front().is_some_and(|(oldest, _)| seq >= *oldest) && seq <= self.last_seq
+    }
+}
+
 /// All reps' streams of this server process.
 pub struct RepStreams {
     /// Random per process: a console resuming against a restarted server gets a snapshot.
     stream_id: String,
-    streams: HashMap<RepId, Stream>,
+    /// Each rep's stream, by index (the order list names streams by index, not by id).
+    index: HashMap<RepId, usize>,
+    streams: Vec<Stream>,
+    /// Every kept frame in the order it was kept, as (stream index, seq): the oldest of
+    /// the whole server is at the front. Entries of frames a stream already dropped by
+    /// its own bounds are skipped when reached, and swept when they outnumber live ones.
+    order: VecDeque<(u32, u64)>,
+    /// Bytes of all kept frames, and their bound.
+    total_bytes: usize,
+    budget_bytes: usize,
+    /// Frames kept in all streams (to know when `order` holds mostly stale entries).
+    kept_frames: usize,
 }
 
 impl RepStreams {
     pub fn new(stream_id: String) -> Self {
+        Self::with_budget(stream_id, KEPT_BYTES_TOTAL)
+    }
+
+    /// Streams whose kept frames share `budget_bytes` in total.
+    pub fn with_budget(stream_id: String, budget_bytes: usize) -> Self {
         Self {
             stream_id,
-            streams: HashMap::new(),
+            index: HashMap::new(),
+            streams: Vec::new(),
+            order: VecDeque::new(),
+            total_bytes: 0,
+            budget_bytes,
+            kept_frames: 0,
         }
     }
 
@@ -47,13 +89,22 @@ impl RepStreams {
 
     /// Starts keeping events for a rep (on their first connection).
     pub fn open(&mut self, rep: &RepId) {
-        self.streams.entry(rep.clone()).or_default();
+        if !self.index.contains_key(rep) {
+            self.index.insert(rep.clone(), self.streams.len());
+            self.streams.push(Stream::default());
+        }
+    }
+
+    /// Bytes of frame text kept for resuming, all reps together.
+    pub fn kept_bytes(&self) -> usize {
+        self.total_bytes
     }
 
     /// Numbers an event and keeps it; returns the frame to send, or `None` if the rep has
     /// never connected (they will get a snapshot when they do).
     pub fn push(&mut self, rep: &RepId, event: &RepEvent) -> Option<Arc<str>> {
-        let stream = self.streams.get_mut(rep)?;
+        let at = *self.index.get(rep)?;
+        let stream = &mut self.streams[at];
         // Encoded by serde, as `RepServerMessage::Event`, without copying the event.
         let frame = EventFrame {
             seq: stream.last_seq + 1,
@@ -69,17 +120,55 @@ impl RepStreams {
         stream.last_seq += 1;
         stream.kept_bytes += frame.len();
         stream.kept.push_back((stream.last_seq, frame.clone()));
+        self.total_bytes += frame.len();
+        self.kept_frames += 1;
+        self.order.push_back((at as u32, stream.last_seq));
         while stream.kept.len() > KEPT_EVENTS || stream.kept_bytes > KEPT_BYTES {
-            match stream.kept.pop_front() {
-                Some((_, old)) => stream.kept_bytes -= old.len(),
+            match stream.drop_oldest() {
+                Some(len) => {
+                    self.total_bytes -= len;
+                    self.kept_frames -= 1;
+                }
                 None => break,
             }
         }
+        self.keep_within_budget();
         Some(frame)
     }
 
+    /// Drops the server's oldest kept frames until all of them fit the budget.
+    fn keep_within_budget(&mut self) {
+        while self.total_bytes > self.budget_bytes {
+            let Some((at, seq)) = self.order.pop_front() else {
+                break;
+            };
+            let stream = &mut self.streams[at as usize];
+            // A stale entry (the stream dropped that frame itself) frees nothing.
+            if stream
+                .kept
+                .front()
+                .is_some_and(|(oldest, _)| *oldest == seq)
+                && let Some(len) = stream.drop_oldest()
+            {
+                self.total_bytes -= len;
+                self.kept_frames -= 1;
+            }
+        }
+        // Stale entries are swept once they outnumber the live ones: `order` stays
+        // within twice the kept frames, at an amortised constant cost per push.
+        if self.order.len() > 2 * self.kept_frames + 1024 {
+            let streams = &self.streams;
+            self.order
+                .retain(|(at, seq)| streams[*at as usize].keeps(*seq));
+        }
+    }
+
     pub fn last_seq(&self, rep: &RepId) -> u64 {
-        self.streams.get(rep).map_or(0, |s| s.last_seq)
+        self.stream(rep).map_or(0, |s| s.last_seq)
+    }
+
+    fn stream(&self, rep: &RepId) -> Option<&Stream> {
+        self.index.get(rep).map(|at| &self.streams[*at])
     }
 
     /// The frames after `from.last_seq`, if this server still has all of them.
@@ -87,7 +176,7 @@ impl RepStreams {
         if from.stream_id != self.stream_id {
             return None;
         }
-        let stream = self.streams.get(rep)?;
+        let stream = self.stream(rep)?;
         if from.last_seq > stream.last_seq {
             return None;
         }
@@ -189,5 +278,48 @@ mod tests {
             kept * frame_len <= KEPT_BYTES + frame_len,
             "{kept} kept frames of {frame_len} bytes"
         );
+    }
+
+    /// All reps' kept frames stay within the shared budget: the server's oldest frames go
+    /// first, so a rep quiet for long resumes with a snapshot while a busy one still
+    /// resumes exactly; the bookkeeping of dropped frames stays bounded too.
+    #[test]
+    fn kept_frames_share_one_budget_oldest_first() {
+        let frame_len = {
+            let mut probe = RepStreams::new("s1".into());
+            probe.open(&RepId::from("p"));
+            probe.push(&RepId::from("p"), &event()).unwrap().len()
+        };
+        let budget = frame_len * 100;
+        let mut streams = RepStreams::with_budget("s1".into(), budget);
+        let (quiet, busy) = (RepId::from("quiet"), RepId::from("busy"));
+        streams.open(&quiet);
+        streams.open(&busy);
+        streams.push(&quiet, &event());
+        let from = |last_seq| ResumeFrom {
+            stream_id: "s1".into(),
+            last_seq,
+        };
+        assert_eq!(streams.missed(&quiet, &from(0)).unwrap().len(), 1);
+        for _ in 0..10_000 {
+            streams.push(&busy, &event());
+            assert!(streams.kept_bytes() <= budget);
+        }
+        // The quiet rep's frame was the oldest: it went, so a resume from before it gets a
+        // snapshot; from after it, there is nothing to miss.
+        assert!(streams.missed(&quiet, &from(0)).is_none());
+        assert_eq!(streams.missed(&quiet, &from(1)).unwrap().len(), 0);
+        // The busy rep resumes exactly from anywhere in its newest 90 frames (of a little
+        // under 100: their seq has more digits than the probe's).
+        assert_eq!(streams.missed(&busy, &from(10_000 - 90)).unwrap().len(), 90);
+        assert!(streams.order.len() <= 2 * streams.kept_frames + 1024);
+        // Per-rep bounds drop frames too; their order entries do not pile up.
+        let mut roomy = RepStreams::with_budget("s1".into(), usize::MAX);
+        roomy.open(&busy);
+        for _ in 0..50_000 {
+            roomy.push(&busy, &event());
+        }
+        assert!(roomy.order.len() <= 2 * roomy.kept_frames + 1024);
+        assert_eq!(roomy.kept_bytes(), roomy.streams[0].kept_bytes);
     }
 }
