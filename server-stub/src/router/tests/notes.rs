@@ -87,7 +87,7 @@ fn customer_connection_is_noted_only_while_attended() {
     let mut h = Harness::with_reps(&["alice"]);
     let id = h.start("Zoe", Route::General);
     h.customer_drops(id);
-    h.handle(Input::CustomerResume {
+    let _ = h.handle(Input::CustomerResume {
         conn: 50,
         session_id: id,
         customer_token: "token-1".to_owned(),
@@ -125,7 +125,7 @@ fn notes_stop_at_the_chat_cap() {
     let id = h.owned("alice", "Zoe", Route::General);
     for conn in 100..200 {
         h.customer_drops(id);
-        h.handle(Input::CustomerResume {
+        let _ = h.handle(Input::CustomerResume {
             conn,
             session_id: id,
             customer_token: "token-1".to_owned(),
