@@ -15,7 +15,7 @@ pub const KEPT_EVENTS: usize = 2048;
 /// And at most this many bytes of them per rep.
 pub const KEPT_BYTES: usize = 128 * 1024;
 /// All reps' kept frames together hold at most this many bytes (of frame text).
-pub const KEPT_BYTES_TOTAL: usize = 32 * 1024 * 1024;
+pub const KEPT_BYTES_TOTAL: usize = 16 * 1024 * 1024;
 
 /// An `event` frame as `RepServerMessage::Event` writes it, borrowing the event (one event
 /// often goes to many reps).
