@@ -14,6 +14,7 @@ mod push;
 mod queues;
 mod refusals;
 mod restore;
+mod scale;
 mod sessions;
 mod team_chat_and_flags;
 mod timers;

@@ -1,0 +1,60 @@
+//! What one rep's login costs does not grow with the staff: its presence goes to its
+//! teammates and its snapshot lists its own teams' members, however many reps there are.
+//! (The time it takes is measured by `switchboard-server bench`; this pins the shape.)
+
+use super::support::*;
+use crate::config::Config;
+use crate::router::effects::Effect;
+use crate::router::{Input, Router};
+use std::sync::Arc;
+
+/// `reps` reps in teams of 50, each able to take general sessions.
+fn staff(reps: usize) -> Arc<Config> {
+    let hash = config().reps[&rep("alice")].password_hash.clone();
+    let mut toml = String::new();
+    for t in 0..reps.div_ceil(50) {
+        toml.push_str(&format!(
+            "[[teams]]\nid = \"t{t}\"\nname = \"Team {t}\"\n\n"
+        ));
+    }
+    for r in 0..reps {
+        toml.push_str(&format!(
+            "[[reps]]\nid = \"r{r}\"\nname = \"Rep {r}\"\npassword_hash = \"{hash}\"\nteams = [\"t{}\"]\ngeneral_queue = true\n\n",
+            r / 50
+        ));
+    }
+    Arc::new(Config::from_toml(&toml).expect("a valid staff configuration"))
+}
+
+/// Events sent to reps by the last rep's login, and member ids in its snapshot.
+fn last_login_cost(reps: usize) -> (usize, usize) {
+    let mut router = Router::new(staff(reps), 7);
+    let mut sent = 0;
+    for r in 0..reps {
+        let (_, effects) = router.handle(
+            T0,
+            Input::RepConnected {
+                rep: rep(&format!("r{r}")),
+            },
+        );
+        sent = effects
+            .iter()
+            .filter(|e| matches!(e, Effect::ToRep(..)))
+            .count();
+    }
+    let snapshot = router
+        .snapshot(&rep(&format!("r{}", reps - 1)))
+        .expect("a known rep");
+    let members = snapshot.teams.iter().map(|t| t.members.len()).sum();
+    (sent, members)
+}
+
+#[test]
+fn a_login_costs_the_same_in_a_staff_of_100_or_1000() {
+    let small = last_login_cost(100);
+    let large = last_login_cost(1000);
+    assert_eq!(small, large, "(events sent, member ids in the snapshot)");
+    // Its presence reaches its own team of 50 at most.
+    assert!(large.0 <= 50, "{large:?}");
+    assert!(large.1 <= 50, "{large:?}");
+}
