@@ -69,3 +69,58 @@ fn a_busy_pane_gets_the_room() {
         names.iter().all(|name| has_label(h, name))
     });
 }
+
+/// The bottom edge (y, in points) of the one widget with exactly this label.
+fn bottom_of(console: &Console, label: &str) -> f32 {
+    console.get_by_label(label).rect().max.y
+}
+
+/// The top edge of the highest widget with this label (a label and its text run, or one
+/// in each of several panes).
+fn top_of_any(console: &Console, label: &str) -> Option<f32> {
+    console
+        .query_all_by_label(label)
+        .map(|n| n.rect().min.y)
+        .reduce(f32::min)
+}
+
+/// When the panes all fit, each shows every row it has: at 1366 × 768 with 4 in Personal,
+/// 8 in Billing and one each in Technical Support and General (the demo showed Billing's
+/// "9 waiting" as 4 rows and a scrollbar, with room to spare below General), every
+/// customer's row lies inside its pane, above the next pane's title.
+#[test]
+fn a_pane_with_n_waiting_shows_n_rows_when_there_is_room() {
+    let server = TestServer::start();
+    let prefs = tempfile::tempdir().unwrap();
+    let mut alice = logged_in(&server, &prefs.path().join("a.json"), "alice");
+    alice.set_size(egui::vec2(1366.0, 768.0));
+    let personal: Vec<String> = (1..=4).map(|i| format!("Personal {i}")).collect();
+    let billing: Vec<String> = (1..=8).map(|i| format!("Billing {i}")).collect();
+    let mut customers = Vec::new();
+    for name in &personal {
+        let route = Route::Rep {
+            rep: "alice".into(),
+        };
+        customers.push(Customer::start(&server, name, route));
+    }
+    for name in &billing {
+        customers.push(Customer::start(&server, name, invoice()));
+    }
+    customers.push(Customer::start(&server, "Tech One", login_issue()));
+    customers.push(Customer::start(&server, "General One", Route::General));
+    let everyone: Vec<&String> = personal.iter().chain(&billing).collect();
+    step_until(&mut alice, "every row inside its pane", |h| {
+        let everyone_there = everyone.iter().all(|name| has_label(h, name));
+        let (Some(tech_top), Some(status_top)) = (
+            top_of_any(h, "Technical Support"),
+            top_of_any(h, "Connected"),
+        ) else {
+            return false;
+        };
+        everyone_there
+            && has_label(h, "General One")
+            && billing.iter().all(|name| bottom_of(h, name) <= tech_top)
+            && bottom_of(h, "General One") <= status_top
+    });
+    assert!(has_label(&alice, "8 waiting"), "Billing's count");
+}

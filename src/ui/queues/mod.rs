@@ -18,6 +18,10 @@ use table::{TableSpec, table_ui};
 
 /// The height of a row, without the spacing between rows.
 pub const ROW_HEIGHT: f32 = 22.0;
+/// The space between one pane and the next pane's title.
+const PANE_GAP: f32 = 8.0;
+/// What a table needs beyond its header and rows (its margins), so the last row is whole.
+const TABLE_EDGE: f32 = 4.0;
 /// A pointer resting this long over the queues no longer holds the rows still.
 pub const HOLD_IDLE_SECS: f32 = 3.0;
 /// The orange of the team chat bubble (seed 001).
@@ -258,19 +262,19 @@ fn panes_ui(
         });
     }
 
-    // Each pane's title and table header, then the rows share what is left.
+    // Each pane's title and table header, then the rows share what is left. A table that
+    // fits shrinks to its rows, so only its header and edge are counted here (counting a
+    // row of slack per pane left Billing's ninth row scrolled away above empty space).
     let pitch = ROW_HEIGHT + ui.spacing().item_spacing.y;
-    let pane_gap = 8.0;
     let fixed: f32 = panes
         .iter()
         .map(|p| {
             pitch
-                + pane_gap
+                + PANE_GAP
                 + if p.entries.is_empty() {
                     0.0
                 } else {
-                    // The table's header and a row of slack.
-                    2.0 * pitch + 4.0
+                    pitch + TABLE_EDGE
                 }
         })
         .sum();
@@ -326,8 +330,8 @@ fn panes_ui(
                 key: &pane.key,
                 layout: &layout,
                 entries: &pane.entries,
-                // A row of slack: the table's own margins would otherwise hide the last row.
-                body_height: rows * pitch + if rows > 0.0 { pitch } else { 0.0 },
+                // The table's edge: without it the last row would be cut.
+                body_height: rows * pitch + TABLE_EDGE,
                 in_pane: true,
                 scroll_to: scroll_target(state, &pane.entries),
             };
@@ -335,7 +339,7 @@ fn panes_ui(
                 table_ui(ui, model, &spec, &state.selected, now, intents);
             });
         }
-        ui.add_space(pane_gap);
+        ui.add_space(PANE_GAP);
     }
 }
 
