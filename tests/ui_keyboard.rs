@@ -158,8 +158,9 @@ fn login_screen_focuses_the_username() {
     });
 }
 
-/// Tab runs left to right through the top bar's right-hand controls (a right-to-left
-/// layout ran it backwards: Log out first, Generate session key last).
+/// Tab runs left to right through the whole top bar: Waiting activities first, then the
+/// right-hand controls to Log out, each one further right (a right-to-left layout ran it
+/// backwards, and `egui::Sides` visited the right-hand group before the left side).
 #[test]
 fn tab_runs_left_to_right_through_the_top_bar() {
     let server = TestServer::start();
@@ -186,20 +187,21 @@ fn tab_runs_left_to_right_through_the_top_bar() {
     }
     let labels: Vec<&str> = order.iter().map(|(l, _)| l.as_str()).collect();
     let at = |label: &str| labels.iter().position(|l| *l == label);
-    let (key, settings, shortcuts, log_out) = (
+    let (waiting, key, settings, shortcuts, log_out) = (
+        at("Waiting activities (0)"),
         at("Generate session key"),
         at("Settings"),
         at("Shortcuts"),
         at("Log out"),
     );
+    assert_eq!(waiting, Some(0), "the left side comes first: {labels:?}");
     assert!(
-        key.is_some() && key < settings && settings < shortcuts && shortcuts < log_out,
+        waiting < key && key < settings && settings < shortcuts && shortcuts < log_out,
         "Tab order in the top bar: {labels:?}"
     );
-    let from = key.unwrap_or(0);
-    let xs: Vec<f32> = order[from..].iter().map(|(_, x)| *x).collect();
+    let xs: Vec<f32> = order.iter().map(|(_, x)| *x).collect();
     assert!(
         xs.windows(2).all(|w| w[0] < w[1]),
-        "each Tab moves right: {order:?}"
+        "each Tab moves right, from the first control to Log out: {order:?}"
     );
 }

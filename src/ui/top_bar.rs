@@ -18,10 +18,10 @@ use crate::text;
 use crate::text::display;
 use switchboard_protocol::{Presence, RepRequest};
 
-/// The fixed controls. The right-hand ones (session key, presence, Settings, Help, Log out)
-/// are laid out first and keep their place at any width; the left side (title, Waiting
-/// activities, Assistance) gets what is left and ellipsizes. Tab runs left to right
-/// through both.
+/// The fixed controls, left to right in the order Tab visits them: the left side (title,
+/// Waiting activities, Assistance), then the right-hand ones (session key, presence,
+/// Settings, Shortcuts, Log out), which keep their place at any width. The left side gets
+/// what the right-hand ones leave and ellipsizes.
 pub fn top_bar_ui(
     ui: &mut egui::Ui,
     model: &Model,
@@ -30,7 +30,7 @@ pub fn top_bar_ui(
     intents: &mut Vec<Intent>,
 ) {
     let mut right = Vec::new();
-    egui::Sides::new().shrink_left().truncate().show(
+    two_sides_in_tab_order(
         ui,
         |ui| {
             ui.heading("Switchboard");
@@ -42,7 +42,7 @@ pub fn top_bar_ui(
             waiting_activities::waiting_activities_ui(ui, model, now, intents);
             super::assistance::assistance_menu_ui(ui, model, now, intents);
         },
-        |ui| left_to_right_at_the_end(ui, |ui| right_group_ui(ui, model, panels, &mut right)),
+        |ui| right_group_ui(ui, model, panels, &mut right),
     );
     intents.extend(right);
 }
@@ -91,29 +91,41 @@ fn right_group_ui(
     }
 }
 
-/// Lays `add` out left to right at the end of a right-to-left `ui` (the right side of
-/// [`egui::Sides`]): in a box as wide as it was last frame. A right-to-left layout would
-/// put the first widget rightmost, and the keyboard's Tab follows the order widgets are
-/// added, so Tab would run right to left. When the width changes, the frame is laid out
-/// again before it is shown.
-fn left_to_right_at_the_end(ui: &mut egui::Ui, add: impl FnOnce(&mut egui::Ui)) {
-    let id = egui::Id::unique("top_bar_right_group_width");
+/// One row with `left` at the start and `right` at the end, both laid out left to right
+/// and in that order, so the keyboard's Tab (which follows the order widgets are added)
+/// runs left to right through the whole row. ([`egui::Sides`] adds a shrinking left side
+/// after the right one, so Tab visited Log out's group before the title's.) The right side
+/// keeps its width from last frame; the left side gets the rest and truncates its text.
+/// When the right side's width changes, the frame is laid out again before it is shown.
+fn two_sides_in_tab_order(
+    ui: &mut egui::Ui,
+    left: impl FnOnce(&mut egui::Ui),
+    right: impl FnOnce(&mut egui::Ui),
+) {
+    let id = ui.id().with("top_bar_right_width");
+    let spacing = ui.spacing().item_spacing.x;
+    let mut row = ui.available_rect_before_wrap();
+    row.max.y = row.min.y + ui.spacing().interact_size.y;
     let remembered: Option<f32> = ui.data(|d| d.get_temp(id));
-    let width = remembered
-        .unwrap_or(ui.available_width())
-        .min(ui.available_width());
-    let size = egui::vec2(width, ui.available_height());
+    let right_width = remembered.unwrap_or(row.width()).min(row.width());
     let layout = egui::Layout::left_to_right(egui::Align::Center);
-    let used = ui
-        .allocate_ui_with_layout(size, layout, add)
-        .response
-        .rect
-        .width();
+
+    let left_rect = row.with_max_x((row.max.x - right_width - spacing).max(row.min.x));
+    let mut left_ui = ui.new_child(egui::UiBuilder::new().max_rect(left_rect).layout(layout));
+    left_ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
+    left_ui.shrink_clip_rect(left_rect);
+    left(&mut left_ui);
+
+    let right_rect = row.with_min_x(row.max.x - right_width);
+    let mut right_ui = ui.new_child(egui::UiBuilder::new().max_rect(right_rect).layout(layout));
+    right(&mut right_ui);
+    let used = right_ui.min_rect().width();
     if remembered.is_none_or(|w| (w - used).abs() > 0.5) {
         ui.data_mut(|d| d.insert_temp(id, used));
         ui.ctx()
             .request_discard("the top bar's right-hand width changed");
     }
+    ui.advance_cursor_after_rect(left_ui.min_rect() | right_ui.min_rect());
 }
 
 /// Which of the top bar's panels are open (their buttons show pressed).
