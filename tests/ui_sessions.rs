@@ -239,3 +239,29 @@ fn end_is_enabled_where_no_disposition_is_required() {
     click_label(&mut console, "End session");
     yan.expect_session_ended(&server);
 }
+
+/// Leaving a session forgets what the console kept for it (`Change::Left`): Zed, left in
+/// the queue with a half-typed answer and accepted again, comes back with an empty message
+/// box rather than a stale draft.
+#[test]
+fn a_session_left_and_accepted_again_starts_with_an_empty_message_box() {
+    let server = TestServer::start();
+    let prefs = tempfile::tempdir().unwrap();
+    let (mut console, _zed) = in_session(&server, &prefs.path().join("p.json"), "Zed Zimmer");
+    type_into(
+        &mut console,
+        Role::MultilineTextInput,
+        "Message",
+        "half-typed",
+    );
+    assert_eq!(composer_text(&console), "half-typed");
+
+    click_label(&mut console, "Close session");
+    wait_for_label(&mut console, "Leave in queue");
+    click_label(&mut console, "Leave in queue");
+    wait_for_no_label(&mut console, "Close session");
+    wait_for_label(&mut console, "Zed Zimmer");
+    accept(&mut console, "Zed Zimmer");
+    wait_for_label(&mut console, "Close session");
+    assert_eq!(composer_text(&console), "", "the old draft is gone");
+}

@@ -111,6 +111,7 @@ impl SwitchboardApp {
                 session_id,
                 asked: true,
             } => self.bring_to_front(Some(*session_id)),
+            Change::Left { session_id, .. } => self.left_session(*session_id),
             _ => {}
         }
         let looking_at = self.looking_at();
@@ -123,6 +124,26 @@ impl SwitchboardApp {
         }
         if let Some(reminder) = reminder {
             self.alerts.toasts.remind(reminder);
+        }
+    }
+
+    /// The rep is no longer in the session (left, ended, removed, transferred away, or
+    /// gone from a new snapshot): what the console kept for it goes at once. Its draft (a
+    /// session accepted again starts with an empty message box, and a day of sessions
+    /// does not pile drafts up), its alerts and reminders, its Close and Transfer dialogs;
+    /// the queues come back if it was in front.
+    fn left_session(&mut self, session_id: SessionId) {
+        self.panels.drafts.remove(&session_id);
+        self.alerts.toasts.forget_session(session_id);
+        self.alerts.reminders.forget(session_id);
+        if self.panels.close.session_id == Some(session_id) {
+            self.panels.close = CloseDialog::default();
+        }
+        if self.panels.transfer.session_id == Some(session_id) {
+            self.panels.transfer = TransferDialog::default();
+        }
+        if self.panels.front == Some(session_id) {
+            self.panels.front = None;
         }
     }
 

@@ -85,6 +85,18 @@ impl Model {
                         drop_acknowledged(session);
                     }
                 }
+                let gone: Vec<SessionId> = self
+                    .tabs
+                    .iter()
+                    .filter(|id| !self.sessions.contains_key(id))
+                    .copied()
+                    .collect();
+                for session_id in gone {
+                    changes.push(Change::Left {
+                        session_id,
+                        reason: None,
+                    });
+                }
                 self.tabs.retain(|id| self.sessions.contains_key(id));
                 let missing: Vec<SessionId> = self
                     .sessions
@@ -332,7 +344,10 @@ impl Model {
                     }
                 }
                 if self.tabs.contains(&session_id) {
-                    changes.push(Change::Left { session_id, reason });
+                    changes.push(Change::Left {
+                        session_id,
+                        reason: Some(reason),
+                    });
                 }
                 self.tabs.retain(|id| *id != session_id);
                 if self.focused == Some(session_id) {

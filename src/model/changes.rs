@@ -23,9 +23,12 @@ pub enum Change {
     /// This rep is now in the session (its tab opened). `asked`: the rep accepted or
     /// joined it from this console (rather than, say, a transfer to them).
     Joined { session_id: SessionId, asked: bool },
-    /// This rep is no longer in the session (its tab closed).
+    /// This rep is no longer in the session (its tab closed). `reason`: the server's, or
+    /// `None` when a new snapshot simply no longer lists the session (after a resume
+    /// whose gap was gone). The app forgets what it kept for the session: its draft,
+    /// toasts, reminders and dialogs.
     Left {
         session_id: SessionId,
-        reason: LeftReason,
+        reason: Option<LeftReason>,
     },
 }

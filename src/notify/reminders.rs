@@ -44,6 +44,11 @@ pub struct Reminders {
 }
 
 impl Reminders {
+    /// Forgets a session the rep is no longer in.
+    pub fn forget(&mut self, session_id: SessionId) {
+        self.reminded.remove(&session_id);
+    }
+
     /// "After N seconds" mode: the reminders due now for sessions the rep is not looking
     /// at, and when the next one falls due (to wake the window then).
     pub fn due(

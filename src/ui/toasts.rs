@@ -76,6 +76,12 @@ impl Toasts {
         }
     }
 
+    /// Drops the alerts about a session the rep is no longer in, at once.
+    pub fn forget_session(&mut self, session_id: SessionId) {
+        self.alerts
+            .retain(|a| a.target != AlertTarget::Session(session_id));
+    }
+
     /// Drops the alerts whose news is no longer true: the entry left its queue (accepted
     /// here or elsewhere, withdrawn), the session ended or closed, the offer went.
     pub fn forget_stale(&mut self, model: &Model) {

@@ -93,9 +93,29 @@ fn joined_says_whether_the_rep_asked() {
         left,
         [Change::Left {
             session_id: SessionId(12),
-            reason: LeftReason::Ended
+            reason: Some(LeftReason::Ended)
         }]
     );
+}
+
+/// A new snapshot that no longer lists an open session (a resume whose gap was gone)
+/// reports it left, without a reason; the sessions it still lists change nothing.
+#[test]
+fn a_session_missing_from_a_new_snapshot_is_left() {
+    let mut c = Console::new();
+    c.join(12, "Jane");
+    c.join(13, "Joe");
+    let mut state = snapshot_state();
+    state.sessions = vec![session_view(13, "Joe", Vec::new())];
+    let changes = c.model.apply(snapshot(c.seq + 10, state));
+    assert_eq!(
+        changes,
+        [Change::Left {
+            session_id: SessionId(12),
+            reason: None
+        }]
+    );
+    assert_eq!(c.model.tabs, [SessionId(13)]);
 }
 
 /// A refused accept forgets the asking: the session arriving later does not jump forward.
