@@ -46,6 +46,17 @@ pub struct BenchArgs {
     /// commit batch), to compare what `--durability full` costs.
     #[arg(long, default_value = "normal", value_parser = ["normal", "full"])]
     pub durability: String,
+    /// Write the bench's configuration (for `--reps`) to this file and stop: to start a
+    /// server yourself (under a profiler, say) and load it with `--external`.
+    #[arg(long)]
+    pub write_config: Option<std::path::PathBuf>,
+    /// Load a server already running at this address (started with `--write-config`'s
+    /// file) instead of starting one.
+    #[arg(long)]
+    pub external: Option<SocketAddr>,
+    /// With `--external`: the server's process id, for its CPU time and memory.
+    #[arg(long)]
+    pub pid: Option<u32>,
 }
 
 /// A configuration with `reps` reps in teams of 50, cheap password hashes (the bench measures routing).
@@ -87,7 +98,21 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         "switchboard bench: {} cores",
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
+    if let Some(path) = &args.write_config {
+        std::fs::write(path, bench_config_toml(args.reps)?)
+            .with_context(|| format!("writing {}", path.display()))?;
+        println!(
+            "wrote the configuration for {} reps to {}",
+            args.reps,
+            path.display()
+        );
+        return Ok(());
+    }
     router_bench(&args)?;
+    if let Some(addr) = args.external {
+        // Another process's figures come from /proc when its id is given; 0 reads nothing.
+        return drive_load(&args, addr, args.pid.unwrap_or(0)).await;
+    }
     if !args.router_only {
         load_bench(&args).await?;
     }
