@@ -1,6 +1,7 @@
 //! UI tests of the console's frame at the narrowest supported width (1024 px): the top
 //! bar's controls never overlap one another or leave the window, however many sessions are
-//! open and however long a customer's name; tabs are ellipsized with the full name on hover.
+//! open and however long a customer's name; tabs are ellipsized with the full name on hover;
+//! and at the widest (2560 px), queue columns stretch and chat lines keep a readable width.
 
 mod ui_support;
 
@@ -109,4 +110,27 @@ fn queue_columns_stretch_with_the_window() {
     step_until(&mut alice, "the Company column further right", |h| {
         company(h) > narrow + 300.0
     });
+}
+
+/// At 2560 px a long message wraps in a bubble of readable width (about a hundred
+/// characters) instead of running across the whole window.
+#[test]
+fn a_long_message_wraps_at_a_readable_width_on_a_wide_window() {
+    let server = TestServer::start();
+    let prefs = tempfile::tempdir().unwrap();
+    let (mut alice, mut zed) = in_session(&server, &prefs.path().join("a.json"), "Zed Zimmer");
+    alice.set_size(egui::vec2(2560.0, 1440.0));
+    let long = "My invoice from March lists the team plan twice. ".repeat(8);
+    let long = long.trim_end();
+    zed.say(&server, long);
+    wait_for_label(&mut alice, long);
+    let text = alice.get_by_label(long).rect();
+    assert!(
+        text.width() <= 780.0,
+        "the message's lines are at most ~760 px wide: {text:?}"
+    );
+    assert!(
+        text.height() > 40.0,
+        "it wraps over several lines: {text:?}"
+    );
 }

@@ -124,3 +124,39 @@ fn a_pane_with_n_waiting_shows_n_rows_when_there_is_room() {
     });
     assert!(has_label(&alice, "8 waiting"), "Billing's count");
 }
+
+/// While the pointer is on a row, a customer leaving a pane above (accepted by a
+/// colleague) does not pull the row up under it either; once the pointer leaves, the
+/// panes close up.
+#[test]
+fn a_row_under_the_pointer_stays_put_when_an_entry_above_goes() {
+    let server = TestServer::start();
+    let prefs = tempfile::tempdir().unwrap();
+    let mut alice = logged_in(&server, &prefs.path().join("a.json"), "alice");
+    let mut bob = logged_in(&server, &prefs.path().join("b.json"), "bob");
+    let _ann = Customer::start(&server, "Ann Archer", invoice());
+    let _amy = Customer::start(&server, "Amy Adams", invoice());
+    let _bo = Customer::start(&server, "Bo Baker", login_issue());
+    wait_for_label(&mut alice, "Bo Baker");
+    wait_for_label(&mut alice, "Amy Adams");
+    let at = alice.get_by_label("Bo Baker").rect().center();
+    alice.hover_at(at);
+    alice.run_steps(2);
+    let before = top_of(&alice, "Bo Baker");
+
+    accept(&mut bob, "Ann Archer");
+    let deadline = std::time::Instant::now() + DEADLINE;
+    while has_label(&alice, "2 waiting") {
+        assert!(std::time::Instant::now() < deadline, "Ann never left");
+        alice.hover_at(at);
+        alice.step();
+    }
+    alice.hover_at(at);
+    alice.step();
+    assert_eq!(top_of(&alice, "Bo Baker"), before, "the row held still");
+
+    alice.hover_at(egui::pos2(5.0, 5.0));
+    step_until(&mut alice, "the panes close up", |h| {
+        top_of(h, "Bo Baker") < before
+    });
+}

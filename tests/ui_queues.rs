@@ -247,3 +247,48 @@ fn search_finds_a_customer_by_company() {
     wait_for_label(&mut console, "Bo Baker");
     expect_label(&mut console, "Ann Archer");
 }
+
+/// Important shows as a red "!" beside the customer's name in the queue, not as a column,
+/// and a team pane has no Queue column (its title says it), while the search results,
+/// which mix queues, keep one.
+#[test]
+fn important_is_a_marker_by_the_name_and_only_search_has_a_queue_column() {
+    let server = TestServer::start();
+    let prefs = tempfile::tempdir().unwrap();
+    let (mut alice, _zed) = in_session(&server, &prefs.path().join("a.json"), "Zed Zimmer");
+    click_role(&mut alice, Role::CheckBox, "Important");
+    step_until(&mut alice, "Zed's session marked important", |h| {
+        h.state().model.sessions.values().any(|s| s.info.important)
+    });
+    click_label(&mut alice, "Close session");
+    wait_for_label(&mut alice, "Leave in queue");
+    click_label(&mut alice, "Leave in queue");
+    wait_for_no_label(&mut alice, "Close session");
+    step_until(&mut alice, "the marker on Zed's row", |h| {
+        let Some(row) = h.query_by_label("Zed Zimmer").map(|n| n.rect()) else {
+            return false;
+        };
+        h.query_all_by_role_and_label(Role::Label, "Important")
+            .any(|m| m.rect().center().y > row.min.y && m.rect().center().y < row.max.y)
+    });
+    for column in ["Important", "Queue"] {
+        assert!(
+            alice
+                .query_by_role_and_label(Role::Button, column)
+                .is_none(),
+            "no {column} column in a team pane"
+        );
+    }
+
+    type_into(&mut alice, Role::TextInput, "Search", "zed");
+    wait_for_label(&mut alice, "1 found in all queues");
+    step_until(&mut alice, "a Queue column in the results", |h| {
+        h.query_by_role_and_label(Role::Button, "Queue").is_some()
+    });
+    assert!(
+        alice
+            .query_by_role_and_label(Role::Button, "Important")
+            .is_none(),
+        "Important is never a column"
+    );
+}

@@ -217,24 +217,23 @@ enum Bubble {
 
 /// How far a bubble is indented from the other side, as a share of the width.
 const INDENT: f32 = 0.12;
+/// The widest a bubble gets: a line of about a hundred characters. At 2560 px a short
+/// message across the whole window was hard to read and told the sides apart poorly.
+const LANE_MAX: f32 = 760.0;
 
 /// Lays `add` out in the bubble's lane: customer messages leave room on the right, the
-/// reps' on the left.
+/// reps' are indented from the left; no lane is wider than [`LANE_MAX`].
 fn placed(ui: &mut egui::Ui, kind: Bubble, add: impl FnOnce(&mut egui::Ui)) {
     let indent = (ui.available_width() * INDENT).min(120.0);
     ui.horizontal(|ui| {
-        if kind != Bubble::Customer {
+        let room_right = if kind == Bubble::Customer {
+            indent
+        } else {
             ui.add_space(indent);
-        }
+            0.0
+        };
         ui.vertical(|ui| {
-            ui.set_max_width(
-                ui.available_width()
-                    - if kind == Bubble::Customer {
-                        indent
-                    } else {
-                        0.0
-                    },
-            );
+            ui.set_max_width((ui.available_width() - room_right).min(LANE_MAX));
             add(ui);
         });
     });

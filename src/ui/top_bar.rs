@@ -102,7 +102,7 @@ fn two_sides_in_tab_order(
     left: impl FnOnce(&mut egui::Ui),
     right: impl FnOnce(&mut egui::Ui),
 ) {
-    let id = ui.id().with("top_bar_right_width");
+    let id = egui::Id::unique("top_bar_right_width");
     let spacing = ui.spacing().item_spacing.x;
     let mut row = ui.available_rect_before_wrap();
     row.max.y = row.min.y + ui.spacing().interact_size.y;

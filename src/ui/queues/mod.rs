@@ -57,12 +57,14 @@ pub struct QueuesState {
 }
 
 /// The entries each pane showed (hashes of their ids, with the queue's generation they were
-/// taken at, so a steady queue is not hashed again every frame) and the rows each pane was
-/// given.
+/// taken at, so a steady queue is not hashed again every frame), the rows each pane was
+/// given, and the height each pane took (a pane that loses a row while held keeps it, so
+/// nothing below moves up under the pointer).
 #[derive(Default)]
 struct Shown {
     entries: HashMap<String, (u64, HashSet<u64>)>,
     rows: HashMap<String, f32>,
+    heights: HashMap<String, f32>,
 }
 
 /// A cheap stand-in for an entry id in the held set.
@@ -323,6 +325,7 @@ fn panes_ui(
     }
 
     for (pane, rows) in panes.iter().zip(rows) {
+        let top = ui.cursor().min.y;
         pane_header_ui(ui, model, prefs, pane, intents);
         if !pane.entries.is_empty() {
             let layout = prefs.layout(&pane.key);
@@ -338,6 +341,15 @@ fn panes_ui(
             ui.push_id(&pane.key, |ui| {
                 table_ui(ui, model, &spec, &state.selected, now, intents);
             });
+        }
+        let used = ui.cursor().min.y - top;
+        if !holding {
+            state.shown.heights.insert(pane.key.clone(), used);
+        } else if let Some(held) = state.shown.heights.get(&pane.key)
+            && used < *held
+        {
+            // A customer above went (accepted elsewhere, withdrew): keep the room.
+            ui.add_space(held - used);
         }
         ui.add_space(PANE_GAP);
     }
