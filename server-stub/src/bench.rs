@@ -60,7 +60,7 @@ pub struct BenchArgs {
 }
 
 /// A configuration with `reps` reps in teams of 50, cheap password hashes (the bench measures routing).
-fn bench_config_toml(reps: usize) -> anyhow::Result<String> {
+pub(crate) fn bench_config_toml(reps: usize) -> anyhow::Result<String> {
     use argon2::password_hash::{PasswordHasher, SaltString};
     let params = argon2::Params::new(8, 1, 1, None).map_err(|e| anyhow::anyhow!("{e}"))?;
     let argon = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);

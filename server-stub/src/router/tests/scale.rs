@@ -8,21 +8,9 @@ use crate::router::effects::Effect;
 use crate::router::{Input, Router};
 use std::sync::Arc;
 
-/// `reps` reps in teams of 50, each able to take general sessions.
+/// `reps` reps in teams of 50: the bench's staff.
 fn staff(reps: usize) -> Arc<Config> {
-    let hash = config().reps[&rep("alice")].password_hash.clone();
-    let mut toml = String::new();
-    for t in 0..reps.div_ceil(50) {
-        toml.push_str(&format!(
-            "[[teams]]\nid = \"t{t}\"\nname = \"Team {t}\"\n\n"
-        ));
-    }
-    for r in 0..reps {
-        toml.push_str(&format!(
-            "[[reps]]\nid = \"r{r}\"\nname = \"Rep {r}\"\npassword_hash = \"{hash}\"\nteams = [\"t{}\"]\ngeneral_queue = true\n\n",
-            r / 50
-        ));
-    }
+    let toml = crate::bench::bench_config_toml(reps).expect("the bench's configuration");
     Arc::new(Config::from_toml(&toml).expect("a valid staff configuration"))
 }
 
