@@ -92,6 +92,8 @@ pub fn chat_ui(
         .stick_to_bottom(true)
         .auto_shrink([false, false])
         .show(ui, |ui| {
+            // One column of conversation, its event lines centred over it.
+            ui.set_max_width(ui.available_width().min(CHAT_MAX_WIDTH));
             super::older_messages::older_messages_ui(
                 ui,
                 model,
@@ -217,12 +219,13 @@ enum Bubble {
 
 /// How far a bubble is indented from the other side, as a share of the width.
 const INDENT: f32 = 0.12;
-/// The widest a bubble gets: a line of about a hundred characters. At 2560 px a short
-/// message across the whole window was hard to read and told the sides apart poorly.
-const LANE_MAX: f32 = 760.0;
+/// The widest the conversation gets (bubbles of about a hundred characters a line, the
+/// event lines centred over them). At 2560 px a short message ran across the window and an
+/// event line sat far from the messages it was about.
+pub const CHAT_MAX_WIDTH: f32 = 880.0;
 
 /// Lays `add` out in the bubble's lane: customer messages leave room on the right, the
-/// reps' are indented from the left; no lane is wider than [`LANE_MAX`].
+/// reps' are indented from the left.
 fn placed(ui: &mut egui::Ui, kind: Bubble, add: impl FnOnce(&mut egui::Ui)) {
     let indent = (ui.available_width() * INDENT).min(120.0);
     ui.horizontal(|ui| {
@@ -233,7 +236,7 @@ fn placed(ui: &mut egui::Ui, kind: Bubble, add: impl FnOnce(&mut egui::Ui)) {
             0.0
         };
         ui.vertical(|ui| {
-            ui.set_max_width((ui.available_width() - room_right).min(LANE_MAX));
+            ui.set_max_width(ui.available_width() - room_right);
             add(ui);
         });
     });
