@@ -1,5 +1,5 @@
-//! UI tests of the safety net: logging out with sessions open asks what to do with them
-//! (leave in queue, transfer, cancel) instead of dropping them silently.
+//! UI tests of the safety net: logging out or closing the window with sessions open asks
+//! what to do with them (leave in queue, transfer, cancel) instead of dropping them silently.
 
 mod ui_support;
 
@@ -43,4 +43,27 @@ fn logout_question_offers_transfer() {
     wait_for_label_containing(&mut alice, "Transfer the session");
     expect_label(&mut alice, "Close session");
     assert!(!has_label(&alice, "Log in"));
+}
+
+/// Closing the window with a session open asks too ("Quit Switchboard?": leave in queue
+/// and quit, transfer, cancel); Cancel keeps the console and the session.
+#[test]
+fn quitting_with_a_session_asks_first() {
+    let server = TestServer::start();
+    let prefs = tempfile::tempdir().unwrap();
+    let (mut alice, _zed) = in_session(&server, &prefs.path().join("a.json"), "Zed Zimmer");
+
+    alice
+        .input_mut()
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(egui::ViewportEvent::Close);
+    wait_for_label(&mut alice, "Quit Switchboard?");
+    expect_label(&mut alice, "Leave in queue and quit");
+    expect_label(&mut alice, "Transfer…");
+    click_label(&mut alice, "Cancel");
+    wait_for_no_label(&mut alice, "You have 1 active session.");
+    expect_label(&mut alice, "Close session");
 }
