@@ -9,6 +9,8 @@
 //! - [`error`]: stable error codes.
 //! - [`errors_table`]: which codes each request and hello may be refused with.
 //! - [`links`]: filling in the configuration's link templates.
+//! - [`media`]: the binary frames of the media WebSocket (screen tiles, acks, input), not
+//!   served yet.
 //!
 //! `docs/PROTOCOL.md` documents each message with an example.
 
@@ -18,6 +20,7 @@ pub mod error;
 pub mod errors_table;
 pub mod ids;
 pub mod links;
+pub mod media;
 pub mod model;
 pub mod rep;
 
