@@ -276,7 +276,8 @@ fn panes_ui(
                 + if p.entries.is_empty() {
                     0.0
                 } else {
-                    pitch + TABLE_EDGE
+                    // The header, and a scrolling table's edge and the spacing after it.
+                    pitch + TABLE_EDGE + ui.spacing().item_spacing.y
                 }
         })
         .sum();
