@@ -132,3 +132,32 @@ fn x11_capture_returns_the_drawn_pixels_and_tiles_carry_them_exactly() {
     // Nothing drawn since: nothing to send.
     assert!(encoder.encode(&screen.capture().unwrap(), 2).is_empty());
 }
+
+/// With XDamage, only the drawn window's area is fetched again, and the kept frame still
+/// equals a full capture; an unchanged screen fetches nothing.
+#[test]
+fn x11_damage_fetches_only_what_was_drawn() {
+    let xvfb = Xvfb::start(640, 480).expect("Xvfb (install the xvfb package)");
+    let mut screen = X11Screen::connect(Some(&xvfb.display())).unwrap();
+    screen.watch_damage().unwrap();
+    let mut frame = RgbaFrame::filled(1, 1, [0; 4]);
+    assert_eq!(
+        screen.capture_damaged(&mut frame).unwrap(),
+        vec![(0, 0, 640, 480)]
+    );
+
+    let (conn, screen_num) = x11rb::connect(Some(&xvfb.display())).unwrap();
+    draw_known_window(&conn, screen_num);
+    let rects = screen.capture_damaged(&mut frame).unwrap();
+    assert!(!rects.is_empty());
+    for &(x, y, w, h) in &rects {
+        let inside = x >= 50 && y >= 40 && x + w <= 250 && y + h <= 140;
+        assert!(
+            inside,
+            "damaged {w}x{h} at ({x}, {y}) is outside the window"
+        );
+    }
+    assert_eq!(frame, screen.capture().unwrap());
+    assert_eq!(frame.pixel(60, 50), [0x10, 0xE0, 0x40, 255]);
+    assert!(screen.capture_damaged(&mut frame).unwrap().is_empty());
+}

@@ -1,9 +1,11 @@
 //! Where pictures of the screen come from: the [`Screen`] trait, X11 capture
 //! ([`X11Screen`]) and a generated desktop for tests and demos ([`SyntheticScreen`]).
 
+mod damage;
 mod synthetic;
 mod x11;
 
+pub use damage::Rect;
 pub use synthetic::SyntheticScreen;
 pub use x11::X11Screen;
 
@@ -18,6 +20,10 @@ pub enum CaptureError {
     Connection(#[from] x11rb::errors::ConnectionError),
     #[error("the X server refused a request: {0}")]
     Reply(#[from] x11rb::errors::ReplyError),
+    #[error("the X server refused a request or ran out of ids: {0}")]
+    ReplyOrId(#[from] x11rb::errors::ReplyOrIdError),
+    #[error("the X server lacks the {0} extension")]
+    MissingExtension(&'static str),
     #[error("unsupported pixel format: depth {depth}, {bits_per_pixel} bits per pixel")]
     UnsupportedFormat { depth: u8, bits_per_pixel: u8 },
     #[error("the X server sent {actual} bytes of image data, {expected} expected")]

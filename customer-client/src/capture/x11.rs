@@ -1,8 +1,8 @@
 //! Capturing an X11 screen with `GetImage` on the root window (ZPixmap), in pure Rust through
 //! `x11rb`. The server's pixel layout (bits per pixel, scanline padding, byte order and the
 //! root visual's colour masks) is read from the connection setup, so any 24- or 32-bit
-//! TrueColor screen converts to RGBA. Changed regions are found by diffing frames
-//! (`tiles`), not yet by XDamage.
+//! TrueColor screen converts to RGBA. With [`X11Screen::watch_damage`], XDamage says which
+//! rectangles changed, so only those are fetched (`damage.rs`).
 
 use super::{CaptureError, Screen, check_region};
 use crate::frame::RgbaFrame;
@@ -12,11 +12,13 @@ use x11rb::rust_connection::RustConnection;
 
 /// An X11 screen, captured from its root window.
 pub struct X11Screen {
-    conn: RustConnection,
-    root: Window,
+    pub(super) conn: RustConnection,
+    pub(super) root: Window,
     width: u16,
     height: u16,
     layout: PixelLayout,
+    /// The damage object and the region its changes are moved into, once watched.
+    pub(super) damage: Option<super::damage::DamageWatch>,
 }
 
 /// How the server lays out one ZPixmap pixel.
@@ -75,6 +77,7 @@ impl X11Screen {
             width,
             height,
             layout,
+            damage: None,
         })
     }
 
