@@ -144,8 +144,12 @@ fn to_rgba(data: &[u8], w: u16, h: u16, layout: PixelLayout) -> Result<RgbaFrame
         let row = &row[..usize::from(w) * bpp];
         if fast {
             // The usual case (Xvfb, Xorg on x86): B, G, R, X in memory.
-            for p in row.chunks_exact(4) {
-                pixels.extend_from_slice(&[p[2], p[1], p[0], 255]);
+            let start = pixels.len();
+            pixels.resize(start + row.len(), 255);
+            for (to, from) in pixels[start..].chunks_exact_mut(4).zip(row.chunks_exact(4)) {
+                to[0] = from[2];
+                to[1] = from[1];
+                to[2] = from[0];
             }
             continue;
         }

@@ -1,7 +1,7 @@
 //! Frames to screen updates and back. [`TileEncoder`] cuts each captured frame into square
 //! tiles, keeps only those that differ from the previous frame, and encodes each as the
 //! cheapest form that keeps it right: one colour ([`TileEncoding::Solid`]), lossless QOI, or
-//! JPEG at a chosen quality. [`apply_update`] paints an update onto a framebuffer (the
+//! JPEG at a chosen quality (adjacent JPEG tiles of a row merged into one picture). [`apply_update`] paints an update onto a framebuffer (the
 //! viewer's side).
 
 mod apply;
@@ -66,19 +66,57 @@ impl TileEncoder {
         let mut tiles = Vec::new();
         for y in (0..frame.height).step_by(usize::from(TILE_SIDE)) {
             let h = TILE_SIDE.min(frame.height - y);
+            // A run of adjacent changed tiles of several colours, sent as one picture when
+            // JPEG (each JPEG carries ~600 bytes of tables; one per tile would triple a key
+            // frame). QOI's header is 14 bytes, so QOI tiles stay separate.
+            let mut run: Option<(u16, u16)> = None;
             for x in (0..frame.width).step_by(usize::from(TILE_SIDE)) {
                 let w = TILE_SIDE.min(frame.width - x);
                 if previous
                     .as_ref()
                     .is_some_and(|p| p.same_region(frame, x, y, w, h))
                 {
+                    self.flush_run(&mut run, frame, y, h, &mut tiles);
                     continue;
                 }
-                tiles.push(encode_tile(frame, x, y, w, h, self.quality));
+                if let Some(rgba) = frame.solid_colour(x, y, w, h) {
+                    self.flush_run(&mut run, frame, y, h, &mut tiles);
+                    let encoding = TileEncoding::Solid(rgba);
+                    tiles.push(Tile {
+                        x,
+                        y,
+                        w,
+                        h,
+                        encoding,
+                    });
+                    continue;
+                }
+                match (&mut run, self.quality) {
+                    (Some((_, run_w)), Quality::Jpeg(_)) => *run_w += w,
+                    (None, Quality::Jpeg(_)) => run = Some((x, w)),
+                    (_, Quality::Lossless) => {
+                        tiles.push(encode_tile(frame, x, y, w, h, self.quality))
+                    }
+                }
             }
+            self.flush_run(&mut run, frame, y, h, &mut tiles);
         }
         self.previous = Some(frame.clone());
         self.split(tiles, frame, captured_micros)
+    }
+
+    /// Encodes the pending run of multi-colour tiles (JPEG) as one tile, if there is one.
+    fn flush_run(
+        &self,
+        run: &mut Option<(u16, u16)>,
+        frame: &RgbaFrame,
+        y: u16,
+        h: u16,
+        tiles: &mut Vec<Tile>,
+    ) {
+        if let Some((x, w)) = run.take() {
+            tiles.push(encode_tile(frame, x, y, w, h, self.quality));
+        }
     }
 
     /// Packs tiles into updates that each stay within the frame limits.
