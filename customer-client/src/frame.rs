@@ -81,6 +81,14 @@ impl RgbaFrame {
         }
     }
 
+    /// Copies a rectangle from `other` (a frame of the same size) into the same place here.
+    pub fn copy_region_from(&mut self, other: &RgbaFrame, x: u16, y: u16, w: u16, h: u16) {
+        for row in y..y + h {
+            let range = self.span(x, row, w);
+            self.pixels[range.clone()].copy_from_slice(&other.pixels[range]);
+        }
+    }
+
     /// Whether the rectangle has the same pixels here and in `other` (same size frames).
     pub fn same_region(&self, other: &RgbaFrame, x: u16, y: u16, w: u16, h: u16) -> bool {
         (y..y + h).all(|row| {

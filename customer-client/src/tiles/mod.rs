@@ -8,6 +8,7 @@ mod apply;
 
 pub use apply::{ApplyError, apply_update};
 
+use crate::capture::Rect;
 use crate::frame::RgbaFrame;
 use crate::qoi;
 use switchboard_protocol::media::{
@@ -59,10 +60,42 @@ impl TileEncoder {
     /// nothing changed, usually one, several when the tiles exceed one frame's limits
     /// ([`MAX_TILES`], [`MAX_FRAME_BYTES`]). A frame of another size is sent whole.
     pub fn encode(&mut self, frame: &RgbaFrame, captured_micros: u64) -> Vec<ScreenUpdate> {
-        let previous = self
+        self.encode_within(frame, None, captured_micros)
+    }
+
+    /// Like [`encode`](Self::encode), but only the tiles touching `damaged` are compared:
+    /// the capture (XDamage) says nothing else changed. Without a previous frame of the same
+    /// size, everything is sent.
+    pub fn encode_damaged(
+        &mut self,
+        frame: &RgbaFrame,
+        damaged: &[Rect],
+        captured_micros: u64,
+    ) -> Vec<ScreenUpdate> {
+        self.encode_within(frame, Some(damaged), captured_micros)
+    }
+
+    fn encode_within(
+        &mut self,
+        frame: &RgbaFrame,
+        damaged: Option<&[Rect]>,
+        captured_micros: u64,
+    ) -> Vec<ScreenUpdate> {
+        let mut previous = self
             .previous
             .take()
             .filter(|p| p.width == frame.width && p.height == frame.height);
+        let damaged = damaged.filter(|_| previous.is_some());
+        let touched = |x: u16, y: u16, w: u16, h: u16| {
+            damaged.is_none_or(|rects| {
+                rects.iter().any(|&(rx, ry, rw, rh)| {
+                    u32::from(rx) < u32::from(x) + u32::from(w)
+                        && u32::from(x) < u32::from(rx) + u32::from(rw)
+                        && u32::from(ry) < u32::from(y) + u32::from(h)
+                        && u32::from(y) < u32::from(ry) + u32::from(rh)
+                })
+            })
+        };
         let mut tiles = Vec::new();
         for y in (0..frame.height).step_by(usize::from(TILE_SIDE)) {
             let h = TILE_SIDE.min(frame.height - y);
@@ -72,12 +105,18 @@ impl TileEncoder {
             let mut run: Option<(u16, u16)> = None;
             for x in (0..frame.width).step_by(usize::from(TILE_SIDE)) {
                 let w = TILE_SIDE.min(frame.width - x);
-                if previous
-                    .as_ref()
-                    .is_some_and(|p| p.same_region(frame, x, y, w, h))
-                {
+                let unchanged = !touched(x, y, w, h)
+                    || previous
+                        .as_ref()
+                        .is_some_and(|p| p.same_region(frame, x, y, w, h));
+                if unchanged {
                     self.flush_run(&mut run, frame, y, h, &mut tiles);
                     continue;
+                }
+                // Keep the previous frame current by copying only what changed (a whole
+                // 1080p copy is 8 MB).
+                if let Some(p) = previous.as_mut() {
+                    p.copy_region_from(frame, x, y, w, h);
                 }
                 if let Some(rgba) = frame.solid_colour(x, y, w, h) {
                     self.flush_run(&mut run, frame, y, h, &mut tiles);
@@ -101,7 +140,7 @@ impl TileEncoder {
             }
             self.flush_run(&mut run, frame, y, h, &mut tiles);
         }
-        self.previous = Some(frame.clone());
+        self.previous = Some(previous.unwrap_or_else(|| frame.clone()));
         self.split(tiles, frame, captured_micros)
     }
 

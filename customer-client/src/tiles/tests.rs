@@ -69,6 +69,39 @@ fn jpeg_tiles_are_close() {
     assert!(worst < 80, "largest channel error {worst}");
 }
 
+/// With damage rectangles, only the tiles they touch are compared: the same update as a
+/// full diff when the rectangles cover the change, nothing when they miss it.
+#[test]
+fn damage_rectangles_limit_the_diff() {
+    let mut screen = SyntheticScreen::new(1920, 1080);
+    let (mut full, mut hinted) = (
+        TileEncoder::new(Quality::Lossless),
+        TileEncoder::new(Quality::Lossless),
+    );
+    let first = screen.capture().unwrap();
+    full.encode(&first, 1);
+    // No previous frame: the hint is ignored and everything is sent.
+    assert_eq!(hinted.encode_damaged(&first, &[], 1)[0].tiles.len(), 510);
+    screen.type_char();
+    let frame = screen.capture().unwrap();
+    let expected = full.encode(&frame, 2);
+    assert_eq!(
+        hinted.encode_damaged(&frame, &[(32, 56, 7, 12)], 2),
+        expected
+    );
+    screen.type_char();
+    let frame = screen.capture().unwrap();
+    assert!(
+        hinted
+            .encode_damaged(&frame, &[(1000, 500, 5, 5)], 3)
+            .is_empty()
+    );
+    // The missed change is still found by a full diff later (the previous frame kept up).
+    let later = hinted.encode(&frame, 4);
+    assert!(!later.is_empty());
+    assert_eq!(later, full.encode(&frame, 4));
+}
+
 /// A refresh request makes the next update whole again.
 #[test]
 fn force_full_resends_everything() {
