@@ -27,9 +27,16 @@ fn main() -> anyhow::Result<()> {
         println!("{USAGE}");
         return Ok(());
     }
-    if display.is_none() && std::env::var_os("DISPLAY").is_none() {
+    let display_set = std::env::var_os("DISPLAY").is_some_and(|d| !d.is_empty());
+    if display.is_none() && !display_set {
+        let wayland = std::env::var_os("WAYLAND_DISPLAY").is_some_and(|d| !d.is_empty());
         anyhow::bail!(
-            "no X11 display: sharing the screen needs an X11 session (DISPLAY is not set; Wayland is not supported yet)"
+            "no X11 display (DISPLAY is not set{}): sharing the screen needs an X11 session for now",
+            if wayland {
+                "; this is a Wayland session, which is not supported yet"
+            } else {
+                ""
+            }
         );
     }
     let mut screen =
