@@ -69,6 +69,11 @@ impl Xvfb {
         Ok(Xvfb { child, display })
     }
 
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// The display name to connect to, `":N"`.
     pub fn display(&self) -> String {
         format!(":{}", self.display)
@@ -79,5 +84,21 @@ impl Drop for Xvfb {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Dropping the guard ends that Xvfb: its process is gone (killed and reaped).
+    #[test]
+    fn dropping_the_guard_stops_the_server() {
+        let xvfb = Xvfb::start(64, 64).expect("Xvfb (install the xvfb package)");
+        let pid = xvfb.pid();
+        let display = xvfb.display();
+        assert!(x11rb::connect(Some(&display)).is_ok());
+        drop(xvfb);
+        assert!(!std::path::Path::new(&format!("/proc/{pid}")).exists());
     }
 }

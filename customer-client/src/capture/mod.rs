@@ -1,5 +1,6 @@
 //! Where pictures of the screen come from: the [`Screen`] trait, X11 capture
-//! ([`X11Screen`]) and a generated desktop for tests and demos ([`SyntheticScreen`]).
+//! ([`X11Screen`], with XDamage in `damage.rs`) and a generated desktop for tests and demos
+//! ([`SyntheticScreen`]).
 
 mod damage;
 mod synthetic;
