@@ -67,6 +67,7 @@ fn model_with(waiting: u64, now: u64) -> Model {
             transfer: true,
             max_sessions: 4,
             lead: false,
+            screen: Default::default(),
         },
         reps: vec![],
         teams: vec![TeamInfo {
@@ -190,6 +191,7 @@ fn session_model(messages: u64, now: u64) -> Model {
         ended: false,
         assistance: false,
         has_history: false,
+        remote: Default::default(),
     };
     let chat = (1..=messages).map(|i| chat_message(i, now)).collect();
     model.apply(RepServerMessage::Event {

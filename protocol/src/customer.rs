@@ -1,8 +1,9 @@
 //! Messages between a customer (portal page, terminal customer, simulator) and the server, over `GET /ws/customer`.
 
 use crate::error::ErrorCode;
-use crate::ids::{IssueId, RepId, RequestId, SessionId, TeamId};
+use crate::ids::{GrantId, IssueId, RepId, RequestId, SessionId, TeamId};
 use crate::model::{ChatMessage, CustomerInfo, UnixMillis};
+use crate::remote::{ClientKind, GrantInfo, MediaTicket};
 use serde::{Deserialize, Serialize};
 
 /// How the customer asks to reach support; decides the first queue.
@@ -38,6 +39,9 @@ pub enum CustomerHello {
         protocol_version: u32,
         customer: CustomerInfo,
         route: Route,
+        /// The program the customer uses; decides what can be shared. `web` when left out.
+        #[serde(default, skip_serializing_if = "is_web")]
+        client: ClientKind,
     },
     Resume {
         protocol_version: u32,
@@ -59,11 +63,35 @@ pub enum CustomerRequest {
     },
     /// The customer gives up or is done: the session ends.
     Leave,
+    /// Allow or deny a rep's request (a grant that is `prompting`).
+    AnswerRemote {
+        grant_id: GrantId,
+        allow: bool,
+    },
+    /// Stop one grant, or every live grant when `grant_id` is left out (the Stop button).
+    StopRemote {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        grant_id: Option<GrantId>,
+    },
+    /// A token for `/ws/media` to send the screen on; needs a granted grant. Answered with
+    /// `ok` carrying `ticket`.
+    OpenMedia,
 }
 
 impl CustomerRequest {
     /// Every `type` a customer may send.
-    pub const TYPES: &'static [&'static str] = &["ping", "chat", "leave"];
+    pub const TYPES: &'static [&'static str] = &[
+        "ping",
+        "chat",
+        "leave",
+        "answer_remote",
+        "stop_remote",
+        "open_media",
+    ];
+}
+
+fn is_web(client: &ClientKind) -> bool {
+    *client == ClientKind::Web
 }
 
 /// A customer request with its id.
@@ -88,6 +116,9 @@ pub enum CustomerServerMessage {
         reps: Vec<String>,
         /// Set when the session was already over (on resume).
         ended: bool,
+        /// Remote support grants, as in `remote_updated` (on resume).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        grants: Vec<GrantInfo>,
     },
     /// Still waiting: place in the queue (1 = next) and a rough wait estimate.
     QueueStatus {
@@ -104,10 +135,17 @@ pub enum CustomerServerMessage {
     Disconnected { message: String },
     /// The session has ended.
     SessionEnded { message: String },
+    /// The remote support grants changed: the live ones (`prompting`, `granted`) and the
+    /// latest ended ones, as in `RemoteInfo`. A `prompting` one waits for `answer_remote`;
+    /// nobody views unless one is `granted`.
+    RemoteUpdated { grants: Vec<GrantInfo> },
     Ok {
         id: RequestId,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         message: Option<ChatMessage>,
+        /// The answer to `open_media`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ticket: Option<MediaTicket>,
     },
     Error {
         #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -57,6 +57,9 @@ pub enum ErrorCode {
     Busy,
     /// A limit on how much one session may hold is reached (messages in its chat).
     LimitReached,
+    /// The customer's side cannot give this remote support capability (web chat, a browser
+    /// tab asked for control), or another rep controls the screen.
+    RemoteUnavailable,
     /// Storage failed; the action may not have been kept.
     Internal,
 }
@@ -90,6 +93,7 @@ impl ErrorCode {
             ErrorCode::NotActive => "not_active",
             ErrorCode::Busy => "busy",
             ErrorCode::LimitReached => "limit_reached",
+            ErrorCode::RemoteUnavailable => "remote_unavailable",
             ErrorCode::Internal => "internal",
         }
     }

@@ -161,6 +161,30 @@ pub const REP_REQUEST_ERRORS: &ErrorLists = &[
     // `not_found` also when the customer gave no contact.
     ("load_history", &[NotFound, SessionEnded, NotInSession]),
     ("load_chat", &[NotFound, SessionEnded, NotInSession]),
+    // `forbidden`: the rep's screen permission; `remote_unavailable`: the customer's side
+    // cannot, or another rep controls; `already_in_session`: the rep has this one live already.
+    (
+        "request_remote",
+        &[
+            NotFound,
+            SessionEnded,
+            NotInSession,
+            NotActive,
+            Forbidden,
+            RemoteUnavailable,
+            AlreadyInSession,
+        ],
+    ),
+    // `not_found` also for a grant that is not live; `not_owner`: another rep's grant.
+    (
+        "stop_remote",
+        &[NotFound, SessionEnded, NotInSession, NotOwner],
+    ),
+    // `forbidden`: the rep holds no granted grant in the session.
+    (
+        "open_media",
+        &[NotFound, SessionEnded, NotInSession, Forbidden],
+    ),
 ];
 
 /// The rep's `hello`.
@@ -190,6 +214,11 @@ pub const CUSTOMER_REQUEST_ERRORS: &ErrorLists = &[
     ("ping", &[SessionEnded]),
     ("chat", &[SessionEnded, Invalid, RateLimited, LimitReached]),
     ("leave", &[SessionEnded]),
+    // `not_found`: no such grant waiting for an answer.
+    ("answer_remote", &[SessionEnded, NotFound]),
+    ("stop_remote", &[SessionEnded, NotFound]),
+    // `forbidden`: nothing is granted.
+    ("open_media", &[SessionEnded, Forbidden]),
 ];
 
 fn lookup(table: &ErrorLists, type_name: &str) -> Option<&'static [ErrorCode]> {
@@ -246,6 +275,9 @@ impl RepRequest {
             RepRequest::JoinSession { .. } => "join_session",
             RepRequest::LoadHistory { .. } => "load_history",
             RepRequest::LoadChat { .. } => "load_chat",
+            RepRequest::RequestRemote { .. } => "request_remote",
+            RepRequest::StopRemote { .. } => "stop_remote",
+            RepRequest::OpenMedia { .. } => "open_media",
         }
     }
 
@@ -263,6 +295,9 @@ impl CustomerRequest {
             CustomerRequest::Ping => "ping",
             CustomerRequest::Chat { .. } => "chat",
             CustomerRequest::Leave => "leave",
+            CustomerRequest::AnswerRemote { .. } => "answer_remote",
+            CustomerRequest::StopRemote { .. } => "stop_remote",
+            CustomerRequest::OpenMedia => "open_media",
         }
     }
 
@@ -378,6 +413,15 @@ mod tests {
                 session_id: s,
                 before: crate::MessageId(1),
             },
+            RepRequest::RequestRemote {
+                session_id: s,
+                capability: crate::remote::Capability::ScreenView,
+            },
+            RepRequest::StopRemote {
+                session_id: s,
+                grant_id: crate::ids::GrantId(1),
+            },
+            RepRequest::OpenMedia { session_id: s },
         ]
     }
 
@@ -425,6 +469,12 @@ mod tests {
                 text: "x".into(),
             },
             CustomerRequest::Leave,
+            CustomerRequest::AnswerRemote {
+                grant_id: crate::ids::GrantId(1),
+                allow: true,
+            },
+            CustomerRequest::StopRemote { grant_id: None },
+            CustomerRequest::OpenMedia,
         ];
         for request in &customer {
             assert_eq!(request.type_name(), serde_type(request));
@@ -439,6 +489,7 @@ mod tests {
                     contact: None,
                 },
                 route: Route::General,
+                client: crate::remote::ClientKind::Native,
             },
             CustomerHello::Resume {
                 protocol_version: PROTOCOL_VERSION,

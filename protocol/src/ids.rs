@@ -65,6 +65,10 @@ numeric_id!(
     /// A request sent by a client; echoed in the `ok` or `error` reply.
     RequestId
 );
+numeric_id!(
+    /// A rep's request for a remote support capability (view or control a screen).
+    GrantId
+);
 name_id!(
     /// A representative's user name, as in the server configuration (`"alice"`).
     RepId

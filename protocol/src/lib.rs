@@ -9,8 +9,8 @@
 //! - [`error`]: stable error codes.
 //! - [`errors_table`]: which codes each request and hello may be refused with.
 //! - [`links`]: filling in the configuration's link templates.
-//! - [`media`]: the binary frames of the media WebSocket (screen tiles, acks, input), not
-//!   served yet.
+//! - [`remote`]: remote support's capabilities, consent and grants (JSON).
+//! - [`media`]: the binary frames of the media WebSocket (screen tiles, acks, input).
 //!
 //! `docs/PROTOCOL.md` documents each message with an example.
 
@@ -22,6 +22,7 @@ pub mod ids;
 pub mod links;
 pub mod media;
 pub mod model;
+pub mod remote;
 pub mod rep;
 
 pub use codec::{CLOSE_REPLACED, MAX_FRAME_BYTES, PROTOCOL_VERSION};
@@ -29,4 +30,5 @@ pub use customer::*;
 pub use error::{DecodeError, ErrorBody, ErrorCode};
 pub use ids::*;
 pub use model::*;
+pub use remote::*;
 pub use rep::*;

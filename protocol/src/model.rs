@@ -1,6 +1,7 @@
 //! The shared vocabulary: queues, entries, sessions, chat messages, reps and teams as they appear on the wire.
 
 use crate::ids::{InvitationId, IssueId, MessageId, RepId, SessionId, TeamId};
+use crate::remote::{RemoteInfo, ScreenPermission};
 use serde::{Deserialize, Serialize};
 
 /// Milliseconds since the Unix epoch, UTC. Every timestamp on the wire uses it.
@@ -283,6 +284,9 @@ pub struct SessionInfo {
     /// Earlier, ended chats with the same customer contact exist ("Load older messages").
     #[serde(default)]
     pub has_history: bool,
+    /// Remote support: what the customer can share and the live grants.
+    #[serde(default)]
+    pub remote: RemoteInfo,
 }
 
 /// An earlier, ended chat with the same customer contact.
@@ -338,6 +342,9 @@ pub struct Permissions {
     /// A team lead: sees assistance requests of their teams' sessions and may join them.
     #[serde(default)]
     pub lead: bool,
+    /// How far this rep may go with a customer's screen.
+    #[serde(default)]
+    pub screen: ScreenPermission,
 }
 
 /// A rep as others see them.

@@ -1,12 +1,13 @@
 //! Messages between a representative's console and the server, over `GET /ws/rep`.
 
 use crate::error::ErrorCode;
-use crate::ids::{InvitationId, IssueId, MessageId, RepId, RequestId, SessionId, TeamId};
+use crate::ids::{GrantId, InvitationId, IssueId, MessageId, RepId, RequestId, SessionId, TeamId};
 use crate::model::{
     AssistanceRequest, ChatMessage, InviteTarget, Offer, PastChat, Presence, QueueEntry, QueueRef,
     RepInfo, RepSnapshot, SessionInfo, SessionView, TeamChatMessage, TransferTarget, UnixMillis,
     Visibility,
 };
+use crate::remote::{Capability, MediaTicket};
 use serde::{Deserialize, Serialize};
 
 /// Where a reconnecting console left off.
@@ -129,6 +130,20 @@ pub enum RepRequest {
         session_id: SessionId,
         before: MessageId,
     },
+    /// Ask the customer for a remote support capability; they are prompted. Answered with
+    /// `grant`; the grant's progress arrives in `session_updated`.
+    RequestRemote {
+        session_id: SessionId,
+        capability: Capability,
+    },
+    /// Stop a grant: the rep's own, or (the owner) anyone's. Prompting or granted.
+    StopRemote {
+        session_id: SessionId,
+        grant_id: GrantId,
+    },
+    /// A token for `/ws/media` to view (and, with control, drive) the session's screen; needs
+    /// a granted grant. Answered with `media`.
+    OpenMedia { session_id: SessionId },
 }
 
 impl RepRequest {
@@ -157,6 +172,9 @@ impl RepRequest {
         "join_session",
         "load_history",
         "load_chat",
+        "request_remote",
+        "stop_remote",
+        "open_media",
     ];
 }
 
@@ -230,6 +248,14 @@ pub enum OkResult {
         messages: Vec<ChatMessage>,
         /// Whether still older messages exist (ask again with the oldest id as `before`).
         more: bool,
+    },
+    /// The grant `request_remote` made (now prompting the customer).
+    Grant {
+        grant_id: GrantId,
+    },
+    /// A ticket for `/ws/media`.
+    Media {
+        ticket: MediaTicket,
     },
 }
 

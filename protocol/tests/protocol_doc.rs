@@ -52,6 +52,7 @@ const CUSTOMER_SERVER_TYPES: &[&str] = &[
     "rep_left",
     "disconnected",
     "session_ended",
+    "remote_updated",
     "ok",
     "error",
 ];
@@ -455,6 +456,16 @@ impl Seen {
         }
         session.history.iter().for_each(|h| self.hop(h));
         session.invitations.iter().for_each(|i| self.invitation(i));
+        self.add("ScreenSource", &session.remote.source, "");
+        session.remote.grants.iter().for_each(|g| self.grant(g));
+    }
+
+    fn grant(&mut self, grant: &GrantInfo) {
+        self.add("Capability", &grant.capability, "");
+        self.add("GrantState", &grant.state, "");
+        if let Some(ended) = &grant.ended {
+            self.add("GrantEnd", ended, "");
+        }
     }
 
     fn chat(&mut self, message: &ChatMessage) {
@@ -503,6 +514,7 @@ impl Seen {
             RepRequest::Invite { target, .. } => self.add("InviteTarget", target, "kind"),
             RepRequest::Transfer { target, .. } => self.add("TransferTarget", target, "kind"),
             RepRequest::Close { mode, .. } => self.add("CloseMode", mode, ""),
+            RepRequest::RequestRemote { capability, .. } => self.add("Capability", capability, ""),
             RepRequest::Ping
             | RepRequest::GenerateSessionKey
             | RepRequest::Accept { .. }
@@ -520,7 +532,9 @@ impl Seen {
             | RepRequest::SetAssistance { .. }
             | RepRequest::JoinSession { .. }
             | RepRequest::LoadHistory { .. }
-            | RepRequest::LoadChat { .. } => {}
+            | RepRequest::LoadChat { .. }
+            | RepRequest::StopRemote { .. }
+            | RepRequest::OpenMedia { .. } => {}
         }
     }
 
@@ -542,7 +556,9 @@ impl Seen {
             OkResult::ChatPage { messages, .. } => messages.iter().for_each(|m| self.chat(m)),
             OkResult::SessionKey { .. }
             | OkResult::Invitation { .. }
-            | OkResult::TeamChat { .. } => {}
+            | OkResult::TeamChat { .. }
+            | OkResult::Grant { .. }
+            | OkResult::Media { .. } => {}
         }
     }
 
@@ -589,8 +605,12 @@ impl Seen {
     fn customer_server(&mut self, message: &CustomerServerMessage) {
         self.add("CustomerServerMessage", message, "type");
         match message {
-            CustomerServerMessage::SessionStarted { chat, .. } => {
+            CustomerServerMessage::SessionStarted { chat, grants, .. } => {
                 chat.iter().for_each(|m| self.chat(m));
+                grants.iter().for_each(|g| self.grant(g));
+            }
+            CustomerServerMessage::RemoteUpdated { grants } => {
+                grants.iter().for_each(|g| self.grant(g));
             }
             CustomerServerMessage::Chat { message } => self.chat(message),
             CustomerServerMessage::Ok { message, .. } => {
@@ -772,6 +792,10 @@ fn every_nested_variant_has_an_example() {
         ("LeftReason", serde_variants::<LeftReason>(None)),
         ("OfferEndReason", serde_variants::<OfferEndReason>(None)),
         ("CloseMode", serde_variants::<CloseMode>(None)),
+        ("Capability", serde_variants::<Capability>(None)),
+        ("GrantState", serde_variants::<GrantState>(None)),
+        ("GrantEnd", serde_variants::<GrantEnd>(None)),
+        ("ScreenSource", serde_variants::<ScreenSource>(None)),
     ];
     let seen = seen_in_doc();
     let errors: Vec<String> = lists

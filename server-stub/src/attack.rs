@@ -256,6 +256,7 @@ pub async fn customer(
         tokio_tungstenite::client_async(format!("ws://{addr}/ws/customer"), stream).await?;
     let hello = CustomerHello::Start {
         protocol_version: PROTOCOL_VERSION,
+        client: switchboard_protocol::ClientKind::Web,
         customer: CustomerInfo {
             name: name.into(),
             company: None,

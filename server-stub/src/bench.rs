@@ -328,6 +328,7 @@ async fn drive_load(args: &BenchArgs, addr: SocketAddr, pid: u32) -> anyhow::Res
         let rep = c % args.reps.max(1);
         let hello = CustomerHello::Start {
             protocol_version: PROTOCOL_VERSION,
+            client: switchboard_protocol::ClientKind::Web,
             customer: CustomerInfo {
                 name: format!("Customer {c}"),
                 company: None,

@@ -561,6 +561,7 @@ impl RawConfig {
                     transfer: r.transfer,
                     max_sessions: r.max_sessions,
                     lead: r.lead,
+                    screen: switchboard_protocol::ScreenPermission::None,
                 },
                 extended_availability: r.extended_availability,
             };

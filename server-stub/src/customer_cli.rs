@@ -133,6 +133,10 @@ fn show(message: &CustomerServerMessage) -> bool {
             }
             false
         }
+        CustomerServerMessage::RemoteUpdated { .. } => {
+            // A terminal has no screen to share: the server never asks it (client `web`).
+            false
+        }
         CustomerServerMessage::QueueStatus {
             position,
             estimated_wait_secs,
@@ -183,6 +187,7 @@ pub async fn run(args: CustomerArgs) -> anyhow::Result<()> {
         .with_context(|| format!("connecting to {url}"))?;
     let hello = CustomerHello::Start {
         protocol_version: PROTOCOL_VERSION,
+        client: switchboard_protocol::ClientKind::Web,
         customer: CustomerInfo {
             name: args.name.clone(),
             company: args.company.clone(),

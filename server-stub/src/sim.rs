@@ -141,6 +141,7 @@ impl Plan {
         let (mut socket, _) = tokio_tungstenite::connect_async(url).await?;
         let hello = CustomerHello::Start {
             protocol_version: PROTOCOL_VERSION,
+            client: switchboard_protocol::ClientKind::Web,
             customer: self.customer.clone(),
             route: self.route.clone(),
         };

@@ -227,6 +227,7 @@ async fn every_entry_path_reaches_its_queue() {
         server.addr,
         CustomerHello::Start {
             protocol_version: PROTOCOL_VERSION,
+            client: switchboard_protocol::ClientKind::Web,
             customer: CustomerInfo {
                 name: "Eve".into(),
                 ..Default::default()
@@ -266,6 +267,7 @@ async fn every_entry_path_reaches_its_queue() {
             server.addr,
             CustomerHello::Start {
                 protocol_version: PROTOCOL_VERSION,
+                client: switchboard_protocol::ClientKind::Web,
                 customer: CustomerInfo {
                     name: "Eve".into(),
                     ..Default::default()
@@ -280,6 +282,7 @@ async fn every_entry_path_reaches_its_queue() {
         server.addr,
         CustomerHello::Start {
             protocol_version: PROTOCOL_VERSION,
+            client: switchboard_protocol::ClientKind::Web,
             customer: CustomerInfo {
                 name: "   ".into(),
                 ..Default::default()
@@ -307,6 +310,7 @@ async fn key_guessing_is_rate_limited() {
             server.addr,
             CustomerHello::Start {
                 protocol_version: PROTOCOL_VERSION,
+                client: switchboard_protocol::ClientKind::Web,
                 customer: CustomerInfo {
                     name: "Guesser".into(),
                     ..Default::default()

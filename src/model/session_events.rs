@@ -102,6 +102,7 @@ mod tests {
             ended: false,
             assistance: false,
             has_history: false,
+            remote: Default::default(),
         }
     }
 

@@ -83,6 +83,7 @@ fn session(session: u64, name: &str, chat: Vec<ChatMessage>) -> SessionView {
             ended: false,
             assistance: false,
             has_history: false,
+            remote: Default::default(),
         },
         chat,
         earlier_chat: false,
@@ -134,6 +135,7 @@ fn model(chat_1: Vec<ChatMessage>) -> Model {
             transfer: true,
             max_sessions: 4,
             lead: false,
+            screen: Default::default(),
         },
         reps: vec![rep_info("sam", "Sam Seller"), rep_info("sue", "Sue Seller")],
         teams: vec![TeamInfo {

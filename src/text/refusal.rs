@@ -59,6 +59,9 @@ pub fn request_label(request: &RepRequest) -> &'static str {
         RepRequest::JoinSession { .. } => "join the session",
         RepRequest::LoadHistory { .. } => "load older messages",
         RepRequest::LoadChat { .. } => "load earlier messages of this chat",
+        RepRequest::RequestRemote { .. } => "ask to see the customer's screen",
+        RepRequest::StopRemote { .. } => "stop screen sharing",
+        RepRequest::OpenMedia { .. } => "open the customer's screen",
     }
 }
 

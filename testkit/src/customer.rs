@@ -49,6 +49,7 @@ impl CustomerClient {
             addr,
             CustomerHello::Start {
                 protocol_version: PROTOCOL_VERSION,
+                client: switchboard_protocol::ClientKind::Web,
                 customer,
                 route,
             },
@@ -125,7 +126,9 @@ impl CustomerClient {
             })
             .await;
         self.wait("ok for chat", |m| match m {
-            CustomerServerMessage::Ok { id: got, message } if *got == id => message.clone(),
+            CustomerServerMessage::Ok {
+                id: got, message, ..
+            } if *got == id => message.clone(),
             _ => None,
         })
         .await

@@ -238,6 +238,7 @@ impl Router {
                 chat: Vec::new(),
                 reps: Vec::new(),
                 ended: false,
+                grants: Vec::new(),
             },
         ));
         self.enqueue(now, id, destination.queue, QueueReason::Started, None);
@@ -280,6 +281,7 @@ impl Router {
             chat: Router::public_chat(session),
             reps: self.rep_names(session),
             ended: false,
+            grants: Vec::new(),
         };
         let was_connected = session.customer_connected;
         if let Some(session) = self.sessions.get_mut(&session_id) {
@@ -305,6 +307,7 @@ impl Router {
             chat: Router::public_chat(session),
             reps: Vec::new(),
             ended: true,
+            grants: Vec::new(),
         }
     }
 
@@ -323,6 +326,12 @@ impl Router {
         }
         match request {
             CustomerRequest::Ping => Ok(None),
+            CustomerRequest::AnswerRemote { .. }
+            | CustomerRequest::StopRemote { .. }
+            | CustomerRequest::OpenMedia => Err(refuse(
+                ErrorCode::SessionEnded,
+                "Remote support is not served yet.",
+            )),
             CustomerRequest::Chat {
                 client_msg_id,
                 text,

@@ -22,6 +22,12 @@ impl Router {
         }
         match request {
             RepRequest::Ping => Ok(None),
+            RepRequest::RequestRemote { .. }
+            | RepRequest::StopRemote { .. }
+            | RepRequest::OpenMedia { .. } => Err(refuse(
+                ErrorCode::RemoteUnavailable,
+                "Remote support is not served yet.",
+            )),
             RepRequest::SetPresence { presence } => self.set_presence(now, rep, presence),
             RepRequest::GenerateSessionKey => self.generate_key(now, rep),
             RepRequest::Accept { session_id } => self.accept(rep, session_id),

@@ -115,6 +115,7 @@ fn session_info(session: u64, customer: &str) -> SessionInfo {
         ended: false,
         assistance: false,
         has_history: false,
+        remote: Default::default(),
     }
 }
 
@@ -209,6 +210,7 @@ fn snapshot_state() -> RepSnapshot {
             transfer: true,
             max_sessions: 4,
             lead: false,
+            screen: Default::default(),
         },
         reps: vec![
             rep_info(ME, Presence::Available),

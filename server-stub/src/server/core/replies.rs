@@ -26,8 +26,12 @@ pub fn to_customer(id: Option<RequestId>, reply: Reply) -> Option<CustomerServer
     match (reply, id) {
         (Ok(result), Some(id)) => Some(CustomerServerMessage::Ok {
             id,
-            message: match result {
-                Some(OkResult::Chat { message }) => Some(message),
+            message: match &result {
+                Some(OkResult::Chat { message }) => Some(message.clone()),
+                _ => None,
+            },
+            ticket: match result {
+                Some(OkResult::Media { ticket }) => Some(ticket),
                 _ => None,
             },
         }),

@@ -1,0 +1,215 @@
+//! Remote support on the JSON sockets: the capabilities a rep asks a customer for (view or
+//! control the screen), the customer's consent, and the grants everyone in the session sees.
+//! The pictures and the input themselves travel on `/ws/media` ([`crate::media`]), opened with a
+//! token from `open_media`; these types only say who may do what, and since when.
+
+use crate::ids::{GrantId, RepId};
+use crate::model::UnixMillis;
+use serde::{Deserialize, Serialize};
+
+/// What a rep asks the customer for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Capability {
+    /// See the customer's screen (or, in a [Browser] session, their page).
+    ScreenView,
+    /// See the screen and drive its pointer and keyboard. One rep at a time.
+    ScreenControl,
+}
+
+/// How far a rep may go with a customer's screen, from the configuration (`screen = ...`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ScreenPermission {
+    /// No screen sharing at all.
+    #[default]
+    None,
+    /// May ask to view, not to control.
+    View,
+    /// May ask to view and to control.
+    Control,
+}
+
+impl ScreenPermission {
+    /// Whether this permission lets a rep ask for `capability`.
+    pub fn allows(self, capability: Capability) -> bool {
+        match capability {
+            Capability::ScreenView => self != ScreenPermission::None,
+            Capability::ScreenControl => self == ScreenPermission::Control,
+        }
+    }
+}
+
+/// The program the customer is using, as its `start` said.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ClientKind {
+    /// The portal page or a terminal: chat only, except that a [Browser] session's page can
+    /// share its own tab (view only).
+    #[default]
+    Web,
+    /// The customer client program (`switchboard-customer`): the whole screen, view and control.
+    Native,
+}
+
+/// What the customer's side can share, decided by the server from the client and the session
+/// kind. The console greys out what is not possible and says why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ScreenSource {
+    /// Nothing: the customer is in web chat.
+    #[default]
+    None,
+    /// The customer's browser tab, view only ([Browser] sessions).
+    Tab,
+    /// The customer's whole desktop, view and control (the native client).
+    Desktop,
+}
+
+impl ScreenSource {
+    /// Whether the source can give `capability` at all.
+    pub fn offers(self, capability: Capability) -> bool {
+        match self {
+            ScreenSource::None => false,
+            ScreenSource::Tab => capability == Capability::ScreenView,
+            ScreenSource::Desktop => true,
+        }
+    }
+}
+
+/// Where a grant stands: `prompting → granted | denied | timed_out`, and `granted → stopped`.
+/// Only `prompting` and `granted` are live; the others are final.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GrantState {
+    /// The customer is being asked; unanswered at `deadline` it is `timed_out`.
+    Prompting,
+    /// The customer allowed it; media may flow.
+    Granted,
+    /// The customer said no.
+    Denied,
+    /// The customer did not answer within the prompt time (counts as no).
+    TimedOut,
+    /// It ended after being granted or while prompting (see [`GrantEnd`]).
+    Stopped,
+}
+
+impl GrantState {
+    /// `prompting` or `granted`.
+    pub fn is_live(self) -> bool {
+        matches!(self, GrantState::Prompting | GrantState::Granted)
+    }
+}
+
+/// Why a grant was stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GrantEnd {
+    /// The customer pressed Stop (or its hotkey).
+    CustomerStopped,
+    /// The rep who held it (or the session's owner) stopped it.
+    RepStopped,
+    /// The owner took control, which ends another rep's control.
+    ControlTaken,
+    /// The rep transferred the session away without staying.
+    Transferred,
+    /// The owner removed the rep.
+    Removed,
+    /// The rep left the session (or closed it, or lost their connection).
+    Left,
+    /// The customer's connection was lost, or the rep disconnected the customer.
+    CustomerDisconnected,
+    /// The session ended.
+    SessionEnded,
+}
+
+/// One request for a capability and where it stands, as every rep in the session and the
+/// customer see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GrantInfo {
+    pub grant_id: GrantId,
+    pub rep: RepId,
+    /// The rep's display name, as the server knows it (the customer's banner shows it).
+    pub rep_name: String,
+    pub capability: Capability,
+    pub state: GrantState,
+    pub requested_at: UnixMillis,
+    /// While `prompting`: when the request counts as denied.
+    pub deadline: UnixMillis,
+    /// With `stopped`: why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended: Option<GrantEnd>,
+}
+
+/// The most grants a [`RemoteInfo`] or `remote_updated` lists.
+pub const MAX_LISTED_GRANTS: usize = 8;
+
+/// A session's remote support state, part of `SessionInfo`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct RemoteInfo {
+    /// What the customer's side can share.
+    pub source: ScreenSource,
+    /// The live grants (`prompting` or `granted`) and the most recently ended ones, oldest
+    /// first, at most [`MAX_LISTED_GRANTS`] in all: a live grant is never left out, so each
+    /// side learns how a request it made ended (denied, timed out, stopped and why).
+    pub grants: Vec<GrantInfo>,
+}
+
+impl RemoteInfo {
+    /// The rep who controls the screen now, if any.
+    pub fn controller(&self) -> Option<&GrantInfo> {
+        self.grants.iter().find(|grant| {
+            grant.capability == Capability::ScreenControl && grant.state == GrantState::Granted
+        })
+    }
+
+    /// `rep`'s live grant of `capability`, if any.
+    pub fn grant_of(&self, rep: &RepId, capability: Capability) -> Option<&GrantInfo> {
+        self.grants.iter().find(|grant| {
+            &grant.rep == rep && grant.capability == capability && grant.state.is_live()
+        })
+    }
+
+    /// `rep`'s latest grant of `capability`, live or ended (how their last request went).
+    pub fn latest_of(&self, rep: &RepId, capability: Capability) -> Option<&GrantInfo> {
+        self.grants
+            .iter()
+            .rev()
+            .find(|grant| &grant.rep == rep && grant.capability == capability)
+    }
+
+    /// Whether `rep` may see the screen now (a granted view or control).
+    pub fn is_viewing(&self, rep: &RepId) -> bool {
+        self.grants
+            .iter()
+            .any(|grant| &grant.rep == rep && grant.state == GrantState::Granted)
+    }
+}
+
+/// A token for `/ws/media`, from `open_media`: send it in the socket's first frame (`auth`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MediaTicket {
+    pub token: String,
+    /// The token must be used (the socket authenticated) before this time; once used, it
+    /// lasts as long as the grants behind it.
+    pub expires_at: UnixMillis,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_permission_matrix() {
+        use Capability::*;
+        use ScreenPermission as P;
+        assert!(!P::None.allows(ScreenView) && !P::None.allows(ScreenControl));
+        assert!(P::View.allows(ScreenView) && !P::View.allows(ScreenControl));
+        assert!(P::Control.allows(ScreenView) && P::Control.allows(ScreenControl));
+        assert!(!ScreenSource::None.offers(ScreenView));
+        assert!(ScreenSource::Tab.offers(ScreenView) && !ScreenSource::Tab.offers(ScreenControl));
+        assert!(ScreenSource::Desktop.offers(ScreenControl));
+    }
+}
