@@ -1,4 +1,4 @@
-//! Binary frames for the media WebSocket (`/ws/media`, not served yet): authentication with a
+//! Binary frames for the media WebSocket (`/ws/media`): authentication with a
 //! grant token, screen updates made of tiles, the viewer's acknowledgements, input events and
 //! full-refresh requests. Pure encode/decode, no IO.
 //!
