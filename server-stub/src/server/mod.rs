@@ -13,6 +13,7 @@ mod http;
 pub mod listen;
 pub mod login_guard;
 mod logins;
+pub mod media;
 mod portal;
 mod rep_ws;
 mod socket;
