@@ -45,6 +45,9 @@ pub struct AppState {
     pub uploads: Arc<files_permits::UploadPermits>,
     /// Failed logins, and the bounded pool of password checks.
     pub logins: Arc<logins::Logins>,
+    /// The `/ws/media` relay: tickets and who may view or control each session's screen
+    /// (the core tells it what the router decided; the media sockets read it).
+    pub media: media::MediaRelay,
 }
 
 /// How to start a server.
@@ -97,9 +100,11 @@ pub async fn start(listener: TcpListener, options: Options) -> anyhow::Result<Se
     let (core_tx, core_rx) = mpsc::channel::<CoreMsg>(65_536);
     let stream_id = hex::encode(rand::random::<[u8; 8]>());
     let (failed_tx, failed) = watch::channel(None);
+    let media = media::MediaRelay::new();
     let core = tokio::spawn(core::run(
         router,
         store.clone(),
+        media.clone(),
         stream_id,
         core_rx,
         shutdown_rx.clone(),
@@ -111,6 +116,7 @@ pub async fn start(listener: TcpListener, options: Options) -> anyhow::Result<Se
         config: options.config.clone(),
         uploads: Arc::new(files_permits::UploadPermits::new(&options.config.limits)),
         logins: Arc::new(logins::Logins::new(&options.config.limits)),
+        media,
     };
     let app = HttpRouter::new()
         .route("/", get(portal::index))

@@ -13,6 +13,7 @@ mod handle;
 mod replies;
 
 use super::commit::{FailStop, commit_or_stop};
+use super::media::MediaRelay;
 use super::streams::RepStreams;
 use super::throttle::Throttle;
 use crate::router::effects::{CustomerRead, Effect, RepRead, StoreOp};
@@ -190,6 +191,9 @@ enum Delivery {
 struct Core {
     router: Router,
     store: Store,
+    /// The media relay: the core applies the router's grant decisions to it.
+    #[allow(dead_code)] // Used once the router's media effects land (next commit).
+    media: MediaRelay,
     streams: RepStreams,
     reps: HashMap<RepId, (ConnId, OutboundTx)>,
     /// Each console's login token (hash) and expiry, by rep.
@@ -213,6 +217,7 @@ struct Core {
 pub async fn run(
     router: Router,
     store: Store,
+    media: MediaRelay,
     stream_id: String,
     mut rx: mpsc::Receiver<CoreMsg>,
     mut shutdown: watch::Receiver<bool>,
@@ -222,6 +227,7 @@ pub async fn run(
     let mut core = Core {
         router,
         store,
+        media,
         streams: RepStreams::new(stream_id),
         reps: HashMap::new(),
         rep_tokens: HashMap::new(),
