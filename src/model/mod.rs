@@ -8,6 +8,7 @@
 //! - [`templates`]: filling in canned replies.
 //! - [`changes`]: what applying a frame changed, for alerts and the tabs.
 //! - [`session_events`]: joins, leaves, transfers told inline in the chat.
+//! - [`remote`]: the Screen toolbar (what may be asked for, why not) and when to hold a stream.
 //!
 //! The words the rep reads (refusals, notices, labels) come from [`crate::text`].
 
@@ -17,6 +18,7 @@ pub mod column;
 pub mod invitees;
 pub mod older;
 pub mod queue_view;
+pub mod remote;
 pub mod session_events;
 pub mod templates;
 

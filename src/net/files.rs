@@ -36,6 +36,11 @@ impl SharedAuth {
         }
     }
 
+    /// The server's HTTP base while logged in (the media socket sits beside it).
+    pub(crate) fn http_base(&self) -> Option<String> {
+        self.0.lock().ok()?.as_ref().map(|a| a.http_base.clone())
+    }
+
     fn get(&self) -> Result<Auth, String> {
         self.0
             .lock()

@@ -18,12 +18,18 @@
 //! - `url`: turning what the user typed into the HTTP and WebSocket addresses.
 //! - `sink`: the event channel plus the wake-up call.
 //! - `files`: uploading and downloading files over HTTP with the current login.
+//! - `media`: the customer's screen over `/ws/media` (one [`ScreenStream`] per session);
+//!   `media_picture`: the decoder thread and the picture it shares with the UI.
 
 mod actor;
 pub use actor::REPLACED_MESSAGE;
 mod backoff;
 mod files;
 mod login;
+mod media;
+mod media_picture;
+pub use media::{CLOSE_REVOKED, ScreenStream, StreamState};
+pub use media_picture::{Damage, Picture, Rect, SharedPicture};
 mod resume;
 mod sink;
 mod socket;
@@ -34,7 +40,7 @@ use sink::EventSink;
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
-use switchboard_protocol::{ChatMessage, SessionId};
+use switchboard_protocol::{ChatMessage, MediaTicket, SessionId};
 use tokio::sync::mpsc;
 
 pub use switchboard_protocol::{RepId, RepRequest, RepServerMessage, RequestId};
@@ -248,6 +254,20 @@ impl NetHandle {
                 Err(reason) => NetEvent::FileFailed { name, reason },
             });
         });
+    }
+
+    /// Opens the session's screen stream with a ticket from `open_media`, on the network
+    /// runtime; `None` while not logged in (or without a runtime).
+    pub fn open_screen(&self, session_id: SessionId, ticket: MediaTicket) -> Option<ScreenStream> {
+        let runtime = self.runtime.as_ref()?;
+        let http_base = self.auth.http_base()?;
+        Some(media::open(
+            runtime,
+            media::media_url(&http_base),
+            session_id,
+            ticket,
+            self.sink.clone(),
+        ))
     }
 
     fn run(&self, name: String, work: impl std::future::Future<Output = ()> + Send + 'static) {

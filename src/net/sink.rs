@@ -16,6 +16,11 @@ impl EventSink {
         Self { events, wake }
     }
 
+    /// The wake-up call alone (for streams that share state instead of sending events).
+    pub(crate) fn waker(&self) -> Arc<dyn Fn() + Send + Sync> {
+        self.wake.clone()
+    }
+
     /// Queues an event and wakes the UI. If the UI dropped its receiver, the event is dropped.
     pub(crate) fn emit(&self, event: NetEvent) {
         tracing::debug!(event = describe(&event), "event");

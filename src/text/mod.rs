@@ -5,10 +5,12 @@
 //! - [`display`]: names, waits, clock times and sizes as the rep reads them.
 //! - [`refusal`]: how the server's refusals read, and what each request does.
 //! - [`notices`]: the sentences the model leaves for the rep (sessions ended, missed offers).
+//! - [`remote`]: the Screen toolbar, its reasons, and the Screen view's status line.
 
 pub mod display;
 pub mod notices;
 pub mod refusal;
+pub mod remote;
 
 /// Beside the title when the console runs its bundled demo server.
 pub const DEMO: &str = "Demo";
