@@ -330,6 +330,30 @@ pub async fn customer_socket(
         .on_upgrade(move |socket| super::customer_ws::serve(socket, state, peer.ip()))
 }
 
+/// `GET /ws/media` (PROTOCOL.md §11): a publisher's or viewer's binary media socket. Its
+/// messages may be as large as a media frame (`MAX_FRAME_BYTES`), nothing larger (`1009`);
+/// the read buffer is larger than the JSON sockets' so a 150 KB picture is not read in
+/// 1 KiB pieces.
+pub async fn media_socket(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    if !origin_allowed(&headers, &state.config.limits.allowed_origins) {
+        return origin_refused();
+    }
+    let limit = switchboard_protocol::media::MAX_FRAME_BYTES;
+    upgrade
+        .read_buffer_size(super::media::READ_BUFFER_BYTES)
+        .write_buffer_size(WS_WRITE_BUFFER)
+        .max_message_size(limit)
+        .max_frame_size(limit)
+        .on_upgrade(move |socket| {
+            let idle = std::time::Duration::from_secs(state.config.limits.idle_timeout_secs);
+            super::media::serve(socket, state.media, idle)
+        })
+}
+
 /// Every HTTP error leaves as an `HttpError` JSON body (PROTOCOL.md §3), including the
 /// refusals axum words itself in plain text: a body over the limit, a wrong method, a
 /// malformed path or query, a WebSocket request without the upgrade. The portal's HTML

@@ -70,6 +70,8 @@ pub struct Server {
     failed: watch::Receiver<Option<commit::FailStop>>,
     /// The outbox worker sending extended-availability emails (none without `[mail]`).
     mail: Option<JoinHandle<()>>,
+    /// The `/ws/media` relay (for tests and benches that issue tickets directly).
+    media: media::MediaRelay,
 }
 
 /// Opens the store and starts serving on `listener`.
@@ -116,7 +118,7 @@ pub async fn start(listener: TcpListener, options: Options) -> anyhow::Result<Se
         config: options.config.clone(),
         uploads: Arc::new(files_permits::UploadPermits::new(&options.config.limits)),
         logins: Arc::new(logins::Logins::new(&options.config.limits)),
-        media,
+        media: media.clone(),
     };
     let app = HttpRouter::new()
         .route("/", get(portal::index))
@@ -142,6 +144,7 @@ pub async fn start(listener: TcpListener, options: Options) -> anyhow::Result<Se
         .route("/api/files/{file_id}", get(files::download))
         .route("/ws/rep", get(http::rep_socket))
         .route("/ws/customer", get(http::customer_socket))
+        .route("/ws/media", get(http::media_socket))
         .fallback(http::not_found)
         .layer(DefaultBodyLimit::max(switchboard_protocol::MAX_FRAME_BYTES))
         .layer(axum::middleware::from_fn_with_state(
@@ -167,10 +170,17 @@ pub async fn start(listener: TcpListener, options: Options) -> anyhow::Result<Se
         core,
         mail,
         failed,
+        media,
     })
 }
 
 impl Server {
+    /// The media relay behind `/ws/media`: tests and the relay bench issue tickets and set
+    /// access on it directly, as the core does for the router's decisions.
+    pub fn media(&self) -> media::MediaRelay {
+        self.media.clone()
+    }
+
     /// Resolves when the server stopped itself because a batch of changes could not be
     /// stored (see `server/commit.rs`), with the reason; never resolves otherwise.
     pub async fn failed(&self) -> commit::FailStop {
@@ -188,6 +198,7 @@ impl Server {
     /// Stops taking connections, ends the core (its last batch committed), and waits.
     pub async fn shutdown(self) {
         let _ = self.shutdown.send(true);
+        self.media.close_all();
         let _ = self.core.await;
         if let Some(mail) = self.mail {
             let _ = mail.await;

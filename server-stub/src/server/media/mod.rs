@@ -2,11 +2,37 @@
 //! who may view and control each session's screen right now, and the sockets that carry the
 //! pictures and the input. It runs beside the core task, not through it: the core only tells
 //! it (through [`MediaRelay::issue`] and [`MediaRelay::set_access`]) what the router decided.
+//!
+//! - [`tickets`]: the bounded map of one-use, expiring tokens.
+//! - [`flow`]: per-viewer flow control (at most 2 unacknowledged) and a token bucket; pure.
+//! - [`relay`]: the state behind the one lock: access, streams, fan-out, revocation.
+//! - [`socket`]: one `/ws/media` connection: auth, then the publisher's or viewer's loop.
+//! - [`close`]: the close codes.
+
+pub mod close;
+pub mod flow;
+pub mod relay;
+mod socket;
+pub mod tickets;
+
+pub use socket::serve;
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 use switchboard_protocol::RepId;
 use switchboard_protocol::{SessionId, UnixMillis};
+
+/// How long a new socket has to send its `auth` frame (`4408` after).
+pub const AUTH_TIMEOUT: Duration = Duration::from_secs(10);
+/// Read buffer of a media socket: a 150 KB picture in 64 KiB reads, not 1 KiB ones.
+pub const READ_BUFFER_BYTES: usize = 64 * 1024;
+/// Screen updates a publisher may send a second (and at once); more are not relayed and
+/// every viewer counts as stale (so each gets a whole picture when it has caught up).
+pub const UPDATES_PER_SEC: u32 = 60;
+/// The least time between two `refresh_request`s to one publisher; requests in between
+/// are merged into the next.
+pub const REFRESH_INTERVAL: Duration = Duration::from_millis(250);
 
 /// Who a ticket's socket speaks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,15 +70,21 @@ impl SessionAccess {
 }
 
 /// The relay's shared state; cheap to clone (one per connection task and one in the core).
-#[derive(Clone, Default)]
+/// A std mutex, not tokio's: every method holding it is short and never awaits.
+#[derive(Clone)]
 pub struct MediaRelay {
-    inner: Arc<Mutex<RelayState>>,
+    inner: Arc<Mutex<relay::RelayState>>,
+    /// The relay's clock for rate limits (time since this relay started).
+    started: Instant,
 }
 
-#[derive(Default)]
-struct RelayState {
-    tickets: BTreeMap<String, Ticket>,
-    access: BTreeMap<SessionId, SessionAccess>,
+impl Default for MediaRelay {
+    fn default() -> Self {
+        Self {
+            inner: Arc::default(),
+            started: Instant::now(),
+        }
+    }
 }
 
 impl MediaRelay {
@@ -60,21 +92,36 @@ impl MediaRelay {
         Self::default()
     }
 
-    /// Registers a ticket the router minted (called by the core after the batch is durable).
-    pub fn issue(&self, token: String, ticket: Ticket) {
-        if let Ok(mut state) = self.inner.lock() {
-            state.tickets.insert(token, ticket);
-        }
+    /// The state; a panic elsewhere while holding the lock leaves it usable (each method
+    /// leaves it consistent before anything can panic).
+    pub(crate) fn lock(&self) -> MutexGuard<'_, relay::RelayState> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Sets who may view and control `session` now; closes what is no longer allowed.
+    /// Time since the relay started, for its token buckets.
+    pub(crate) fn elapsed(&self) -> Duration {
+        self.started.elapsed()
+    }
+
+    /// Registers a ticket the router minted (called by the core after the batch is durable).
+    pub fn issue(&self, token: String, ticket: Ticket) {
+        self.lock()
+            .issue(token, ticket, crate::server::core::now_ms());
+    }
+
+    /// Sets who may view and control `session` now; closes (`4410`) what is no longer
+    /// allowed and drops the tickets it no longer allows.
     pub fn set_access(&self, session: SessionId, access: SessionAccess) {
-        if let Ok(mut state) = self.inner.lock() {
-            if access.is_empty() {
-                state.access.remove(&session);
-            } else {
-                state.access.insert(session, access);
-            }
-        }
+        self.lock().set_access(session, access);
+    }
+
+    /// Closes every media socket (`1001`) and refuses new ones: the server is stopping.
+    pub fn close_all(&self) {
+        self.lock().close_all();
+    }
+
+    /// Tickets waiting and sockets attached (for tests and logs).
+    pub fn counts(&self) -> (usize, usize) {
+        self.lock().counts()
     }
 }
