@@ -1,6 +1,7 @@
 // The customer portal: start a session by any entry path, chat over /ws/customer, and come
 // back to the same session after a reload or a dropped connection. The server checks
 // everything; this page shows the server's own messages when it refuses something.
+// Remote support (a rep asking to see this page) is remote.js's; this file routes to it.
 "use strict";
 
 (() => {
@@ -26,6 +27,17 @@
   const repsHere = new Set();
   /** Request id -> client_msg_id of chat messages waiting for their `ok`. */
   const inFlight = new Map();
+  /** Request id -> the resolver of an `ask` waiting for its `ok` or `error`. */
+  const asked = new Map();
+  /** Consent cards, the viewing banner and sharing this page (remote.js). */
+  const remote = window.SwitchboardRemote.create({
+    ask,
+    addToChat: (item) => {
+      $("messages").append(item);
+      scrollToEnd();
+    },
+    note: appendNote,
+  });
 
   function parseRoute(text) {
     if (!text) return null;
@@ -206,6 +218,8 @@
     ws.onclose = () => {
       if (socket !== ws) return;
       socket = null;
+      for (const resolve of asked.values()) resolve(null);
+      asked.clear();
       if (!started && hello.type === "start") {
         if ($("start").disabled && !$("form-error").textContent) {
           $("form-error").textContent = "We could not reach the support server. Please try again.";
@@ -257,6 +271,15 @@
     return null;
   }
 
+  /** Sends a request and resolves with its `ok` or `error` (null if it could not go). */
+  function ask(request) {
+    return new Promise((resolve) => {
+      const id = send(request);
+      if (id === null) resolve(null);
+      else asked.set(id, resolve);
+    });
+  }
+
   // ---- what the server says ------------------------------------------------------------
 
   function handle(message) {
@@ -281,6 +304,9 @@
         repsHere.delete(message.name);
         appendNote(`${message.name} left the chat.`);
         describe();
+        break;
+      case "remote_updated":
+        if (!over) remote.update(message.grants);
         break;
       case "disconnected":
       case "session_ended":
@@ -318,6 +344,7 @@
       finish("This chat has ended.");
       return;
     }
+    remote.update(message.grants || []);
     queueStatus = null;
     describe();
     // Messages typed before a reload or while offline: those the server has are done,
@@ -347,6 +374,12 @@
   }
 
   function delivered(ok) {
+    const answer = asked.get(ok.id);
+    if (answer) {
+      asked.delete(ok.id);
+      answer(ok);
+      return;
+    }
     const clientId = inFlight.get(ok.id);
     if (clientId === undefined) return;
     inFlight.delete(ok.id);
@@ -357,6 +390,13 @@
   }
 
   function refused(error) {
+    const answer = error.id === undefined ? undefined : asked.get(error.id);
+    if (answer) {
+      asked.delete(error.id);
+      answer(error);
+      if (error.code === "session_ended") finish(error.message);
+      return;
+    }
     const clientId = error.id === undefined ? undefined : inFlight.get(error.id);
     if (clientId !== undefined) {
       // The server will never take this message: show why and give the text back.
@@ -377,6 +417,7 @@
 
   function finish(text) {
     over = true;
+    remote.end();
     clearTimeout(retryTimer);
     setStatus("");
     $("ended-message").textContent = text;
@@ -589,6 +630,7 @@
   }
 
   function newChat() {
+    remote.end();
     if (socket) socket.close();
     socket = null;
     saved = null;

@@ -126,6 +126,7 @@ pub async fn start(listener: TcpListener, options: Options) -> anyhow::Result<Se
         .route("/button/{token}", get(portal::button))
         .route("/assets/portal.js", get(portal::script))
         .route("/assets/portal.css", get(portal::style))
+        .route("/assets/{name}", get(portal::named_asset))
         .route("/healthz", get(http::healthz))
         .route("/api/login", post(http::login))
         .route("/api/logout", post(http::logout))

@@ -1,13 +1,14 @@
 //! The public customer portal: the start page (`GET /`), help links (`/help?team=|rep=`),
 //! support-button pages (`/button/TOKEN`) and their script and style sheet. The files live
 //! in `assets/portal/` and are embedded in the binary: no build step, no CDN. A link that
-//! leads nowhere gets a page saying so, never a bare error.
+//! leads nowhere gets a page saying so, never a bare error. A help-link page may be framed
+//! by the sites in `[limits] allowed_origins` (docs/EMBEDDING.md); no other page may.
 
 use super::AppState;
 use crate::config::ButtonTarget;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use switchboard_protocol::{RepId, Route, TeamId};
@@ -16,11 +17,45 @@ const INDEX_HTML: &str = include_str!("../../../assets/portal/index.html");
 const NOTICE_HTML: &str = include_str!("../../../assets/portal/notice.html");
 const PORTAL_JS: &str = include_str!("../../../assets/portal/portal.js");
 const PORTAL_CSS: &str = include_str!("../../../assets/portal/portal.css");
+const MEDIA_JS: &str = include_str!("../../../assets/portal/media.js");
+const SHARE_JS: &str = include_str!("../../../assets/portal/share.js");
+const REMOTE_JS: &str = include_str!("../../../assets/portal/remote.js");
+const MASK_CSS: &str = include_str!("../../../assets/portal/mask.css");
+const EMBED_JS: &str = include_str!("../../../assets/portal/embed.js");
 
 /// Only this server's own script, style and WebSocket; nothing inline, nothing framed.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
      connect-src 'self'; img-src 'self' data:; form-action 'none'; base-uri 'none'; \
      frame-ancestors 'none'";
+
+/// The policy for a help-link page: as every page's, except that the server's own pages and
+/// the configured origins may frame it. An origin that is not plain `scheme://host[:port]`
+/// is left out rather than let into the header.
+fn help_link_policy(allowed_origins: &[String]) -> Option<HeaderValue> {
+    let plain = |origin: &&String| {
+        origin.split_once("://").is_some_and(|(scheme, host)| {
+            (scheme == "http" || scheme == "https")
+                && !host.is_empty()
+                && host
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+        })
+    };
+    let framers: Vec<&str> = allowed_origins
+        .iter()
+        .filter(plain)
+        .map(|o| o.trim_end_matches('/'))
+        .collect();
+    let ancestors = std::iter::once("'self'")
+        .chain(framers)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let policy = CONTENT_SECURITY_POLICY.replace(
+        "frame-ancestors 'none'",
+        &format!("frame-ancestors {ancestors}"),
+    );
+    HeaderValue::from_str(&policy).ok()
+}
 
 /// Escapes text for HTML element content and double-quoted attribute values.
 pub fn escape_html(text: &str) -> String {
@@ -119,7 +154,7 @@ pub async fn help_link(
         return incomplete();
     };
     let intro = "A representative will chat with you here about the page you came from.";
-    match (query.team, query.rep) {
+    let mut page = match (query.team, query.rep) {
         (Some(team), None) => {
             let team = TeamId::new(team.trim());
             match state.config.teams.get(&team) {
@@ -148,8 +183,20 @@ pub async fn help_link(
                 None => unknown_rep(&rep),
             }
         }
-        _ => incomplete(),
+        _ => return incomplete(),
+    };
+    if page.status() == StatusCode::OK {
+        match help_link_policy(&state.config.limits.allowed_origins) {
+            Some(policy) => {
+                page.headers_mut()
+                    .insert(header::CONTENT_SECURITY_POLICY, policy);
+            }
+            None => tracing::warn!(
+                "allowed_origins make no valid frame-ancestors; help link unframeable"
+            ),
+        }
     }
+    page
 }
 
 fn unknown_team(team: &TeamId) -> Response {
@@ -222,6 +269,25 @@ pub async fn style() -> Response {
     asset("text/css; charset=utf-8", PORTAL_CSS)
 }
 
+/// The page's other files, by name under `/assets/`: the remote support scripts, the mask
+/// style sheet, and `embed.js` for sites that frame the help link.
+const NAMED_ASSETS: [(&str, &str, &str); 5] = [
+    ("media.js", "text/javascript; charset=utf-8", MEDIA_JS),
+    ("share.js", "text/javascript; charset=utf-8", SHARE_JS),
+    ("remote.js", "text/javascript; charset=utf-8", REMOTE_JS),
+    ("mask.css", "text/css; charset=utf-8", MASK_CSS),
+    ("embed.js", "text/javascript; charset=utf-8", EMBED_JS),
+];
+
+/// `GET /assets/{name}`: one of [`NAMED_ASSETS`]; any other name is not found.
+pub async fn named_asset(name: Result<Path<String>, PathRejection>) -> Response {
+    let name = name.map(|Path(n)| n).unwrap_or_default();
+    match NAMED_ASSETS.iter().find(|(file, _, _)| *file == name) {
+        Some((_, content_type, body)) => asset(content_type, body),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -232,6 +298,31 @@ mod tests {
             escape_html(r#"<a href="x" title='y'>&</a>"#),
             "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;"
         );
+    }
+
+    #[test]
+    fn help_links_may_be_framed_only_by_allowed_plain_origins() {
+        let policy = |origins: &[&str]| {
+            let origins: Vec<String> = origins.iter().map(|o| o.to_string()).collect();
+            help_link_policy(&origins)
+                .expect("a header value")
+                .to_str()
+                .expect("ASCII")
+                .to_owned()
+        };
+        assert!(policy(&[]).ends_with("; frame-ancestors 'self'"));
+        let allowed = policy(&["https://shop.example.com/", "http://[::1]:8080"]);
+        assert!(
+            allowed
+                .ends_with("; frame-ancestors 'self' https://shop.example.com http://[::1]:8080"),
+            "{allowed}"
+        );
+        let hostile = policy(&["https://a.example; script-src *", "https://b.example"]);
+        assert!(
+            hostile.ends_with("; frame-ancestors 'self' https://b.example"),
+            "{hostile}"
+        );
+        assert!(!hostile.contains("script-src *"), "{hostile}");
     }
 
     #[test]

@@ -1,0 +1,227 @@
+// Sharing this page's tab with the reps (a [Browser] session, view only): masking private
+// fields while sharing, and the stream itself. The stream draws the captured tab to a
+// canvas at most 15 times a second, and only when the picture changed encodes it as one
+// JPEG and sends it over /ws/media (framing in media.js). At most 2 updates wait for an
+// acknowledgement; late acknowledgements lower the rate and the quality (PROTOCOL.md §11).
+// portal.js decides when to share (consent) and when to stop; this file only does it.
+"use strict";
+
+window.SwitchboardShare = (() => {
+  const media = window.SwitchboardMedia;
+  const MASK_CLASS = "switchboard-sharing";
+  const MAX_FPS = 15;
+  const MAX_IN_FLIGHT = 2;
+  /** The longer side of what is sent, in pixels: readable text, bounded bytes. */
+  const MAX_SENT_SIDE = 2560;
+  const BASE_QUALITY = 70;
+  /** Ack delay thresholds (ms) and the share of the rate and quality each leaves. */
+  const LATE_STEPS = [
+    { overMs: 1000, rate: 0.25, quality: 40 },
+    { overMs: 500, rate: 0.5, quality: 50 },
+    { overMs: 200, rate: 0.75, quality: 60 },
+  ];
+  const AUTH_TIMEOUT_MS = 10000;
+
+  /**
+   * Masks (or unmasks) password inputs and everything marked `data-private`, here and, when
+   * this page is framed by a site that loaded embed.js, on that site's page too.
+   */
+  function mask(on) {
+    document.documentElement.classList.toggle(MASK_CLASS, on);
+    if (window.parent !== window) {
+      // Only a yes/no leaves the frame; embed.js checks that it came from its own frame.
+      window.parent.postMessage({ switchboard: "sharing", sharing: on }, "*");
+    }
+  }
+
+  function mediaUrl() {
+    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+    return `${scheme}//${location.host}/ws/media`;
+  }
+
+  function nowMicros() {
+    return BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000));
+  }
+
+  /** A 64-bit FNV-style digest of the pixels (two 32-bit lanes), to tell a changed picture. */
+  function digest(pixels) {
+    const words = new Uint32Array(pixels.buffer, pixels.byteOffset, pixels.byteLength >>> 2);
+    let a = 0x811c9dc5;
+    let b = 0x01000193;
+    for (let i = 0; i < words.length; i++) {
+      a = Math.imul(a ^ words[i], 0x01000193);
+      b = Math.imul(b + words[i], 0x5bd1e995) ^ (b >>> 15);
+    }
+    return `${a >>> 0}:${b >>> 0}`;
+  }
+
+  function jpegOf(canvas, quality) {
+    return new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", quality / 100));
+  }
+
+  /**
+   * Streams `track` (a tab's video) to the relay with `token` until stopped. `onLost(code)`
+   * is called once when the media socket closes by itself (4410: the grant ended).
+   * Returns `{ stop() }`; stop closes the socket at once and leaves the track to its owner.
+   */
+  function stream(track, token, onLost) {
+    const socket = new WebSocket(mediaUrl());
+    socket.binaryType = "arraybuffer";
+    const video = document.createElement("video");
+    video.muted = true;
+    video.playsInline = true;
+    video.srcObject = new MediaStream([track]);
+    const canvas = document.createElement("canvas");
+    const context = canvas.getContext("2d", { willReadFrequently: true, alpha: false });
+    let stopped = false;
+    let timer = null;
+    let encoding = false;
+    let seq = 0;
+    /** seq -> when it was sent (ms), for the updates not yet acknowledged. */
+    const inFlight = new Map();
+    let lastDigest = null;
+    let wholeNext = true;
+    let step = null;
+
+    const authTimer = setTimeout(() => {
+      if (socket.readyState !== WebSocket.OPEN) socket.close();
+    }, AUTH_TIMEOUT_MS);
+
+    socket.onopen = () => {
+      clearTimeout(authTimer);
+      try {
+        socket.send(media.encodeAuth(token));
+      } catch {
+        socket.close();
+        return;
+      }
+      video.play().catch(() => {});
+      schedule();
+    };
+    socket.onmessage = (event) => {
+      const frame = media.decodeIncoming(event.data);
+      if (!frame) return;
+      if (frame.kind === "refresh") {
+        // The whole picture next, and nothing counts as in flight any more.
+        inFlight.clear();
+        wholeNext = true;
+      } else {
+        acknowledged(frame.seq);
+      }
+    };
+    socket.onclose = (event) => {
+      clearTimeout(authTimer);
+      if (stopped) return;
+      end();
+      onLost(event.code);
+    };
+
+    function acknowledged(upTo) {
+      const sentAt = inFlight.get(upTo);
+      for (const sent of [...inFlight.keys()]) {
+        if (sent <= upTo) inFlight.delete(sent);
+      }
+      if (sentAt === undefined) return;
+      const delay = performance.now() - sentAt;
+      step = LATE_STEPS.find((s) => delay > s.overMs) || null;
+    }
+
+    function schedule() {
+      if (stopped) return;
+      const rate = MAX_FPS * (step ? step.rate : 1);
+      timer = setTimeout(tick, 1000 / rate);
+    }
+
+    async function tick() {
+      if (stopped) return;
+      try {
+        if (!encoding && inFlight.size < MAX_IN_FLIGHT && socket.readyState === WebSocket.OPEN) {
+          encoding = true;
+          await capture();
+        }
+      } catch {
+        // One bad frame (a canvas that could not encode) is skipped; the next may work.
+      } finally {
+        encoding = false;
+        schedule();
+      }
+    }
+
+    async function capture() {
+      const width = video.videoWidth;
+      const height = video.videoHeight;
+      if (!width || !height || video.readyState < 2) return;
+      const scale = Math.min(1, MAX_SENT_SIDE / width, MAX_SENT_SIDE / height);
+      const w = Math.max(1, Math.min(media.MAX_SCREEN_SIDE, Math.round(width * scale)));
+      const h = Math.max(1, Math.min(media.MAX_SCREEN_SIDE, Math.round(height * scale)));
+      if (canvas.width !== w || canvas.height !== h) {
+        canvas.width = w;
+        canvas.height = h;
+        wholeNext = true;
+      }
+      const capturedMicros = nowMicros();
+      context.drawImage(video, 0, 0, w, h);
+      const seen = digest(context.getImageData(0, 0, w, h).data);
+      if (seen === lastDigest && !wholeNext) return;
+      const quality = step ? step.quality : BASE_QUALITY;
+      const blob = await jpegOf(canvas, quality);
+      if (stopped || !blob) return;
+      const jpeg = new Uint8Array(await blob.arrayBuffer());
+      if (stopped || jpeg.length > media.MAX_JPEG_BYTES) return;
+      seq += 1;
+      const frame = media.encodeJpegUpdate({
+        seq: BigInt(seq),
+        capturedMicros,
+        width: w,
+        height: h,
+        quality,
+        jpeg,
+      });
+      if (socket.readyState !== WebSocket.OPEN) return;
+      socket.send(frame);
+      inFlight.set(seq, performance.now());
+      lastDigest = seen;
+      wholeNext = false;
+    }
+
+    function end() {
+      stopped = true;
+      clearTimeout(timer);
+      clearTimeout(authTimer);
+      video.pause();
+      video.srcObject = null;
+    }
+
+    return {
+      stop() {
+        if (stopped) return;
+        end();
+        socket.close(1000);
+      },
+    };
+  }
+
+  /** Asks the browser for this tab. Rejects when the customer cancels the picker. */
+  async function pickThisTab() {
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getDisplayMedia) {
+      throw new Error("unsupported");
+    }
+    const captured = await navigator.mediaDevices.getDisplayMedia({
+      video: true,
+      audio: false,
+      preferCurrentTab: true,
+      selfBrowserSurface: "include",
+    });
+    const [track] = captured.getVideoTracks();
+    const surface = track && track.getSettings ? track.getSettings().displaySurface : undefined;
+    if (!track || (surface !== undefined && surface !== "browser")) {
+      // A whole screen or another window is not what a [Browser] session shares, and its
+      // private fields could not be masked.
+      for (const t of captured.getTracks()) t.stop();
+      throw new Error("not a tab");
+    }
+    return track;
+  }
+
+  return Object.freeze({ mask, stream, pickThisTab });
+})();
