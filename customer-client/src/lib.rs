@@ -1,19 +1,28 @@
-//! Switchboard's customer client, the part that runs on the customer's machine. For now the
-//! foundations of remote support: capturing the screen and turning frames into the tiles of
-//! the media protocol (`switchboard_protocol::media`), and back.
+//! Switchboard's customer client, the program on the customer's machine: a support session
+//! (chat, consent to remote support, the Stop button) and the remote support that follows
+//! consent (screen capture, tiles, the publisher with flow control, input injection).
 //!
+//! - [`session`]: the headless session (`CustomerSession`), its grant view and share state,
+//!   and [`run_simulated_customer`] for the console's demo.
+//! - [`publish`]: the media socket's publisher, its flow control, and the screen worker thread.
+//! - [`inject`]: the rep's input on X11 (XTest) and keysym lookup.
 //! - [`frame`]: an RGBA framebuffer and copying rectangles in and out of it.
 //! - [`capture`]: the [`Screen`](capture::Screen) trait; X11 capture and a synthetic desktop.
 //! - [`qoi`]: a QOI encoder and decoder (the lossless tile format).
 //! - [`tiles`]: frame diffs to screen updates, and screen updates applied to a framebuffer.
 //! - [`xvfb`]: a private Xvfb server for tests and benches, stopped on drop.
+//! - `window` (feature `window`, on by default): the customer's eframe window.
 
 #![forbid(unsafe_code)]
 
 pub mod capture;
 pub mod frame;
+pub mod inject;
+pub mod publish;
 pub mod qoi;
+pub mod session;
 pub mod tiles;
 pub mod xvfb;
 
 pub use frame::RgbaFrame;
+pub use session::run_simulated_customer;

@@ -1,0 +1,326 @@
+//! The session's actor: one task that owns the customer socket and `select!`s over the
+//! handle's commands, the server's messages, the share state (to start a publisher when
+//! something is granted) and the running publisher (to open the media socket again if it
+//! failed while sharing should go on).
+
+use super::{Command, GrantView, Policy, SessionConfig, SessionEvent, Shared};
+use crate::publish::{self, PublishEnd, PublishError, PublishStats, ScreenWorker};
+use futures_util::{SinkExt, StreamExt};
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use switchboard_protocol::codec::encode_with_id;
+use switchboard_protocol::{CustomerRequest, CustomerServerMessage, GrantId, GrantInfo, RequestId};
+use tokio::net::TcpStream;
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// Times the media socket is opened again, in one share, after it failed.
+const MAX_MEDIA_RETRIES: u32 = 3;
+
+/// Whether the session goes on after handling something.
+enum Flow {
+    Continue,
+    End,
+}
+
+pub(super) struct Actor {
+    config: SessionConfig,
+    socket: Socket,
+    shared: Arc<Shared>,
+    emit: Box<dyn Fn(SessionEvent) + Send>,
+    stats: Arc<watch::Sender<PublishStats>>,
+    next_id: u64,
+    /// The `open_media` waiting for its ticket.
+    open_media: Option<RequestId>,
+    /// Grants answered already (the policy answers each once).
+    answered: BTreeSet<GrantId>,
+    /// The screen, opened on the first share and kept for the session.
+    worker: Option<Arc<ScreenWorker>>,
+    publisher: Option<JoinHandle<Result<PublishEnd, PublishError>>>,
+    /// Media sockets opened again in this share.
+    retries: u32,
+}
+
+impl Actor {
+    pub(super) fn new(
+        config: SessionConfig,
+        socket: Socket,
+        shared: Arc<Shared>,
+        emit: Box<dyn Fn(SessionEvent) + Send>,
+        stats: watch::Sender<PublishStats>,
+    ) -> Self {
+        Self {
+            config,
+            socket,
+            shared,
+            emit,
+            stats: Arc::new(stats),
+            next_id: 1,
+            open_media: None,
+            answered: BTreeSet::new(),
+            worker: None,
+            publisher: None,
+            retries: 0,
+        }
+    }
+
+    pub(super) async fn run(
+        mut self,
+        mut commands: mpsc::UnboundedReceiver<Command>,
+        grants: Vec<GrantInfo>,
+    ) {
+        let mut share = self.shared.share.subscribe();
+        if !grants.is_empty() {
+            self.apply_grants(grants).await;
+        }
+        loop {
+            let flow = tokio::select! {
+                // The UI (or the demo) asks for something; a dropped handle means leave.
+                command = commands.recv() => match command {
+                    Some(command) => self.command(command).await,
+                    None => self.command(Command::Leave).await,
+                },
+                // The server speaks, or the connection ends.
+                message = self.socket.next() => match message {
+                    Some(Ok(Message::Text(text))) => {
+                        match serde_json::from_str::<CustomerServerMessage>(text.as_str()) {
+                            Ok(message) => self.server_message(message).await,
+                            Err(error) => {
+                                tracing::warn!(%error, "an unreadable server message");
+                                Flow::Continue
+                            }
+                        }
+                    }
+                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => {
+                        self.end("The connection to the server was lost.".into())
+                    }
+                    Some(Ok(_)) => Flow::Continue,
+                },
+                // Sharing started or stopped (a grant, the Stop button).
+                changed = share.changed() => {
+                    if changed.is_ok() {
+                        self.reconcile().await;
+                    }
+                    Flow::Continue
+                }
+                // The publisher ended: open the media socket again if sharing should go on.
+                ended = async {
+                    match self.publisher.as_mut() {
+                        Some(task) => task.await,
+                        None => std::future::pending().await,
+                    }
+                }, if self.publisher.is_some() => {
+                    self.publisher = None;
+                    self.publisher_ended(ended).await;
+                    Flow::Continue
+                }
+            };
+            if let Flow::End = flow {
+                self.shared.update(GrantView::stop_all);
+                if let Some(publisher) = self.publisher.take() {
+                    publisher.abort();
+                }
+                return;
+            }
+        }
+    }
+
+    async fn send(&mut self, request: CustomerRequest) -> RequestId {
+        let id = RequestId(self.next_id);
+        self.next_id += 1;
+        let text = encode_with_id(id, &request);
+        if let Err(error) = self.socket.send(Message::Text(text.into())).await {
+            // The reader sees the connection end next and ends the session.
+            tracing::debug!(%error, "sending to the server failed");
+        }
+        id
+    }
+
+    fn end(&mut self, why: String) -> Flow {
+        self.shared.update(GrantView::stop_all);
+        (self.emit)(SessionEvent::Ended(why));
+        Flow::End
+    }
+
+    async fn command(&mut self, command: Command) -> Flow {
+        match command {
+            Command::Chat(text) => {
+                let client_msg_id = unique_client_id();
+                self.send(CustomerRequest::Chat {
+                    client_msg_id,
+                    text,
+                })
+                .await;
+            }
+            Command::Answer { grant_id, allow } => {
+                self.answered.insert(grant_id);
+                self.send(CustomerRequest::AnswerRemote { grant_id, allow })
+                    .await;
+            }
+            Command::StopAll => {
+                // Local sharing stopped already (the handle did it); now the server.
+                self.send(CustomerRequest::StopRemote { grant_id: None })
+                    .await;
+            }
+            Command::Leave => {
+                self.send(CustomerRequest::Leave).await;
+                let _ = tokio::time::timeout(
+                    std::time::Duration::from_millis(500),
+                    self.socket.close(None),
+                )
+                .await;
+                return self.end("You left the session.".into());
+            }
+        }
+        Flow::Continue
+    }
+
+    async fn server_message(&mut self, message: CustomerServerMessage) -> Flow {
+        match message {
+            CustomerServerMessage::QueueStatus {
+                position,
+                estimated_wait_secs,
+            } => (self.emit)(SessionEvent::QueueStatus {
+                position,
+                estimated_wait_secs,
+            }),
+            CustomerServerMessage::Chat { message } => (self.emit)(SessionEvent::Chat(message)),
+            CustomerServerMessage::RepJoined { name } => (self.emit)(SessionEvent::RepJoined(name)),
+            CustomerServerMessage::RepLeft { name } => (self.emit)(SessionEvent::RepLeft(name)),
+            CustomerServerMessage::Disconnected { message }
+            | CustomerServerMessage::SessionEnded { message } => return self.end(message),
+            CustomerServerMessage::RemoteUpdated { grants } => self.apply_grants(grants).await,
+            CustomerServerMessage::Ok {
+                id,
+                message,
+                ticket,
+            } => {
+                if let Some(message) = message {
+                    (self.emit)(SessionEvent::Chat(message));
+                }
+                if self.open_media == Some(id) {
+                    self.open_media = None;
+                    if let Some(ticket) = ticket {
+                        self.start_publisher(ticket.token);
+                    }
+                }
+            }
+            CustomerServerMessage::Error { id, message, .. } => {
+                if id.is_some() && id == self.open_media {
+                    // Nothing granted any more: the grant list says so next.
+                    self.open_media = None;
+                    tracing::debug!(%message, "open_media refused");
+                } else {
+                    (self.emit)(SessionEvent::Notice(message));
+                }
+            }
+            CustomerServerMessage::SessionStarted { .. } => {}
+        }
+        Flow::Continue
+    }
+
+    /// The server's grant list: answer what the policy answers, tell the UI, and start or
+    /// stop sharing to match.
+    async fn apply_grants(&mut self, grants: Vec<GrantInfo>) {
+        let ((), view) = self.shared.update(|view| view.apply(grants));
+        let mut prompts = Vec::new();
+        for grant in view.prompts() {
+            if self.answered.contains(&grant.grant_id) {
+                continue;
+            }
+            let allow = match (&self.config.screen, self.config.policy) {
+                (Err(reason), _) => {
+                    (self.emit)(SessionEvent::Notice(reason.clone()));
+                    Some(false)
+                }
+                (Ok(_), Policy::AllowAll) => Some(true),
+                (Ok(_), Policy::DenyAll) => Some(false),
+                (Ok(_), Policy::Ask) => None,
+            };
+            match allow {
+                Some(allow) => {
+                    self.answered.insert(grant.grant_id);
+                    self.send(CustomerRequest::AnswerRemote {
+                        grant_id: grant.grant_id,
+                        allow,
+                    })
+                    .await;
+                }
+                None => prompts.push(grant),
+            }
+        }
+        let share = view.share_state();
+        if !share.sharing() {
+            self.retries = 0;
+        }
+        (self.emit)(SessionEvent::Grants { prompts, share });
+        self.reconcile().await;
+    }
+
+    /// Asks for a media ticket when sharing should run and nothing runs or is being opened.
+    async fn reconcile(&mut self) {
+        let sharing = self.shared.share.borrow().sharing();
+        if !sharing || self.publisher.is_some() || self.open_media.is_some() {
+            return;
+        }
+        if self.worker.is_none() {
+            let started = match &self.config.screen {
+                Ok(choice) => ScreenWorker::start(choice, self.shared.share.subscribe())
+                    .map_err(|e| e.to_string()),
+                Err(reason) => Err(reason.clone()),
+            };
+            match started {
+                Ok(worker) => self.worker = Some(Arc::new(worker)),
+                Err(reason) => {
+                    (self.emit)(SessionEvent::Notice(format!(
+                        "Your screen cannot be shared: {reason}"
+                    )));
+                    self.shared.update(GrantView::stop_all);
+                    self.send(CustomerRequest::StopRemote { grant_id: None })
+                        .await;
+                    return;
+                }
+            }
+        }
+        self.open_media = Some(self.send(CustomerRequest::OpenMedia).await);
+    }
+
+    fn start_publisher(&mut self, token: String) {
+        let Some(worker) = self.worker.clone() else {
+            return;
+        };
+        let share = self.shared.share.subscribe();
+        let url = publish::media_url(&self.config.server);
+        let stats = self.stats.clone();
+        self.publisher = Some(tokio::spawn(async move {
+            publish::publish(&url, &token, &worker, share, Some(&stats)).await
+        }));
+    }
+
+    async fn publisher_ended(
+        &mut self,
+        ended: Result<Result<PublishEnd, PublishError>, tokio::task::JoinError>,
+    ) {
+        match ended {
+            Ok(Ok(end)) => tracing::debug!(?end, "publishing ended"),
+            Ok(Err(error)) => tracing::warn!(%error, "publishing failed"),
+            Err(error) => tracing::warn!(%error, "the publisher task failed"),
+        }
+        if self.shared.share.borrow().sharing() && self.retries < MAX_MEDIA_RETRIES {
+            self.retries += 1;
+            self.reconcile().await;
+        }
+    }
+}
+
+/// A chat message id no other message of this program uses.
+fn unique_client_id() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    let micros = crate::publish::now_micros();
+    format!("n{micros}-{}", NEXT.fetch_add(1, Ordering::Relaxed))
+}

@@ -1,0 +1,195 @@
+//! What the customer has granted, as this program sees it: the server's grant list
+//! (`remote_updated`) minus what the customer stopped locally. Pure: the session actor applies
+//! the server's lists and the Stop command to it, and everything that captures or injects reads
+//! the [`ShareState`] it derives, so a Stop takes effect here before the server hears of it.
+
+use std::collections::BTreeSet;
+use switchboard_protocol::{Capability, GrantId, GrantInfo, GrantState};
+
+/// Who is looking at (or driving) the screen right now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Viewer {
+    /// The rep's name as the server verified it (`rep_name`), for the banner.
+    pub rep_name: String,
+    /// Holds a granted `screen_control`.
+    pub controlling: bool,
+}
+
+/// What capture and injection may do now. Sharing happens while `viewers` is not empty.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ShareState {
+    /// Reps with a granted view or control, one entry per rep, in grant order.
+    pub viewers: Vec<Viewer>,
+    /// Some rep holds a granted `screen_control`: the rep's input may be injected.
+    pub control: bool,
+}
+
+impl ShareState {
+    /// Anyone views or controls: the screen is captured and sent.
+    pub fn sharing(&self) -> bool {
+        !self.viewers.is_empty()
+    }
+}
+
+/// The grants the server last reported, and those the customer stopped here first.
+#[derive(Debug, Clone, Default)]
+pub struct GrantView {
+    grants: Vec<GrantInfo>,
+    /// Grants the customer stopped (Stop, or its hotkey): never counted as live again, whatever
+    /// the server says before its `stop_remote` lands.
+    stopped_here: BTreeSet<GrantId>,
+}
+
+impl GrantView {
+    /// Takes the server's latest list (`remote_updated`, or `session_started` on resume).
+    pub fn apply(&mut self, grants: Vec<GrantInfo>) {
+        self.grants = grants;
+    }
+
+    /// The customer's Stop: every live grant ends here at once. Returns whether any was live.
+    pub fn stop_all(&mut self) -> bool {
+        let live: Vec<GrantId> = self.live().map(|g| g.grant_id).collect();
+        self.stopped_here.extend(live.iter().copied());
+        !live.is_empty()
+    }
+
+    /// Every grant the server listed, as it listed them.
+    pub fn grants(&self) -> &[GrantInfo] {
+        &self.grants
+    }
+
+    /// Grants still live (`prompting` or `granted`) and not stopped here.
+    fn live(&self) -> impl Iterator<Item = &GrantInfo> {
+        self.grants
+            .iter()
+            .filter(|g| g.state.is_live() && !self.stopped_here.contains(&g.grant_id))
+    }
+
+    /// Requests waiting for the customer's answer (the consent cards), oldest first.
+    pub fn prompts(&self) -> Vec<GrantInfo> {
+        self.live()
+            .filter(|g| g.state == GrantState::Prompting)
+            .cloned()
+            .collect()
+    }
+
+    /// What may be captured and injected now.
+    pub fn share_state(&self) -> ShareState {
+        let mut state = ShareState::default();
+        for grant in self.live().filter(|g| g.state == GrantState::Granted) {
+            let controlling = grant.capability == Capability::ScreenControl;
+            state.control |= controlling;
+            match state
+                .viewers
+                .iter_mut()
+                .find(|v| v.rep_name == grant.rep_name)
+            {
+                Some(viewer) => viewer.controlling |= controlling,
+                None => state.viewers.push(Viewer {
+                    rep_name: grant.rep_name.clone(),
+                    controlling,
+                }),
+            }
+        }
+        state
+    }
+}
+
+/// The banner's words for `viewer`: "Alice Martin is viewing your screen" or "… is controlling
+/// your screen".
+pub fn banner_text(viewer: &Viewer) -> String {
+    let verb = if viewer.controlling {
+        "controlling"
+    } else {
+        "viewing"
+    };
+    format!("{} is {verb} your screen", viewer.rep_name)
+}
+
+/// The consent card's question for a prompting grant.
+pub fn prompt_text(grant: &GrantInfo) -> String {
+    let what = match grant.capability {
+        Capability::ScreenView => "view",
+        Capability::ScreenControl => "control",
+    };
+    format!("{} wants to {what} your screen", grant.rep_name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use switchboard_protocol::RepId;
+
+    fn grant(id: u64, rep: &str, capability: Capability, state: GrantState) -> GrantInfo {
+        GrantInfo {
+            grant_id: GrantId(id),
+            rep: RepId::from(rep),
+            rep_name: format!("{rep} name"),
+            capability,
+            state,
+            requested_at: 0,
+            deadline: 30_000,
+            ended: None,
+        }
+    }
+
+    /// A granted view shares, a granted control also allows input; prompting grants are
+    /// prompts, not shares; ended ones count for nothing.
+    #[test]
+    fn share_state_follows_the_granted_grants() {
+        let mut view = GrantView::default();
+        view.apply(vec![
+            grant(1, "alice", Capability::ScreenView, GrantState::Granted),
+            grant(2, "alice", Capability::ScreenControl, GrantState::Prompting),
+            grant(3, "bob", Capability::ScreenView, GrantState::Denied),
+        ]);
+        let state = view.share_state();
+        assert!(state.sharing() && !state.control);
+        assert_eq!(state.viewers.len(), 1);
+        assert_eq!(
+            banner_text(&state.viewers[0]),
+            "alice name is viewing your screen"
+        );
+        assert_eq!(view.prompts().len(), 1);
+        assert_eq!(
+            prompt_text(&view.prompts()[0]),
+            "alice name wants to control your screen"
+        );
+        view.apply(vec![
+            grant(1, "alice", Capability::ScreenView, GrantState::Granted),
+            grant(2, "alice", Capability::ScreenControl, GrantState::Granted),
+        ]);
+        let state = view.share_state();
+        assert!(state.control);
+        assert_eq!(
+            banner_text(&state.viewers[0]),
+            "alice name is controlling your screen"
+        );
+    }
+
+    /// After Stop nothing is shared, even if the server's next list still says granted (its
+    /// answer to `stop_remote` has not come yet); a new grant counts again.
+    #[test]
+    fn stop_all_wins_over_a_late_list() {
+        let mut view = GrantView::default();
+        let granted = vec![
+            grant(1, "alice", Capability::ScreenView, GrantState::Granted),
+            grant(2, "alice", Capability::ScreenControl, GrantState::Granted),
+        ];
+        view.apply(granted.clone());
+        assert!(view.stop_all());
+        assert_eq!(view.share_state(), ShareState::default());
+        view.apply(granted.clone());
+        assert!(!view.share_state().sharing());
+        assert!(!view.stop_all());
+        let mut again = granted;
+        again.push(grant(
+            5,
+            "alice",
+            Capability::ScreenView,
+            GrantState::Granted,
+        ));
+        view.apply(again);
+        assert!(view.share_state().sharing() && !view.share_state().control);
+    }
+}

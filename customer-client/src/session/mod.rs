@@ -1,0 +1,300 @@
+//! The customer's session, headless: [`CustomerSession::start`] connects to `/ws/customer` as
+//! the native client, and an actor task (`actor.rs`) then carries the chat, answers consent
+//! by the [`Policy`] (or leaves it to the UI), and runs the publisher while anything is
+//! granted. The UI (or a test, or the console's demo) sends commands through the handle and
+//! reads [`SessionEvent`]s. Stop acts on the shared grant view first (`grants.rs`), so capture
+//! and injection end before the network hears of it.
+
+mod actor;
+mod grants;
+mod simulated;
+
+pub use grants::{GrantView, ShareState, Viewer, banner_text, prompt_text};
+pub use simulated::run_simulated_customer;
+
+use crate::publish::{PublishStats, ScreenChoice};
+use futures_util::{SinkExt, StreamExt};
+use std::sync::{Arc, Mutex};
+use switchboard_protocol::{
+    ChatMessage, ClientKind, CustomerHello, CustomerInfo, CustomerServerMessage, ErrorCode,
+    GrantId, GrantInfo, PROTOCOL_VERSION, Route, SessionId,
+};
+use tokio::sync::{mpsc, watch};
+use tokio_tungstenite::tungstenite::Message;
+
+/// How consent requests are answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Policy {
+    /// The customer answers (the window's consent cards); unanswered, the server times it out.
+    Ask,
+    /// Every request is allowed at once (simulated customers, the demo, tests).
+    AllowAll,
+    /// Every request is denied at once.
+    DenyAll,
+}
+
+/// What a session is started with.
+#[derive(Clone)]
+pub struct SessionConfig {
+    /// The server's base URL, `http://host:port`.
+    pub server: String,
+    pub customer: CustomerInfo,
+    pub route: Route,
+    pub policy: Policy,
+    /// What to share when asked; `Err` holds why this machine cannot share (Wayland, no
+    /// display): requests are then denied and the reason is told to the customer.
+    pub screen: Result<ScreenChoice, String>,
+    /// Called after every event is queued (the window asks egui for a repaint).
+    pub wake: Option<Arc<dyn Fn() + Send + Sync>>,
+}
+
+/// What happened, for the UI.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SessionEvent {
+    /// Waiting in a queue: place (1 = next) and a rough wait.
+    QueueStatus {
+        position: u32,
+        estimated_wait_secs: u32,
+    },
+    /// A public message: a rep's, the server's, or the customer's own (from its `ok`).
+    Chat(ChatMessage),
+    RepJoined(String),
+    RepLeft(String),
+    /// The grants changed: requests waiting for an answer, and who views or controls now.
+    Grants {
+        prompts: Vec<GrantInfo>,
+        share: ShareState,
+    },
+    /// Something the customer should read (a refused request, a capture problem).
+    Notice(String),
+    /// The session is over for this customer (with the server's words, or why).
+    Ended(String),
+}
+
+/// What the UI asks of the session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Chat(String),
+    Answer {
+        grant_id: GrantId,
+        allow: bool,
+    },
+    /// Tell the server to stop every grant (the local stop has happened already).
+    StopAll,
+    /// The customer is done.
+    Leave,
+}
+
+/// Why a session could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    #[error("cannot reach the server: {0}")]
+    Connect(tokio_tungstenite::tungstenite::Error),
+    #[error("the server refused: {message} ({code:?})")]
+    Refused { code: ErrorCode, message: String },
+    #[error("the server closed the connection before answering")]
+    NoAnswer,
+    #[error("the server's answer was not understood: {0}")]
+    BadAnswer(String),
+}
+
+/// The grant view shared by the handle (Stop) and the actor (the server's lists), and the
+/// share state derived from it that the publisher and the worker watch.
+pub(crate) struct Shared {
+    view: Mutex<GrantView>,
+    share: watch::Sender<ShareState>,
+}
+
+impl Shared {
+    /// Applies `change` to the grant view and publishes the share state if it changed.
+    pub(crate) fn update<T>(&self, change: impl FnOnce(&mut GrantView) -> T) -> (T, GrantView) {
+        let mut view = self
+            .view
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let result = change(&mut view);
+        let state = view.share_state();
+        self.share.send_if_modified(|current| {
+            let changed = *current != state;
+            *current = state;
+            changed
+        });
+        (result, view.clone())
+    }
+}
+
+/// The handle to a running session.
+pub struct CustomerSession {
+    pub session_id: SessionId,
+    /// The token that resumes this session.
+    pub customer_token: String,
+    commands: mpsc::UnboundedSender<Command>,
+    shared: Arc<Shared>,
+    stats: watch::Receiver<PublishStats>,
+}
+
+impl CustomerSession {
+    /// Starts a session as the native client; the events arrive on the returned receiver,
+    /// the first being the chat so far (empty for a new session).
+    pub async fn start(
+        config: SessionConfig,
+    ) -> Result<(CustomerSession, mpsc::UnboundedReceiver<SessionEvent>), SessionError> {
+        let url = format!("{}/ws/customer", ws_base(&config.server));
+        let (mut socket, _) = tokio_tungstenite::connect_async(&url)
+            .await
+            .map_err(SessionError::Connect)?;
+        let hello = CustomerHello::Start {
+            protocol_version: PROTOCOL_VERSION,
+            customer: config.customer.clone(),
+            route: config.route.clone(),
+            client: ClientKind::Native,
+        };
+        let text =
+            serde_json::to_string(&hello).map_err(|e| SessionError::BadAnswer(e.to_string()))?;
+        socket
+            .send(Message::Text(text.into()))
+            .await
+            .map_err(SessionError::Connect)?;
+        let answer = loop {
+            match socket.next().await {
+                Some(Ok(Message::Text(text))) => break text,
+                Some(Ok(Message::Close(_))) | None => return Err(SessionError::NoAnswer),
+                Some(Ok(_)) => continue,
+                Some(Err(error)) => return Err(SessionError::Connect(error)),
+            }
+        };
+        let message: CustomerServerMessage = serde_json::from_str(answer.as_str())
+            .map_err(|e| SessionError::BadAnswer(e.to_string()))?;
+        let (session_id, customer_token, chat, reps, grants) = match message {
+            CustomerServerMessage::SessionStarted {
+                session_id,
+                customer_token,
+                chat,
+                reps,
+                grants,
+                ..
+            } => (session_id, customer_token, chat, reps, grants),
+            CustomerServerMessage::Error { code, message, .. } => {
+                return Err(SessionError::Refused { code, message });
+            }
+            other => return Err(SessionError::BadAnswer(format!("{other:?}"))),
+        };
+        let (share, _) = watch::channel(ShareState::default());
+        let shared = Arc::new(Shared {
+            view: Mutex::new(GrantView::default()),
+            share,
+        });
+        let (commands, command_rx) = mpsc::unbounded_channel();
+        let (events, event_rx) = mpsc::unbounded_channel();
+        let (stats_tx, stats) = watch::channel(PublishStats::default());
+        let wake = config.wake.clone();
+        let emit = move |event: SessionEvent| {
+            let _ = events.send(event);
+            if let Some(wake) = &wake {
+                wake();
+            }
+        };
+        for message in chat {
+            emit(SessionEvent::Chat(message));
+        }
+        for name in reps {
+            emit(SessionEvent::RepJoined(name));
+        }
+        let actor = actor::Actor::new(config, socket, shared.clone(), Box::new(emit), stats_tx);
+        tokio::spawn(actor.run(command_rx, grants));
+        Ok((
+            CustomerSession {
+                session_id,
+                customer_token,
+                commands,
+                shared,
+                stats,
+            },
+            event_rx,
+        ))
+    }
+
+    /// Sends a chat line to the reps.
+    pub fn send_chat(&self, text: impl Into<String>) {
+        let _ = self.commands.send(Command::Chat(text.into()));
+    }
+
+    /// Allows or denies a waiting request.
+    pub fn answer(&self, grant_id: GrantId, allow: bool) {
+        let _ = self.commands.send(Command::Answer { grant_id, allow });
+    }
+
+    /// Stop: ends capture and injection here at once, then tells the server.
+    pub fn stop_sharing(&self) {
+        self.shared.update(GrantView::stop_all);
+        let _ = self.commands.send(Command::StopAll);
+    }
+
+    /// Leaves the session.
+    pub fn leave(&self) {
+        let _ = self.commands.send(Command::Leave);
+    }
+
+    /// Who views or controls now; changes as grants change.
+    pub fn share_state(&self) -> watch::Receiver<ShareState> {
+        self.shared.share.subscribe()
+    }
+
+    /// The publisher's counters (updates and bytes sent, the frame rate cap).
+    pub fn publish_stats(&self) -> PublishStats {
+        *self.stats.borrow()
+    }
+
+    /// A cheap way to Stop from another thread (the hotkey), without the handle.
+    pub fn stopper(&self) -> Stopper {
+        Stopper {
+            shared: self.shared.clone(),
+            commands: self.commands.clone(),
+        }
+    }
+}
+
+/// Stops sharing from anywhere (the global hotkey's thread).
+#[derive(Clone)]
+pub struct Stopper {
+    shared: Arc<Shared>,
+    commands: mpsc::UnboundedSender<Command>,
+}
+
+impl Stopper {
+    /// The same as [`CustomerSession::stop_sharing`].
+    pub fn stop(&self) {
+        self.shared.update(GrantView::stop_all);
+        let _ = self.commands.send(Command::StopAll);
+    }
+}
+
+/// `ws://host:port` for a base URL like `http://host:port` (`https` becomes `wss`).
+pub fn ws_base(server: &str) -> String {
+    let base = server.trim().trim_end_matches('/');
+    if let Some(rest) = base.strip_prefix("https://") {
+        format!("wss://{rest}")
+    } else if let Some(rest) = base.strip_prefix("http://") {
+        format!("ws://{rest}")
+    } else if base.starts_with("ws://") || base.starts_with("wss://") {
+        base.to_owned()
+    } else {
+        format!("ws://{base}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls_become_websocket_urls() {
+        assert_eq!(ws_base("http://127.0.0.1:8080/"), "ws://127.0.0.1:8080");
+        assert_eq!(
+            ws_base("https://help.example.com"),
+            "wss://help.example.com"
+        );
+        assert_eq!(ws_base("127.0.0.1:9"), "ws://127.0.0.1:9");
+        assert_eq!(crate::publish::media_url("http://h:1"), "ws://h:1/ws/media");
+    }
+}
