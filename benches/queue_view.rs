@@ -257,6 +257,11 @@ fn measure_session(messages: u64, frames: u32, message_every_frame: bool) -> f64
                         &screen.prefs,
                         session,
                         &mut screen.draft,
+                        switchboard::ui::session::ScreenArgs {
+                            bar: None,
+                            stream: None,
+                            view: &mut Default::default(),
+                        },
                         &mut intents,
                     );
                 }

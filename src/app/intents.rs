@@ -118,6 +118,20 @@ impl SwitchboardApp {
                 self.send(RepRequest::ListInvitees { session_id });
             }
             Intent::CloseTransfer => self.panels.transfer = TransferDialog::default(),
+            Intent::ScreenInput { session_id, events } => self.screen_input(session_id, events),
+            Intent::ScreenRefresh(session_id) => self.screen_refresh(session_id),
+            Intent::StopControl(session_id) => {
+                let grant = self.model.sessions.get(&session_id).and_then(|s| {
+                    let me = self.model.me_id()?;
+                    crate::ui::screen_view::control_grant(&s.info.remote, me)
+                });
+                if let Some(grant_id) = grant {
+                    self.send(RepRequest::StopRemote {
+                        session_id,
+                        grant_id,
+                    });
+                }
+            }
             Intent::SetChatBar { shown, pinned } => {
                 self.settings.prefs.chat_shown = shown;
                 self.settings.prefs.chat_pinned = pinned;

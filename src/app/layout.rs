@@ -2,6 +2,8 @@
 //! session in front, and the windows and dialogs over them; leaving with sessions open.
 
 use super::*;
+use crate::ui::screen_view::ScreenView;
+use crate::ui::session::ScreenArgs;
 impl SwitchboardApp {
     pub(super) fn console_ui(&mut self, ui: &mut egui::Ui, intents: &mut Vec<Intent>) {
         let now = now_ms();
@@ -56,17 +58,31 @@ impl SwitchboardApp {
                 .and_then(|id| self.model.sessions.get(&id))
             {
                 Some(session) => {
-                    let draft = self
-                        .panels
-                        .drafts
-                        .entry(session.info.session_id)
-                        .or_default();
+                    let id = session.info.session_id;
+                    let draft = self.panels.drafts.entry(id).or_default();
+                    let bar = self.model.screen_toolbar(&session.info, now);
+                    if bar.as_ref().is_some_and(|b| b.note.is_some()) {
+                        // The countdown of a request on the customer's screen.
+                        crate::pace::tick(ui.ctx(), now, crate::pace::SECOND_MS);
+                    }
+                    let mut spare = ScreenView::default();
+                    let view = if bar.as_ref().is_some_and(|b| b.viewing) {
+                        self.screens.views.entry(id).or_default()
+                    } else {
+                        &mut spare
+                    };
+                    let screen = ScreenArgs {
+                        bar,
+                        stream: self.screens.streams.get(&id),
+                        view,
+                    };
                     session_ui(
                         ui,
                         &self.model,
                         &self.settings.prefs,
                         session,
                         draft,
+                        screen,
                         intents,
                     );
                 }

@@ -5,10 +5,12 @@
 //! - [`layout`]: the screen's panels, windows and dialogs; leaving with sessions open.
 //! - [`intents`]: what the rep asked for, carried out after drawing.
 //! - [`state`]: the app's state in named parts (link, settings, panels, alerts, observed).
+//! - [`screens`]: the customer screens' media streams, opened and closed with the grants.
 
 mod inbound;
 mod intents;
 mod layout;
+mod screens;
 mod state;
 
 use state::{Alerts, Link, Observed, Panels, Screen, Settings};
@@ -78,6 +80,7 @@ pub struct SwitchboardApp {
     panels: Panels,
     alerts: Alerts,
     observed: Observed,
+    screens: screens::Screens,
 }
 
 impl SwitchboardApp {
@@ -137,6 +140,7 @@ impl SwitchboardApp {
             panels: Panels::new(login, dialogs),
             alerts: Alerts::new(notifier),
             observed: Observed::default(),
+            screens: screens::Screens::default(),
         };
         if let Some((username, password)) = auto_login {
             app.panels.login.username = username;
@@ -204,6 +208,7 @@ impl eframe::App for SwitchboardApp {
         // Unknown (some platforms, tests) counts as focused.
         self.alerts.window_focused = ui.ctx().input(|i| i.viewport().focused).unwrap_or(true);
         self.drain_events();
+        self.sync_screens(ui.ctx());
         self.guard_leaving(ui.ctx());
         if std::mem::take(&mut self.alerts.focus_window) {
             self.observed.focus_requests += 1;

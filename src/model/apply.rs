@@ -172,6 +172,9 @@ impl Model {
                     session.add_earlier(messages, more);
                 }
             }
+            (InFlight::Media { session_id }, Some(OkResult::Media { ticket })) => {
+                self.media_tickets.push((session_id, ticket));
+            }
             (InFlight::Invitees { session_id }, Some(OkResult::Invitees { teams, issues })) => {
                 self.invitees.insert(
                     session_id,
@@ -236,6 +239,10 @@ impl Model {
             ),
             Some(InFlight::TeamChat { .. }) => {
                 self.notice(format!("Team chat not sent: {message}"), Some(code))
+            }
+            // Refused when the grant ended meanwhile; the app asks again while one lasts.
+            Some(InFlight::Media { session_id }) => {
+                tracing::debug!(%session_id, ?code, %message, "open_media refused");
             }
             None => self.notice(message, Some(code)),
         }

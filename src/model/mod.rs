@@ -34,9 +34,9 @@ mod tests;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use switchboard_protocol::{
-    AssistanceRequest, Author, ChatMessage, ErrorCode, InviteTarget, IssueInfo, Offer, Permissions,
-    QueueEntry, QueueMode, QueueRef, RepId, RepInfo, RepRequest, RequestId, SessionId, SessionInfo,
-    TeamChatMessage, TeamId, TeamInfo, Template, UnixMillis, Visibility,
+    AssistanceRequest, Author, ChatMessage, ErrorCode, InviteTarget, IssueInfo, MediaTicket, Offer,
+    Permissions, QueueEntry, QueueMode, QueueRef, RepId, RepInfo, RepRequest, RequestId, SessionId,
+    SessionInfo, TeamChatMessage, TeamId, TeamInfo, Template, UnixMillis, Visibility,
 };
 
 /// Notices kept for the rep to read (refusals, sessions that ended); older ones drop off.
@@ -149,6 +149,9 @@ enum InFlight {
     EarlierChat {
         session_id: SessionId,
     },
+    Media {
+        session_id: SessionId,
+    },
     Other {
         what: String,
     },
@@ -185,6 +188,8 @@ pub struct Model {
     pub invitees: HashMap<SessionId, Invitees>,
     /// Older chats with the same customer, per session, as far as the rep loaded them.
     pub older: HashMap<SessionId, OlderChats>,
+    /// Tickets for `/ws/media` that arrived and wait for the app to open their streams.
+    pub media_tickets: Vec<(SessionId, MediaTicket)>,
     /// The highest event `seq` applied; duplicates at or below it are ignored.
     pub last_seq: u64,
     /// Whether a snapshot has arrived since logging in.
@@ -241,6 +246,40 @@ impl Model {
         self.me.as_ref().map(|m| &m.rep)
     }
 
+    /// The session's Screen toolbar for this rep at `now` (`None` before the snapshot).
+    pub fn screen_toolbar(
+        &self,
+        session: &SessionInfo,
+        now: UnixMillis,
+    ) -> Option<remote::ScreenToolbar> {
+        let me = self.me_id()?;
+        let permission = self
+            .permissions
+            .as_ref()
+            .map(|p| p.screen)
+            .unwrap_or_default();
+        Some(remote::screen_toolbar(session, me, permission, now))
+    }
+
+    /// Sessions whose screen this rep may see now (a stream should be open).
+    pub fn screens_wanted(&self) -> Vec<SessionId> {
+        let Some(me) = self.me_id() else {
+            return Vec::new();
+        };
+        self.sessions
+            .values()
+            .filter(|s| remote::wants_media(&s.info, me))
+            .map(|s| s.info.session_id)
+            .collect()
+    }
+
+    /// Whether an `open_media` for the session is on its way.
+    pub fn media_asked(&self, session_id: SessionId) -> bool {
+        self.in_flight
+            .values()
+            .any(|f| *f == InFlight::Media { session_id })
+    }
+
     pub fn queue(&self, queue: &QueueRef) -> Option<&Queue> {
         self.queues.iter().find(|q| &q.queue == queue)
     }
@@ -275,6 +314,9 @@ impl Model {
                     session_id: *session_id,
                 }
             }
+            RepRequest::OpenMedia { session_id } => InFlight::Media {
+                session_id: *session_id,
+            },
             other => InFlight::Other {
                 what: request_label(other).to_owned(),
             },
@@ -455,6 +497,8 @@ impl Model {
                 self.invitees.remove(&session_id);
                 self.notice(notices::could_not("list who can be invited", reason), None);
             }
+            // The app asks again while the grant lasts.
+            Some(InFlight::Media { .. }) => {}
             None => {}
         }
     }

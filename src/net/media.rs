@@ -248,7 +248,10 @@ mod tests {
     /// The media socket is beside the rep socket, with the same scheme and prefix.
     #[test]
     fn media_url_follows_the_login() {
-        assert_eq!(media_url("http://127.0.0.1:8080"), "ws://127.0.0.1:8080/ws/media");
+        assert_eq!(
+            media_url("http://127.0.0.1:8080"),
+            "ws://127.0.0.1:8080/ws/media"
+        );
         assert_eq!(
             media_url("https://example.com/switchboard"),
             "wss://example.com/switchboard/ws/media"

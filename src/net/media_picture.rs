@@ -106,7 +106,9 @@ pub struct SharedPicture(Arc<Mutex<Picture>>);
 impl SharedPicture {
     /// The picture (a poisoned lock still holds a usable picture: it is plain data).
     pub fn lock(&self) -> MutexGuard<'_, Picture> {
-        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 

@@ -2,6 +2,7 @@
 //! after drawing, so the whole frame saw the same state.
 
 use crate::prefs::{AlertPrefs, Column, ThemeChoice};
+use switchboard_protocol::media::InputEvent;
 use switchboard_protocol::{
     Attachment, CloseMode, QueueRef, RepRequest, SessionId, TeamId, Visibility,
 };
@@ -89,6 +90,15 @@ pub enum Intent {
     SetTheme(ThemeChoice),
     /// Open or close one of the top bar's windows.
     TogglePanel(Panel),
+    /// The rep's keyboard and mouse for the customer's screen (while controlling).
+    ScreenInput {
+        session_id: SessionId,
+        events: Vec<InputEvent>,
+    },
+    /// Ask the customer's side for the whole screen again.
+    ScreenRefresh(SessionId),
+    /// Give control back (the rep's control grant ends; a view grant stays).
+    StopControl(SessionId),
 }
 
 /// The windows the top bar opens.

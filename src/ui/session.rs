@@ -1,17 +1,32 @@
 //! A session tab: the customer's details, the action bar (Share, Transfer, Remove,
 //! Disconnect, Important, Close), the reps in the session and the active invitations, and
-//! the chat bar (shown or hidden, pinned in the tab or floating).
+//! the chat bar (shown or hidden, pinned in the tab or floating). Top-left, the Screen
+//! toolbar; while the rep may see the customer's screen, the Screen view fills the tab beside
+//! the chat.
 
 use super::chat::{ChatDraft, chat_ui};
 use super::details_field;
 use super::intent::Intent;
 use super::invitations::invitations_ui;
+use super::screen_menu::screen_menu_ui;
+use super::screen_view::{ScreenView, screen_view_ui};
 use super::session_actions::session_actions_ui;
+use crate::model::remote::ScreenToolbar;
 use crate::model::{Model, SessionState};
+use crate::net::ScreenStream;
 use crate::prefs::Prefs;
 use crate::text;
 use crate::text::display;
 use switchboard_protocol::RepRequest;
+
+/// The session's screen, as the layout hands it to the tab.
+pub struct ScreenArgs<'a> {
+    /// The Screen toolbar (`None` before the console knows who it is).
+    pub bar: Option<ScreenToolbar>,
+    /// The media stream, while the rep may see the screen.
+    pub stream: Option<&'a ScreenStream>,
+    pub view: &'a mut ScreenView,
+}
 
 pub fn session_ui(
     ui: &mut egui::Ui,
@@ -19,12 +34,17 @@ pub fn session_ui(
     prefs: &Prefs,
     session: &SessionState,
     draft: &mut ChatDraft,
+    screen: ScreenArgs<'_>,
     intents: &mut Vec<Intent>,
 ) {
     let info = &session.info;
     let id = info.session_id;
     let owner = model.owns(info);
     ui.horizontal(|ui| {
+        if let Some(bar) = &screen.bar {
+            screen_menu_ui(ui, id, bar, intents);
+            ui.separator();
+        }
         let name = if info.kind == switchboard_protocol::SessionKind::Browser {
             format!("[Browser] {}", info.customer.name)
         } else {
@@ -69,6 +89,19 @@ pub fn session_ui(
     invitations_ui(ui, model, info, intents);
     ui.separator();
 
+    if let Some(bar) = screen.bar.as_ref().filter(|bar| bar.viewing) {
+        if prefs.chat_shown && prefs.chat_pinned {
+            egui::Panel::right(("screen_chat", id.0))
+                .resizable(true)
+                .default_size(360.0)
+                .min_size(260.0)
+                .show(ui, |ui| chat_ui(ui, model, session, draft, intents));
+        } else if prefs.chat_shown {
+            chat_window_ui(ui.ctx(), model, session, draft, intents);
+        }
+        screen_view_ui(ui, id, bar, screen.stream, screen.view, intents);
+        return;
+    }
     if !prefs.chat_shown {
         ui.weak(text::CHAT_HIDDEN);
         return;
