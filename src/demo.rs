@@ -1,6 +1,8 @@
 //! `switchboard --demo`: the bundled routing server in this process, on a free loopback
 //! port, with the demo configuration, a temporary database and simulated customers, so a
-//! newcomer sees customers waiting within seconds.
+//! newcomer sees customers waiting within seconds. A few of them run the native customer
+//! client with a synthetic desktop and allow screen sharing when asked, so "Screen ▾ → View
+//! screen" shows a living screen.
 
 use anyhow::Context;
 use std::net::SocketAddr;
@@ -15,6 +17,13 @@ pub const DEMO_PASSWORD: &str = "alice-demo";
 /// Customers already waiting when the console opens, and then arrivals per minute.
 const FIRST_CUSTOMERS: usize = 12;
 const ARRIVALS_PER_MINUTE: f64 = 8.0;
+/// Customers on the native client (synthetic screen, allow when asked), in the demo rep's own
+/// queue: name and screen size.
+const NATIVE_CUSTOMERS: [(&str, u16, u16); 3] = [
+    ("Sam Lee", 1920, 1080),
+    ("Priya Natarajan", 1440, 900),
+    ("Jonas Berg", 1280, 800),
+];
 
 /// The running demo server; dropping it stops the server and removes its database.
 pub struct DemoServer {
@@ -56,6 +65,9 @@ impl DemoServer {
             std::future::pending::<()>().await;
         });
         runtime.spawn(first_customers(addr, config.clone(), seed));
+        for (name, width, height) in NATIVE_CUSTOMERS {
+            runtime.spawn(native_customer(addr, name, width, height));
+        }
         runtime.spawn(switchboard_server::sim::run(
             addr,
             config,
@@ -90,6 +102,24 @@ async fn first_customers(addr: SocketAddr, config: Arc<Config>, seed: u64) {
                 tracing::debug!(%error, "a demo customer left early");
             }
         });
+    }
+}
+
+/// One simulated customer on the native client, waiting in the demo rep's personal queue.
+async fn native_customer(addr: SocketAddr, name: &'static str, width: u16, height: u16) {
+    let route = switchboard_protocol::Route::Rep {
+        rep: switchboard_protocol::RepId::new(DEMO_USER),
+    };
+    let server = format!("http://{addr}");
+    let run = switchboard_customer::session::run_simulated_customer(
+        server,
+        name.to_owned(),
+        route,
+        width,
+        height,
+    );
+    if let Err(error) = run.await {
+        tracing::debug!(%error, name, "a native demo customer stopped");
     }
 }
 
