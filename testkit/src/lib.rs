@@ -11,6 +11,7 @@
 
 pub mod config;
 pub mod customer;
+pub mod media;
 pub mod rep;
 pub mod server;
 pub mod socket;

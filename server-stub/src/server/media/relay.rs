@@ -241,6 +241,10 @@ impl RelayState {
                 for viewer in stream.viewers.values_mut() {
                     viewer.flow = ViewerFlow::default();
                 }
+                // Viewers waiting for a picture: the first update should be a whole one.
+                if !stream.viewers.is_empty() {
+                    stream.want_refresh();
+                }
                 Endpoint::Publisher {
                     input: input_rx,
                     wake,
