@@ -146,6 +146,7 @@ fn router_bench(args: &BenchArgs) -> anyhow::Result<()> {
                 },
                 route: Route::Rep { rep: rep.clone() },
                 customer_token: "t".into(),
+                client: Default::default(),
             },
         );
         let id = effects

@@ -49,6 +49,9 @@ pub struct Settings {
     pub durability: Durability,
     /// File name extensions that may be shared (lower case, no dot).
     pub file_types: Vec<String>,
+    /// How long a customer has to answer a remote support request (`remote_prompt_secs`,
+    /// 30 by default); unanswered, it counts as denied (`timed_out`).
+    pub remote_prompt_secs: u64,
 }
 
 /// A team and its queue.
@@ -320,6 +323,7 @@ struct RawSettings {
     max_file_bytes: u64,
     file_types: Vec<String>,
     durability: Durability,
+    remote_prompt_secs: u64,
 }
 
 /// What may be shared unless the configuration says otherwise: pictures, documents, logs.
@@ -340,6 +344,7 @@ impl Default for RawSettings {
             max_file_bytes: 10 * 1024 * 1024,
             file_types: DEFAULT_FILE_TYPES.iter().map(|t| (*t).to_owned()).collect(),
             durability: Durability::Normal,
+            remote_prompt_secs: 30,
         }
     }
 }
@@ -386,6 +391,9 @@ struct RawRep {
     /// A team lead of every team in `teams`.
     #[serde(default)]
     lead: bool,
+    /// Remote support: `none` (the default), `view`, or `control` (view and control).
+    #[serde(default)]
+    screen: switchboard_protocol::ScreenPermission,
 }
 
 fn default_max_sessions() -> u32 {
@@ -460,6 +468,9 @@ impl RawConfig {
                 "session_key_ttl_secs, offer_answer_secs and token_ttl_secs must be positive",
             ));
         }
+        if !(1..=600).contains(&s.remote_prompt_secs) {
+            return Err(invalid("remote_prompt_secs must be 1 to 600"));
+        }
         if s.require_disposition && s.dispositions.is_empty() {
             return Err(invalid(
                 "require_disposition is set but the dispositions list is empty",
@@ -480,6 +491,7 @@ impl RawConfig {
                 .map(|t| t.trim().trim_start_matches('.').to_ascii_lowercase())
                 .collect(),
             durability: s.durability,
+            remote_prompt_secs: s.remote_prompt_secs,
         };
         if settings.max_file_bytes == 0 || settings.max_file_bytes > 100 * 1024 * 1024 {
             return Err(invalid("max_file_bytes must be between 1 and 104857600"));
@@ -561,7 +573,7 @@ impl RawConfig {
                     transfer: r.transfer,
                     max_sessions: r.max_sessions,
                     lead: r.lead,
-                    screen: switchboard_protocol::ScreenPermission::None,
+                    screen: r.screen,
                 },
                 extended_availability: r.extended_availability,
             };

@@ -53,6 +53,7 @@ general_queue = true
 share_outside_teams = true
 transfer = true
 max_sessions = 3
+screen = "control"
 
 [[reps]]
 id = "bob"
@@ -61,6 +62,7 @@ password = "bob-pw"
 teams = ["billing"]
 general_queue = true
 transfer = true
+screen = "control"
 
 [[reps]]
 id = "carol"
@@ -70,6 +72,7 @@ teams = ["tech"]
 general_queue = false
 transfer = true
 lead = true
+screen = "view"
 
 [[reps]]
 id = "dave"
@@ -153,6 +156,17 @@ pub fn test_config_with_limits(limits: &str) -> Arc<Config> {
         &TEST_CONFIG[end..]
     );
     Arc::new(Config::from_toml(&text).expect("test config with limits"))
+}
+
+/// The test configuration with customers answering remote support requests within
+/// `secs` (`remote_prompt_secs`; the kit's own config keeps the default 30). Parsed each call.
+pub fn test_config_with_prompt_secs(secs: u64) -> Arc<Config> {
+    let text = TEST_CONFIG.replacen(
+        "[server]\n",
+        &format!("[server]\nremote_prompt_secs = {secs}\n"),
+        1,
+    );
+    Arc::new(Config::from_toml(&text).expect("test config with a prompt time"))
 }
 
 /// The demo configuration, hashed once per test binary.

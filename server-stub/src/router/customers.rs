@@ -8,9 +8,9 @@ use crate::auth::hash_secret;
 use crate::config::ButtonTarget;
 use std::collections::BTreeSet;
 use switchboard_protocol::{
-    Author, ChatMessage, CustomerInfo, CustomerRequest, CustomerServerMessage, EntryPath,
-    ErrorBody, ErrorCode, IssueId, PROTOCOL_VERSION, QueueReason, QueueRef, Route, SessionId,
-    SessionKind, UnixMillis, Visibility,
+    Author, ChatMessage, ClientKind, CustomerInfo, CustomerRequest, CustomerServerMessage,
+    EntryPath, ErrorBody, ErrorCode, GrantEnd, IssueId, PROTOCOL_VERSION, QueueReason, QueueRef,
+    Route, SessionId, SessionKind, UnixMillis, Visibility,
 };
 
 /// Longest customer name, company, question and contact, in characters.
@@ -183,6 +183,7 @@ impl Router {
         customer: CustomerInfo,
         route: Route,
         customer_token: &str,
+        client: ClientKind,
     ) -> Reply {
         let customer = validate_customer(customer)?;
         let destination = self.resolve_route(now, &route)?;
@@ -222,6 +223,8 @@ impl Router {
             rejected_by: BTreeSet::new(),
             ended_at: None,
             assistance: None,
+            client,
+            grants: Default::default(),
             offer: None,
             chat: Vec::new(),
             position_sent: None,
@@ -281,7 +284,7 @@ impl Router {
             chat: Router::public_chat(session),
             reps: self.rep_names(session),
             ended: false,
-            grants: Vec::new(),
+            grants: session.grants.list.clone(),
         };
         let was_connected = session.customer_connected;
         if let Some(session) = self.sessions.get_mut(&session_id) {
@@ -326,12 +329,13 @@ impl Router {
         }
         match request {
             CustomerRequest::Ping => Ok(None),
-            CustomerRequest::AnswerRemote { .. }
-            | CustomerRequest::StopRemote { .. }
-            | CustomerRequest::OpenMedia => Err(refuse(
-                ErrorCode::SessionEnded,
-                "Remote support is not served yet.",
-            )),
+            CustomerRequest::AnswerRemote { grant_id, allow } => {
+                self.answer_remote(session_id, grant_id, allow)
+            }
+            CustomerRequest::StopRemote { grant_id } => {
+                self.customer_stop_remote(session_id, grant_id)
+            }
+            CustomerRequest::OpenMedia => self.customer_open_media(now, session_id),
             CustomerRequest::Chat {
                 client_msg_id,
                 text,
@@ -366,6 +370,7 @@ impl Router {
                     session.customer_gone = true;
                     session.customer_connected = false;
                 }
+                self.end_all_grants(session_id, GrantEnd::CustomerDisconnected);
                 if nobody_there {
                     // The customer gave up before anyone took the session.
                     self.end_session(now, session_id, "You left the queue.");
@@ -385,6 +390,7 @@ impl Router {
         };
         if session.customer_connected {
             session.customer_connected = false;
+            self.end_all_grants(session_id, GrantEnd::CustomerDisconnected);
             self.note_customer(session_id, "The customer lost the connection.");
             self.announce_session_update(session_id, None);
         }

@@ -2,6 +2,7 @@
 //! owning task carries these out; the router itself does no IO.
 
 use super::state::{Invitation, Session, SessionKey};
+use std::collections::BTreeMap;
 use switchboard_protocol::{
     ChatMessage, CustomerServerMessage, InvitationId, RepEvent, RepId, SessionId, TeamChatMessage,
     UnixMillis,
@@ -53,6 +54,15 @@ pub enum CustomerRead {
     },
 }
 
+/// Whose `/ws/media` socket a ticket opens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MediaHolder {
+    /// The session's customer: publishes the screen.
+    Customer,
+    /// A rep in the session: views it (and, with control, drives it).
+    Rep(RepId),
+}
+
 /// One thing the router wants done.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
@@ -72,4 +82,21 @@ pub enum Effect {
     /// The same for a customer's hello.
     ReadForCustomer(CustomerRead),
     Persist(StoreOp),
+    /// A media ticket `open_media` minted: the relay accepts `token` once, before
+    /// `expires_at`, for `holder` in `session_id`. It adds a right, so the core registers it
+    /// only once the batch is durable (with the reply that hands the token out).
+    IssueMediaTicket {
+        token: String,
+        session_id: SessionId,
+        holder: MediaHolder,
+        expires_at: UnixMillis,
+    },
+    /// Who may view `session_id`'s screen now, each with whether they may also control it:
+    /// the whole access, replacing the previous one (empty: nobody, the session's media
+    /// sockets close). The core applies a narrowing at once and a widening only once the
+    /// batch is durable.
+    MediaAccess {
+        session_id: SessionId,
+        viewers: BTreeMap<RepId, bool>,
+    },
 }

@@ -15,6 +15,7 @@ pub mod state;
 mod assistance;
 mod customers;
 mod files;
+mod grants;
 mod history;
 mod notes;
 /// Kept here for callers that reach it through the router.
@@ -23,6 +24,8 @@ pub use customers::RESUME_REFUSED;
 mod offers;
 mod queueing;
 pub mod rate;
+mod remote;
+mod remote_text;
 mod rep_requests;
 mod sharing;
 mod timers;
@@ -40,8 +43,8 @@ use state::{Invitation, RepState, Session, SessionKey};
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::sync::Arc;
 use switchboard_protocol::{
-    ChatMessage, CustomerInfo, CustomerRequest, CustomerServerMessage, ErrorBody, ErrorCode,
-    InvitationId, OkResult, QueueRef, RepEvent, RepId, RepRequest, Route, SessionId,
+    ChatMessage, ClientKind, CustomerInfo, CustomerRequest, CustomerServerMessage, ErrorBody,
+    ErrorCode, InvitationId, OkResult, QueueRef, RepEvent, RepId, RepRequest, Route, SessionId,
     TeamChatMessage, TeamId, UnixMillis,
 };
 
@@ -68,6 +71,8 @@ pub enum Input {
         customer: CustomerInfo,
         route: Route,
         customer_token: String,
+        /// The customer's program (`start`'s `client`): what they can share.
+        client: ClientKind,
     },
     /// A customer reconnects to their session.
     CustomerResume {
@@ -120,6 +125,11 @@ pub struct Router {
     customer_chat_rate: rate::Buckets<SessionId>,
     session_chat_rate: rate::Buckets<SessionId>,
     rng: StdRng,
+    /// Prompting remote support grants by deadline: (deadline, session, grant). Entries of
+    /// grants answered in time stay until their deadline passes and are skipped then.
+    prompt_deadlines: BTreeSet<(UnixMillis, SessionId, switchboard_protocol::GrantId)>,
+    /// Sessions whose live grants ended at the restart, to be told at the first tick.
+    restart_revoked: Vec<SessionId>,
     /// The time of the input being handled (0 before the first): what system notes are
     /// stamped with, so helpers deep in a change need not thread the clock.
     now: UnixMillis,
@@ -185,6 +195,8 @@ impl Router {
             dirty_positions: BTreeSet::new(),
             ended_contacts: HashMap::new(),
             rng: StdRng::seed_from_u64(seed),
+            prompt_deadlines: BTreeSet::new(),
+            restart_revoked: Vec::new(),
             now: UnixMillis::default(),
             out: Vec::new(),
         }
@@ -216,6 +228,9 @@ impl Router {
             }
             session.customer_connected = false;
             session.offer = None;
+            if grants::end_at_restart(&mut session) {
+                router.restart_revoked.push(session.id);
+            }
             if session.owner.is_none() && session.waiting.is_none() {
                 // An unowned session must wait somewhere: put it back where it came from.
                 session.waiting = Some(state::Waiting {
@@ -295,7 +310,8 @@ impl Router {
                 customer,
                 route,
                 customer_token,
-            } => self.customer_start(now, conn, customer, route, &customer_token),
+                client,
+            } => self.customer_start(now, conn, customer, route, &customer_token, client),
             Input::CustomerResume {
                 conn,
                 session_id,

@@ -1,7 +1,8 @@
 //! System notes: the server's own lines in a session's chat ("Bob Jones joined the
 //! session"). They are kept and delivered like any message, rep-only (the customer has
 //! their own `rep_joined` / `rep_left` notices), so every rep in the session — and whoever
-//! opens its history later — can see how the session went hand to hand.
+//! opens its history later — can see how the session went hand to hand. Remote support's
+//! lines are the exception: public, since they are about the customer's own screen.
 
 use switchboard_protocol::{Author, ChatMessage, LeftReason, SessionId, Visibility};
 
@@ -12,6 +13,18 @@ impl Router {
     /// events a stranger can repeat (a customer's connection coming and going), so they
     /// are bounded the way messages are.
     pub(super) fn note(&mut self, session_id: SessionId, text: String) {
+        self.system_line(session_id, text, Visibility::Reps);
+    }
+
+    /// A system line everyone in the session reads, the customer included: remote
+    /// support's requests, answers and stops (`remote_text.rs`), which the customer must
+    /// see as much as the reps. Bounded like [`Router::note`]; at the cap the line is left
+    /// out, never the change it reports.
+    pub(super) fn public_note(&mut self, session_id: SessionId, text: String) {
+        self.system_line(session_id, text, Visibility::Public);
+    }
+
+    fn system_line(&mut self, session_id: SessionId, text: String, visibility: Visibility) {
         let Some(session) = self.sessions.get(&session_id) else {
             return;
         };
@@ -23,7 +36,7 @@ impl Router {
             session_id,
             author: Author::System,
             text,
-            visibility: Visibility::Reps,
+            visibility,
             at: self.now,
             client_msg_id: None,
             attachment: None,

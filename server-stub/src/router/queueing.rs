@@ -5,8 +5,8 @@ use super::Router;
 use super::effects::{Effect, StoreOp};
 use super::state::{Waiting, session_entry_id};
 use switchboard_protocol::{
-    CustomerServerMessage, InvitationId, InviteTarget, LeftReason, OfferEndReason, QueueHop,
-    QueueMode, QueueReason, QueueRef, RepEvent, RepId, SessionId, UnixMillis,
+    CustomerServerMessage, GrantEnd, InvitationId, InviteTarget, LeftReason, OfferEndReason,
+    QueueHop, QueueMode, QueueReason, QueueRef, RepEvent, RepId, SessionId, UnixMillis,
 };
 
 impl Router {
@@ -97,6 +97,23 @@ impl Router {
         rep: &RepId,
         reason: LeftReason,
     ) {
+        if !self
+            .sessions
+            .get(&session_id)
+            .is_some_and(|s| s.has_rep(rep))
+        {
+            return;
+        }
+        // Their grants end first: no grant is live for a rep out of the session.
+        let end = match reason {
+            LeftReason::Transferred => GrantEnd::Transferred,
+            LeftReason::Removed => GrantEnd::Removed,
+            LeftReason::Ended => GrantEnd::SessionEnded,
+            LeftReason::Left | LeftReason::LeftInQueue | LeftReason::ConnectionLost => {
+                GrantEnd::Left
+            }
+        };
+        self.end_rep_grants(session_id, rep, end);
         let Some(session) = self.sessions.get_mut(&session_id) else {
             return;
         };
@@ -129,6 +146,7 @@ impl Router {
     /// Ends a session: every rep leaves, the customer is told and disconnected, it is kept
     /// in the store as ended and leaves memory.
     pub(super) fn end_session(&mut self, now: UnixMillis, session_id: SessionId, message: &str) {
+        self.end_all_grants(session_id, GrantEnd::SessionEnded);
         self.dequeue(session_id, OfferEndReason::Gone);
         self.drop_session_invitations(session_id);
         self.clear_assistance(session_id);

@@ -22,12 +22,15 @@ impl Router {
         }
         match request {
             RepRequest::Ping => Ok(None),
-            RepRequest::RequestRemote { .. }
-            | RepRequest::StopRemote { .. }
-            | RepRequest::OpenMedia { .. } => Err(refuse(
-                ErrorCode::RemoteUnavailable,
-                "Remote support is not served yet.",
-            )),
+            RepRequest::RequestRemote {
+                session_id,
+                capability,
+            } => self.request_remote(now, rep, session_id, capability),
+            RepRequest::StopRemote {
+                session_id,
+                grant_id,
+            } => self.rep_stop_remote(rep, session_id, grant_id),
+            RepRequest::OpenMedia { session_id } => self.rep_open_media(now, rep, session_id),
             RepRequest::SetPresence { presence } => self.set_presence(now, rep, presence),
             RepRequest::GenerateSessionKey => self.generate_key(now, rep),
             RepRequest::Accept { session_id } => self.accept(rep, session_id),

@@ -487,6 +487,10 @@ impl Router {
             session.customer_gone = true;
             session.customer_connected = false;
         }
+        self.end_all_grants(
+            session_id,
+            switchboard_protocol::GrantEnd::CustomerDisconnected,
+        );
         let by = self.config.rep_name(rep);
         self.note(session_id, format!("{by} disconnected the customer."));
         if was_connected {

@@ -4,8 +4,8 @@
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
 use switchboard_protocol::{
-    ChatMessage, CustomerInfo, EntryPath, InvitationId, InvitationInfo, InviteTarget, IssueId,
-    Presence, QueueHop, QueueRef, RepId, SessionId, SessionKind, UnixMillis,
+    ChatMessage, ClientKind, CustomerInfo, EntryPath, GrantInfo, InvitationId, InvitationInfo,
+    InviteTarget, IssueId, Presence, QueueHop, QueueRef, RepId, SessionId, SessionKind, UnixMillis,
 };
 
 /// Where and since when a session waits.
@@ -67,6 +67,13 @@ pub struct Session {
     /// Set while a rep in the session asks for a team lead's assistance.
     #[serde(default)]
     pub assistance: Option<AssistanceAsk>,
+    /// The customer's program, from their `start` (decides what they can share).
+    #[serde(default)]
+    pub client: ClientKind,
+    /// Remote support grants: the live ones and the latest ended ones (see
+    /// `router/grants.rs`), stored with the session so a restart knows how each ended.
+    #[serde(default)]
+    pub grants: Grants,
     #[serde(skip)]
     pub offer: Option<PendingOffer>,
     /// The whole chat, loaded from and appended to the chat table. Append with
@@ -108,6 +115,8 @@ impl Session {
             rejected_by,
             ended_at,
             assistance,
+            client,
+            grants,
             offer,
             chat,
             sent_ids,
@@ -136,6 +145,8 @@ impl Session {
             rejected_by: rejected_by.clone(),
             ended_at: *ended_at,
             assistance: assistance.clone(),
+            client: *client,
+            grants: grants.clone(),
             offer: offer.clone(),
             chat: Vec::new(),
             sent_ids: HashMap::new(),
@@ -176,6 +187,16 @@ impl Session {
     pub fn is_owner(&self, rep: &RepId) -> bool {
         self.owner.as_ref() == Some(rep)
     }
+}
+
+/// A session's remote support grants, oldest first: every live one (`prompting`,
+/// `granted`) and the latest ended ones, [`switchboard_protocol::MAX_LISTED_GRANTS`] in all
+/// unless more are live. Each is kept as it is shown, the rep's name included.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Grants {
+    /// The id the next request gets (ids count per session, from 1).
+    pub next_id: u64,
+    pub list: Vec<GrantInfo>,
 }
 
 /// An invitation to join a shared session, shown as a queue entry.

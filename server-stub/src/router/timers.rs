@@ -46,6 +46,7 @@ impl Router {
     pub(super) fn tick(&mut self, now: UnixMillis) {
         self.expire_grace(now);
         self.expire_offers(now);
+        self.expire_prompts(now);
         self.apply_waiting_rules(now);
         self.expire_keys(now);
         self.offer_waiting(now);

@@ -130,7 +130,7 @@ impl Router {
             ended: session.ended_at.is_some(),
             assistance: session.assistance.is_some(),
             has_history: self.has_history(session),
-            remote: Default::default(),
+            remote: super::grants::remote_info(session),
         }
     }
 

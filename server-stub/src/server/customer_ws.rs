@@ -114,7 +114,10 @@ pub async fn serve(mut socket: WebSocket, state: AppState, source: IpAddr) {
     };
     let first = match hello {
         CustomerHello::Start {
-            customer, route, ..
+            customer,
+            route,
+            client,
+            ..
         } => CoreMsg::CustomerStart {
             conn,
             tx: tx.clone(),
@@ -122,6 +125,7 @@ pub async fn serve(mut socket: WebSocket, state: AppState, source: IpAddr) {
             customer,
             route,
             token: crate::auth::new_token(),
+            client,
         },
         CustomerHello::Resume {
             session_id,

@@ -29,6 +29,7 @@ fn start_input(route: Route) -> Input {
         customer: customer("Zoe"),
         route,
         customer_token: "token-999".to_owned(),
+        client: Default::default(),
     }
 }
 
@@ -342,6 +343,7 @@ fn bad_customer_details_are_invalid() {
                 customer: who,
                 route: Route::General,
                 customer_token: "t".to_owned(),
+                client: Default::default(),
             },
             ErrorCode::Invalid,
         );

@@ -13,6 +13,8 @@ mod properties;
 mod push;
 mod queues;
 mod refusals;
+mod remote;
+mod remote_props;
 mod restore;
 mod scale;
 mod sessions;

@@ -456,6 +456,7 @@ impl Runner {
             customer: who,
             route,
             customer_token: format!("tok-{next}"),
+            client: Default::default(),
         }
     }
 
@@ -487,6 +488,7 @@ impl Runner {
                 customer: customer(" "),
                 route: Route::General,
                 customer_token: "tok-blank".to_owned(),
+                client: Default::default(),
             },
             Op::GenerateKey { who } => self.as_rep(any_rep(who), RepRequest::GenerateSessionKey),
             Op::StartWithKey { pick: n } => {
@@ -1156,6 +1158,8 @@ fn restorable(snaps: &BTreeMap<RepId, RepSnapshot>) -> BTreeMap<RepId, RepSnapsh
             snap.offer = None;
             for view in &mut snap.sessions {
                 view.session.customer_connected = false;
+                // What the customer's side can share follows from their connection.
+                view.session.remote.source = switchboard_protocol::ScreenSource::None;
             }
             (r.clone(), snap)
         })

@@ -206,6 +206,7 @@ fn every_refusal_changes_nothing() {
         customer,
         route,
         customer_token: "t".to_owned(),
+        client: Default::default(),
     };
     let input_cases: Vec<(Input, ErrorCode)> = vec![
         (start(customer(""), Route::General), ErrorCode::Invalid),

@@ -9,10 +9,10 @@ use crate::router::{Input, Reply, RestoredState, Router};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, OnceLock};
 use switchboard_protocol::{
-    Author, ChatMessage, CloseMode, CustomerInfo, CustomerRequest, CustomerServerMessage,
-    ErrorCode, InvitationId, InviteTarget, IssueId, OkResult, QueueEntry, QueueRef, RepEvent,
-    RepId, RepRequest, RepSnapshot, Route, SessionId, TeamChatMessage, TeamId, TransferTarget,
-    UnixMillis, Visibility,
+    Author, ChatMessage, ClientKind, CloseMode, CustomerInfo, CustomerRequest,
+    CustomerServerMessage, ErrorCode, InvitationId, InviteTarget, IssueId, OkResult, QueueEntry,
+    QueueRef, RepEvent, RepId, RepRequest, RepSnapshot, Route, SessionId, TeamChatMessage, TeamId,
+    TransferTarget, UnixMillis, Visibility,
 };
 
 /// The start of every test clock.
@@ -64,7 +64,7 @@ offer_answer_secs = 20
 id = "leads"
 name = "Team Leads"
 
-# alice: two teams, general queue, may share outside her teams and transfer.
+# alice: two teams, general queue, may share outside her teams and transfer; screen control.
 [[reps]]
 id = "alice"
 name = "Alice Martin"
@@ -75,8 +75,9 @@ general_queue = true
 share_outside_teams = true
 transfer = true
 max_sessions = 5
+screen = "control"
 
-# bob: billing only, general queue, transfer, at most 2 sessions.
+# bob: billing only, general queue, transfer, at most 2 sessions; screen control.
 [[reps]]
 id = "bob"
 name = "Bob Okafor"
@@ -85,16 +86,18 @@ teams = ["billing"]
 general_queue = true
 transfer = true
 max_sessions = 2
+screen = "control"
 
-# carol: tech only, no general queue, may not transfer.
+# carol: tech only, no general queue, may not transfer; may view screens, not control.
 [[reps]]
 id = "carol"
 name = "Carol Chen"
 password_hash = "{HASH}"
 teams = ["tech"]
 max_sessions = 4
+screen = "view"
 
-# dave: tech and sales, extended availability with an email.
+# dave: tech and sales, extended availability with an email; screen control.
 [[reps]]
 id = "dave"
 name = "Dave Dunn"
@@ -104,6 +107,7 @@ teams = ["tech", "sales"]
 transfer = true
 max_sessions = 3
 extended_availability = true
+screen = "control"
 
 # erin and frank: sales (the push team).
 [[reps]]
@@ -594,6 +598,16 @@ impl Harness {
     }
 
     pub fn start_with(&mut self, who: CustomerInfo, route: Route) -> (Reply, Vec<Effect>) {
+        self.start_as(who, route, ClientKind::Web)
+    }
+
+    /// A start from the given customer program (`native`: the customer client).
+    pub fn start_as(
+        &mut self,
+        who: CustomerInfo,
+        route: Route,
+        client: ClientKind,
+    ) -> (Reply, Vec<Effect>) {
         let conn = self.next_conn;
         self.next_conn += 1;
         self.handle(Input::CustomerStart {
@@ -601,6 +615,7 @@ impl Harness {
             customer: who,
             route,
             customer_token: format!("token-{conn}"),
+            client,
         })
     }
 

@@ -77,6 +77,11 @@ impl Core {
                         read_for_customer(self.store.clone(), tx, read);
                     }
                 }
+                Delivery::MediaAccess {
+                    session_id,
+                    viewers,
+                    decision,
+                } => self.media_access_durable(session_id, viewers, decision),
                 Delivery::Answer { answer, reply } => {
                     let _ = answer.send(reply);
                 }
@@ -137,6 +142,18 @@ impl Core {
                 }
             }
             Effect::Persist(op) => self.ops.push(op),
+            Effect::IssueMediaTicket {
+                token,
+                session_id,
+                holder,
+                expires_at,
+            } => self.issue_media_ticket(token, session_id, holder, expires_at),
+            // Taken out by `input` (narrowed at once, widened after the commit); one
+            // reaching here came from no input, and is treated the same way.
+            Effect::MediaAccess {
+                session_id,
+                viewers,
+            } => self.media_access(session_id, viewers),
         }
     }
 

@@ -71,6 +71,7 @@ impl Core {
                 customer,
                 route,
                 token,
+                client,
             } => {
                 self.customers.entry(conn).or_insert((tx, None));
                 let guessing_key = matches!(route, Route::SessionKey { .. });
@@ -107,6 +108,7 @@ impl Core {
                     customer,
                     route,
                     customer_token: token,
+                    client,
                 });
                 if guessing_key {
                     match &reply {

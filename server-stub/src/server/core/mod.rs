@@ -10,6 +10,7 @@
 mod consoles;
 mod deliver;
 mod handle;
+mod media;
 mod replies;
 
 use super::commit::{FailStop, commit_or_stop};
@@ -25,8 +26,9 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use switchboard_protocol::{
-    Attachment, CustomerInfo, CustomerRequest, CustomerServerMessage, ErrorCode, OkResult,
-    PROTOCOL_VERSION, RepId, RepRequest, RepServerMessage, RequestId, ResumeFrom, Route, SessionId,
+    Attachment, ClientKind, CustomerInfo, CustomerRequest, CustomerServerMessage, ErrorCode,
+    OkResult, PROTOCOL_VERSION, RepId, RepRequest, RepServerMessage, RequestId, ResumeFrom, Route,
+    SessionId,
 };
 use tokio::sync::{mpsc, oneshot, watch};
 
@@ -95,6 +97,8 @@ pub enum CoreMsg {
         customer: CustomerInfo,
         route: Route,
         token: String,
+        /// The customer's program, from `start`'s `client`.
+        client: ClientKind,
     },
     CustomerResume {
         conn: ConnId,
@@ -181,6 +185,13 @@ enum Delivery {
         conn: ConnId,
         read: CustomerRead,
     },
+    /// Who may view a session's screen, once the batch that decided it is durable (see
+    /// `media.rs`; `decision` tells it from a later one).
+    MediaAccess {
+        session_id: SessionId,
+        viewers: media::Viewers,
+        decision: u64,
+    },
     /// A reply to an HTTP handler waiting in another task.
     Answer {
         answer: oneshot::Sender<Reply>,
@@ -191,9 +202,9 @@ enum Delivery {
 struct Core {
     router: Router,
     store: Store,
-    /// The media relay: the core applies the router's grant decisions to it.
-    #[allow(dead_code)] // Used once the router's media effects land (next commit).
+    /// The media relay: the core applies the router's grant decisions to it (`media.rs`).
     media: MediaRelay,
+    media_state: media::MediaState,
     streams: RepStreams,
     reps: HashMap<RepId, (ConnId, OutboundTx)>,
     /// Each console's login token (hash) and expiry, by rep.
@@ -228,6 +239,7 @@ pub async fn run(
         router,
         store,
         media,
+        media_state: Default::default(),
         streams: RepStreams::new(stream_id),
         reps: HashMap::new(),
         rep_tokens: HashMap::new(),
@@ -299,6 +311,10 @@ impl Core {
                 Effect::Persist(op) => self.ops.push(op),
                 Effect::ReadForRep(read) => self.rep_read = Some(read),
                 Effect::ReadForCustomer(read) => self.customer_read = Some(read),
+                Effect::MediaAccess {
+                    session_id,
+                    viewers,
+                } => self.media_access(session_id, viewers),
                 other => self.deliveries.push(Delivery::Effect(other)),
             }
         }

@@ -60,6 +60,8 @@ fn session(id: u64) -> Session {
         rejected_by: BTreeSet::from([RepId::new("bob")]),
         ended_at: None,
         assistance: None,
+        client: Default::default(),
+        grants: Default::default(),
         offer: None,
         chat: Vec::new(),
         position_sent: None,

@@ -1,0 +1,293 @@
+//! Remote support's requests (docs/PROTOCOL.md §5, §7 "Remote support", §9): a rep asks
+//! for a capability, the customer answers, either side stops, and `open_media` mints the
+//! ticket for `/ws/media`. Each checks everything before it changes anything, in the
+//! order the errors are documented:
+//!
+//! - **permission**: the rep's `screen` setting allows the capability (`forbidden`);
+//! - **source**: the customer's side offers it (`remote_unavailable`: web chat, a browser
+//!   tab asked for control, not connected);
+//! - **one controller**: a participant may not ask for control while another rep controls
+//!   or asks to (`remote_unavailable`); the owner may, and once the customer allows, the
+//!   other rep's control ends (`control_taken`);
+//! - **consent**: a request is `prompting` until the customer answers or the prompt time
+//!   passes (`grants.rs` times it out).
+
+use super::effects::{Effect, MediaHolder};
+use super::grants::screen_source;
+use super::{Reply, Router, refuse, remote_text};
+use switchboard_protocol::{
+    Capability, ErrorCode, GrantEnd, GrantId, GrantState, MediaTicket, OkResult, RepId,
+    ScreenSource, SessionId, UnixMillis,
+};
+
+/// How long a media ticket may wait for its socket.
+pub const MEDIA_TICKET_SECS: u64 = 60;
+
+impl Router {
+    pub(super) fn request_remote(
+        &mut self,
+        now: UnixMillis,
+        rep: &RepId,
+        session_id: SessionId,
+        capability: Capability,
+    ) -> Reply {
+        let session = self.rep_session(rep, session_id)?;
+        if session.waiting.is_some() || session.owner.is_none() {
+            return Err(refuse(
+                ErrorCode::NotActive,
+                "This session waits in a queue; remote support starts once someone owns it.",
+            ));
+        }
+        let permission = self
+            .config
+            .reps
+            .get(rep)
+            .map(|r| r.permissions.screen)
+            .unwrap_or_default();
+        if !permission.allows(capability) {
+            return Err(refuse(
+                ErrorCode::Forbidden,
+                if permission.allows(Capability::ScreenView) {
+                    "You may view a customer's screen but not control it."
+                } else {
+                    "You are not permitted to view customers' screens."
+                },
+            ));
+        }
+        let source = screen_source(session);
+        if !source.offers(capability) {
+            return Err(refuse(
+                ErrorCode::RemoteUnavailable,
+                match source {
+                    _ if !session.customer_connected || session.customer_gone => {
+                        "The customer is not connected."
+                    }
+                    ScreenSource::None => "The customer is in web chat.",
+                    ScreenSource::Tab => "A browser tab can be viewed, not controlled.",
+                    ScreenSource::Desktop => "The customer's side cannot do this.",
+                },
+            ));
+        }
+        let is_owner = session.is_owner(rep);
+        if let Some(mine) = session
+            .grants
+            .list
+            .iter()
+            .find(|g| &g.rep == rep && g.capability == capability && g.state.is_live())
+        {
+            return Err(refuse(
+                ErrorCode::AlreadyInSession,
+                if mine.state == GrantState::Granted {
+                    "The customer already allowed this."
+                } else {
+                    "You already asked; the customer has not answered yet."
+                },
+            ));
+        }
+        if capability == Capability::ScreenControl && !is_owner {
+            let other = session.grants.list.iter().find(|g| {
+                &g.rep != rep && g.capability == Capability::ScreenControl && g.state.is_live()
+            });
+            if let Some(other) = other {
+                return Err(refuse(
+                    ErrorCode::RemoteUnavailable,
+                    if other.state == GrantState::Granted {
+                        format!("{} is controlling the screen.", other.rep_name)
+                    } else {
+                        format!("{} is asking to control the screen.", other.rep_name)
+                    },
+                ));
+            }
+        }
+        let Some(grant) = self.add_grant(session_id, rep, capability, now) else {
+            return Err(refuse(ErrorCode::NotFound, "No such session."));
+        };
+        self.public_note(session_id, remote_text::requested(&grant));
+        self.grants_changed(session_id);
+        Ok(Some(OkResult::Grant {
+            grant_id: grant.grant_id,
+        }))
+    }
+
+    pub(super) fn rep_stop_remote(
+        &mut self,
+        rep: &RepId,
+        session_id: SessionId,
+        grant_id: GrantId,
+    ) -> Reply {
+        let session = self.rep_session(rep, session_id)?;
+        let Some(grant) = session
+            .grants
+            .list
+            .iter()
+            .find(|g| g.grant_id == grant_id && g.state.is_live())
+        else {
+            return Err(refuse(
+                ErrorCode::NotFound,
+                format!("There is no live grant {grant_id} in this session."),
+            ));
+        };
+        if &grant.rep != rep && !session.is_owner(rep) {
+            return Err(refuse(
+                ErrorCode::NotOwner,
+                "Only the session owner can stop another representative's screen sharing.",
+            ));
+        }
+        if let Some(before) = self.set_grant(
+            session_id,
+            grant_id,
+            GrantState::Stopped,
+            Some(GrantEnd::RepStopped),
+        ) {
+            let by = self.config.rep_name(rep);
+            self.public_note(session_id, remote_text::rep_stopped(&before, &by));
+            self.grants_changed(session_id);
+        }
+        Ok(None)
+    }
+
+    /// The customer's answer to a prompting grant.
+    pub(super) fn answer_remote(
+        &mut self,
+        session_id: SessionId,
+        grant_id: GrantId,
+        allow: bool,
+    ) -> Reply {
+        let session = self.session(session_id)?;
+        let Some(grant) = session
+            .grants
+            .list
+            .iter()
+            .find(|g| g.grant_id == grant_id && g.state == GrantState::Prompting)
+        else {
+            return Err(refuse(
+                ErrorCode::NotFound,
+                "That request is no longer waiting for an answer.",
+            ));
+        };
+        let grant = grant.clone();
+        let state = if allow {
+            GrantState::Granted
+        } else {
+            GrantState::Denied
+        };
+        self.set_grant(session_id, grant_id, state, None);
+        self.public_note(session_id, remote_text::answered(&grant, allow));
+        if allow && grant.capability == Capability::ScreenControl {
+            // One controller: this one replaces any other rep's control (granted or asked).
+            let taken = self.live_grants(session_id, |g| {
+                g.capability == Capability::ScreenControl && g.grant_id != grant_id
+            });
+            for other in taken {
+                self.set_grant(
+                    session_id,
+                    other.grant_id,
+                    GrantState::Stopped,
+                    Some(GrantEnd::ControlTaken),
+                );
+                self.public_note(
+                    session_id,
+                    remote_text::control_taken(&other, &grant.rep_name),
+                );
+            }
+        }
+        self.grants_changed(session_id);
+        Ok(None)
+    }
+
+    /// The customer's Stop: one grant, or (`None`) everything live.
+    pub(super) fn customer_stop_remote(
+        &mut self,
+        session_id: SessionId,
+        grant_id: Option<GrantId>,
+    ) -> Reply {
+        let Some(grant_id) = grant_id else {
+            self.end_all_grants(session_id, GrantEnd::CustomerStopped);
+            return Ok(None);
+        };
+        let Some(before) = self.set_grant(
+            session_id,
+            grant_id,
+            GrantState::Stopped,
+            Some(GrantEnd::CustomerStopped),
+        ) else {
+            return Err(refuse(
+                ErrorCode::NotFound,
+                format!("There is no live grant {grant_id}."),
+            ));
+        };
+        self.public_note(session_id, remote_text::customer_stopped_one(&before));
+        self.grants_changed(session_id);
+        Ok(None)
+    }
+
+    /// `open_media` for a rep: needs one of their grants granted.
+    pub(super) fn rep_open_media(
+        &mut self,
+        now: UnixMillis,
+        rep: &RepId,
+        session_id: SessionId,
+    ) -> Reply {
+        let session = self.rep_session(rep, session_id)?;
+        let granted = session
+            .grants
+            .list
+            .iter()
+            .any(|g| &g.rep == rep && g.state == GrantState::Granted);
+        if !granted {
+            return Err(refuse(
+                ErrorCode::Forbidden,
+                "The customer has not allowed you to see their screen.",
+            ));
+        }
+        Ok(Some(self.mint_ticket(
+            now,
+            session_id,
+            MediaHolder::Rep(rep.clone()),
+        )))
+    }
+
+    /// `open_media` for the customer: needs any grant granted.
+    pub(super) fn customer_open_media(&mut self, now: UnixMillis, session_id: SessionId) -> Reply {
+        let session = self.session(session_id)?;
+        let granted = session
+            .grants
+            .list
+            .iter()
+            .any(|g| g.state == GrantState::Granted);
+        if !granted {
+            return Err(refuse(
+                ErrorCode::Forbidden,
+                "Nobody is allowed to see your screen right now.",
+            ));
+        }
+        Ok(Some(self.mint_ticket(
+            now,
+            session_id,
+            MediaHolder::Customer,
+        )))
+    }
+
+    /// A fresh media token (256 bits from the router's generator, which a running server
+    /// seeds from the OS's CSPRNG: `Router::use_os_entropy`), registered with the relay by
+    /// the core once the batch is durable.
+    fn mint_ticket(
+        &mut self,
+        now: UnixMillis,
+        session_id: SessionId,
+        holder: MediaHolder,
+    ) -> OkResult {
+        use rand::Rng;
+        let token = hex::encode(self.rng.random::<[u8; 32]>());
+        let expires_at = now + MEDIA_TICKET_SECS * 1000;
+        self.emit(Effect::IssueMediaTicket {
+            token: token.clone(),
+            session_id,
+            holder,
+            expires_at,
+        });
+        OkResult::Media {
+            ticket: MediaTicket { token, expires_at },
+        }
+    }
+}

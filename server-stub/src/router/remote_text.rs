@@ -1,0 +1,149 @@
+//! The words of remote support's public chat lines: one place for every sentence the
+//! console, the portal and the customer client show inline in the chat (and that the
+//! session's history keeps), so they read alike wherever they appear.
+
+use switchboard_protocol::{Capability, GrantEnd, GrantInfo};
+
+/// "view" / "control": what a grant lets its rep do, as a verb.
+fn verb(capability: Capability) -> &'static str {
+    match capability {
+        Capability::ScreenView => "view",
+        Capability::ScreenControl => "control",
+    }
+}
+
+/// "viewing" / "controlling".
+fn doing(capability: Capability) -> &'static str {
+    match capability {
+        Capability::ScreenView => "viewing",
+        Capability::ScreenControl => "controlling",
+    }
+}
+
+/// "Alice Martin asked to view the screen."
+pub fn requested(grant: &GrantInfo) -> String {
+    format!(
+        "{} asked to {} the screen.",
+        grant.rep_name,
+        verb(grant.capability)
+    )
+}
+
+/// "The customer allowed Alice Martin to control the screen." / "... declined ..."
+pub fn answered(grant: &GrantInfo, allow: bool) -> String {
+    if allow {
+        format!(
+            "The customer allowed {} to {} the screen.",
+            grant.rep_name,
+            verb(grant.capability)
+        )
+    } else {
+        format!(
+            "The customer declined {}'s request to {} the screen.",
+            grant.rep_name,
+            verb(grant.capability)
+        )
+    }
+}
+
+/// "Alice Martin's request to view the screen timed out."
+pub fn timed_out(grant: &GrantInfo) -> String {
+    format!(
+        "{}'s request to {} the screen timed out.",
+        grant.rep_name,
+        verb(grant.capability)
+    )
+}
+
+/// A rep's `stop_remote`: their own grant, or (the owner, `by`) someone else's.
+pub fn rep_stopped(grant: &GrantInfo, by: &str) -> String {
+    let live_request = grant_was_prompting(grant);
+    match (by == grant.rep_name, live_request) {
+        (true, true) => format!(
+            "{} withdrew the request to {} the screen.",
+            grant.rep_name,
+            verb(grant.capability)
+        ),
+        (true, false) => format!(
+            "{} stopped {} the screen.",
+            grant.rep_name,
+            doing(grant.capability)
+        ),
+        (false, true) => format!(
+            "{by} withdrew {}'s request to {} the screen.",
+            grant.rep_name,
+            verb(grant.capability)
+        ),
+        (false, false) => format!(
+            "{by} stopped {} {} the screen.",
+            grant.rep_name,
+            doing(grant.capability)
+        ),
+    }
+}
+
+/// The customer's Stop for one grant.
+pub fn customer_stopped_one(grant: &GrantInfo) -> String {
+    if grant_was_prompting(grant) {
+        answered(grant, false)
+    } else {
+        format!(
+            "The customer stopped {} {} the screen.",
+            grant.rep_name,
+            doing(grant.capability)
+        )
+    }
+}
+
+/// The customer's Stop for everything.
+pub const CUSTOMER_STOPPED_ALL: &str = "The customer stopped screen sharing.";
+
+/// The owner's control replaced another rep's.
+pub fn control_taken(taken: &GrantInfo, by: &str) -> String {
+    if grant_was_prompting(taken) {
+        format!(
+            "{}'s request to control the screen ended: {by} took control.",
+            taken.rep_name
+        )
+    } else {
+        format!("{by} took control of the screen from {}.", taken.rep_name)
+    }
+}
+
+/// A rep's grants ended because they left the session (transferred it away, were removed,
+/// left or lost their connection): one line for all of them.
+pub fn rep_gone(name: &str, ended: &[GrantInfo]) -> String {
+    let granted: Vec<&GrantInfo> = ended.iter().filter(|g| !grant_was_prompting(g)).collect();
+    if granted.is_empty() {
+        return format!("{name}'s request to see the screen was withdrawn.");
+    }
+    let controlling = granted
+        .iter()
+        .any(|g| g.capability == Capability::ScreenControl);
+    format!(
+        "{name} is no longer {} the screen.",
+        if controlling {
+            "controlling"
+        } else {
+            "viewing"
+        }
+    )
+}
+
+/// Every grant of the session ended at once, for `end`.
+pub fn all_ended(end: GrantEnd) -> &'static str {
+    match end {
+        GrantEnd::CustomerDisconnected => {
+            "Screen sharing stopped: the customer's connection ended."
+        }
+        GrantEnd::SessionEnded => "Screen sharing stopped: the session ended.",
+        GrantEnd::CustomerStopped => CUSTOMER_STOPPED_ALL,
+        _ => "Screen sharing stopped.",
+    }
+}
+
+/// Whether the grant was still a request when it ended: the lines say "withdrew" or
+/// "declined" rather than "stopped viewing". Reads the grant as it was before it ended.
+fn grant_was_prompting(grant: &GrantInfo) -> bool {
+    grant.state == switchboard_protocol::GrantState::Prompting
+}
