@@ -5,7 +5,6 @@
 //! requests. The UI holds a [`ScreenStream`]; dropping it closes the socket.
 
 use super::media_picture::{SharedPicture, decode_loop};
-use super::sink::EventSink;
 use futures_util::{SinkExt, StreamExt};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -106,17 +105,16 @@ pub(crate) fn media_url(http_base: &str) -> String {
 }
 
 /// Opens a stream to `url` with `ticket` on `runtime`; `wake` repaints the UI.
-pub(crate) fn open(
+pub fn open(
     runtime: &tokio::runtime::Handle,
     url: String,
     session_id: SessionId,
     ticket: MediaTicket,
-    sink: EventSink,
+    wake: Arc<dyn Fn() + Send + Sync>,
 ) -> ScreenStream {
     let picture = SharedPicture::default();
     let state = Arc::new(Mutex::new(StreamState::Connecting));
     let (out, out_rx) = mpsc::unbounded_channel();
-    let wake = sink.waker();
     let task = runtime.spawn(run(
         url,
         ticket.token,

@@ -29,6 +29,19 @@ mod login;
 mod media;
 mod media_picture;
 pub use media::{CLOSE_REVOKED, ScreenStream, StreamState};
+
+/// Opens a screen stream straight to a `/ws/media` URL on `runtime` (tests and benches; the
+/// console opens its streams with [`NetHandle::open_screen`]). `wake` is called whenever the
+/// picture changes.
+pub fn open_screen_at(
+    runtime: &tokio::runtime::Handle,
+    url: &str,
+    session_id: SessionId,
+    ticket: MediaTicket,
+    wake: impl Fn() + Send + Sync + 'static,
+) -> ScreenStream {
+    media::open(runtime, url.to_owned(), session_id, ticket, Arc::new(wake))
+}
 pub use media_picture::{Damage, Picture, Rect, SharedPicture};
 mod resume;
 mod sink;
@@ -266,7 +279,7 @@ impl NetHandle {
             media::media_url(&http_base),
             session_id,
             ticket,
-            self.sink.clone(),
+            self.sink.waker(),
         ))
     }
 
