@@ -5,6 +5,7 @@
 //! - [`session`]: the headless session (`CustomerSession`), its grant view and share state,
 //!   and [`run_simulated_customer`] for the console's demo.
 //! - [`publish`]: the media socket's publisher, its flow control, and the screen worker thread.
+//! - [`hotkey`]: the global Stop hotkey (Ctrl+Alt+Shift+S) on X11.
 //! - [`inject`]: the rep's input on X11 (XTest) and keysym lookup.
 //! - [`frame`]: an RGBA framebuffer and copying rectangles in and out of it.
 //! - [`capture`]: the [`Screen`](capture::Screen) trait; X11 capture and a synthetic desktop.
@@ -17,11 +18,14 @@
 
 pub mod capture;
 pub mod frame;
+pub mod hotkey;
 pub mod inject;
 pub mod publish;
 pub mod qoi;
 pub mod session;
 pub mod tiles;
+#[cfg(feature = "window")]
+pub mod window;
 pub mod xvfb;
 
 pub use frame::RgbaFrame;

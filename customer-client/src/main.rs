@@ -1,46 +1,155 @@
-//! `switchboard-customer`: for now only `--probe`, which reports what this machine can
-//! capture (the X11 screen size and the time of one full capture).
+//! `switchboard-customer`: the customer's program. Opens the window (start a session by any
+//! route, chat, consent cards, the banner with Stop); `--simulate` runs a simulated customer
+//! without a window; `--probe` reports what this machine can capture.
 
 use anyhow::Context;
+use clap::Parser;
 use std::time::Instant;
 use switchboard_customer::capture::{Screen, X11Screen};
+use switchboard_customer::publish::ScreenChoice;
+use switchboard_customer::session::Policy;
+use switchboard_customer::window::model::{RouteKind, StartForm};
+use switchboard_customer::window::{CustomerApp, WindowOptions};
 
-const USAGE: &str = "usage: switchboard-customer --probe [--display :N]\n\n  --probe    print the X11 screen size and how long one full capture takes";
+/// Switchboard's customer program: chat with support and, when you allow it, share your screen.
+#[derive(Debug, Parser)]
+#[command(name = "switchboard-customer", version)]
+struct Args {
+    /// The server's base URL.
+    #[arg(long, default_value = "http://127.0.0.1:8080")]
+    server: String,
+    /// Your name, as the rep sees it (with it, the session starts at once).
+    #[arg(long)]
+    name: Option<String>,
+    /// Your company (optional).
+    #[arg(long)]
+    company: Option<String>,
+    /// Your question, shown to the rep before you chat (optional).
+    #[arg(long)]
+    question: Option<String>,
+    /// A session key a rep gave you (their personal queue).
+    #[arg(long, group = "route")]
+    key: Option<String>,
+    /// A rep picked by name (their personal queue).
+    #[arg(long, group = "route")]
+    rep: Option<String>,
+    /// A team directly, as its support button does.
+    #[arg(long, group = "route")]
+    team: Option<String>,
+    /// A support button's token.
+    #[arg(long, group = "route")]
+    button: Option<String>,
+    /// An issue from the issue form (the owning team's queue).
+    #[arg(long, group = "route")]
+    issue: Option<String>,
+    /// Share a generated desktop (a clock, typing, marks where the rep clicks) instead of the
+    /// real screen: for demos and trying things out.
+    #[arg(long)]
+    synthetic: bool,
+    /// No window: a simulated customer (synthetic desktop, every request allowed) that chats
+    /// a line or two and runs until the session ends.
+    #[arg(long)]
+    simulate: bool,
+    /// Print the X11 screen size and how long one full capture takes, then exit.
+    #[arg(long)]
+    probe: bool,
+    /// The X display for `--probe` (default `$DISPLAY`).
+    #[arg(long)]
+    display: Option<String>,
+}
+
+impl Args {
+    fn route(&self) -> (RouteKind, String) {
+        let pairs = [
+            (RouteKind::SessionKey, &self.key),
+            (RouteKind::Rep, &self.rep),
+            (RouteKind::Team, &self.team),
+            (RouteKind::Button, &self.button),
+            (RouteKind::Issue, &self.issue),
+        ];
+        pairs
+            .into_iter()
+            .find_map(|(kind, value)| value.clone().map(|v| (kind, v)))
+            .unwrap_or((RouteKind::General, String::new()))
+    }
+}
 
 fn main() -> anyhow::Result<()> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let mut probe = false;
-    let mut display = None;
-    let mut iter = args.iter();
-    while let Some(arg) = iter.next() {
-        match arg.as_str() {
-            "--probe" => probe = true,
-            "--display" => display = Some(iter.next().context("--display needs a value")?.clone()),
-            "-h" | "--help" => {
-                println!("{USAGE}");
-                return Ok(());
-            }
-            other => anyhow::bail!("unknown argument {other:?}\n{USAGE}"),
-        }
+    let args = Args::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+        )
+        .init();
+    if args.probe {
+        return probe(args.display.as_deref());
     }
-    if !probe {
-        println!("{USAGE}");
-        return Ok(());
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let (route, value) = args.route();
+    let form = StartForm {
+        server: args.server.clone(),
+        name: args.name.clone().unwrap_or_default(),
+        company: args.company.clone().unwrap_or_default(),
+        question: args.question.clone().unwrap_or_default(),
+        route,
+        value,
+    };
+    if args.simulate {
+        let route = form.route().map_err(anyhow::Error::msg)?;
+        let name = args.name.unwrap_or_else(|| "Simulated Customer".into());
+        return runtime.block_on(switchboard_customer::run_simulated_customer(
+            args.server,
+            name,
+            route,
+            1280,
+            800,
+        ));
     }
-    let display_set = std::env::var_os("DISPLAY").is_some_and(|d| !d.is_empty());
-    if display.is_none() && !display_set {
-        let wayland = std::env::var_os("WAYLAND_DISPLAY").is_some_and(|d| !d.is_empty());
-        anyhow::bail!(
-            "no X11 display (DISPLAY is not set{}): sharing the screen needs an X11 session for now",
-            if wayland {
-                "; this is a Wayland session, which is not supported yet"
-            } else {
-                ""
-            }
-        );
+    let screen = if args.synthetic {
+        Ok(ScreenChoice::Synthetic {
+            width: 1280,
+            height: 800,
+            typing: true,
+        })
+    } else {
+        ScreenChoice::detect()
+    };
+    let options = WindowOptions {
+        auto_start: args.name.is_some(),
+        form,
+        screen,
+        policy: Policy::Ask,
+    };
+    let handle = runtime.handle().clone();
+    let native_options = eframe::NativeOptions {
+        viewport: eframe::egui::ViewportBuilder::default()
+            .with_title("Switchboard support")
+            .with_app_id("switchboard-customer")
+            .with_inner_size([560.0, 520.0])
+            .with_min_inner_size([420.0, 360.0]),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "Switchboard support",
+        native_options,
+        Box::new(move |_cc| Ok(Box::new(CustomerApp::new(handle, options)))),
+    )
+    .map_err(|err| anyhow::anyhow!("{err}"))
+    .context("could not open the window")
+}
+
+/// `--probe`: the X11 screen's size and the time of one full capture.
+fn probe(display: Option<&str>) -> anyhow::Result<()> {
+    if display.is_none()
+        && let Err(reason) = ScreenChoice::detect()
+    {
+        anyhow::bail!("{reason}");
     }
-    let mut screen =
-        X11Screen::connect(display.as_deref()).context("connecting to the X server")?;
+    let mut screen = X11Screen::connect(display).context("connecting to the X server")?;
     let (width, height) = screen.size();
     println!("X11 screen: {width}x{height}");
     let started = Instant::now();

@@ -1,0 +1,220 @@
+//! The customer's eframe app: the start form, then the chat, the consent cards ("Alice Martin
+//! wants to view your screen — Allow / Deny", with the seconds left) and, while anyone views or
+//! controls, a banner on top of an always-on-top window ("Alice Martin is viewing your screen
+//! — Stop"). The session runs on a tokio runtime; its events are drained at the top of each
+//! frame, and it wakes the window when one arrives.
+
+use super::model::{Model, Phase};
+use super::ui::{self, Intent};
+use crate::hotkey::{HOTKEY_TEXT, watch_stop_hotkey};
+use crate::publish::ScreenChoice;
+use crate::session::{CustomerSession, Policy, SessionConfig, SessionEvent};
+use eframe::egui;
+use std::sync::{Arc, mpsc};
+use switchboard_protocol::CustomerInfo;
+use tokio::sync::mpsc::UnboundedReceiver;
+
+/// What the window starts with (from the command line).
+pub struct WindowOptions {
+    pub form: super::model::StartForm,
+    /// Start at once (the command line named the customer).
+    pub auto_start: bool,
+    /// What to share, or why this machine cannot.
+    pub screen: Result<ScreenChoice, String>,
+    pub policy: Policy,
+}
+
+type Started = Result<(CustomerSession, UnboundedReceiver<SessionEvent>), String>;
+
+/// The customer's window.
+pub struct CustomerApp {
+    runtime: tokio::runtime::Handle,
+    model: Model,
+    screen: Result<ScreenChoice, String>,
+    policy: Policy,
+    session: Option<CustomerSession>,
+    events: Option<UnboundedReceiver<SessionEvent>>,
+    starting: Option<mpsc::Receiver<Started>>,
+    draft: String,
+    /// The window level last asked for (always on top while sharing).
+    on_top: bool,
+    /// Whether the global Stop hotkey is grabbed, or why not.
+    hotkey: Option<Result<(), String>>,
+    /// Start on the first frame (the command line named the customer).
+    pending_start: bool,
+}
+
+impl CustomerApp {
+    pub fn new(runtime: tokio::runtime::Handle, options: WindowOptions) -> Self {
+        let cannot_share = options.screen.as_ref().err().cloned();
+        let mut app = Self {
+            runtime,
+            model: Model::new(options.form, cannot_share),
+            screen: options.screen,
+            policy: options.policy,
+            session: None,
+            events: None,
+            starting: None,
+            draft: String::new(),
+            on_top: false,
+            hotkey: None,
+            pending_start: false,
+        };
+        if options.auto_start {
+            app.model.phase = Phase::Connecting;
+            app.pending_start = true;
+        }
+        app
+    }
+}
+
+impl CustomerApp {
+    fn start(&mut self, ctx: &egui::Context) {
+        let route = match self.model.form.route() {
+            Ok(route) => route,
+            Err(error) => {
+                self.model.form_error = Some(error);
+                self.model.phase = Phase::Form;
+                return;
+            }
+        };
+        let form = &self.model.form;
+        let optional = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
+        let wake_ctx = ctx.clone();
+        let config = SessionConfig {
+            server: form.server.trim().to_owned(),
+            customer: CustomerInfo {
+                name: form.name.trim().to_owned(),
+                company: optional(&form.company),
+                question: optional(&form.question),
+                contact: None,
+            },
+            route,
+            policy: self.policy,
+            screen: self.screen.clone(),
+            wake: Some(Arc::new(move || wake_ctx.request_repaint())),
+        };
+        let (answer, answers) = mpsc::channel();
+        let ctx = ctx.clone();
+        self.runtime.spawn(async move {
+            let started = CustomerSession::start(config)
+                .await
+                .map_err(|e| e.to_string());
+            let _ = answer.send(started);
+            ctx.request_repaint();
+        });
+        self.starting = Some(answers);
+        self.model.form_error = None;
+        self.model.phase = Phase::Connecting;
+    }
+
+    /// Takes what arrived: the answer to a start, and the session's events.
+    fn drain(&mut self, ctx: &egui::Context) {
+        if let Some(answers) = &self.starting
+            && let Ok(started) = answers.try_recv()
+        {
+            self.starting = None;
+            match started {
+                Ok((session, events)) => {
+                    self.grab_hotkey(&session, ctx);
+                    self.session = Some(session);
+                    self.events = Some(events);
+                    self.model.phase = Phase::Session;
+                }
+                Err(error) => {
+                    self.model.phase = Phase::Form;
+                    self.model.form_error = Some(error);
+                }
+            }
+        }
+        if let Some(events) = &mut self.events {
+            while let Ok(event) = events.try_recv() {
+                self.model.apply(event);
+            }
+        }
+    }
+
+    /// Grabs Ctrl+Alt+Shift+S on X11 so Stop works whatever has the focus.
+    fn grab_hotkey(&mut self, session: &CustomerSession, ctx: &egui::Context) {
+        let Ok(ScreenChoice::X11 { display }) = &self.screen else {
+            return;
+        };
+        let stopper = session.stopper();
+        let ctx = ctx.clone();
+        let grabbed = watch_stop_hotkey(display.as_deref(), move || {
+            stopper.stop();
+            ctx.request_repaint();
+        });
+        self.hotkey = Some(grabbed.map_err(|e| e.to_string()));
+    }
+
+    fn handle(&mut self, intent: Intent, ctx: &egui::Context) {
+        match intent {
+            Intent::Start => self.start(ctx),
+            Intent::Send => {
+                let text = std::mem::take(&mut self.draft);
+                if let (Some(session), false) = (&self.session, text.trim().is_empty()) {
+                    session.send_chat(text.trim());
+                }
+            }
+            Intent::Answer(grant_id, allow) => {
+                if let Some(session) = &self.session {
+                    session.answer(grant_id, allow);
+                }
+                self.model.answered(grant_id);
+            }
+            Intent::Stop => {
+                if let Some(session) = &self.session {
+                    session.stop_sharing();
+                }
+                self.model.stopped();
+            }
+            Intent::Leave => {
+                if let Some(session) = &self.session {
+                    session.stop_sharing();
+                    session.leave();
+                }
+            }
+        }
+    }
+}
+
+impl eframe::App for CustomerApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let ctx = ui.ctx().clone();
+        if std::mem::take(&mut self.pending_start) {
+            self.start(&ctx);
+        }
+        self.drain(&ctx);
+        // Always on top while anyone views or controls, so the banner and Stop stay visible.
+        let sharing = self.model.share.sharing();
+        if sharing != self.on_top {
+            self.on_top = sharing;
+            let level = if sharing {
+                egui::WindowLevel::AlwaysOnTop
+            } else {
+                egui::WindowLevel::Normal
+            };
+            ctx.send_viewport_cmd(egui::ViewportCommand::WindowLevel(level));
+        }
+        let hotkey = match &self.hotkey {
+            Some(Ok(())) => Some(HOTKEY_TEXT),
+            _ => None,
+        };
+        let mut intents = Vec::new();
+        ui::top_ui(ui, &self.model, hotkey, &mut intents);
+        match self.model.phase {
+            Phase::Form | Phase::Connecting => ui::form_ui(ui, &mut self.model, &mut intents),
+            Phase::Session | Phase::Ended(_) => {
+                ui::chat_ui(ui, &self.model, &mut self.draft, &mut intents)
+            }
+        }
+        for intent in intents {
+            self.handle(intent, &ctx);
+        }
+        // The consent cards count down once a second; nothing else polls.
+        if !self.model.prompts.is_empty() {
+            ctx.request_repaint_after(std::time::Duration::from_secs(1));
+        }
+    }
+}

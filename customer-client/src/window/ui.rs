@@ -1,0 +1,208 @@
+//! The window's panels: the banner and consent cards on top, the start form, the chat. Each
+//! draws from the [`Model`] and pushes [`Intent`]s; the app carries them out after drawing.
+
+use super::model::{Model, Phase, RouteKind, seconds_left};
+use crate::session::{banner_text, prompt_text};
+use eframe::egui::{self, Color32, RichText};
+use switchboard_protocol::GrantId;
+
+/// What the user asked for during a frame.
+pub enum Intent {
+    Start,
+    Send,
+    Answer(GrantId, bool),
+    Stop,
+    Leave,
+}
+
+const BANNER: Color32 = Color32::from_rgb(178, 34, 34);
+const CARD: Color32 = Color32::from_rgb(255, 244, 206);
+const CARD_TEXT: Color32 = Color32::from_rgb(60, 45, 0);
+
+/// The banner (while anyone views or controls), the consent cards, and the notices.
+pub fn top_ui(ui: &mut egui::Ui, model: &Model, hotkey: Option<&str>, intents: &mut Vec<Intent>) {
+    if model.share.sharing() {
+        let frame = egui::Frame::new().fill(BANNER).inner_margin(10.0);
+        egui::Panel::top("banner").frame(frame).show(ui, |ui| {
+            for viewer in &model.share.viewers {
+                ui.horizontal(|ui| {
+                    ui.label(
+                        RichText::new(format!("{} —", banner_text(viewer)))
+                            .color(Color32::WHITE)
+                            .strong()
+                            .size(16.0),
+                    );
+                    let stop = egui::Button::new(RichText::new("Stop").strong().size(16.0));
+                    if ui.add(stop).clicked() {
+                        intents.push(Intent::Stop);
+                    }
+                });
+            }
+            if let Some(hotkey) = hotkey {
+                ui.label(
+                    RichText::new(format!("{hotkey} stops sharing from anywhere."))
+                        .color(Color32::from_rgb(255, 220, 220)),
+                );
+            }
+        });
+    }
+    if !model.prompts.is_empty() {
+        let frame = egui::Frame::new().fill(CARD).inner_margin(10.0);
+        egui::Panel::top("consent").frame(frame).show(ui, |ui| {
+            let now = now_ms();
+            for prompt in &model.prompts {
+                ui.horizontal(|ui| {
+                    ui.label(
+                        RichText::new(prompt_text(prompt))
+                            .color(CARD_TEXT)
+                            .strong()
+                            .size(15.0),
+                    );
+                    if ui.button("Allow").clicked() {
+                        intents.push(Intent::Answer(prompt.grant_id, true));
+                    }
+                    if ui.button("Deny").clicked() {
+                        intents.push(Intent::Answer(prompt.grant_id, false));
+                    }
+                    let left = seconds_left(prompt.deadline, now);
+                    ui.label(
+                        RichText::new(format!("{left} s (no answer counts as no)"))
+                            .color(CARD_TEXT),
+                    );
+                });
+            }
+        });
+    }
+    let notes: Vec<&String> = model
+        .cannot_share
+        .iter()
+        .chain(model.notice.iter())
+        .collect();
+    if !notes.is_empty() {
+        egui::Panel::top("notices").show(ui, |ui| {
+            for note in notes {
+                ui.label(RichText::new(note).color(ui.visuals().warn_fg_color));
+            }
+        });
+    }
+}
+
+/// The start form: server, who the customer is, and how they reach support.
+pub fn form_ui(ui: &mut egui::Ui, model: &mut Model, intents: &mut Vec<Intent>) {
+    let connecting = model.phase == Phase::Connecting;
+    egui::CentralPanel::default().show(ui, |ui| {
+        ui.heading("Get help from a representative");
+        ui.add_space(8.0);
+        let form = &mut model.form;
+        egui::Grid::new("form")
+            .num_columns(2)
+            .spacing([12.0, 8.0])
+            .show(ui, |ui| {
+                ui.label("Your name");
+                ui.text_edit_singleline(&mut form.name);
+                ui.end_row();
+                ui.label("Company (optional)");
+                ui.text_edit_singleline(&mut form.company);
+                ui.end_row();
+                ui.label("Your question (optional)");
+                ui.text_edit_singleline(&mut form.question);
+                ui.end_row();
+                ui.label("Reach");
+                egui::ComboBox::from_id_salt("route")
+                    .selected_text(form.route.label())
+                    .show_ui(ui, |ui| {
+                        for kind in RouteKind::ALL {
+                            ui.selectable_value(&mut form.route, kind, kind.label());
+                        }
+                    });
+                ui.end_row();
+                if let Some(hint) = form.route.value_hint() {
+                    ui.label("");
+                    ui.add(egui::TextEdit::singleline(&mut form.value).hint_text(hint));
+                    ui.end_row();
+                }
+                ui.label("Server");
+                ui.text_edit_singleline(&mut form.server);
+                ui.end_row();
+            });
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            if ui
+                .add_enabled(!connecting, egui::Button::new("Start"))
+                .clicked()
+            {
+                intents.push(Intent::Start);
+            }
+            if connecting {
+                ui.spinner();
+                ui.label("Connecting…");
+            }
+        });
+        if let Some(error) = &model.form_error {
+            ui.label(RichText::new(error).color(ui.visuals().error_fg_color));
+        }
+    });
+}
+
+/// The session: who is here, the chat, the input line, Leave.
+pub fn chat_ui(ui: &mut egui::Ui, model: &Model, draft: &mut String, intents: &mut Vec<Intent>) {
+    let ended = matches!(model.phase, Phase::Ended(_));
+    egui::Panel::top("status").show(ui, |ui| {
+        ui.horizontal(|ui| {
+            let status = match (&model.phase, model.queue, model.reps.is_empty()) {
+                (Phase::Ended(text), _, _) => text.clone(),
+                (_, Some((position, wait)), _) => {
+                    format!("Waiting: number {position} in the queue, about {wait} s")
+                }
+                (_, None, true) => "Waiting for a representative…".to_owned(),
+                (_, None, false) => format!("With {}", model.reps.join(", ")),
+            };
+            ui.label(RichText::new(status).strong());
+            if !ended {
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    if ui.button("Leave").clicked() {
+                        intents.push(Intent::Leave);
+                    }
+                });
+            }
+        });
+    });
+    egui::Panel::bottom("input").show(ui, |ui| {
+        ui.horizontal(|ui| {
+            let field = egui::TextEdit::singleline(draft)
+                .hint_text("Type a message")
+                .desired_width(ui.available_width() - 70.0);
+            let response = ui.add_enabled(!ended, field);
+            let enter = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if ui.add_enabled(!ended, egui::Button::new("Send")).clicked() || enter {
+                intents.push(Intent::Send);
+                response.request_focus();
+            }
+        });
+    });
+    egui::CentralPanel::default().show(ui, |ui| {
+        egui::ScrollArea::vertical()
+            .stick_to_bottom(true)
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                for line in &model.chat {
+                    match &line.who {
+                        Some(who) => {
+                            ui.horizontal_wrapped(|ui| {
+                                let name = RichText::new(format!("{who}:")).strong();
+                                ui.label(if line.mine { name.weak() } else { name });
+                                ui.label(&line.text);
+                            });
+                        }
+                        None => {
+                            ui.label(RichText::new(&line.text).italics().weak());
+                        }
+                    }
+                }
+            });
+    });
+}
+
+fn now_ms() -> u64 {
+    crate::publish::now_micros() / 1000
+}
