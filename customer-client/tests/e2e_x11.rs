@@ -1,0 +1,145 @@
+//! The real customer client sharing a private Xvfb: a test program draws known pixels, the
+//! client captures (XDamage) and publishes them, and the rep's viewer holds exactly those
+//! pixels; the rep's pointer input moves the X pointer (XTest) only once control is granted.
+//! Skipped with a message where Xvfb is not installed (CI installs it).
+
+mod common;
+
+use common::{Viewer, grant_state, request, setup, share_event};
+use std::time::Duration;
+use switchboard_customer::capture::{Screen, X11Screen};
+use switchboard_customer::publish::ScreenChoice;
+use switchboard_customer::session::Policy;
+use switchboard_customer::xvfb::Xvfb;
+use switchboard_protocol::media::{InputEvent, MediaFrame};
+use switchboard_protocol::{Capability, GrantState};
+use switchboard_testkit::DEADLINE;
+use x11rb::connection::Connection;
+use x11rb::protocol::xproto::{
+    ConnectionExt as _, CreateGCAux, CreateWindowAux, Rectangle, WindowClass,
+};
+use x11rb::rust_connection::RustConnection;
+
+fn xvfb() -> Option<Xvfb> {
+    match Xvfb::start(640, 480) {
+        Ok(xvfb) => Some(xvfb),
+        Err(error) => {
+            eprintln!("skipped: {error}");
+            None
+        }
+    }
+}
+
+/// Draws a window with a blue rectangle and a one-pixel-wide stripe pattern, and waits until
+/// the server has done it.
+fn draw(display: &str) -> RustConnection {
+    let (conn, screen_num) = x11rb::connect(Some(display)).unwrap();
+    let root = conn.setup().roots[screen_num].clone();
+    let window = conn.generate_id().unwrap();
+    conn.create_window(
+        root.root_depth,
+        window,
+        root.root,
+        0,
+        0,
+        640,
+        480,
+        0,
+        WindowClass::INPUT_OUTPUT,
+        root.root_visual,
+        &CreateWindowAux::new()
+            .override_redirect(1)
+            .background_pixel(0xF5F5F2),
+    )
+    .unwrap();
+    conn.map_window(window).unwrap();
+    let gc = conn.generate_id().unwrap();
+    conn.create_gc(gc, window, &CreateGCAux::new().foreground(0x336699))
+        .unwrap();
+    conn.get_input_focus().unwrap().reply().unwrap();
+    conn.poly_fill_rectangle(
+        window,
+        gc,
+        &[Rectangle {
+            x: 100,
+            y: 100,
+            width: 50,
+            height: 30,
+        }],
+    )
+    .unwrap();
+    let stripes: Vec<Rectangle> = (0..20)
+        .map(|i| Rectangle {
+            x: 300 + 2 * i,
+            y: 200,
+            width: 1,
+            height: 40,
+        })
+        .collect();
+    conn.poly_fill_rectangle(window, gc, &stripes).unwrap();
+    conn.get_input_focus().unwrap().reply().unwrap();
+    conn
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn drawn_pixels_reach_the_rep_exactly_and_clicks_only_with_control() {
+    let Some(xvfb) = xvfb() else { return };
+    let display = xvfb.display();
+    let conn = draw(&display);
+    let screen = ScreenChoice::X11 {
+        display: Some(display.clone()),
+    };
+    let mut s = setup(Policy::AllowAll, screen).await;
+    let view = request(&mut s.alice, s.session_id, Capability::ScreenView).await;
+    grant_state(&mut s.alice, view, GrantState::Granted).await;
+    let mut viewer = Viewer::open(&s.server, &mut s.alice, s.session_id).await;
+    viewer
+        .until("the blue rectangle", |f| {
+            f.width == 640 && f.pixel(120, 110) == [0x33, 0x66, 0x99, 255]
+        })
+        .await;
+    let truth = X11Screen::connect(Some(&display))
+        .unwrap()
+        .capture()
+        .unwrap();
+    assert!(
+        viewer.frame == truth,
+        "the viewer holds the X screen exactly"
+    );
+
+    // Without control the pointer does not move.
+    let root = conn.setup().roots[0].root;
+    let pointer = || {
+        let reply = conn.query_pointer(root).unwrap().reply().unwrap();
+        (reply.root_x, reply.root_y)
+    };
+    let at_start = pointer();
+    viewer
+        .media
+        .send(&MediaFrame::Input(InputEvent::PointerMove {
+            x: 333,
+            y: 222,
+        }))
+        .await;
+    viewer.media.send(&MediaFrame::RefreshRequest).await;
+    viewer.next_update().await;
+    assert_eq!(pointer(), at_start);
+
+    let control = request(&mut s.alice, s.session_id, Capability::ScreenControl).await;
+    grant_state(&mut s.alice, control, GrantState::Granted).await;
+    share_event(&mut s.events, |share| share.control).await;
+    viewer.click(201, 151).await;
+    let deadline = tokio::time::Instant::now() + DEADLINE;
+    while pointer() != (201, 151) {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the pointer reached (201, 151), at {:?}",
+            pointer()
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+
+    // Stop: no more input lands.
+    s.customer.stop_sharing();
+    assert_eq!(viewer.closed().await, Some(4410));
+}
