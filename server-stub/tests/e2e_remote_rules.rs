@@ -1,0 +1,387 @@
+//! Remote support's rules end to end (docs/PROTOCOL.md §5, §7 "Remote support", §9): a
+//! real rep and a real native customer over WebSockets. A request prompts the customer;
+//! allowing it reaches the rep's `session_updated` and puts a public system line in both
+//! chats; `open_media` gives each side a ticket the relay takes, and the customer's Stop
+//! closes both media sockets (`4410`). Also: deny, the prompt timing out (a 1-second
+//! `remote_prompt_secs`), a web customer (`remote_unavailable`), a rep who may only view
+//! asking for control (`forbidden`), and a restart keeping the lines and ending the grants.
+
+use switchboard_protocol::media::MediaFrame;
+use switchboard_protocol::{
+    Author, Capability, ClientKind, CustomerHello, CustomerInfo, CustomerRequest,
+    CustomerServerMessage, ErrorCode, GrantEnd, GrantId, GrantInfo, GrantState, OkResult,
+    PROTOCOL_VERSION, RepEvent, RepRequest, Route, SessionId, SessionInfo, Visibility,
+};
+use switchboard_testkit::config::test_config_with_prompt_secs;
+use switchboard_testkit::media::{MediaClient, small_update, wait_attached};
+use switchboard_testkit::rep::joined;
+use switchboard_testkit::{CustomerClient, RepClient, TestServer, personal};
+
+/// The relay's close code for a socket whose grant ended.
+const CLOSE_REVOKED: u16 = 4410;
+
+/// A customer on the native client (the `switchboard-customer` program), in `rep`'s queue.
+async fn native_customer(server: &TestServer, rep: &str) -> CustomerClient {
+    CustomerClient::hello(
+        server.addr,
+        CustomerHello::Start {
+            protocol_version: PROTOCOL_VERSION,
+            customer: CustomerInfo {
+                name: "Sam Lee".into(),
+                company: None,
+                question: None,
+                contact: None,
+            },
+            route: Route::Rep { rep: rep.into() },
+            client: ClientKind::Native,
+        },
+    )
+    .await
+    .unwrap_or_else(|refused| panic!("native start refused: {refused:?}"))
+}
+
+/// `rep` accepts the customer's session from their personal queue.
+async fn accept(rep: &mut RepClient, who: &str, session_id: SessionId) {
+    rep.entry_in(&personal(who), session_id).await;
+    rep.ok(RepRequest::Accept { session_id }).await;
+    joined(rep, session_id).await;
+}
+
+async fn ask(rep: &mut RepClient, session_id: SessionId, capability: Capability) -> GrantId {
+    match rep
+        .ok(RepRequest::RequestRemote {
+            session_id,
+            capability,
+        })
+        .await
+    {
+        Some(OkResult::Grant { grant_id }) => grant_id,
+        other => panic!("request_remote answered {other:?}"),
+    }
+}
+
+/// The customer's next `remote_updated` in which `grant` is in `state`.
+async fn customer_sees(
+    customer: &mut CustomerClient,
+    grant: GrantId,
+    state: GrantState,
+) -> GrantInfo {
+    customer
+        .pick("remote_updated", |m| match m {
+            CustomerServerMessage::RemoteUpdated { grants } => grants
+                .iter()
+                .find(|g| g.grant_id == grant && g.state == state)
+                .cloned(),
+            _ => None,
+        })
+        .await
+}
+
+/// The rep's next `session_updated` in which `grant` is in `state`.
+async fn rep_sees(rep: &mut RepClient, grant: GrantId, state: GrantState) -> SessionInfo {
+    rep.pick("session_updated with the grant", |e| match e {
+        RepEvent::SessionUpdated { session }
+            if session
+                .remote
+                .grants
+                .iter()
+                .any(|g| g.grant_id == grant && g.state == state) =>
+        {
+            Some(session.clone())
+        }
+        _ => None,
+    })
+    .await
+}
+
+/// A public system line with `text` in the rep's chat.
+async fn rep_line(rep: &mut RepClient, text: &str) {
+    let message = rep.chat_text(text).await;
+    assert_eq!(message.author, Author::System);
+    assert_eq!(message.visibility, Visibility::Public);
+}
+
+/// The same line in the customer's chat.
+async fn customer_line(customer: &mut CustomerClient, text: &str) {
+    customer
+        .pick("system line", |m| match m {
+            CustomerServerMessage::Chat { message }
+                if message.text == text && message.author == Author::System =>
+            {
+                Some(())
+            }
+            _ => None,
+        })
+        .await;
+}
+
+/// A customer request that must be answered `ok`; its ticket, if any.
+async fn customer_ok(
+    customer: &mut CustomerClient,
+    request: CustomerRequest,
+) -> Option<switchboard_protocol::MediaTicket> {
+    let id = customer.send(request).await;
+    customer
+        .pick("ok", |m| match m {
+            CustomerServerMessage::Ok {
+                id: got, ticket, ..
+            } if *got == id => Some(ticket.clone()),
+            CustomerServerMessage::Error {
+                id: Some(got),
+                code,
+                message,
+                ..
+            } if *got == id => panic!("refused: {code:?} {message}"),
+            _ => None,
+        })
+        .await
+}
+
+async fn customer_refused(customer: &mut CustomerClient, request: CustomerRequest) -> ErrorCode {
+    let id = customer.send(request).await;
+    customer
+        .pick("error", |m| match m {
+            CustomerServerMessage::Error {
+                id: Some(got),
+                code,
+                ..
+            } if *got == id => Some(*code),
+            CustomerServerMessage::Ok { id: got, .. } if *got == id => {
+                panic!("accepted, a refusal was due")
+            }
+            _ => None,
+        })
+        .await
+}
+
+#[tokio::test]
+async fn allowing_a_request_grants_the_view_with_lines_in_both_chats_and_media_on_both_sides() {
+    let server = TestServer::start().await;
+    let mut alice = server.rep("alice").await;
+    let mut customer = native_customer(&server, "alice").await;
+    let id = customer.session_id;
+    accept(&mut alice, "alice", id).await;
+
+    let grant = ask(&mut alice, id, Capability::ScreenView).await;
+    let prompt = customer_sees(&mut customer, grant, GrantState::Prompting).await;
+    assert_eq!(prompt.rep_name, "Alice");
+    assert_eq!(prompt.deadline, prompt.requested_at + 30_000);
+    customer_line(&mut customer, "Alice asked to view the screen.").await;
+    rep_line(&mut alice, "Alice asked to view the screen.").await;
+
+    customer_ok(
+        &mut customer,
+        CustomerRequest::AnswerRemote {
+            grant_id: grant,
+            allow: true,
+        },
+    )
+    .await;
+    let info = rep_sees(&mut alice, grant, GrantState::Granted).await;
+    assert_eq!(
+        info.remote.source,
+        switchboard_protocol::ScreenSource::Desktop
+    );
+    rep_line(&mut alice, "The customer allowed Alice to view the screen.").await;
+    customer_line(
+        &mut customer,
+        "The customer allowed Alice to view the screen.",
+    )
+    .await;
+
+    // Both sides get a ticket, and the relay takes both.
+    let viewer_ticket = match alice.ok(RepRequest::OpenMedia { session_id: id }).await {
+        Some(OkResult::Media { ticket }) => ticket,
+        other => panic!("open_media answered {other:?}"),
+    };
+    let publisher_ticket = customer_ok(&mut customer, CustomerRequest::OpenMedia)
+        .await
+        .expect("a ticket in the ok");
+    let relay = server.server.as_ref().expect("running").media();
+    let mut publisher = MediaClient::auth(server.addr, &publisher_ticket.token).await;
+    let mut viewer = MediaClient::auth(server.addr, &viewer_ticket.token).await;
+    wait_attached(&relay, 2).await;
+    publisher
+        .recv_until(|f| (*f == MediaFrame::RefreshRequest).then_some(()))
+        .await;
+    publisher.send(&small_update(1)).await;
+    let seq = viewer
+        .recv_until(|f| match f {
+            MediaFrame::ScreenUpdate(update) => Some(update.seq),
+            _ => None,
+        })
+        .await;
+    assert_eq!(seq, 1);
+
+    // The customer's Stop: both streams close at once, and everyone reads why.
+    customer_ok(
+        &mut customer,
+        CustomerRequest::StopRemote { grant_id: None },
+    )
+    .await;
+    assert_eq!(viewer.closed().await, Some(CLOSE_REVOKED));
+    assert_eq!(publisher.closed().await, Some(CLOSE_REVOKED));
+    let info = rep_sees(&mut alice, grant, GrantState::Stopped).await;
+    assert_eq!(info.remote.grants[0].ended, Some(GrantEnd::CustomerStopped));
+    rep_line(&mut alice, "The customer stopped screen sharing.").await;
+    alice
+        .refused(
+            RepRequest::OpenMedia { session_id: id },
+            ErrorCode::Forbidden,
+        )
+        .await;
+}
+
+#[tokio::test]
+async fn a_denied_request_and_one_nobody_answers_give_nothing() {
+    let server = TestServer::start_with(test_config_with_prompt_secs(1)).await;
+    let mut alice = server.rep("alice").await;
+    let mut customer = native_customer(&server, "alice").await;
+    let id = customer.session_id;
+    accept(&mut alice, "alice", id).await;
+
+    let denied = ask(&mut alice, id, Capability::ScreenControl).await;
+    customer_sees(&mut customer, denied, GrantState::Prompting).await;
+    customer_ok(
+        &mut customer,
+        CustomerRequest::AnswerRemote {
+            grant_id: denied,
+            allow: false,
+        },
+    )
+    .await;
+    rep_sees(&mut alice, denied, GrantState::Denied).await;
+    rep_line(
+        &mut alice,
+        "The customer declined Alice's request to control the screen.",
+    )
+    .await;
+    alice
+        .refused(
+            RepRequest::OpenMedia { session_id: id },
+            ErrorCode::Forbidden,
+        )
+        .await;
+    assert_eq!(
+        customer_refused(&mut customer, CustomerRequest::OpenMedia).await,
+        ErrorCode::Forbidden
+    );
+
+    // Unanswered for the prompt time (1 s here): timed out, and a late answer finds nothing.
+    let ignored = ask(&mut alice, id, Capability::ScreenView).await;
+    rep_sees(&mut alice, ignored, GrantState::TimedOut).await;
+    rep_line(&mut alice, "Alice's request to view the screen timed out.").await;
+    customer_sees(&mut customer, ignored, GrantState::TimedOut).await;
+    assert_eq!(
+        customer_refused(
+            &mut customer,
+            CustomerRequest::AnswerRemote {
+                grant_id: ignored,
+                allow: true,
+            },
+        )
+        .await,
+        ErrorCode::NotFound
+    );
+}
+
+#[tokio::test]
+async fn a_web_customer_and_a_rep_who_may_only_view_are_refused() {
+    let server = TestServer::start().await;
+    let mut alice = server.rep("alice").await;
+    let mut web = server
+        .customer(
+            "Web Wendy",
+            Route::Rep {
+                rep: "alice".into(),
+            },
+        )
+        .await;
+    accept(&mut alice, "alice", web.session_id).await;
+    let (code, message) = alice
+        .request(RepRequest::RequestRemote {
+            session_id: web.session_id,
+            capability: Capability::ScreenView,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(code, ErrorCode::RemoteUnavailable);
+    assert_eq!(message, "The customer is in web chat.");
+    web.sync().await;
+
+    // Carol's `screen = "view"`: control is forbidden, viewing is asked.
+    let mut carol = server.rep("carol").await;
+    let customer = native_customer(&server, "carol").await;
+    accept(&mut carol, "carol", customer.session_id).await;
+    carol
+        .refused(
+            RepRequest::RequestRemote {
+                session_id: customer.session_id,
+                capability: Capability::ScreenControl,
+            },
+            ErrorCode::Forbidden,
+        )
+        .await;
+    ask(&mut carol, customer.session_id, Capability::ScreenView).await;
+}
+
+#[tokio::test]
+async fn a_restart_keeps_the_lines_and_ends_live_grants() {
+    let mut server = TestServer::start().await;
+    let mut alice = server.rep("alice").await;
+    let mut customer = native_customer(&server, "alice").await;
+    let id = customer.session_id;
+    let token = customer.token.clone();
+    accept(&mut alice, "alice", id).await;
+    let grant = ask(&mut alice, id, Capability::ScreenView).await;
+    customer_ok(
+        &mut customer,
+        CustomerRequest::AnswerRemote {
+            grant_id: grant,
+            allow: true,
+        },
+    )
+    .await;
+    rep_sees(&mut alice, grant, GrantState::Granted).await;
+    drop((alice, customer));
+
+    server.restart().await;
+    let alice = server.rep("alice").await;
+    let snapshot = alice.snapshot.as_ref().expect("a snapshot");
+    let view = snapshot
+        .sessions
+        .iter()
+        .find(|v| v.session.session_id == id)
+        .expect("alice is still in the session");
+    let grants = &view.session.remote.grants;
+    assert_eq!(grants.len(), 1);
+    assert_eq!(grants[0].state, GrantState::Stopped);
+    assert_eq!(grants[0].ended, Some(GrantEnd::CustomerDisconnected));
+    let lines: Vec<&str> = view
+        .chat
+        .iter()
+        .filter(|m| m.author == Author::System && m.visibility == Visibility::Public)
+        .map(|m| m.text.as_str())
+        .collect();
+    assert_eq!(
+        lines[..2],
+        [
+            "Alice asked to view the screen.",
+            "The customer allowed Alice to view the screen.",
+        ]
+    );
+    // The customer's program comes back: its history has the lines, and it is still
+    // the native client (its desktop can be asked for again).
+    let customer = CustomerClient::resume(server.addr, id, &token)
+        .await
+        .unwrap_or_else(|refused| panic!("resume refused: {refused:?}"));
+    assert!(
+        customer
+            .chat
+            .iter()
+            .any(|m| m.text == "The customer allowed Alice to view the screen.")
+    );
+    let mut alice = alice;
+    let again = ask(&mut alice, id, Capability::ScreenControl).await;
+    assert!(again.0 > grant.0);
+}
