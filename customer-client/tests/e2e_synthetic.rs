@@ -2,6 +2,8 @@
 //! needed): a rep views it pixel for pixel, clicks land only with control, Stop and a denial
 //! end the stream at once.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::{Viewer, grant_state, request, setup, share_event};

@@ -3,6 +3,8 @@
 //! pixels; the rep's pointer input moves the X pointer (XTest) only once control is granted.
 //! Skipped with a message where Xvfb is not installed (CI installs it).
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::{Viewer, grant_state, request, setup, share_event};
