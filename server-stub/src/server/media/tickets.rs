@@ -75,6 +75,10 @@ impl Tickets {
     pub fn len(&self) -> usize {
         self.by_token.len()
     }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_token.is_empty()
+    }
 }
 
 #[cfg(test)]
