@@ -24,6 +24,8 @@ const NATIVE_CUSTOMERS: [(&str, u16, u16); 3] = [
     ("Priya Natarajan", 1440, 900),
     ("Jonas Berg", 1280, 800),
 ];
+/// Between the native customers' arrivals, so they wait in a known order.
+const NATIVE_GAP: std::time::Duration = std::time::Duration::from_millis(400);
 
 /// The running demo server; dropping it stops the server and removes its database.
 pub struct DemoServer {
@@ -64,10 +66,14 @@ impl DemoServer {
             let _server = server;
             std::future::pending::<()>().await;
         });
+        // The native customers first, so the longest-waiting customer (Ctrl+Enter) has a screen.
+        runtime.spawn(async move {
+            for (name, width, height) in NATIVE_CUSTOMERS {
+                tokio::spawn(native_customer(addr, name, width, height));
+                tokio::time::sleep(NATIVE_GAP).await;
+            }
+        });
         runtime.spawn(first_customers(addr, config.clone(), seed));
-        for (name, width, height) in NATIVE_CUSTOMERS {
-            runtime.spawn(native_customer(addr, name, width, height));
-        }
         runtime.spawn(switchboard_server::sim::run(
             addr,
             config,
@@ -92,6 +98,7 @@ impl DemoServer {
 /// A handful of customers at once, over the demo rep's own queues, so there is work waiting.
 async fn first_customers(addr: SocketAddr, config: Arc<Config>, seed: u64) {
     use rand::SeedableRng;
+    tokio::time::sleep(NATIVE_GAP * NATIVE_CUSTOMERS.len() as u32).await;
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
     for n in 0..FIRST_CUSTOMERS {
         let mut plan = switchboard_server::sim::Plan::random(&mut rng, &config);

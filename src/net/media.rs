@@ -81,6 +81,20 @@ impl ScreenStream {
             .unwrap_or_else(|p| p.into_inner().clone())
     }
 
+    /// A stream with no socket whose picture the caller paints (benches, tests): it stays
+    /// `Live`, and input sent to it goes nowhere.
+    pub fn detached(session_id: SessionId) -> ScreenStream {
+        let (out, _) = mpsc::unbounded_channel();
+        ScreenStream {
+            session_id,
+            picture: SharedPicture::default(),
+            state: Arc::new(Mutex::new(StreamState::Live)),
+            out,
+            task: None,
+            opened_at: Instant::now(),
+        }
+    }
+
     /// Sends the rep's pointer or key event (the server forwards it only with control).
     pub fn input(&self, event: InputEvent) {
         let _ = self.out.send(MediaFrame::Input(event));

@@ -119,6 +119,44 @@ fn now_micros() -> u64 {
         .map_or(0, |d| d.as_micros() as u64)
 }
 
+/// Paints updates onto a framebuffer of its own and shares what changed: the decoder
+/// thread's work (public so benches can drive it without a socket).
+pub struct Painter {
+    framebuffer: RgbaFrame,
+    picture: SharedPicture,
+}
+
+impl Painter {
+    pub fn new(picture: SharedPicture) -> Painter {
+        Painter {
+            framebuffer: RgbaFrame {
+                width: 0,
+                height: 0,
+                pixels: Vec::new(),
+            },
+            picture,
+        }
+    }
+
+    /// Paints `update`, copies the changed rectangles into the shared picture, and counts it.
+    pub fn paint(&mut self, update: &ScreenUpdate) {
+        let framebuffer = &mut self.framebuffer;
+        let resized = framebuffer.width != update.width || framebuffer.height != update.height;
+        let painted = apply_update(framebuffer, update);
+        let mut shared = self.picture.lock();
+        share(&mut shared, framebuffer, update, resized);
+        if let Err(error) = &painted {
+            shared.bad_updates += 1;
+            tracing::warn!(%error, seq = update.seq, "a screen update could not be painted");
+        }
+        let now = Instant::now();
+        shared.painted.push_back(now);
+        trim(&mut shared.painted, now, |t| *t);
+        let delay_micros = now_micros().saturating_sub(update.captured_micros);
+        shared.latency_ms = Some(delay_micros / 1000);
+    }
+}
+
 /// The decoder thread's body: paints every update, shares the changed rectangles, acks it.
 /// Ends when the socket task drops its sender.
 pub(crate) fn decode_loop(
@@ -127,27 +165,9 @@ pub(crate) fn decode_loop(
     acks: UnboundedSender<MediaFrame>,
     wake: Arc<dyn Fn() + Send + Sync>,
 ) {
-    let mut framebuffer = RgbaFrame {
-        width: 0,
-        height: 0,
-        pixels: Vec::new(),
-    };
+    let mut painter = Painter::new(picture);
     while let Ok(update) = updates.recv() {
-        let resized = framebuffer.width != update.width || framebuffer.height != update.height;
-        let painted = apply_update(&mut framebuffer, &update);
-        {
-            let mut shared = picture.lock();
-            share(&mut shared, &framebuffer, &update, resized);
-            if let Err(error) = &painted {
-                shared.bad_updates += 1;
-                tracing::warn!(%error, seq = update.seq, "a screen update could not be painted");
-            }
-            let now = Instant::now();
-            shared.painted.push_back(now);
-            trim(&mut shared.painted, now, |t| *t);
-            let delay_micros = now_micros().saturating_sub(update.captured_micros);
-            shared.latency_ms = Some(delay_micros / 1000);
-        }
+        painter.paint(&update);
         // Acknowledged once drawn into the picture, even when a tile was bad: the stream
         // goes on, and a refresh repaints what was wrong.
         if acks.send(MediaFrame::Ack { seq: update.seq }).is_err() {

@@ -42,7 +42,7 @@ pub fn open_screen_at(
 ) -> ScreenStream {
     media::open(runtime, url.to_owned(), session_id, ticket, Arc::new(wake))
 }
-pub use media_picture::{Damage, Picture, Rect, SharedPicture};
+pub use media_picture::{Damage, Painter, Picture, Rect, SharedPicture};
 mod resume;
 mod sink;
 mod socket;
