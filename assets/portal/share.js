@@ -206,8 +206,14 @@ window.SwitchboardShare = (() => {
     if (!navigator.mediaDevices || !navigator.mediaDevices.getDisplayMedia) {
       throw new Error("unsupported");
     }
+    // The tab at its own size (the browser's default may be smaller, and text unreadable).
+    const scale = window.devicePixelRatio || 1;
     const captured = await navigator.mediaDevices.getDisplayMedia({
-      video: true,
+      video: {
+        width: { ideal: Math.min(MAX_SENT_SIDE, Math.round(window.innerWidth * scale)) },
+        height: { ideal: Math.min(MAX_SENT_SIDE, Math.round(window.innerHeight * scale)) },
+        frameRate: { max: MAX_FPS },
+      },
       audio: false,
       preferCurrentTab: true,
       selfBrowserSurface: "include",

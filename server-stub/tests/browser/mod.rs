@@ -2,6 +2,9 @@
 //! to Debian's chromedriver). Each test gets its own chromedriver, browser and profile; the
 //! whole process group is killed when the test ends, pass or fail.
 
+// Each test binary uses some of these helpers, never all.
+#![allow(dead_code)]
+
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
@@ -58,6 +61,12 @@ pub struct Browser {
 impl Browser {
     /// Starts chromedriver and a headless Chromium with a fresh profile.
     pub async fn open() -> Browser {
+        Browser::open_with(&[]).await
+    }
+
+    /// [`Browser::open`] with more Chromium switches (`--auto-accept-this-tab-capture` for
+    /// the page-sharing tests: the tab picker says yes by itself).
+    pub async fn open_with(extra_args: &[&str]) -> Browser {
         let chromedriver = binary("CHROMEDRIVER", "/usr/bin/chromedriver");
         let chromium = binary("CHROMIUM", "/usr/bin/chromium");
         let port = free_port();
@@ -84,18 +93,29 @@ impl Browser {
             );
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
+        // Without the networking flags Chromium keeps dialling Google, and this machine's
+        // closed network refuses it.
+        let mut args: Vec<String> = [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+            "--window-size=1000,1000",
+        ]
+        .iter()
+        .chain(extra_args)
+        .map(|a| a.to_string())
+        .collect();
+        args.push(format!("--user-data-dir={}", profile.path().display()));
         let capabilities = serde_json::json!({
             "goog:chromeOptions": {
                 "binary": chromium,
-                // Without the networking flags Chromium keeps dialling Google, and this
-                // machine's closed network refuses it.
-                "args": [
-                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                    "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync",
-                    "--disable-dev-shm-usage", "--window-size=1000,1000",
-                    format!("--user-data-dir={}", profile.path().display()),
-                ],
+                "args": args,
                 "prefs": {
                     "download.default_directory": downloads.path(),
                     "download.prompt_for_download": false,
