@@ -79,6 +79,8 @@ pub fn status_line(
 pub fn rate(bytes_per_sec: f64) -> String {
     if bytes_per_sec >= 1_000_000.0 {
         format!("{:.1} MB/s", bytes_per_sec / 1_000_000.0)
+    } else if bytes_per_sec < 10_000.0 {
+        format!("{:.1} KB/s", bytes_per_sec / 1_000.0)
     } else {
         format!("{:.0} KB/s", bytes_per_sec / 1_000.0)
     }
@@ -98,6 +100,10 @@ mod tests {
         assert_eq!(
             status_line(800, 600, 0.0, None, 2_400_000.0, &controls("Alice Martin")),
             "800×600 · 0 fps · – ms · 2.4 MB/s · Alice Martin controls"
+        );
+        assert_eq!(
+            status_line(800, 600, 1.0, Some(3), 420.0, VIEWING),
+            "800×600 · 1 fps · 3 ms · 0.4 KB/s · Viewing"
         );
     }
 }

@@ -197,7 +197,7 @@ fn buttons_ui(
     let control = ui
         .add_enabled(
             bar.controlling || bar.control.is_open(),
-            egui::Button::selectable(bar.controlling, words::CONTROL_TOGGLE),
+            egui::Button::new(words::CONTROL_TOGGLE).selected(bar.controlling),
         )
         .on_disabled_hover_text(bar.control.reason().unwrap_or_default());
     if control.clicked() {

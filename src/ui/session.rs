@@ -93,7 +93,7 @@ pub fn session_ui(
         if prefs.chat_shown && prefs.chat_pinned {
             egui::Panel::right(("screen_chat", id.0))
                 .resizable(true)
-                .default_size(360.0)
+                .default_size((ui.available_width() * 0.3).clamp(260.0, 400.0))
                 .min_size(260.0)
                 .show(ui, |ui| chat_ui(ui, model, session, draft, intents));
         } else if prefs.chat_shown {
