@@ -207,11 +207,15 @@ window.SwitchboardShare = (() => {
       throw new Error("unsupported");
     }
     // The tab at its own size (the browser's default may be smaller, and text unreadable).
+    // In a frame the tab's size is unknown here; the screen's bounds it.
     const scale = window.devicePixelRatio || 1;
+    const framed = window.parent !== window;
+    const cssWidth = framed ? screen.width : window.innerWidth;
+    const cssHeight = framed ? screen.height : window.innerHeight;
     const captured = await navigator.mediaDevices.getDisplayMedia({
       video: {
-        width: { ideal: Math.min(MAX_SENT_SIDE, Math.round(window.innerWidth * scale)) },
-        height: { ideal: Math.min(MAX_SENT_SIDE, Math.round(window.innerHeight * scale)) },
+        width: { ideal: Math.min(MAX_SENT_SIDE, Math.round(cssWidth * scale)) },
+        height: { ideal: Math.min(MAX_SENT_SIDE, Math.round(cssHeight * scale)) },
         frameRate: { max: MAX_FPS },
       },
       audio: false,

@@ -10,20 +10,10 @@ mod browser;
 mod common;
 
 use browser::Browser;
+use browser::shared_page::*;
 use common::*;
-use futures_util::{SinkExt, StreamExt};
-use std::net::SocketAddr;
-use switchboard_protocol::media::{
-    MediaFrame, ScreenUpdate, TileEncoding, decode_media, encode_media,
-};
+use switchboard_protocol::media::{MediaFrame, TileEncoding, decode_media, encode_media};
 use switchboard_protocol::*;
-use tokio_tungstenite::tungstenite::Message;
-
-/// The tab picker answers yes by itself (the customer's click is still the page's).
-const AUTO_ACCEPT: &str = "--auto-accept-this-tab-capture";
-
-/// What the masking turns a private field into (`mask.css`), give or take JPEG's error.
-const MASK_RGB: [u8; 3] = [0x3b, 0x41, 0x50];
 
 /// Places three blocks on the page at fixed viewport positions: a password field with a
 /// value, a `data-private` card number, and an ordinary notice with large black text.
@@ -52,152 +42,6 @@ const FIXTURE_JS: &str = r##"
   place(open, 440);
   return [window.innerWidth];
 "##;
-
-/// A viewer on `/ws/media`, as small as these tests need (the rep's side of §11).
-struct Viewer(Socket);
-
-impl Viewer {
-    async fn auth(addr: SocketAddr, token: &str) -> Viewer {
-        let mut viewer = Viewer(open_socket(addr, "/ws/media").await);
-        viewer
-            .send(&MediaFrame::Auth {
-                token: token.to_owned(),
-            })
-            .await;
-        viewer
-    }
-
-    async fn send(&mut self, frame: &MediaFrame) {
-        let bytes = encode_media(frame).unwrap();
-        self.0.send(Message::Binary(bytes.into())).await.unwrap();
-    }
-
-    /// The next screen update within the deadline (other frames skipped; a close fails).
-    async fn update(&mut self) -> ScreenUpdate {
-        let deadline = tokio::time::Instant::now() + DEADLINE;
-        loop {
-            let Ok(message) = tokio::time::timeout_at(deadline, self.0.next()).await else {
-                panic!("no screen update within {DEADLINE:?}");
-            };
-            match message {
-                Some(Ok(Message::Binary(bytes))) => {
-                    if let MediaFrame::ScreenUpdate(update) =
-                        decode_media(&bytes).expect("the relay's frame decodes")
-                    {
-                        return update;
-                    }
-                }
-                Some(Ok(Message::Close(frame))) => panic!("media socket closed: {frame:?}"),
-                Some(Ok(_)) => {}
-                other => panic!("media socket failed: {other:?}"),
-            }
-        }
-    }
-
-    /// The close code, reading past any frames, within the deadline.
-    async fn closed(&mut self) -> Option<u16> {
-        let deadline = tokio::time::Instant::now() + DEADLINE;
-        loop {
-            let message = tokio::time::timeout_at(deadline, self.0.next())
-                .await
-                .expect("the media socket closes within the deadline");
-            match message {
-                Some(Ok(Message::Close(frame))) => return frame.map(|f| u16::from(f.code)),
-                Some(Ok(_)) => {}
-                Some(Err(_)) | None => return None,
-            }
-        }
-    }
-}
-
-/// A decoded picture: RGBA rows, as the page drew its tab.
-struct Picture {
-    width: u32,
-    height: u32,
-    rgba: Vec<u8>,
-}
-
-impl Picture {
-    /// The update's one tile (the page sends the whole picture as one JPEG), decoded.
-    fn of(update: &ScreenUpdate) -> Picture {
-        assert_eq!(update.tiles.len(), 1, "one tile per update");
-        let tile = &update.tiles[0];
-        assert_eq!(
-            (tile.x, tile.y, tile.w, tile.h),
-            (0, 0, update.width, update.height),
-            "the tile covers the whole picture"
-        );
-        let TileEncoding::Jpeg { quality, data } = &tile.encoding else {
-            panic!("the page sends JPEG tiles, not {:?}", tile.encoding);
-        };
-        assert!((1..=100).contains(quality));
-        let image = image::load_from_memory_with_format(data, image::ImageFormat::Jpeg)
-            .expect("the tile is a JPEG")
-            .to_rgba8();
-        assert_eq!(
-            (image.width(), image.height()),
-            (u32::from(update.width), u32::from(update.height)),
-            "the JPEG is the tile's size"
-        );
-        Picture {
-            width: image.width(),
-            height: image.height(),
-            rgba: image.into_raw(),
-        }
-    }
-
-    /// Saves the picture as `$SWITCHBOARD_SCREENSHOTS/<name>.jpg` when that is set (to look
-    /// at what the rep received).
-    fn save_if_asked(&self, name: &str) {
-        let Some(dir) = std::env::var_os("SWITCHBOARD_SCREENSHOTS") else {
-            return;
-        };
-        let path = std::path::PathBuf::from(dir).join(format!("{name}.jpg"));
-        let rgb: Vec<u8> = self
-            .rgba
-            .chunks_exact(4)
-            .flat_map(|p| [p[0], p[1], p[2]])
-            .collect();
-        image::save_buffer(&path, &rgb, self.width, self.height, image::ColorType::Rgb8)
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    }
-
-    /// The pixels of a rectangle given in page (CSS) pixels, scaled to the picture. The tab
-    /// keeps its aspect (its height may hold less than `innerHeight`), so the width decides.
-    fn region(&self, page_width: f64, rect: (f64, f64, f64, f64)) -> Vec<[u8; 3]> {
-        let sx = f64::from(self.width) / page_width;
-        let sy = sx;
-        let (x0, y0) = ((rect.0 * sx) as u32, (rect.1 * sy) as u32);
-        let (x1, y1) = (
-            ((rect.0 + rect.2) * sx) as u32,
-            ((rect.1 + rect.3) * sy) as u32,
-        );
-        let mut out = Vec::new();
-        for y in y0..y1.min(self.height) {
-            for x in x0..x1.min(self.width) {
-                let at = ((y * self.width + x) * 4) as usize;
-                out.push([self.rgba[at], self.rgba[at + 1], self.rgba[at + 2]]);
-            }
-        }
-        assert!(!out.is_empty(), "the region {rect:?} lies in the picture");
-        out
-    }
-}
-
-/// Whether every pixel is within `tolerance` of `rgb` on each channel.
-fn all_near(pixels: &[[u8; 3]], rgb: [u8; 3], tolerance: u8) -> bool {
-    pixels
-        .iter()
-        .all(|p| (0..3).all(|c| p[c].abs_diff(rgb[c]) <= tolerance))
-}
-
-/// The spread of brightness in the pixels (0 for a flat block, large for black text on white).
-fn contrast(pixels: &[[u8; 3]]) -> u8 {
-    let luma = |p: &[u8; 3]| ((u16::from(p[0]) + u16::from(p[1]) + u16::from(p[2])) / 3) as u8;
-    let max = pixels.iter().map(luma).max().unwrap_or(0);
-    let min = pixels.iter().map(luma).min().unwrap_or(0);
-    max - min
-}
 
 /// The inner part of a fixture block (page pixels), clear of its edges.
 fn inner(top: f64) -> (f64, f64, f64, f64) {
@@ -289,14 +133,6 @@ async fn sharing_class(page: &Browser) -> bool {
         .unwrap()
         .as_bool()
         .unwrap()
-}
-
-/// The next screen update from the viewer socket (acknowledged, as a console would).
-async fn next_picture(viewer: &mut Viewer) -> (ScreenUpdate, Picture) {
-    let update = viewer.update().await;
-    viewer.send(&MediaFrame::Ack { seq: update.seq }).await;
-    let picture = Picture::of(&update);
-    (update, picture)
 }
 
 /// Share: the page captures its tab, a viewer gets JPEG pictures of it in which the password
@@ -536,5 +372,180 @@ async fn the_pages_media_frames_are_the_protocols() {
         decoded,
         serde_json::json!([{"kind": "ack", "seq": 258}, {"kind": "refresh"}, null, null, null])
     );
+    page.close().await;
+}
+
+/// A customer's own site on another origin (another port) that frames the help link as
+/// docs/EMBEDDING.md shows: `/allowed` with `allow="display-capture"`, `/plain` without.
+/// Both load embed.js and have a password field of their own above the frame.
+/// Serves on `listener` (bound first, so the server's configuration can name its origin).
+fn host_site(listener: tokio::net::TcpListener, portal: String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let portal = portal.clone();
+            tokio::spawn(async move {
+                let mut request = vec![0u8; 4096];
+                let n = stream.read(&mut request).await.unwrap_or(0);
+                let request = String::from_utf8_lossy(&request[..n]);
+                let allow = if request.starts_with("GET /allowed ") {
+                    r#"allow="display-capture""#
+                } else {
+                    ""
+                };
+                let block = "position:fixed;top:40px;width:420px;height:80px;border:0;\
+                             padding:0 8px;font:bold 44px sans-serif;color:#000;background:#fff";
+                let body = format!(
+                    r#"<!doctype html><html><head><meta charset="utf-8"><title>Shop</title>
+<script src="{portal}/assets/embed.js" defer></script></head>
+<body style="margin:0;background:#fff">
+<input type="password" id="host-password" value="hostsecret" style="{block};left:40px">
+<div id="host-open" style="{block};left:500px">WWWW MMMM</div>
+<iframe id="help" {allow} src="{portal}/help?rep=alice"
+ style="position:fixed;left:0;top:160px;width:1000px;height:600px;border:0"></iframe>
+</body></html>"#
+                );
+                let response = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\
+                     Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = stream.write_all(response.as_bytes()).await;
+            });
+        }
+    });
+}
+
+/// The real server allowing a host site to frame its help links (`[limits]
+/// allowed_origins`), and that site serving; the site's address.
+async fn server_and_framing_site() -> (TestServer, std::net::SocketAddr) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let host = listener.local_addr().unwrap();
+    let server = TestServer::start_with(test_config_with_limits(&format!(
+        "allowed_origins = [\"http://{host}\"]\n"
+    )))
+    .await;
+    host_site(listener, server.url());
+    (server, host)
+}
+
+/// Starts a chat inside the host page's frame; Alice accepts. The page stays in the frame.
+async fn framed_session(
+    server: &TestServer,
+    page: &Browser,
+    host_path: &str,
+    host: std::net::SocketAddr,
+    name: &str,
+) -> (RepClient, SessionId) {
+    let mut alice = server.rep("alice").await;
+    page.goto(&format!("http://{host}{host_path}")).await;
+    page.client
+        .wait()
+        .at_most(browser::PAGE_DEADLINE)
+        .for_element(fantoccini::Locator::Css("#help"))
+        .await
+        .unwrap()
+        .enter_frame()
+        .await
+        .unwrap();
+    page.fill("#name", name).await;
+    page.click("#start").await;
+    let entry = browser_entry(&mut alice, name).await;
+    let session_id = entry.session_id;
+    alice.ok(RepRequest::Accept { session_id }).await;
+    joined(&mut alice, session_id).await;
+    page.wait_for_text("#status", "You are chatting with Alice")
+        .await;
+    (alice, session_id)
+}
+
+/// The help link framed by an allowed site with `allow="display-capture"`: Share captures
+/// the whole tab (the site's page), and the site's own password field is masked through
+/// embed.js while its ordinary text is not; Stop unmasks the site too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_framing_site_with_display_capture_shares_and_masks_its_own_fields() {
+    let (server, host) = server_and_framing_site().await;
+    let page = Browser::open_with(&[AUTO_ACCEPT]).await;
+    let (mut alice, session_id) =
+        framed_session(&server, &page, "/allowed", host, "Framed Fran").await;
+    let grant_id = ask_to_view(&page, &mut alice, session_id).await;
+    page.click(".consent-share").await;
+    grant_reaches(&mut alice, session_id, grant_id, GrantState::Granted).await;
+    page.wait_for_text("#share-banner", "Alice is viewing this page")
+        .await;
+
+    let Some(OkResult::Media { ticket }) = alice.ok(RepRequest::OpenMedia { session_id }).await
+    else {
+        panic!("open_media answers with a ticket");
+    };
+    let mut viewer = Viewer::auth(server.addr, &ticket.token).await;
+    page.client.enter_parent_frame().await.unwrap();
+    let width = page
+        .client
+        .execute("return window.innerWidth;", vec![])
+        .await
+        .unwrap()
+        .as_f64()
+        .unwrap();
+    assert!(
+        sharing_class(&page).await,
+        "the site is masked through embed.js"
+    );
+    // The first picture may predate the site's mask by a message's delivery; the next
+    // ones may not, so wait for one that shows the site and check the mask in it.
+    let deadline = tokio::time::Instant::now() + DEADLINE;
+    loop {
+        let (_, picture) = next_picture(&mut viewer).await;
+        let site_text = picture.region(width, (512.0, 52.0, 396.0, 56.0));
+        let site_password = picture.region(width, (52.0, 52.0, 396.0, 56.0));
+        if contrast(&site_text) > 120 && all_near(&site_password, MASK_RGB, 24) {
+            picture.save_if_asked("portal-framed-picture");
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no picture showed the site's text with its password field masked \
+             (text contrast {}, password contrast {})",
+            contrast(&site_text),
+            contrast(&site_password)
+        );
+    }
+
+    let help = page
+        .client
+        .find(fantoccini::Locator::Css("#help"))
+        .await
+        .unwrap();
+    help.enter_frame().await.unwrap();
+    page.click("#share-stop").await;
+    assert_eq!(viewer.closed().await, Some(4410));
+    page.client.enter_parent_frame().await.unwrap();
+    let deadline = tokio::time::Instant::now() + browser::PAGE_DEADLINE;
+    while sharing_class(&page).await {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the site stayed masked after Stop"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    page.close().await;
+}
+
+/// The help link framed without `allow="display-capture"`: Chromium's permissions policy
+/// refuses the capture, so Share answers no (the rep sees `denied`), the customer is told,
+/// and nothing stays masked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_frame_without_display_capture_cannot_share_and_answers_no() {
+    let (server, host) = server_and_framing_site().await;
+    let page = Browser::open_with(&[AUTO_ACCEPT]).await;
+    let (mut alice, session_id) = framed_session(&server, &page, "/plain", host, "Plain Pat").await;
+    let grant_id = ask_to_view(&page, &mut alice, session_id).await;
+    page.click(".consent-share").await;
+    grant_reaches(&mut alice, session_id, grant_id, GrantState::Denied).await;
+    page.wait_for_text("#messages", "This page was not shared.")
+        .await;
+    assert!(!sharing_class(&page).await, "the portal is not masked");
+    page.client.enter_parent_frame().await.unwrap();
+    assert!(!sharing_class(&page).await, "the site is not masked");
     page.close().await;
 }

@@ -5,6 +5,8 @@
 // Each test binary uses some of these helpers, never all.
 #![allow(dead_code)]
 
+pub mod shared_page;
+
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
