@@ -150,6 +150,7 @@ async fn a_shared_page_reaches_the_rep_with_private_fields_masked() {
     );
 
     let grant_id = ask_to_view(&page, &mut alice, session_id).await;
+    page.screenshot_if_asked("portal-share-request").await;
     page.click(".consent-share").await;
     let grant = grant_reaches(&mut alice, session_id, grant_id, GrantState::Granted).await;
     assert_eq!(grant.rep_name, "Alice");
@@ -237,6 +238,40 @@ async fn a_shared_page_reaches_the_rep_with_private_fields_masked() {
         .await;
     assert!(!page.is_displayed("#share-banner").await, "the banner goes");
     assert!(!sharing_class(&page).await, "unmasked after sharing");
+    page.close().await;
+}
+
+/// The rep stopping (or the server ending the grant) ends the page's share by itself: the
+/// media socket is closed with 4410, and the page lets the tab go, unmasks and drops the
+/// banner without the customer doing anything.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_rep_stopping_ends_the_share_on_the_page() {
+    let server = TestServer::start().await;
+    let (page, mut alice, session_id) = browser_session(&server, "Rae Revoked").await;
+    let grant_id = ask_to_view(&page, &mut alice, session_id).await;
+    page.click(".consent-share").await;
+    grant_reaches(&mut alice, session_id, grant_id, GrantState::Granted).await;
+    let Some(OkResult::Media { ticket }) = alice.ok(RepRequest::OpenMedia { session_id }).await
+    else {
+        panic!("open_media answers with a ticket");
+    };
+    let mut viewer = Viewer::auth(server.addr, &ticket.token).await;
+    next_picture(&mut viewer).await;
+    assert!(sharing_class(&page).await);
+
+    alice
+        .ok(RepRequest::StopRemote {
+            session_id,
+            grant_id,
+        })
+        .await;
+    assert_eq!(viewer.closed().await, Some(4410));
+    let stopped = grant_reaches(&mut alice, session_id, grant_id, GrantState::Stopped).await;
+    assert_eq!(stopped.ended, Some(GrantEnd::RepStopped));
+    page.wait_for_text("#messages", "This page is no longer shared.")
+        .await;
+    assert!(!page.is_displayed("#share-banner").await, "the banner goes");
+    assert!(!sharing_class(&page).await, "unmasked once the grant ended");
     page.close().await;
 }
 
