@@ -32,7 +32,7 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; st
 /// the configured origins may frame it. An origin that is not plain `scheme://host[:port]`
 /// is left out rather than let into the header.
 fn help_link_policy(allowed_origins: &[String]) -> Option<HeaderValue> {
-    let plain = |origin: &&String| {
+    let plain = |origin: &&str| {
         origin.split_once("://").is_some_and(|(scheme, host)| {
             (scheme == "http" || scheme == "https")
                 && !host.is_empty()
@@ -43,8 +43,8 @@ fn help_link_policy(allowed_origins: &[String]) -> Option<HeaderValue> {
     };
     let framers: Vec<&str> = allowed_origins
         .iter()
-        .filter(plain)
         .map(|o| o.trim_end_matches('/'))
+        .filter(plain)
         .collect();
     let ancestors = std::iter::once("'self'")
         .chain(framers)
