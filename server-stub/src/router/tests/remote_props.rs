@@ -32,27 +32,95 @@ const PLAYERS: [&str; 4] = ["alice", "bob", "carol", "dave"];
 
 #[derive(Debug, Clone)]
 enum Op {
-    Ask { who: u8, session: u8, control: bool },
-    Answer { session: u8, pick: u8, allow: bool },
-    RepStop { who: u8, session: u8, pick: u8 },
-    CustomerStop { session: u8, pick: Option<u8> },
-    OpenMedia { who: u8, session: u8 },
-    CustomerOpenMedia { session: u8 },
-    Join { who: u8, session: u8 },
-    Accept { who: u8, session: u8 },
-    Transfer { session: u8, to: u8, stay: bool },
-    Remove { session: u8, who: u8 },
-    Leave { who: u8, session: u8 },
-    LeaveInQueue { session: u8 },
-    RepDrop { who: u8 },
-    RepBack { who: u8 },
-    CustomerDrop { session: u8 },
-    CustomerResume { session: u8 },
-    DisconnectCustomer { session: u8 },
-    CustomerLeave { session: u8 },
-    End { session: u8 },
-    NewSession { owner: u8, native: bool },
-    Time { secs: u8 },
+    Ask {
+        who: u8,
+        session: u8,
+        control: bool,
+    },
+    /// The owner asks (the one who may take control over a participant).
+    OwnerAsk {
+        session: u8,
+        control: bool,
+    },
+    /// A participant asks for control and is allowed, then the owner asks and is allowed:
+    /// several steps, each checked.
+    TakeOver {
+        who: u8,
+        session: u8,
+    },
+    Answer {
+        session: u8,
+        pick: u8,
+        allow: bool,
+    },
+    RepStop {
+        who: u8,
+        session: u8,
+        pick: u8,
+    },
+    CustomerStop {
+        session: u8,
+        pick: Option<u8>,
+    },
+    OpenMedia {
+        who: u8,
+        session: u8,
+    },
+    CustomerOpenMedia {
+        session: u8,
+    },
+    Join {
+        who: u8,
+        session: u8,
+    },
+    Accept {
+        who: u8,
+        session: u8,
+    },
+    Transfer {
+        session: u8,
+        to: u8,
+        stay: bool,
+    },
+    Remove {
+        session: u8,
+        who: u8,
+    },
+    Leave {
+        who: u8,
+        session: u8,
+    },
+    LeaveInQueue {
+        session: u8,
+    },
+    RepDrop {
+        who: u8,
+    },
+    RepBack {
+        who: u8,
+    },
+    CustomerDrop {
+        session: u8,
+    },
+    CustomerResume {
+        session: u8,
+    },
+    DisconnectCustomer {
+        session: u8,
+    },
+    CustomerLeave {
+        session: u8,
+    },
+    End {
+        session: u8,
+    },
+    NewSession {
+        owner: u8,
+        native: bool,
+    },
+    Time {
+        secs: u8,
+    },
     Restart,
 }
 
@@ -63,6 +131,8 @@ fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         6 => (who, s, any::<bool>())
             .prop_map(|(who, session, control)| Op::Ask { who, session, control }),
+        2 => (s, any::<bool>()).prop_map(|(session, control)| Op::OwnerAsk { session, control }),
+        2 => (who, s).prop_map(|(who, session)| Op::TakeOver { who, session }),
         6 => (s, any::<u8>(), prop::bool::weighted(0.7))
             .prop_map(|(session, pick, allow)| Op::Answer { session, pick, allow }),
         2 => (who, s, any::<u8>())
@@ -71,7 +141,7 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(session, pick)| Op::CustomerStop { session, pick }),
         2 => (who, s).prop_map(|(who, session)| Op::OpenMedia { who, session }),
         1 => s.prop_map(|session| Op::CustomerOpenMedia { session }),
-        3 => (who, s).prop_map(|(who, session)| Op::Join { who, session }),
+        4 => (who, s).prop_map(|(who, session)| Op::Join { who, session }),
         2 => (who, s).prop_map(|(who, session)| Op::Accept { who, session }),
         2 => (s, who, any::<bool>())
             .prop_map(|(session, to, stay)| Op::Transfer { session, to, stay }),
@@ -196,18 +266,47 @@ impl World {
                     },
                 },
             ),
+            Op::OwnerAsk { session, control } => {
+                let id = self.session(session);
+                as_rep(
+                    &self.owner(id),
+                    RepRequest::RequestRemote {
+                        session_id: id,
+                        capability: if control {
+                            Capability::ScreenControl
+                        } else {
+                            Capability::ScreenView
+                        },
+                    },
+                )
+            }
+            Op::TakeOver { .. } => return None,
             Op::Answer {
                 session,
                 pick,
                 allow,
             } => {
+                // Mostly a request waiting for its answer, sometimes any grant id.
                 let id = self.session(session);
+                let prompting: Vec<GrantId> = self
+                    .live(id)
+                    .map(|s| {
+                        s.grants
+                            .list
+                            .iter()
+                            .filter(|g| g.state == GrantState::Prompting)
+                            .map(|g| g.grant_id)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let grant_id = if pick < 224 && !prompting.is_empty() {
+                    prompting[usize::from(pick) % prompting.len()]
+                } else {
+                    self.grant(id, pick)
+                };
                 Input::Customer {
                     session_id: id,
-                    request: CustomerRequest::AnswerRemote {
-                        grant_id: self.grant(id, pick),
-                        allow,
-                    },
+                    request: CustomerRequest::AnswerRemote { grant_id, allow },
                 }
             }
             Op::RepStop { who, session, pick } => {
@@ -324,6 +423,29 @@ impl World {
     }
 
     fn step(&mut self, op: &Op) -> Result<(), TestCaseError> {
+        if let Op::TakeOver { who, session } = *op {
+            let allow = |session| Op::Answer {
+                session,
+                pick: 0,
+                allow: true,
+            };
+            for sub in [
+                Op::Ask {
+                    who,
+                    session,
+                    control: true,
+                },
+                allow(session),
+                Op::OwnerAsk {
+                    session,
+                    control: true,
+                },
+                allow(session),
+            ] {
+                self.step(&sub)?;
+            }
+            return Ok(());
+        }
         let Some(input) = self.input(op) else {
             return self.check(op, &[]);
         };
@@ -456,7 +578,11 @@ impl World {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 192, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig {
+        cases: 192,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn no_grant_survives_anything_that_ends_it(ops in prop::collection::vec(op(), 1..80)) {
