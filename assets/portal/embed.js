@@ -2,7 +2,8 @@
 // portal shares the tab, the site's own password inputs and `data-private` elements are
 // masked too, with the portal's mask.css. Load it from the Switchboard server:
 //   <script src="https://support.example.com/assets/embed.js" defer></script>
-// It trusts only messages from a frame of that server's origin, and only a yes/no in them.
+// It trusts only messages from a frame of that server's origin, and only a yes/no in them;
+// it answers that frame alone, once the change is painted.
 "use strict";
 
 (() => {
@@ -34,5 +35,12 @@
     const data = event.data;
     if (!data || data.switchboard !== "sharing" || typeof data.sharing !== "boolean") return;
     document.documentElement.classList.toggle(MASK_CLASS, data.sharing);
+    if (!Number.isSafeInteger(data.id)) return;
+    // Answered once two frames are painted with the change, so the help page starts
+    // capturing only when no picture can show this page unmasked.
+    const source = event.source;
+    requestAnimationFrame(() =>
+      requestAnimationFrame(() => source.postMessage({ switchboard: "masked", id: data.id }, portalOrigin)),
+    );
   });
 })();

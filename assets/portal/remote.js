@@ -46,10 +46,12 @@ window.SwitchboardRemote = (() => {
     document.getElementById("share-stop").addEventListener("click", () => stop(true));
 
     let grants = [];
-    /** The live share: `{ track, streamer, retries }`, or null. */
+    /** The live share: `{ track, source, streamer, retries }`, or null. */
     let sharing = null;
     /** Grants this page is answering now (the tab picker may be open). */
     const answering = new Set();
+    /** A granted grant without a tab behind it was stopped (once, not on every update). */
+    let orphanStopped = false;
     /** grant_id -> the consent card: `{ item, share, decline, countdown, endsAt, timer }`. */
     const cards = new Map();
 
@@ -69,13 +71,15 @@ window.SwitchboardRemote = (() => {
       if (answering.size === 0) {
         if (sharing && granted().length === 0) {
           stopLocally();
-        } else if (!sharing && granted().length > 0) {
+        } else if (!sharing && granted().length > 0 && !orphanStopped) {
           // Granted, but this page holds no tab (it was reloaded): say so, rather than let
           // the rep wait for pictures that cannot come without the customer's click.
+          orphanStopped = true;
           note("Sharing this page stopped when the page was reloaded.");
           ask({ type: "stop_remote" });
         }
       }
+      if (granted().length === 0) orphanStopped = false;
       drawBanner();
     }
 
@@ -166,12 +170,18 @@ window.SwitchboardRemote = (() => {
         drawBanner();
         return;
       }
-      // Masked before the browser is even asked, so no captured picture shows a secret.
-      share.mask(true);
+      // Masked before the browser is even asked (the ask itself must come at once, in the
+      // click), and nothing is answered or captured until the masks are painted.
+      const masked = share.mask(true);
       let track;
+      let source = null;
       try {
         track = await share.pickThisTab();
+        source = share.frames(track);
+        await masked;
       } catch (error) {
+        if (source) source.close();
+        if (track) track.stop();
         share.mask(false);
         await ask({ type: "answer_remote", grant_id: id, allow: false });
         answering.delete(id);
@@ -185,6 +195,7 @@ window.SwitchboardRemote = (() => {
       }
       const reply = await ask({ type: "answer_remote", grant_id: id, allow: true });
       if (!reply || reply.type !== "ok") {
+        source.close();
         track.stop();
         share.mask(false);
         answering.delete(id);
@@ -192,7 +203,7 @@ window.SwitchboardRemote = (() => {
         note("The request had already ended, so this page was not shared.");
         return;
       }
-      sharing = { track, streamer: null, retries: 0 };
+      sharing = { track, source, streamer: null, retries: 0 };
       answering.delete(id);
       track.addEventListener("ended", () => stop(true));
       drawBanner();
@@ -208,7 +219,7 @@ window.SwitchboardRemote = (() => {
         stop(true);
         return;
       }
-      sharing.streamer = share.stream(sharing.track, token, streamLost);
+      sharing.streamer = share.stream(sharing.source, token, streamLost);
     }
 
     function streamLost(code) {
@@ -229,9 +240,10 @@ window.SwitchboardRemote = (() => {
     /** Ends the share on this page: the socket closes at once, the tab is let go, unmasked. */
     function stopLocally() {
       if (sharing) {
-        const { track, streamer } = sharing;
+        const { track, source, streamer } = sharing;
         sharing = null;
         if (streamer) streamer.stop();
+        source.close();
         track.stop();
         share.mask(false);
         note("This page is no longer shared.");

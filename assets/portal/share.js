@@ -21,17 +21,53 @@ window.SwitchboardShare = (() => {
     { overMs: 200, rate: 0.75, quality: 60 },
   ];
   const AUTH_TIMEOUT_MS = 10000;
+  /** How long the stream waits for a first frame before nudging the page. */
+  const NUDGE_AFTER_MS = 1000;
+  const NUDGE_CLASS = "switchboard-nudge";
+
+  /** How long a framing site's embed.js may take to say its fields are masked. */
+  const SITE_MASK_WAIT_MS = 1000;
+  /** After the masks are painted, how long a captured frame from before may still arrive. */
+  const SETTLE_MS = 150;
+  let maskRequest = 0;
+
+  function painted() {
+    return new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+  }
+
+  /** Resolves when the framing page's embed.js says it applied `on` (or after a while). */
+  function siteMasked(on) {
+    if (window.parent === window) return Promise.resolve();
+    const id = ++maskRequest;
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        window.removeEventListener("message", listen);
+        resolve();
+      };
+      const listen = (event) => {
+        const data = event.data;
+        if (event.source === window.parent && data && data.switchboard === "masked" && data.id === id) {
+          done();
+        }
+      };
+      const timer = setTimeout(done, SITE_MASK_WAIT_MS);
+      window.addEventListener("message", listen);
+      // Only a yes/no and a counter leave the frame; embed.js checks they came from here.
+      window.parent.postMessage({ switchboard: "sharing", sharing: on, id }, "*");
+    });
+  }
 
   /**
    * Masks (or unmasks) password inputs and everything marked `data-private`, here and, when
-   * this page is framed by a site that loaded embed.js, on that site's page too.
+   * this page is framed by a site that loaded embed.js, on that site's page too. Resolves
+   * once the masks are painted here and the site said so (or did not answer in time, as a
+   * site without embed.js never does), plus a moment for frames captured before.
    */
-  function mask(on) {
+  async function mask(on) {
     document.documentElement.classList.toggle(MASK_CLASS, on);
-    if (window.parent !== window) {
-      // Only a yes/no leaves the frame; embed.js checks that it came from its own frame.
-      window.parent.postMessage({ switchboard: "sharing", sharing: on }, "*");
-    }
+    await Promise.all([painted(), siteMasked(on)]);
+    if (on) await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
   }
 
   function mediaUrl() {
@@ -60,17 +96,43 @@ window.SwitchboardShare = (() => {
   }
 
   /**
-   * Streams `track` (a tab's video) to the relay with `token` until stopped. `onLost(code)`
-   * is called once when the media socket closes by itself (4410: the grant ended).
-   * Returns `{ stop() }`; stop closes the socket at once and leaves the track to its owner.
+   * The tab's pictures as a playing <video>, made the moment the tab is given: a tab capture
+   * delivers a frame only when the page changes, so the element must already be listening
+   * when the changes that follow come (the masks, the banner). `close()` lets it go.
    */
-  function stream(track, token, onLost) {
-    const socket = new WebSocket(mediaUrl());
-    socket.binaryType = "arraybuffer";
+  function frames(track) {
     const video = document.createElement("video");
     video.muted = true;
     video.playsInline = true;
     video.srcObject = new MediaStream([track]);
+    video.play().catch(() => {});
+    return {
+      video,
+      close() {
+        video.pause();
+        video.srcObject = null;
+      },
+    };
+  }
+
+  /**
+   * A change on the page too small to see, so that the tab capture delivers a frame: for
+   * when no frame has come yet (the page has not changed since the capture began).
+   */
+  function nudge() {
+    document.documentElement.classList.toggle(NUDGE_CLASS);
+  }
+
+  /**
+   * Streams the tab's pictures (`source`, from `frames`) to the relay with `token` until
+   * stopped. `onLost(code)` is called once when the media socket closes by itself (4410:
+   * the grant ended). Returns `{ stop() }`; stop closes the socket at once and leaves the
+   * source and the track to their owner.
+   */
+  function stream(source, token, onLost) {
+    const socket = new WebSocket(mediaUrl());
+    socket.binaryType = "arraybuffer";
+    const video = source.video;
     const canvas = document.createElement("canvas");
     const context = canvas.getContext("2d", { willReadFrequently: true, alpha: false });
     let stopped = false;
@@ -82,6 +144,8 @@ window.SwitchboardShare = (() => {
     let lastDigest = null;
     let wholeNext = true;
     let step = null;
+    /** Since when this stream has waited for the video's first frame (ms). */
+    let starvedSince = performance.now();
 
     const authTimer = setTimeout(() => {
       if (socket.readyState !== WebSocket.OPEN) socket.close();
@@ -95,7 +159,6 @@ window.SwitchboardShare = (() => {
         socket.close();
         return;
       }
-      video.play().catch(() => {});
       schedule();
     };
     socket.onmessage = (event) => {
@@ -150,7 +213,14 @@ window.SwitchboardShare = (() => {
     async function capture() {
       const width = video.videoWidth;
       const height = video.videoHeight;
-      if (!width || !height || video.readyState < 2) return;
+      if (!width || !height || video.readyState < 2) {
+        if (video.paused) video.play().catch(() => {});
+        if (performance.now() - starvedSince > NUDGE_AFTER_MS) {
+          starvedSince = performance.now();
+          nudge();
+        }
+        return;
+      }
       const scale = Math.min(1, MAX_SENT_SIDE / width, MAX_SENT_SIDE / height);
       const w = Math.max(1, Math.min(media.MAX_SCREEN_SIDE, Math.round(width * scale)));
       const h = Math.max(1, Math.min(media.MAX_SCREEN_SIDE, Math.round(height * scale)));
@@ -188,8 +258,6 @@ window.SwitchboardShare = (() => {
       stopped = true;
       clearTimeout(timer);
       clearTimeout(authTimer);
-      video.pause();
-      video.srcObject = null;
     }
 
     return {
@@ -233,5 +301,5 @@ window.SwitchboardShare = (() => {
     return track;
   }
 
-  return Object.freeze({ mask, stream, pickThisTab });
+  return Object.freeze({ mask, frames, stream, pickThisTab });
 })();
