@@ -61,7 +61,10 @@ async fn main() {
     let mut media = MediaClient::auth(addr, &ticket.token).await;
     println!("viewing");
     loop {
-        match media.next_within(std::time::Duration::from_secs(3600)).await {
+        match media
+            .next_within(std::time::Duration::from_secs(3600))
+            .await
+        {
             Next::Binary(bytes) => {
                 if let Ok(MediaFrame::ScreenUpdate(update)) = decode_media(&bytes) {
                     media.send(&MediaFrame::Ack { seq: update.seq }).await;
