@@ -1,8 +1,10 @@
 //! The customer's screen as the console holds it: a decoder thread paints each screen update
 //! onto its own framebuffer (off the UI thread), then copies only the changed rectangles
-//! into the [`Picture`] it shares with the UI, and notes them as damage. The UI takes the
-//! damage each frame and uploads just those rectangles to its texture.
+//! into the [`Picture`] it shares with the UI, and notes them as damage, each with its
+//! texture image already made (the RGBA → `ColorImage` work is the decoder's too). The UI
+//! takes the damage each frame and hands just those images to its texture.
 
+use egui::ColorImage;
 use std::collections::VecDeque;
 use std::sync::mpsc::Receiver;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -31,7 +33,11 @@ pub struct Picture {
     pub frame: Option<RgbaFrame>,
     /// What changed since the UI last took it; `whole` means upload everything.
     pub damage: Vec<Rect>,
+    /// The texture images of `damage`, one per rectangle, made by the decoder thread.
+    pub damage_images: Vec<ColorImage>,
     pub whole: bool,
+    /// With `whole`: the whole picture as a texture image, made by the decoder thread.
+    pub whole_image: Option<ColorImage>,
     /// The newest update's delay: now − its capture time, at the moment it was painted.
     pub latency_ms: Option<u64>,
     /// Updates painted and bytes received in the last second (for fps and KB/s).
@@ -45,7 +51,11 @@ pub struct Picture {
 #[derive(Debug, Default)]
 pub struct Damage {
     pub rects: Vec<Rect>,
+    /// One texture image per rectangle of `rects`.
+    pub images: Vec<ColorImage>,
     pub whole: bool,
+    /// With `whole`: the whole picture, ready to upload (`None`: make it from the frame).
+    pub whole_image: Option<ColorImage>,
 }
 
 impl Damage {
@@ -62,7 +72,9 @@ impl Picture {
     pub fn take_damage(&mut self) -> Damage {
         Damage {
             rects: std::mem::take(&mut self.damage),
+            images: std::mem::take(&mut self.damage_images),
             whole: std::mem::take(&mut self.whole),
+            whole_image: self.whole_image.take(),
         }
     }
 
@@ -186,12 +198,26 @@ fn share(shared: &mut Picture, framebuffer: &RgbaFrame, update: &ScreenUpdate, r
     if resized || !same_size {
         shared.frame = Some(framebuffer.clone());
         shared.damage.clear();
+        shared.damage_images.clear();
         shared.whole = true;
+        shared.whole_image = Some(color_image(
+            framebuffer,
+            0,
+            0,
+            framebuffer.width,
+            framebuffer.height,
+        ));
         return;
     }
     let Some(frame) = shared.frame.as_mut() else {
         return;
     };
+    let mut pending_pixels: usize = shared
+        .damage
+        .iter()
+        .map(|r| usize::from(r.w) * usize::from(r.h))
+        .sum();
+    let screen_pixels = usize::from(frame.width) * usize::from(frame.height);
     for tile in &update.tiles {
         if !framebuffer.contains(tile.x, tile.y, tile.w, tile.h) {
             continue;
@@ -204,10 +230,34 @@ fn share(shared: &mut Picture, framebuffer: &RgbaFrame, update: &ScreenUpdate, r
                 w: tile.w,
                 h: tile.h,
             });
+            shared
+                .damage_images
+                .push(color_image(framebuffer, tile.x, tile.y, tile.w, tile.h));
+            pending_pixels += usize::from(tile.w) * usize::from(tile.h);
         }
     }
-    if shared.damage.len() > MAX_DAMAGE_RECTS {
+    // The UI fell behind (more rectangles, or more pixels, than the screen is worth):
+    // one whole picture replaces them, so what waits stays bounded.
+    if shared.whole || shared.damage.len() > MAX_DAMAGE_RECTS || pending_pixels > screen_pixels {
         shared.damage.clear();
+        shared.damage_images.clear();
         shared.whole = true;
+        shared.whole_image = Some(color_image(
+            framebuffer,
+            0,
+            0,
+            framebuffer.width,
+            framebuffer.height,
+        ));
     }
+}
+
+/// A rectangle of the framebuffer as a texture image (premultiplied, as egui wants).
+fn color_image(framebuffer: &RgbaFrame, x: u16, y: u16, w: u16, h: u16) -> ColorImage {
+    let size = [usize::from(w), usize::from(h)];
+    if x == 0 && y == 0 && w == framebuffer.width && h == framebuffer.height {
+        return ColorImage::from_rgba_premultiplied(size, &framebuffer.pixels);
+    }
+    let region = framebuffer.region(x, y, w, h);
+    ColorImage::from_rgba_premultiplied(size, &region.pixels)
 }

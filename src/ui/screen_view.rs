@@ -42,7 +42,11 @@ impl ScreenView {
         let options = TextureOptions::LINEAR;
         let stale = self.texture.as_ref().is_none_or(|t| t.size() != size);
         if stale || damage.whole {
-            let image = ColorImage::from_rgba_premultiplied(size, &frame.pixels);
+            // Made by the decoder thread; only a texture made anew for a picture the UI
+            // already took is built here.
+            let image = damage
+                .whole_image
+                .unwrap_or_else(|| ColorImage::from_rgba_premultiplied(size, &frame.pixels));
             match &mut self.texture {
                 Some(texture) if !stale => texture.set(image, options),
                 _ => {
@@ -51,12 +55,7 @@ impl ScreenView {
                 }
             }
         } else if let Some(texture) = &mut self.texture {
-            for rect in damage.rects {
-                let region = frame.region(rect.x, rect.y, rect.w, rect.h);
-                let image = ColorImage::from_rgba_premultiplied(
-                    [usize::from(rect.w), usize::from(rect.h)],
-                    &region.pixels,
-                );
+            for (rect, image) in damage.rects.iter().zip(damage.images) {
                 texture.set_partial([usize::from(rect.x), usize::from(rect.y)], image, options);
             }
         }
