@@ -46,8 +46,7 @@ fn settings_switch_the_theme() {
     let server = TestServer::start();
     let prefs = tempfile::tempdir().unwrap();
     let mut alice = logged_in(&server, &prefs.path().join("a.json"), "alice");
-    click_label(&mut alice, "Settings");
-    wait_for_label(&mut alice, "Dark");
+    click_until_shown(&mut alice, "Settings", "Dark");
     click_role(&mut alice, Role::RadioButton, "Dark");
     step_until(&mut alice, "the dark theme", |h| {
         h.ctx.theme() == egui::Theme::Dark

@@ -123,6 +123,23 @@ pub fn click_label(harness: &mut Console, label: &str) {
     harness.step();
 }
 
+/// Clicks the widget labelled `label` until a widget labelled `opens` shows. Right after
+/// login the top bar may still be laying itself out on a loaded machine, so a click can
+/// land where the button was a frame earlier; a second click then opens it.
+pub fn click_until_shown(harness: &mut Console, label: &str, opens: &str) {
+    for _ in 0..5 {
+        click_label(harness, label);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
+        while std::time::Instant::now() < deadline {
+            if harness.query_by_label(opens).is_some() {
+                return;
+            }
+            harness.step();
+        }
+    }
+    wait_for_label(harness, opens);
+}
+
 /// Clicks the one widget with this role and label and runs the frames of the click.
 pub fn click_role(harness: &mut Console, role: egui::accesskit::Role, label: &str) {
     harness.get_by_role_and_label(role, label).click();
