@@ -125,8 +125,7 @@ fn sound_off_in_settings_asks_for_no_sound() {
     let notifier = RecordingNotifier::new();
     let (mut alice, mut ann, _bea) = two_sessions(&server, &prefs_file, &notifier);
 
-    click_label(&mut alice, "Settings");
-    wait_for_label(&mut alice, "Notification sound");
+    click_until_shown(&mut alice, "Settings", "Notification sound");
     click_role(&mut alice, Role::CheckBox, "Notification sound");
     assert!(!alice.state().prefs().alerts.sound);
     assert!(alice.state().prefs().alerts.desktop_notifications);
