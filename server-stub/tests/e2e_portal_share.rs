@@ -67,23 +67,15 @@ async fn browser_entry(rep: &mut RepClient, name: &str) -> QueueEntry {
     .await
 }
 
-/// The grant `grant_id` as it reaches `rep`, once it is in `state`.
-async fn grant_reaches(
-    rep: &mut RepClient,
-    session_id: SessionId,
-    grant_id: GrantId,
-    state: GrantState,
-) -> GrantInfo {
-    rep.pick("the grant's new state", |e| match e {
-        RepEvent::SessionUpdated { session } if session.session_id == session_id => session
-            .remote
-            .grants
-            .iter()
-            .find(|g| g.grant_id == grant_id && g.state == state)
-            .cloned(),
-        _ => None,
-    })
-    .await
+/// `rep`'s grant `grant_id` once it is in `state`.
+async fn grant_reaches(rep: &mut RepClient, grant_id: GrantId, state: GrantState) -> GrantInfo {
+    let session = rep.grant_reaches(grant_id, state).await;
+    session
+        .remote
+        .grants
+        .into_iter()
+        .find(|g| g.grant_id == grant_id)
+        .expect("the grant the event was picked for")
 }
 
 /// A started help-link session with Alice in it: the page, Alice and the session id.
@@ -152,17 +144,14 @@ async fn a_shared_page_reaches_the_rep_with_private_fields_masked() {
     let grant_id = ask_to_view(&page, &mut alice, session_id).await;
     page.screenshot_if_asked("portal-share-request").await;
     page.click(".consent-share").await;
-    let grant = grant_reaches(&mut alice, session_id, grant_id, GrantState::Granted).await;
+    let grant = grant_reaches(&mut alice, grant_id, GrantState::Granted).await;
     assert_eq!(grant.rep_name, "Alice");
     page.wait_for_text("#share-banner", "Alice is viewing this page")
         .await;
     assert!(sharing_class(&page).await, "masked while shared");
     page.screenshot_if_asked("portal-sharing").await;
 
-    let Some(OkResult::Media { ticket }) = alice.ok(RepRequest::OpenMedia { session_id }).await
-    else {
-        panic!("open_media answers with a ticket");
-    };
+    let ticket = alice.open_media(session_id).await;
     let mut viewer = Viewer::auth(server.addr, &ticket.token).await;
     let (first, picture) = next_picture(&mut viewer).await;
     assert!(first.width > 0 && first.height > 0);
@@ -232,7 +221,7 @@ async fn a_shared_page_reaches_the_rep_with_private_fields_masked() {
         Some(4410),
         "the customer's Stop ends the viewer's stream"
     );
-    let stopped = grant_reaches(&mut alice, session_id, grant_id, GrantState::Stopped).await;
+    let stopped = grant_reaches(&mut alice, grant_id, GrantState::Stopped).await;
     assert_eq!(stopped.ended, Some(GrantEnd::CustomerStopped));
     page.wait_for_text("#messages", "This page is no longer shared.")
         .await;
@@ -250,11 +239,8 @@ async fn the_rep_stopping_ends_the_share_on_the_page() {
     let (page, mut alice, session_id) = browser_session(&server, "Rae Revoked").await;
     let grant_id = ask_to_view(&page, &mut alice, session_id).await;
     page.click(".consent-share").await;
-    grant_reaches(&mut alice, session_id, grant_id, GrantState::Granted).await;
-    let Some(OkResult::Media { ticket }) = alice.ok(RepRequest::OpenMedia { session_id }).await
-    else {
-        panic!("open_media answers with a ticket");
-    };
+    grant_reaches(&mut alice, grant_id, GrantState::Granted).await;
+    let ticket = alice.open_media(session_id).await;
     let mut viewer = Viewer::auth(server.addr, &ticket.token).await;
     next_picture(&mut viewer).await;
     assert!(sharing_class(&page).await);
@@ -266,7 +252,7 @@ async fn the_rep_stopping_ends_the_share_on_the_page() {
         })
         .await;
     assert_eq!(viewer.closed().await, Some(4410));
-    let stopped = grant_reaches(&mut alice, session_id, grant_id, GrantState::Stopped).await;
+    let stopped = grant_reaches(&mut alice, grant_id, GrantState::Stopped).await;
     assert_eq!(stopped.ended, Some(GrantEnd::RepStopped));
     page.wait_for_text("#messages", "This page is no longer shared.")
         .await;
@@ -291,7 +277,7 @@ async fn declining_answers_no_and_no_picture_flows() {
         .unwrap();
     let grant_id = ask_to_view(&page, &mut alice, session_id).await;
     page.click(".consent-decline").await;
-    grant_reaches(&mut alice, session_id, grant_id, GrantState::Denied).await;
+    grant_reaches(&mut alice, grant_id, GrantState::Denied).await;
     let err = alice
         .request(RepRequest::OpenMedia { session_id })
         .await
@@ -505,14 +491,11 @@ async fn a_framing_site_with_display_capture_shares_and_masks_its_own_fields() {
         framed_session(&server, &page, "/allowed", host, "Framed Fran").await;
     let grant_id = ask_to_view(&page, &mut alice, session_id).await;
     page.click(".consent-share").await;
-    grant_reaches(&mut alice, session_id, grant_id, GrantState::Granted).await;
+    grant_reaches(&mut alice, grant_id, GrantState::Granted).await;
     page.wait_for_text("#share-banner", "Alice is viewing this page")
         .await;
 
-    let Some(OkResult::Media { ticket }) = alice.ok(RepRequest::OpenMedia { session_id }).await
-    else {
-        panic!("open_media answers with a ticket");
-    };
+    let ticket = alice.open_media(session_id).await;
     let mut viewer = Viewer::auth(server.addr, &ticket.token).await;
     page.client.enter_parent_frame().await.unwrap();
     let width = page
@@ -573,7 +556,7 @@ async fn a_frame_without_display_capture_cannot_share_and_answers_no() {
     let (mut alice, session_id) = framed_session(&server, &page, "/plain", host, "Plain Pat").await;
     let grant_id = ask_to_view(&page, &mut alice, session_id).await;
     page.click(".consent-share").await;
-    grant_reaches(&mut alice, session_id, grant_id, GrantState::Denied).await;
+    grant_reaches(&mut alice, grant_id, GrantState::Denied).await;
     page.wait_for_text("#messages", "This page was not shared.")
         .await;
     assert!(!sharing_class(&page).await, "the portal is not masked");

@@ -9,8 +9,8 @@
 use switchboard_protocol::media::MediaFrame;
 use switchboard_protocol::{
     Author, Capability, ClientKind, CustomerHello, CustomerInfo, CustomerRequest,
-    CustomerServerMessage, ErrorCode, GrantEnd, GrantId, GrantInfo, GrantState, OkResult,
-    PROTOCOL_VERSION, RepEvent, RepRequest, Route, SessionId, SessionInfo, Visibility,
+    CustomerServerMessage, ErrorCode, GrantEnd, GrantId, GrantInfo, GrantState, PROTOCOL_VERSION,
+    RepRequest, Route, SessionId, Visibility,
 };
 use switchboard_testkit::config::test_config_with_prompt_secs;
 use switchboard_testkit::media::{MediaClient, small_update, wait_attached};
@@ -47,19 +47,6 @@ async fn accept(rep: &mut RepClient, who: &str, session_id: SessionId) {
     joined(rep, session_id).await;
 }
 
-async fn ask(rep: &mut RepClient, session_id: SessionId, capability: Capability) -> GrantId {
-    match rep
-        .ok(RepRequest::RequestRemote {
-            session_id,
-            capability,
-        })
-        .await
-    {
-        Some(OkResult::Grant { grant_id }) => grant_id,
-        other => panic!("request_remote answered {other:?}"),
-    }
-}
-
 /// The customer's next `remote_updated` in which `grant` is in `state`.
 async fn customer_sees(
     customer: &mut CustomerClient,
@@ -75,23 +62,6 @@ async fn customer_sees(
             _ => None,
         })
         .await
-}
-
-/// The rep's next `session_updated` in which `grant` is in `state`.
-async fn rep_sees(rep: &mut RepClient, grant: GrantId, state: GrantState) -> SessionInfo {
-    rep.pick("session_updated with the grant", |e| match e {
-        RepEvent::SessionUpdated { session }
-            if session
-                .remote
-                .grants
-                .iter()
-                .any(|g| g.grant_id == grant && g.state == state) =>
-        {
-            Some(session.clone())
-        }
-        _ => None,
-    })
-    .await
 }
 
 /// A public system line with `text` in the rep's chat.
@@ -162,7 +132,7 @@ async fn allowing_a_request_grants_the_view_with_lines_in_both_chats_and_media_o
     let id = customer.session_id;
     accept(&mut alice, "alice", id).await;
 
-    let grant = ask(&mut alice, id, Capability::ScreenView).await;
+    let grant = alice.request_remote(id, Capability::ScreenView).await;
     let prompt = customer_sees(&mut customer, grant, GrantState::Prompting).await;
     assert_eq!(prompt.rep_name, "Alice");
     assert_eq!(prompt.deadline, prompt.requested_at + 30_000);
@@ -177,7 +147,7 @@ async fn allowing_a_request_grants_the_view_with_lines_in_both_chats_and_media_o
         },
     )
     .await;
-    let info = rep_sees(&mut alice, grant, GrantState::Granted).await;
+    let info = alice.grant_reaches(grant, GrantState::Granted).await;
     assert_eq!(
         info.remote.source,
         switchboard_protocol::ScreenSource::Desktop
@@ -190,10 +160,7 @@ async fn allowing_a_request_grants_the_view_with_lines_in_both_chats_and_media_o
     .await;
 
     // Both sides get a ticket, and the relay takes both.
-    let viewer_ticket = match alice.ok(RepRequest::OpenMedia { session_id: id }).await {
-        Some(OkResult::Media { ticket }) => ticket,
-        other => panic!("open_media answered {other:?}"),
-    };
+    let viewer_ticket = alice.open_media(id).await;
     let publisher_ticket = customer_ok(&mut customer, CustomerRequest::OpenMedia)
         .await
         .expect("a ticket in the ok");
@@ -221,7 +188,7 @@ async fn allowing_a_request_grants_the_view_with_lines_in_both_chats_and_media_o
     .await;
     assert_eq!(viewer.closed().await, Some(CLOSE_REVOKED));
     assert_eq!(publisher.closed().await, Some(CLOSE_REVOKED));
-    let info = rep_sees(&mut alice, grant, GrantState::Stopped).await;
+    let info = alice.grant_reaches(grant, GrantState::Stopped).await;
     assert_eq!(info.remote.grants[0].ended, Some(GrantEnd::CustomerStopped));
     rep_line(&mut alice, "The customer stopped screen sharing.").await;
     alice
@@ -240,7 +207,7 @@ async fn a_denied_request_and_one_nobody_answers_give_nothing() {
     let id = customer.session_id;
     accept(&mut alice, "alice", id).await;
 
-    let denied = ask(&mut alice, id, Capability::ScreenControl).await;
+    let denied = alice.request_remote(id, Capability::ScreenControl).await;
     customer_sees(&mut customer, denied, GrantState::Prompting).await;
     customer_ok(
         &mut customer,
@@ -250,7 +217,7 @@ async fn a_denied_request_and_one_nobody_answers_give_nothing() {
         },
     )
     .await;
-    rep_sees(&mut alice, denied, GrantState::Denied).await;
+    alice.grant_reaches(denied, GrantState::Denied).await;
     rep_line(
         &mut alice,
         "The customer declined Alice's request to control the screen.",
@@ -268,8 +235,8 @@ async fn a_denied_request_and_one_nobody_answers_give_nothing() {
     );
 
     // Unanswered for the prompt time (1 s here): timed out, and a late answer finds nothing.
-    let ignored = ask(&mut alice, id, Capability::ScreenView).await;
-    rep_sees(&mut alice, ignored, GrantState::TimedOut).await;
+    let ignored = alice.request_remote(id, Capability::ScreenView).await;
+    alice.grant_reaches(ignored, GrantState::TimedOut).await;
     rep_line(&mut alice, "Alice's request to view the screen timed out.").await;
     customer_sees(&mut customer, ignored, GrantState::TimedOut).await;
     assert_eq!(
@@ -322,7 +289,9 @@ async fn a_web_customer_and_a_rep_who_may_only_view_are_refused() {
             ErrorCode::Forbidden,
         )
         .await;
-    ask(&mut carol, customer.session_id, Capability::ScreenView).await;
+    carol
+        .request_remote(customer.session_id, Capability::ScreenView)
+        .await;
 }
 
 #[tokio::test]
@@ -333,7 +302,7 @@ async fn a_restart_keeps_the_lines_and_ends_live_grants() {
     let id = customer.session_id;
     let token = customer.token.clone();
     accept(&mut alice, "alice", id).await;
-    let grant = ask(&mut alice, id, Capability::ScreenView).await;
+    let grant = alice.request_remote(id, Capability::ScreenView).await;
     customer_ok(
         &mut customer,
         CustomerRequest::AnswerRemote {
@@ -342,7 +311,7 @@ async fn a_restart_keeps_the_lines_and_ends_live_grants() {
         },
     )
     .await;
-    rep_sees(&mut alice, grant, GrantState::Granted).await;
+    alice.grant_reaches(grant, GrantState::Granted).await;
     drop((alice, customer));
 
     server.restart().await;
@@ -382,6 +351,6 @@ async fn a_restart_keeps_the_lines_and_ends_live_grants() {
             .any(|m| m.text == "The customer allowed Alice to view the screen.")
     );
     let mut alice = alice;
-    let again = ask(&mut alice, id, Capability::ScreenControl).await;
+    let again = alice.request_remote(id, Capability::ScreenControl).await;
     assert!(again.0 > grant.0);
 }

@@ -12,6 +12,7 @@
 pub mod config;
 pub mod customer;
 pub mod media;
+pub mod remote;
 pub mod rep;
 pub mod server;
 pub mod socket;

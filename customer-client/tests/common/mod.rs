@@ -13,8 +13,7 @@ use switchboard_customer::session::{
 use switchboard_customer::tiles::apply_update;
 use switchboard_protocol::media::{InputEvent, MediaFrame, ScreenUpdate};
 use switchboard_protocol::{
-    Capability, CustomerInfo, GrantId, GrantState, OkResult, RepEvent, RepId, RepRequest, Route,
-    SessionId,
+    Capability, CustomerInfo, GrantId, GrantState, RepId, RepRequest, Route, SessionId,
 };
 use switchboard_testkit::media::{MediaClient, Next};
 use switchboard_testkit::rep::joined;
@@ -68,33 +67,12 @@ pub async fn request(
     session_id: SessionId,
     capability: Capability,
 ) -> GrantId {
-    match rep
-        .ok(RepRequest::RequestRemote {
-            session_id,
-            capability,
-        })
-        .await
-    {
-        Some(OkResult::Grant { grant_id }) => grant_id,
-        other => panic!("request_remote answered {other:?}"),
-    }
+    rep.request_remote(session_id, capability).await
 }
 
 /// Waits until `rep` sees `grant_id` in `state`.
 pub async fn grant_state(rep: &mut RepClient, grant_id: GrantId, state: GrantState) {
-    rep.event("grant state", |e| match e {
-        RepEvent::SessionUpdated { session }
-            if session
-                .remote
-                .grants
-                .iter()
-                .any(|g| g.grant_id == grant_id && g.state == state) =>
-        {
-            Some(())
-        }
-        _ => None,
-    })
-    .await;
+    rep.grant_reaches(grant_id, state).await;
 }
 
 /// Waits (deadline) until the customer's events report a share state matching `pred`.
@@ -126,10 +104,7 @@ pub struct Viewer {
 impl Viewer {
     /// Opens `rep`'s media socket for `session_id`.
     pub async fn open(server: &TestServer, rep: &mut RepClient, session_id: SessionId) -> Viewer {
-        let ticket = match rep.ok(RepRequest::OpenMedia { session_id }).await {
-            Some(OkResult::Media { ticket }) => ticket,
-            other => panic!("open_media answered {other:?}"),
-        };
+        let ticket = rep.open_media(session_id).await;
         Viewer {
             media: MediaClient::auth(server.addr, &ticket.token).await,
             frame: RgbaFrame::filled(1, 1, [0; 4]),
