@@ -8,7 +8,9 @@ use std::time::Duration;
 use switchboard_protocol::SessionId;
 use switchboard_protocol::media::{MAX_FRAME_BYTES, MediaFrame};
 use switchboard_server::server::media::relay::MAX_VIEWERS;
-use switchboard_server::server::media::{AUTH_TIMEOUT, MediaRelay, MediaRole, close};
+use switchboard_server::server::media::{
+    AUTH_TIMEOUT, MAX_UNAUTHENTICATED, MediaRelay, MediaRole, close,
+};
 use switchboard_testkit::TestServer;
 use switchboard_testkit::media::{
     MediaClient, access, click, issue, issue_until, now_millis, small_update, viewer, wait_attached,
@@ -217,6 +219,43 @@ async fn a_socket_that_never_authenticates_is_closed_4408() {
         Some(close::AUTH_TIMEOUT)
     );
     assert!(started.elapsed() >= AUTH_TIMEOUT - Duration::from_millis(100));
+    healthy.still_flowing().await;
+}
+
+/// Sockets waiting for their `auth` are bounded server-wide (each could declare an 8 MiB
+/// frame): one more is refused with 503 before the upgrade, streams that authenticated go
+/// on, and a socket that has had its first frame read gives its slot back.
+#[tokio::test]
+async fn sockets_waiting_to_authenticate_are_bounded() {
+    let server = TestServer::start().await;
+    let mut healthy = Healthy::start(&server).await;
+    let mut waiting = Vec::new();
+    for _ in 0..MAX_UNAUTHENTICATED {
+        waiting.push(MediaClient::connect(server.addr).await);
+    }
+    let url = format!("ws://{}/ws/media", server.addr);
+    match tokio_tungstenite::connect_async(url.as_str()).await {
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            assert_eq!(response.status().as_u16(), 503);
+        }
+        other => panic!(
+            "one socket too many was not refused: {:?}",
+            other.map(|_| ())
+        ),
+    }
+    healthy.still_flowing().await;
+    waiting[0]
+        .send(&MediaFrame::Auth {
+            token: "not-a-ticket".into(),
+        })
+        .await;
+    assert_eq!(waiting[0].closed().await, Some(close::UNAUTHORIZED));
+    let mut next = MediaClient::connect(server.addr).await;
+    next.send(&MediaFrame::Auth {
+        token: "not-a-ticket".into(),
+    })
+    .await;
+    assert_eq!(next.closed().await, Some(close::UNAUTHORIZED));
     healthy.still_flowing().await;
 }
 

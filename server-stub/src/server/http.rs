@@ -342,6 +342,16 @@ pub async fn media_socket(
     if !origin_allowed(&headers, &state.config.limits.allowed_origins) {
         return origin_refused();
     }
+    // Taken before the upgrade, so a flood of sockets that never authenticate is refused
+    // before any of them can declare a large frame.
+    let Some(slot) = state.media.unauthenticated_slot() else {
+        return http_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::RateLimited,
+            "Too many media connections are waiting to authenticate. Try again in a moment.",
+            Some(1),
+        );
+    };
     let limit = switchboard_protocol::media::MAX_FRAME_BYTES;
     upgrade
         .read_buffer_size(super::media::READ_BUFFER_BYTES)
@@ -350,7 +360,7 @@ pub async fn media_socket(
         .max_frame_size(limit)
         .on_upgrade(move |socket| {
             let idle = std::time::Duration::from_secs(state.config.limits.idle_timeout_secs);
-            super::media::serve(socket, state.media, idle)
+            super::media::serve(socket, state.media, idle, slot)
         })
 }
 

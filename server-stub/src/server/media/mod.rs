@@ -33,6 +33,11 @@ pub const UPDATES_PER_SEC: u32 = 60;
 /// The least time between two `refresh_request`s to one publisher; requests in between
 /// are merged into the next.
 pub const REFRESH_INTERVAL: Duration = Duration::from_millis(250);
+/// Media sockets that may wait for their `auth` at once, server-wide. Before `auth` a
+/// stranger may declare a frame of up to `MAX_FRAME_BYTES`, which the WebSocket library
+/// reserves as it reads; this keeps that at 32 × 8 MiB in all. A real client sends `auth`
+/// first thing, so a slot is held for a round trip; beyond, the upgrade is refused with 503.
+pub const MAX_UNAUTHENTICATED: usize = 32;
 
 /// Who a ticket's socket speaks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,6 +81,8 @@ pub struct MediaRelay {
     inner: Arc<Mutex<relay::RelayState>>,
     /// The relay's clock for rate limits (time since this relay started).
     started: Instant,
+    /// Slots for sockets not yet authenticated ([`MAX_UNAUTHENTICATED`]).
+    unauthenticated: Arc<tokio::sync::Semaphore>,
 }
 
 impl Default for MediaRelay {
@@ -83,6 +90,7 @@ impl Default for MediaRelay {
         Self {
             inner: Arc::default(),
             started: Instant::now(),
+            unauthenticated: Arc::new(tokio::sync::Semaphore::new(MAX_UNAUTHENTICATED)),
         }
     }
 }
@@ -96,6 +104,12 @@ impl MediaRelay {
     /// leaves it consistent before anything can panic).
     pub(crate) fn lock(&self) -> MutexGuard<'_, relay::RelayState> {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A slot for one socket until it has authenticated, or `None` when
+    /// [`MAX_UNAUTHENTICATED`] sockets already wait for theirs.
+    pub fn unauthenticated_slot(&self) -> Option<tokio::sync::OwnedSemaphorePermit> {
+        self.unauthenticated.clone().try_acquire_owned().ok()
     }
 
     /// Time since the relay started, for its token buckets.

@@ -41,7 +41,14 @@ struct Liveness {
 }
 
 /// Serves one media socket to its end.
-pub async fn serve(socket: WebSocket, relay: MediaRelay, idle: Duration) {
+/// `slot` is the socket's place among those waiting to authenticate: given back once the
+/// first frame has been read.
+pub async fn serve(
+    socket: WebSocket,
+    relay: MediaRelay,
+    idle: Duration,
+    slot: tokio::sync::OwnedSemaphorePermit,
+) {
     let (mut sink, mut source) = socket.split();
     let mut live = Liveness {
         heard: Instant::now(),
@@ -64,6 +71,7 @@ pub async fn serve(socket: WebSocket, relay: MediaRelay, idle: Duration) {
             Ok(_) => Err(close::unauthorized("the first frame must be auth")),
         },
     };
+    drop(slot);
     let attached = match attached {
         Ok(attached) => attached,
         Err(reason) => {
