@@ -95,9 +95,15 @@ pub type Console = Harness<'static, SwitchboardApp>;
 pub fn logged_in(server: &TestServer, prefs: &std::path::Path, user: &str) -> Console {
     let password = format!("{user}-demo");
     let mut harness = console(server, prefs, Some((user, &password)));
-    step_until(&mut harness, "connected, with the queues shown", |h| {
-        h.query_by_label("Connected").is_some() && has_label(h, "Personal")
-    });
+    step_until(
+        &mut harness,
+        "connected, with the queues and presence shown",
+        |h| {
+            h.query_by_label("Connected").is_some()
+                && has_label(h, "Personal")
+                && h.state().model.me.is_some()
+        },
+    );
     harness
 }
 
@@ -117,10 +123,35 @@ pub fn left_of(harness: &Console, label: &str) -> f32 {
 }
 
 /// Clicks the one widget with exactly this label and runs the frames of the click.
+///
+/// A click is a press and a release in frames of their own, each at the widget's centre as
+/// last drawn; if the widget moves in between (the top bar grows when the rep's name and
+/// presence arrive), the release misses and nothing is clicked. So it first steps until the
+/// widget stays where it is for a frame.
 pub fn click_label(harness: &mut Console, label: &str) {
+    wait_until_still(harness, label);
     harness.get_by_label(label).click();
     harness.step();
     harness.step();
+}
+
+/// Steps until the one widget with exactly this label is drawn in the same place in two
+/// frames running.
+pub fn wait_until_still(harness: &mut Console, label: &str) {
+    wait_until_still_by(harness, label, |h| h.get_by_label(label).rect());
+}
+
+/// Steps until `rect_of` gives the same rectangle in two frames running.
+fn wait_until_still_by(
+    harness: &mut Console,
+    what: &str,
+    rect_of: impl Fn(&Console) -> egui::Rect,
+) {
+    let mut last = rect_of(harness);
+    step_until(harness, &format!("{what:?} to stay in place"), |h| {
+        let now = rect_of(h);
+        std::mem::replace(&mut last, now) == now
+    });
 }
 
 /// Clicks the widget labelled `label` until a widget labelled `opens` shows. Right after
@@ -142,6 +173,9 @@ pub fn click_until_shown(harness: &mut Console, label: &str, opens: &str) {
 
 /// Clicks the one widget with this role and label and runs the frames of the click.
 pub fn click_role(harness: &mut Console, role: egui::accesskit::Role, label: &str) {
+    wait_until_still_by(harness, label, |h| {
+        h.get_by_role_and_label(role, label).rect()
+    });
     harness.get_by_role_and_label(role, label).click();
     harness.step();
     harness.step();
@@ -153,6 +187,7 @@ pub fn click_role(harness: &mut Console, role: egui::accesskit::Role, label: &st
 /// own, and kittest advances egui's clock by its `step_dt` (¼ s) per frame, so two
 /// `click()`s are 0.75 s apart: more than egui's 0.3 s double-click limit.
 pub fn double_click_label(harness: &mut Console, label: &str) {
+    wait_until_still(harness, label);
     let at = harness.get_by_label(label).rect().center();
     let press = |pressed| egui::Event::PointerButton {
         pos: at,
