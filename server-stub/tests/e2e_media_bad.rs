@@ -1,19 +1,21 @@
 //! Hostile and broken input on `/ws/media` (docs/PROTOCOL.md §11, "Close codes"): unknown,
 //! used, expired and ungranted tokens, frames that do not decode, text, frames the role may
 //! not send, an oversized frame, a socket that never authenticates, too many viewers, input
-//! without control. Each is refused with its close code while another session's stream keeps
-//! flowing.
+//! without control, a publisher over its byte rate. Each is refused (or, the byte rate, paced)
+//! while another session's stream keeps flowing.
 
 use std::time::Duration;
 use switchboard_protocol::SessionId;
 use switchboard_protocol::media::{MAX_FRAME_BYTES, MediaFrame};
 use switchboard_server::server::media::relay::MAX_VIEWERS;
 use switchboard_server::server::media::{
-    AUTH_TIMEOUT, MAX_UNAUTHENTICATED, MediaRelay, MediaRole, close,
+    AUTH_TIMEOUT, MAX_UNAUTHENTICATED, MediaRelay, MediaRole, PUBLISHER_BYTE_BURST,
+    PUBLISHER_BYTES_PER_SEC, close,
 };
 use switchboard_testkit::TestServer;
 use switchboard_testkit::media::{
-    MediaClient, access, click, issue, issue_until, now_millis, small_update, viewer, wait_attached,
+    MediaClient, access, click, issue, issue_until, now_millis, small_update, update, viewer,
+    wait_attached,
 };
 
 fn relay(server: &TestServer) -> MediaRelay {
@@ -308,4 +310,36 @@ async fn input_without_control_is_dropped_and_the_socket_stays() {
     let sent = publisher.send(&small_update(1)).await;
     assert_eq!(bob.recv_raw().await, sent);
     healthy.still_flowing().await;
+}
+
+/// A publisher sending more bytes than its rate is slowed, not cut off: the server reads its
+/// frames no faster than the budget refills (the pong to a ping sent after them comes only
+/// once they are read), its socket stays open, and another session keeps flowing.
+#[tokio::test]
+async fn a_publisher_over_its_byte_rate_is_paced() {
+    let server = TestServer::start().await;
+    let relay = relay(&server);
+    let mut healthy = Healthy::start(&server).await;
+    relay.set_access(SessionId(2), access(&[("alice", false)]));
+    let mut flooder = MediaClient::auth(server.addr, &issue(&relay, 2, MediaRole::Publisher)).await;
+    wait_attached(&relay, 3).await;
+    const FRAME: usize = 4 * 1024 * 1024;
+    const FRAMES: u64 = 12;
+    let started = std::time::Instant::now();
+    for seq in 1..=FRAMES {
+        flooder.send(&update(seq, FRAME)).await;
+    }
+    flooder.ping_pong().await;
+    let took = started.elapsed();
+    // The burst goes at once; the rest, less the frame read into debt, at the rate.
+    let paced = (FRAMES as f64 * FRAME as f64 - PUBLISHER_BYTE_BURST as f64 - FRAME as f64)
+        / PUBLISHER_BYTES_PER_SEC as f64;
+    assert!(
+        took.as_secs_f64() >= paced,
+        "{FRAMES} frames of {FRAME} bytes were read in {took:?}; at the byte rate they take {paced:.2} s"
+    );
+    healthy.still_flowing().await;
+    // Paced, not closed: one more update is read.
+    flooder.send(&small_update(FRAMES + 1)).await;
+    flooder.ping_pong().await;
 }

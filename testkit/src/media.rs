@@ -106,6 +106,28 @@ impl MediaClient {
         }
     }
 
+    /// Sends a WebSocket ping and reads (dropping frames) until its pong, within the
+    /// deadline. The server reads in order, so the pong also says it has read everything
+    /// sent before the ping.
+    pub async fn ping_pong(&mut self) {
+        let payload = b"switchboard-testkit".to_vec();
+        self.socket
+            .send(Message::Ping(payload.clone().into()))
+            .await
+            .expect("the ping goes out");
+        let deadline = tokio::time::Instant::now() + DEADLINE;
+        loop {
+            match tokio::time::timeout_at(deadline, self.socket.next()).await {
+                Ok(Some(Ok(Message::Pong(echo)))) if echo[..] == payload[..] => return,
+                Ok(Some(Ok(Message::Close(_)) | Err(_)) | None) => {
+                    panic!("media socket closed while a pong was due")
+                }
+                Ok(Some(Ok(_))) => continue,
+                Err(_) => panic!("no pong within {DEADLINE:?}"),
+            }
+        }
+    }
+
     /// Reads (and drops) frames until the server closes, within the deadline; the close code.
     pub async fn closed(&mut self) -> Option<u16> {
         self.closed_within(DEADLINE).await

@@ -133,6 +133,45 @@ impl Bucket {
     }
 }
 
+/// The bytes a publisher may send, as a budget that refills at a fixed rate and may go into
+/// debt by one frame: a frame is read whole, then the next read waits until the debt is paid.
+/// Waiting to read is the back-pressure: the customer's socket fills and its sends slow, so
+/// nothing is dropped and the server holds no more than one frame for it.
+#[derive(Debug, Clone)]
+pub struct ByteBudget {
+    per_sec: f64,
+    burst: f64,
+    bytes: f64,
+    /// When `bytes` was last brought up to date, as time since the budget's owner started.
+    at: Duration,
+}
+
+impl ByteBudget {
+    /// A full budget of `burst` bytes at time `now`, refilling at `per_sec`.
+    pub fn new(per_sec: u64, burst: u64, now: Duration) -> Self {
+        // Both are far below 2^53: exact as f64.
+        Self {
+            per_sec: per_sec as f64,
+            burst: burst as f64,
+            bytes: burst as f64,
+            at: now,
+        }
+    }
+
+    /// Spends `bytes` just read at `now`; how long to wait before reading again (zero while
+    /// the budget is not in debt).
+    pub fn spend(&mut self, bytes: usize, now: Duration) -> Duration {
+        let elapsed = now.saturating_sub(self.at).as_secs_f64();
+        self.at = self.at.max(now);
+        self.bytes = (self.bytes + elapsed * self.per_sec).min(self.burst) - bytes as f64;
+        if self.bytes >= 0.0 {
+            Duration::ZERO
+        } else {
+            Duration::from_secs_f64(-self.bytes / self.per_sec)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -219,5 +258,26 @@ mod tests {
         assert!(bucket.take(ms(10_000)));
         assert!(!bucket.take(ms(10_000)), "at most the burst saved up");
         assert!(!bucket.take(ms(5)), "time going backwards adds nothing");
+    }
+
+    #[test]
+    fn the_byte_budget_lets_the_burst_through_then_paces_reads_at_its_rate() {
+        let ms = Duration::from_millis;
+        let mut budget = ByteBudget::new(1_000, 2_000, ms(0));
+        assert_eq!(budget.spend(1_500, ms(0)), Duration::ZERO);
+        assert_eq!(
+            budget.spend(500, ms(0)),
+            Duration::ZERO,
+            "exactly the burst"
+        );
+        // One more frame goes into debt: the next read waits until it is paid.
+        assert_eq!(budget.spend(250, ms(0)), ms(250));
+        // Paid at 250 ms; a frame read then is in debt again.
+        assert_eq!(budget.spend(100, ms(250)), ms(100));
+        // Idle for long: the budget refills to its burst, no further.
+        assert_eq!(budget.spend(2_000, ms(60_000)), Duration::ZERO);
+        assert_eq!(budget.spend(1, ms(60_000)), ms(1));
+        // Time going backwards adds nothing.
+        assert_eq!(budget.spend(0, ms(5)), ms(1));
     }
 }

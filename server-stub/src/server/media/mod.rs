@@ -30,6 +30,12 @@ pub const READ_BUFFER_BYTES: usize = 64 * 1024;
 /// Screen updates a publisher may send a second (and at once); more are not relayed and
 /// every viewer counts as stale (so each gets a whole picture when it has caught up).
 pub const UPDATES_PER_SEC: u32 = 60;
+/// Bytes a second a publisher may send (16 MiB/s: a whole 1080p screen of JPEG changing at
+/// 15 fps is about 10 MB/s); reading pauses while it is over, so its socket slows.
+pub const PUBLISHER_BYTES_PER_SEC: u64 = 16 * 1024 * 1024;
+/// Bytes a publisher may send at once before [`PUBLISHER_BYTES_PER_SEC`] paces it: two
+/// frames of the largest size.
+pub const PUBLISHER_BYTE_BURST: u64 = 2 * switchboard_protocol::media::MAX_FRAME_BYTES as u64;
 /// The least time between two `refresh_request`s to one publisher; requests in between
 /// are merged into the next.
 pub const REFRESH_INTERVAL: Duration = Duration::from_millis(250);

@@ -5,7 +5,10 @@
 //! relayed as the bytes that arrived.
 
 use super::relay::{Attached, Close, Endpoint, InputFate, Mail};
-use super::{AUTH_TIMEOUT, MediaRelay, REFRESH_INTERVAL, UPDATES_PER_SEC, close};
+use super::{
+    AUTH_TIMEOUT, MediaRelay, PUBLISHER_BYTE_BURST, PUBLISHER_BYTES_PER_SEC, REFRESH_INTERVAL,
+    UPDATES_PER_SEC, close,
+};
 use crate::server::core::now_ms;
 use axum::body::Bytes;
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
@@ -234,6 +237,13 @@ impl Publisher<'_> {
         let mut pinger = pinger(live.idle);
         let mut rate =
             super::flow::Bucket::new(UPDATES_PER_SEC, UPDATES_PER_SEC, self.relay.elapsed());
+        let mut bytes = super::flow::ByteBudget::new(
+            PUBLISHER_BYTES_PER_SEC,
+            PUBLISHER_BYTE_BURST,
+            self.relay.elapsed(),
+        );
+        // While the publisher is over its byte budget: when the next frame may be read.
+        let mut read_at: Option<tokio::time::Instant> = None;
         let mut last_seq: Option<u64> = None;
         let mut last_refresh: Option<Instant> = None;
         // When a paced refresh may go out (set while one waits).
@@ -253,8 +263,18 @@ impl Publisher<'_> {
                 }
                 // A viewer's input (with control): to the customer as it arrived.
                 Some(event) = self.input.recv() => send(sink, Message::Binary(event), revoked).await,
-                read = read(source, live) => match read {
-                    Read::Binary(bytes) => self.update(bytes, &mut rate, &mut last_seq),
+                _ = sleep_until(read_at), if read_at.is_some() => {
+                    read_at = None;
+                    Ok(())
+                }
+                read = read(source, live), if read_at.is_none() => match read {
+                    Read::Binary(frame) => {
+                        let wait = bytes.spend(frame.len(), self.relay.elapsed());
+                        if !wait.is_zero() {
+                            read_at = Some(tokio::time::Instant::now() + wait);
+                        }
+                        self.update(frame, &mut rate, &mut last_seq)
+                    }
                     Read::Text => Err(Some(close::bad_frame("media frames are binary"))),
                     Read::TooBig => Err(Some(too_big())),
                     Read::Closed => Err(None),
