@@ -72,3 +72,43 @@ fn native_customer_screen_view_control_and_stop() {
         h.state().screen_status(SessionId(session_id.0)).is_none()
     });
 }
+
+/// Asked straight for control, the rep turns Control off: control goes back to the customer
+/// but the picture stays ("· Viewing"), without the customer being asked again.
+#[test]
+fn turning_control_off_keeps_the_view() {
+    let server = TestServer::start();
+    let prefs = tempfile::tempdir().unwrap();
+    let mut console = logged_in(&server, &prefs.path().join("prefs.json"), "alice");
+    server
+        .runtime
+        .spawn(switchboard_customer::run_simulated_customer(
+            server.url(),
+            "Cora Control".into(),
+            Route::Rep {
+                rep: RepId::new("alice"),
+            },
+            320,
+            200,
+        ));
+    accept(&mut console, "Cora Control");
+    step_until(&mut console, "Screen ▾ enabled", |h| {
+        has_label(h, words::SCREEN_MENU) && !is_disabled(h, words::SCREEN_MENU)
+    });
+    click_label(&mut console, words::SCREEN_MENU);
+    click_label(&mut console, words::CONTROL);
+    wait_for_label_containing(&mut console, "· Controlling");
+    assert!(has_label(&console, words::SCREEN_PICTURE));
+
+    click_label(&mut console, words::CONTROL_TOGGLE);
+    wait_for_label_containing(&mut console, "gave back control of the screen");
+    wait_for_label_containing(&mut console, "· Viewing");
+    assert!(has_label(&console, words::SCREEN_PICTURE));
+    assert!(is_disabled(&console, words::CTRL_ALT_DEL));
+    let session_id = console.state().front().unwrap();
+    let stream_kept = console
+        .state()
+        .screen_status(session_id)
+        .is_some_and(|s| s.contains("320×200"));
+    assert!(stream_kept, "the stream stays open");
+}

@@ -420,6 +420,7 @@ mod tests {
             RepRequest::StopRemote {
                 session_id: s,
                 grant_id: crate::ids::GrantId(1),
+                keep_view: false,
             },
             RepRequest::OpenMedia { session_id: s },
         ]

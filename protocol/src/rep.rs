@@ -140,6 +140,11 @@ pub enum RepRequest {
     StopRemote {
         session_id: SessionId,
         grant_id: GrantId,
+        /// On the rep's own granted `screen_control`: give control back but keep viewing
+        /// (the customer's consent to control covers viewing, so the new `screen_view` grant
+        /// is granted at once).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        keep_view: bool,
     },
     /// A token for `/ws/media` to view (and, with control, drive) the session's screen; needs
     /// a granted grant. Answered with `media`.

@@ -249,6 +249,7 @@ async fn the_rep_stopping_ends_the_share_on_the_page() {
         .ok(RepRequest::StopRemote {
             session_id,
             grant_id,
+            keep_view: false,
         })
         .await;
     assert_eq!(viewer.closed().await, Some(4410));

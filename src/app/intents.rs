@@ -126,9 +126,11 @@ impl SwitchboardApp {
                     crate::ui::screen_view::control_grant(&s.info.remote, me)
                 });
                 if let Some(grant_id) = grant {
+                    // The Control toggle's "off": the view stays.
                     self.send(RepRequest::StopRemote {
                         session_id,
                         grant_id,
+                        keep_view: true,
                     });
                 }
             }

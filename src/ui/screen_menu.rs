@@ -90,6 +90,7 @@ pub fn stop_all(session_id: SessionId, bar: &ScreenToolbar, intents: &mut Vec<In
         intents.push(Intent::Request(RepRequest::StopRemote {
             session_id,
             grant_id: *grant_id,
+            keep_view: false,
         }));
     }
 }

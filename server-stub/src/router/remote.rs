@@ -111,9 +111,11 @@ impl Router {
 
     pub(super) fn rep_stop_remote(
         &mut self,
+        now: UnixMillis,
         rep: &RepId,
         session_id: SessionId,
         grant_id: GrantId,
+        keep_view: bool,
     ) -> Reply {
         let session = self.rep_session(rep, session_id)?;
         let Some(grant) = session
@@ -133,16 +135,33 @@ impl Router {
                 "Only the session owner can stop another representative's screen sharing.",
             ));
         }
-        if let Some(before) = self.set_grant(
+        // Giving control back while viewing on: only the rep's own granted control, and
+        // only if they are not viewing under a grant of its own already.
+        let keeps_view = keep_view
+            && &grant.rep == rep
+            && grant.capability == Capability::ScreenControl
+            && grant.state == GrantState::Granted
+            && !session.grants.list.iter().any(|g| {
+                &g.rep == rep && g.capability == Capability::ScreenView && g.state.is_live()
+            });
+        let Some(before) = self.set_grant(
             session_id,
             grant_id,
             GrantState::Stopped,
             Some(GrantEnd::RepStopped),
-        ) {
+        ) else {
+            return Ok(None);
+        };
+        if keeps_view {
+            if let Some(view) = self.add_grant(session_id, rep, Capability::ScreenView, now) {
+                self.set_grant(session_id, view.grant_id, GrantState::Granted, None);
+            }
+            self.public_note(session_id, remote_text::control_given_back(&before));
+        } else {
             let by = self.config.rep_name(rep);
             self.public_note(session_id, remote_text::rep_stopped(&before, &by));
-            self.grants_changed(session_id);
         }
+        self.grants_changed(session_id);
         Ok(None)
     }
 

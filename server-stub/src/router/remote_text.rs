@@ -82,6 +82,14 @@ pub fn rep_stopped(grant: &GrantInfo, by: &str) -> String {
     }
 }
 
+/// A rep's `stop_remote` of their control with `keep_view`.
+pub fn control_given_back(grant: &GrantInfo) -> String {
+    format!(
+        "{} gave back control of the screen and is still viewing it.",
+        grant.rep_name
+    )
+}
+
 /// The customer's Stop for one grant.
 pub fn customer_stopped_one(grant: &GrantInfo) -> String {
     if grant_was_prompting(grant) {

@@ -29,7 +29,8 @@ impl Router {
             RepRequest::StopRemote {
                 session_id,
                 grant_id,
-            } => self.rep_stop_remote(rep, session_id, grant_id),
+                keep_view,
+            } => self.rep_stop_remote(now, rep, session_id, grant_id, keep_view),
             RepRequest::OpenMedia { session_id } => self.rep_open_media(now, rep, session_id),
             RepRequest::SetPresence { presence } => self.set_presence(now, rep, presence),
             RepRequest::GenerateSessionKey => self.generate_key(now, rep),

@@ -30,6 +30,7 @@ fn stop(session_id: SessionId, grant: GrantId) -> RepRequest {
     RepRequest::StopRemote {
         session_id,
         grant_id: grant,
+        keep_view: false,
     }
 }
 
@@ -570,6 +571,75 @@ fn reps_stop_their_own_grants_and_the_owner_stops_anyones() {
         ["Alice Martin stopped viewing the screen."]
     );
     assert_eq!(access(&effects, id), Some(BTreeMap::new()));
+}
+
+#[test]
+fn giving_back_control_keeps_the_view_without_asking_again() {
+    let mut h = Harness::with_reps(&["alice", "bob"]);
+    let id = shared(&mut h, "alice", &["bob"]);
+    let control = asks(&mut h, "alice", id, CONTROL);
+    customer_ok(&mut h, id, answer(control, true));
+    let keep = RepRequest::StopRemote {
+        session_id: id,
+        grant_id: control,
+        keep_view: true,
+    };
+    // Not someone else's control, even for the owner's participant asking.
+    refused(&mut h, "bob", keep.clone(), ErrorCode::NotOwner);
+    let effects = h.ok("alice", keep).1;
+    assert_eq!(
+        state(&h, id, control),
+        (GrantState::Stopped, Some(GrantEnd::RepStopped))
+    );
+    let list = remote_updated(&effects, id).expect("the customer hears of it");
+    let view = list
+        .iter()
+        .find(|g| g.capability == VIEW && g.rep == "alice".into())
+        .expect("a view grant for alice");
+    assert_eq!(view.state, GrantState::Granted, "no new prompt");
+    assert_eq!(
+        public_lines(&effects),
+        ["Alice Martin gave back control of the screen and is still viewing it."]
+    );
+    // Still a viewer, without input.
+    assert_eq!(access(&effects, id), Some(viewers(&[("alice", false)])));
+    // Without keep_view, or on a view grant, a stop ends it as before.
+    let effects = h
+        .ok(
+            "alice",
+            RepRequest::StopRemote {
+                session_id: id,
+                grant_id: view.grant_id,
+                keep_view: true,
+            },
+        )
+        .1;
+    assert_eq!(access(&effects, id), Some(BTreeMap::new()));
+    // A rep who already views under a grant of its own keeps that one, and no second.
+    let view = asks(&mut h, "alice", id, VIEW);
+    customer_ok(&mut h, id, answer(view, true));
+    let control = asks(&mut h, "alice", id, CONTROL);
+    customer_ok(&mut h, id, answer(control, true));
+    let effects = h
+        .ok(
+            "alice",
+            RepRequest::StopRemote {
+                session_id: id,
+                grant_id: control,
+                keep_view: true,
+            },
+        )
+        .1;
+    let live_views = remote_updated(&effects, id)
+        .expect("updated")
+        .iter()
+        .filter(|g| g.capability == VIEW && g.state.is_live())
+        .count();
+    assert_eq!(live_views, 1);
+    assert_eq!(
+        public_lines(&effects),
+        ["Alice Martin stopped controlling the screen."]
+    );
 }
 
 #[test]

@@ -57,6 +57,7 @@ enum Op {
         who: u8,
         session: u8,
         pick: u8,
+        keep_view: bool,
     },
     CustomerStop {
         session: u8,
@@ -135,8 +136,9 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (who, s).prop_map(|(who, session)| Op::TakeOver { who, session }),
         6 => (s, any::<u8>(), prop::bool::weighted(0.7))
             .prop_map(|(session, pick, allow)| Op::Answer { session, pick, allow }),
-        2 => (who, s, any::<u8>())
-            .prop_map(|(who, session, pick)| Op::RepStop { who, session, pick }),
+        2 => (who, s, any::<u8>(), any::<bool>()).prop_map(|(who, session, pick, keep_view)| {
+            Op::RepStop { who, session, pick, keep_view }
+        }),
         2 => (s, prop::option::of(any::<u8>()))
             .prop_map(|(session, pick)| Op::CustomerStop { session, pick }),
         2 => (who, s).prop_map(|(who, session)| Op::OpenMedia { who, session }),
@@ -309,13 +311,19 @@ impl World {
                     request: CustomerRequest::AnswerRemote { grant_id, allow },
                 }
             }
-            Op::RepStop { who, session, pick } => {
+            Op::RepStop {
+                who,
+                session,
+                pick,
+                keep_view,
+            } => {
                 let id = self.session(session);
                 as_rep(
                     &self.member(id, who),
                     RepRequest::StopRemote {
                         session_id: id,
                         grant_id: self.grant(id, pick),
+                        keep_view,
                     },
                 )
             }
