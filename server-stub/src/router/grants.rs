@@ -33,6 +33,15 @@ pub fn screen_source(session: &Session) -> ScreenSource {
     }
 }
 
+/// What the session's lines call the thing shared: a [Browser] session's web customer
+/// shares the page, anyone else the screen (whether or not connected now).
+pub fn shared_thing(session: &Session) -> remote_text::Shared {
+    match (session.client, session.kind) {
+        (ClientKind::Web, SessionKind::Browser) => remote_text::Shared::Page,
+        _ => remote_text::Shared::Screen,
+    }
+}
+
 /// The session's remote support state as reps see it in `SessionInfo.remote`.
 pub fn remote_info(session: &Session) -> RemoteInfo {
     RemoteInfo {
@@ -142,8 +151,16 @@ impl Router {
             self.set_grant(session_id, grant.grant_id, GrantState::Stopped, Some(end));
         }
         let name = self.config.rep_name(rep);
-        self.public_note(session_id, remote_text::rep_gone(&name, &live));
+        let what = self.shared_in(session_id);
+        self.public_note(session_id, remote_text::rep_gone(&name, &live, what));
         self.grants_changed(session_id);
+    }
+
+    /// What the session's lines call the thing shared ([`shared_thing`]).
+    pub(super) fn shared_in(&self, session_id: SessionId) -> remote_text::Shared {
+        self.sessions
+            .get(&session_id)
+            .map_or(remote_text::Shared::Screen, shared_thing)
     }
 
     /// Stops every live grant of the session, with one public line. Changes nothing if
@@ -156,7 +173,8 @@ impl Router {
         for grant in &live {
             self.set_grant(session_id, grant.grant_id, GrantState::Stopped, Some(end));
         }
-        self.public_note(session_id, remote_text::all_ended(end).to_owned());
+        let what = self.shared_in(session_id);
+        self.public_note(session_id, remote_text::all_ended(end, what));
         self.grants_changed(session_id);
     }
 
@@ -196,7 +214,8 @@ impl Router {
                 continue;
             }
             if let Some(grant) = self.set_grant(session_id, grant_id, GrantState::TimedOut, None) {
-                self.public_note(session_id, remote_text::timed_out(&grant));
+                let what = self.shared_in(session_id);
+                self.public_note(session_id, remote_text::timed_out(&grant, what));
                 self.grants_changed(session_id);
             }
         }
@@ -204,9 +223,10 @@ impl Router {
         // connection was gone); say so now that effects can be sent.
         for session_id in std::mem::take(&mut self.restart_revoked) {
             if self.sessions.contains_key(&session_id) {
+                let what = self.shared_in(session_id);
                 self.public_note(
                     session_id,
-                    remote_text::all_ended(GrantEnd::CustomerDisconnected).to_owned(),
+                    remote_text::all_ended(GrantEnd::CustomerDisconnected, what),
                 );
                 self.grants_changed(session_id);
             }

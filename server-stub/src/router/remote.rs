@@ -102,7 +102,10 @@ impl Router {
         let Some(grant) = self.add_grant(session_id, rep, capability, now) else {
             return Err(refuse(ErrorCode::NotFound, "No such session."));
         };
-        self.public_note(session_id, remote_text::requested(&grant));
+        self.public_note(
+            session_id,
+            remote_text::requested(&grant, self.shared_in(session_id)),
+        );
         self.grants_changed(session_id);
         Ok(Some(OkResult::Grant {
             grant_id: grant.grant_id,
@@ -156,10 +159,16 @@ impl Router {
             if let Some(view) = self.add_grant(session_id, rep, Capability::ScreenView, now) {
                 self.set_grant(session_id, view.grant_id, GrantState::Granted, None);
             }
-            self.public_note(session_id, remote_text::control_given_back(&before));
+            self.public_note(
+                session_id,
+                remote_text::control_given_back(&before, self.shared_in(session_id)),
+            );
         } else {
             let by = self.config.rep_name(rep);
-            self.public_note(session_id, remote_text::rep_stopped(&before, &by));
+            self.public_note(
+                session_id,
+                remote_text::rep_stopped(&before, &by, self.shared_in(session_id)),
+            );
         }
         self.grants_changed(session_id);
         Ok(None)
@@ -191,7 +200,10 @@ impl Router {
             GrantState::Denied
         };
         self.set_grant(session_id, grant_id, state, None);
-        self.public_note(session_id, remote_text::answered(&grant, allow));
+        self.public_note(
+            session_id,
+            remote_text::answered(&grant, allow, self.shared_in(session_id)),
+        );
         if allow && grant.capability == Capability::ScreenControl {
             // One controller: this one replaces any other rep's control (granted or asked).
             let taken = self.live_grants(session_id, |g| {
@@ -206,7 +218,7 @@ impl Router {
                 );
                 self.public_note(
                     session_id,
-                    remote_text::control_taken(&other, &grant.rep_name),
+                    remote_text::control_taken(&other, &grant.rep_name, self.shared_in(session_id)),
                 );
             }
         }
@@ -235,7 +247,10 @@ impl Router {
                 format!("There is no live grant {grant_id}."),
             ));
         };
-        self.public_note(session_id, remote_text::customer_stopped_one(&before));
+        self.public_note(
+            session_id,
+            remote_text::customer_stopped_one(&before, self.shared_in(session_id)),
+        );
         self.grants_changed(session_id);
         Ok(None)
     }

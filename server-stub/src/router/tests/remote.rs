@@ -430,6 +430,40 @@ fn refusals_say_why_the_screen_is_unavailable() {
     assert_eq!(reply.unwrap_err().code, ErrorCode::NotInSession);
 }
 
+/// In a help link's [Browser] session the customer shares the page they are on, and the
+/// lines say so.
+#[test]
+fn a_browser_sessions_lines_name_the_page() {
+    let mut h = Harness::with_reps(&["alice"]);
+    let tab = session_of(
+        &mut h,
+        "alice",
+        ClientKind::Web,
+        Route::HelpLink {
+            rep: Some(rep("alice")),
+            team: None,
+        },
+    );
+    let (reply, effects) = h.request("alice", ask(tab, VIEW));
+    let Ok(Some(OkResult::Grant { grant_id })) = reply else {
+        panic!("request_remote: {reply:?}");
+    };
+    assert_eq!(
+        public_lines(&effects),
+        ["Alice Martin asked to view the page."]
+    );
+    let effects = customer_ok(&mut h, tab, answer(grant_id, true));
+    assert_eq!(
+        public_lines(&effects),
+        ["The customer allowed Alice Martin to view the page."]
+    );
+    let effects = customer_ok(&mut h, tab, CustomerRequest::StopRemote { grant_id: None });
+    assert_eq!(
+        public_lines(&effects),
+        ["The customer stopped page sharing."]
+    );
+}
+
 #[test]
 fn a_waiting_session_or_one_not_joined_is_refused_in_the_documented_order() {
     let mut h = Harness::with_reps(&["alice", "bob"]);
