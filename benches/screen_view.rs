@@ -165,7 +165,7 @@ fn measure(shown: bool, change: Change) -> (f64, f64) {
 
 fn main() {
     let (empty, empty95) = measure(false, Change::None);
-    println!("empty frame                    median {empty:6.2} ms   p95 {empty95:6.2} ms");
+    println!("{:<35}median {empty:6.2} ms   p95 {empty95:6.2} ms", "empty frame");
     for (name, change) in [
         ("1080p view, nothing changing", Change::None),
         ("1080p view, typing-size change", Change::Typing),
@@ -173,7 +173,7 @@ fn main() {
     ] {
         let (median, p95) = measure(true, change);
         println!(
-            "{name:<33}median {median:6.2} ms   p95 {p95:6.2} ms   (+{:.2} ms median over empty)",
+            "{name:<35}median {median:6.2} ms   p95 {p95:6.2} ms   (+{:.2} ms median over empty)",
             median - empty
         );
     }
