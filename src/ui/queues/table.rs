@@ -46,6 +46,10 @@ pub fn table_ui(
     intents: &mut Vec<Intent>,
 ) {
     let columns = spec.columns();
+    // A solid scroll bar, shown whenever rows are out of sight: the default floating one
+    // shows only under the pointer, so a pane with "8 waiting" and four rows in view looked
+    // complete.
+    ui.spacing_mut().scroll = egui::style::ScrollStyle::solid();
     let mut builder = TableBuilder::new(ui)
         .id_salt(spec.key)
         .striped(true)
