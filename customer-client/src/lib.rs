@@ -6,13 +6,24 @@
 //!   and [`run_simulated_customer`] for the console's demo.
 //! - [`publish`]: the media socket's publisher, its flow control, and the screen worker thread.
 //! - [`hotkey`]: the global Stop hotkey (Ctrl+Alt+Shift+S) on X11.
-//! - [`inject`]: the rep's input on X11 (XTest) and keysym lookup.
+//! - [`inject`]: the rep's input on X11 (XTest), or through `enigo` on Windows and macOS,
+//!   and keysym lookup.
 //! - [`frame`]: an RGBA framebuffer and copying rectangles in and out of it.
-//! - [`capture`]: the [`Screen`](capture::Screen) trait; X11 capture and a synthetic desktop.
+//! - [`capture`]: the [`Screen`](capture::Screen) trait; X11 capture, the primary monitor
+//!   through `xcap` on Windows and macOS, and a synthetic desktop.
 //! - [`qoi`]: a QOI encoder and decoder (the lossless tile format).
 //! - [`tiles`]: frame diffs to screen updates, and screen updates applied to a framebuffer.
-//! - [`xvfb`]: a private Xvfb server for tests and benches, stopped on drop.
+//! - `xvfb` (Linux): a private Xvfb server for tests and benches, stopped on drop.
 //! - `window` (feature `window`, on by default): the customer's eframe window.
+//!
+//! Platforms: on Linux the real screen is an X11 display (capture with XDamage, XTest input,
+//! the Stop hotkey); this is the tested path. On Windows and macOS the primary monitor is
+//! captured whole each poll through `xcap` and input goes through `enigo`; that path is
+//! compile-checked (`cargo check --target x86_64-pc-windows-gnu`, `x86_64-apple-darwin`) but
+//! untested on a real machine, and has no global hotkey (the window's Stop button works). In
+//! a Linux Wayland session without an X11 `DISPLAY` nothing can be shared yet: the customer
+//! reads why on the window and every request is denied with that reason (chat works). The
+//! synthetic desktop works everywhere.
 
 #![forbid(unsafe_code)]
 
@@ -26,6 +37,7 @@ pub mod session;
 pub mod tiles;
 #[cfg(feature = "window")]
 pub mod window;
+#[cfg(target_os = "linux")]
 pub mod xvfb;
 
 pub use frame::RgbaFrame;

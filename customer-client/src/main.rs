@@ -1,11 +1,12 @@
 //! `switchboard-customer`: the customer's program. Opens the window (start a session by any
 //! route, chat, consent cards, the banner with Stop); `--simulate` runs a simulated customer
-//! without a window; `--probe` reports what this machine can capture.
+//! without a window; `--probe` reports what this machine can capture (the X11 screen on Linux,
+//! the primary monitor on Windows and macOS).
 
 use anyhow::Context;
 use clap::Parser;
 use std::time::Instant;
-use switchboard_customer::capture::{Screen, X11Screen};
+use switchboard_customer::capture::Screen;
 use switchboard_customer::publish::ScreenChoice;
 use switchboard_customer::session::Policy;
 use switchboard_customer::window::model::{RouteKind, StartForm};
@@ -50,7 +51,8 @@ struct Args {
     /// a line or two and runs until the session ends.
     #[arg(long)]
     simulate: bool,
-    /// Print the X11 screen size and how long one full capture takes, then exit.
+    /// Print the screen's size and how long one full capture takes, then exit (the X11
+    /// screen on Linux, the primary monitor on Windows and macOS).
     #[arg(long)]
     probe: bool,
     /// The X display for `--probe` (default `$DISPLAY`).
@@ -143,15 +145,40 @@ fn main() -> anyhow::Result<()> {
 }
 
 /// `--probe`: the X11 screen's size and the time of one full capture.
+#[cfg(target_os = "linux")]
 fn probe(display: Option<&str>) -> anyhow::Result<()> {
     if display.is_none()
         && let Err(reason) = ScreenChoice::detect()
     {
         anyhow::bail!("{reason}");
     }
-    let mut screen = X11Screen::connect(display).context("connecting to the X server")?;
+    let mut screen = switchboard_customer::capture::X11Screen::connect(display)
+        .context("connecting to the X server")?;
+    probe_screen("X11 screen", &mut screen)
+}
+
+/// `--probe`: the primary monitor's size and the time of one full capture.
+#[cfg(any(target_os = "windows", target_os = "macos"))]
+fn probe(_display: Option<&str>) -> anyhow::Result<()> {
+    let mut screen = switchboard_customer::capture::XcapScreen::open()
+        .context("capturing the primary monitor")?;
+    probe_screen("primary monitor", &mut screen)
+}
+
+/// `--probe` where nothing can be captured.
+#[cfg(not(any(target_os = "linux", target_os = "windows", target_os = "macos")))]
+fn probe(_display: Option<&str>) -> anyhow::Result<()> {
+    match ScreenChoice::detect() {
+        Ok(choice) => anyhow::bail!("no screen capture for {choice:?} on this system"),
+        Err(reason) => anyhow::bail!("{reason}"),
+    }
+}
+
+/// Prints `screen`'s size and the time of one full capture of it.
+#[cfg(any(target_os = "linux", target_os = "windows", target_os = "macos"))]
+fn probe_screen(what: &str, screen: &mut impl Screen) -> anyhow::Result<()> {
     let (width, height) = screen.size();
-    println!("X11 screen: {width}x{height}");
+    println!("{what}: {width}x{height}");
     let started = Instant::now();
     let frame = screen.capture().context("capturing the screen")?;
     println!(

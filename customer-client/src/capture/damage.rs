@@ -3,14 +3,11 @@
 //! captures only those into the frame the caller keeps. Events are not needed (the region is
 //! polled once per capture); the one the server sends when damage appears is drained.
 
-use super::{CaptureError, Screen, X11Screen};
+use super::{CaptureError, Rect, Screen, X11Screen};
 use crate::frame::RgbaFrame;
 use x11rb::connection::{Connection, RequestConnection};
 use x11rb::protocol::damage::{ConnectionExt as _, ReportLevel};
 use x11rb::protocol::xfixes::ConnectionExt as _;
-
-/// A changed rectangle of the screen: x, y, width, height.
-pub type Rect = (u16, u16, u16, u16);
 
 /// The ids of the server-side damage object and the region it is emptied into.
 #[derive(Debug, Clone, Copy)]

@@ -4,8 +4,10 @@
 use std::collections::HashMap;
 
 /// `XK_Shift_L`, pressed around a keysym that only the shifted column has.
+#[cfg(any(test, target_os = "linux"))]
 pub const SHIFT_L: u32 = 0xFFE1;
 /// `XK_Shift_R`.
+#[cfg(target_os = "linux")]
 pub const SHIFT_R: u32 = 0xFFE2;
 
 /// Where a keysym sits on the keyboard.

@@ -1,10 +1,22 @@
-//! The screen worker: a thread of its own that owns the screen (X11 or synthetic), the tile
-//! encoder and the injector, so capture, encoding and injection never run on the async
-//! runtime's threads. The publisher asks it for updates and hands it input over a channel.
+//! The screen worker: a thread of its own that owns the screen (X11, the primary monitor
+//! through `xcap` on Windows and macOS, or synthetic), the tile encoder and the injector, so
+//! capture, encoding and injection never run on the async runtime's threads. The publisher
+//! asks it for updates and hands it input over a channel.
 
-use crate::capture::{CaptureError, Screen, SyntheticScreen, X11Screen};
+#[cfg(any(target_os = "linux", target_os = "windows", target_os = "macos"))]
+use crate::capture::Rect;
+#[cfg(target_os = "linux")]
+use crate::capture::X11Screen;
+#[cfg(any(target_os = "windows", target_os = "macos"))]
+use crate::capture::XcapScreen;
+use crate::capture::{CaptureError, Screen, SyntheticScreen};
+#[cfg(any(target_os = "linux", target_os = "windows", target_os = "macos"))]
 use crate::frame::RgbaFrame;
-use crate::inject::{InjectError, XTestInjector};
+#[cfg(any(target_os = "windows", target_os = "macos"))]
+use crate::inject::EnigoInjector;
+use crate::inject::InjectError;
+#[cfg(target_os = "linux")]
+use crate::inject::XTestInjector;
 use crate::session::ShareState;
 use crate::tiles::{Quality, TileEncoder};
 use std::sync::mpsc;
@@ -15,8 +27,12 @@ use tokio::sync::{oneshot, watch};
 /// Which screen to share.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ScreenChoice {
-    /// The X11 display (`$DISPLAY` when `None`).
+    /// The X11 display (`$DISPLAY` when `None`). Linux only: elsewhere the worker refuses it.
     X11 { display: Option<String> },
+    /// The primary monitor through `xcap`, with input through `enigo` (Windows and macOS:
+    /// compile-checked, untested on a real machine).
+    #[cfg(any(target_os = "windows", target_os = "macos"))]
+    PrimaryMonitor,
     /// A generated desktop of this size (demos, simulated customers, tests). With `typing`, a
     /// character is typed into its text field every few seconds, so a viewer sees it live.
     Synthetic {
@@ -27,13 +43,41 @@ pub enum ScreenChoice {
 }
 
 impl ScreenChoice {
-    /// The X11 display if `DISPLAY` is set; otherwise why this session cannot share (on
-    /// Wayland, or with no display at all).
+    /// What this machine shares: on Linux the X11 display if `DISPLAY` is set, otherwise why
+    /// this session cannot share (on Wayland, or with no display at all; see
+    /// [`for_session`](Self::for_session)); on Windows and macOS the primary monitor.
+    #[cfg(target_os = "linux")]
     pub fn detect() -> Result<ScreenChoice, String> {
-        let set = |name| std::env::var_os(name).is_some_and(|v| !v.is_empty());
-        if set("DISPLAY") {
+        Self::for_session(
+            std::env::var_os("DISPLAY").as_deref(),
+            std::env::var_os("WAYLAND_DISPLAY").as_deref(),
+        )
+    }
+
+    /// What this machine shares: the primary monitor (through `xcap`).
+    #[cfg(any(target_os = "windows", target_os = "macos"))]
+    pub fn detect() -> Result<ScreenChoice, String> {
+        Ok(ScreenChoice::PrimaryMonitor)
+    }
+
+    /// Nothing can be captured on this system.
+    #[cfg(not(any(target_os = "linux", target_os = "windows", target_os = "macos")))]
+    pub fn detect() -> Result<ScreenChoice, String> {
+        Err("Sharing your screen is not supported on this system yet. Chat works as usual.".into())
+    }
+
+    /// The decision behind [`detect`](Self::detect) on Linux, from the session's `DISPLAY`
+    /// and `WAYLAND_DISPLAY` (empty counts as unset): the X11 display when there is one;
+    /// otherwise the words the customer reads on the window and that every request is
+    /// denied with.
+    pub fn for_session(
+        display: Option<&std::ffi::OsStr>,
+        wayland_display: Option<&std::ffi::OsStr>,
+    ) -> Result<ScreenChoice, String> {
+        let set = |value: Option<&std::ffi::OsStr>| value.is_some_and(|v| !v.is_empty());
+        if set(display) {
             Ok(ScreenChoice::X11 { display: None })
-        } else if set("WAYLAND_DISPLAY") {
+        } else if set(wayland_display) {
             Err(
                 "This is a Wayland session: sharing your screen needs an X11 session for now. \
                  Chat works as usual."
@@ -57,6 +101,9 @@ pub enum WorkerError {
     Inject(#[from] InjectError),
     #[error("cannot start the screen thread: {0}")]
     Thread(std::io::Error),
+    #[cfg(not(target_os = "linux"))]
+    #[error("X11 screens are only shared on Linux")]
+    NoX11,
 }
 
 /// What the publisher asks of the worker.
@@ -87,13 +134,32 @@ const LOSSY_SHARE: f64 = 0.25;
 const TYPING_EVERY_SECS: u64 = 2;
 
 impl ScreenWorker {
-    /// Opens the screen (and, on X11, the XTest injector) and starts the thread. `share` is
-    /// read before every injection.
+    /// Opens the screen (and, on X11, the XTest injector; on Windows and macOS, enigo) and
+    /// starts the thread. `share` is read before every injection.
     pub fn start(
         choice: &ScreenChoice,
         share: watch::Receiver<ShareState>,
     ) -> Result<ScreenWorker, WorkerError> {
         let source = match choice {
+            #[cfg(not(target_os = "linux"))]
+            ScreenChoice::X11 { .. } => return Err(WorkerError::NoX11),
+            #[cfg(any(target_os = "windows", target_os = "macos"))]
+            ScreenChoice::PrimaryMonitor => {
+                let screen = XcapScreen::open()?;
+                let injector = match EnigoInjector::new() {
+                    Ok(injector) => Some(Box::new(injector)),
+                    Err(error) => {
+                        tracing::warn!(%error, "no input injection: control will do nothing");
+                        None
+                    }
+                };
+                Source::PrimaryMonitor {
+                    screen: Box::new(screen),
+                    frame: RgbaFrame::filled(1, 1, [0; 4]),
+                    injector,
+                }
+            }
+            #[cfg(target_os = "linux")]
             ScreenChoice::X11 { display } => {
                 let mut screen = X11Screen::connect(display.as_deref())?;
                 // Without XDamage every capture is whole; still correct, only slower.
@@ -169,11 +235,19 @@ impl ScreenWorker {
 }
 
 enum Source {
+    #[cfg(target_os = "linux")]
     X11 {
         screen: Box<X11Screen>,
         /// The screen as last captured, brought up to date with the damaged rectangles.
         frame: RgbaFrame,
         injector: Option<Box<XTestInjector>>,
+    },
+    #[cfg(any(target_os = "windows", target_os = "macos"))]
+    PrimaryMonitor {
+        screen: Box<XcapScreen>,
+        /// The screen as last captured (each capture replaces it whole).
+        frame: RgbaFrame,
+        injector: Option<Box<EnigoInjector>>,
     },
     Synthetic {
         screen: Box<SyntheticScreen>,
@@ -222,34 +296,31 @@ impl Worker {
             self.encoder.force_full();
         }
         match &mut self.source {
+            #[cfg(target_os = "linux")]
             Source::X11 { screen, frame, .. } => {
                 let rects = screen.capture_damaged(frame)?;
-                if rects.is_empty() && !full {
-                    // Quiet: replace JPEG pixels with exact ones once.
-                    if self
-                        .lossy_since
-                        .is_some_and(|at| at.elapsed() >= LOSSLESS_AFTER)
-                    {
-                        self.lossy_since = None;
-                        self.encoder.force_full();
-                        self.encoder.set_quality(Quality::Lossless);
-                        return Ok(self.encoder.encode(frame, now));
-                    }
-                    return Ok(Vec::new());
-                }
-                let area: u64 = rects
-                    .iter()
-                    .map(|&(_, _, w, h)| u64::from(w) * u64::from(h))
-                    .sum();
-                let screen_area = u64::from(frame.width) * u64::from(frame.height);
-                let lossy = !full && area as f64 > LOSSY_SHARE * screen_area as f64;
-                if lossy {
-                    self.encoder.set_quality(Quality::Jpeg(jpeg_quality));
-                    self.lossy_since = Some(Instant::now());
-                } else {
-                    self.encoder.set_quality(Quality::Lossless);
-                }
-                Ok(self.encoder.encode_damaged(frame, &rects, now))
+                Ok(encode_changes(
+                    &mut self.encoder,
+                    &mut self.lossy_since,
+                    frame,
+                    &rects,
+                    full,
+                    jpeg_quality,
+                    now,
+                ))
+            }
+            #[cfg(any(target_os = "windows", target_os = "macos"))]
+            Source::PrimaryMonitor { screen, frame, .. } => {
+                let rects = screen.capture_changed(frame)?;
+                Ok(encode_changes(
+                    &mut self.encoder,
+                    &mut self.lossy_since,
+                    frame,
+                    &rects,
+                    full,
+                    jpeg_quality,
+                    now,
+                ))
             }
             Source::Synthetic {
                 screen,
@@ -278,9 +349,20 @@ impl Worker {
 
     fn inject(&mut self, event: InputEvent) {
         match &mut self.source {
+            #[cfg(target_os = "linux")]
             Source::X11 { injector, .. } => {
                 if let Some(injector) = injector
                     && let Err(error) = injector.inject(event)
+                {
+                    tracing::warn!(%error, "input injection failed");
+                }
+            }
+            #[cfg(any(target_os = "windows", target_os = "macos"))]
+            Source::PrimaryMonitor {
+                screen, injector, ..
+            } => {
+                if let Some(injector) = injector
+                    && let Err(error) = injector.inject(event, screen.size())
                 {
                     tracing::warn!(%error, "input injection failed");
                 }
@@ -309,9 +391,78 @@ impl Worker {
     }
 }
 
+/// The updates for a captured `frame` whose `rects` changed since the last capture: nothing
+/// when nothing changed (but once, after a quiet spell, the whole screen losslessly in place
+/// of JPEG pixels), JPEG when the change covers much of the screen, lossless otherwise.
+#[cfg(any(target_os = "linux", target_os = "windows", target_os = "macos"))]
+fn encode_changes(
+    encoder: &mut TileEncoder,
+    lossy_since: &mut Option<Instant>,
+    frame: &RgbaFrame,
+    rects: &[Rect],
+    full: bool,
+    jpeg_quality: u8,
+    now: u64,
+) -> Vec<ScreenUpdate> {
+    if rects.is_empty() && !full {
+        // Quiet: replace JPEG pixels with exact ones once.
+        if lossy_since.is_some_and(|at| at.elapsed() >= LOSSLESS_AFTER) {
+            *lossy_since = None;
+            encoder.force_full();
+            encoder.set_quality(Quality::Lossless);
+            return encoder.encode(frame, now);
+        }
+        return Vec::new();
+    }
+    let area: u64 = rects
+        .iter()
+        .map(|&(_, _, w, h)| u64::from(w) * u64::from(h))
+        .sum();
+    let screen_area = u64::from(frame.width) * u64::from(frame.height);
+    let lossy = !full && area as f64 > LOSSY_SHARE * screen_area as f64;
+    if lossy {
+        encoder.set_quality(Quality::Jpeg(jpeg_quality));
+        *lossy_since = Some(Instant::now());
+    } else {
+        encoder.set_quality(Quality::Lossless);
+    }
+    encoder.encode_damaged(frame, rects, now)
+}
+
 /// Microseconds since the Unix epoch (0 if the clock is before it).
 pub(crate) fn now_micros() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| u64::try_from(d.as_micros()).unwrap_or(u64::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::OsStr;
+
+    /// An X11 display is shared; a Wayland session without one gets the words the customer
+    /// reads (and every request is denied with); no display at all says so too.
+    #[test]
+    fn sessions_choose_x11_or_explain_why_not() {
+        let set = |value| Some(OsStr::new(value));
+        let x11 = Ok(ScreenChoice::X11 { display: None });
+        assert_eq!(ScreenChoice::for_session(set(":0"), None), x11);
+        // XWayland's DISPLAY: X11 as before.
+        assert_eq!(ScreenChoice::for_session(set(":0"), set("wayland-0")), x11);
+        let wayland = ScreenChoice::for_session(None, set("wayland-0")).unwrap_err();
+        assert!(wayland.contains("Wayland session"), "{wayland}");
+        assert!(
+            wayland.contains("needs an X11 session for now"),
+            "{wayland}"
+        );
+        // An empty DISPLAY is no display.
+        assert_eq!(
+            ScreenChoice::for_session(set(""), set("wayland-0")),
+            Err(wayland)
+        );
+        let nothing = ScreenChoice::for_session(None, None).unwrap_err();
+        assert!(nothing.contains("DISPLAY is not set"), "{nothing}");
+        assert_eq!(ScreenChoice::for_session(set(""), set("")), Err(nothing));
+    }
 }
