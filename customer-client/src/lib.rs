@@ -21,7 +21,8 @@
 //! captured whole each poll through `xcap` and input goes through `enigo`; that path is
 //! compile-checked (`cargo check --target x86_64-pc-windows-gnu`, `x86_64-apple-darwin`) but
 //! untested on a real machine, and has no global hotkey (the window's Stop button works). In
-//! a Linux Wayland session without an X11 `DISPLAY` nothing can be shared yet: the customer
+//! a Linux Wayland session nothing can be shared yet (XWayland's `DISPLAY` shows only X11
+//! programs, not the desktop): the customer
 //! reads why on the window and every request is denied with that reason (chat works). The
 //! synthetic desktop works everywhere.
 

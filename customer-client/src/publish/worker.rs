@@ -67,22 +67,25 @@ impl ScreenChoice {
     }
 
     /// The decision behind [`detect`](Self::detect) on Linux, from the session's `DISPLAY`
-    /// and `WAYLAND_DISPLAY` (empty counts as unset): the X11 display when there is one;
-    /// otherwise the words the customer reads on the window and that every request is
+    /// and `WAYLAND_DISPLAY` (empty counts as unset): the X11 display when there is one and
+    /// this is not a Wayland session; otherwise the words the customer reads on the window and that every request is
     /// denied with.
     pub fn for_session(
         display: Option<&std::ffi::OsStr>,
         wayland_display: Option<&std::ffi::OsStr>,
     ) -> Result<ScreenChoice, String> {
         let set = |value: Option<&std::ffi::OsStr>| value.is_some_and(|v| !v.is_empty());
-        if set(display) {
-            Ok(ScreenChoice::X11 { display: None })
-        } else if set(wayland_display) {
+        // Wayland first: its DISPLAY (XWayland) shows only the X11 programs, not the desktop
+        // the customer sees, so sharing it would show the rep a black or partial screen.
+        // (To share an X server from inside a Wayland session, unset WAYLAND_DISPLAY.)
+        if set(wayland_display) {
             Err(
                 "This is a Wayland session: sharing your screen needs an X11 session for now. \
                  Chat works as usual."
                     .into(),
             )
+        } else if set(display) {
+            Ok(ScreenChoice::X11 { display: None })
         } else {
             Err(
                 "No X11 display (DISPLAY is not set): sharing your screen needs an X11 session."
@@ -441,16 +444,19 @@ mod tests {
     use super::*;
     use std::ffi::OsStr;
 
-    /// An X11 display is shared; a Wayland session without one gets the words the customer
+    /// An X11 display is shared; a Wayland session (with XWayland's DISPLAY or without) gets the words the customer
     /// reads (and every request is denied with); no display at all says so too.
     #[test]
     fn sessions_choose_x11_or_explain_why_not() {
         let set = |value| Some(OsStr::new(value));
         let x11 = Ok(ScreenChoice::X11 { display: None });
         assert_eq!(ScreenChoice::for_session(set(":0"), None), x11);
-        // XWayland's DISPLAY: X11 as before.
-        assert_eq!(ScreenChoice::for_session(set(":0"), set("wayland-0")), x11);
         let wayland = ScreenChoice::for_session(None, set("wayland-0")).unwrap_err();
+        // XWayland's DISPLAY is not the desktop: Wayland still explains.
+        assert_eq!(
+            ScreenChoice::for_session(set(":0"), set("wayland-0")),
+            Err(wayland.clone())
+        );
         assert!(wayland.contains("Wayland session"), "{wayland}");
         assert!(
             wayland.contains("needs an X11 session for now"),
