@@ -5,14 +5,8 @@
 //! wire.
 
 use std::time::{Duration, Instant};
-use switchboard_customer::RgbaFrame;
-use switchboard_customer::capture::{Screen, SyntheticScreen, X11Screen};
+use switchboard_customer::capture::{Screen, SyntheticScreen};
 use switchboard_customer::tiles::{Quality, TileEncoder, wire_bytes};
-use switchboard_customer::xvfb::Xvfb;
-use x11rb::connection::Connection;
-use x11rb::protocol::xproto::{
-    ConnectionExt as _, CreateGCAux, CreateWindowAux, MapState, Rectangle, WindowClass,
-};
 
 const RUNS: usize = 15;
 
@@ -24,40 +18,10 @@ fn median(mut samples: Vec<Duration>) -> f64 {
 fn main() -> anyhow::Result<()> {
     // `cargo bench` passes `--bench`; `cargo test --benches` passes nothing. Both just run.
     println!("remote support foundations, release build, median of {RUNS} runs");
-    match Xvfb::start(1920, 1080) {
-        Ok(xvfb) => {
-            let mut screen = X11Screen::connect(Some(&xvfb.display()))?;
-            // Warm up: the first captures of a fresh server are slower.
-            for _ in 0..3 {
-                screen.capture()?;
-            }
-            let mut times = Vec::new();
-            for _ in 0..RUNS {
-                let started = Instant::now();
-                screen.capture()?;
-                times.push(started.elapsed());
-            }
-            println!(
-                "1080p X11 capture (GetImage, Xvfb): {:.1} ms",
-                median(times)
-            );
-            let mut encoder = TileEncoder::new(Quality::Lossless);
-            encoder.encode(&screen.capture()?, 0);
-            let mut times = Vec::new();
-            for _ in 0..RUNS {
-                let started = Instant::now();
-                let frame = screen.capture()?;
-                assert!(encoder.encode(&frame, 0).is_empty());
-                times.push(started.elapsed());
-            }
-            println!(
-                "1080p X11 capture + diff of an unchanged screen: {:.1} ms, 0 bytes",
-                median(times)
-            );
-            x11_typing(&xvfb, &mut screen)?;
-        }
-        Err(error) => println!("X11 capture skipped: {error}"),
-    }
+    #[cfg(target_os = "linux")]
+    x11::figures()?;
+    #[cfg(not(target_os = "linux"))]
+    println!("X11 capture skipped: not Linux");
 
     let mut desktop = SyntheticScreen::new(1920, 1080);
     desktop.set_time(12 * 3600);
@@ -100,73 +64,94 @@ fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Draws one character-sized block at a time on the X server and times what the customer
-/// does for it: XDamage, capture of the damaged rectangles, diff and QOI encoding.
-fn x11_typing(xvfb: &Xvfb, screen: &mut X11Screen) -> anyhow::Result<()> {
-    let (conn, screen_num) = x11rb::connect(Some(&xvfb.display()))?;
-    let root = &conn.setup().roots[screen_num];
-    let window = conn.generate_id()?;
-    conn.create_window(
-        root.root_depth,
-        window,
-        root.root,
-        0,
-        0,
-        1920,
-        1080,
-        0,
-        WindowClass::INPUT_OUTPUT,
-        root.root_visual,
-        &CreateWindowAux::new()
-            .override_redirect(1)
-            .background_pixel(0xF5F5F2),
-    )?;
-    conn.map_window(window)?;
-    conn.flush()?;
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while conn.get_window_attributes(window)?.reply()?.map_state != MapState::VIEWABLE {
-        anyhow::ensure!(Instant::now() < deadline, "the window was never mapped");
-        std::thread::park_timeout(Duration::from_millis(5));
-    }
-    let gc = conn.generate_id()?;
-    conn.create_gc(gc, window, &CreateGCAux::new().foreground(0x464650))?;
-    conn.get_input_focus()?.reply()?;
+/// The figures that need an X server (a private Xvfb): Linux only.
+#[cfg(target_os = "linux")]
+mod x11 {
+    use super::{RUNS, median};
+    use std::time::Instant;
+    use switchboard_customer::RgbaFrame;
+    use switchboard_customer::capture::{Screen, X11Screen};
+    use switchboard_customer::tiles::{Quality, TileEncoder, wire_bytes};
+    use switchboard_customer::xvfb::{Painter, Rectangle, Xvfb};
 
-    screen.watch_damage()?;
-    let mut frame = RgbaFrame::filled(1, 1, [0; 4]);
-    screen.capture_damaged(&mut frame)?;
-    let mut encoder = TileEncoder::new(Quality::Lossless);
-    encoder.encode(&frame, 0);
-    let (mut idle, mut typing, mut sizes) = (Vec::new(), Vec::new(), Vec::new());
-    for i in 0..RUNS as i16 {
-        let started = Instant::now();
-        let rects = screen.capture_damaged(&mut frame)?;
-        anyhow::ensure!(rects.is_empty(), "the screen changed by itself");
-        idle.push(started.elapsed());
-
-        let rect = Rectangle {
-            x: 100 + i * 9,
-            y: 200,
-            width: 7,
-            height: 12,
-        };
-        conn.poly_fill_rectangle(window, gc, &[rect])?;
-        conn.get_input_focus()?.reply()?;
-        let started = Instant::now();
-        let rects = screen.capture_damaged(&mut frame)?;
-        let updates = encoder.encode_damaged(&frame, &rects, 0);
-        typing.push(started.elapsed());
-        sizes.push(wire_bytes(&updates));
+    /// A full 1080p capture, the diff of an unchanged screen, and typing-size changes.
+    pub fn figures() -> anyhow::Result<()> {
+        match Xvfb::start(1920, 1080) {
+            Ok(xvfb) => {
+                let mut screen = X11Screen::connect(Some(&xvfb.display()))?;
+                // Warm up: the first captures of a fresh server are slower.
+                for _ in 0..3 {
+                    screen.capture()?;
+                }
+                let mut times = Vec::new();
+                for _ in 0..RUNS {
+                    let started = Instant::now();
+                    screen.capture()?;
+                    times.push(started.elapsed());
+                }
+                println!(
+                    "1080p X11 capture (GetImage, Xvfb): {:.1} ms",
+                    median(times)
+                );
+                let mut encoder = TileEncoder::new(Quality::Lossless);
+                encoder.encode(&screen.capture()?, 0);
+                let mut times = Vec::new();
+                for _ in 0..RUNS {
+                    let started = Instant::now();
+                    let frame = screen.capture()?;
+                    assert!(encoder.encode(&frame, 0).is_empty());
+                    times.push(started.elapsed());
+                }
+                println!(
+                    "1080p X11 capture + diff of an unchanged screen: {:.1} ms, 0 bytes",
+                    median(times)
+                );
+                x11_typing(&xvfb, &mut screen)?;
+            }
+            Err(error) => println!("X11 capture skipped: {error}"),
+        }
+        Ok(())
     }
-    sizes.sort();
-    println!(
-        "1080p X11 idle screen, XDamage poll: {:.2} ms, 0 bytes",
-        median(idle)
-    );
-    println!(
-        "1080p X11 typing-size change, XDamage + capture + diff + QOI: {:.2} ms, {} bytes",
-        median(typing),
-        sizes[sizes.len() / 2]
-    );
-    Ok(())
+
+    /// Draws one character-sized block at a time on the X server and times what the customer
+    /// does for it: XDamage, capture of the damaged rectangles, diff and QOI encoding.
+    fn x11_typing(xvfb: &Xvfb, screen: &mut X11Screen) -> anyhow::Result<()> {
+        let painter = Painter::cover(&xvfb.display())?;
+        screen.watch_damage()?;
+        let mut frame = RgbaFrame::filled(1, 1, [0; 4]);
+        screen.capture_damaged(&mut frame)?;
+        let mut encoder = TileEncoder::new(Quality::Lossless);
+        encoder.encode(&frame, 0);
+        let (mut idle, mut typing, mut sizes) = (Vec::new(), Vec::new(), Vec::new());
+        for i in 0..RUNS as i16 {
+            let started = Instant::now();
+            let rects = screen.capture_damaged(&mut frame)?;
+            anyhow::ensure!(rects.is_empty(), "the screen changed by itself");
+            idle.push(started.elapsed());
+
+            let rect = Rectangle {
+                x: 100 + i * 9,
+                y: 200,
+                width: 7,
+                height: 12,
+            };
+            painter.fill(0x464650, &[rect])?;
+            let started = Instant::now();
+            let rects = screen.capture_damaged(&mut frame)?;
+            let updates = encoder.encode_damaged(&frame, &rects, 0);
+            typing.push(started.elapsed());
+            sizes.push(wire_bytes(&updates));
+        }
+        sizes.sort();
+        println!(
+            "1080p X11 idle screen, XDamage poll: {:.2} ms, 0 bytes",
+            median(idle)
+        );
+        println!(
+            "1080p X11 typing-size change, XDamage + capture + diff + QOI: {:.2} ms, {} bytes",
+            median(typing),
+            sizes[sizes.len() / 2]
+        );
+        Ok(())
+    }
 }

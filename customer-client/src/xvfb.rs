@@ -1,7 +1,16 @@
 //! A private Xvfb server for tests and benches: Xvfb picks a free display number itself
 //! (`-displayfd`, so parallel tests never race for one) and reports it on its stdout; we wait
 //! for it with a deadline, and the process is killed by its id when dropped, even when the
-//! test fails.
+//! test fails. [`Painter`] (in `paint.rs`) draws known pixels on it.
+
+mod paint;
+
+pub use paint::{
+    BACKGROUND, CHAR_H, CHAR_W, PaintError, Painter, SCENE_BLUE, SQUARE, char_colour, char_place,
+    rgba,
+};
+/// The rectangles a [`Painter`] fills.
+pub use x11rb::protocol::xproto::Rectangle;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};

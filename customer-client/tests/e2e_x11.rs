@@ -1,8 +1,9 @@
 //! The real customer client sharing a private Xvfb: a test program draws known pixels, the
 //! client captures (XDamage) and publishes them, and the rep's viewer holds exactly those
 //! pixels; the rep's pointer input moves the X pointer (XTest) only once control is granted.
-//! Skipped with a message where Xvfb is not installed (CI installs it).
+//! Skipped with a message where Xvfb is not installed (CI installs it); Linux only.
 
+#![cfg(target_os = "linux")]
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -12,15 +13,11 @@ use std::time::Duration;
 use switchboard_customer::capture::{Screen, X11Screen};
 use switchboard_customer::publish::ScreenChoice;
 use switchboard_customer::session::Policy;
-use switchboard_customer::xvfb::Xvfb;
+use switchboard_customer::xvfb::{Painter, Xvfb};
 use switchboard_protocol::media::{InputEvent, MediaFrame};
 use switchboard_protocol::{Capability, GrantState};
 use switchboard_testkit::DEADLINE;
-use x11rb::connection::Connection;
-use x11rb::protocol::xproto::{
-    ConnectionExt as _, CreateGCAux, CreateWindowAux, Rectangle, WindowClass,
-};
-use x11rb::rust_connection::RustConnection;
+use x11rb::protocol::xproto::ConnectionExt as _;
 
 fn xvfb() -> Option<Xvfb> {
     match Xvfb::start(640, 480) {
@@ -32,62 +29,13 @@ fn xvfb() -> Option<Xvfb> {
     }
 }
 
-/// Draws a window with a blue rectangle and a one-pixel-wide stripe pattern, and waits until
-/// the server has done it.
-fn draw(display: &str) -> RustConnection {
-    let (conn, screen_num) = x11rb::connect(Some(display)).unwrap();
-    let root = conn.setup().roots[screen_num].clone();
-    let window = conn.generate_id().unwrap();
-    conn.create_window(
-        root.root_depth,
-        window,
-        root.root,
-        0,
-        0,
-        640,
-        480,
-        0,
-        WindowClass::INPUT_OUTPUT,
-        root.root_visual,
-        &CreateWindowAux::new()
-            .override_redirect(1)
-            .background_pixel(0xF5F5F2),
-    )
-    .unwrap();
-    conn.map_window(window).unwrap();
-    let gc = conn.generate_id().unwrap();
-    conn.create_gc(gc, window, &CreateGCAux::new().foreground(0x336699))
-        .unwrap();
-    conn.get_input_focus().unwrap().reply().unwrap();
-    conn.poly_fill_rectangle(
-        window,
-        gc,
-        &[Rectangle {
-            x: 100,
-            y: 100,
-            width: 50,
-            height: 30,
-        }],
-    )
-    .unwrap();
-    let stripes: Vec<Rectangle> = (0..20)
-        .map(|i| Rectangle {
-            x: 300 + 2 * i,
-            y: 200,
-            width: 1,
-            height: 40,
-        })
-        .collect();
-    conn.poly_fill_rectangle(window, gc, &stripes).unwrap();
-    conn.get_input_focus().unwrap().reply().unwrap();
-    conn
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn drawn_pixels_reach_the_rep_exactly_and_clicks_only_with_control() {
     let Some(xvfb) = xvfb() else { return };
     let display = xvfb.display();
-    let conn = draw(&display);
+    // A window with a blue rectangle and a one-pixel-wide stripe pattern, drawn.
+    let painter = Painter::cover(&display).unwrap();
+    painter.scene().unwrap();
     let screen = ScreenChoice::X11 {
         display: Some(display.clone()),
     };
@@ -110,9 +58,13 @@ async fn drawn_pixels_reach_the_rep_exactly_and_clicks_only_with_control() {
     );
 
     // Without control the pointer does not move.
-    let root = conn.setup().roots[0].root;
     let pointer = || {
-        let reply = conn.query_pointer(root).unwrap().reply().unwrap();
+        let reply = painter
+            .connection()
+            .query_pointer(painter.root())
+            .unwrap()
+            .reply()
+            .unwrap();
         (reply.root_x, reply.root_y)
     };
     let at_start = pointer();

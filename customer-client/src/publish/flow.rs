@@ -68,7 +68,14 @@ impl FlowControl {
 
     /// The screen was captured at `now` (whether or not anything changed).
     pub fn on_poll(&mut self, now: Instant) {
-        self.last_poll = Some(now);
+        // Keep the cadence: the next poll is due one interval after this one was *due*, not
+        // after it fired (the timer fires about 1 ms late, which made 30 fps into 29). After
+        // a pause (two in flight, a slow capture) start again from now.
+        let interval = self.interval();
+        self.last_poll = Some(match self.last_poll {
+            Some(last) if now >= last + interval && now < last + 2 * interval => last + interval,
+            _ => now,
+        });
     }
 
     /// Update `seq` went out at `now`.
@@ -213,5 +220,29 @@ mod tests {
         }
         assert_eq!(flow.fps(), 30.0);
         assert_eq!(flow.last_latency(), Some(ms(50)));
+    }
+
+    /// Polls that fire a little late each time keep the rate: 30 polls, each 1 ms after it
+    /// was due, take one second, not 30 × 34.3 ms; a long pause starts the cadence afresh.
+    #[test]
+    fn late_polls_keep_the_cadence() {
+        let start = Instant::now();
+        let mut flow = FlowControl::new();
+        flow.on_poll(start);
+        let mut fired = start;
+        for _ in 0..30 {
+            let due = flow.next_poll_at(fired).expect("nothing in flight");
+            fired = due + Duration::from_millis(1);
+            flow.on_poll(fired);
+        }
+        let took = fired - start;
+        assert!(
+            took < Duration::from_millis(1_010),
+            "30 polls at 30 fps took {took:?}"
+        );
+        // After a pause of several intervals the next poll is one interval after the late one.
+        let late = fired + Duration::from_millis(500);
+        flow.on_poll(late);
+        assert_eq!(flow.next_poll_at(late), Some(late + flow.interval()));
     }
 }
