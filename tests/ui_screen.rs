@@ -6,6 +6,7 @@
 
 mod ui_support;
 
+use egui_kittest::kittest::Queryable as _;
 use switchboard::text::remote as words;
 use switchboard_protocol::{RepId, Route, SessionId};
 use ui_support::*;
@@ -111,4 +112,65 @@ fn turning_control_off_keeps_the_view() {
         .screen_status(session_id)
         .is_some_and(|s| s.contains("320×200"));
     assert!(stream_kept, "the stream stays open");
+}
+
+/// However wide the rep dragged the chat beside the Screen view, the screen keeps at least
+/// half of the tab: the chat's edge, dragged far to the left, stops in the middle.
+#[test]
+fn the_chat_beside_the_screen_takes_at_most_half() {
+    let server = TestServer::start();
+    let prefs = tempfile::tempdir().unwrap();
+    let mut console = logged_in(&server, &prefs.path().join("prefs.json"), "alice");
+    server
+        .runtime
+        .spawn(switchboard_customer::run_simulated_customer(
+            server.url(),
+            "Wide Chat".into(),
+            Route::Rep {
+                rep: RepId::new("alice"),
+            },
+            320,
+            200,
+        ));
+    accept(&mut console, "Wide Chat");
+    step_until(&mut console, "Screen ▾ enabled", |h| {
+        has_label(h, words::SCREEN_MENU) && !is_disabled(h, words::SCREEN_MENU)
+    });
+    click_label(&mut console, words::SCREEN_MENU);
+    click_label(&mut console, words::VIEW);
+    wait_for_label_containing(&mut console, "· Viewing");
+    let message = |h: &Console| {
+        h.get_by_role_and_label(egui::accesskit::Role::MultilineTextInput, "Message")
+            .rect()
+    };
+    let composer = message(&console);
+    // The chat panel's edge: where the pointer turns into the resize cursor, left of the
+    // composer.
+    let y = composer.center().y;
+    let mut edge = None;
+    let mut x = composer.min.x;
+    while x > 0.0 && edge.is_none() {
+        console.hover_at(egui::pos2(x, y));
+        console.step();
+        if console.output().platform_output.cursor_icon == egui::CursorIcon::ResizeHorizontal {
+            edge = Some(x);
+        }
+        x -= 2.0;
+    }
+    let edge = edge.expect("the chat panel has a resize edge left of the composer");
+    console.drag_at(egui::pos2(edge, y));
+    console.step();
+    for x in [edge - 100.0, 400.0, 100.0] {
+        console.hover_at(egui::pos2(x, y));
+        console.step();
+    }
+    console.drop_at(egui::pos2(100.0, y));
+    console.run_steps(3);
+    let width = 1280.0;
+    assert!(
+        message(&console).min.x >= width / 2.0 - 40.0,
+        "the chat was dragged to {:?}; its composer starts at {}",
+        edge,
+        message(&console).min.x
+    );
 }

@@ -95,6 +95,9 @@ pub fn session_ui(
                 .resizable(true)
                 .default_size((ui.available_width() * 0.3).clamp(260.0, 400.0))
                 .min_size(260.0)
+                // The screen keeps at least half: a width dragged out on a wide window is
+                // not kept when the window narrows.
+                .max_size((ui.available_width() * 0.5).max(260.0))
                 .show(ui, |ui| chat_ui(ui, model, session, draft, intents));
         } else if prefs.chat_shown {
             chat_window_ui(ui.ctx(), model, session, draft, intents);
