@@ -165,7 +165,10 @@ fn measure(shown: bool, change: Change) -> (f64, f64) {
 
 fn main() {
     let (empty, empty95) = measure(false, Change::None);
-    println!("{:<35}median {empty:6.2} ms   p95 {empty95:6.2} ms", "empty frame");
+    println!(
+        "{:<35}median {empty:6.2} ms   p95 {empty95:6.2} ms",
+        "empty frame"
+    );
     for (name, change) in [
         ("1080p view, nothing changing", Change::None),
         ("1080p view, typing-size change", Change::Typing),
