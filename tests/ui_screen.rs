@@ -30,23 +30,13 @@ fn native_customer_screen_view_control_and_stop() {
     let server = TestServer::start();
     let prefs = tempfile::tempdir().unwrap();
     let mut console = logged_in(&server, &prefs.path().join("prefs.json"), "alice");
-    server
-        .runtime
-        .spawn(switchboard_customer::run_simulated_customer(
-            server.url(),
-            "Nadia Native".into(),
-            Route::Rep {
-                rep: RepId::new("alice"),
-            },
-            640,
-            400,
-        ));
-    accept(&mut console, "Nadia Native");
-    step_until(&mut console, "Screen ▾ enabled", |h| {
-        has_label(h, words::SCREEN_MENU) && !is_disabled(h, words::SCREEN_MENU)
-    });
-    click_label(&mut console, words::SCREEN_MENU);
-    click_label(&mut console, words::VIEW);
+    ask_native_customer(
+        &server,
+        &mut console,
+        "Nadia Native",
+        (640, 400),
+        words::VIEW,
+    );
     // The server's public lines, inline in the chat.
     wait_for_label_containing(&mut console, "asked to view the screen");
     wait_for_label_containing(&mut console, "allowed Alice Martin to view the screen");
@@ -81,23 +71,13 @@ fn turning_control_off_keeps_the_view() {
     let server = TestServer::start();
     let prefs = tempfile::tempdir().unwrap();
     let mut console = logged_in(&server, &prefs.path().join("prefs.json"), "alice");
-    server
-        .runtime
-        .spawn(switchboard_customer::run_simulated_customer(
-            server.url(),
-            "Cora Control".into(),
-            Route::Rep {
-                rep: RepId::new("alice"),
-            },
-            320,
-            200,
-        ));
-    accept(&mut console, "Cora Control");
-    step_until(&mut console, "Screen ▾ enabled", |h| {
-        has_label(h, words::SCREEN_MENU) && !is_disabled(h, words::SCREEN_MENU)
-    });
-    click_label(&mut console, words::SCREEN_MENU);
-    click_label(&mut console, words::CONTROL);
+    ask_native_customer(
+        &server,
+        &mut console,
+        "Cora Control",
+        (320, 200),
+        words::CONTROL,
+    );
     wait_for_label_containing(&mut console, "· Controlling");
     assert!(has_label(&console, words::SCREEN_PICTURE));
 
@@ -121,23 +101,7 @@ fn the_chat_beside_the_screen_takes_at_most_half() {
     let server = TestServer::start();
     let prefs = tempfile::tempdir().unwrap();
     let mut console = logged_in(&server, &prefs.path().join("prefs.json"), "alice");
-    server
-        .runtime
-        .spawn(switchboard_customer::run_simulated_customer(
-            server.url(),
-            "Wide Chat".into(),
-            Route::Rep {
-                rep: RepId::new("alice"),
-            },
-            320,
-            200,
-        ));
-    accept(&mut console, "Wide Chat");
-    step_until(&mut console, "Screen ▾ enabled", |h| {
-        has_label(h, words::SCREEN_MENU) && !is_disabled(h, words::SCREEN_MENU)
-    });
-    click_label(&mut console, words::SCREEN_MENU);
-    click_label(&mut console, words::VIEW);
+    ask_native_customer(&server, &mut console, "Wide Chat", (320, 200), words::VIEW);
     wait_for_label_containing(&mut console, "· Viewing");
     let message = |h: &Console| {
         h.get_by_role_and_label(egui::accesskit::Role::MultilineTextInput, "Message")
@@ -173,4 +137,32 @@ fn the_chat_beside_the_screen_takes_at_most_half() {
         edge,
         message(&console).min.x
     );
+}
+
+/// A simulated native customer (synthetic desktop of `size`, allowing what is asked) picks
+/// Alice; she accepts and, once Screen ▾ is enabled, asks for `item` (View or Control).
+fn ask_native_customer(
+    server: &TestServer,
+    console: &mut Console,
+    name: &str,
+    size: (u16, u16),
+    item: &str,
+) {
+    server
+        .runtime
+        .spawn(switchboard_customer::run_simulated_customer(
+            server.url(),
+            name.into(),
+            Route::Rep {
+                rep: RepId::new("alice"),
+            },
+            size.0,
+            size.1,
+        ));
+    accept(console, name);
+    step_until(console, "Screen ▾ enabled", |h| {
+        has_label(h, words::SCREEN_MENU) && !is_disabled(h, words::SCREEN_MENU)
+    });
+    click_label(console, words::SCREEN_MENU);
+    click_label(console, item);
 }
