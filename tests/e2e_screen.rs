@@ -52,13 +52,7 @@ mod x11 {
     use switchboard_testkit::media::{MediaClient, Next};
 
     fn xvfb() -> Option<Xvfb> {
-        match Xvfb::start(640, 480) {
-            Ok(xvfb) => Some(xvfb),
-            Err(error) => {
-                eprintln!("skipped: {error}");
-                None
-            }
-        }
+        Xvfb::start_or_skip(640, 480)
     }
 
     /// What the X server shows now, read by a capture of our own.

@@ -78,6 +78,20 @@ impl Xvfb {
         Ok(Xvfb { child, display })
     }
 
+    /// For tests that need an X server: a running Xvfb, or `None` with a "skipped" line
+    /// when Xvfb is not installed (CI installs it). Any other failure to start is a failure
+    /// of the test, not a reason to skip it.
+    pub fn start_or_skip(width: u16, height: u16) -> Option<Self> {
+        match Self::start(width, height) {
+            Ok(xvfb) => Some(xvfb),
+            Err(XvfbError::Spawn(error)) if error.kind() == std::io::ErrorKind::NotFound => {
+                eprintln!("skipped: Xvfb is not installed ({error})");
+                None
+            }
+            Err(error) => panic!("Xvfb is installed but did not start: {error}"),
+        }
+    }
+
     /// The server's process id.
     pub fn pid(&self) -> u32 {
         self.child.id()

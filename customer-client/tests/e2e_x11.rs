@@ -20,13 +20,7 @@ use switchboard_testkit::DEADLINE;
 use x11rb::protocol::xproto::ConnectionExt as _;
 
 fn xvfb() -> Option<Xvfb> {
-    match Xvfb::start(640, 480) {
-        Ok(xvfb) => Some(xvfb),
-        Err(error) => {
-            eprintln!("skipped: {error}");
-            None
-        }
-    }
+    Xvfb::start_or_skip(640, 480)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
