@@ -8,18 +8,35 @@ use crate::publish::{self, PublishEnd, PublishError, PublishStats, ScreenWorker}
 use futures_util::{SinkExt, StreamExt};
 use std::collections::BTreeSet;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 use switchboard_protocol::codec::encode_with_id;
-use switchboard_protocol::{CustomerRequest, CustomerServerMessage, GrantId, GrantInfo, RequestId};
+use switchboard_protocol::{
+    ChatMessage, CustomerHello, CustomerRequest, CustomerServerMessage, GrantId, GrantInfo,
+    MessageId, PROTOCOL_VERSION, RequestId, SessionId,
+};
 use tokio::net::TcpStream;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+pub(super) type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 /// Times the media socket is opened again, in one share, after it failed.
 const MAX_MEDIA_RETRIES: u32 = 3;
+
+/// How long the client keeps trying to get back into its session after the connection to
+/// the server drops, and the waits between tries (the last one repeats).
+const RESUME_FOR: Duration = Duration::from_secs(120);
+const RESUME_BACKOFF_MS: [u64; 6] = [100, 250, 500, 1_000, 2_000, 5_000];
+
+/// What resuming the session needs, and the chat already shown (a resume sends the whole
+/// chat again; only what is new is passed on).
+pub(super) struct Resume {
+    pub session_id: SessionId,
+    pub customer_token: String,
+    pub seen: BTreeSet<MessageId>,
+}
 
 /// Whether the session goes on after handling something.
 enum Flow {
@@ -30,6 +47,7 @@ enum Flow {
 pub(super) struct Actor {
     config: SessionConfig,
     socket: Socket,
+    resume: Resume,
     shared: Arc<Shared>,
     emit: Box<dyn Fn(SessionEvent) + Send>,
     stats: Arc<watch::Sender<PublishStats>>,
@@ -49,6 +67,7 @@ impl Actor {
     pub(super) fn new(
         config: SessionConfig,
         socket: Socket,
+        resume: Resume,
         shared: Arc<Shared>,
         emit: Box<dyn Fn(SessionEvent) + Send>,
         stats: watch::Sender<PublishStats>,
@@ -56,6 +75,7 @@ impl Actor {
         Self {
             config,
             socket,
+            resume,
             shared,
             emit,
             stats: Arc::new(stats),
@@ -95,9 +115,7 @@ impl Actor {
                             }
                         }
                     }
-                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => {
-                        self.end("The connection to the server was lost.".into())
-                    }
+                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => self.resume().await,
                     Some(Ok(_)) => Flow::Continue,
                 },
                 // Sharing started or stopped (a grant, the Stop button).
@@ -138,6 +156,56 @@ impl Actor {
             tracing::debug!(%error, "sending to the server failed");
         }
         id
+    }
+
+    /// A chat message, passed on once.
+    fn chat(&mut self, message: ChatMessage) {
+        if self.resume.seen.insert(message.id) {
+            (self.emit)(SessionEvent::Chat(message));
+        }
+    }
+
+    /// The connection dropped: sharing stops here (the server ends the grants with the
+    /// connection), and the session is resumed with its token, trying again with backoff
+    /// for [`RESUME_FOR`]. Commands wait in their queue meanwhile; the Stop button works
+    /// locally as always.
+    async fn resume(&mut self) -> Flow {
+        self.shared.update(GrantView::stop_all);
+        if let Some(publisher) = self.publisher.take() {
+            publisher.abort();
+        }
+        self.open_media = None;
+        (self.emit)(SessionEvent::Reconnecting);
+        let hello = CustomerHello::Resume {
+            protocol_version: PROTOCOL_VERSION,
+            session_id: self.resume.session_id,
+            customer_token: self.resume.customer_token.clone(),
+        };
+        let give_up = Instant::now() + RESUME_FOR;
+        for attempt in 0.. {
+            match super::handshake(&self.config.server, &hello).await {
+                Ok((socket, started)) => {
+                    self.socket = socket;
+                    if started.ended {
+                        return self.end("The session ended while you were disconnected.".into());
+                    }
+                    for message in started.chat {
+                        self.chat(message);
+                    }
+                    (self.emit)(SessionEvent::Reconnected { reps: started.reps });
+                    self.apply_grants(started.grants).await;
+                    return Flow::Continue;
+                }
+                Err(super::SessionError::Refused { message, .. }) => return self.end(message),
+                Err(error) => tracing::debug!(%error, attempt, "resuming failed"),
+            }
+            if Instant::now() >= give_up {
+                break;
+            }
+            let wait = RESUME_BACKOFF_MS[attempt.min(RESUME_BACKOFF_MS.len() - 1)];
+            tokio::time::sleep(Duration::from_millis(wait)).await;
+        }
+        self.end("The connection to the server was lost.".into())
     }
 
     fn end(&mut self, why: String) -> Flow {
@@ -188,7 +256,7 @@ impl Actor {
                 position,
                 estimated_wait_secs,
             }),
-            CustomerServerMessage::Chat { message } => (self.emit)(SessionEvent::Chat(message)),
+            CustomerServerMessage::Chat { message } => self.chat(message),
             CustomerServerMessage::RepJoined { name } => (self.emit)(SessionEvent::RepJoined(name)),
             CustomerServerMessage::RepLeft { name } => (self.emit)(SessionEvent::RepLeft(name)),
             CustomerServerMessage::Disconnected { message }
@@ -200,7 +268,7 @@ impl Actor {
                 ticket,
             } => {
                 if let Some(message) = message {
-                    (self.emit)(SessionEvent::Chat(message));
+                    self.chat(message);
                 }
                 if self.open_media == Some(id) {
                     self.open_media = None;

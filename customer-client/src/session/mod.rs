@@ -69,6 +69,13 @@ pub enum SessionEvent {
     Notice(String),
     /// The session is over for this customer (with the server's words, or why).
     Ended(String),
+    /// The connection to the server dropped; the session is being resumed (sharing has
+    /// stopped here, and the server ends its grants).
+    Reconnecting,
+    /// Back in the session after a drop, with the reps in it now.
+    Reconnected {
+        reps: Vec<String>,
+    },
 }
 
 /// What the UI asks of the session.
@@ -139,46 +146,21 @@ impl CustomerSession {
     pub async fn start(
         config: SessionConfig,
     ) -> Result<(CustomerSession, mpsc::UnboundedReceiver<SessionEvent>), SessionError> {
-        let url = format!("{}/ws/customer", ws_base(&config.server));
-        let (mut socket, _) = tokio_tungstenite::connect_async(&url)
-            .await
-            .map_err(SessionError::Connect)?;
         let hello = CustomerHello::Start {
             protocol_version: PROTOCOL_VERSION,
             customer: config.customer.clone(),
             route: config.route.clone(),
             client: ClientKind::Native,
         };
-        let text =
-            serde_json::to_string(&hello).map_err(|e| SessionError::BadAnswer(e.to_string()))?;
-        socket
-            .send(Message::Text(text.into()))
-            .await
-            .map_err(SessionError::Connect)?;
-        let answer = loop {
-            match socket.next().await {
-                Some(Ok(Message::Text(text))) => break text,
-                Some(Ok(Message::Close(_))) | None => return Err(SessionError::NoAnswer),
-                Some(Ok(_)) => continue,
-                Some(Err(error)) => return Err(SessionError::Connect(error)),
-            }
-        };
-        let message: CustomerServerMessage = serde_json::from_str(answer.as_str())
-            .map_err(|e| SessionError::BadAnswer(e.to_string()))?;
-        let (session_id, customer_token, chat, reps, grants) = match message {
-            CustomerServerMessage::SessionStarted {
-                session_id,
-                customer_token,
-                chat,
-                reps,
-                grants,
-                ..
-            } => (session_id, customer_token, chat, reps, grants),
-            CustomerServerMessage::Error { code, message, .. } => {
-                return Err(SessionError::Refused { code, message });
-            }
-            other => return Err(SessionError::BadAnswer(format!("{other:?}"))),
-        };
+        let (socket, started) = handshake(&config.server, &hello).await?;
+        let Started {
+            session_id,
+            customer_token,
+            chat,
+            reps,
+            grants,
+            ended: _,
+        } = started;
         let (share, _) = watch::channel(ShareState::default());
         let shared = Arc::new(Shared {
             view: Mutex::new(GrantView::default()),
@@ -194,13 +176,26 @@ impl CustomerSession {
                 wake();
             }
         };
+        let seen = chat.iter().map(|m| m.id).collect();
         for message in chat {
             emit(SessionEvent::Chat(message));
         }
         for name in reps {
             emit(SessionEvent::RepJoined(name));
         }
-        let actor = actor::Actor::new(config, socket, shared.clone(), Box::new(emit), stats_tx);
+        let resume = actor::Resume {
+            session_id,
+            customer_token: customer_token.clone(),
+            seen,
+        };
+        let actor = actor::Actor::new(
+            config,
+            socket,
+            resume,
+            shared.clone(),
+            Box::new(emit),
+            stats_tx,
+        );
         tokio::spawn(actor.run(command_rx, grants));
         Ok((
             CustomerSession {
@@ -266,6 +261,68 @@ impl Stopper {
     pub fn stop(&self) {
         self.shared.update(GrantView::stop_all);
         let _ = self.commands.send(Command::StopAll);
+    }
+}
+
+/// What `session_started` said.
+pub(super) struct Started {
+    pub session_id: SessionId,
+    pub customer_token: String,
+    pub chat: Vec<switchboard_protocol::ChatMessage>,
+    pub reps: Vec<String>,
+    pub grants: Vec<GrantInfo>,
+    /// The session was already over (a resume too late).
+    pub ended: bool,
+}
+
+/// Opens `/ws/customer`, sends `hello` (start or resume) and reads the answer.
+pub(super) async fn handshake(
+    server: &str,
+    hello: &CustomerHello,
+) -> Result<(actor::Socket, Started), SessionError> {
+    let url = format!("{}/ws/customer", ws_base(server));
+    let (mut socket, _) = tokio_tungstenite::connect_async(&url)
+        .await
+        .map_err(SessionError::Connect)?;
+    let text = serde_json::to_string(hello).map_err(|e| SessionError::BadAnswer(e.to_string()))?;
+    socket
+        .send(Message::Text(text.into()))
+        .await
+        .map_err(SessionError::Connect)?;
+    let answer = loop {
+        match socket.next().await {
+            Some(Ok(Message::Text(text))) => break text,
+            Some(Ok(Message::Close(_))) | None => return Err(SessionError::NoAnswer),
+            Some(Ok(_)) => continue,
+            Some(Err(error)) => return Err(SessionError::Connect(error)),
+        }
+    };
+    let message: CustomerServerMessage = serde_json::from_str(answer.as_str())
+        .map_err(|e| SessionError::BadAnswer(e.to_string()))?;
+    match message {
+        CustomerServerMessage::SessionStarted {
+            session_id,
+            customer_token,
+            chat,
+            reps,
+            grants,
+            ended,
+            ..
+        } => Ok((
+            socket,
+            Started {
+                session_id,
+                customer_token,
+                chat,
+                reps,
+                grants,
+                ended,
+            },
+        )),
+        CustomerServerMessage::Error { code, message, .. } => {
+            Err(SessionError::Refused { code, message })
+        }
+        other => Err(SessionError::BadAnswer(format!("{other:?}"))),
     }
 }
 

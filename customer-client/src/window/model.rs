@@ -127,6 +127,8 @@ pub struct Model {
     pub cannot_share: Option<String>,
     /// The latest notice (a refused request, a capture problem).
     pub notice: Option<String>,
+    /// The connection dropped and the session is being resumed.
+    pub reconnecting: bool,
 }
 
 impl Model {
@@ -142,6 +144,7 @@ impl Model {
             share: ShareState::default(),
             cannot_share,
             notice: None,
+            reconnecting: false,
         }
     }
 
@@ -191,7 +194,17 @@ impl Model {
             SessionEvent::Ended(text) => {
                 self.prompts.clear();
                 self.share = ShareState::default();
+                self.reconnecting = false;
                 self.phase = Phase::Ended(text);
+            }
+            SessionEvent::Reconnecting => {
+                self.prompts.clear();
+                self.share = ShareState::default();
+                self.reconnecting = true;
+            }
+            SessionEvent::Reconnected { reps } => {
+                self.reconnecting = false;
+                self.reps = reps;
             }
         }
     }
@@ -278,6 +291,18 @@ mod tests {
             share: share.clone(),
         });
         assert_eq!(model.share, share);
+        // A dropped connection clears the banner at once; back, the reps are the server's.
+        model.apply(SessionEvent::Reconnecting);
+        assert!(model.reconnecting && !model.share.sharing());
+        model.apply(SessionEvent::Reconnected {
+            reps: vec!["Bob Okafor".into()],
+        });
+        assert!(!model.reconnecting);
+        assert_eq!(model.reps, ["Bob Okafor"]);
+        model.apply(SessionEvent::Grants {
+            prompts: Vec::new(),
+            share: share.clone(),
+        });
         model.apply(SessionEvent::Ended("bye".into()));
         assert!(!model.share.sharing());
         assert_eq!(model.phase, Phase::Ended("bye".into()));

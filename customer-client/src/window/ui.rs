@@ -151,6 +151,9 @@ pub fn chat_ui(ui: &mut egui::Ui, model: &Model, draft: &mut String, intents: &m
         ui.horizontal(|ui| {
             let status = match (&model.phase, model.queue, model.reps.is_empty()) {
                 (Phase::Ended(text), _, _) => text.clone(),
+                _ if model.reconnecting => {
+                    "Connection lost; reconnecting… (nothing is shared meanwhile)".to_owned()
+                }
                 (_, Some((position, wait)), _) => {
                     format!("Waiting: number {position} in the queue, about {wait} s")
                 }
