@@ -8,6 +8,8 @@
 //! - [`hotkey`]: the global Stop hotkey (Ctrl+Alt+Shift+S) on X11.
 //! - [`inject`]: the rep's input on X11 (XTest), or through `enigo` on Windows and macOS,
 //!   and keysym lookup.
+//! - `shell` (Unix): a command shell on a PTY with a window of unacknowledged output, for
+//!   remote support's shell (built and tested; not yet wired to the protocol).
 //! - [`frame`]: an RGBA framebuffer and copying rectangles in and out of it.
 //! - [`capture`]: the [`Screen`](capture::Screen) trait; X11 capture, the primary monitor
 //!   through `xcap` on Windows and macOS, and a synthetic desktop.
@@ -35,6 +37,8 @@ pub mod inject;
 pub mod publish;
 pub mod qoi;
 pub mod session;
+#[cfg(unix)]
+pub mod shell;
 pub mod tiles;
 #[cfg(feature = "window")]
 pub mod window;
