@@ -27,6 +27,7 @@ pub mod notify;
 pub mod pace;
 pub mod prefs;
 pub mod prefs_writer;
+pub mod terminal;
 pub mod text;
 pub mod theme;
 pub mod ui;

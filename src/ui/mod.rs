@@ -25,6 +25,7 @@ pub mod share_menu;
 pub mod shortcuts;
 pub mod status_bar;
 pub mod team_chat;
+pub mod terminal_view;
 pub mod toasts;
 pub mod top_bar;
 pub mod transfer_dialog;
