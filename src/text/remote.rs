@@ -1,5 +1,5 @@
 //! The words of remote support: the Screen toolbar's items, why one is greyed, how the rep's
-//! last request went, and the Screen view's status line.
+//! last request went, the Screen view's status line, and the Shell view's.
 
 /// The toolbar's menu button (seed 003: "the button at the top-left of the session interface").
 pub const SCREEN_MENU: &str = "Screen ▾";
@@ -83,6 +83,17 @@ pub fn rate(bytes_per_sec: f64) -> String {
         format!("{:.1} KB/s", bytes_per_sec / 1_000.0)
     } else {
         format!("{:.0} KB/s", bytes_per_sec / 1_000.0)
+    }
+}
+
+/// The Shell view (its accessible label too).
+pub const SHELL: &str = "Shell";
+
+/// The line that says the shell has ended: "Shell ended (exit 3)".
+pub fn shell_ended(exit_code: Option<i32>) -> String {
+    match exit_code {
+        Some(code) => format!("{SHELL} ended (exit {code})"),
+        None => format!("{SHELL} ended"),
     }
 }
 

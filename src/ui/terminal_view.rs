@@ -16,7 +16,7 @@ use crate::terminal::{GridPoint, Selection, ShellEnd, TermSize, TerminalModel};
 use egui::{Color32, Event, FontId, Key, MouseWheelUnit, PointerButton, Pos2, Rect, Vec2};
 
 /// The widget's accessible label: how tests and screen readers find the terminal.
-pub const SHELL_LABEL: &str = "Shell";
+pub use crate::text::remote::SHELL as SHELL_LABEL;
 /// Space between the widget's border and the grid, in points.
 const PADDING: f32 = 4.0;
 
@@ -200,10 +200,7 @@ pub fn terminal_view_ui(
 
 /// The line that says the shell has ended: "Shell ended (exit 3)".
 pub fn ended_text(end: ShellEnd) -> String {
-    match end.exit_code {
-        Some(code) => format!("{SHELL_LABEL} ended (exit {code})"),
-        None => format!("{SHELL_LABEL} ended"),
-    }
+    crate::text::remote::shell_ended(end.exit_code)
 }
 
 /// Wheel events over the widget scroll the scrollback (up: back in time).
