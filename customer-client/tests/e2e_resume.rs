@@ -68,7 +68,7 @@ async fn a_dropped_connection_is_resumed_and_the_chat_goes_on() {
     grant_state(&mut s.alice, grant, GrantState::Granted).await;
     share_event(&mut s.events, |share| share.sharing()).await;
 
-    s.server.restart().await;
+    s.server.stop().await;
     until(
         &mut s.events,
         "Reconnecting",
@@ -80,10 +80,22 @@ async fn a_dropped_connection_is_resumed_and_the_chat_goes_on() {
         !s.customer.share_state().borrow().sharing(),
         "nothing is shared while the connection is gone"
     );
+    // Typed while the server is away: sent once the session is back.
+    s.customer.send_chat("Typed while offline");
+    s.server.start_again().await;
     until(
         &mut s.events,
         "Reconnected",
         |e| matches!(e, SessionEvent::Reconnected { .. }).then_some(()),
+        &mut chat,
+    )
+    .await;
+
+    // The line typed offline went out and was stored (the server's `ok` carries it back).
+    until(
+        &mut s.events,
+        "the line typed offline, stored",
+        |e| matches!(e, SessionEvent::Chat(m) if m.text == "Typed while offline").then_some(()),
         &mut chat,
     )
     .await;
@@ -111,4 +123,32 @@ async fn a_dropped_connection_is_resumed_and_the_chat_goes_on() {
     let again = request(&mut alice, s.session_id, Capability::ScreenView).await;
     grant_state(&mut alice, again, GrantState::Granted).await;
     share_event(&mut s.events, |share| share.sharing()).await;
+}
+
+/// Leaving while the connection is gone ends the session here at once, not after the
+/// resume gives up.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn leaving_while_reconnecting_ends_at_once() {
+    let mut s = setup(Policy::AllowAll, SYNTHETIC).await;
+    let mut chat = Vec::new();
+    s.server.stop().await;
+    until(
+        &mut s.events,
+        "Reconnecting",
+        |e| matches!(e, SessionEvent::Reconnecting).then_some(()),
+        &mut chat,
+    )
+    .await;
+    s.customer.leave();
+    let why = until(
+        &mut s.events,
+        "the session's end",
+        |e| match e {
+            SessionEvent::Ended(why) => Some(why.clone()),
+            _ => None,
+        },
+        &mut chat,
+    )
+    .await;
+    assert_eq!(why, "You left the session.");
 }

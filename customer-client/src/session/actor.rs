@@ -29,6 +29,8 @@ const MAX_MEDIA_RETRIES: u32 = 3;
 /// the server drops, and the waits between tries (the last one repeats).
 const RESUME_FOR: Duration = Duration::from_secs(120);
 const RESUME_BACKOFF_MS: [u64; 6] = [100, 250, 500, 1_000, 2_000, 5_000];
+/// Chat lines kept while the connection is gone, sent once it is back.
+const MAX_UNSENT: usize = 100;
 
 /// What resuming the session needs, and the chat already shown (a resume sends the whole
 /// chat again; only what is new is passed on).
@@ -115,7 +117,9 @@ impl Actor {
                             }
                         }
                     }
-                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => self.resume().await,
+                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => {
+                        self.resume(&mut commands).await
+                    }
                     Some(Ok(_)) => Flow::Continue,
                 },
                 // Sharing started or stopped (a grant, the Stop button).
@@ -167,9 +171,9 @@ impl Actor {
 
     /// The connection dropped: sharing stops here (the server ends the grants with the
     /// connection), and the session is resumed with its token, trying again with backoff
-    /// for [`RESUME_FOR`]. Commands wait in their queue meanwhile; the Stop button works
-    /// locally as always.
-    async fn resume(&mut self) -> Flow {
+    /// for [`RESUME_FOR`]. Meanwhile Leave ends the session at once, chat lines wait for the
+    /// connection, and the rest needs nothing ([`offline`]).
+    async fn resume(&mut self, commands: &mut mpsc::UnboundedReceiver<Command>) -> Flow {
         self.shared.update(GrantView::stop_all);
         if let Some(publisher) = self.publisher.take() {
             publisher.abort();
@@ -181,10 +185,14 @@ impl Actor {
             session_id: self.resume.session_id,
             customer_token: self.resume.customer_token.clone(),
         };
+        let server = self.config.server.clone();
+        let mut unsent = Vec::new();
         let give_up = Instant::now() + RESUME_FOR;
         for attempt in 0.. {
-            match super::handshake(&self.config.server, &hello).await {
-                Ok((socket, started)) => {
+            let tried = offline(super::handshake(&server, &hello), commands, &mut unsent).await;
+            match tried {
+                None => return self.end("You left the session.".into()),
+                Some(Ok((socket, started))) => {
                     self.socket = socket;
                     if started.ended {
                         return self.end("The session ended while you were disconnected.".into());
@@ -194,16 +202,24 @@ impl Actor {
                     }
                     (self.emit)(SessionEvent::Reconnected { reps: started.reps });
                     self.apply_grants(started.grants).await;
+                    for text in unsent {
+                        self.command(Command::Chat(text)).await;
+                    }
                     return Flow::Continue;
                 }
-                Err(super::SessionError::Refused { message, .. }) => return self.end(message),
-                Err(error) => tracing::debug!(%error, attempt, "resuming failed"),
+                Some(Err(super::SessionError::Refused { message, .. })) => {
+                    return self.end(message);
+                }
+                Some(Err(error)) => tracing::debug!(%error, attempt, "resuming failed"),
             }
             if Instant::now() >= give_up {
                 break;
             }
             let wait = RESUME_BACKOFF_MS[attempt.min(RESUME_BACKOFF_MS.len() - 1)];
-            tokio::time::sleep(Duration::from_millis(wait)).await;
+            let pause = tokio::time::sleep(Duration::from_millis(wait));
+            if offline(pause, commands, &mut unsent).await.is_none() {
+                return self.end("You left the session.".into());
+            }
         }
         self.end("The connection to the server was lost.".into())
     }
@@ -381,6 +397,29 @@ impl Actor {
         if self.shared.share.borrow().sharing() && self.retries < MAX_MEDIA_RETRIES {
             self.retries += 1;
             self.reconcile().await;
+        }
+    }
+}
+
+/// Runs `work` while the connection is gone, taking commands as they come: `None` when the
+/// customer leaves (or the handle is dropped); chat lines are kept in `unsent` for the
+/// connection; an answer or a Stop needs nothing, since the server ended every grant with
+/// the connection and Stop has already acted here.
+async fn offline<T>(
+    work: impl std::future::Future<Output = T>,
+    commands: &mut mpsc::UnboundedReceiver<Command>,
+    unsent: &mut Vec<String>,
+) -> Option<T> {
+    tokio::pin!(work);
+    loop {
+        tokio::select! {
+            done = &mut work => return Some(done),
+            command = commands.recv() => match command {
+                None | Some(Command::Leave) => return None,
+                Some(Command::Chat(text)) if unsent.len() < MAX_UNSENT => unsent.push(text),
+                Some(Command::Chat(_)) => tracing::warn!("offline: a chat line over the cap dropped"),
+                Some(Command::Answer { .. } | Command::StopAll) => {}
+            },
         }
     }
 }

@@ -103,7 +103,14 @@ pub enum SessionError {
     NoAnswer,
     #[error("the server's answer was not understood: {0}")]
     BadAnswer(String),
+    #[error("the server did not answer within {0:?}")]
+    Timeout(std::time::Duration),
 }
+
+/// How long connecting and the server's answer to the hello may take together: a server
+/// that accepts the connection and then says nothing must not hold the window (or a resume)
+/// for ever.
+const HANDSHAKE_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// The grant view shared by the handle (Stop) and the actor (the server's lists), and the
 /// share state derived from it that the publisher and the worker watch.
@@ -275,8 +282,18 @@ pub(super) struct Started {
     pub ended: bool,
 }
 
-/// Opens `/ws/customer`, sends `hello` (start or resume) and reads the answer.
+/// Opens `/ws/customer`, sends `hello` (start or resume) and reads the answer, within
+/// [`HANDSHAKE_LIMIT`].
 pub(super) async fn handshake(
+    server: &str,
+    hello: &CustomerHello,
+) -> Result<(actor::Socket, Started), SessionError> {
+    tokio::time::timeout(HANDSHAKE_LIMIT, handshake_unbounded(server, hello))
+        .await
+        .map_err(|_| SessionError::Timeout(HANDSHAKE_LIMIT))?
+}
+
+async fn handshake_unbounded(
     server: &str,
     hello: &CustomerHello,
 ) -> Result<(actor::Socket, Started), SessionError> {
