@@ -9,14 +9,13 @@
 mod common;
 
 use common::{Viewer, grant_state, request, setup, share_event};
-use std::time::Duration;
 use switchboard_customer::capture::{Screen, X11Screen};
 use switchboard_customer::publish::ScreenChoice;
 use switchboard_customer::session::Policy;
 use switchboard_customer::xvfb::{Painter, Xvfb};
 use switchboard_protocol::media::{InputEvent, MediaFrame};
 use switchboard_protocol::{Capability, GrantState};
-use switchboard_testkit::DEADLINE;
+use switchboard_testkit::poll_until;
 use x11rb::protocol::xproto::ConnectionExt as _;
 
 fn xvfb() -> Option<Xvfb> {
@@ -77,15 +76,12 @@ async fn drawn_pixels_reach_the_rep_exactly_and_clicks_only_with_control() {
     grant_state(&mut s.alice, control, GrantState::Granted).await;
     share_event(&mut s.events, |share| share.control).await;
     viewer.click(201, 151).await;
-    let deadline = tokio::time::Instant::now() + DEADLINE;
-    while pointer() != (201, 151) {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the pointer reached (201, 151), at {:?}",
-            pointer()
-        );
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    poll_until(
+        "the X pointer at (201, 151)",
+        || pointer() == (201, 151),
+        || format!("at {:?}", pointer()),
+    )
+    .await;
 
     // Stop: no more input lands.
     s.customer.stop_sharing();

@@ -19,7 +19,7 @@ use switchboard_customer::shell::{
     KILL_GRACE, MAX_INPUT_CHUNK, OUTPUT_WINDOW, ShellConfig, ShellError, ShellEvent, ShellOutput,
     ShellSession,
 };
-use switchboard_testkit::DEADLINE;
+use switchboard_testkit::{DEADLINE, poll_until};
 use tokio::sync::Mutex;
 use tokio::time::timeout_at;
 
@@ -109,19 +109,6 @@ fn gone(pid: i32) -> bool {
             .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z'));
     }
     false
-}
-
-/// Waits (with the deadline) for a process that was signalled but is not our child: the
-/// signal is delivered when it next runs.
-async fn wait_gone(pid: i32) -> bool {
-    let deadline = Instant::now() + DEADLINE;
-    while !gone(pid) {
-        if Instant::now() >= deadline {
-            return false;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    }
-    true
 }
 
 /// This process's threads named like the shell's (`shell-reader`, `-writer`, `-waiter`).
@@ -294,7 +281,13 @@ async fn dropping_the_session_kills_the_shell_its_job_and_its_threads() {
 
     drop(session);
     assert!(gone(shell), "the shell {shell} still exists");
-    assert!(wait_gone(job).await, "the job {job} still runs");
+    // Not our child: the signal is delivered when it next runs.
+    poll_until(
+        &format!("the job {job} to end"),
+        || gone(job),
+        || "it still runs".into(),
+    )
+    .await;
     #[cfg(target_os = "linux")]
     assert_eq!(shell_threads(), 0, "shell threads left running");
     // The receiver still ends properly: the exit (by a signal), then nothing.

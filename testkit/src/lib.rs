@@ -28,7 +28,7 @@ pub use socket::{
     Socket, WsSocket, customer_message, drain_until_closed, drain_until_closed_within, login,
     next_text, open_socket,
 };
-pub use wait::DEADLINE;
+pub use wait::{DEADLINE, poll_until};
 
 use switchboard_protocol::{QueueRef, RepId, Route, TeamId};
 

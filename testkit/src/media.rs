@@ -282,16 +282,10 @@ pub fn now_millis() -> u64 {
 /// Waits (within the deadline) until `relay` has `sockets` media sockets attached: an `auth`
 /// has no answer, so a test that needs a socket in place before it publishes waits here.
 pub async fn wait_attached(relay: &switchboard_server::server::media::MediaRelay, sockets: usize) {
-    let deadline = tokio::time::Instant::now() + DEADLINE;
-    loop {
-        let attached = relay.counts().1;
-        if attached == sockets {
-            return;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "{attached} media sockets attached, not {sockets}, within {DEADLINE:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(2)).await;
-    }
+    crate::wait::poll_until(
+        &format!("{sockets} media sockets attached"),
+        || relay.counts().1 == sockets,
+        || format!("{} attached", relay.counts().1),
+    )
+    .await;
 }

@@ -110,18 +110,11 @@ impl Setup {
         self.server.server.as_ref().unwrap().media().counts().1
     }
 
-    /// Waits (deadline; the relay has no event to await, so it is asked every few ms) until
-    /// `sockets` media sockets are attached.
+    /// Waits (deadline) until `sockets` media sockets are attached (the kit's
+    /// `wait_attached`).
     pub async fn wait_media_sockets(&self, sockets: usize) {
-        let deadline = tokio::time::Instant::now() + DEADLINE;
-        while self.media_sockets() != sockets {
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "{} media sockets attached, not {sockets}, within {DEADLINE:?}",
-                self.media_sockets()
-            );
-            tokio::time::sleep(Duration::from_millis(2)).await;
-        }
+        let relay = self.server.server.as_ref().unwrap().media();
+        switchboard_testkit::media::wait_attached(&relay, sockets).await;
     }
 }
 

@@ -149,13 +149,7 @@ impl ScreenWorker {
             #[cfg(any(target_os = "windows", target_os = "macos"))]
             ScreenChoice::PrimaryMonitor => {
                 let screen = XcapScreen::open()?;
-                let injector = match EnigoInjector::new() {
-                    Ok(injector) => Some(Box::new(injector)),
-                    Err(error) => {
-                        tracing::warn!(%error, "no input injection: control will do nothing");
-                        None
-                    }
-                };
+                let injector = injector_or_warn(EnigoInjector::new());
                 Source::PrimaryMonitor {
                     screen: Box::new(screen),
                     frame: RgbaFrame::filled(1, 1, [0; 4]),
@@ -169,13 +163,7 @@ impl ScreenWorker {
                 if let Err(error) = screen.watch_damage() {
                     tracing::warn!(%error, "no XDamage: capturing the whole screen each time");
                 }
-                let injector = match XTestInjector::connect(display.as_deref()) {
-                    Ok(injector) => Some(Box::new(injector)),
-                    Err(error) => {
-                        tracing::warn!(%error, "no input injection: control will do nothing");
-                        None
-                    }
-                };
+                let injector = injector_or_warn(XTestInjector::connect(display.as_deref()));
                 Source::X11 {
                     screen: Box::new(screen),
                     frame: RgbaFrame::filled(1, 1, [0; 4]),
@@ -430,6 +418,19 @@ fn encode_changes(
         encoder.set_quality(Quality::Lossless);
     }
     encoder.encode_damaged(frame, rects, now)
+}
+
+/// The platform's injector, or none (with a warning) where it cannot start: the screen is
+/// still shared, and control does nothing.
+#[cfg(any(target_os = "linux", target_os = "windows", target_os = "macos"))]
+fn injector_or_warn<I>(injector: Result<I, InjectError>) -> Option<Box<I>> {
+    match injector {
+        Ok(injector) => Some(Box::new(injector)),
+        Err(error) => {
+            tracing::warn!(%error, "no input injection: control will do nothing");
+            None
+        }
+    }
 }
 
 /// Microseconds since the Unix epoch (0 if the clock is before it).
