@@ -3,7 +3,7 @@
 use crate::error::ErrorCode;
 use crate::ids::{GrantId, IssueId, RepId, RequestId, SessionId, TeamId};
 use crate::model::{ChatMessage, CustomerInfo, UnixMillis};
-use crate::remote::{ClientKind, GrantInfo, MediaTicket};
+use crate::remote::{ClientKind, GrantInfo, MediaChannel, MediaTicket};
 use serde::{Deserialize, Serialize};
 
 /// How the customer asks to reach support; decides the first queue.
@@ -73,9 +73,13 @@ pub enum CustomerRequest {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         grant_id: Option<GrantId>,
     },
-    /// A token for `/ws/media` to send the screen on; needs a granted grant. Answered with
-    /// `ok` carrying `ticket`.
-    OpenMedia,
+    /// A token for `/ws/media` to send the screen on (`channel` `screen`, the default: needs
+    /// a granted screen grant) or to run the shell on (`shell`: needs a granted `shell`).
+    /// Answered with `ok` carrying `ticket`.
+    OpenMedia {
+        #[serde(default, skip_serializing_if = "MediaChannel::is_screen")]
+        channel: MediaChannel,
+    },
 }
 
 impl CustomerRequest {

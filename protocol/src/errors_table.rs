@@ -297,7 +297,7 @@ impl CustomerRequest {
             CustomerRequest::Leave => "leave",
             CustomerRequest::AnswerRemote { .. } => "answer_remote",
             CustomerRequest::StopRemote { .. } => "stop_remote",
-            CustomerRequest::OpenMedia => "open_media",
+            CustomerRequest::OpenMedia { .. } => "open_media",
         }
     }
 
@@ -422,7 +422,10 @@ mod tests {
                 grant_id: crate::ids::GrantId(1),
                 keep_view: false,
             },
-            RepRequest::OpenMedia { session_id: s },
+            RepRequest::OpenMedia {
+                session_id: s,
+                channel: crate::remote::MediaChannel::Shell,
+            },
         ]
     }
 
@@ -475,7 +478,9 @@ mod tests {
                 allow: true,
             },
             CustomerRequest::StopRemote { grant_id: None },
-            CustomerRequest::OpenMedia,
+            CustomerRequest::OpenMedia {
+                channel: crate::remote::MediaChannel::Shell,
+            },
         ];
         for request in &customer {
             assert_eq!(request.type_name(), serde_type(request));

@@ -10,7 +10,8 @@
 //! - [`errors_table`]: which codes each request and hello may be refused with.
 //! - [`links`]: filling in the configuration's link templates.
 //! - [`remote`]: remote support's capabilities, consent and grants (JSON).
-//! - [`media`]: the binary frames of the media WebSocket (screen tiles, acks, input).
+//! - [`media`]: the binary frames of the media WebSocket (screen tiles, acks, input, shell).
+//! - [`shell`]: a session's shell transcript (`GET /api/sessions/{id}/shell`).
 //!
 //! `docs/PROTOCOL.md` documents each message with an example.
 
@@ -24,6 +25,7 @@ pub mod media;
 pub mod model;
 pub mod remote;
 pub mod rep;
+pub mod shell;
 
 pub use codec::{CLOSE_REPLACED, MAX_FRAME_BYTES, PROTOCOL_VERSION};
 pub use customer::*;
@@ -32,3 +34,4 @@ pub use ids::*;
 pub use model::*;
 pub use remote::*;
 pub use rep::*;
+pub use shell::*;

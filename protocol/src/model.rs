@@ -345,6 +345,9 @@ pub struct Permissions {
     /// How far this rep may go with a customer's screen.
     #[serde(default)]
     pub screen: ScreenPermission,
+    /// May ask for a command shell on a customer's machine (the customer still consents).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub shell: bool,
 }
 
 /// A rep as others see them.

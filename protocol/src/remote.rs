@@ -1,5 +1,6 @@
 //! Remote support on the JSON sockets: the capabilities a rep asks a customer for (view or
-//! control the screen), the customer's consent, and the grants everyone in the session sees.
+//! control the screen, a command shell), the customer's consent, and the grants everyone in
+//! the session sees.
 //! The pictures and the input themselves travel on `/ws/media` ([`crate::media`]), opened with a
 //! token from `open_media`; these types only say who may do what, and since when.
 
@@ -15,6 +16,36 @@ pub enum Capability {
     ScreenView,
     /// See the screen and drive its pointer and keyboard. One rep at a time.
     ScreenControl,
+    /// A command shell on the customer's machine, as the customer's user, on a PTY; its
+    /// bytes travel on `/ws/media` ([`MediaChannel::Shell`]). Only the rep it was granted to
+    /// sees it or types in it.
+    Shell,
+}
+
+impl Capability {
+    /// Whether this capability is about the screen (view or control), not the shell.
+    pub fn is_screen(self) -> bool {
+        matches!(self, Capability::ScreenView | Capability::ScreenControl)
+    }
+}
+
+/// Which stream a `/ws/media` socket carries: the screen (updates, acks, input) or a shell
+/// (output, input, resizes, acks, the exit). Chosen with `open_media`.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum MediaChannel {
+    #[default]
+    Screen,
+    Shell,
+}
+
+impl MediaChannel {
+    /// The default, left out of the JSON.
+    pub fn is_screen(&self) -> bool {
+        *self == MediaChannel::Screen
+    }
 }
 
 /// How far a rep may go with a customer's screen, from the configuration (`screen = ...`).
@@ -33,11 +64,13 @@ pub enum ScreenPermission {
 }
 
 impl ScreenPermission {
-    /// Whether this permission lets a rep ask for `capability`.
+    /// Whether this permission lets a rep ask for `capability` (the shell has its own
+    /// permission, `Permissions::shell`: never this one's).
     pub fn allows(self, capability: Capability) -> bool {
         match capability {
             Capability::ScreenView => self != ScreenPermission::None,
             Capability::ScreenControl => self == ScreenPermission::Control,
+            Capability::Shell => false,
         }
     }
 }
@@ -64,7 +97,8 @@ pub enum ScreenSource {
     None,
     /// The customer's browser tab, view only ([Browser] sessions).
     Tab,
-    /// The customer's whole desktop, view and control (the native client).
+    /// The customer's whole desktop, view and control, and a command shell (the native
+    /// client).
     Desktop,
 }
 
@@ -182,9 +216,18 @@ impl RemoteInfo {
 
     /// Whether `rep` may see the screen now (a granted view or control).
     pub fn is_viewing(&self, rep: &RepId) -> bool {
-        self.grants
-            .iter()
-            .any(|grant| &grant.rep == rep && grant.state == GrantState::Granted)
+        self.grants.iter().any(|grant| {
+            &grant.rep == rep && grant.capability.is_screen() && grant.state == GrantState::Granted
+        })
+    }
+
+    /// Whether `rep` has a shell now (a granted `shell`).
+    pub fn has_shell(&self, rep: &RepId) -> bool {
+        self.grants.iter().any(|grant| {
+            &grant.rep == rep
+                && grant.capability == Capability::Shell
+                && grant.state == GrantState::Granted
+        })
     }
 }
 
@@ -208,6 +251,11 @@ mod tests {
         assert!(!P::None.allows(ScreenView) && !P::None.allows(ScreenControl));
         assert!(P::View.allows(ScreenView) && !P::View.allows(ScreenControl));
         assert!(P::Control.allows(ScreenView) && P::Control.allows(ScreenControl));
+        assert!(
+            !P::Control.allows(Shell),
+            "the shell has a permission of its own"
+        );
+        assert!(ScreenSource::Desktop.offers(Shell) && !ScreenSource::Tab.offers(Shell));
         assert!(!ScreenSource::None.offers(ScreenView));
         assert!(ScreenSource::Tab.offers(ScreenView) && !ScreenSource::Tab.offers(ScreenControl));
         assert!(ScreenSource::Desktop.offers(ScreenControl));

@@ -7,7 +7,7 @@ use crate::model::{
     RepInfo, RepSnapshot, SessionInfo, SessionView, TeamChatMessage, TransferTarget, UnixMillis,
     Visibility,
 };
-use crate::remote::{Capability, MediaTicket};
+use crate::remote::{Capability, MediaChannel, MediaTicket};
 use serde::{Deserialize, Serialize};
 
 /// Where a reconnecting console left off.
@@ -146,9 +146,14 @@ pub enum RepRequest {
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         keep_view: bool,
     },
-    /// A token for `/ws/media` to view (and, with control, drive) the session's screen; needs
-    /// a granted grant. Answered with `media`.
-    OpenMedia { session_id: SessionId },
+    /// A token for `/ws/media`: with `channel` `screen` (the default) to view (and, with
+    /// control, drive) the session's screen, which needs a granted screen grant; with `shell`
+    /// to use the shell, which needs the rep's own granted `shell`. Answered with `media`.
+    OpenMedia {
+        session_id: SessionId,
+        #[serde(default, skip_serializing_if = "MediaChannel::is_screen")]
+        channel: MediaChannel,
+    },
 }
 
 impl RepRequest {

@@ -394,6 +394,10 @@ struct RawRep {
     /// Remote support: `none` (the default), `view`, or `control` (view and control).
     #[serde(default)]
     screen: switchboard_protocol::ScreenPermission,
+    /// Remote support: may ask for a command shell on the customer's machine (the customer
+    /// is still asked every time). Off by default.
+    #[serde(default)]
+    shell: bool,
 }
 
 fn default_max_sessions() -> u32 {
@@ -574,6 +578,7 @@ impl RawConfig {
                     max_sessions: r.max_sessions,
                     lead: r.lead,
                     screen: r.screen,
+                    shell: r.shell,
                 },
                 extended_availability: r.extended_availability,
             };

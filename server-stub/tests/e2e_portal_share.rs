@@ -280,7 +280,10 @@ async fn declining_answers_no_and_no_picture_flows() {
     page.click(".consent-decline").await;
     grant_reaches(&mut alice, grant_id, GrantState::Denied).await;
     let err = alice
-        .request(RepRequest::OpenMedia { session_id })
+        .request(RepRequest::OpenMedia {
+            session_id,
+            channel: Default::default(),
+        })
         .await
         .expect_err("no ticket without a granted grant");
     assert_eq!(err.0, ErrorCode::Forbidden);

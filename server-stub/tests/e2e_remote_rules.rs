@@ -161,9 +161,14 @@ async fn allowing_a_request_grants_the_view_with_lines_in_both_chats_and_media_o
 
     // Both sides get a ticket, and the relay takes both.
     let viewer_ticket = alice.open_media(id).await;
-    let publisher_ticket = customer_ok(&mut customer, CustomerRequest::OpenMedia)
-        .await
-        .expect("a ticket in the ok");
+    let publisher_ticket = customer_ok(
+        &mut customer,
+        CustomerRequest::OpenMedia {
+            channel: Default::default(),
+        },
+    )
+    .await
+    .expect("a ticket in the ok");
     let relay = server.server.as_ref().expect("running").media();
     let mut publisher = MediaClient::auth(server.addr, &publisher_ticket.token).await;
     let mut viewer = MediaClient::auth(server.addr, &viewer_ticket.token).await;
@@ -193,7 +198,10 @@ async fn allowing_a_request_grants_the_view_with_lines_in_both_chats_and_media_o
     rep_line(&mut alice, "The customer stopped screen sharing.").await;
     alice
         .refused(
-            RepRequest::OpenMedia { session_id: id },
+            RepRequest::OpenMedia {
+                session_id: id,
+                channel: Default::default(),
+            },
             ErrorCode::Forbidden,
         )
         .await;
@@ -225,12 +233,21 @@ async fn a_denied_request_and_one_nobody_answers_give_nothing() {
     .await;
     alice
         .refused(
-            RepRequest::OpenMedia { session_id: id },
+            RepRequest::OpenMedia {
+                session_id: id,
+                channel: Default::default(),
+            },
             ErrorCode::Forbidden,
         )
         .await;
     assert_eq!(
-        customer_refused(&mut customer, CustomerRequest::OpenMedia).await,
+        customer_refused(
+            &mut customer,
+            CustomerRequest::OpenMedia {
+                channel: Default::default()
+            }
+        )
+        .await,
         ErrorCode::Forbidden
     );
 

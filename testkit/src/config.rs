@@ -54,6 +54,7 @@ share_outside_teams = true
 transfer = true
 max_sessions = 3
 screen = "control"
+shell = true
 
 [[reps]]
 id = "bob"
@@ -63,6 +64,7 @@ teams = ["billing"]
 general_queue = true
 transfer = true
 screen = "control"
+shell = true
 
 [[reps]]
 id = "carol"

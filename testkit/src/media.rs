@@ -232,11 +232,42 @@ pub fn issue(
     issue_until(relay, session, role, now_millis() + 60_000)
 }
 
+/// [`issue`] for a shell socket.
+pub fn issue_shell(
+    relay: &switchboard_server::server::media::MediaRelay,
+    session: u64,
+    role: switchboard_server::server::media::MediaRole,
+) -> String {
+    issue_ticket(
+        relay,
+        session,
+        role,
+        switchboard_protocol::MediaChannel::Shell,
+        now_millis() + 60_000,
+    )
+}
+
 /// [`issue`] with another expiry (a past one makes an expired ticket).
 pub fn issue_until(
     relay: &switchboard_server::server::media::MediaRelay,
     session: u64,
     role: switchboard_server::server::media::MediaRole,
+    expires_at: u64,
+) -> String {
+    issue_ticket(
+        relay,
+        session,
+        role,
+        switchboard_protocol::MediaChannel::Screen,
+        expires_at,
+    )
+}
+
+fn issue_ticket(
+    relay: &switchboard_server::server::media::MediaRelay,
+    session: u64,
+    role: switchboard_server::server::media::MediaRole,
+    channel: switchboard_protocol::MediaChannel,
     expires_at: u64,
 ) -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
@@ -251,6 +282,7 @@ pub fn issue_until(
         switchboard_server::server::media::Ticket {
             session: switchboard_protocol::SessionId(session),
             role,
+            channel,
             expires_at,
         },
     );
@@ -264,13 +296,33 @@ pub fn viewer(rep: &str) -> switchboard_server::server::media::MediaRole {
     }
 }
 
-/// Access for `session` naming each rep with whether it controls.
+/// Access for `session` naming each rep who may view the screen, with whether it controls.
 pub fn access(reps: &[(&str, bool)]) -> switchboard_server::server::media::SessionAccess {
+    use switchboard_server::server::media::MediaRights;
     switchboard_server::server::media::SessionAccess {
         viewers: reps
             .iter()
-            .map(|(rep, control)| (switchboard_protocol::RepId::from(*rep), *control))
+            .map(|(rep, control)| {
+                let rights = MediaRights {
+                    view: true,
+                    control: *control,
+                    shell: None,
+                };
+                (switchboard_protocol::RepId::from(*rep), rights)
+            })
             .collect(),
+    }
+}
+
+/// Access in which `rep` has the shell of grant `grant` (and nobody views the screen).
+pub fn shell_access(rep: &str, grant: u64) -> switchboard_server::server::media::SessionAccess {
+    use switchboard_server::server::media::MediaRights;
+    let rights = MediaRights {
+        shell: Some(switchboard_protocol::GrantId(grant)),
+        ..MediaRights::default()
+    };
+    switchboard_server::server::media::SessionAccess {
+        viewers: [(switchboard_protocol::RepId::from(rep), rights)].into(),
     }
 }
 

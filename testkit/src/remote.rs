@@ -4,8 +4,8 @@
 
 use crate::rep::RepClient;
 use switchboard_protocol::{
-    Capability, GrantId, GrantState, MediaTicket, OkResult, RepEvent, RepRequest, SessionId,
-    SessionInfo,
+    Capability, GrantId, GrantState, MediaChannel, MediaTicket, OkResult, RepEvent, RepRequest,
+    SessionId, SessionInfo,
 };
 
 impl RepClient {
@@ -45,11 +45,26 @@ impl RepClient {
         .await
     }
 
-    /// `open_media`; the ticket for `/ws/media`.
+    /// `open_media` for the screen; the ticket for `/ws/media`.
     pub async fn open_media(&mut self, session_id: SessionId) -> MediaTicket {
-        match self.ok(RepRequest::OpenMedia { session_id }).await {
+        self.open_channel(session_id, MediaChannel::Screen).await
+    }
+
+    /// `open_media` for the shell; the ticket for `/ws/media`.
+    pub async fn open_shell_media(&mut self, session_id: SessionId) -> MediaTicket {
+        self.open_channel(session_id, MediaChannel::Shell).await
+    }
+
+    async fn open_channel(&mut self, session_id: SessionId, channel: MediaChannel) -> MediaTicket {
+        match self
+            .ok(RepRequest::OpenMedia {
+                session_id,
+                channel,
+            })
+            .await
+        {
             Some(OkResult::Media { ticket }) => ticket,
-            other => panic!("open_media answered {other:?}"),
+            other => panic!("open_media ({channel:?}) answered {other:?}"),
         }
     }
 }

@@ -5,8 +5,8 @@
 use super::error::MediaError;
 use super::frame::{
     HEADER_BYTES, InputEvent, MAX_FRAME_BYTES, MAX_TILES, MAX_TOKEN_BYTES, MEDIA_MAGIC,
-    MEDIA_VERSION, MediaFrame, ScreenUpdate, Tile, TileEncoding, check_screen, check_tile,
-    encoding, input, kind,
+    MEDIA_VERSION, MediaFrame, ScreenUpdate, Tile, TileEncoding, check_screen, check_shell_chunk,
+    check_shell_size, check_tile, encoding, input, kind,
 };
 
 /// The fewest bytes a tile takes on the wire (a solid tile: 8 of geometry, 1 of encoding, 4
@@ -43,6 +43,24 @@ pub fn decode_media(bytes: &[u8]) -> Result<MediaFrame, MediaError> {
         kind::ACK => MediaFrame::Ack { seq: reader.u64()? },
         kind::INPUT => MediaFrame::Input(read_input(&mut reader)?),
         kind::REFRESH_REQUEST => MediaFrame::RefreshRequest,
+        kind::SHELL_OUTPUT => MediaFrame::ShellOutput {
+            offset: reader.u64()?,
+            data: reader.shell_chunk()?,
+        },
+        kind::SHELL_INPUT => MediaFrame::ShellInput {
+            data: reader.shell_chunk()?,
+        },
+        kind::SHELL_RESIZE => {
+            let (cols, rows) = (reader.u16()?, reader.u16()?);
+            check_shell_size(cols, rows)?;
+            MediaFrame::ShellResize { cols, rows }
+        }
+        kind::SHELL_ACK => MediaFrame::ShellAck {
+            offset: reader.u64()?,
+        },
+        kind::SHELL_EXIT => MediaFrame::ShellExit {
+            code: i32::from_le_bytes(reader.array()?),
+        },
         other => return Err(MediaError::UnknownKind(other)),
     };
     let left = reader.body.len() - reader.offset;
@@ -190,6 +208,13 @@ impl<'a> Reader<'a> {
             1 => Ok(true),
             other => Err(MediaError::BadBool(other)),
         }
+    }
+
+    /// A shell chunk: a u32 length within 1..=`MAX_SHELL_CHUNK`, checked before the copy.
+    fn shell_chunk(&mut self) -> Result<Vec<u8>, MediaError> {
+        let len = self.u32()? as usize;
+        check_shell_chunk(len)?;
+        Ok(self.take(len)?.to_vec())
     }
 
     /// A u32 length, then that many bytes; the length is checked before the copy.

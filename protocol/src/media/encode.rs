@@ -34,6 +34,11 @@ pub(super) fn frame_kind(frame: &MediaFrame) -> u8 {
         MediaFrame::Ack { .. } => kind::ACK,
         MediaFrame::Input(_) => kind::INPUT,
         MediaFrame::RefreshRequest => kind::REFRESH_REQUEST,
+        MediaFrame::ShellOutput { .. } => kind::SHELL_OUTPUT,
+        MediaFrame::ShellInput { .. } => kind::SHELL_INPUT,
+        MediaFrame::ShellResize { .. } => kind::SHELL_RESIZE,
+        MediaFrame::ShellAck { .. } => kind::SHELL_ACK,
+        MediaFrame::ShellExit { .. } => kind::SHELL_EXIT,
     }
 }
 
@@ -55,6 +60,11 @@ fn body_len(frame: &MediaFrame) -> usize {
         MediaFrame::Input(InputEvent::PointerButton { .. }) => 7,
         MediaFrame::Input(InputEvent::Key { .. }) => 6,
         MediaFrame::RefreshRequest => 0,
+        MediaFrame::ShellOutput { data, .. } => 12usize.saturating_add(data.len()),
+        MediaFrame::ShellInput { data } => 4usize.saturating_add(data.len()),
+        MediaFrame::ShellResize { .. } => 4,
+        MediaFrame::ShellAck { .. } => 8,
+        MediaFrame::ShellExit { .. } => 4,
     }
 }
 
@@ -119,6 +129,17 @@ pub(super) fn write_body(frame: &MediaFrame, out: &mut Vec<u8>) {
             }
         },
         MediaFrame::RefreshRequest => {}
+        MediaFrame::ShellOutput { offset, data } => {
+            out.extend_from_slice(&offset.to_le_bytes());
+            write_payload(data, out);
+        }
+        MediaFrame::ShellInput { data } => write_payload(data, out),
+        MediaFrame::ShellResize { cols, rows } => {
+            out.extend_from_slice(&cols.to_le_bytes());
+            out.extend_from_slice(&rows.to_le_bytes());
+        }
+        MediaFrame::ShellAck { offset } => out.extend_from_slice(&offset.to_le_bytes()),
+        MediaFrame::ShellExit { code } => out.extend_from_slice(&code.to_le_bytes()),
     }
 }
 

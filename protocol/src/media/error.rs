@@ -39,4 +39,8 @@ pub enum MediaError {
     BadButton(u8),
     #[error("a boolean byte is {0}, not 0 or 1")]
     BadBool(u8),
+    #[error("a shell chunk of {0} bytes is outside 1..=65536")]
+    BadShellChunk(usize),
+    #[error("terminal size {cols}x{rows} is outside 1..=1000 columns and 1..=500 rows")]
+    BadShellSize { cols: u16, rows: u16 },
 }

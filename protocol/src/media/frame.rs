@@ -28,6 +28,15 @@ pub const MAX_TOKEN_BYTES: usize = 256;
 /// The highest X11 pointer button (1 left, 2 middle, 3 right, 4–7 wheel, 8–9 back/forward).
 pub const MAX_POINTER_BUTTON: u8 = 9;
 
+/// The most bytes of shell output or input one frame carries (at least 1).
+pub const MAX_SHELL_CHUNK: usize = 64 * 1024;
+
+/// The widest terminal a `shell_resize` may ask for, in columns.
+pub const MAX_SHELL_COLS: u16 = 1000;
+
+/// The tallest terminal a `shell_resize` may ask for, in rows.
+pub const MAX_SHELL_ROWS: u16 = 500;
+
 /// The lowest and highest JPEG quality a tile may carry.
 pub const JPEG_QUALITY_RANGE: std::ops::RangeInclusive<u8> = 1..=100;
 
@@ -44,6 +53,19 @@ pub enum MediaFrame {
     Input(InputEvent),
     /// Viewer to customer: send the whole screen in the next update.
     RefreshRequest,
+    /// Shell, customer to rep: the shell's output from byte `offset` of its whole output
+    /// (1..=[`MAX_SHELL_CHUNK`] bytes).
+    ShellOutput { offset: u64, data: Vec<u8> },
+    /// Shell, rep to customer: bytes typed or pasted (1..=[`MAX_SHELL_CHUNK`]).
+    ShellInput { data: Vec<u8> },
+    /// Shell, rep to customer: the terminal's new size (1..=[`MAX_SHELL_COLS`] columns,
+    /// 1..=[`MAX_SHELL_ROWS`] rows).
+    ShellResize { cols: u16, rows: u16 },
+    /// Shell, rep to customer: every output byte before `offset` has been shown (frees the
+    /// customer's output window).
+    ShellAck { offset: u64 },
+    /// Shell, customer to rep: the shell exited with `code` (-1: killed, or no code).
+    ShellExit { code: i32 },
 }
 
 /// A screen update: the screen's size and the tiles that changed.
@@ -109,6 +131,11 @@ pub(crate) mod kind {
     pub const ACK: u8 = 3;
     pub const INPUT: u8 = 4;
     pub const REFRESH_REQUEST: u8 = 5;
+    pub const SHELL_OUTPUT: u8 = 6;
+    pub const SHELL_INPUT: u8 = 7;
+    pub const SHELL_RESIZE: u8 = 8;
+    pub const SHELL_ACK: u8 = 9;
+    pub const SHELL_EXIT: u8 = 10;
 }
 
 /// Wire codes of the tile encodings.
@@ -137,10 +164,43 @@ impl MediaFrame {
                 Ok(())
             }
             MediaFrame::ScreenUpdate(update) => update.validate(),
-            MediaFrame::Ack { .. } | MediaFrame::RefreshRequest => Ok(()),
+            MediaFrame::Ack { .. }
+            | MediaFrame::RefreshRequest
+            | MediaFrame::ShellAck { .. }
+            | MediaFrame::ShellExit { .. } => Ok(()),
             MediaFrame::Input(event) => event.validate(),
+            MediaFrame::ShellOutput { data, .. } | MediaFrame::ShellInput { data } => {
+                check_shell_chunk(data.len())
+            }
+            MediaFrame::ShellResize { cols, rows } => check_shell_size(*cols, *rows),
         }
     }
+
+    /// Whether this frame belongs on a shell socket (else on a screen socket; `auth` on both).
+    pub fn is_shell(&self) -> bool {
+        matches!(
+            self,
+            MediaFrame::ShellOutput { .. }
+                | MediaFrame::ShellInput { .. }
+                | MediaFrame::ShellResize { .. }
+                | MediaFrame::ShellAck { .. }
+                | MediaFrame::ShellExit { .. }
+        )
+    }
+}
+
+pub(crate) fn check_shell_chunk(len: usize) -> Result<(), MediaError> {
+    if len == 0 || len > MAX_SHELL_CHUNK {
+        return Err(MediaError::BadShellChunk(len));
+    }
+    Ok(())
+}
+
+pub(crate) fn check_shell_size(cols: u16, rows: u16) -> Result<(), MediaError> {
+    if cols == 0 || rows == 0 || cols > MAX_SHELL_COLS || rows > MAX_SHELL_ROWS {
+        return Err(MediaError::BadShellSize { cols, rows });
+    }
+    Ok(())
 }
 
 impl ScreenUpdate {

@@ -58,6 +58,19 @@ fn every_frame_kind_round_trips() {
             pressed: false,
         }),
         MediaFrame::RefreshRequest,
+        MediaFrame::ShellOutput {
+            offset: 1 << 40,
+            data: b"\x1b[31mred\x1b[0m\r\n".to_vec(),
+        },
+        MediaFrame::ShellInput {
+            data: vec![b'x'; MAX_SHELL_CHUNK],
+        },
+        MediaFrame::ShellResize {
+            cols: MAX_SHELL_COLS,
+            rows: 1,
+        },
+        MediaFrame::ShellAck { offset: 7 },
+        MediaFrame::ShellExit { code: -1 },
     ];
     for frame in frames {
         let bytes = encode_media(&frame).unwrap();
@@ -289,7 +302,58 @@ fn frame_strategy() -> impl Strategy<Value = MediaFrame> {
         (any::<u32>(), any::<bool>())
             .prop_map(|(keysym, pressed)| MediaFrame::Input(InputEvent::Key { keysym, pressed })),
         Just(MediaFrame::RefreshRequest),
+        (any::<u64>(), proptest::collection::vec(any::<u8>(), 1..256))
+            .prop_map(|(offset, data)| MediaFrame::ShellOutput { offset, data }),
+        proptest::collection::vec(any::<u8>(), 1..256)
+            .prop_map(|data| MediaFrame::ShellInput { data }),
+        (1..=MAX_SHELL_COLS, 1..=MAX_SHELL_ROWS)
+            .prop_map(|(cols, rows)| MediaFrame::ShellResize { cols, rows }),
+        any::<u64>().prop_map(|offset| MediaFrame::ShellAck { offset }),
+        any::<i32>().prop_map(|code| MediaFrame::ShellExit { code }),
     ]
+}
+
+/// Shell chunks are 1..=64 KiB and terminal sizes within 1000 x 500, both ways.
+#[test]
+fn shell_limits_are_refused_both_ways() {
+    let empty = MediaFrame::ShellInput { data: vec![] };
+    assert_eq!(encode_media(&empty), Err(MediaError::BadShellChunk(0)));
+    let big = MediaFrame::ShellOutput {
+        offset: 0,
+        data: vec![0; MAX_SHELL_CHUNK + 1],
+    };
+    assert_eq!(
+        encode_media(&big),
+        Err(MediaError::BadShellChunk(MAX_SHELL_CHUNK + 1))
+    );
+    for (cols, rows) in [
+        (0, 24),
+        (80, 0),
+        (MAX_SHELL_COLS + 1, 24),
+        (80, MAX_SHELL_ROWS + 1),
+        (u16::MAX, u16::MAX),
+    ] {
+        let frame = MediaFrame::ShellResize { cols, rows };
+        assert_eq!(
+            encode_media(&frame),
+            Err(MediaError::BadShellSize { cols, rows })
+        );
+        // The same sizes forged past the encoder are refused by the decoder.
+        let mut bytes = encode_media(&MediaFrame::ShellResize { cols: 80, rows: 24 }).unwrap();
+        bytes[8..10].copy_from_slice(&cols.to_le_bytes());
+        bytes[10..12].copy_from_slice(&rows.to_le_bytes());
+        assert_eq!(
+            decode_media(&bytes),
+            Err(MediaError::BadShellSize { cols, rows })
+        );
+    }
+    // A forged chunk length of 4 GiB is refused before anything is reserved.
+    let mut bytes = encode_media(&MediaFrame::ShellInput { data: vec![1] }).unwrap();
+    bytes[8..12].copy_from_slice(&u32::MAX.to_le_bytes());
+    assert_eq!(
+        decode_media(&bytes),
+        Err(MediaError::BadShellChunk(u32::MAX as usize))
+    );
 }
 
 proptest! {

@@ -335,7 +335,9 @@ impl Router {
             CustomerRequest::StopRemote { grant_id } => {
                 self.customer_stop_remote(session_id, grant_id)
             }
-            CustomerRequest::OpenMedia => self.customer_open_media(now, session_id),
+            CustomerRequest::OpenMedia { channel } => {
+                self.customer_open_media(now, session_id, channel)
+            }
             CustomerRequest::Chat {
                 client_msg_id,
                 text,

@@ -4,8 +4,8 @@
 use super::state::{Invitation, Session, SessionKey};
 use std::collections::BTreeMap;
 use switchboard_protocol::{
-    ChatMessage, CustomerServerMessage, InvitationId, RepEvent, RepId, SessionId, TeamChatMessage,
-    UnixMillis,
+    ChatMessage, CustomerServerMessage, GrantId, InvitationId, MediaChannel, RepEvent, RepId,
+    SessionId, TeamChatMessage, UnixMillis,
 };
 
 /// Identifies one customer WebSocket connection (assigned by the connection layer).
@@ -54,6 +54,33 @@ pub enum CustomerRead {
     },
 }
 
+/// What one rep may do on a session's media now, as its granted grants say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct MediaRights {
+    /// See the screen (a granted `screen_view` or `screen_control`).
+    pub view: bool,
+    /// Drive the screen (a granted `screen_control`).
+    pub control: bool,
+    /// Use the shell: the granted `shell` grant, if this rep has one.
+    pub shell: Option<GrantId>,
+}
+
+impl MediaRights {
+    /// What both `self` and `other` allow.
+    pub fn and(self, other: MediaRights) -> MediaRights {
+        MediaRights {
+            view: self.view && other.view,
+            control: self.control && other.control,
+            shell: self.shell.filter(|grant| other.shell == Some(*grant)),
+        }
+    }
+
+    /// Nothing at all.
+    pub fn is_none(self) -> bool {
+        !(self.view || self.control || self.shell.is_some())
+    }
+}
+
 /// Whose `/ws/media` socket a ticket opens.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MediaHolder {
@@ -89,14 +116,16 @@ pub enum Effect {
         token: String,
         session_id: SessionId,
         holder: MediaHolder,
+        /// The stream the socket carries: the screen or the shell.
+        channel: MediaChannel,
         expires_at: UnixMillis,
     },
-    /// Who may view `session_id`'s screen now, each with whether they may also control it:
-    /// the whole access, replacing the previous one (empty: nobody, the session's media
-    /// sockets close). The core applies a narrowing at once and a widening only once the
-    /// batch is durable.
+    /// What each rep may do on `session_id`'s media now (view, control, shell): the whole
+    /// access, replacing the previous one (empty: nobody, the session's media sockets
+    /// close). The core applies a narrowing at once and a widening only once the batch is
+    /// durable.
     MediaAccess {
         session_id: SessionId,
-        viewers: BTreeMap<RepId, bool>,
+        viewers: BTreeMap<RepId, MediaRights>,
     },
 }

@@ -11,7 +11,7 @@
 //! that are live (a live grant is never dropped).
 
 use super::Router;
-use super::effects::Effect;
+use super::effects::{Effect, MediaRights};
 use super::remote_text;
 use super::state::Session;
 use std::collections::BTreeMap;
@@ -50,16 +50,24 @@ pub fn remote_info(session: &Session) -> RemoteInfo {
     }
 }
 
-/// Who may view the session's screen now, each with whether they may also control it.
-pub fn media_access(session: &Session) -> BTreeMap<RepId, bool> {
-    let mut viewers = BTreeMap::new();
+/// What each rep with a granted grant may do on the session's media now (reps with nothing
+/// granted are left out).
+pub fn media_access(session: &Session) -> BTreeMap<RepId, MediaRights> {
+    let mut rights: BTreeMap<RepId, MediaRights> = BTreeMap::new();
     for grant in &session.grants.list {
         if grant.state == GrantState::Granted {
-            let control = viewers.entry(grant.rep.clone()).or_insert(false);
-            *control |= grant.capability == Capability::ScreenControl;
+            let rep = rights.entry(grant.rep.clone()).or_default();
+            match grant.capability {
+                Capability::ScreenView => rep.view = true,
+                Capability::ScreenControl => {
+                    rep.view = true;
+                    rep.control = true;
+                }
+                Capability::Shell => rep.shell = Some(grant.grant_id),
+            }
         }
     }
-    viewers
+    rights
 }
 
 /// Drops the oldest ended grants until the list is within [`MAX_LISTED_GRANTS`] (or only
@@ -174,7 +182,7 @@ impl Router {
             self.set_grant(session_id, grant.grant_id, GrantState::Stopped, Some(end));
         }
         let what = self.shared_in(session_id);
-        self.public_note(session_id, remote_text::all_ended(end, what));
+        self.public_note(session_id, remote_text::all_ended(end, &live, what));
         self.grants_changed(session_id);
     }
 
@@ -222,11 +230,18 @@ impl Router {
         // Sessions restored with live grants: those ended at the restart (their customer's
         // connection was gone); say so now that effects can be sent.
         for session_id in std::mem::take(&mut self.restart_revoked) {
-            if self.sessions.contains_key(&session_id) {
+            if let Some(session) = self.sessions.get(&session_id) {
+                let ended: Vec<GrantInfo> = session
+                    .grants
+                    .list
+                    .iter()
+                    .filter(|g| g.ended == Some(GrantEnd::CustomerDisconnected))
+                    .cloned()
+                    .collect();
                 let what = self.shared_in(session_id);
                 self.public_note(
                     session_id,
-                    remote_text::all_ended(GrantEnd::CustomerDisconnected, what),
+                    remote_text::all_ended(GrantEnd::CustomerDisconnected, &ended, what),
                 );
                 self.grants_changed(session_id);
             }

@@ -3,12 +3,14 @@
 //! ticket for `/ws/media`. Each checks everything before it changes anything, in the
 //! order the errors are documented:
 //!
-//! - **permission**: the rep's `screen` setting allows the capability (`forbidden`);
+//! - **permission**: the rep's `screen` setting allows the capability, or for the shell their
+//!   `shell` setting (`forbidden`);
 //! - **source**: the customer's side offers it (`remote_unavailable`: web chat, a browser
 //!   tab asked for control, not connected);
 //! - **one controller**: a participant may not ask for control while another rep controls
 //!   or asks to (`remote_unavailable`); the owner may, and once the customer allows, the
-//!   other rep's control ends (`control_taken`);
+//!   other rep's control ends (`control_taken`); one shell: nobody may ask for the shell while
+//!   another rep has it or asks for it (`remote_unavailable`);
 //! - **consent**: a request is `prompting` until the customer answers or the prompt time
 //!   passes (`grants.rs` times it out).
 
@@ -16,8 +18,8 @@ use super::effects::{Effect, MediaHolder};
 use super::grants::screen_source;
 use super::{Reply, Router, refuse, remote_text};
 use switchboard_protocol::{
-    Capability, ErrorCode, GrantEnd, GrantId, GrantState, MediaTicket, OkResult, RepId,
-    ScreenSource, SessionId, UnixMillis,
+    Capability, ErrorCode, GrantEnd, GrantId, GrantState, MediaChannel, MediaTicket, OkResult,
+    RepId, ScreenSource, SessionId, UnixMillis,
 };
 
 /// How long a media ticket may wait for its socket.
@@ -38,13 +40,16 @@ impl Router {
                 "This session waits in a queue; remote support starts once someone owns it.",
             ));
         }
-        let permission = self
-            .config
-            .reps
-            .get(rep)
-            .map(|r| r.permissions.screen)
-            .unwrap_or_default();
-        if !permission.allows(capability) {
+        let permissions = self.config.reps.get(rep).map(|r| &r.permissions);
+        let permission = permissions.map(|p| p.screen).unwrap_or_default();
+        if capability == Capability::Shell {
+            if !permissions.is_some_and(|p| p.shell) {
+                return Err(refuse(
+                    ErrorCode::Forbidden,
+                    "You are not permitted to open a shell on customers' computers.",
+                ));
+            }
+        } else if !permission.allows(capability) {
             return Err(refuse(
                 ErrorCode::Forbidden,
                 if permission.allows(Capability::ScreenView) {
@@ -63,6 +68,9 @@ impl Router {
                         "The customer is not connected."
                     }
                     ScreenSource::None => "The customer is in web chat.",
+                    ScreenSource::Tab if capability == Capability::Shell => {
+                        "A command shell needs the customer client; the customer is in a browser."
+                    }
                     ScreenSource::Tab => "A browser tab can be viewed, not controlled.",
                     ScreenSource::Desktop => "The customer's side cannot do this.",
                 },
@@ -95,6 +103,23 @@ impl Router {
                         format!("{} is controlling the screen.", other.rep_name)
                     } else {
                         format!("{} is asking to control the screen.", other.rep_name)
+                    },
+                ));
+            }
+        }
+        if capability == Capability::Shell {
+            // One shell per session: the customer's machine runs one at a time.
+            let other =
+                session.grants.list.iter().find(|g| {
+                    &g.rep != rep && g.capability == Capability::Shell && g.state.is_live()
+                });
+            if let Some(other) = other {
+                return Err(refuse(
+                    ErrorCode::RemoteUnavailable,
+                    if other.state == GrantState::Granted {
+                        format!("{} is using the command shell.", other.rep_name)
+                    } else {
+                        format!("{} is asking for the command shell.", other.rep_name)
                     },
                 ));
             }
@@ -255,50 +280,63 @@ impl Router {
         Ok(None)
     }
 
-    /// `open_media` for a rep: needs one of their grants granted.
+    /// `open_media` for a rep: the screen needs one of their screen grants granted, the
+    /// shell their own granted `shell`.
     pub(super) fn rep_open_media(
         &mut self,
         now: UnixMillis,
         rep: &RepId,
         session_id: SessionId,
+        channel: MediaChannel,
     ) -> Reply {
         let session = self.rep_session(rep, session_id)?;
-        let granted = session
-            .grants
-            .list
-            .iter()
-            .any(|g| &g.rep == rep && g.state == GrantState::Granted);
+        let granted = session.grants.list.iter().any(|g| {
+            &g.rep == rep && g.state == GrantState::Granted && fits(channel, g.capability)
+        });
         if !granted {
             return Err(refuse(
                 ErrorCode::Forbidden,
-                "The customer has not allowed you to see their screen.",
+                match channel {
+                    MediaChannel::Screen => "The customer has not allowed you to see their screen.",
+                    MediaChannel::Shell => "The customer has not allowed you a command shell.",
+                },
             ));
         }
         Ok(Some(self.mint_ticket(
             now,
             session_id,
             MediaHolder::Rep(rep.clone()),
+            channel,
         )))
     }
 
-    /// `open_media` for the customer: needs any grant granted.
-    pub(super) fn customer_open_media(&mut self, now: UnixMillis, session_id: SessionId) -> Reply {
+    /// `open_media` for the customer: needs a grant of that channel granted to someone.
+    pub(super) fn customer_open_media(
+        &mut self,
+        now: UnixMillis,
+        session_id: SessionId,
+        channel: MediaChannel,
+    ) -> Reply {
         let session = self.session(session_id)?;
         let granted = session
             .grants
             .list
             .iter()
-            .any(|g| g.state == GrantState::Granted);
+            .any(|g| g.state == GrantState::Granted && fits(channel, g.capability));
         if !granted {
             return Err(refuse(
                 ErrorCode::Forbidden,
-                "Nobody is allowed to see your screen right now.",
+                match channel {
+                    MediaChannel::Screen => "Nobody is allowed to see your screen right now.",
+                    MediaChannel::Shell => "Nobody is allowed a command shell right now.",
+                },
             ));
         }
         Ok(Some(self.mint_ticket(
             now,
             session_id,
             MediaHolder::Customer,
+            channel,
         )))
     }
 
@@ -310,6 +348,7 @@ impl Router {
         now: UnixMillis,
         session_id: SessionId,
         holder: MediaHolder,
+        channel: MediaChannel,
     ) -> OkResult {
         use rand::Rng;
         let token = hex::encode(self.rng.random::<[u8; 32]>());
@@ -318,10 +357,19 @@ impl Router {
             token: token.clone(),
             session_id,
             holder,
+            channel,
             expires_at,
         });
         OkResult::Media {
             ticket: MediaTicket { token, expires_at },
         }
+    }
+}
+
+/// Whether a grant of `capability` opens a socket of `channel`.
+fn fits(channel: MediaChannel, capability: Capability) -> bool {
+    match channel {
+        MediaChannel::Screen => capability.is_screen(),
+        MediaChannel::Shell => capability == Capability::Shell,
     }
 }

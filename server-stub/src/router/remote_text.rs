@@ -30,85 +30,65 @@ impl Shared {
     }
 }
 
-/// "view" / "control": what a grant lets its rep do, as a verb.
-fn verb(capability: Capability) -> &'static str {
+/// What a grant lets its rep do, as a verb and its object: "view the screen", "control the
+/// page", "open a command shell".
+fn act(capability: Capability, what: Shared) -> String {
     match capability {
-        Capability::ScreenView => "view",
-        Capability::ScreenControl => "control",
+        Capability::ScreenView => format!("view {}", what.the()),
+        Capability::ScreenControl => format!("control {}", what.the()),
+        Capability::Shell => "open a command shell".to_owned(),
     }
 }
 
-/// "viewing" / "controlling".
-fn doing(capability: Capability) -> &'static str {
+/// The same, going on: "viewing the screen", "using the command shell".
+fn acting(capability: Capability, what: Shared) -> String {
     match capability {
-        Capability::ScreenView => "viewing",
-        Capability::ScreenControl => "controlling",
+        Capability::ScreenView => format!("viewing {}", what.the()),
+        Capability::ScreenControl => format!("controlling {}", what.the()),
+        Capability::Shell => "using the command shell".to_owned(),
     }
 }
 
-/// "Alice Martin asked to view the screen."
+/// "Alice Martin asked to view the screen." / "... to open a command shell."
 pub fn requested(grant: &GrantInfo, what: Shared) -> String {
-    let the = what.the();
     format!(
-        "{} asked to {} {the}.",
+        "{} asked to {}.",
         grant.rep_name,
-        verb(grant.capability)
+        act(grant.capability, what)
     )
 }
 
 /// "The customer allowed Alice Martin to control the screen." / "... declined ..."
 pub fn answered(grant: &GrantInfo, allow: bool, what: Shared) -> String {
-    let the = what.the();
+    let act = act(grant.capability, what);
     if allow {
-        format!(
-            "The customer allowed {} to {} {the}.",
-            grant.rep_name,
-            verb(grant.capability)
-        )
+        format!("The customer allowed {} to {act}.", grant.rep_name)
     } else {
         format!(
-            "The customer declined {}'s request to {} {the}.",
-            grant.rep_name,
-            verb(grant.capability)
+            "The customer declined {}'s request to {act}.",
+            grant.rep_name
         )
     }
 }
 
 /// "Alice Martin's request to view the screen timed out."
 pub fn timed_out(grant: &GrantInfo, what: Shared) -> String {
-    let the = what.the();
     format!(
-        "{}'s request to {} {the} timed out.",
+        "{}'s request to {} timed out.",
         grant.rep_name,
-        verb(grant.capability)
+        act(grant.capability, what)
     )
 }
 
 /// A rep's `stop_remote`: their own grant, or (the owner, `by`) someone else's.
 pub fn rep_stopped(grant: &GrantInfo, by: &str, what: Shared) -> String {
-    let the = what.the();
     let live_request = grant_was_prompting(grant);
+    let (act, acting) = (act(grant.capability, what), acting(grant.capability, what));
     match (by == grant.rep_name, live_request) {
-        (true, true) => format!(
-            "{} withdrew the request to {} {the}.",
-            grant.rep_name,
-            verb(grant.capability)
-        ),
-        (true, false) => format!(
-            "{} stopped {} {the}.",
-            grant.rep_name,
-            doing(grant.capability)
-        ),
-        (false, true) => format!(
-            "{by} withdrew {}'s request to {} {the}.",
-            grant.rep_name,
-            verb(grant.capability)
-        ),
-        (false, false) => format!(
-            "{by} stopped {} {} {the}.",
-            grant.rep_name,
-            doing(grant.capability)
-        ),
+        (true, true) => format!("{} withdrew the request to {act}.", grant.rep_name),
+        (true, false) => format!("{} stopped {acting}.", grant.rep_name),
+        (false, true) => format!("{by} withdrew {}'s request to {act}.", grant.rep_name),
+        (false, false) => format!("{by} stopped {} {acting}.", grant.rep_name),
     }
 }
 
@@ -123,14 +103,13 @@ pub fn control_given_back(grant: &GrantInfo, what: Shared) -> String {
 
 /// The customer's Stop for one grant.
 pub fn customer_stopped_one(grant: &GrantInfo, what: Shared) -> String {
-    let the = what.the();
     if grant_was_prompting(grant) {
         answered(grant, false, what)
     } else {
         format!(
-            "The customer stopped {} {} {the}.",
+            "The customer stopped {} {}.",
             grant.rep_name,
-            doing(grant.capability)
+            acting(grant.capability, what)
         )
     }
 }
@@ -158,30 +137,44 @@ pub fn control_taken(taken: &GrantInfo, by: &str, what: Shared) -> String {
 pub fn rep_gone(name: &str, ended: &[GrantInfo], what: Shared) -> String {
     let the = what.the();
     let granted: Vec<&GrantInfo> = ended.iter().filter(|g| !grant_was_prompting(g)).collect();
+    let screen = ended.iter().any(|g| g.capability.is_screen());
     if granted.is_empty() {
-        return format!("{name}'s request to see {the} was withdrawn.");
-    }
-    let controlling = granted
-        .iter()
-        .any(|g| g.capability == Capability::ScreenControl);
-    format!(
-        "{name} is no longer {} {the}.",
-        if controlling {
-            "controlling"
+        return if screen {
+            format!("{name}'s request to see {the} was withdrawn.")
         } else {
-            "viewing"
-        }
-    )
+            format!("{name}'s request to open a command shell was withdrawn.")
+        };
+    }
+    let doing = |capability: Capability| granted.iter().any(|g| g.capability == capability);
+    let screen_part = if doing(Capability::ScreenControl) {
+        Some(format!("controlling {the}"))
+    } else if doing(Capability::ScreenView) {
+        Some(format!("viewing {the}"))
+    } else {
+        None
+    };
+    let shell_part = doing(Capability::Shell).then(|| "using the command shell".to_owned());
+    let parts: Vec<String> = screen_part.into_iter().chain(shell_part).collect();
+    format!("{name} is no longer {}.", parts.join(" or "))
 }
 
-/// Every grant of the session ended at once, for `end`.
-pub fn all_ended(end: GrantEnd, what: Shared) -> String {
-    let sharing = what.sharing();
+/// Every grant of the session ended at once, for `end`. `ended` are the grants that were
+/// live: with none of the screen among them, the line names the command shell.
+pub fn all_ended(end: GrantEnd, ended: &[GrantInfo], what: Shared) -> String {
+    let only_shell = !ended.is_empty() && ended.iter().all(|g| !g.capability.is_screen());
+    let sharing = if only_shell {
+        "The command shell"
+    } else {
+        what.sharing()
+    };
     match end {
         GrantEnd::CustomerDisconnected => {
             format!("{sharing} stopped: the customer's connection ended.")
         }
         GrantEnd::SessionEnded => format!("{sharing} stopped: the session ended."),
+        GrantEnd::CustomerStopped if only_shell => {
+            "The customer stopped the command shell.".to_owned()
+        }
         GrantEnd::CustomerStopped => customer_stopped_all(what),
         _ => format!("{sharing} stopped."),
     }

@@ -31,7 +31,10 @@ impl Router {
                 grant_id,
                 keep_view,
             } => self.rep_stop_remote(now, rep, session_id, grant_id, keep_view),
-            RepRequest::OpenMedia { session_id } => self.rep_open_media(now, rep, session_id),
+            RepRequest::OpenMedia {
+                session_id,
+                channel,
+            } => self.rep_open_media(now, rep, session_id, channel),
             RepRequest::SetPresence { presence } => self.set_presence(now, rep, presence),
             RepRequest::GenerateSessionKey => self.generate_key(now, rep),
             RepRequest::Accept { session_id } => self.accept(rep, session_id),

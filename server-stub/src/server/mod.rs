@@ -16,6 +16,7 @@ mod logins;
 pub mod media;
 mod portal;
 mod rep_ws;
+mod shell_http;
 mod socket;
 pub mod streams;
 pub mod throttle;
@@ -102,7 +103,7 @@ pub async fn start(listener: TcpListener, options: Options) -> anyhow::Result<Se
     let (core_tx, core_rx) = mpsc::channel::<CoreMsg>(65_536);
     let stream_id = hex::encode(rand::random::<[u8; 8]>());
     let (failed_tx, failed) = watch::channel(None);
-    let media = media::MediaRelay::new();
+    let media = media::MediaRelay::with_transcripts(store.transcripts());
     let core = tokio::spawn(core::run(
         router,
         store.clone(),
@@ -143,6 +144,7 @@ pub async fn start(listener: TcpListener, options: Options) -> anyhow::Result<Se
             )),
         )
         .route("/api/files/{file_id}", get(files::download))
+        .route("/api/sessions/{id}/shell", get(shell_http::transcript))
         .route("/ws/rep", get(http::rep_socket))
         .route("/ws/customer", get(http::customer_socket))
         .route("/ws/media", get(http::media_socket))

@@ -13,7 +13,8 @@
 //! power loss may lose the last commits.
 //!
 //! Shared files' bytes live in a second database file with its own thread (`files`,
-//! `file_store`), so writing a large file never holds the lock chat commits need.
+//! `file_store`), so writing a large file never holds the lock chat commits need; shell
+//! transcripts in a third (`transcripts`, `transcript_log`), for the same reason.
 //!
 //! Files: `error` (the error type), `connection` (opening and pragmas), `migrate` (schema
 //! versions), `worker` (the thread and group commit), `ops` (applying [`StoreOp`]s),
@@ -34,6 +35,8 @@ mod outbox;
 mod restore;
 mod rows;
 mod tokens;
+mod transcript_log;
+mod transcripts;
 mod worker;
 
 #[cfg(test)]
@@ -44,6 +47,8 @@ pub use error::StoreError;
 pub use files::FileInfo;
 pub use outbox::OutboxEmail;
 pub use restore::{Restored, TEAM_CHAT_RESTORED};
+pub use transcript_log::TranscriptLog;
+pub use transcripts::{ShellEvent, ShellRecord};
 
 use crate::router::effects::StoreOp;
 use crate::router::state::Session;
@@ -64,6 +69,8 @@ pub struct Store {
     injected_failures: Arc<AtomicU64>,
     /// The files database, on a thread of its own.
     files: file_store::FileStore,
+    /// Shell transcripts, in a third database file on a thread of its own.
+    transcripts: TranscriptLog,
 }
 
 impl Store {
@@ -80,6 +87,7 @@ impl Store {
         connection::apply_durability(&conn, durability)?;
         migrate::migrate(&mut conn)?;
         let files = file_store::FileStore::open(path, &mut conn)?;
+        let transcripts = TranscriptLog::open(path)?;
         let restored = restore::restore(&conn)?;
         let jobs = worker::spawn(conn)?;
         tracing::info!(
@@ -92,10 +100,16 @@ impl Store {
             Store {
                 jobs,
                 files,
+                transcripts,
                 injected_failures: Arc::new(AtomicU64::new(0)),
             },
             restored,
         ))
+    }
+
+    /// The shell transcripts' handle (the media relay records through it).
+    pub fn transcripts(&self) -> TranscriptLog {
+        self.transcripts.clone()
     }
 
     /// The fault hook for tests of the fail-stop policy: the next `count` commits fail

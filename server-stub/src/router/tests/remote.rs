@@ -10,8 +10,8 @@ use crate::router::effects::{Effect, MediaHolder, StoreOp};
 use std::collections::BTreeMap;
 use switchboard_protocol::{
     Author, Capability, ClientKind, CustomerRequest, CustomerServerMessage, ErrorCode, GrantEnd,
-    GrantId, GrantInfo, GrantState, MAX_LISTED_GRANTS, OkResult, RepEvent, RepRequest, Route,
-    ScreenSource, SessionId, SessionInfo, Visibility,
+    GrantId, GrantInfo, GrantState, MAX_LISTED_GRANTS, MediaChannel, OkResult, RepEvent,
+    RepRequest, Route, ScreenSource, SessionId, SessionInfo, Visibility,
 };
 
 const VIEW: Capability = Capability::ScreenView;
@@ -164,7 +164,13 @@ fn access(effects: &[Effect], id: SessionId) -> Option<BTreeMap<String, bool>> {
         Effect::MediaAccess {
             session_id,
             viewers,
-        } if *session_id == id => Some(viewers.iter().map(|(r, c)| (r.to_string(), *c)).collect()),
+        } if *session_id == id => Some(
+            viewers
+                .iter()
+                .filter(|(_, rights)| rights.view)
+                .map(|(r, rights)| (r.to_string(), rights.control))
+                .collect(),
+        ),
         _ => None,
     })
 }
@@ -215,10 +221,20 @@ fn a_request_prompts_the_customer_and_allowing_it_grants_view_with_public_lines(
     refused(
         &mut h,
         "alice",
-        RepRequest::OpenMedia { session_id: id },
+        RepRequest::OpenMedia {
+            session_id: id,
+            channel: MediaChannel::Screen,
+        },
         ErrorCode::Forbidden,
     );
-    customer_refused(&mut h, id, CustomerRequest::OpenMedia, ErrorCode::Forbidden);
+    customer_refused(
+        &mut h,
+        id,
+        CustomerRequest::OpenMedia {
+            channel: MediaChannel::Screen,
+        },
+        ErrorCode::Forbidden,
+    );
 
     h.advance(3);
     let effects = customer_ok(&mut h, id, answer(grant_id, true));
@@ -234,7 +250,13 @@ fn a_request_prompts_the_customer_and_allowing_it_grants_view_with_public_lines(
     assert_eq!(access(&effects, id), Some(viewers(&[("alice", false)])));
 
     // Both sides get a media ticket now, valid 60 s, registered through an effect.
-    let (result, effects) = h.ok("alice", RepRequest::OpenMedia { session_id: id });
+    let (result, effects) = h.ok(
+        "alice",
+        RepRequest::OpenMedia {
+            session_id: id,
+            channel: MediaChannel::Screen,
+        },
+    );
     let Some(OkResult::Media { ticket }) = result else {
         panic!("no ticket: {result:?}");
     };
@@ -246,10 +268,16 @@ fn a_request_prompts_the_customer_and_allowing_it_grants_view_with_public_lines(
             token: ticket.token.clone(),
             session_id: id,
             holder: MediaHolder::Rep(rep("alice")),
+            channel: MediaChannel::Screen,
             expires_at: ticket.expires_at,
         }]
     );
-    let (reply, effects) = h.customer(id, CustomerRequest::OpenMedia);
+    let (reply, effects) = h.customer(
+        id,
+        CustomerRequest::OpenMedia {
+            channel: MediaChannel::Screen,
+        },
+    );
     let Ok(Some(OkResult::Media { ticket: published })) = reply else {
         panic!("no customer ticket: {reply:?}");
     };
@@ -285,7 +313,10 @@ fn a_denied_request_ends_and_gives_no_media() {
     refused(
         &mut h,
         "alice",
-        RepRequest::OpenMedia { session_id: id },
+        RepRequest::OpenMedia {
+            session_id: id,
+            channel: MediaChannel::Screen,
+        },
         ErrorCode::Forbidden,
     );
     refused(&mut h, "alice", stop(id, g), ErrorCode::NotFound);
@@ -485,7 +516,10 @@ fn a_waiting_session_or_one_not_joined_is_refused_in_the_documented_order() {
     refused(
         &mut h,
         "alice",
-        RepRequest::OpenMedia { session_id: other },
+        RepRequest::OpenMedia {
+            session_id: other,
+            channel: MediaChannel::Screen,
+        },
         ErrorCode::SessionEnded,
     );
 }
@@ -720,7 +754,14 @@ fn the_customers_stop_ends_one_grant_or_all_at_once() {
     // With nothing live, Stop is answered and says nothing.
     let effects = customer_ok(&mut h, id, CustomerRequest::StopRemote { grant_id: None });
     assert!(public_lines(&effects).is_empty());
-    customer_refused(&mut h, id, CustomerRequest::OpenMedia, ErrorCode::Forbidden);
+    customer_refused(
+        &mut h,
+        id,
+        CustomerRequest::OpenMedia {
+            channel: MediaChannel::Screen,
+        },
+        ErrorCode::Forbidden,
+    );
 }
 
 /// A native session with alice (owner) and bob both viewing; bob also controls.

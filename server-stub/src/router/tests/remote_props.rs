@@ -5,8 +5,9 @@
 //!
 //! - no grant is live for a rep out of the session, for a customer who is not connected,
 //!   or in an ended session (live or as stored);
-//! - at most one `screen_control` is granted per session, and each rep has at most one
-//!   live grant per capability;
+//! - at most one `screen_control` is granted per session, at most one `shell` is live, only
+//!   for a rep with the shell permission, and each rep has at most one live grant per
+//!   capability;
 //! - no prompt outlives its deadline past a tick;
 //! - the media relay is told every change of who may view or control (the last
 //!   `MediaAccess` of a step is the session's access after it), and tickets go only to
@@ -15,15 +16,15 @@
 
 use super::support::*;
 use crate::router::Input;
-use crate::router::effects::{Effect, MediaHolder};
+use crate::router::effects::{Effect, MediaHolder, MediaRights};
 use crate::router::grants::media_access;
 use crate::router::state::Session;
 use proptest::prelude::*;
 use proptest::test_runner::Config as ProptestConfig;
 use std::collections::BTreeMap;
 use switchboard_protocol::{
-    Capability, ClientKind, CustomerRequest, GrantId, GrantState, MAX_LISTED_GRANTS, RepId,
-    RepRequest, Route, SessionId,
+    Capability, ClientKind, CustomerRequest, GrantId, GrantState, MAX_LISTED_GRANTS, MediaChannel,
+    RepId, RepRequest, Route, SessionId,
 };
 
 /// The reps that play: two with control, one with view, one with control who is often
@@ -36,11 +37,13 @@ enum Op {
         who: u8,
         session: u8,
         control: bool,
+        shell: bool,
     },
     /// The owner asks (the one who may take control over a participant).
     OwnerAsk {
         session: u8,
         control: bool,
+        shell: bool,
     },
     /// A participant asks for control and is allowed, then the owner asks and is allowed:
     /// several steps, each checked.
@@ -66,9 +69,11 @@ enum Op {
     OpenMedia {
         who: u8,
         session: u8,
+        shell: bool,
     },
     CustomerOpenMedia {
         session: u8,
+        shell: bool,
     },
     Join {
         who: u8,
@@ -125,14 +130,33 @@ enum Op {
     Restart,
 }
 
+/// The capability an `Ask` names.
+fn capability(control: bool, shell: bool) -> Capability {
+    match (shell, control) {
+        (true, _) => Capability::Shell,
+        (false, true) => Capability::ScreenControl,
+        (false, false) => Capability::ScreenView,
+    }
+}
+
+/// The channel an `OpenMedia` names.
+fn channel(shell: bool) -> MediaChannel {
+    if shell {
+        MediaChannel::Shell
+    } else {
+        MediaChannel::Screen
+    }
+}
+
 fn op() -> impl Strategy<Value = Op> {
     // Resolved by `World::member`: mostly a rep in the session, sometimes anyone.
     let who = any::<u8>();
     let s = any::<u8>();
     prop_oneof![
-        6 => (who, s, any::<bool>())
-            .prop_map(|(who, session, control)| Op::Ask { who, session, control }),
-        2 => (s, any::<bool>()).prop_map(|(session, control)| Op::OwnerAsk { session, control }),
+        6 => (who, s, any::<bool>(), prop::bool::weighted(0.25))
+            .prop_map(|(who, session, control, shell)| Op::Ask { who, session, control, shell }),
+        2 => (s, any::<bool>(), prop::bool::weighted(0.25))
+            .prop_map(|(session, control, shell)| Op::OwnerAsk { session, control, shell }),
         2 => (who, s).prop_map(|(who, session)| Op::TakeOver { who, session }),
         6 => (s, any::<u8>(), prop::bool::weighted(0.7))
             .prop_map(|(session, pick, allow)| Op::Answer { session, pick, allow }),
@@ -141,8 +165,10 @@ fn op() -> impl Strategy<Value = Op> {
         }),
         2 => (s, prop::option::of(any::<u8>()))
             .prop_map(|(session, pick)| Op::CustomerStop { session, pick }),
-        2 => (who, s).prop_map(|(who, session)| Op::OpenMedia { who, session }),
-        1 => s.prop_map(|session| Op::CustomerOpenMedia { session }),
+        2 => (who, s, prop::bool::weighted(0.3))
+            .prop_map(|(who, session, shell)| Op::OpenMedia { who, session, shell }),
+        1 => (s, prop::bool::weighted(0.3))
+            .prop_map(|(session, shell)| Op::CustomerOpenMedia { session, shell }),
         4 => (who, s).prop_map(|(who, session)| Op::Join { who, session }),
         2 => (who, s).prop_map(|(who, session)| Op::Accept { who, session }),
         2 => (s, who, any::<bool>())
@@ -257,28 +283,25 @@ impl World {
                 who,
                 session,
                 control,
+                shell,
             } => as_rep(
                 &self.member(self.session(session), who),
                 RepRequest::RequestRemote {
                     session_id: self.session(session),
-                    capability: if control {
-                        Capability::ScreenControl
-                    } else {
-                        Capability::ScreenView
-                    },
+                    capability: capability(control, shell),
                 },
             ),
-            Op::OwnerAsk { session, control } => {
+            Op::OwnerAsk {
+                session,
+                control,
+                shell,
+            } => {
                 let id = self.session(session);
                 as_rep(
                     &self.owner(id),
                     RepRequest::RequestRemote {
                         session_id: id,
-                        capability: if control {
-                            Capability::ScreenControl
-                        } else {
-                            Capability::ScreenView
-                        },
+                        capability: capability(control, shell),
                     },
                 )
             }
@@ -336,15 +359,22 @@ impl World {
                     },
                 }
             }
-            Op::OpenMedia { who, session } => as_rep(
+            Op::OpenMedia {
+                who,
+                session,
+                shell,
+            } => as_rep(
                 &self.member(self.session(session), who),
                 RepRequest::OpenMedia {
                     session_id: self.session(session),
+                    channel: channel(shell),
                 },
             ),
-            Op::CustomerOpenMedia { session } => Input::Customer {
+            Op::CustomerOpenMedia { session, shell } => Input::Customer {
                 session_id: self.session(session),
-                request: CustomerRequest::OpenMedia,
+                request: CustomerRequest::OpenMedia {
+                    channel: channel(shell),
+                },
             },
             Op::Join { who, session } => {
                 // The owner invites; the invitee accepts (when the invitation was made).
@@ -442,11 +472,13 @@ impl World {
                     who,
                     session,
                     control: true,
+                    shell: false,
                 },
                 allow(session),
                 Op::OwnerAsk {
                     session,
                     control: true,
+                    shell: false,
                 },
                 allow(session),
             ] {
@@ -463,7 +495,7 @@ impl World {
             Input::Customer { request, .. } => Some(request.error_codes()),
             _ => None,
         };
-        let access_before: BTreeMap<SessionId, BTreeMap<RepId, bool>> = self
+        let access_before: BTreeMap<SessionId, BTreeMap<RepId, MediaRights>> = self
             .h
             .router
             .sessions
@@ -502,16 +534,21 @@ impl World {
                 prop_assert_eq!(told, now, "{}: wrong access told", described);
             }
         }
-        // Tickets only for holders of a granted grant.
+        // Tickets only for holders of a granted grant of the ticket's channel.
         for effect in &effects {
             if let Effect::IssueMediaTicket {
-                session_id, holder, ..
+                session_id,
+                holder,
+                channel,
+                ..
             } = effect
             {
                 let session = self.live(*session_id);
                 let granted = session.is_some_and(|s| {
                     s.grants.list.iter().any(|g| {
                         g.state == GrantState::Granted
+                            && (g.capability == Capability::Shell)
+                                == (*channel == MediaChannel::Shell)
                             && match holder {
                                 MediaHolder::Customer => true,
                                 MediaHolder::Rep(r) => &g.rep == r,
@@ -559,6 +596,21 @@ impl World {
                 })
                 .count();
             prop_assert!(controls <= 1, "{op:?}: {controls} controllers");
+            let shells = live
+                .iter()
+                .filter(|g| g.capability == Capability::Shell)
+                .count();
+            prop_assert!(shells <= 1, "{op:?}: {shells} live shell grants");
+            for g in live.iter().filter(|g| g.capability == Capability::Shell) {
+                let may = self
+                    .h
+                    .router
+                    .config()
+                    .reps
+                    .get(&g.rep)
+                    .is_some_and(|r| r.permissions.shell);
+                prop_assert!(may, "{op:?}: a shell for {} without the permission", g.rep);
+            }
             let mut per_rep = BTreeMap::new();
             for g in &live {
                 *per_rep.entry((g.rep.clone(), g.capability)).or_insert(0) += 1;

@@ -146,8 +146,9 @@ impl Core {
                 token,
                 session_id,
                 holder,
+                channel,
                 expires_at,
-            } => self.issue_media_ticket(token, session_id, holder, expires_at),
+            } => self.issue_media_ticket(token, session_id, holder, channel, expires_at),
             // Taken out by `input` (narrowed at once, widened after the commit); one
             // reaching here came from no input, and is treated the same way.
             Effect::MediaAccess {

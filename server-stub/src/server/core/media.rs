@@ -7,12 +7,13 @@
 //! never widens anyone's access.
 
 use super::*;
-use crate::router::effects::MediaHolder;
+use crate::router::effects::{MediaHolder, MediaRights};
 use crate::server::media::{MediaRole, SessionAccess, Ticket};
 use std::collections::BTreeMap;
+use switchboard_protocol::MediaChannel;
 
-/// Who may view a session, each with whether they may also control it.
-pub(super) type Viewers = BTreeMap<RepId, bool>;
+/// What each rep may do on a session's media (view, control, shell).
+pub(super) type Viewers = BTreeMap<RepId, MediaRights>;
 
 /// The relay's state as the core last set it, and the latest decision per session.
 #[derive(Default)]
@@ -27,8 +28,8 @@ pub(super) struct MediaState {
 
 impl Core {
     /// The router decided `viewers` for `session_id`: narrow the relay now (each rep keeps
-    /// only what both the old and the new access give), and queue the whole decision for
-    /// after the commit.
+    /// only what both the old and the new access give: a shell only if it is the same
+    /// grant's), and queue the whole decision for after the commit.
     pub(super) fn media_access(&mut self, session_id: SessionId, viewers: Viewers) {
         let applied = self
             .media_state
@@ -38,10 +39,9 @@ impl Core {
             .unwrap_or_default();
         let narrowed: Viewers = applied
             .iter()
-            .filter_map(|(rep, control)| {
-                viewers
-                    .get(rep)
-                    .map(|new_control| (rep.clone(), *control && *new_control))
+            .filter_map(|(rep, rights)| {
+                let kept = rights.and(*viewers.get(rep)?);
+                (!kept.is_none()).then(|| (rep.clone(), kept))
             })
             .collect();
         if narrowed != applied {
@@ -94,6 +94,7 @@ impl Core {
         token: String,
         session_id: SessionId,
         holder: MediaHolder,
+        channel: MediaChannel,
         expires_at: u64,
     ) {
         let role = match holder {
@@ -105,6 +106,7 @@ impl Core {
             Ticket {
                 session: session_id,
                 role,
+                channel,
                 expires_at,
             },
         );

@@ -48,3 +48,15 @@ pub const fn revoked(reason: &'static str) -> Close {
         reason,
     }
 }
+
+/// A shell's record could not be stored, so it is not passed on (RFC 6455: "internal error").
+pub const NOT_STORED: Close = Close {
+    code: 1011,
+    reason: "the shell transcript could not be stored",
+};
+
+/// A newer shell socket of the same side replaced this one.
+pub const SHELL_REPLACED: Close = Close {
+    code: REPLACED_CODE,
+    reason: "a newer socket serves this shell",
+};

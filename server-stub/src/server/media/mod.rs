@@ -7,21 +7,25 @@
 //! - [`flow`]: per-viewer flow control (at most 2 unacknowledged) and a token bucket; pure.
 //! - [`relay`]: the state behind the one lock: access, streams, fan-out, revocation.
 //! - [`socket`]: one `/ws/media` connection: auth, then the publisher's or viewer's loop.
+//! - [`shell`]: the shells' state (customer socket, the holder's socket, output window);
+//!   `shell_socket`: their two loops, which store each record before passing it on.
 //! - [`close`]: the close codes.
 
 pub mod close;
 pub mod flow;
 pub mod relay;
+pub mod shell;
+mod shell_socket;
 mod socket;
 pub mod tickets;
 
 pub use socket::serve;
 
+pub use crate::router::effects::MediaRights;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
-use switchboard_protocol::RepId;
-use switchboard_protocol::{SessionId, UnixMillis};
+use switchboard_protocol::{GrantId, MediaChannel, RepId, SessionId, UnixMillis};
 
 /// How long a new socket has to send its `auth` frame (`4408` after).
 pub const AUTH_TIMEOUT: Duration = Duration::from_secs(10);
@@ -59,24 +63,63 @@ pub enum MediaRole {
 pub struct Ticket {
     pub session: SessionId,
     pub role: MediaRole,
+    /// The stream the socket carries: the screen or the shell.
+    pub channel: MediaChannel,
     /// Unused after this, the token is refused (`4401`).
     pub expires_at: UnixMillis,
 }
 
 /// What a session's grants allow right now, as the router decided. Replaces the previous
-/// access of the session whole: a viewer left out is closed (`4410`), a viewer whose
-/// `control` became false keeps viewing but its input is no longer forwarded, and with no
-/// viewer left at all the publisher is closed too.
+/// access of the session whole: a screen viewer whose rep may no longer view is closed
+/// (`4410`), one whose control ended keeps viewing but its input is no longer forwarded; a
+/// shell socket whose rep lost the shell is closed; and a publisher with nobody left to
+/// serve on its channel is closed too.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SessionAccess {
-    /// Reps who may view, each with whether they may also control.
-    pub viewers: BTreeMap<RepId, bool>,
+    /// What each rep with a granted grant may do.
+    pub viewers: BTreeMap<RepId, MediaRights>,
 }
 
 impl SessionAccess {
-    /// Whether anyone may view (else the publisher has nobody to send to).
+    /// Whether nobody may do anything (every socket of the session closes).
     pub fn is_empty(&self) -> bool {
-        self.viewers.is_empty()
+        self.viewers.values().all(|rights| rights.is_none())
+    }
+
+    /// Whether `rep` may view the screen, and if so whether they may also control it.
+    pub fn screen(&self, rep: &RepId) -> Option<bool> {
+        self.viewers
+            .get(rep)
+            .filter(|rights| rights.view)
+            .map(|rights| rights.control)
+    }
+
+    /// Whether anyone may view the screen (else its publisher has nobody to send to).
+    pub fn anyone_views(&self) -> bool {
+        self.viewers.values().any(|rights| rights.view)
+    }
+
+    /// The rep who has the shell now, and its grant (one per session).
+    pub fn shell(&self) -> Option<(&RepId, GrantId)> {
+        self.viewers
+            .iter()
+            .find_map(|(rep, rights)| rights.shell.map(|grant| (rep, grant)))
+    }
+
+    /// Whether `channel` has anyone to serve.
+    pub fn serves(&self, channel: MediaChannel) -> bool {
+        match channel {
+            MediaChannel::Screen => self.anyone_views(),
+            MediaChannel::Shell => self.shell().is_some(),
+        }
+    }
+
+    /// Whether `rep` may open a socket of `channel`.
+    pub fn allows(&self, rep: &RepId, channel: MediaChannel) -> bool {
+        match channel {
+            MediaChannel::Screen => self.screen(rep).is_some(),
+            MediaChannel::Shell => self.shell().is_some_and(|(holder, _)| holder == rep),
+        }
     }
 }
 
@@ -89,6 +132,9 @@ pub struct MediaRelay {
     started: Instant,
     /// Slots for sockets not yet authenticated ([`MAX_UNAUTHENTICATED`]).
     unauthenticated: Arc<tokio::sync::Semaphore>,
+    /// Where shell records are made durable before they are relayed (none: a relay built
+    /// for tests of the screen alone, whose shells are refused).
+    transcripts: Option<crate::store::TranscriptLog>,
 }
 
 impl Default for MediaRelay {
@@ -97,6 +143,7 @@ impl Default for MediaRelay {
             inner: Arc::default(),
             started: Instant::now(),
             unauthenticated: Arc::new(tokio::sync::Semaphore::new(MAX_UNAUTHENTICATED)),
+            transcripts: None,
         }
     }
 }
@@ -104,6 +151,19 @@ impl Default for MediaRelay {
 impl MediaRelay {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A relay whose shells record through `transcripts`.
+    pub fn with_transcripts(transcripts: crate::store::TranscriptLog) -> Self {
+        MediaRelay {
+            transcripts: Some(transcripts),
+            ..Self::default()
+        }
+    }
+
+    /// The transcript log shell sockets record through.
+    pub(crate) fn transcripts(&self) -> Option<&crate::store::TranscriptLog> {
+        self.transcripts.as_ref()
     }
 
     /// The state; a panic elsewhere while holding the lock leaves it usable (each method

@@ -5,13 +5,14 @@
 //! what they read; the core calls `issue` and `set_access` with what the router decided.
 
 use super::flow::{Bucket, Offer, ViewerFlow};
+use super::shell::{CustomerSide, RepSide, Shells};
 use super::tickets::{TicketRefused, Tickets};
 use super::{MediaRole, SessionAccess, Ticket, close};
 use axum::body::Bytes;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
-use switchboard_protocol::{RepId, SessionId, UnixMillis};
+use switchboard_protocol::{MediaChannel, RepId, SessionId, UnixMillis};
 use tokio::sync::{Notify, mpsc, oneshot};
 
 /// Viewer sockets one session may have at once; one more is closed `4429`.
@@ -51,6 +52,10 @@ pub enum Endpoint {
         /// Screen updates, already encoded; at most [`super::flow::MAX_IN_FLIGHT`] queued.
         frames: mpsc::Receiver<Bytes>,
     },
+    /// The customer's side of a shell.
+    ShellCustomer(CustomerSide),
+    /// The side of the rep who holds the shell.
+    ShellRep { rep: RepId, side: RepSide },
 }
 
 /// Why an `auth` does not attach.
@@ -107,6 +112,8 @@ pub struct RelayState {
     tickets: Tickets,
     access: BTreeMap<SessionId, SessionAccess>,
     streams: HashMap<SessionId, Stream>,
+    /// The sessions' shells.
+    shells: Shells,
     next_id: u64,
     /// Set by [`RelayState::close_all`]: nothing attaches any more.
     closed: bool,
@@ -162,8 +169,8 @@ impl RelayState {
     /// tickets it no longer allows.
     pub fn set_access(&mut self, session: SessionId, access: SessionAccess) {
         self.tickets.restrict(session, &access);
-        if access.is_empty() {
-            self.access.remove(&session);
+        self.shells.set_holder(session, access.shell());
+        if !access.anyone_views() {
             if let Some(stream) = self.streams.remove(&session) {
                 let revoked = close::revoked("no grant of this session is left");
                 if let Some(publisher) = stream.publisher {
@@ -173,13 +180,11 @@ impl RelayState {
                     let _ = viewer.close.send(revoked);
                 }
             }
-            return;
-        }
-        if let Some(stream) = self.streams.get_mut(&session) {
+        } else if let Some(stream) = self.streams.get_mut(&session) {
             let gone: Vec<u64> = stream
                 .viewers
                 .iter()
-                .filter(|(_, v)| !access.viewers.contains_key(&v.rep))
+                .filter(|(_, v)| access.screen(&v.rep).is_none())
                 .map(|(id, _)| *id)
                 .collect();
             for id in gone {
@@ -188,14 +193,19 @@ impl RelayState {
                 }
             }
             for viewer in stream.viewers.values_mut() {
-                viewer.control = access.viewers.get(&viewer.rep).copied().unwrap_or(false);
+                viewer.control = access.screen(&viewer.rep).unwrap_or(false);
             }
         }
-        self.access.insert(session, access);
+        if access.is_empty() {
+            self.access.remove(&session);
+        } else {
+            self.access.insert(session, access);
+        }
     }
 
     /// Redeems `token` and attaches its socket. A publisher replaces the session's previous
-    /// one (closed `4001`); a viewer makes the publisher send a whole picture.
+    /// one (closed `4001`); a viewer makes the publisher send a whole picture. A shell
+    /// ticket attaches to the session's shell, for the rep who holds it.
     pub fn attach(
         &mut self,
         token: &str,
@@ -210,9 +220,34 @@ impl RelayState {
             .redeem(token, now_ms)
             .map_err(Refused::Ticket)?;
         let access = self.access.get(&ticket.session).ok_or(Refused::NoAccess)?;
+        if ticket.channel == MediaChannel::Shell {
+            let (rep, grant) = access.shell().ok_or(Refused::NoAccess)?;
+            let rep = rep.clone();
+            let holder = (&rep, grant);
+            self.next_id += 1;
+            let id = self.next_id;
+            let (endpoint, close) = match ticket.role {
+                MediaRole::Publisher => {
+                    let (side, close) = self.shells.attach_customer(ticket.session, holder, id);
+                    (Endpoint::ShellCustomer(side), close)
+                }
+                MediaRole::Viewer { rep } if &rep == holder.0 => {
+                    let (side, close) = self.shells.attach_rep(ticket.session, holder, id);
+                    (Endpoint::ShellRep { rep, side }, close)
+                }
+                MediaRole::Viewer { .. } => return Err(Refused::NoAccess),
+            };
+            return Ok(Attached {
+                session: ticket.session,
+                id,
+                close,
+                endpoint,
+            });
+        }
         let control = match &ticket.role {
-            MediaRole::Publisher => false,
-            MediaRole::Viewer { rep } => *access.viewers.get(rep).ok_or(Refused::NoAccess)?,
+            MediaRole::Publisher if access.anyone_views() => false,
+            MediaRole::Publisher => return Err(Refused::NoAccess),
+            MediaRole::Viewer { rep } => access.screen(rep).ok_or(Refused::NoAccess)?,
         };
         let stream = self.streams.entry(ticket.session).or_default();
         if matches!(ticket.role, MediaRole::Viewer { .. }) && stream.viewers.len() >= MAX_VIEWERS {
@@ -393,8 +428,14 @@ impl RelayState {
         mail
     }
 
+    /// The sessions' shells, for the shell sockets' tasks.
+    pub fn shells(&mut self) -> &mut Shells {
+        &mut self.shells
+    }
+
     /// The socket `id` ended: it leaves its stream (a stream with nobody left is forgotten).
     pub fn detach(&mut self, session: SessionId, id: u64) {
+        self.shells.detach(session, id);
         let Some(stream) = self.streams.get_mut(&session) else {
             return;
         };
@@ -410,6 +451,7 @@ impl RelayState {
     /// Closes every socket (`1001`) and refuses new ones: the server is stopping.
     pub fn close_all(&mut self) {
         self.closed = true;
+        self.shells.close_all(close::SHUTTING_DOWN);
         for (_, stream) in self.streams.drain() {
             if let Some(publisher) = stream.publisher {
                 let _ = publisher.close.send(close::SHUTTING_DOWN);
@@ -426,7 +468,8 @@ impl RelayState {
             .streams
             .values()
             .map(|s| s.viewers.len() + usize::from(s.publisher.is_some()))
-            .sum();
+            .sum::<usize>()
+            + self.shells.sockets();
         (self.tickets.len(), sockets)
     }
 }

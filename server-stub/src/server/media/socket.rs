@@ -20,15 +20,15 @@ use switchboard_protocol::RepId;
 use switchboard_protocol::media::{MediaFrame, decode_media, encode_media};
 use tokio::sync::{Notify, mpsc, oneshot};
 
-type Sink = SplitSink<WebSocket, Message>;
-type Source = SplitStream<WebSocket>;
+pub(super) type Sink = SplitSink<WebSocket, Message>;
+pub(super) type Source = SplitStream<WebSocket>;
 
 /// How long a close frame may take to leave, and the peer's close to come back, before the
 /// connection is simply dropped.
 const CLOSE_WAIT: Duration = Duration::from_secs(1);
 
 /// What arrived.
-enum Read {
+pub(super) enum Read {
     Binary(Bytes),
     /// A text message (or one that is not valid UTF-8): media is binary only.
     Text,
@@ -38,9 +38,9 @@ enum Read {
 }
 
 /// When the peer was last heard from, against the idle limit (pings at a third of it).
-struct Liveness {
-    heard: Instant,
-    idle: Duration,
+pub(super) struct Liveness {
+    pub(super) heard: Instant,
+    pub(super) idle: Duration,
 }
 
 /// Serves one media socket to its end.
@@ -101,6 +101,16 @@ pub async fn serve(
                 .run(&mut sink, &mut source, &mut revoked, &mut live)
                 .await
         }
+        Endpoint::ShellCustomer(side) => {
+            super::shell_socket::customer(&relay, session, id, side)
+                .run(&mut sink, &mut source, &mut revoked, &mut live)
+                .await
+        }
+        Endpoint::ShellRep { rep, side } => {
+            super::shell_socket::rep(&relay, session, id, rep, side)
+                .run(&mut sink, &mut source, &mut revoked, &mut live)
+                .await
+        }
         Endpoint::Viewer { rep, frames } => {
             let viewer = Viewer {
                 relay: &relay,
@@ -120,7 +130,7 @@ pub async fn serve(
     }
 }
 
-fn too_big() -> Close {
+pub(super) fn too_big() -> Close {
     Close {
         code: close::TOO_BIG,
         reason: "a media frame is at most 8 MiB",
@@ -128,7 +138,7 @@ fn too_big() -> Close {
 }
 
 /// Reads the next data message; pings and pongs count as signs of life.
-async fn read(source: &mut Source, live: &mut Liveness) -> Read {
+pub(super) async fn read(source: &mut Source, live: &mut Liveness) -> Read {
     loop {
         let message = source.next().await;
         live.heard = Instant::now();
@@ -181,7 +191,7 @@ async fn close_socket(sink: &mut Sink, source: &mut Source, reason: Close) {
 
 /// Sends one message unless the relay lets go of the socket first. `Err` carries how the
 /// connection ends (`None`: it is already gone).
-async fn send(
+pub(super) async fn send(
     sink: &mut Sink,
     message: Message,
     revoked: &mut oneshot::Receiver<Close>,
@@ -194,7 +204,7 @@ async fn send(
 }
 
 /// On a ping tick: pings, or ends the connection when the peer was silent too long.
-async fn keep_alive(
+pub(super) async fn keep_alive(
     sink: &mut Sink,
     live: &Liveness,
     revoked: &mut oneshot::Receiver<Close>,
@@ -208,7 +218,7 @@ async fn keep_alive(
     send(sink, Message::Ping(Bytes::new()), revoked).await
 }
 
-fn pinger(idle: Duration) -> tokio::time::Interval {
+pub(super) fn pinger(idle: Duration) -> tokio::time::Interval {
     let period = (idle / 3).max(Duration::from_millis(100));
     let mut pinger = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
     pinger.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -345,11 +355,11 @@ impl Publisher<'_> {
 }
 
 /// A frame the relay makes itself (an ack, a refresh request): always encodes.
-fn encoded(frame: &MediaFrame) -> Message {
+pub(super) fn encoded(frame: &MediaFrame) -> Message {
     Message::Binary(encode_media(frame).unwrap_or_default().into())
 }
 
-async fn sleep_until(at: Option<tokio::time::Instant>) {
+pub(super) async fn sleep_until(at: Option<tokio::time::Instant>) {
     match at {
         Some(at) => tokio::time::sleep_until(at).await,
         None => std::future::pending().await,

@@ -65,8 +65,8 @@ impl Tickets {
         self.by_token.retain(|_, t| {
             t.session != session
                 || match &t.role {
-                    MediaRole::Publisher => !access.is_empty(),
-                    MediaRole::Viewer { rep } => access.viewers.contains_key(rep),
+                    MediaRole::Publisher => access.serves(t.channel),
+                    MediaRole::Viewer { rep } => access.allows(rep, t.channel),
                 }
         });
     }
@@ -90,6 +90,7 @@ mod tests {
         Ticket {
             session: SessionId(session),
             role,
+            channel: switchboard_protocol::MediaChannel::Screen,
             expires_at,
         }
     }
@@ -141,7 +142,11 @@ mod tests {
         tickets.insert("bob".into(), ticket(1, viewer("bob"), 100), 0);
         tickets.insert("other".into(), ticket(2, viewer("bob"), 100), 0);
         let mut access = SessionAccess::default();
-        access.viewers.insert(RepId::from("alice"), false);
+        let view = super::super::MediaRights {
+            view: true,
+            ..Default::default()
+        };
+        access.viewers.insert(RepId::from("alice"), view);
         tickets.restrict(SessionId(1), &access);
         assert!(tickets.redeem("alice", 1).is_ok());
         assert_eq!(tickets.redeem("bob", 1), Err(TicketRefused::Unknown));
