@@ -68,6 +68,7 @@ fn model_with(waiting: u64, now: u64) -> Model {
             max_sessions: 4,
             lead: false,
             screen: Default::default(),
+            shell: false,
         },
         reps: vec![],
         teams: vec![TeamInfo {

@@ -42,6 +42,9 @@ impl SwitchboardApp {
                 NetEvent::FileFailed { name, reason } => {
                     self.model.notice(format!("{name}: {reason}"), None);
                 }
+                NetEvent::Transcript { session_id, result } => {
+                    self.transcript_arrived(session_id, result);
+                }
             }
         }
         for feedback in self.alerts.notifier.feedback() {

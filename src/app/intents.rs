@@ -120,6 +120,16 @@ impl SwitchboardApp {
             Intent::CloseTransfer => self.panels.transfer = TransferDialog::default(),
             Intent::ScreenInput { session_id, events } => self.screen_input(session_id, events),
             Intent::ScreenRefresh(session_id) => self.screen_refresh(session_id),
+            Intent::ShellInput { session_id, bytes } => self.shell_input(session_id, &bytes),
+            Intent::ShellResize { session_id, size } => self.shell_resize(session_id, size),
+            Intent::CloseShell(session_id) => self.close_shell(session_id),
+            Intent::OpenTranscript {
+                session_id,
+                customer,
+            } => self.open_transcript(session_id, customer),
+            Intent::CloseTranscript(session_id) => {
+                self.shells.transcripts.remove(&session_id);
+            }
             Intent::StopControl(session_id) => {
                 let grant = self.model.sessions.get(&session_id).and_then(|s| {
                     let me = self.model.me_id()?;
@@ -284,6 +294,8 @@ impl SwitchboardApp {
         self.panels.login.focus = true;
         self.link.net.send(Command::Logout);
         self.model.clear();
+        // Shells and their transcripts belong to the login (the streams close with them).
+        self.shells = shells::Shells::default();
         self.panels.queues = QueuesState::default();
         self.panels.front = None;
         self.panels.screen = Screen::Login;

@@ -3,7 +3,8 @@
 
 use super::*;
 use crate::ui::screen_view::ScreenView;
-use crate::ui::session::ScreenArgs;
+use crate::ui::session::{RemoteArgs, ScreenArgs, ShellArgs, session_remote_ui};
+use crate::ui::transcript_window::transcript_window_ui;
 impl SwitchboardApp {
     pub(super) fn console_ui(&mut self, ui: &mut egui::Ui, intents: &mut Vec<Intent>) {
         let now = now_ms();
@@ -61,7 +62,9 @@ impl SwitchboardApp {
                     let id = session.info.session_id;
                     let draft = self.panels.drafts.entry(id).or_default();
                     let bar = self.model.screen_toolbar(&session.info, now);
-                    if bar.as_ref().is_some_and(|b| b.note.is_some()) {
+                    let shell_bar = self.model.shell_toolbar(&session.info, now);
+                    let counting = shell_bar.as_ref().is_some_and(|b| b.counting_down());
+                    if counting || bar.as_ref().is_some_and(|b| b.note.is_some()) {
                         // The countdown of a request on the customer's screen.
                         crate::pace::tick(ui.ctx(), now, crate::pace::SECOND_MS);
                     }
@@ -76,13 +79,18 @@ impl SwitchboardApp {
                         stream: self.screens.streams.get(&id),
                         view,
                     };
-                    session_ui(
+                    let shell = ShellArgs {
+                        bar: shell_bar,
+                        terminal: self.shells.terminals.get_mut(&id),
+                        stream: self.shells.streams.get(&id).map(|s| s.state()),
+                    };
+                    session_remote_ui(
                         ui,
                         &self.model,
                         &self.settings.prefs,
                         session,
                         draft,
-                        screen,
+                        RemoteArgs { screen, shell },
                         intents,
                     );
                 }
@@ -133,6 +141,9 @@ impl SwitchboardApp {
                 session,
                 intents,
             );
+        }
+        for (session_id, window) in &self.shells.transcripts {
+            transcript_window_ui(ui.ctx(), *session_id, window, intents);
         }
         if let Some(leaving) = self.panels.leaving {
             leave_dialog_ui(ui.ctx(), &self.model, leaving, intents);

@@ -6,11 +6,13 @@
 //! - [`intents`]: what the rep asked for, carried out after drawing.
 //! - [`state`]: the app's state in named parts (link, settings, panels, alerts, observed).
 //! - [`screens`]: the customer screens' media streams, opened and closed with the grants.
+//! - [`shells`]: the rep's shell streams and terminals, and the shell transcript windows.
 
 mod inbound;
 mod intents;
 mod layout;
 mod screens;
+mod shells;
 mod state;
 
 use state::{Alerts, Link, Observed, Panels, Screen, Settings};
@@ -31,7 +33,6 @@ use crate::ui::leave_dialog::leave_dialog_ui;
 use crate::ui::login::{self, LoginForm};
 use crate::ui::offer::offer_ui;
 use crate::ui::queues::{QueuesState, accept_intent, queues_ui};
-use crate::ui::session::session_ui;
 use crate::ui::shortcuts::key_intents;
 use crate::ui::shortcuts::shortcuts_window_ui;
 use crate::ui::status_bar::status_bar_ui;
@@ -81,6 +82,7 @@ pub struct SwitchboardApp {
     alerts: Alerts,
     observed: Observed,
     screens: screens::Screens,
+    shells: shells::Shells,
 }
 
 impl SwitchboardApp {
@@ -141,6 +143,7 @@ impl SwitchboardApp {
             alerts: Alerts::new(notifier),
             observed: Observed::default(),
             screens: screens::Screens::default(),
+            shells: shells::Shells::default(),
         };
         if let Some((username, password)) = auto_login {
             app.panels.login.username = username;
@@ -209,6 +212,7 @@ impl eframe::App for SwitchboardApp {
         self.alerts.window_focused = ui.ctx().input(|i| i.viewport().focused).unwrap_or(true);
         self.drain_events();
         self.sync_screens(ui.ctx());
+        self.sync_shells(ui.ctx());
         self.guard_leaving(ui.ctx());
         if std::mem::take(&mut self.alerts.focus_window) {
             self.observed.focus_requests += 1;

@@ -8,6 +8,7 @@ use crate::net::{ScreenStream, StreamState};
 use crate::ui::screen_view::ScreenView;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
+use switchboard_protocol::MediaChannel;
 
 /// How soon `open_media` is asked again for the same session.
 const ASK_AGAIN_AFTER: Duration = Duration::from_secs(2);
@@ -45,7 +46,7 @@ impl SwitchboardApp {
                 None => true,
                 Some(stream) => stream.state().is_over(),
             };
-            if !needs || self.model.media_asked(session_id) {
+            if !needs || self.model.media_asked(session_id, MediaChannel::Screen) {
                 continue;
             }
             let recently = self
@@ -66,7 +67,10 @@ impl SwitchboardApp {
             ask.push(session_id);
         }
         for session_id in ask {
-            self.send(RepRequest::OpenMedia { session_id });
+            self.send(RepRequest::OpenMedia {
+                session_id,
+                channel: MediaChannel::Screen,
+            });
         }
     }
 

@@ -11,8 +11,8 @@ use crate::text::notices;
 use crate::text::refusal::refusal_text;
 use std::collections::{BTreeMap, HashMap};
 use switchboard_protocol::{
-    Author, ChatMessage, ErrorCode, OfferEndReason, OkResult, RepEvent, RepServerMessage,
-    RequestId, SessionId, TeamChatMessage, TeamId,
+    Author, ChatMessage, ErrorCode, MediaChannel, OfferEndReason, OkResult, RepEvent,
+    RepServerMessage, RequestId, SessionId, TeamChatMessage, TeamId,
 };
 
 impl Model {
@@ -172,9 +172,16 @@ impl Model {
                     session.add_earlier(messages, more);
                 }
             }
-            (InFlight::Media { session_id }, Some(OkResult::Media { ticket })) => {
-                self.media_tickets.push((session_id, ticket));
-            }
+            (
+                InFlight::Media {
+                    session_id,
+                    channel,
+                },
+                Some(OkResult::Media { ticket }),
+            ) => match channel {
+                MediaChannel::Screen => self.media_tickets.push((session_id, ticket)),
+                MediaChannel::Shell => self.shell_tickets.push((session_id, ticket)),
+            },
             (InFlight::Invitees { session_id }, Some(OkResult::Invitees { teams, issues })) => {
                 self.invitees.insert(
                     session_id,
@@ -241,8 +248,11 @@ impl Model {
                 self.notice(format!("Team chat not sent: {message}"), Some(code))
             }
             // Refused when the grant ended meanwhile; the app asks again while one lasts.
-            Some(InFlight::Media { session_id }) => {
-                tracing::debug!(%session_id, ?code, %message, "open_media refused");
+            Some(InFlight::Media {
+                session_id,
+                channel,
+            }) => {
+                tracing::debug!(%session_id, ?channel, ?code, %message, "open_media refused");
             }
             None => self.notice(message, Some(code)),
         }

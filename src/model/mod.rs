@@ -9,6 +9,7 @@
 //! - [`changes`]: what applying a frame changed, for alerts and the tabs.
 //! - [`session_events`]: joins, leaves, transfers told inline in the chat.
 //! - [`remote`]: the Screen toolbar (what may be asked for, why not) and when to hold a stream.
+//! - [`shell`]: the Shell entry, when to hold a shell stream, and feeding its output once.
 //!
 //! The words the rep reads (refusals, notices, labels) come from [`crate::text`].
 
@@ -20,6 +21,7 @@ pub mod older;
 pub mod queue_view;
 pub mod remote;
 pub mod session_events;
+pub mod shell;
 pub mod templates;
 
 use crate::text::display;
@@ -34,9 +36,10 @@ mod tests;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use switchboard_protocol::{
-    AssistanceRequest, Author, ChatMessage, ErrorCode, InviteTarget, IssueInfo, MediaTicket, Offer,
-    Permissions, QueueEntry, QueueMode, QueueRef, RepId, RepInfo, RepRequest, RequestId, SessionId,
-    SessionInfo, TeamChatMessage, TeamId, TeamInfo, Template, UnixMillis, Visibility,
+    AssistanceRequest, Author, ChatMessage, ErrorCode, GrantId, InviteTarget, IssueInfo,
+    MediaChannel, MediaTicket, Offer, Permissions, QueueEntry, QueueMode, QueueRef, RepId, RepInfo,
+    RepRequest, RequestId, SessionId, SessionInfo, TeamChatMessage, TeamId, TeamInfo, Template,
+    UnixMillis, Visibility,
 };
 
 /// Notices kept for the rep to read (refusals, sessions that ended); older ones drop off.
@@ -151,6 +154,7 @@ enum InFlight {
     },
     Media {
         session_id: SessionId,
+        channel: MediaChannel,
     },
     Other {
         what: String,
@@ -190,6 +194,8 @@ pub struct Model {
     pub older: HashMap<SessionId, OlderChats>,
     /// Tickets for `/ws/media` that arrived and wait for the app to open their streams.
     pub media_tickets: Vec<(SessionId, MediaTicket)>,
+    /// Tickets for shell sockets on `/ws/media`, waiting likewise.
+    pub shell_tickets: Vec<(SessionId, MediaTicket)>,
     /// The highest event `seq` applied; duplicates at or below it are ignored.
     pub last_seq: u64,
     /// Whether a snapshot has arrived since logging in.
@@ -273,11 +279,37 @@ impl Model {
             .collect()
     }
 
-    /// Whether an `open_media` for the session is on its way.
-    pub fn media_asked(&self, session_id: SessionId) -> bool {
-        self.in_flight
+    /// The session's Shell entry for this rep at `now` (`None` before the snapshot).
+    pub fn shell_toolbar(
+        &self,
+        session: &SessionInfo,
+        now: UnixMillis,
+    ) -> Option<shell::ShellToolbar> {
+        let me = self.me_id()?;
+        let permitted = self.permissions.as_ref().is_some_and(|p| p.shell);
+        Some(shell::shell_toolbar(session, me, permitted, now))
+    }
+
+    /// Sessions in which this rep has a granted shell, with its grant (a shell stream
+    /// should be open).
+    pub fn shells_wanted(&self) -> Vec<(SessionId, GrantId)> {
+        let Some(me) = self.me_id() else {
+            return Vec::new();
+        };
+        self.sessions
             .values()
-            .any(|f| *f == InFlight::Media { session_id })
+            .filter_map(|s| Some((s.info.session_id, shell::wanted_shell(&s.info, me)?)))
+            .collect()
+    }
+
+    /// Whether an `open_media` for the session's `channel` is on its way.
+    pub fn media_asked(&self, session_id: SessionId, channel: MediaChannel) -> bool {
+        self.in_flight.values().any(|f| {
+            *f == InFlight::Media {
+                session_id,
+                channel,
+            }
+        })
     }
 
     pub fn queue(&self, queue: &QueueRef) -> Option<&Queue> {
@@ -314,8 +346,12 @@ impl Model {
                     session_id: *session_id,
                 }
             }
-            RepRequest::OpenMedia { session_id } => InFlight::Media {
+            RepRequest::OpenMedia {
+                session_id,
+                channel,
+            } => InFlight::Media {
                 session_id: *session_id,
+                channel: *channel,
             },
             other => InFlight::Other {
                 what: request_label(other).to_owned(),

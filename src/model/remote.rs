@@ -1,7 +1,8 @@
 //! Remote support as the rep sees it, pure: what the session's Screen toolbar offers, why an
 //! item is greyed, how the rep's last request went, and whether the console should hold a
 //! media stream. Derived from `SessionInfo.remote`, the rep's `Permissions.screen` and the
-//! clock (an argument); no egui, no IO.
+//! clock (an argument); no egui, no IO. Only screen grants count here: the shell has its
+//! own entry ([`super::shell`]).
 
 use crate::text::remote as words;
 use switchboard_protocol::{
@@ -39,7 +40,8 @@ impl Item {
 pub struct ScreenToolbar {
     pub view: Item,
     pub control: Item,
-    /// The rep's live grants (prompting or granted): what Stop ends.
+    /// The rep's live screen grants (prompting or granted): what Stop ends (never the
+    /// shell).
     pub stoppable: Vec<GrantId>,
     /// The line beside the menu: the rep's request waiting, who controls, or how the rep's
     /// last request ended.
@@ -121,22 +123,25 @@ pub fn screen_toolbar(
         .controller()
         .filter(|g| &g.rep != me)
         .map(|g| g.rep_name.clone());
+    let mine = |g: &&GrantInfo| &g.rep == me && g.capability.is_screen();
     let stoppable: Vec<GrantId> = remote
         .grants
         .iter()
-        .filter(|g| &g.rep == me && g.state.is_live())
+        .filter(mine)
+        .filter(|g| g.state.is_live())
         .map(|g| g.grant_id)
         .collect();
     let prompting = remote
         .grants
         .iter()
-        .find(|g| &g.rep == me && g.state == GrantState::Prompting);
+        .filter(mine)
+        .find(|g| g.state == GrantState::Prompting);
     let note = if let Some(grant) = prompting {
         Some(waiting(grant, now))
     } else if let Some(rep) = &controller {
         Some(words::controlling(rep))
     } else if stoppable.is_empty() {
-        last_outcome(remote.grants.iter().rev().find(|g| &g.rep == me))
+        last_outcome(remote.grants.iter().rev().find(mine))
     } else {
         None
     };
@@ -185,7 +190,8 @@ fn last_outcome(grant: Option<&GrantInfo>) -> Option<String> {
     Some(text.to_owned())
 }
 
-/// Whether this rep should hold a media stream for the session: one of their grants is granted.
+/// Whether this rep should hold a screen stream for the session: one of their screen grants
+/// is granted.
 pub fn wants_media(info: &SessionInfo, me: &RepId) -> bool {
     !info.ended && info.remote.is_viewing(me)
 }

@@ -41,7 +41,7 @@ impl SharedAuth {
         self.0.lock().ok()?.as_ref().map(|a| a.http_base.clone())
     }
 
-    fn get(&self) -> Result<Auth, String> {
+    pub(crate) fn get(&self) -> Result<Auth, String> {
         self.0
             .lock()
             .ok()
@@ -51,7 +51,7 @@ impl SharedAuth {
 }
 
 /// The server's own words for a refused transfer, or the status if it gave none.
-async fn refusal(response: reqwest::Response) -> String {
+pub(crate) async fn refusal(response: reqwest::Response) -> String {
     let status = response.status();
     match response.json::<HttpError>().await {
         Ok(error) => error.message,
@@ -59,7 +59,7 @@ async fn refusal(response: reqwest::Response) -> String {
     }
 }
 
-fn unreachable(error: &reqwest::Error) -> String {
+pub(crate) fn unreachable(error: &reqwest::Error) -> String {
     format!("The server could not be reached: {error}")
 }
 

@@ -166,6 +166,47 @@ async fn run(
     wake();
 }
 
+/// A `/ws/media` socket, as tungstenite gives it.
+pub(crate) type MediaSocket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Connects to `url` (within [`CONNECT_TIMEOUT`]) and sends `auth` with `token`; the server
+/// answers nothing on success, so the socket is ready for the stream's frames. Shared by the
+/// screen and the shell streams.
+pub(crate) async fn connect(url: &str, token: String) -> Result<MediaSocket, StreamState> {
+    let mut config = WebSocketConfig::default();
+    config.max_message_size = Some(MAX_FRAME_BYTES);
+    config.max_frame_size = Some(MAX_FRAME_BYTES);
+    let connecting = tokio_tungstenite::connect_async_with_config(url, Some(config), true);
+    let mut socket = match tokio::time::timeout(CONNECT_TIMEOUT, connecting).await {
+        Ok(Ok((socket, _))) => socket,
+        Ok(Err(error)) => return Err(StreamState::Lost(format!("connect: {error}"))),
+        Err(_) => return Err(StreamState::Lost("connect: timed out".into())),
+    };
+    let auth = encode_media(&MediaFrame::Auth { token })
+        .map_err(|error| StreamState::Lost(format!("auth: {error}")))?;
+    socket
+        .send(Message::Binary(auth.into()))
+        .await
+        .map_err(|error| StreamState::Lost(format!("auth: {error}")))?;
+    Ok(socket)
+}
+
+/// How a media socket's close reads: 4410 (the grant ended) is for good.
+pub(crate) fn closed(
+    frame: Option<tokio_tungstenite::tungstenite::protocol::CloseFrame>,
+) -> StreamState {
+    match frame {
+        Some(frame) if frame.code == CloseCode::from(CLOSE_REVOKED) => StreamState::Revoked,
+        Some(frame) => StreamState::Lost(format!(
+            "closed: {} {}",
+            u16::from(frame.code),
+            frame.reason
+        )),
+        None => StreamState::Lost("closed".into()),
+    }
+}
+
 async fn stream(
     url: &str,
     token: String,
@@ -175,22 +216,10 @@ async fn stream(
     mut out_rx: mpsc::UnboundedReceiver<MediaFrame>,
     wake: Arc<dyn Fn() + Send + Sync>,
 ) -> StreamState {
-    let mut config = WebSocketConfig::default();
-    config.max_message_size = Some(MAX_FRAME_BYTES);
-    config.max_frame_size = Some(MAX_FRAME_BYTES);
-    let connecting = tokio_tungstenite::connect_async_with_config(url, Some(config), true);
-    let mut socket = match tokio::time::timeout(CONNECT_TIMEOUT, connecting).await {
-        Ok(Ok((socket, _))) => socket,
-        Ok(Err(error)) => return StreamState::Lost(format!("connect: {error}")),
-        Err(_) => return StreamState::Lost("connect: timed out".into()),
+    let mut socket = match connect(url, token).await {
+        Ok(socket) => socket,
+        Err(lost) => return lost,
     };
-    let auth = match encode_media(&MediaFrame::Auth { token }) {
-        Ok(bytes) => bytes,
-        Err(error) => return StreamState::Lost(format!("auth: {error}")),
-    };
-    if let Err(error) = socket.send(Message::Binary(auth.into())).await {
-        return StreamState::Lost(format!("auth: {error}"));
-    }
     if let Ok(mut state) = state.lock() {
         *state = StreamState::Live;
     }
@@ -223,15 +252,7 @@ async fn stream(
                         Err(error) => tracing::warn!(%error, "a media frame could not be read"),
                     }
                 }
-                Some(Ok(Message::Close(frame))) => {
-                    return match frame {
-                        Some(frame) if frame.code == CloseCode::from(CLOSE_REVOKED) => {
-                            StreamState::Revoked
-                        }
-                        Some(frame) => StreamState::Lost(format!("closed: {} {}", u16::from(frame.code), frame.reason)),
-                        None => StreamState::Lost("closed".into()),
-                    };
-                }
+                Some(Ok(Message::Close(frame))) => return closed(frame),
                 Some(Ok(_)) => {}
                 Some(Err(error)) => return StreamState::Lost(error.to_string()),
                 None => return StreamState::Lost("the socket ended".into()),

@@ -20,6 +20,9 @@
 //! - `files`: uploading and downloading files over HTTP with the current login.
 //! - `media`: the customer's screen over `/ws/media` (one [`ScreenStream`] per session);
 //!   `media_picture`: the decoder thread and the picture it shares with the UI.
+//! - `shell`: a command shell on the customer's machine over `/ws/media` (one
+//!   [`ShellStream`] per session), with bounded queues and acks as flow control.
+//! - `transcript`: a session's shell transcript over HTTP, read into lines.
 
 mod actor;
 pub use actor::REPLACED_MESSAGE;
@@ -43,9 +46,25 @@ pub fn open_screen_at(
     media::open(runtime, url.to_owned(), session_id, ticket, Arc::new(wake))
 }
 pub use media_picture::{Damage, Painter, Picture, Rect, SharedPicture};
+mod shell;
+pub use shell::{ACK_EVERY, ShellOutput, ShellStream};
+
+/// Opens a shell stream straight to a `/ws/media` URL on `runtime` (tests; the console
+/// opens its streams with [`NetHandle::open_shell`]). `wake` is called whenever output
+/// arrives or the state changes.
+pub fn open_shell_at(
+    runtime: &tokio::runtime::Handle,
+    url: &str,
+    session_id: SessionId,
+    ticket: MediaTicket,
+    wake: impl Fn() + Send + Sync + 'static,
+) -> ShellStream {
+    shell::open(runtime, url.to_owned(), session_id, ticket, Arc::new(wake))
+}
 mod resume;
 mod sink;
 mod socket;
+mod transcript;
 mod url;
 
 use files::SharedAuth;
@@ -184,6 +203,11 @@ pub enum NetEvent {
         name: String,
         reason: String,
     },
+    /// A session's shell transcript, read into lines, or why it could not be had.
+    Transcript {
+        session_id: SessionId,
+        result: Result<crate::terminal::transcript::TranscriptView, String>,
+    },
 }
 
 /// A cloneable handle; the actor runs on its own thread with a tokio runtime.
@@ -281,6 +305,39 @@ impl NetHandle {
             ticket,
             self.sink.waker(),
         ))
+    }
+
+    /// Opens the session's shell stream with a ticket from `open_media` (channel `shell`),
+    /// on the network runtime; `None` while not logged in (or without a runtime).
+    pub fn open_shell(&self, session_id: SessionId, ticket: MediaTicket) -> Option<ShellStream> {
+        let runtime = self.runtime.as_ref()?;
+        let http_base = self.auth.http_base()?;
+        Some(shell::open(
+            runtime,
+            media::media_url(&http_base),
+            session_id,
+            ticket,
+            self.sink.waker(),
+        ))
+    }
+
+    /// Fetches a session's shell transcript in the background; reported as
+    /// [`NetEvent::Transcript`].
+    pub fn fetch_transcript(&self, session_id: SessionId) {
+        let (sink, auth, http) = (self.sink.clone(), self.auth.clone(), self.http.clone());
+        let work = async move {
+            let result = transcript::fetch(&http, &auth, session_id).await;
+            sink.emit(NetEvent::Transcript { session_id, result });
+        };
+        match &self.runtime {
+            Some(runtime) => {
+                runtime.spawn(work);
+            }
+            None => self.sink.emit(NetEvent::Transcript {
+                session_id,
+                result: Err("The network thread is not running.".into()),
+            }),
+        }
     }
 
     fn run(&self, name: String, work: impl std::future::Future<Output = ()> + Send + 'static) {

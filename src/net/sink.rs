@@ -41,6 +41,11 @@ fn describe(event: &NetEvent) -> String {
         NetEvent::Server(M::Event { seq, .. }) => format!("event seq={seq}"),
         NetEvent::Server(M::Ok { id, .. }) => format!("ok id={id}"),
         NetEvent::Server(M::Error { id, code, .. }) => format!("error id={id:?} code={code:?}"),
+        // What was typed on a customer's shell is for the transcript window, not the log.
+        NetEvent::Transcript { session_id, result } => match result {
+            Ok(view) => format!("transcript session={session_id} lines={}", view.lines.len()),
+            Err(reason) => format!("transcript session={session_id} failed: {reason}"),
+        },
         other => format!("{other:?}"),
     }
 }

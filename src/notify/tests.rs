@@ -136,6 +136,7 @@ fn model(chat_1: Vec<ChatMessage>) -> Model {
             max_sessions: 4,
             lead: false,
             screen: Default::default(),
+            shell: false,
         },
         reps: vec![rep_info("sam", "Sam Seller"), rep_info("sue", "Sue Seller")],
         teams: vec![TeamInfo {

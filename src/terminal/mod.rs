@@ -12,6 +12,8 @@
 //!   selection stays on its text while output scrolls it up.
 //! - [`keys`]: egui keys, text and pastes → the bytes a terminal sends.
 //! - [`palette`]: the 256 indexed colours as RGB.
+//! - [`transcript`]: a session's shell transcript as lines to read, its output read back
+//!   through a terminal model.
 //!
 //! The widget that draws it is [`crate::ui::terminal_view`].
 
@@ -19,6 +21,7 @@ pub mod keys;
 mod model;
 pub mod palette;
 mod selection;
+pub mod transcript;
 
 pub use model::{
     CellColor, CellView, Cursor, MAX_COLS, MAX_ROWS, MIN_COLS, MIN_ROWS, SCROLLBACK_LINES,

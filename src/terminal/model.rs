@@ -215,6 +215,19 @@ impl TerminalModel {
         text
     }
 
+    /// How many characters a row of the view shows from column `first` to `last` (a
+    /// double-width character counts once, a blank cell as a space).
+    fn row_cells(&self, row: u16, first: u16, last: u16) -> usize {
+        (first..=last.min(self.size().cols.saturating_sub(1)))
+            .filter(|col| {
+                self.parser
+                    .screen()
+                    .cell(row, *col)
+                    .is_some_and(|cell| !cell.is_wide_continuation())
+            })
+            .count()
+    }
+
     /// The whole visible screen as text, one line per row: for tests and logs.
     pub fn screen_text(&self) -> String {
         let rows = self.size().rows;
@@ -346,8 +359,18 @@ impl TerminalModel {
             let row = self.show_line(line);
             let from = if line == start.line { start.col } else { 0 };
             let to = if line == end.line { end.col } else { last_col };
-            text.push_str(&self.row_text_between(row, from, to));
             let wrapped = self.parser.screen().row_wrapped(row) && to == last_col;
+            let row_text = self.row_text_between(row, from, to);
+            text.push_str(&row_text);
+            if wrapped {
+                // The line goes on in the next row: the blanks at this row's end are text
+                // ("echo" + " " + "hello" wrapped after the space).
+                let shown = self.row_cells(row, from, to);
+                text.extend(std::iter::repeat_n(
+                    ' ',
+                    shown.saturating_sub(row_text.chars().count()),
+                ));
+            }
             if line != last && !wrapped {
                 text.push('\n');
             }

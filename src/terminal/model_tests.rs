@@ -207,6 +207,19 @@ fn wrapped_lines_are_copied_whole() {
     assert_eq!(model.selected_text(), "0123456789abcdef\nnext");
 }
 
+/// A space that fell at the end of a wrapped row is kept: the words stay apart.
+#[test]
+fn a_wrapped_rows_trailing_space_is_kept() {
+    let mut model = fed(4, 5, b"echo hello\r\nnext");
+    let from = model.point_at(0, 0);
+    let to = model.point_at(2, 3);
+    model.set_selection(Some(Selection {
+        anchor: from,
+        head: to,
+    }));
+    assert_eq!(model.selected_text(), "echo hello\nnext");
+}
+
 /// A selection reaching into the scrollback reads the held lines, stays on its text as
 /// output scrolls it up, and leaves the view where it was.
 #[test]

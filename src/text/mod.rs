@@ -5,7 +5,8 @@
 //! - [`display`]: names, waits, clock times and sizes as the rep reads them.
 //! - [`refusal`]: how the server's refusals read, and what each request does.
 //! - [`notices`]: the sentences the model leaves for the rep (sessions ended, missed offers).
-//! - [`remote`]: the Screen toolbar, its reasons, and the Screen view's status line.
+//! - [`remote`]: the Screen toolbar, its reasons, and the Screen view's status line; the
+//!   Shell entry, the Shell view and the shell transcript.
 
 pub mod display;
 pub mod notices;

@@ -2,7 +2,7 @@
 //! happen, in plain words. The server's own message is kept where it names the people
 //! involved ("Bob Okafor already has an active invitation…").
 
-use switchboard_protocol::{ErrorCode, RepRequest};
+use switchboard_protocol::{Capability, ErrorCode, MediaChannel, RepRequest};
 
 /// The sentence shown for a refused request. `what` is a verb phrase ("send the
 /// invitation"); `message` is the server's explanation.
@@ -59,8 +59,16 @@ pub fn request_label(request: &RepRequest) -> &'static str {
         RepRequest::JoinSession { .. } => "join the session",
         RepRequest::LoadHistory { .. } => "load older messages",
         RepRequest::LoadChat { .. } => "load earlier messages of this chat",
+        RepRequest::RequestRemote {
+            capability: Capability::Shell,
+            ..
+        } => "ask for a shell on the customer's computer",
         RepRequest::RequestRemote { .. } => "ask to see the customer's screen",
-        RepRequest::StopRemote { .. } => "stop screen sharing",
+        RepRequest::StopRemote { .. } => "stop remote support",
+        RepRequest::OpenMedia {
+            channel: MediaChannel::Shell,
+            ..
+        } => "open the customer's shell",
         RepRequest::OpenMedia { .. } => "open the customer's screen",
     }
 }

@@ -1,5 +1,6 @@
 //! The words of remote support: the Screen toolbar's items, why one is greyed, how the rep's
-//! last request went, the Screen view's status line, and the Shell view's.
+//! last request went, the Screen view's status line; the Shell toolbar entry, the Shell
+//! view and the shell transcript.
 
 /// The toolbar's menu button (seed 003: "the button at the top-left of the session interface").
 pub const SCREEN_MENU: &str = "Screen ▾";
@@ -86,8 +87,82 @@ pub fn rate(bytes_per_sec: f64) -> String {
     }
 }
 
-/// The Shell view (its accessible label too).
+/// The Shell view's terminal (its accessible label), and the toolbar entry that asks the
+/// customer for a shell.
 pub const SHELL: &str = "Shell";
+/// The toolbar entry while the rep has the shell.
+pub const STOP_SHELL: &str = "Stop shell";
+/// Beside the toolbar entry while the customer is asked: withdraws the request.
+pub const CANCEL_SHELL: &str = "Cancel";
+/// The Shell view's own stop (the toolbar's "Stop shell" does the same).
+pub const END_SHELL: &str = "End shell";
+/// The Shell view's button once the shell has ended and its grant is over.
+pub const CLOSE_SHELL: &str = "Close shell view";
+/// Opens the window with what was typed and printed on the session's shells.
+pub const TRANSCRIPT: &str = "Shell transcript";
+pub const TRANSCRIPT_LOADING: &str = "Loading the transcript…";
+pub const TRANSCRIPT_EMPTY: &str = "No shell was used in this session.";
+/// Who a transcript line is from when no rep typed it.
+pub const TRANSCRIPT_OUTPUT: &str = "output";
+
+/// Why the Shell entry is greyed, or how the rep's request went.
+pub const SHELL_NO_PERMISSION: &str = "You are not permitted to open a shell";
+pub const SHELL_WEB_CHAT: &str = "The customer is in web chat; a shell needs the customer client";
+pub const SHELL_NOT_CONNECTED: &str = "The customer is not connected";
+pub const SHELL_SESSION_WAITING: &str = "The session is waiting in a queue";
+pub const SHELL_DECLINED: &str = "The customer declined the shell";
+pub const SHELL_NO_ANSWER: &str = "No answer from the customer";
+pub const SHELL_CUSTOMER_STOPPED: &str = "The customer stopped the shell";
+
+/// Another rep has the session's one shell.
+pub fn shell_in_use(rep: &str) -> String {
+    format!("{rep} is using the command shell")
+}
+
+/// Another rep is asking the customer for the session's one shell.
+pub fn shell_asked_by(rep: &str) -> String {
+    format!("{rep} is asking the customer for a shell")
+}
+
+/// The rep's own shell request is on the customer's screen; `secs` until it counts as no.
+pub fn shell_waiting(secs: u64) -> String {
+    format!("Waiting for the customer… {secs} s")
+}
+
+/// The Shell view's status line: `Command shell · 80×24 · Connected`.
+pub fn shell_status(cols: u16, rows: u16, state: &str) -> String {
+    format!("Command shell · {cols}×{rows} · {state}")
+}
+pub const SHELL_CONNECTING: &str = "Connecting…";
+pub const SHELL_CONNECTED: &str = "Connected";
+pub const SHELL_RECONNECTING: &str = "The connection was lost; reconnecting…";
+
+/// The transcript window's title.
+pub fn transcript_title(customer: &str) -> String {
+    format!("{TRANSCRIPT} · {customer}")
+}
+
+/// A transcript's lines for things that are not text.
+pub fn transcript_started(rep: &str) -> String {
+    format!("{rep} opened a shell")
+}
+pub fn transcript_resized(cols: u16, rows: u16) -> String {
+    format!("terminal resized to {cols}×{rows}")
+}
+pub fn transcript_omitted(bytes: u64) -> String {
+    format!("{bytes} bytes of output not kept")
+}
+pub fn transcript_exited(code: i32) -> String {
+    if code < 0 {
+        "the shell ended".to_owned()
+    } else {
+        format!("the shell ended (exit {code})")
+    }
+}
+/// Above an output whose first lines fell out of the transcript view's scrollback.
+pub fn transcript_lines_dropped(lines: u64) -> String {
+    format!("… {lines} earlier lines not shown")
+}
 
 /// The line that says the shell has ended: "Shell ended (exit 3)".
 pub fn shell_ended(exit_code: Option<i32>) -> String {

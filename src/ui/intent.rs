@@ -2,6 +2,7 @@
 //! after drawing, so the whole frame saw the same state.
 
 use crate::prefs::{AlertPrefs, Column, ThemeChoice};
+use crate::terminal::TermSize;
 use switchboard_protocol::media::InputEvent;
 use switchboard_protocol::{
     Attachment, CloseMode, QueueRef, RepRequest, SessionId, TeamId, Visibility,
@@ -99,6 +100,25 @@ pub enum Intent {
     ScreenRefresh(SessionId),
     /// Give control back (the rep's control grant ends; a view grant stays).
     StopControl(SessionId),
+    /// Bytes the rep typed or pasted into the session's shell.
+    ShellInput {
+        session_id: SessionId,
+        bytes: Vec<u8>,
+    },
+    /// The Shell view's terminal changed size: tell the shell's PTY.
+    ShellResize {
+        session_id: SessionId,
+        size: TermSize,
+    },
+    /// Put away the Shell view of a shell that has ended.
+    CloseShell(SessionId),
+    /// Open the shell transcript window of a session (live or ended), titled with the
+    /// customer's name.
+    OpenTranscript {
+        session_id: SessionId,
+        customer: String,
+    },
+    CloseTranscript(SessionId),
 }
 
 /// The windows the top bar opens.

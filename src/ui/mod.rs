@@ -22,12 +22,15 @@ pub mod session_actions;
 pub mod session_events;
 pub mod session_tools;
 pub mod share_menu;
+pub mod shell_menu;
+pub mod shell_view;
 pub mod shortcuts;
 pub mod status_bar;
 pub mod team_chat;
 pub mod terminal_view;
 pub mod toasts;
 pub mod top_bar;
+pub mod transcript_window;
 pub mod transfer_dialog;
 
 /// One name-value pair of a details grid; an empty value shows as a dash.

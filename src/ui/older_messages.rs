@@ -1,9 +1,11 @@
 //! "Load older messages": above the chat of a returning customer, their earlier chats
-//! (oldest at the top), each under a line with its date, and a button for the next page.
+//! (oldest at the top), each under a line with its date and a "Shell transcript" button (what
+//! was typed on that session's shells, if any), and a button for the next page.
 
 use super::intent::Intent;
 use crate::model::Model;
 use crate::text::display;
+use crate::text::remote as words;
 use switchboard_protocol::{ChatMessage, SessionInfo};
 
 /// Draws what was loaded and the button; `message_ui` draws one message as the chat does.
@@ -53,6 +55,15 @@ pub fn older_messages_ui(
                 "Earlier chat · {}{outcome}",
                 display::date_time(chat.started_at)
             ));
+            let transcript = ui
+                .small_button(words::TRANSCRIPT)
+                .on_hover_text("What was typed and printed on that session's shells, if any");
+            if transcript.clicked() {
+                intents.push(Intent::OpenTranscript {
+                    session_id: chat.session_id,
+                    customer: info.customer.name.clone(),
+                });
+            }
         });
         for message in &chat.chat {
             message_ui(ui, message, intents);

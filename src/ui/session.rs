@@ -1,8 +1,9 @@
 //! A session tab: the customer's details, the action bar (Share, Transfer, Remove,
 //! Disconnect, Important, Close), the reps in the session and the active invitations, and
 //! the chat bar (shown or hidden, pinned in the tab or floating). Top-left, the Screen
-//! toolbar; while the rep may see the customer's screen, the Screen view fills the tab beside
-//! the chat.
+//! toolbar and the Shell entry; while the rep may see the customer's screen or has a shell,
+//! the Screen view or the Shell view fills the tab beside the chat (both: the shell below the
+//! screen).
 
 use super::chat::{ChatDraft, chat_ui};
 use super::details_field;
@@ -11,9 +12,12 @@ use super::invitations::invitations_ui;
 use super::screen_menu::screen_menu_ui;
 use super::screen_view::{ScreenView, screen_view_ui};
 use super::session_actions::session_actions_ui;
+use super::shell_menu::shell_menu_ui;
+use super::shell_view::{ShellTerminal, shell_view_ui};
 use crate::model::remote::ScreenToolbar;
+use crate::model::shell::ShellToolbar;
 use crate::model::{Model, SessionState};
-use crate::net::ScreenStream;
+use crate::net::{ScreenStream, StreamState};
 use crate::prefs::Prefs;
 use crate::text;
 use crate::text::display;
@@ -28,6 +32,24 @@ pub struct ScreenArgs<'a> {
     pub view: &'a mut ScreenView,
 }
 
+/// The session's shell, as the layout hands it to the tab.
+#[derive(Default)]
+pub struct ShellArgs<'a> {
+    /// The Shell entry (`None` before the console knows who it is).
+    pub bar: Option<ShellToolbar>,
+    /// The terminal, while the rep has a shell here (or its ended shell is still shown).
+    pub terminal: Option<&'a mut ShellTerminal>,
+    /// Where the shell's stream stands, while there is one.
+    pub stream: Option<StreamState>,
+}
+
+/// The session's remote support: its screen and its shell.
+pub struct RemoteArgs<'a> {
+    pub screen: ScreenArgs<'a>,
+    pub shell: ShellArgs<'a>,
+}
+
+/// A session tab without a shell (benches draw it so).
 pub fn session_ui(
     ui: &mut egui::Ui,
     model: &Model,
@@ -37,12 +59,34 @@ pub fn session_ui(
     screen: ScreenArgs<'_>,
     intents: &mut Vec<Intent>,
 ) {
+    let remote = RemoteArgs {
+        screen,
+        shell: ShellArgs::default(),
+    };
+    session_remote_ui(ui, model, prefs, session, draft, remote, intents);
+}
+
+/// A session tab with its screen and its shell.
+pub fn session_remote_ui(
+    ui: &mut egui::Ui,
+    model: &Model,
+    prefs: &Prefs,
+    session: &SessionState,
+    draft: &mut ChatDraft,
+    remote: RemoteArgs<'_>,
+    intents: &mut Vec<Intent>,
+) {
+    let RemoteArgs { screen, shell } = remote;
     let info = &session.info;
     let id = info.session_id;
     let owner = model.owns(info);
     ui.horizontal(|ui| {
         if let Some(bar) = &screen.bar {
             screen_menu_ui(ui, id, bar, intents);
+            ui.separator();
+        }
+        if let Some(bar) = &shell.bar {
+            shell_menu_ui(ui, id, &info.customer.name, bar, intents);
             ui.separator();
         }
         let name = if info.kind == switchboard_protocol::SessionKind::Browser {
@@ -89,7 +133,8 @@ pub fn session_ui(
     invitations_ui(ui, model, info, intents);
     ui.separator();
 
-    if let Some(bar) = screen.bar.as_ref().filter(|bar| bar.viewing) {
+    let viewing = screen.bar.as_ref().filter(|bar| bar.viewing);
+    if viewing.is_some() || shell.terminal.is_some() {
         if prefs.chat_shown && prefs.chat_pinned {
             egui::Panel::right(("screen_chat", id.0))
                 .resizable(true)
@@ -102,7 +147,21 @@ pub fn session_ui(
         } else if prefs.chat_shown {
             chat_window_ui(ui.ctx(), model, session, draft, intents);
         }
-        screen_view_ui(ui, id, bar, screen.stream, screen.view, intents);
+        let stream = shell.stream.as_ref();
+        match (viewing, shell.terminal) {
+            (Some(bar), Some(terminal)) => {
+                egui::Panel::bottom(("shell_below_screen", id.0))
+                    .resizable(true)
+                    .default_size((ui.available_height() * 0.45).max(160.0))
+                    .min_size(120.0)
+                    .max_size((ui.available_height() * 0.8).max(160.0))
+                    .show(ui, |ui| shell_view_ui(ui, id, terminal, stream, intents));
+                screen_view_ui(ui, id, bar, screen.stream, screen.view, intents);
+            }
+            (Some(bar), None) => screen_view_ui(ui, id, bar, screen.stream, screen.view, intents),
+            (None, Some(terminal)) => shell_view_ui(ui, id, terminal, stream, intents),
+            (None, None) => {}
+        }
         return;
     }
     if !prefs.chat_shown {

@@ -134,7 +134,11 @@ pub async fn open_media_refused(
     rep: &mut RepClient,
     session_id: SessionId,
 ) -> switchboard_protocol::ErrorCode {
-    match rep.request(RepRequest::OpenMedia { session_id }).await {
+    let request = RepRequest::OpenMedia {
+        session_id,
+        channel: switchboard_protocol::MediaChannel::Screen,
+    };
+    match rep.request(request).await {
         Err((code, _)) => code,
         Ok(Some(OkResult::Media { .. })) => panic!("open_media gave a ticket"),
         Ok(other) => panic!("open_media answered {other:?}"),

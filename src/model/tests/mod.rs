@@ -211,6 +211,7 @@ fn snapshot_state() -> RepSnapshot {
             max_sessions: 4,
             lead: false,
             screen: Default::default(),
+            shell: false,
         },
         reps: vec![
             rep_info(ME, Presence::Available),
