@@ -144,6 +144,7 @@ enum Tag {
     ModelQueueEntry,
     ModelSnapshot,
     ModelSessionView,
+    ShellTranscript,
 }
 
 const TAGS: &[(&str, Tag)] = &[
@@ -160,6 +161,7 @@ const TAGS: &[(&str, Tag)] = &[
     ("model-queue-entry", Tag::ModelQueueEntry),
     ("model-snapshot", Tag::ModelSnapshot),
     ("model-session-view", Tag::ModelSessionView),
+    ("shell-transcript", Tag::ShellTranscript),
 ];
 
 /// A JSON example: where it is, what it must be, and its text.
@@ -232,6 +234,7 @@ enum Parsed {
     QueueEntry(QueueEntry),
     Snapshot(Box<RepSnapshot>),
     SessionView(SessionView),
+    ShellTranscript(ShellTranscript),
 }
 
 /// The parsed value and its re-serialized JSON.
@@ -305,6 +308,7 @@ fn check(example: &Example) -> Result<Checked, String> {
         Tag::ModelQueueEntry => round_trip(body).map(|(v, j)| (Parsed::QueueEntry(v), j))?,
         Tag::ModelSnapshot => round_trip(body).map(|(v, j)| (Parsed::Snapshot(Box::new(v)), j))?,
         Tag::ModelSessionView => round_trip(body).map(|(v, j)| (Parsed::SessionView(v), j))?,
+        Tag::ShellTranscript => round_trip(body).map(|(v, j)| (Parsed::ShellTranscript(v), j))?,
     };
     Ok(Checked {
         parsed,
@@ -515,6 +519,7 @@ impl Seen {
             RepRequest::Transfer { target, .. } => self.add("TransferTarget", target, "kind"),
             RepRequest::Close { mode, .. } => self.add("CloseMode", mode, ""),
             RepRequest::RequestRemote { capability, .. } => self.add("Capability", capability, ""),
+            RepRequest::OpenMedia { channel, .. } => self.add("MediaChannel", channel, ""),
             RepRequest::Ping
             | RepRequest::GenerateSessionKey
             | RepRequest::Accept { .. }
@@ -533,8 +538,7 @@ impl Seen {
             | RepRequest::JoinSession { .. }
             | RepRequest::LoadHistory { .. }
             | RepRequest::LoadChat { .. }
-            | RepRequest::StopRemote { .. }
-            | RepRequest::OpenMedia { .. } => {}
+            | RepRequest::StopRemote { .. } => {}
         }
     }
 
@@ -640,6 +644,11 @@ impl Seen {
             Parsed::QueueEntry(entry) => self.entry(entry),
             Parsed::Snapshot(snapshot) => self.snapshot(snapshot),
             Parsed::SessionView(view) => self.view(view),
+            Parsed::ShellTranscript(transcript) => {
+                for entry in &transcript.entries {
+                    self.add("TranscriptEntry", entry, "kind");
+                }
+            }
             Parsed::LoginRequest | Parsed::LoginResponse(_) => {}
         }
     }
@@ -796,6 +805,11 @@ fn every_nested_variant_has_an_example() {
         ("GrantState", serde_variants::<GrantState>(None)),
         ("GrantEnd", serde_variants::<GrantEnd>(None)),
         ("ScreenSource", serde_variants::<ScreenSource>(None)),
+        ("MediaChannel", serde_variants::<MediaChannel>(None)),
+        (
+            "TranscriptEntry",
+            serde_variants::<TranscriptEntry>(Some("kind")),
+        ),
     ];
     let seen = seen_in_doc();
     let errors: Vec<String> = lists

@@ -8,61 +8,16 @@
 
 use switchboard_protocol::media::MediaFrame;
 use switchboard_protocol::{
-    Author, Capability, ClientKind, CustomerHello, CustomerInfo, CustomerRequest,
-    CustomerServerMessage, ErrorCode, GrantEnd, GrantId, GrantInfo, GrantState, PROTOCOL_VERSION,
-    RepRequest, Route, SessionId, Visibility,
+    Author, Capability, CustomerRequest, CustomerServerMessage, ErrorCode, GrantEnd, GrantState,
+    RepRequest, Route, Visibility,
 };
 use switchboard_testkit::config::test_config_with_prompt_secs;
 use switchboard_testkit::media::{MediaClient, small_update, wait_attached};
-use switchboard_testkit::rep::joined;
-use switchboard_testkit::{CustomerClient, RepClient, TestServer, personal};
+use switchboard_testkit::remote::{accept, native_customer};
+use switchboard_testkit::{CustomerClient, RepClient, TestServer};
 
 /// The relay's close code for a socket whose grant ended.
 const CLOSE_REVOKED: u16 = 4410;
-
-/// A customer on the native client (the `switchboard-customer` program), in `rep`'s queue.
-async fn native_customer(server: &TestServer, rep: &str) -> CustomerClient {
-    CustomerClient::hello(
-        server.addr,
-        CustomerHello::Start {
-            protocol_version: PROTOCOL_VERSION,
-            customer: CustomerInfo {
-                name: "Sam Lee".into(),
-                company: None,
-                question: None,
-                contact: None,
-            },
-            route: Route::Rep { rep: rep.into() },
-            client: ClientKind::Native,
-        },
-    )
-    .await
-    .unwrap_or_else(|refused| panic!("native start refused: {refused:?}"))
-}
-
-/// `rep` accepts the customer's session from their personal queue.
-async fn accept(rep: &mut RepClient, who: &str, session_id: SessionId) {
-    rep.entry_in(&personal(who), session_id).await;
-    rep.ok(RepRequest::Accept { session_id }).await;
-    joined(rep, session_id).await;
-}
-
-/// The customer's next `remote_updated` in which `grant` is in `state`.
-async fn customer_sees(
-    customer: &mut CustomerClient,
-    grant: GrantId,
-    state: GrantState,
-) -> GrantInfo {
-    customer
-        .pick("remote_updated", |m| match m {
-            CustomerServerMessage::RemoteUpdated { grants } => grants
-                .iter()
-                .find(|g| g.grant_id == grant && g.state == state)
-                .cloned(),
-            _ => None,
-        })
-        .await
-}
 
 /// A public system line with `text` in the rep's chat.
 async fn rep_line(rep: &mut RepClient, text: &str) {
@@ -85,68 +40,27 @@ async fn customer_line(customer: &mut CustomerClient, text: &str) {
         .await;
 }
 
-/// A customer request that must be answered `ok`; its ticket, if any.
-async fn customer_ok(
-    customer: &mut CustomerClient,
-    request: CustomerRequest,
-) -> Option<switchboard_protocol::MediaTicket> {
-    let id = customer.send(request).await;
-    customer
-        .pick("ok", |m| match m {
-            CustomerServerMessage::Ok {
-                id: got, ticket, ..
-            } if *got == id => Some(ticket.clone()),
-            CustomerServerMessage::Error {
-                id: Some(got),
-                code,
-                message,
-                ..
-            } if *got == id => panic!("refused: {code:?} {message}"),
-            _ => None,
-        })
-        .await
-}
-
-async fn customer_refused(customer: &mut CustomerClient, request: CustomerRequest) -> ErrorCode {
-    let id = customer.send(request).await;
-    customer
-        .pick("error", |m| match m {
-            CustomerServerMessage::Error {
-                id: Some(got),
-                code,
-                ..
-            } if *got == id => Some(*code),
-            CustomerServerMessage::Ok { id: got, .. } if *got == id => {
-                panic!("accepted, a refusal was due")
-            }
-            _ => None,
-        })
-        .await
-}
-
 #[tokio::test]
 async fn allowing_a_request_grants_the_view_with_lines_in_both_chats_and_media_on_both_sides() {
     let server = TestServer::start().await;
     let mut alice = server.rep("alice").await;
-    let mut customer = native_customer(&server, "alice").await;
+    let mut customer = native_customer(server.addr, "alice").await;
     let id = customer.session_id;
     accept(&mut alice, "alice", id).await;
 
     let grant = alice.request_remote(id, Capability::ScreenView).await;
-    let prompt = customer_sees(&mut customer, grant, GrantState::Prompting).await;
+    let prompt = customer.sees_grant(grant, GrantState::Prompting).await;
     assert_eq!(prompt.rep_name, "Alice");
     assert_eq!(prompt.deadline, prompt.requested_at + 30_000);
     customer_line(&mut customer, "Alice asked to view the screen.").await;
     rep_line(&mut alice, "Alice asked to view the screen.").await;
 
-    customer_ok(
-        &mut customer,
-        CustomerRequest::AnswerRemote {
+    customer
+        .ok_ticket(CustomerRequest::AnswerRemote {
             grant_id: grant,
             allow: true,
-        },
-    )
-    .await;
+        })
+        .await;
     let info = alice.grant_reaches(grant, GrantState::Granted).await;
     assert_eq!(
         info.remote.source,
@@ -161,14 +75,12 @@ async fn allowing_a_request_grants_the_view_with_lines_in_both_chats_and_media_o
 
     // Both sides get a ticket, and the relay takes both.
     let viewer_ticket = alice.open_media(id).await;
-    let publisher_ticket = customer_ok(
-        &mut customer,
-        CustomerRequest::OpenMedia {
+    let publisher_ticket = customer
+        .ok_ticket(CustomerRequest::OpenMedia {
             channel: Default::default(),
-        },
-    )
-    .await
-    .expect("a ticket in the ok");
+        })
+        .await
+        .expect("a ticket in the ok");
     let relay = server.server.as_ref().expect("running").media();
     let mut publisher = MediaClient::auth(server.addr, &publisher_ticket.token).await;
     let mut viewer = MediaClient::auth(server.addr, &viewer_ticket.token).await;
@@ -186,11 +98,9 @@ async fn allowing_a_request_grants_the_view_with_lines_in_both_chats_and_media_o
     assert_eq!(seq, 1);
 
     // The customer's Stop: both streams close at once, and everyone reads why.
-    customer_ok(
-        &mut customer,
-        CustomerRequest::StopRemote { grant_id: None },
-    )
-    .await;
+    customer
+        .ok_ticket(CustomerRequest::StopRemote { grant_id: None })
+        .await;
     assert_eq!(viewer.closed().await, Some(CLOSE_REVOKED));
     assert_eq!(publisher.closed().await, Some(CLOSE_REVOKED));
     let info = alice.grant_reaches(grant, GrantState::Stopped).await;
@@ -211,20 +121,18 @@ async fn allowing_a_request_grants_the_view_with_lines_in_both_chats_and_media_o
 async fn a_denied_request_and_one_nobody_answers_give_nothing() {
     let server = TestServer::start_with(test_config_with_prompt_secs(1)).await;
     let mut alice = server.rep("alice").await;
-    let mut customer = native_customer(&server, "alice").await;
+    let mut customer = native_customer(server.addr, "alice").await;
     let id = customer.session_id;
     accept(&mut alice, "alice", id).await;
 
     let denied = alice.request_remote(id, Capability::ScreenControl).await;
-    customer_sees(&mut customer, denied, GrantState::Prompting).await;
-    customer_ok(
-        &mut customer,
-        CustomerRequest::AnswerRemote {
+    customer.sees_grant(denied, GrantState::Prompting).await;
+    customer
+        .ok_ticket(CustomerRequest::AnswerRemote {
             grant_id: denied,
             allow: false,
-        },
-    )
-    .await;
+        })
+        .await;
     alice.grant_reaches(denied, GrantState::Denied).await;
     rep_line(
         &mut alice,
@@ -241,13 +149,11 @@ async fn a_denied_request_and_one_nobody_answers_give_nothing() {
         )
         .await;
     assert_eq!(
-        customer_refused(
-            &mut customer,
-            CustomerRequest::OpenMedia {
+        customer
+            .refused(CustomerRequest::OpenMedia {
                 channel: Default::default()
-            }
-        )
-        .await,
+            })
+            .await,
         ErrorCode::Forbidden
     );
 
@@ -255,16 +161,14 @@ async fn a_denied_request_and_one_nobody_answers_give_nothing() {
     let ignored = alice.request_remote(id, Capability::ScreenView).await;
     alice.grant_reaches(ignored, GrantState::TimedOut).await;
     rep_line(&mut alice, "Alice's request to view the screen timed out.").await;
-    customer_sees(&mut customer, ignored, GrantState::TimedOut).await;
+    customer.sees_grant(ignored, GrantState::TimedOut).await;
     assert_eq!(
-        customer_refused(
-            &mut customer,
-            CustomerRequest::AnswerRemote {
+        customer
+            .refused(CustomerRequest::AnswerRemote {
                 grant_id: ignored,
                 allow: true,
-            },
-        )
-        .await,
+            },)
+            .await,
         ErrorCode::NotFound
     );
 }
@@ -295,7 +199,7 @@ async fn a_web_customer_and_a_rep_who_may_only_view_are_refused() {
 
     // Carol's `screen = "view"`: control is forbidden, viewing is asked.
     let mut carol = server.rep("carol").await;
-    let customer = native_customer(&server, "carol").await;
+    let customer = native_customer(server.addr, "carol").await;
     accept(&mut carol, "carol", customer.session_id).await;
     carol
         .refused(
@@ -315,19 +219,17 @@ async fn a_web_customer_and_a_rep_who_may_only_view_are_refused() {
 async fn a_restart_keeps_the_lines_and_ends_live_grants() {
     let mut server = TestServer::start().await;
     let mut alice = server.rep("alice").await;
-    let mut customer = native_customer(&server, "alice").await;
+    let mut customer = native_customer(server.addr, "alice").await;
     let id = customer.session_id;
     let token = customer.token.clone();
     accept(&mut alice, "alice", id).await;
     let grant = alice.request_remote(id, Capability::ScreenView).await;
-    customer_ok(
-        &mut customer,
-        CustomerRequest::AnswerRemote {
+    customer
+        .ok_ticket(CustomerRequest::AnswerRemote {
             grant_id: grant,
             allow: true,
-        },
-    )
-    .await;
+        })
+        .await;
     alice.grant_reaches(grant, GrantState::Granted).await;
     drop((alice, customer));
 

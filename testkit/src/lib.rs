@@ -15,6 +15,7 @@ pub mod media;
 pub mod remote;
 pub mod rep;
 pub mod server;
+pub mod shell;
 pub mod socket;
 #[cfg(feature = "ui")]
 pub mod ui;

@@ -128,6 +128,31 @@ impl MediaClient {
         }
     }
 
+    /// Sends a ping and returns the frames that came before its pong (within the deadline):
+    /// everything the server had queued for this socket when it read the ping.
+    pub async fn frames_before_pong(&mut self) -> Vec<MediaFrame> {
+        let payload = b"switchboard-testkit-frames".to_vec();
+        self.socket
+            .send(Message::Ping(payload.clone().into()))
+            .await
+            .expect("the ping goes out");
+        let deadline = tokio::time::Instant::now() + DEADLINE;
+        let mut frames = Vec::new();
+        loop {
+            match tokio::time::timeout_at(deadline, self.socket.next()).await {
+                Ok(Some(Ok(Message::Pong(echo)))) if echo[..] == payload[..] => return frames,
+                Ok(Some(Ok(Message::Binary(bytes)))) => {
+                    frames.push(decode_media(&bytes).expect("the server's frame decodes"));
+                }
+                Ok(Some(Ok(Message::Close(_)) | Err(_)) | None) => {
+                    panic!("media socket closed while a pong was due")
+                }
+                Ok(Some(Ok(_))) => continue,
+                Err(_) => panic!("no pong within {DEADLINE:?}"),
+            }
+        }
+    }
+
     /// Reads (and drops) frames until the server closes, within the deadline; the close code.
     pub async fn closed(&mut self) -> Option<u16> {
         self.closed_within(DEADLINE).await

@@ -79,6 +79,15 @@ pub(crate) fn open(path: &Path) -> Result<Connection, StoreError> {
     Ok(conn)
 }
 
+/// One record's columns: kind, rep, data, a, b.
+struct Row<'a>(
+    &'static str,
+    Option<&'a str>,
+    Option<&'a [u8]>,
+    Option<i64>,
+    Option<i64>,
+);
+
 /// Writes `records` in one transaction: all of them or none.
 pub(crate) fn append(conn: &mut Connection, records: &[ShellRecord]) -> Result<(), StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -88,29 +97,31 @@ pub(crate) fn append(conn: &mut Connection, records: &[ShellRecord]) -> Result<(
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )?;
         for record in records {
-            let (kind, rep, data, a, b): (
-                &str,
-                Option<&str>,
-                Option<&[u8]>,
-                Option<i64>,
-                Option<i64>,
-            ) = match &record.what {
-                ShellEvent::Started { rep } => ("started", Some(rep.as_str()), None, None, None),
-                ShellEvent::Input { rep, data } => {
-                    ("input", Some(rep.as_str()), Some(data), None, None)
+            let Row(kind, rep, data, a, b) = match &record.what {
+                ShellEvent::Started { rep } => Row("started", Some(rep.as_str()), None, None, None),
+                ShellEvent::Input { rep, data } => Row(
+                    "input",
+                    Some(rep.as_str()),
+                    Some(data.as_slice()),
+                    None,
+                    None,
+                ),
+                ShellEvent::Output { data } => {
+                    Row("output", None, Some(data.as_slice()), None, None)
                 }
-                ShellEvent::Output { data } => ("output", None, Some(data), None, None),
                 ShellEvent::Omitted { bytes } => {
-                    ("omitted", None, None, Some(to_sql(*bytes)?), None)
+                    Row("omitted", None, None, Some(to_sql(*bytes)?), None)
                 }
-                ShellEvent::Resized { rep, cols, rows } => (
+                ShellEvent::Resized { rep, cols, rows } => Row(
                     "resized",
                     Some(rep.as_str()),
                     None,
                     Some(i64::from(*cols)),
                     Some(i64::from(*rows)),
                 ),
-                ShellEvent::Exited { code } => ("exited", None, None, Some(i64::from(*code)), None),
+                ShellEvent::Exited { code } => {
+                    Row("exited", None, None, Some(i64::from(*code)), None)
+                }
             };
             insert.execute(params![
                 to_sql(record.session_id.0)?,
