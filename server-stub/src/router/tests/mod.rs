@@ -18,5 +18,6 @@ mod remote_props;
 mod restore;
 mod scale;
 mod sessions;
+mod shell;
 mod team_chat_and_flags;
 mod timers;

@@ -19,14 +19,14 @@ const CONTROL: Capability = Capability::ScreenControl;
 /// The test configuration's prompt time (the default).
 const PROMPT_MS: u64 = 30_000;
 
-fn ask(session_id: SessionId, capability: Capability) -> RepRequest {
+pub(super) fn ask(session_id: SessionId, capability: Capability) -> RepRequest {
     RepRequest::RequestRemote {
         session_id,
         capability,
     }
 }
 
-fn stop(session_id: SessionId, grant: GrantId) -> RepRequest {
+pub(super) fn stop(session_id: SessionId, grant: GrantId) -> RepRequest {
     RepRequest::StopRemote {
         session_id,
         grant_id: grant,
@@ -34,7 +34,7 @@ fn stop(session_id: SessionId, grant: GrantId) -> RepRequest {
     }
 }
 
-fn answer(grant: GrantId, allow: bool) -> CustomerRequest {
+pub(super) fn answer(grant: GrantId, allow: bool) -> CustomerRequest {
     CustomerRequest::AnswerRemote {
         grant_id: grant,
         allow,
@@ -42,7 +42,12 @@ fn answer(grant: GrantId, allow: bool) -> CustomerRequest {
 }
 
 /// A session of a customer on `client` (over `route`), accepted by `owner`.
-fn session_of(h: &mut Harness, owner: &str, client: ClientKind, route: Route) -> SessionId {
+pub(super) fn session_of(
+    h: &mut Harness,
+    owner: &str,
+    client: ClientKind,
+    route: Route,
+) -> SessionId {
     let (reply, effects) = h.start_as(customer("Sam Lee"), route, client);
     assert_eq!(reply, Ok(None));
     let id = started_session(&effects);
@@ -51,12 +56,12 @@ fn session_of(h: &mut Harness, owner: &str, client: ClientKind, route: Route) ->
 }
 
 /// A native customer's session owned by `owner` (started in their personal queue).
-fn native(h: &mut Harness, owner: &str) -> SessionId {
+pub(super) fn native(h: &mut Harness, owner: &str) -> SessionId {
     session_of(h, owner, ClientKind::Native, Route::Rep { rep: rep(owner) })
 }
 
 /// `owner`'s native session with `others` invited and joined.
-fn shared(h: &mut Harness, owner: &str, others: &[&str]) -> SessionId {
+pub(super) fn shared(h: &mut Harness, owner: &str, others: &[&str]) -> SessionId {
     let id = native(h, owner);
     for other in others {
         let (inv, _) = h.invite(owner, req::invite_rep(id, other));
@@ -66,14 +71,14 @@ fn shared(h: &mut Harness, owner: &str, others: &[&str]) -> SessionId {
 }
 
 /// A request that must be granted a new grant id.
-fn asks(h: &mut Harness, who: &str, id: SessionId, capability: Capability) -> GrantId {
+pub(super) fn asks(h: &mut Harness, who: &str, id: SessionId, capability: Capability) -> GrantId {
     match h.ok(who, ask(id, capability)) {
         (Some(OkResult::Grant { grant_id }), _) => grant_id,
         other => panic!("request_remote: {other:?}"),
     }
 }
 
-fn customer_ok(h: &mut Harness, id: SessionId, request: CustomerRequest) -> Vec<Effect> {
+pub(super) fn customer_ok(h: &mut Harness, id: SessionId, request: CustomerRequest) -> Vec<Effect> {
     let described = format!("{request:?}");
     let (reply, effects) = h.customer(id, request);
     assert!(reply.is_ok(), "{described}: {reply:?}");
@@ -81,7 +86,7 @@ fn customer_ok(h: &mut Harness, id: SessionId, request: CustomerRequest) -> Vec<
 }
 
 /// A rep request refused with `code`, which must be on its `errors_table` list.
-fn refused(h: &mut Harness, who: &str, request: RepRequest, code: ErrorCode) {
+pub(super) fn refused(h: &mut Harness, who: &str, request: RepRequest, code: ErrorCode) {
     assert!(
         request.error_codes().contains(&code),
         "{request:?}: `{}` is not on its errors_table list",
@@ -91,7 +96,12 @@ fn refused(h: &mut Harness, who: &str, request: RepRequest, code: ErrorCode) {
 }
 
 /// A customer request refused with `code`, which must be on its `errors_table` list.
-fn customer_refused(h: &mut Harness, id: SessionId, request: CustomerRequest, code: ErrorCode) {
+pub(super) fn customer_refused(
+    h: &mut Harness,
+    id: SessionId,
+    request: CustomerRequest,
+    code: ErrorCode,
+) {
     assert!(
         request.error_codes().contains(&code),
         "{request:?}: `{}` is not on its errors_table list",
@@ -106,7 +116,7 @@ fn customer_refused(h: &mut Harness, id: SessionId, request: CustomerRequest, co
     );
 }
 
-fn grant(h: &Harness, id: SessionId, grant: GrantId) -> GrantInfo {
+pub(super) fn grant(h: &Harness, id: SessionId, grant: GrantId) -> GrantInfo {
     h.session(id)
         .grants
         .list
@@ -116,13 +126,13 @@ fn grant(h: &Harness, id: SessionId, grant: GrantId) -> GrantInfo {
         .expect("a listed grant")
 }
 
-fn state(h: &Harness, id: SessionId, g: GrantId) -> (GrantState, Option<GrantEnd>) {
+pub(super) fn state(h: &Harness, id: SessionId, g: GrantId) -> (GrantState, Option<GrantEnd>) {
     let g = grant(h, id, g);
     (g.state, g.ended)
 }
 
 /// The public system lines among the effects' stored messages.
-fn public_lines(effects: &[Effect]) -> Vec<String> {
+pub(super) fn public_lines(effects: &[Effect]) -> Vec<String> {
     effects
         .iter()
         .filter_map(|e| match e {
@@ -148,7 +158,7 @@ fn updated_for(effects: &[Effect], who: &str) -> Option<SessionInfo> {
 }
 
 /// The grants of the last `remote_updated` the customer got.
-fn remote_updated(effects: &[Effect], id: SessionId) -> Option<Vec<GrantInfo>> {
+pub(super) fn remote_updated(effects: &[Effect], id: SessionId) -> Option<Vec<GrantInfo>> {
     to_customer(effects, id)
         .into_iter()
         .rev()

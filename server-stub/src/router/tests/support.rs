@@ -64,7 +64,8 @@ offer_answer_secs = 20
 id = "leads"
 name = "Team Leads"
 
-# alice: two teams, general queue, may share outside her teams and transfer; screen control.
+# alice: two teams, general queue, may share outside her teams and transfer; screen control
+# and the shell.
 [[reps]]
 id = "alice"
 name = "Alice Martin"
@@ -76,8 +77,9 @@ share_outside_teams = true
 transfer = true
 max_sessions = 5
 screen = "control"
+shell = true
 
-# bob: billing only, general queue, transfer, at most 2 sessions; screen control.
+# bob: billing only, general queue, transfer, at most 2 sessions; screen control and the shell.
 [[reps]]
 id = "bob"
 name = "Bob Okafor"
@@ -87,6 +89,7 @@ general_queue = true
 transfer = true
 max_sessions = 2
 screen = "control"
+shell = true
 
 # carol: tech only, no general queue, may not transfer; may view screens, not control.
 [[reps]]
