@@ -51,6 +51,7 @@ fn main() -> anyhow::Result<()> {
             controlling: false,
         }],
         control: false,
+        shell: None,
     });
     let worker = ScreenWorker::start(
         &ScreenChoice::X11 {

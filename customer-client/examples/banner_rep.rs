@@ -7,7 +7,7 @@
 #![allow(clippy::unwrap_used)]
 
 use switchboard_protocol::media::{MediaFrame, decode_media};
-use switchboard_protocol::{Capability, GrantState, OkResult, RepEvent, RepRequest};
+use switchboard_protocol::{Capability, GrantState, MediaChannel, OkResult, RepEvent, RepRequest};
 use switchboard_testkit::media::{MediaClient, Next};
 use switchboard_testkit::{RepClient, login};
 
@@ -54,7 +54,11 @@ async fn main() {
             break;
         }
     }
-    let ticket = match alice.ok(RepRequest::OpenMedia { session_id }).await {
+    let open = RepRequest::OpenMedia {
+        session_id,
+        channel: MediaChannel::Screen,
+    };
+    let ticket = match alice.ok(open).await {
         Some(OkResult::Media { ticket }) => ticket,
         other => panic!("{other:?}"),
     };

@@ -8,8 +8,9 @@
 //! - [`hotkey`]: the global Stop hotkey (Ctrl+Alt+Shift+S) on X11.
 //! - [`inject`]: the rep's input on X11 (XTest), or through `enigo` on Windows and macOS,
 //!   and keysym lookup.
-//! - `shell` (Unix): a command shell on a PTY with a window of unacknowledged output, for
-//!   remote support's shell (built and tested; not yet wired to the protocol).
+//! - `shell` (Unix): a command shell on a PTY with a window of unacknowledged output, and
+//!   `shell::link`, its media socket (channel `shell`), run by the session for each granted
+//!   `shell` grant. Elsewhere (Windows) shell requests are denied with the reason.
 //! - [`frame`]: an RGBA framebuffer and copying rectangles in and out of it.
 //! - [`capture`]: the [`Screen`](capture::Screen) trait; X11 capture, the primary monitor
 //!   through `xcap` on Windows and macOS, and a synthetic desktop.

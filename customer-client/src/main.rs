@@ -47,8 +47,8 @@ struct Args {
     /// real screen: for demos and trying things out.
     #[arg(long)]
     synthetic: bool,
-    /// No window: a simulated customer (synthetic desktop, every request allowed) that chats
-    /// a line or two and runs until the session ends.
+    /// No window: a simulated customer (synthetic desktop, every screen request allowed, a
+    /// command shell refused) that chats a line or two and runs until the session ends.
     #[arg(long)]
     simulate: bool,
     /// Print the screen's size and how long one full capture takes, then exit (the X11

@@ -11,7 +11,7 @@ use switchboard_customer::capture::{Screen, SyntheticScreen};
 use switchboard_customer::publish::ScreenChoice;
 use switchboard_customer::session::Policy;
 use switchboard_protocol::media::MediaFrame;
-use switchboard_protocol::{Capability, ErrorCode, GrantState, RepRequest};
+use switchboard_protocol::{Capability, ErrorCode, GrantState, MediaChannel, RepRequest};
 
 const SYNTHETIC: ScreenChoice = ScreenChoice::Synthetic {
     width: 320,
@@ -97,6 +97,7 @@ async fn a_denied_request_opens_nothing() {
         .refused(
             RepRequest::OpenMedia {
                 session_id: s.session_id,
+                channel: MediaChannel::Screen,
             },
             ErrorCode::Forbidden,
         )

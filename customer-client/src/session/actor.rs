@@ -1,9 +1,13 @@
 //! The session's actor: one task that owns the customer socket and `select!`s over the
-//! handle's commands, the server's messages, the share state (to start a publisher when
-//! something is granted) and the running publisher (to open the media socket again if it
-//! failed while sharing should go on).
+//! handle's commands, the server's messages, the share state (to start a publisher when the
+//! screen is granted, a shell when a shell is), the running publisher (to open the media
+//! socket again if it failed while sharing should go on) and the running shell's link
+//! (`shell_grant.rs`: its grant ends with it).
 
-use super::{Command, GrantView, Policy, SessionConfig, SessionEvent, Shared};
+mod shell_grant;
+
+use super::consent::{Answer, shell_support};
+use super::{Command, GrantView, SessionConfig, SessionEvent, Shared};
 use crate::publish::{self, PublishEnd, PublishError, PublishStats, ScreenWorker};
 use futures_util::{SinkExt, StreamExt};
 use std::collections::BTreeSet;
@@ -12,7 +16,7 @@ use std::time::{Duration, Instant};
 use switchboard_protocol::codec::encode_with_id;
 use switchboard_protocol::{
     ChatMessage, CustomerHello, CustomerRequest, CustomerServerMessage, GrantId, GrantInfo,
-    MessageId, PROTOCOL_VERSION, RequestId, SessionId,
+    MediaChannel, MessageId, PROTOCOL_VERSION, RequestId, SessionId,
 };
 use tokio::net::TcpStream;
 use tokio::sync::{mpsc, watch};
@@ -63,6 +67,8 @@ pub(super) struct Actor {
     publisher: Option<JoinHandle<Result<PublishEnd, PublishError>>>,
     /// Media sockets opened again in this share.
     retries: u32,
+    /// The command shell: its ticket, its running link, the grants it ran for.
+    shell: shell_grant::ShellSlot,
 }
 
 impl Actor {
@@ -87,6 +93,7 @@ impl Actor {
             worker: None,
             publisher: None,
             retries: 0,
+            shell: shell_grant::ShellSlot::default(),
         }
     }
 
@@ -140,8 +147,15 @@ impl Actor {
                     self.publisher_ended(ended).await;
                     Flow::Continue
                 }
+                // The shell's link ended (exit, the relay's close, a failure, or revoked).
+                (grant, words) = self.shell.finished(), if self.shell.running() => {
+                    self.shell_finished(grant, words).await;
+                    Flow::Continue
+                }
             };
             if let Flow::End = flow {
+                // The shell's link sees this and kills the shell (it outlives the actor
+                // only for that).
                 self.shared.update(GrantView::stop_all);
                 if let Some(publisher) = self.publisher.take() {
                     publisher.abort();
@@ -169,16 +183,17 @@ impl Actor {
         }
     }
 
-    /// The connection dropped: sharing stops here (the server ends the grants with the
-    /// connection), and the session is resumed with its token, trying again with backoff
-    /// for [`RESUME_FOR`]. Meanwhile Leave ends the session at once, chat lines wait for the
-    /// connection, and the rest needs nothing ([`offline`]).
+    /// The connection dropped: sharing stops and the shell is killed here (the server ends
+    /// the grants with the connection), and the session is resumed with its token, trying
+    /// again with backoff for [`RESUME_FOR`]. Meanwhile Leave ends the session at once, chat
+    /// lines wait for the connection, and the rest needs nothing ([`offline`]).
     async fn resume(&mut self, commands: &mut mpsc::UnboundedReceiver<Command>) -> Flow {
         self.shared.update(GrantView::stop_all);
         if let Some(publisher) = self.publisher.take() {
             publisher.abort();
         }
         self.open_media = None;
+        self.shell.connection_lost();
         (self.emit)(SessionEvent::Reconnecting);
         let hello = CustomerHello::Resume {
             protocol_version: PROTOCOL_VERSION,
@@ -291,6 +306,8 @@ impl Actor {
                     if let Some(ticket) = ticket {
                         self.start_publisher(ticket.token);
                     }
+                } else {
+                    self.shell_ticket(id, ticket);
                 }
             }
             CustomerServerMessage::Error { id, message, .. } => {
@@ -298,6 +315,10 @@ impl Actor {
                     // Nothing granted any more: the grant list says so next.
                     self.open_media = None;
                     tracing::debug!(%message, "open_media refused");
+                } else if let Some(id) = id
+                    && self.shell.owns_error(id)
+                {
+                    tracing::debug!(%message, "a shell request refused");
                 } else {
                     (self.emit)(SessionEvent::Notice(message));
                 }
@@ -308,7 +329,7 @@ impl Actor {
     }
 
     /// The server's grant list: answer what the policy answers, tell the UI, and start or
-    /// stop sharing to match.
+    /// stop sharing and the shell to match.
     async fn apply_grants(&mut self, grants: Vec<GrantInfo>) {
         let ((), view) = self.shared.update(|view| view.apply(grants));
         let mut prompts = Vec::new();
@@ -316,14 +337,25 @@ impl Actor {
             if self.answered.contains(&grant.grant_id) {
                 continue;
             }
-            let allow = match (&self.config.screen, self.config.policy) {
-                (Err(reason), _) => {
-                    (self.emit)(SessionEvent::Notice(reason.clone()));
+            let screen = self
+                .config
+                .screen
+                .as_ref()
+                .map(|_| ())
+                .map_err(String::as_str);
+            let allow = match self
+                .config
+                .policy
+                .answer(grant.capability, screen, shell_support())
+            {
+                Answer::Ask => None,
+                Answer::Allow => Some(true),
+                Answer::Deny(why) => {
+                    if let Some(why) = why {
+                        (self.emit)(SessionEvent::Notice(why));
+                    }
                     Some(false)
                 }
-                (Ok(_), Policy::AllowAll) => Some(true),
-                (Ok(_), Policy::DenyAll) => Some(false),
-                (Ok(_), Policy::Ask) => None,
             };
             match allow {
                 Some(allow) => {
@@ -345,8 +377,14 @@ impl Actor {
         self.reconcile().await;
     }
 
-    /// Asks for a media ticket when sharing should run and nothing runs or is being opened.
+    /// Starts what the share state asks for: the screen's publisher and the shell.
     async fn reconcile(&mut self) {
+        self.reconcile_shell().await;
+        self.reconcile_screen().await;
+    }
+
+    /// Asks for a media ticket when sharing should run and nothing runs or is being opened.
+    async fn reconcile_screen(&mut self) {
         let sharing = self.shared.share.borrow().sharing();
         if !sharing || self.publisher.is_some() || self.open_media.is_some() {
             return;
@@ -363,14 +401,22 @@ impl Actor {
                     (self.emit)(SessionEvent::Notice(format!(
                         "Your screen cannot be shared: {reason}"
                     )));
-                    self.shared.update(GrantView::stop_all);
-                    self.send(CustomerRequest::StopRemote { grant_id: None })
+                    // The screen's grants end; a shell, if one runs, goes on.
+                    let (stopped, _) = self.shared.update(GrantView::stop_screen);
+                    for grant_id in stopped {
+                        self.send(CustomerRequest::StopRemote {
+                            grant_id: Some(grant_id),
+                        })
                         .await;
+                    }
                     return;
                 }
             }
         }
-        self.open_media = Some(self.send(CustomerRequest::OpenMedia).await);
+        let request = CustomerRequest::OpenMedia {
+            channel: MediaChannel::Screen,
+        };
+        self.open_media = Some(self.send(request).await);
     }
 
     fn start_publisher(&mut self, token: String) {

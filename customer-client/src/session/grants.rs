@@ -1,7 +1,8 @@
 //! What the customer has granted, as this program sees it: the server's grant list
 //! (`remote_updated`) minus what the customer stopped locally. Pure: the session actor applies
-//! the server's lists and the Stop command to it, and everything that captures or injects reads
-//! the [`ShareState`] it derives, so a Stop takes effect here before the server hears of it.
+//! the server's lists and the Stop command to it, and everything that captures, injects or
+//! runs the shell reads the [`ShareState`] it derives, so a Stop takes effect here before the
+//! server hears of it. Also the words the customer reads about grants (cards and banner).
 
 use std::collections::BTreeSet;
 use switchboard_protocol::{Capability, GrantId, GrantInfo, GrantState};
@@ -15,19 +16,37 @@ pub struct Viewer {
     pub controlling: bool,
 }
 
-/// What capture and injection may do now. Sharing happens while `viewers` is not empty.
+/// Who has the command shell right now (one granted `shell` grant per session at most).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShellUser {
+    /// The grant the shell runs under: the shell lives exactly as long as this grant is
+    /// granted and not stopped here; a new grant is a new shell.
+    pub grant_id: GrantId,
+    /// The rep's name as the server verified it (`rep_name`), for the banner.
+    pub rep_name: String,
+}
+
+/// What capture, injection and the shell may do now. Sharing happens while `viewers` is not
+/// empty; the shell runs while `shell` is set.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ShareState {
     /// Reps with a granted view or control, one entry per rep, in grant order.
     pub viewers: Vec<Viewer>,
     /// Some rep holds a granted `screen_control`: the rep's input may be injected.
     pub control: bool,
+    /// The rep with a granted `shell`, if any.
+    pub shell: Option<ShellUser>,
 }
 
 impl ShareState {
     /// Anyone views or controls: the screen is captured and sent.
     pub fn sharing(&self) -> bool {
         !self.viewers.is_empty()
+    }
+
+    /// Anything at all is granted (the screen or the shell): the banner with Stop shows.
+    pub fn in_use(&self) -> bool {
+        self.sharing() || self.shell.is_some()
     }
 }
 
@@ -46,11 +65,32 @@ impl GrantView {
         self.grants = grants;
     }
 
-    /// The customer's Stop: every live grant ends here at once. Returns whether any was live.
+    /// The customer's Stop: every live grant ends here at once, the shell's included.
+    /// Returns whether any was live.
     pub fn stop_all(&mut self) -> bool {
         let live: Vec<GrantId> = self.live().map(|g| g.grant_id).collect();
         self.stopped_here.extend(live.iter().copied());
         !live.is_empty()
+    }
+
+    /// Ends one grant here (its shell ended by itself, or its socket failed). Returns
+    /// whether it was live.
+    pub fn stop(&mut self, grant_id: GrantId) -> bool {
+        let live = self.live().any(|g| g.grant_id == grant_id);
+        self.stopped_here.insert(grant_id);
+        live
+    }
+
+    /// Ends every live screen grant here (the screen cannot be captured), leaving the shell
+    /// alone. Returns the grants ended.
+    pub fn stop_screen(&mut self) -> Vec<GrantId> {
+        let live: Vec<GrantId> = self
+            .live()
+            .filter(|g| g.capability.is_screen())
+            .map(|g| g.grant_id)
+            .collect();
+        self.stopped_here.extend(live.iter().copied());
+        live
     }
 
     /// Every grant the server listed, as it listed them.
@@ -73,10 +113,19 @@ impl GrantView {
             .collect()
     }
 
-    /// What may be captured and injected now.
+    /// What may be captured, injected and run now.
     pub fn share_state(&self) -> ShareState {
         let mut state = ShareState::default();
         for grant in self.live().filter(|g| g.state == GrantState::Granted) {
+            if grant.capability == Capability::Shell {
+                // One shell grant is live per session; should a list ever hold two, the
+                // older one keeps the shell and the newer waits.
+                state.shell.get_or_insert_with(|| ShellUser {
+                    grant_id: grant.grant_id,
+                    rep_name: grant.rep_name.clone(),
+                });
+                continue;
+            }
             let controlling = grant.capability == Capability::ScreenControl;
             state.control |= controlling;
             match state
@@ -106,13 +155,25 @@ pub fn banner_text(viewer: &Viewer) -> String {
     format!("{} is {verb} your screen", viewer.rep_name)
 }
 
-/// The consent card's question for a prompting grant.
+/// The banner's words while `user` has the command shell: "Alice Martin is using a command
+/// shell".
+pub fn shell_banner_text(user: &ShellUser) -> String {
+    format!("{} is using a command shell", user.rep_name)
+}
+
+/// The consent card's question for a prompting grant. The shell's says plainly what allowing
+/// it means, since a shell can do anything the customer can.
 pub fn prompt_text(grant: &GrantInfo) -> String {
-    let what = match grant.capability {
-        Capability::ScreenView => "view",
-        Capability::ScreenControl => "control",
-    };
-    format!("{} wants to {what} your screen", grant.rep_name)
+    let name = &grant.rep_name;
+    match grant.capability {
+        Capability::ScreenView => format!("{name} wants to view your screen"),
+        Capability::ScreenControl => format!("{name} wants to control your screen"),
+        Capability::Shell => format!(
+            "{name} wants to open a command shell on this computer. They could run any \
+             command as you (your files, your programs). Allow only if you trust this support \
+             session."
+        ),
+    }
 }
 
 #[cfg(test)]
@@ -165,6 +226,66 @@ mod tests {
             banner_text(&state.viewers[0]),
             "alice name is controlling your screen"
         );
+    }
+
+    /// A granted shell is the shell, never a viewer: it starts no screen sharing. Its card
+    /// says what a shell means, its banner who uses it.
+    #[test]
+    fn a_shell_grant_is_the_shell_not_a_screen_share() {
+        let mut view = GrantView::default();
+        view.apply(vec![grant(
+            4,
+            "alice",
+            Capability::Shell,
+            GrantState::Prompting,
+        )]);
+        assert_eq!(view.share_state(), ShareState::default());
+        assert_eq!(
+            prompt_text(&view.prompts()[0]),
+            "alice name wants to open a command shell on this computer. They could run any \
+             command as you (your files, your programs). Allow only if you trust this support \
+             session."
+        );
+        view.apply(vec![
+            grant(4, "alice", Capability::Shell, GrantState::Granted),
+            grant(5, "bob", Capability::ScreenView, GrantState::Granted),
+        ]);
+        let state = view.share_state();
+        let user = state.shell.clone().unwrap();
+        assert_eq!(user.grant_id, GrantId(4));
+        assert_eq!(
+            shell_banner_text(&user),
+            "alice name is using a command shell"
+        );
+        assert_eq!(state.viewers.len(), 1, "only bob views the screen");
+        assert!(state.in_use());
+    }
+
+    /// Stop ends the shell with everything else; the screen's own failure ends only the
+    /// screen; a shell that ended by itself ends only its grant.
+    #[test]
+    fn stopping_the_shell_and_the_screen_apart() {
+        let grants = vec![
+            grant(1, "alice", Capability::ScreenView, GrantState::Granted),
+            grant(2, "alice", Capability::Shell, GrantState::Granted),
+        ];
+        let mut view = GrantView::default();
+        view.apply(grants.clone());
+        assert_eq!(view.stop_screen(), vec![GrantId(1)]);
+        let state = view.share_state();
+        assert!(!state.sharing() && state.shell.is_some());
+
+        let mut view = GrantView::default();
+        view.apply(grants.clone());
+        assert!(view.stop(GrantId(2)));
+        assert!(!view.stop(GrantId(2)), "already ended here");
+        let state = view.share_state();
+        assert!(state.sharing() && state.shell.is_none());
+
+        let mut view = GrantView::default();
+        view.apply(grants);
+        assert!(view.stop_all());
+        assert!(!view.share_state().in_use());
     }
 
     /// After Stop nothing is shared, even if the server's next list still says granted (its

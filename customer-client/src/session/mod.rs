@@ -1,15 +1,20 @@
 //! The customer's session, headless: [`CustomerSession::start`] connects to `/ws/customer` as
 //! the native client, and an actor task (`actor.rs`) then carries the chat, answers consent
-//! by the [`Policy`] (or leaves it to the UI), and runs the publisher while anything is
-//! granted. The UI (or a test, or the console's demo) sends commands through the handle and
-//! reads [`SessionEvent`]s. Stop acts on the shared grant view first (`grants.rs`), so capture
-//! and injection end before the network hears of it.
+//! by the [`Policy`] (`consent.rs`; or leaves it to the UI), runs the publisher while the
+//! screen is granted and the shell (`actor/shell_grant.rs`, `crate::shell::link`) while a
+//! shell is. The UI (or a test, or the console's demo) sends commands through the handle and
+//! reads [`SessionEvent`]s. Stop acts on the shared grant view first (`grants.rs`), so
+//! capture, injection and the shell end before the network hears of it.
 
 mod actor;
+mod consent;
 mod grants;
 mod simulated;
 
-pub use grants::{GrantView, ShareState, Viewer, banner_text, prompt_text};
+pub use consent::{Answer, Policy, SHELL_UNAVAILABLE, shell_support};
+pub use grants::{
+    GrantView, ShareState, ShellUser, Viewer, banner_text, prompt_text, shell_banner_text,
+};
 pub use simulated::run_simulated_customer;
 
 use crate::publish::{PublishStats, ScreenChoice};
@@ -21,17 +26,6 @@ use switchboard_protocol::{
 };
 use tokio::sync::{mpsc, watch};
 use tokio_tungstenite::tungstenite::Message;
-
-/// How consent requests are answered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Policy {
-    /// The customer answers (the window's consent cards); unanswered, the server times it out.
-    Ask,
-    /// Every request is allowed at once (simulated customers, the demo, tests).
-    AllowAll,
-    /// Every request is denied at once.
-    DenyAll,
-}
 
 /// What a session is started with.
 #[derive(Clone)]
@@ -60,7 +54,8 @@ pub enum SessionEvent {
     Chat(ChatMessage),
     RepJoined(String),
     RepLeft(String),
-    /// The grants changed: requests waiting for an answer, and who views or controls now.
+    /// The grants changed: requests waiting for an answer, and who views, controls or has
+    /// the shell now.
     Grants {
         prompts: Vec<GrantInfo>,
         share: ShareState,
@@ -226,7 +221,7 @@ impl CustomerSession {
         let _ = self.commands.send(Command::Answer { grant_id, allow });
     }
 
-    /// Stop: ends capture and injection here at once, then tells the server.
+    /// Stop: ends capture, injection and the shell here at once, then tells the server.
     pub fn stop_sharing(&self) {
         self.shared.update(GrantView::stop_all);
         let _ = self.commands.send(Command::StopAll);
@@ -237,7 +232,7 @@ impl CustomerSession {
         let _ = self.commands.send(Command::Leave);
     }
 
-    /// Who views or controls now; changes as grants change.
+    /// Who views, controls or has the shell now; changes as grants change.
     pub fn share_state(&self) -> watch::Receiver<ShareState> {
         self.shared.share.subscribe()
     }

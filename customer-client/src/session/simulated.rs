@@ -1,6 +1,7 @@
 //! A simulated customer on the native client, for the console's `--demo` and for tests: a
 //! synthetic desktop (a clock, a text field that types itself, marks where the rep clicks),
-//! every request allowed, a chat line or two, until the session ends.
+//! every screen request allowed (a command shell refused: it would run on the machine the
+//! demo runs on), a chat line or two, until the session ends.
 
 use super::{CustomerSession, Policy, SessionConfig, SessionEvent};
 use crate::publish::ScreenChoice;
@@ -9,7 +10,7 @@ use switchboard_protocol::{CustomerInfo, Route};
 
 /// Runs one simulated native customer named `name` over `route` against `server`
 /// (`http://host:port`), sharing a `width` x `height` synthetic desktop with every rep who
-/// asks, until the session ends for it.
+/// asks (and refusing a command shell), until the session ends for it.
 pub async fn run_simulated_customer(
     server: String,
     name: String,

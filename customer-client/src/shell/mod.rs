@@ -1,7 +1,7 @@
 //! The remote command shell's engine on the customer's machine (issue 14): once the customer
 //! allows it, a real shell runs on a PTY as the customer's own user, and the rep types into
-//! it and reads what it prints. This module is only the engine; carrying its bytes over the
-//! media socket is the protocol's job (not wired yet).
+//! it and reads what it prints. This module is the engine; [`link`] carries its bytes over
+//! the shell's media socket, and the session's actor starts a link for each granted `shell`.
 //!
 //! - [`ShellSession::start`] opens a PTY (`portable-pty`), starts the customer's login shell
 //!   (`$SHELL`, else the password database's, else `/bin/sh`; or [`ShellConfig::command`]) in
@@ -30,6 +30,7 @@
 //! need its own way to do both.
 
 mod io;
+pub mod link;
 mod window;
 
 use std::ffi::OsString;

@@ -1,8 +1,9 @@
 //! The customer's eframe app: the start form, then the chat, the consent cards ("Alice Martin
-//! wants to view your screen — Allow / Deny", with the seconds left) and, while anyone views or
-//! controls, a banner on top of an always-on-top window ("Alice Martin is viewing your screen
-//! — Stop"). The session runs on a tokio runtime; its events are drained at the top of each
-//! frame, and it wakes the window when one arrives.
+//! wants to view your screen — Allow / Deny", with the seconds left; a shell's card says what
+//! a shell can do) and, while anyone views, controls or has the shell, a banner on top of an
+//! always-on-top window ("Alice Martin is viewing your screen — Stop", "Alice Martin is using
+//! a command shell — Stop"). The session runs on a tokio runtime; its events are drained at
+//! the top of each frame, and it wakes the window when one arrives.
 
 use super::model::{Model, Phase};
 use super::ui::{self, Intent};
@@ -21,6 +22,8 @@ pub struct WindowOptions {
     pub auto_start: bool,
     /// What to share, or why this machine cannot.
     pub screen: Result<ScreenChoice, String>,
+    /// How requests are answered: `Ask` from the command line. A window never allows a
+    /// command shell by itself: `AllowAllWithShell` is taken as `AllowAll` here.
     pub policy: Policy,
 }
 
@@ -51,7 +54,11 @@ impl CustomerApp {
             runtime,
             model: Model::new(options.form, cannot_share),
             screen: options.screen,
-            policy: options.policy,
+            policy: match options.policy {
+                // Someone sits at this window: they allow a shell themselves or nobody does.
+                Policy::AllowAllWithShell => Policy::AllowAll,
+                policy => policy,
+            },
             session: None,
             events: None,
             starting: None,
@@ -186,8 +193,9 @@ impl eframe::App for CustomerApp {
             self.start(&ctx);
         }
         self.drain(&ctx);
-        // Always on top while anyone views or controls, so the banner and Stop stay visible.
-        let sharing = self.model.share.sharing();
+        // Always on top while anyone views, controls or has the shell, so the banner and Stop
+        // stay visible.
+        let sharing = self.model.share.in_use();
         if sharing != self.on_top {
             self.on_top = sharing;
             let level = if sharing {

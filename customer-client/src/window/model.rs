@@ -274,6 +274,26 @@ mod tests {
         assert!(nameless.route().is_err());
     }
 
+    /// A granted shell keeps the banner up on its own (no screen shared); Stop clears it.
+    #[test]
+    fn a_shell_alone_shows_the_banner() {
+        let mut model = Model::new(form(RouteKind::General, ""), None);
+        let share = ShareState {
+            shell: Some(crate::session::ShellUser {
+                grant_id: switchboard_protocol::GrantId(7),
+                rep_name: "Alice Martin".into(),
+            }),
+            ..ShareState::default()
+        };
+        model.apply(SessionEvent::Grants {
+            prompts: Vec::new(),
+            share,
+        });
+        assert!(model.share.in_use() && !model.share.sharing());
+        model.stopped();
+        assert!(!model.share.in_use());
+    }
+
     /// The banner follows the share state; the end clears it.
     #[test]
     fn events_fold_into_the_model() {
@@ -285,6 +305,7 @@ mod tests {
                 controlling: false,
             }],
             control: false,
+            shell: None,
         };
         model.apply(SessionEvent::Grants {
             prompts: Vec::new(),

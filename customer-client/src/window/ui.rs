@@ -2,7 +2,7 @@
 //! draws from the [`Model`] and pushes [`Intent`]s; the app carries them out after drawing.
 
 use super::model::{Model, Phase, RouteKind, seconds_left};
-use crate::session::{banner_text, prompt_text};
+use crate::session::{banner_text, prompt_text, shell_banner_text};
 use eframe::egui::{self, Color32, RichText};
 use switchboard_protocol::GrantId;
 
@@ -19,19 +19,23 @@ const BANNER: Color32 = Color32::from_rgb(178, 34, 34);
 const CARD: Color32 = Color32::from_rgb(255, 244, 206);
 const CARD_TEXT: Color32 = Color32::from_rgb(60, 45, 0);
 
-/// The banner (while anyone views or controls), the consent cards, and the notices.
+/// The banner (while anyone views, controls or has the shell), the consent cards, and the
+/// notices.
 pub fn top_ui(ui: &mut egui::Ui, model: &Model, hotkey: Option<&str>, intents: &mut Vec<Intent>) {
-    if model.share.sharing() {
+    if model.share.in_use() {
         let frame = egui::Frame::new().fill(BANNER).inner_margin(10.0);
         egui::Panel::top("banner").frame(frame).show(ui, |ui| {
-            for viewer in &model.share.viewers {
+            let shell = model.share.shell.iter().map(shell_banner_text);
+            let lines = model.share.viewers.iter().map(banner_text).chain(shell);
+            for line in lines {
                 ui.horizontal(|ui| {
                     ui.label(
-                        RichText::new(format!("{} —", banner_text(viewer)))
+                        RichText::new(format!("{line} —"))
                             .color(Color32::WHITE)
                             .strong()
                             .size(16.0),
                     );
+                    // Stop ends everything granted (the screen and the shell) at once.
                     let stop = egui::Button::new(RichText::new("Stop").strong().size(16.0));
                     if ui.add(stop).clicked() {
                         intents.push(Intent::Stop);
@@ -51,13 +55,18 @@ pub fn top_ui(ui: &mut egui::Ui, model: &Model, hotkey: Option<&str>, intents: &
         egui::Panel::top("consent").frame(frame).show(ui, |ui| {
             let now = now_ms();
             for prompt in &model.prompts {
-                ui.horizontal(|ui| {
-                    ui.label(
+                // The question wraps (a shell's says what allowing it means), the answers
+                // go below it.
+                ui.add(
+                    egui::Label::new(
                         RichText::new(prompt_text(prompt))
                             .color(CARD_TEXT)
                             .strong()
                             .size(15.0),
-                    );
+                    )
+                    .wrap(),
+                );
+                ui.horizontal(|ui| {
                     if ui.button("Allow").clicked() {
                         intents.push(Intent::Answer(prompt.grant_id, true));
                     }

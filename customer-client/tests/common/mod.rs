@@ -1,9 +1,12 @@
 //! Steps the customer client's end-to-end tests share: a real server (testkit), the real
 //! `CustomerSession`, and a rep who accepts, asks for the screen and views it over
 //! `/ws/media` with the testkit's media client, drawing each update with `apply_update` and
-//! acknowledging it, as the console does.
+//! acknowledging it, as the console does. `shell.rs`: the rep's side of a shell.
 
 #![allow(dead_code, clippy::unwrap_used)]
+
+#[cfg(unix)]
+pub mod shell;
 
 use switchboard_customer::RgbaFrame;
 use switchboard_customer::publish::ScreenChoice;
