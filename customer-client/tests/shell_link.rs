@@ -62,11 +62,16 @@ impl Relay {
     /// Runs a link for grant 1 (granted) with `/bin/sh` and accepts its socket; checks that
     /// its first frame is `auth` with the ticket.
     async fn start() -> Relay {
+        let mut config = ShellConfig::command(["/bin/sh"], START_ROWS, START_COLS);
+        config.env.push(("PS1".into(), "$ ".into()));
+        Relay::start_with(config).await
+    }
+
+    /// [`Relay::start`] with another shell.
+    async fn start_with(config: ShellConfig) -> Relay {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("ws://{}/ws/media", listener.local_addr().unwrap());
         let (share, watched) = watch::channel(granted(1));
-        let mut config = ShellConfig::command(["/bin/sh"], START_ROWS, START_COLS);
-        config.env.push(("PS1".into(), "$ ".into()));
         let link =
             tokio::spawn(
                 async move { link::run(&url, "ticket-1", GrantId(1), watched, config).await },
@@ -278,6 +283,19 @@ async fn exit_sends_the_code_after_the_output_then_closes_normally() {
     );
     assert_eq!(relay.screen.exit, Some(3));
     assert!(matches!(relay.ended().await, Ok(LinkEnd::Exited(3))));
+}
+
+/// A shell that cannot start is reported as `shell_exit` -1 and a normal close, and the
+/// link says why.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shell_that_cannot_start_exits_with_minus_1() {
+    let _serial = SERIAL.lock().await;
+    let config = ShellConfig::command(["/nonexistent/shell"], START_ROWS, START_COLS);
+    let mut relay = Relay::start_with(config).await;
+    assert_eq!(relay.closed().await, Some(u16::from(CloseCode::Normal)));
+    assert_eq!(relay.screen.exit, Some(-1));
+    assert_eq!(relay.screen.received(), 0);
+    assert!(matches!(relay.ended().await, Err(LinkError::Start(_))));
 }
 
 /// When the grant stops naming this shell (Stop, the server's list, the session's end), the
