@@ -149,6 +149,9 @@ impl SwitchboardApp {
                         if accepted.missing > 0 {
                             tracing::warn!(%session_id, missing = accepted.missing, "shell output lost");
                         }
+                        if accepted.restarted {
+                            tracing::debug!(%session_id, "the customer's shell started anew");
+                        }
                         terminal.model.process(accepted.new);
                         stream.fed(terminal.feed.fed());
                     }

@@ -157,7 +157,9 @@ pub fn wanted_shell(info: &SessionInfo, me: &RepId) -> Option<GrantId> {
 /// Where a shell's output stands in the console: the offset just after the last byte fed
 /// to the terminal. Each `shell_output` says where its bytes sit in the shell's whole
 /// output, so a chunk sent again after a reconnect is fed only once, and the ack says
-/// exactly how far the terminal got.
+/// exactly how far the terminal got. Output from offset 0 again is a new shell under the
+/// same grant (the customer's client started it anew, and the relay counts from 0 again):
+/// it is fed whole, and the ack goes back with it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ShellFeed {
     /// `None` until the first chunk: a console that reconnects (or starts late) may first
@@ -173,23 +175,38 @@ pub struct Accepted<'a> {
     /// Bytes between the last chunk and this one that never came (the customer's side
     /// dropped them, or this is the first chunk after a gap): for the log.
     pub missing: u64,
+    /// The chunk starts a new shell's output (offset 0 after output past it).
+    pub restarted: bool,
 }
 
 impl ShellFeed {
     /// Takes the chunk of output at `offset`: the part not fed yet (empty for a repeat).
     pub fn accept<'a>(&mut self, offset: u64, data: &'a [u8]) -> Accepted<'a> {
         let end = offset.saturating_add(data.len() as u64);
-        let Some(next) = self.next else {
-            self.next = Some(end);
-            return Accepted {
-                new: data,
-                missing: 0,
-            };
+        let next = match self.next {
+            Some(next) if offset == 0 && next > 0 => {
+                self.next = Some(end);
+                return Accepted {
+                    new: data,
+                    missing: 0,
+                    restarted: true,
+                };
+            }
+            Some(next) => next,
+            None => {
+                self.next = Some(end);
+                return Accepted {
+                    new: data,
+                    missing: 0,
+                    restarted: false,
+                };
+            }
         };
         if end <= next {
             return Accepted {
                 new: &[],
                 missing: 0,
+                restarted: false,
             };
         }
         self.next = Some(end);
@@ -197,6 +214,7 @@ impl ShellFeed {
         Accepted {
             new: data.get(skip..).unwrap_or_default(),
             missing: offset.saturating_sub(next),
+            restarted: false,
         }
     }
 

@@ -107,10 +107,11 @@ impl ShellStream {
     }
 
     /// Tells the stream that every output byte before `offset` is in the terminal model;
-    /// the task acknowledges it to the customer's side.
+    /// the task acknowledges it to the customer's side. It goes back only when a new shell
+    /// started from offset 0 under the same grant.
     pub fn fed(&self, offset: u64) {
-        let before = self.shared.fed.fetch_max(offset, Ordering::AcqRel);
-        if offset > before {
+        let before = self.shared.fed.swap(offset, Ordering::AcqRel);
+        if offset != before {
             self.shared.fed_moved.notify_one();
         }
     }
@@ -245,7 +246,9 @@ async fn relay(
     let mut waiting: Option<ShellOutput> = None;
     loop {
         let fed = shared.fed.load(Ordering::Acquire);
-        if fed > acked && (fed - acked >= ACK_EVERY || fed >= received) {
+        // A new shell under the same grant counts from 0 again: so does the ack.
+        let restarted = fed < acked;
+        if fed != acked && (restarted || fed - acked >= ACK_EVERY || fed >= received) {
             if let Err(lost) = send(&mut socket, &MediaFrame::ShellAck { offset: fed }).await {
                 return lost;
             }

@@ -1,14 +1,14 @@
 //! A shell transcript made readable: one line per row of the transcript window, with when,
 //! who, and the text. What a rep typed is shown as typed (control keys as `^C`, Enter as
-//! `⏎`); what the shell printed is fed through a [`TerminalModel`] of the size the rep's
-//! terminal had, and its text read back, so escape sequences are interpreted by the parser,
-//! never by hand. Pure: built once per transcript (off the UI thread, it may be long), then
-//! only drawn.
+//! `↵`), keystrokes sent one by one joined into their line; what the shell printed is fed
+//! through a [`TerminalModel`] of the size the rep's terminal had, and its text read back,
+//! so escape sequences are interpreted by the parser, never by hand. Pure: built once per
+//! transcript (off the UI thread, it may be long), then only drawn.
 
 use super::{GridPoint, Selection, TermSize, TerminalModel};
 use crate::text::remote as words;
 use std::collections::HashMap;
-use switchboard_protocol::{GrantId, ShellTranscript, TranscriptEntry, UnixMillis};
+use switchboard_protocol::{GrantId, RepId, ShellTranscript, TranscriptEntry, UnixMillis};
 
 /// What a transcript line is, for how it is drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +38,9 @@ pub struct TranscriptView {
     pub lines: Vec<TranscriptLine>,
 }
 
+/// How Enter shows in typed text.
+const ENTER: char = '↵';
+
 /// The size output is read at before the transcript says otherwise (a PTY's default).
 const DEFAULT_SIZE: TermSize = TermSize { rows: 24, cols: 80 };
 
@@ -47,7 +50,17 @@ impl TranscriptView {
         let mut lines = Vec::new();
         // Each shell's terminal size, as its resizes said, to read its output at.
         let mut sizes: HashMap<GrantId, TermSize> = HashMap::new();
+        // A line of input not ended by Enter yet: whose, and where; the next input of the
+        // same rep on the same shell goes on it (a rep typing sends a frame per key).
+        let mut open_input: Option<(GrantId, &RepId, usize)> = None;
         for entry in &transcript.entries {
+            let continued = match entry {
+                TranscriptEntry::Input { grant_id, rep, .. } => open_input
+                    .filter(|(grant, who, _)| grant == grant_id && *who == rep)
+                    .map(|(_, _, index)| index),
+                _ => None,
+            };
+            open_input = None;
             let at = Some(entry.at());
             let mut push = |who: &str, text: String, kind: LineKind| {
                 lines.push(TranscriptLine {
@@ -65,10 +78,29 @@ impl TranscriptView {
                         LineKind::Event,
                     );
                 }
-                TranscriptEntry::Input { rep_name, text, .. } => {
-                    for (index, line) in typed_lines(text).into_iter().enumerate() {
-                        let who = if index == 0 { rep_name.as_str() } else { "" };
-                        push_line(&mut lines, at, index, who, line, LineKind::Input);
+                TranscriptEntry::Input {
+                    grant_id,
+                    rep,
+                    rep_name,
+                    text,
+                    ..
+                } => {
+                    let mut typed = typed_lines(text).into_iter().peekable();
+                    if let Some(index) = continued
+                        && let Some(first) = typed.next()
+                    {
+                        lines[index].text.push_str(&first);
+                    }
+                    let first_new = continued.is_none();
+                    for (index, line) in typed.enumerate() {
+                        let first = first_new && index == 0;
+                        let who = if first { rep_name.as_str() } else { "" };
+                        let at = at.filter(|_| first);
+                        push_line(&mut lines, at, 0, who, line, LineKind::Input);
+                    }
+                    let last = lines.len() - 1;
+                    if !lines[last].text.ends_with(ENTER) {
+                        open_input = Some((*grant_id, rep, last));
                     }
                 }
                 TranscriptEntry::Output { grant_id, text, .. } => {
@@ -123,7 +155,7 @@ fn push_line(
     });
 }
 
-/// What a rep typed, as lines: Enter (CR or LF) ends a line and shows as `⏎`, other
+/// What a rep typed, as lines: Enter (CR or LF) ends a line and shows as `↵`, other
 /// control keys as `^X`, Delete as `^?`.
 pub fn typed_lines(text: &str) -> Vec<String> {
     let mut lines = Vec::new();
@@ -134,7 +166,7 @@ pub fn typed_lines(text: &str) -> Vec<String> {
             // CR LF is one Enter.
             '\n' if after_cr => {}
             '\r' | '\n' => {
-                line.push('⏎');
+                line.push(ENTER);
                 lines.push(std::mem::take(&mut line));
             }
             '\u{7f}' => line.push_str("^?"),
@@ -193,8 +225,8 @@ mod tests {
     /// Typed text reads as keys: Enter ends a line, control keys show as ^X.
     #[test]
     fn typed_text_shows_its_keys() {
-        assert_eq!(typed_lines("echo hello\r"), ["echo hello⏎"]);
-        assert_eq!(typed_lines("ls\r\npwd\r"), ["ls⏎", "pwd⏎"]);
+        assert_eq!(typed_lines("echo hello\r"), ["echo hello↵"]);
+        assert_eq!(typed_lines("ls\r\npwd\r"), ["ls↵", "pwd↵"]);
         assert_eq!(typed_lines("\u{3}"), ["^C"]);
         assert_eq!(typed_lines("ab\u{7f}\tc"), ["ab^?^Ic"]);
         assert_eq!(typed_lines(""), [""]);
@@ -226,8 +258,8 @@ mod tests {
         assert_eq!(lines.last().map(String::as_str), Some("10099"));
     }
 
-    /// A whole transcript: who and when on each entry's first line, output read at the size
-    /// the shell's last resize gave.
+    /// A whole transcript: who and when on each entry's first line, keystrokes joined into
+    /// their line, output read at the size the shell's last resize gave.
     #[test]
     fn a_transcript_reads_in_order() {
         let grant = GrantId(4);
@@ -252,12 +284,20 @@ mod tests {
                     grant_id: grant,
                     text: "$ ".into(),
                 },
+                // Typed key by key: one line.
                 TranscriptEntry::Input {
                     at: at(3),
                     grant_id: grant,
                     rep: alice(),
                     rep_name: "Alice".into(),
-                    text: "echo hello\r".into(),
+                    text: "echo hello".into(),
+                },
+                TranscriptEntry::Input {
+                    at: at(3) + 1,
+                    grant_id: grant,
+                    rep: alice(),
+                    rep_name: "Alice".into(),
+                    text: "\r".into(),
                 },
                 TranscriptEntry::Output {
                     at: at(4),
@@ -283,7 +323,7 @@ mod tests {
                 (Some(0), "Alice", "Alice opened a shell"),
                 (Some(1), "", "terminal resized to 5×3"),
                 (Some(2), "output", "$"),
-                (Some(3), "Alice", "echo hello⏎"),
+                (Some(3), "Alice", "echo hello↵"),
                 // Five columns wide: "echo hello" wrapped, and joined again.
                 (Some(4), "output", "echo hello"),
                 (None, "", "hello"),

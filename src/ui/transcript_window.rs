@@ -41,6 +41,9 @@ pub fn transcript_window_ui(
         .id(egui::Id::unique(("shell_transcript", session_id.0)))
         .open(&mut open)
         .default_size([720.0, 440.0])
+        // Over the middle of the window, clear of the session's toolbar.
+        .pivot(egui::Align2::CENTER_CENTER)
+        .default_pos(ctx.content_rect().center())
         .show(ctx, |ui| match &window.state {
             TranscriptState::Loading => {
                 ui.horizontal(|ui| {

@@ -107,6 +107,23 @@ pub fn logged_in(server: &TestServer, prefs: &std::path::Path, user: &str) -> Co
     harness
 }
 
+/// The console logged in as `user` with `password` (a server with the kit's test
+/// configuration, whose passwords are `<id>-pw`), connected, with its queues shown.
+pub fn logged_in_with_password(
+    server: &TestServer,
+    prefs: &std::path::Path,
+    user: &str,
+    password: &str,
+) -> Console {
+    let mut harness = console(server, prefs, Some((user, password)));
+    step_until(&mut harness, "connected, with the queues shown", |h| {
+        h.query_by_label("Connected").is_some()
+            && has_label(h, "Personal")
+            && h.state().model.me.is_some()
+    });
+    harness
+}
+
 /// How many widgets have exactly this label.
 pub fn count_labels(harness: &Console, label: &str) -> usize {
     harness.query_all_by_label(label).count()

@@ -270,7 +270,8 @@ fn the_screen_menu_ignores_the_shell() {
 }
 
 /// Output is fed once and in order: repeats after a reconnect are skipped, an overlapping
-/// chunk gives only its new part, the first chunk may start past 0, and a gap is reported.
+/// chunk gives only its new part, the first chunk may start past 0, a gap is reported, and
+/// output from 0 again is a new shell, fed whole (the ack goes back to its end).
 #[test]
 fn the_feed_takes_each_byte_once() {
     let mut feed = ShellFeed::default();
@@ -291,5 +292,11 @@ fn the_feed_takes_each_byte_once() {
     // A gap: taken from where it starts, the missing bytes counted.
     let gap = feed.accept(120, b"$ ");
     assert_eq!((gap.new, gap.missing), (&b"$ "[..], 6));
+    assert!(!gap.restarted);
     assert_eq!(feed.fed(), 122);
+    // The customer's client started the shell anew under the same grant.
+    let again = feed.accept(0, b"$ ");
+    assert_eq!((again.new, again.restarted), (&b"$ "[..], true));
+    assert_eq!(feed.fed(), 2);
+    assert_eq!(feed.accept(2, b"ls").new, b"ls");
 }
