@@ -14,12 +14,14 @@ use egui_kittest::kittest::Queryable as _;
 use switchboard::text::remote as words;
 use switchboard_protocol::media::MediaFrame;
 use switchboard_protocol::{
-    Capability, GrantId, GrantState, InviteTarget, MediaChannel, RepId, Route, SessionId,
+    Capability, ClientKind, CustomerHello, CustomerInfo, GrantId, GrantState, InviteTarget,
+    MediaChannel, PROTOCOL_VERSION, RepId, Route, SessionId,
 };
 use switchboard_testkit::media::MediaClient;
 use switchboard_testkit::remote::native_customer;
 use switchboard_testkit::shell::output;
 use switchboard_testkit::{CustomerClient, RepClient};
+use ui_support::workflow::end_with_disposition;
 use ui_support::*;
 
 /// A server with the kit's test configuration (shell permissions), on its own runtime.
@@ -235,6 +237,68 @@ fn another_reps_shell_is_named() {
     // A shell was used here: the transcript is offered to Alice too.
     assert!(has_label(&console, words::TRANSCRIPT));
     assert!(!console.state().shell_connected(SessionId(session_id.0)));
+}
+
+/// A session ended after a shell was used: when the same customer comes back, the earlier
+/// chat loaded above the new one offers "Shell transcript", which shows that shell's output.
+#[test]
+fn an_ended_sessions_transcript_opens_from_its_earlier_chat() {
+    let server = server();
+    let prefs = tempfile::tempdir().unwrap();
+    let mut console = console_as(&server, &prefs.path().join("prefs.json"), "alice");
+    let hello = CustomerHello::Start {
+        protocol_version: PROTOCOL_VERSION,
+        customer: CustomerInfo {
+            name: "Nora Native".into(),
+            contact: Some("nora@example.com".into()),
+            ..CustomerInfo::default()
+        },
+        route: Route::Rep {
+            rep: RepId::new("alice"),
+        },
+        client: ClientKind::Native,
+    };
+    let mut customer = server
+        .block_on(CustomerClient::hello(server.addr(), hello))
+        .unwrap();
+    let first_session = customer.session_id;
+    accept(&mut console, "Nora Native");
+    step_until(&mut console, "Shell enabled", |h| {
+        has_label(h, words::SHELL) && !is_disabled(h, words::SHELL)
+    });
+    click_label(&mut console, words::SHELL);
+    let grant = shell_grant(&mut console, GrantState::Prompting);
+    server.block_on(customer.allow(grant));
+    let mut shell = customer_shell(&server, &mut customer);
+    step_until(&mut console, "the console's shell stream connected", |h| {
+        h.state().shell_connected(first_session)
+    });
+    server.block_on(shell.send(&output(0, b"up 42 days\r\n$ ")));
+    step_until(&mut console, "the output in the terminal", |h| {
+        h.state()
+            .shell_screen(first_session)
+            .is_some_and(|s| s.starts_with("up 42 days"))
+    });
+    end_with_disposition(&mut console);
+
+    let _again = Customer::start_with_contact(
+        &server,
+        "Nora Native",
+        "nora@example.com",
+        Route::Rep {
+            rep: RepId::new("alice"),
+        },
+    );
+    accept(&mut console, "Nora Native");
+    click_label(&mut console, "Load older messages");
+    wait_for_label_containing(&mut console, "Earlier chat");
+    click_label(&mut console, words::TRANSCRIPT);
+    step_until(&mut console, "the ended session's transcript", |h| {
+        h.state()
+            .transcript_lines(first_session)
+            .is_some_and(|lines| lines.iter().any(|l| l == "up 42 days"))
+    });
+    wait_for_label(&mut console, "Shell transcript · Nora Native");
 }
 
 /// The customer's shell socket: a ticket for the shell channel, `auth`, attached.
