@@ -14,8 +14,8 @@ use egui_kittest::kittest::Queryable as _;
 use switchboard::text::remote as words;
 use switchboard_protocol::media::MediaFrame;
 use switchboard_protocol::{
-    Capability, ClientKind, CustomerHello, CustomerInfo, GrantId, GrantState, InviteTarget,
-    MediaChannel, PROTOCOL_VERSION, RepId, Route, SessionId,
+    Capability, ClientKind, CustomerHello, CustomerInfo, CustomerRequest, GrantId, GrantState,
+    InviteTarget, MediaChannel, PROTOCOL_VERSION, RepId, Route, SessionId,
 };
 use switchboard_testkit::media::MediaClient;
 use switchboard_testkit::remote::native_customer;
@@ -197,6 +197,49 @@ fn shell_asked_allowed_typed_and_ended() {
     click_label(&mut console, words::CLOSE_SHELL);
     wait_for_no_label(&mut console, "Shell ended (exit 3)");
     assert_eq!(console.state().shell_screen(session_id), None);
+}
+
+/// The customer's shell exits and its grant ends at once (as the customer client does):
+/// the exit, still on its way on the stream when the grant's end arrives, is shown, and
+/// the ended terminal stays until closed.
+#[test]
+fn an_exit_right_before_the_grant_ends_is_shown() {
+    let server = server();
+    let prefs = tempfile::tempdir().unwrap();
+    let mut console = console_as(&server, &prefs.path().join("prefs.json"), "alice");
+    let mut customer = server.block_on(native_customer(server.addr(), "alice"));
+    let session_id = customer.session_id;
+    accept(&mut console, "Sam Lee");
+    step_until(&mut console, "Shell enabled", |h| {
+        has_label(h, words::SHELL) && !is_disabled(h, words::SHELL)
+    });
+    click_label(&mut console, words::SHELL);
+    let grant = shell_grant(&mut console, GrantState::Prompting);
+    server.block_on(customer.allow(grant));
+    let mut shell = customer_shell(&server, &mut customer);
+    step_until(&mut console, "the console's shell stream connected", |h| {
+        h.state().shell_connected(session_id)
+    });
+    server.block_on(async {
+        shell.send(&output(0, b"bye\r\n")).await;
+        shell.send(&MediaFrame::ShellExit { code: 3 }).await;
+        // The exit frame is read by the relay before the grant ends.
+        shell.ping_pong().await;
+        customer
+            .ok_ticket(CustomerRequest::StopRemote {
+                grant_id: Some(grant),
+            })
+            .await;
+    });
+    wait_for_label(&mut console, "Shell ended (exit 3)");
+    wait_for_label(&mut console, words::CLOSE_SHELL);
+    wait_for_label(&mut console, words::SHELL_CUSTOMER_STOPPED);
+    assert!(
+        console
+            .state()
+            .shell_screen(session_id)
+            .is_some_and(|s| s.starts_with("bye"))
+    );
 }
 
 /// Bob has the session's shell: Alice, invited in, sees Shell greyed with Bob's name.

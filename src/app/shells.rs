@@ -17,6 +17,8 @@ use switchboard_protocol::{GrantId, MediaChannel};
 
 /// How soon `open_media` is asked again for the same session's shell.
 const ASK_AGAIN_AFTER: Duration = Duration::from_secs(2);
+/// How long the stream of a shell whose grant ended is still read, for its exit.
+const DRAIN_AT_MOST: Duration = Duration::from_secs(3);
 /// How long one frame may spend feeding output to terminals; the rest waits for the next
 /// frame (and stays unacknowledged meanwhile, so the customer's side waits too).
 const FEED_BUDGET: Duration = Duration::from_millis(12);
@@ -30,6 +32,9 @@ pub(super) struct Shells {
     asked: HashMap<SessionId, Instant>,
     /// Open transcript windows, by session (live or ended).
     pub transcripts: HashMap<SessionId, TranscriptWindow>,
+    /// Shells whose grant ended before their stream did: since when their stream is read
+    /// to its end (the exit may be on it).
+    draining: HashMap<SessionId, Instant>,
 }
 
 impl SwitchboardApp {
@@ -48,28 +53,59 @@ impl SwitchboardApp {
                     .terminals
                     .insert(*session_id, ShellTerminal::new(*grant_id));
                 shells.streams.remove(session_id);
+                shells.draining.remove(session_id);
             }
         }
         // A grant that ended takes its terminal away, unless its shell exited (the rep reads
-        // how) and the session is still open.
+        // how) and the session is still open. A shell that exits ends its grant too, and the
+        // exit may still be on its way on the stream: that is read first (for a moment).
+        let now = Instant::now();
         let sessions = &self.model.sessions;
-        shells.terminals.retain(|session_id, terminal| {
+        let Shells {
+            streams,
+            terminals,
+            draining,
+            asked,
+            ..
+        } = shells;
+        terminals.retain(|session_id, terminal| {
             if wanted.get(session_id) == Some(&terminal.grant_id) {
                 return true;
             }
+            if !sessions.contains_key(session_id) {
+                return false;
+            }
             terminal.over = true;
-            terminal.model.ended().is_some() && sessions.contains_key(session_id)
+            if terminal.model.ended().is_some() {
+                return true;
+            }
+            let since = *draining.entry(*session_id).or_insert(now);
+            let flowing = streams
+                .get(session_id)
+                .is_some_and(|s| !s.state().is_over() || s.has_output());
+            flowing && now.duration_since(since) < DRAIN_AT_MOST
         });
-        // A stream only for a granted shell that has not exited.
+        draining.retain(|id, _| {
+            terminals
+                .get(id)
+                .is_some_and(|t| t.over && t.model.ended().is_none())
+        });
+        // A stream for a granted shell that has not exited, or one being read to its end.
+        streams.retain(|id, _| match terminals.get(id) {
+            Some(t) if t.model.ended().is_some() => false,
+            Some(t) => t.over || wanted.contains_key(id),
+            None => false,
+        });
+        if !draining.is_empty() {
+            ctx.request_repaint_after(Duration::from_millis(50));
+        }
         let live = |session_id: &SessionId, terminals: &HashMap<SessionId, ShellTerminal>| {
             wanted.contains_key(session_id)
                 && terminals
                     .get(session_id)
-                    .is_some_and(|t| t.model.ended().is_none())
+                    .is_some_and(|t| !t.over && t.model.ended().is_none())
         };
-        let terminals = &shells.terminals;
-        shells.streams.retain(|id, _| live(id, terminals));
-        shells.asked.retain(|id, _| live(id, terminals));
+        asked.retain(|id, _| live(id, terminals));
 
         for (session_id, ticket) in std::mem::take(&mut self.model.shell_tickets) {
             let Some(terminal) = self.shells.terminals.get(&session_id) else {
@@ -88,7 +124,6 @@ impl SwitchboardApp {
             }
         }
 
-        let now = Instant::now();
         let mut ask = Vec::new();
         for session_id in wanted.keys() {
             if !live(session_id, &self.shells.terminals) {

@@ -161,6 +161,11 @@ impl ShellStream {
         !self.pending.is_empty()
     }
 
+    /// Whether output (or the exit) waits in the queue for the UI.
+    pub fn has_output(&self) -> bool {
+        !self.output.is_empty()
+    }
+
     /// Output bytes waiting in the queue for the UI now.
     pub fn queued_bytes(&self) -> u64 {
         self.shared.queued.load(Ordering::Relaxed)
