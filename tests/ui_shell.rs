@@ -155,6 +155,24 @@ fn shell_asked_allowed_typed_and_ended() {
     console.run_steps(2);
     let typed = received_input(&server, &mut shell, b"echo hello\r");
     assert_eq!(typed, b"echo hello\r");
+    // The console's shortcuts that are shell keys too stay with the shell: Ctrl+U kills
+    // the line there, Ctrl+M is Enter there (not "to the message box").
+    let ctrl = egui::Modifiers {
+        ctrl: true,
+        command: true,
+        ..Default::default()
+    };
+    console.key_press_modifiers(ctrl, egui::Key::U);
+    console.key_press_modifiers(ctrl, egui::Key::M);
+    console.run_steps(3);
+    assert_eq!(received_input(&server, &mut shell, b"\r"), b"\x15\r");
+    assert!(
+        console
+            .get_by_role_and_label(Role::Terminal, words::SHELL)
+            .is_focused(),
+        "the terminal kept the keyboard"
+    );
+    assert_eq!(composer_text(&console), "");
 
     server.block_on(shell.send(&output(2, b"echo hello\r\nhello\r\n$ ")));
     step_until(&mut console, "the answer in the terminal", |h| {

@@ -150,7 +150,18 @@ impl SwitchboardApp {
         }
         // After drawing: dialogs, menus and text fields had the keys first.
         let typing = ui.ctx().memory(|m| m.focused().is_some());
-        intents.extend(key_intents(ui.ctx(), typing));
+        // A focused shell takes every key (Ctrl+U, Ctrl+F… are the shell's) but the tab
+        // keys, so the keyboard can still leave it.
+        let shell_keys = self
+            .panels
+            .front
+            .and_then(|id| self.shells.terminals.get(&id))
+            .is_some_and(|t| t.focused);
+        let keys = key_intents(ui.ctx(), typing);
+        intents.extend(
+            keys.into_iter()
+                .filter(|intent| !shell_keys || matches!(intent, Intent::CycleTab(_))),
+        );
         if !typing
             && self.panels.front.is_none()
             && self.panels.queues.selected.is_some()

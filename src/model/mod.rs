@@ -36,10 +36,10 @@ mod tests;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use switchboard_protocol::{
-    AssistanceRequest, Author, ChatMessage, ErrorCode, GrantId, InviteTarget, IssueInfo,
-    MediaChannel, MediaTicket, Offer, Permissions, QueueEntry, QueueMode, QueueRef, RepId, RepInfo,
-    RepRequest, RequestId, SessionId, SessionInfo, TeamChatMessage, TeamId, TeamInfo, Template,
-    UnixMillis, Visibility,
+    AssistanceRequest, Author, ChatMessage, ErrorCode, InviteTarget, IssueInfo, MediaChannel,
+    MediaTicket, Offer, Permissions, QueueEntry, QueueMode, QueueRef, RepId, RepInfo, RepRequest,
+    RequestId, SessionId, SessionInfo, TeamChatMessage, TeamId, TeamInfo, Template, UnixMillis,
+    Visibility,
 };
 
 /// Notices kept for the rep to read (refusals, sessions that ended); older ones drop off.
@@ -250,66 +250,6 @@ impl Model {
 
     pub fn me_id(&self) -> Option<&RepId> {
         self.me.as_ref().map(|m| &m.rep)
-    }
-
-    /// The session's Screen toolbar for this rep at `now` (`None` before the snapshot).
-    pub fn screen_toolbar(
-        &self,
-        session: &SessionInfo,
-        now: UnixMillis,
-    ) -> Option<remote::ScreenToolbar> {
-        let me = self.me_id()?;
-        let permission = self
-            .permissions
-            .as_ref()
-            .map(|p| p.screen)
-            .unwrap_or_default();
-        Some(remote::screen_toolbar(session, me, permission, now))
-    }
-
-    /// Sessions whose screen this rep may see now (a stream should be open).
-    pub fn screens_wanted(&self) -> Vec<SessionId> {
-        let Some(me) = self.me_id() else {
-            return Vec::new();
-        };
-        self.sessions
-            .values()
-            .filter(|s| remote::wants_media(&s.info, me))
-            .map(|s| s.info.session_id)
-            .collect()
-    }
-
-    /// The session's Shell entry for this rep at `now` (`None` before the snapshot).
-    pub fn shell_toolbar(
-        &self,
-        session: &SessionInfo,
-        now: UnixMillis,
-    ) -> Option<shell::ShellToolbar> {
-        let me = self.me_id()?;
-        let permitted = self.permissions.as_ref().is_some_and(|p| p.shell);
-        Some(shell::shell_toolbar(session, me, permitted, now))
-    }
-
-    /// Sessions in which this rep has a granted shell, with its grant (a shell stream
-    /// should be open).
-    pub fn shells_wanted(&self) -> Vec<(SessionId, GrantId)> {
-        let Some(me) = self.me_id() else {
-            return Vec::new();
-        };
-        self.sessions
-            .values()
-            .filter_map(|s| Some((s.info.session_id, shell::wanted_shell(&s.info, me)?)))
-            .collect()
-    }
-
-    /// Whether an `open_media` for the session's `channel` is on its way.
-    pub fn media_asked(&self, session_id: SessionId, channel: MediaChannel) -> bool {
-        self.in_flight.values().any(|f| {
-            *f == InFlight::Media {
-                session_id,
-                channel,
-            }
-        })
     }
 
     pub fn queue(&self, queue: &QueueRef) -> Option<&Queue> {

@@ -4,10 +4,11 @@
 //! clock (an argument); no egui, no IO. Only screen grants count here: the shell has its
 //! own entry ([`super::shell`]).
 
+use super::{InFlight, Model};
 use crate::text::remote as words;
 use switchboard_protocol::{
-    Capability, GrantEnd, GrantId, GrantInfo, GrantState, RepId, ScreenPermission, ScreenSource,
-    SessionInfo, UnixMillis,
+    Capability, GrantEnd, GrantId, GrantInfo, GrantState, MediaChannel, RepId, ScreenPermission,
+    ScreenSource, SessionId, SessionInfo, UnixMillis,
 };
 
 /// One item of the Screen menu.
@@ -194,6 +195,41 @@ fn last_outcome(grant: Option<&GrantInfo>) -> Option<String> {
 /// is granted.
 pub fn wants_media(info: &SessionInfo, me: &RepId) -> bool {
     !info.ended && info.remote.is_viewing(me)
+}
+
+impl Model {
+    /// The session's Screen toolbar for this rep at `now` (`None` before the snapshot).
+    pub fn screen_toolbar(&self, session: &SessionInfo, now: UnixMillis) -> Option<ScreenToolbar> {
+        let me = self.me_id()?;
+        let permission = self
+            .permissions
+            .as_ref()
+            .map(|p| p.screen)
+            .unwrap_or_default();
+        Some(screen_toolbar(session, me, permission, now))
+    }
+
+    /// Sessions whose screen this rep may see now (a stream should be open).
+    pub fn screens_wanted(&self) -> Vec<SessionId> {
+        let Some(me) = self.me_id() else {
+            return Vec::new();
+        };
+        self.sessions
+            .values()
+            .filter(|s| wants_media(&s.info, me))
+            .map(|s| s.info.session_id)
+            .collect()
+    }
+
+    /// Whether an `open_media` for the session's `channel` is on its way.
+    pub fn media_asked(&self, session_id: SessionId, channel: MediaChannel) -> bool {
+        self.in_flight.values().any(|f| {
+            *f == InFlight::Media {
+                session_id,
+                channel,
+            }
+        })
+    }
 }
 
 #[cfg(test)]

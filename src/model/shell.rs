@@ -5,9 +5,10 @@
 //! `SessionInfo.remote`, the rep's `Permissions.shell` and the clock (an argument); no egui,
 //! no IO.
 
+use super::Model;
 use crate::text::remote as words;
 use switchboard_protocol::{
-    Capability, GrantEnd, GrantId, GrantInfo, GrantState, RepId, SessionInfo, UnixMillis,
+    Capability, GrantEnd, GrantId, GrantInfo, GrantState, RepId, SessionId, SessionInfo, UnixMillis,
 };
 
 /// What the Shell entry shows.
@@ -221,6 +222,27 @@ impl ShellFeed {
     /// Every output byte before this offset has been fed: what `shell_ack` says.
     pub fn fed(&self) -> u64 {
         self.next.unwrap_or(0)
+    }
+}
+
+impl Model {
+    /// The session's Shell entry for this rep at `now` (`None` before the snapshot).
+    pub fn shell_toolbar(&self, session: &SessionInfo, now: UnixMillis) -> Option<ShellToolbar> {
+        let me = self.me_id()?;
+        let permitted = self.permissions.as_ref().is_some_and(|p| p.shell);
+        Some(shell_toolbar(session, me, permitted, now))
+    }
+
+    /// Sessions in which this rep has a granted shell, with its grant (a shell stream
+    /// should be open).
+    pub fn shells_wanted(&self) -> Vec<(SessionId, GrantId)> {
+        let Some(me) = self.me_id() else {
+            return Vec::new();
+        };
+        self.sessions
+            .values()
+            .filter_map(|s| Some((s.info.session_id, wanted_shell(&s.info, me)?)))
+            .collect()
     }
 }
 

@@ -24,6 +24,9 @@ pub struct ShellTerminal {
     /// The grant ended (stopped, or the session ended). Only a terminal whose shell exited
     /// stays after that, so the rep can read how it ended.
     pub over: bool,
+    /// The terminal had the keyboard in the last frame: the console's own shortcuts that
+    /// are shell keys too (Ctrl+U, Ctrl+F, Ctrl+M…) are left to the shell.
+    pub focused: bool,
 }
 
 impl ShellTerminal {
@@ -35,6 +38,7 @@ impl ShellTerminal {
             view: TerminalViewState::default(),
             feed: ShellFeed::default(),
             over: false,
+            focused: false,
         }
     }
 }
@@ -83,6 +87,7 @@ pub fn shell_view_ui(
         }
     });
     let response = terminal_view_ui(ui, &mut terminal.model, &mut terminal.view);
+    terminal.focused = response.focused;
     if let Some(size) = response.resized {
         intents.push(Intent::ShellResize { session_id, size });
     }
