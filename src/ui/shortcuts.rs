@@ -71,6 +71,10 @@ const OTHER_KEYS: &[(&str, &str)] = &[
     ("Enter", "Accept the selected queue entry"),
     ("Esc", "Close the dialog, menu, details or search in front"),
     ("Enter / Shift+Enter", "In the message box: send / new line"),
+    (
+        "Any key",
+        "In a focused shell: goes to the shell (only Ctrl+PageUp / PageDown change tabs)",
+    ),
 ];
 
 /// The intents the keys pressed this frame ask for. `typing` is whether a text field has
