@@ -217,6 +217,28 @@ fn shell_asked_allowed_typed_and_ended() {
     assert_eq!(console.state().shell_screen(session_id), None);
 }
 
+/// Cancel, while the customer is asked, withdraws the request: the customer's prompt ends
+/// and Shell can be asked for again.
+#[test]
+fn cancel_withdraws_the_request() {
+    let server = server();
+    let prefs = tempfile::tempdir().unwrap();
+    let mut console = console_as(&server, &prefs.path().join("prefs.json"), "alice");
+    let mut customer = server.block_on(native_customer(server.addr(), "alice"));
+    accept(&mut console, "Sam Lee");
+    step_until(&mut console, "Shell enabled", |h| {
+        has_label(h, words::SHELL) && !is_disabled(h, words::SHELL)
+    });
+    click_label(&mut console, words::SHELL);
+    let grant = shell_grant(&mut console, GrantState::Prompting);
+    assert!(is_disabled(&console, words::SHELL));
+    click_label(&mut console, words::CANCEL_SHELL);
+    server.block_on(customer.sees_grant(grant, GrantState::Stopped));
+    step_until(&mut console, "Shell enabled again", |h| {
+        !has_label(h, words::CANCEL_SHELL) && !is_disabled(h, words::SHELL)
+    });
+}
+
 /// The customer's shell exits and its grant ends at once (as the customer client does):
 /// the exit, still on its way on the stream when the grant's end arrives, is shown, and
 /// the ended terminal stays until closed.
