@@ -174,7 +174,8 @@ fn shell_asked_allowed_typed_and_ended() {
     );
     assert_eq!(composer_text(&console), "");
 
-    server.block_on(shell.send(&output(2, b"echo hello\r\nhello\r\n$ ")));
+    let answer = b"echo hello\r\nhello\r\n$ ";
+    server.block_on(shell.send(&output(2, answer)));
     step_until(&mut console, "the answer in the terminal", |h| {
         h.state()
             .shell_screen(session_id)
@@ -191,6 +192,20 @@ fn shell_asked_allowed_typed_and_ended() {
     let lines = console.state().transcript_lines(session_id).unwrap();
     assert!(lines.iter().any(|l| l == "hello"), "{lines:?}");
     wait_for_label(&mut console, "echo hello↵");
+    // More output later: Reload shows it.
+    let next = 2 + answer.len() as u64;
+    server.block_on(shell.send(&output(next, b"later\r\n")));
+    step_until(&mut console, "the later output in the terminal", |h| {
+        h.state()
+            .shell_screen(session_id)
+            .is_some_and(|s| s.contains("later"))
+    });
+    click_label(&mut console, words::RELOAD_TRANSCRIPT);
+    step_until(&mut console, "the transcript reloaded", |h| {
+        h.state()
+            .transcript_lines(session_id)
+            .is_some_and(|lines| lines.iter().any(|l| l.ends_with("later")))
+    });
 
     click_label(&mut console, "Close window");
     wait_for_no_label(&mut console, "echo hello↵");

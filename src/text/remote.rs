@@ -101,6 +101,7 @@ pub const CLOSE_SHELL: &str = "Close shell view";
 /// Opens the window with what was typed and printed on the session's shells.
 pub const TRANSCRIPT: &str = "Shell transcript";
 pub const TRANSCRIPT_LOADING: &str = "Loading the transcript…";
+pub const RELOAD_TRANSCRIPT: &str = "Reload transcript";
 pub const TRANSCRIPT_EMPTY: &str = "No shell was used in this session.";
 /// Who a transcript line is from when no rep typed it.
 pub const TRANSCRIPT_OUTPUT: &str = "output";

@@ -44,23 +44,41 @@ pub fn transcript_window_ui(
         // Over the middle of the window, clear of the session's toolbar.
         .pivot(egui::Align2::CENTER_CENTER)
         .default_pos(ctx.content_rect().center())
-        .show(ctx, |ui| match &window.state {
-            TranscriptState::Loading => {
-                ui.horizontal(|ui| {
-                    ui.spinner();
-                    ui.weak(words::TRANSCRIPT_LOADING);
+        .show(ctx, |ui| {
+            // A live session's transcript grows: read it again on demand.
+            let loading = window.state == TranscriptState::Loading;
+            let reload = ui
+                .add_enabled(!loading, egui::Button::new(words::RELOAD_TRANSCRIPT))
+                .on_hover_text("Ask the server for the transcript as it is now");
+            if reload.clicked() {
+                intents.push(Intent::OpenTranscript {
+                    session_id,
+                    customer: window.customer.clone(),
                 });
             }
-            TranscriptState::Failed(reason) => {
-                ui.colored_label(ui.visuals().error_fg_color, reason);
-            }
-            TranscriptState::Loaded(view) if view.lines.is_empty() => {
-                ui.weak(words::TRANSCRIPT_EMPTY);
-            }
-            TranscriptState::Loaded(view) => lines_ui(ui, session_id, view),
+            ui.separator();
+            contents_ui(ui, session_id, window);
         });
     if !open {
         intents.push(Intent::CloseTranscript(session_id));
+    }
+}
+
+fn contents_ui(ui: &mut egui::Ui, session_id: SessionId, window: &TranscriptWindow) {
+    match &window.state {
+        TranscriptState::Loading => {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.weak(words::TRANSCRIPT_LOADING);
+            });
+        }
+        TranscriptState::Failed(reason) => {
+            ui.colored_label(ui.visuals().error_fg_color, reason);
+        }
+        TranscriptState::Loaded(view) if view.lines.is_empty() => {
+            ui.weak(words::TRANSCRIPT_EMPTY);
+        }
+        TranscriptState::Loaded(view) => lines_ui(ui, session_id, view),
     }
 }
 
