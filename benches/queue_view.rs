@@ -69,6 +69,7 @@ fn model_with(waiting: u64, now: u64) -> Model {
             lead: false,
             screen: Default::default(),
             shell: false,
+            support_button: false,
         },
         reps: vec![],
         teams: vec![TeamInfo {

@@ -1,9 +1,10 @@
 //! Messages between a customer (portal page, terminal customer, simulator) and the server, over `GET /ws/customer`.
 
+use crate::buttons::MachineInfo;
 use crate::error::ErrorCode;
-use crate::ids::{GrantId, IssueId, RepId, RequestId, SessionId, TeamId};
+use crate::ids::{ButtonId, GrantId, IssueId, RepId, RequestId, SessionId, TeamId};
 use crate::model::{ChatMessage, CustomerInfo, UnixMillis};
-use crate::remote::{ClientKind, GrantInfo, MediaChannel, MediaTicket};
+use crate::remote::{ClientKind, GrantInfo, HelpCard, MediaChannel, MediaTicket};
 use serde::{Deserialize, Serialize};
 
 /// How the customer asks to reach support; decides the first queue.
@@ -73,6 +74,25 @@ pub enum CustomerRequest {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         grant_id: Option<GrantId>,
     },
+    /// The shell of `grant_id` exited by itself with `code` (-1: killed, or none): its grant
+    /// ends (`shell_exited`). Answered with `ok`.
+    ShellExited {
+        grant_id: GrantId,
+        code: i32,
+    },
+    /// The native client describes its machine (once a session has started or resumed), so
+    /// reps can list what was deployed on it. Answered with `ok`.
+    DescribeMachine {
+        machine: MachineInfo,
+    },
+    /// What became of `install_button` or `remove_button`: the launcher written (or deleted)
+    /// with `done`, or not, with `detail` saying why. Answered with `ok`.
+    ButtonResult {
+        button_id: ButtonId,
+        done: bool,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        detail: String,
+    },
     /// A token for `/ws/media` to send the screen on (`channel` `screen`, the default: needs
     /// a granted screen grant) or to run the shell on (`shell`: needs a granted `shell`).
     /// Answered with `ok` carrying `ticket`.
@@ -91,6 +111,9 @@ impl CustomerRequest {
         "answer_remote",
         "stop_remote",
         "open_media",
+        "shell_exited",
+        "describe_machine",
+        "button_result",
     ];
 }
 
@@ -139,6 +162,21 @@ pub enum CustomerServerMessage {
     Disconnected { message: String },
     /// The session has ended.
     SessionEnded { message: String },
+    /// The rep is ending the session with "uninstall": the native client removes itself from
+    /// the machine and exits when `session_ended` follows (a pinned Jump Client stays).
+    Uninstall,
+    /// A card of steps from the rep (a special action, such as iOS's screen broadcast).
+    Card { card: HelpCard },
+    /// Write a Support Button's launcher: a new session started from it uses
+    /// `route` `button` with `token`. Report with `button_result`.
+    InstallButton {
+        button_id: ButtonId,
+        token: String,
+        description: String,
+    },
+    /// Delete a Support Button's launcher (it was removed; its token starts nothing now).
+    /// Report with `button_result`.
+    RemoveButton { button_id: ButtonId },
     /// The remote support grants changed: the live ones (`prompting`, `granted`) and the
     /// latest ended ones, as in `RemoteInfo`. A `prompting` one waits for `answer_remote`;
     /// nobody views unless one is `granted`.

@@ -139,6 +139,7 @@ pub const REP_REQUEST_ERRORS: &ErrorLists = &[
     ),
     (
         "close",
+        // `remote_unavailable`: `end_and_uninstall` for a customer without the native client.
         &[
             NotFound,
             SessionEnded,
@@ -146,6 +147,7 @@ pub const REP_REQUEST_ERRORS: &ErrorLists = &[
             NotOwner,
             NotActive,
             DispositionRequired,
+            RemoteUnavailable,
         ],
     ),
     ("set_important", &[NotFound, SessionEnded, NotInSession]),
@@ -185,6 +187,32 @@ pub const REP_REQUEST_ERRORS: &ErrorLists = &[
         "open_media",
         &[NotFound, SessionEnded, NotInSession, Forbidden],
     ),
+    // `remote_unavailable`: the customer is not on a platform the action is for.
+    (
+        "special_action",
+        &[NotFound, SessionEnded, NotInSession, RemoteUnavailable],
+    ),
+    // `forbidden`: no Support Button permission, or a team that is not the rep's;
+    // `remote_unavailable`: no native client connected; `invalid`: the description;
+    // `limit_reached`: the machine carries as many buttons as it may.
+    (
+        "deploy_button",
+        &[
+            NotFound,
+            SessionEnded,
+            NotInSession,
+            Forbidden,
+            RemoteUnavailable,
+            Invalid,
+            LimitReached,
+        ],
+    ),
+    ("list_buttons", &[NotFound, SessionEnded, NotInSession]),
+    // `not_found` also for a button not on this session's machine, or removed already.
+    (
+        "remove_button",
+        &[NotFound, SessionEnded, NotInSession, Forbidden],
+    ),
 ];
 
 /// The rep's `hello`.
@@ -219,6 +247,11 @@ pub const CUSTOMER_REQUEST_ERRORS: &ErrorLists = &[
     ("stop_remote", &[SessionEnded, NotFound]),
     // `forbidden`: nothing is granted.
     ("open_media", &[SessionEnded, Forbidden]),
+    // `not_found`: no live shell grant of that id.
+    ("shell_exited", &[SessionEnded, NotFound]),
+    ("describe_machine", &[SessionEnded, Invalid]),
+    // `not_found`: no button of that id waits for this session's machine.
+    ("button_result", &[SessionEnded, NotFound]),
 ];
 
 fn lookup(table: &ErrorLists, type_name: &str) -> Option<&'static [ErrorCode]> {
@@ -278,6 +311,10 @@ impl RepRequest {
             RepRequest::RequestRemote { .. } => "request_remote",
             RepRequest::StopRemote { .. } => "stop_remote",
             RepRequest::OpenMedia { .. } => "open_media",
+            RepRequest::SpecialAction { .. } => "special_action",
+            RepRequest::DeployButton { .. } => "deploy_button",
+            RepRequest::ListButtons { .. } => "list_buttons",
+            RepRequest::RemoveButton { .. } => "remove_button",
         }
     }
 
@@ -298,6 +335,9 @@ impl CustomerRequest {
             CustomerRequest::AnswerRemote { .. } => "answer_remote",
             CustomerRequest::StopRemote { .. } => "stop_remote",
             CustomerRequest::OpenMedia { .. } => "open_media",
+            CustomerRequest::ShellExited { .. } => "shell_exited",
+            CustomerRequest::DescribeMachine { .. } => "describe_machine",
+            CustomerRequest::ButtonResult { .. } => "button_result",
         }
     }
 
@@ -426,6 +466,20 @@ mod tests {
                 session_id: s,
                 channel: crate::remote::MediaChannel::Shell,
             },
+            RepRequest::SpecialAction {
+                session_id: s,
+                action: crate::remote::SpecialAction::IosScreenBroadcast,
+            },
+            RepRequest::DeployButton {
+                session_id: s,
+                description: "Printer help".into(),
+                team: None,
+            },
+            RepRequest::ListButtons { session_id: s },
+            RepRequest::RemoveButton {
+                session_id: s,
+                button_id: crate::ids::ButtonId(1),
+            },
         ]
     }
 
@@ -480,6 +534,22 @@ mod tests {
             CustomerRequest::StopRemote { grant_id: None },
             CustomerRequest::OpenMedia {
                 channel: crate::remote::MediaChannel::Shell,
+            },
+            CustomerRequest::ShellExited {
+                grant_id: crate::ids::GrantId(1),
+                code: 0,
+            },
+            CustomerRequest::DescribeMachine {
+                machine: crate::buttons::MachineInfo {
+                    machine_id: "0123456789abcdef".into(),
+                    host: "laptop".into(),
+                    os: "Linux".into(),
+                },
+            },
+            CustomerRequest::ButtonResult {
+                button_id: crate::ids::ButtonId(1),
+                done: true,
+                detail: String::new(),
             },
         ];
         for request in &customer {

@@ -69,6 +69,10 @@ numeric_id!(
     /// A rep's request for a remote support capability (view or control a screen).
     GrantId
 );
+numeric_id!(
+    /// A Support Button a rep deployed on a customer's machine.
+    ButtonId
+);
 name_id!(
     /// A representative's user name, as in the server configuration (`"alice"`).
     RepId

@@ -2,6 +2,7 @@
 //! representative console and customers. Serde types only; no IO.
 //!
 //! - [`ids`]: newtype identifiers.
+//! - [`buttons`]: Support Buttons deployed on customers' machines, and the machine's description.
 //! - [`model`]: queues, entries, sessions, chat, reps and teams.
 //! - [`rep`]: the console's WebSocket messages (`/ws/rep`).
 //! - [`customer`]: the customer's WebSocket messages (`/ws/customer`) and the HTTP bodies.
@@ -15,6 +16,7 @@
 //!
 //! `docs/PROTOCOL.md` documents each message with an example.
 
+pub mod buttons;
 pub mod codec;
 pub mod customer;
 pub mod error;
@@ -27,6 +29,7 @@ pub mod remote;
 pub mod rep;
 pub mod shell;
 
+pub use buttons::*;
 pub use codec::{CLOSE_REPLACED, MAX_FRAME_BYTES, PROTOCOL_VERSION};
 pub use customer::*;
 pub use error::{DecodeError, ErrorBody, ErrorCode};

@@ -348,6 +348,9 @@ pub struct Permissions {
     /// May ask for a command shell on a customer's machine (the customer still consents).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub shell: bool,
+    /// May deploy Support Buttons on customers' machines (and remove them).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub support_button: bool,
 }
 
 /// A rep as others see them.

@@ -157,6 +157,44 @@ pub enum GrantEnd {
     CustomerDisconnected,
     /// The session ended.
     SessionEnded,
+    /// The shell exited by itself (the customer's program said so with `shell_exited`).
+    ShellExited,
+}
+
+/// What the customer is on, as far as remote support cares: the portal tells the server when
+/// the page runs on an iPhone or iPad, where nothing can view the screen and iOS's own screen
+/// broadcast is the only way (the rep can send its steps: [`SpecialAction`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Platform {
+    #[default]
+    Other,
+    Ios,
+}
+
+impl Platform {
+    /// The default, left out of the JSON.
+    pub fn is_other(&self) -> bool {
+        *self == Platform::Other
+    }
+}
+
+/// A special action a rep can take for some customers (the toolbar's "Special Actions").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SpecialAction {
+    /// Send an iOS customer the steps of iOS's own screen broadcast (only for `platform`
+    /// `ios`). Nothing in Switchboard views the screen: the card says so.
+    IosScreenBroadcast,
+}
+
+/// A card of steps shown to the customer (the portal draws it in the chat).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HelpCard {
+    pub title: String,
+    pub steps: Vec<String>,
+    /// A last line in plain words (what this does and does not do).
+    pub note: String,
 }
 
 /// One request for a capability and where it stands, as every rep in the session and the
@@ -189,6 +227,9 @@ pub struct RemoteInfo {
     /// first, at most [`MAX_LISTED_GRANTS`] in all: a live grant is never left out, so each
     /// side learns how a request it made ended (denied, timed out, stopped and why).
     pub grants: Vec<GrantInfo>,
+    /// What the customer is on (`ios`: the portal on an iPhone or iPad).
+    #[serde(default, skip_serializing_if = "Platform::is_other")]
+    pub platform: Platform,
 }
 
 impl RemoteInfo {

@@ -1,13 +1,16 @@
 //! Messages between a representative's console and the server, over `GET /ws/rep`.
 
+use crate::buttons::ButtonInfo;
 use crate::error::ErrorCode;
-use crate::ids::{GrantId, InvitationId, IssueId, MessageId, RepId, RequestId, SessionId, TeamId};
+use crate::ids::{
+    ButtonId, GrantId, InvitationId, IssueId, MessageId, RepId, RequestId, SessionId, TeamId,
+};
 use crate::model::{
     AssistanceRequest, ChatMessage, InviteTarget, Offer, PastChat, Presence, QueueEntry, QueueRef,
     RepInfo, RepSnapshot, SessionInfo, SessionView, TeamChatMessage, TransferTarget, UnixMillis,
     Visibility,
 };
-use crate::remote::{Capability, MediaChannel, MediaTicket};
+use crate::remote::{Capability, MediaChannel, MediaTicket, SpecialAction};
 use serde::{Deserialize, Serialize};
 
 /// Where a reconnecting console left off.
@@ -42,6 +45,9 @@ pub enum CloseMode {
     End,
     /// Put the session back in its queue, history kept.
     LeaveInQueue,
+    /// End the session and tell the customer's program (the native client) to remove itself
+    /// from the machine and exit; a pinned Jump Client stays.
+    EndAndUninstall,
 }
 
 /// A request from a console. On the wire it also carries `"id"`, see [`RepFrame`].
@@ -146,6 +152,30 @@ pub enum RepRequest {
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         keep_view: bool,
     },
+    /// A special action for this customer (the toolbar's "Special Actions"), such as sending
+    /// an iOS customer the steps of iOS's own screen broadcast. Answered with `ok`.
+    SpecialAction {
+        session_id: SessionId,
+        action: SpecialAction,
+    },
+    /// Deploy a Support Button on the customer's machine: a launcher that starts a new
+    /// session in this rep's personal queue, or in `team`'s (one of the rep's teams). Needs
+    /// `permissions.support_button` and the native client. Answered with `button`.
+    DeployButton {
+        session_id: SessionId,
+        description: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        team: Option<TeamId>,
+    },
+    /// The Support Buttons deployed on this session's customer machine. Answered with
+    /// `buttons`.
+    ListButtons { session_id: SessionId },
+    /// Remove a Support Button: its token is revoked at once and the customer's program (if
+    /// connected in this session) deletes the launcher. Answered with `ok`.
+    RemoveButton {
+        session_id: SessionId,
+        button_id: ButtonId,
+    },
     /// A token for `/ws/media`: with `channel` `screen` (the default) to view (and, with
     /// control, drive) the session's screen, which needs a granted screen grant; with `shell`
     /// to use the shell, which needs the rep's own granted `shell`. Answered with `media`.
@@ -185,6 +215,10 @@ impl RepRequest {
         "request_remote",
         "stop_remote",
         "open_media",
+        "special_action",
+        "deploy_button",
+        "list_buttons",
+        "remove_button",
     ];
 }
 
@@ -266,6 +300,14 @@ pub enum OkResult {
     /// A ticket for `/ws/media`.
     Media {
         ticket: MediaTicket,
+    },
+    /// The Support Button `deploy_button` made (now `pending` until the program reports).
+    Button {
+        button_id: ButtonId,
+    },
+    /// The Support Buttons of a session's customer machine, newest first.
+    Buttons {
+        buttons: Vec<ButtonInfo>,
     },
 }
 

@@ -538,7 +538,11 @@ impl Seen {
             | RepRequest::JoinSession { .. }
             | RepRequest::LoadHistory { .. }
             | RepRequest::LoadChat { .. }
-            | RepRequest::StopRemote { .. } => {}
+            | RepRequest::StopRemote { .. }
+            | RepRequest::DeployButton { .. }
+            | RepRequest::ListButtons { .. }
+            | RepRequest::RemoveButton { .. } => {}
+            RepRequest::SpecialAction { action, .. } => self.add("SpecialAction", action, ""),
         }
     }
 
@@ -562,7 +566,14 @@ impl Seen {
             | OkResult::Invitation { .. }
             | OkResult::TeamChat { .. }
             | OkResult::Grant { .. }
-            | OkResult::Media { .. } => {}
+            | OkResult::Media { .. }
+            | OkResult::Button { .. } => {}
+            OkResult::Buttons { buttons } => {
+                for button in buttons {
+                    self.add("ButtonState", &button.state, "");
+                    self.queue(&button.target);
+                }
+            }
         }
     }
 
@@ -627,7 +638,11 @@ impl Seen {
             | CustomerServerMessage::RepJoined { .. }
             | CustomerServerMessage::RepLeft { .. }
             | CustomerServerMessage::Disconnected { .. }
-            | CustomerServerMessage::SessionEnded { .. } => {}
+            | CustomerServerMessage::SessionEnded { .. }
+            | CustomerServerMessage::Uninstall
+            | CustomerServerMessage::Card { .. }
+            | CustomerServerMessage::InstallButton { .. }
+            | CustomerServerMessage::RemoveButton { .. } => {}
         }
     }
 
@@ -806,6 +821,8 @@ fn every_nested_variant_has_an_example() {
         ("GrantEnd", serde_variants::<GrantEnd>(None)),
         ("ScreenSource", serde_variants::<ScreenSource>(None)),
         ("MediaChannel", serde_variants::<MediaChannel>(None)),
+        ("SpecialAction", serde_variants::<SpecialAction>(None)),
+        ("ButtonState", serde_variants::<ButtonState>(None)),
         (
             "TranscriptEntry",
             serde_variants::<TranscriptEntry>(Some("kind")),

@@ -147,6 +147,7 @@ fn router_bench(args: &BenchArgs) -> anyhow::Result<()> {
                 route: Route::Rep { rep: rep.clone() },
                 customer_token: "t".into(),
                 client: Default::default(),
+                platform: Default::default(),
             },
         );
         let id = effects

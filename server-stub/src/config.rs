@@ -52,6 +52,8 @@ pub struct Settings {
     /// How long a customer has to answer a remote support request (`remote_prompt_secs`,
     /// 30 by default); unanswered, it counts as denied (`timed_out`).
     pub remote_prompt_secs: u64,
+    /// How long a deployed Support Button works, in days (`button_days`, 365 by default).
+    pub button_days: u64,
 }
 
 /// A team and its queue.
@@ -324,6 +326,7 @@ struct RawSettings {
     file_types: Vec<String>,
     durability: Durability,
     remote_prompt_secs: u64,
+    button_days: u64,
 }
 
 /// What may be shared unless the configuration says otherwise: pictures, documents, logs.
@@ -345,6 +348,7 @@ impl Default for RawSettings {
             file_types: DEFAULT_FILE_TYPES.iter().map(|t| (*t).to_owned()).collect(),
             durability: Durability::Normal,
             remote_prompt_secs: 30,
+            button_days: 365,
         }
     }
 }
@@ -398,6 +402,9 @@ struct RawRep {
     /// is still asked every time). Off by default.
     #[serde(default)]
     shell: bool,
+    /// May deploy Support Buttons on customers' machines (and remove them). Off by default.
+    #[serde(default)]
+    support_button: bool,
 }
 
 fn default_max_sessions() -> u32 {
@@ -475,6 +482,9 @@ impl RawConfig {
         if !(1..=600).contains(&s.remote_prompt_secs) {
             return Err(invalid("remote_prompt_secs must be 1 to 600"));
         }
+        if !(1..=3650).contains(&s.button_days) {
+            return Err(invalid("button_days must be 1 to 3650"));
+        }
         if s.require_disposition && s.dispositions.is_empty() {
             return Err(invalid(
                 "require_disposition is set but the dispositions list is empty",
@@ -496,6 +506,7 @@ impl RawConfig {
                 .collect(),
             durability: s.durability,
             remote_prompt_secs: s.remote_prompt_secs,
+            button_days: s.button_days,
         };
         if settings.max_file_bytes == 0 || settings.max_file_bytes > 100 * 1024 * 1024 {
             return Err(invalid("max_file_bytes must be between 1 and 104857600"));
@@ -579,6 +590,7 @@ impl RawConfig {
                     lead: r.lead,
                     screen: r.screen,
                     shell: r.shell,
+                    support_button: r.support_button,
                 },
                 extended_availability: r.extended_availability,
             };

@@ -133,8 +133,20 @@ fn show(message: &CustomerServerMessage) -> bool {
             }
             false
         }
-        CustomerServerMessage::RemoteUpdated { .. } => {
-            // A terminal has no screen to share: the server never asks it (client `web`).
+        CustomerServerMessage::RemoteUpdated { .. }
+        | CustomerServerMessage::Uninstall
+        | CustomerServerMessage::InstallButton { .. }
+        | CustomerServerMessage::RemoveButton { .. } => {
+            // A terminal has no screen to share and nothing installed: the server never asks
+            // it (client `web`).
+            false
+        }
+        CustomerServerMessage::Card { card } => {
+            say(format!("* {}", card.title));
+            for (number, step) in card.steps.iter().enumerate() {
+                say(format!("  {}. {step}", number + 1));
+            }
+            say(format!("  {}", card.note));
             false
         }
         CustomerServerMessage::QueueStatus {

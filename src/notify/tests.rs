@@ -137,6 +137,7 @@ fn model(chat_1: Vec<ChatMessage>) -> Model {
             lead: false,
             screen: Default::default(),
             shell: false,
+            support_button: false,
         },
         reps: vec![rep_info("sam", "Sam Seller"), rep_info("sue", "Sue Seller")],
         teams: vec![TeamInfo {

@@ -70,6 +70,10 @@ pub fn request_label(request: &RepRequest) -> &'static str {
             ..
         } => "open the customer's shell",
         RepRequest::OpenMedia { .. } => "open the customer's screen",
+        RepRequest::SpecialAction { .. } => "send the steps to the customer",
+        RepRequest::DeployButton { .. } => "deploy the Support Button",
+        RepRequest::ListButtons { .. } => "list the Support Buttons",
+        RepRequest::RemoveButton { .. } => "remove the Support Button",
     }
 }
 

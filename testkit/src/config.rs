@@ -55,6 +55,7 @@ transfer = true
 max_sessions = 3
 screen = "control"
 shell = true
+support_button = true
 
 [[reps]]
 id = "bob"
@@ -65,6 +66,7 @@ general_queue = true
 transfer = true
 screen = "control"
 shell = true
+support_button = true
 
 [[reps]]
 id = "carol"

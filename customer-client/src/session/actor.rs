@@ -293,6 +293,12 @@ impl Actor {
             CustomerServerMessage::Disconnected { message }
             | CustomerServerMessage::SessionEnded { message } => return self.end(message),
             CustomerServerMessage::RemoteUpdated { grants } => self.apply_grants(grants).await,
+            // Not yet acted on by this program (issue 14: uninstall, Support Buttons); the
+            // iOS card is for the portal.
+            CustomerServerMessage::Uninstall
+            | CustomerServerMessage::Card { .. }
+            | CustomerServerMessage::InstallButton { .. }
+            | CustomerServerMessage::RemoveButton { .. } => {}
             CustomerServerMessage::Ok {
                 id,
                 message,

@@ -9,8 +9,8 @@ use crate::config::ButtonTarget;
 use std::collections::BTreeSet;
 use switchboard_protocol::{
     Author, ChatMessage, ClientKind, CustomerInfo, CustomerRequest, CustomerServerMessage,
-    EntryPath, ErrorBody, ErrorCode, GrantEnd, IssueId, PROTOCOL_VERSION, QueueReason, QueueRef,
-    Route, SessionId, SessionKind, UnixMillis, Visibility,
+    EntryPath, ErrorBody, ErrorCode, GrantEnd, IssueId, PROTOCOL_VERSION, Platform, QueueReason,
+    QueueRef, Route, SessionId, SessionKind, UnixMillis, Visibility,
 };
 
 /// Longest customer name, company, question and contact, in characters.
@@ -132,12 +132,12 @@ impl Router {
             Route::Button { token } => match self.config.buttons.get(token) {
                 Some(ButtonTarget::Rep(rep)) => plain(rep_queue(rep)?, EntryPath::RepButton),
                 Some(ButtonTarget::Team(team)) => plain(team_queue(team)?, EntryPath::TeamButton),
-                None => {
-                    return Err(refuse(
-                        ErrorCode::NotFound,
-                        "This support button is not known (it may have been removed).",
-                    ));
-                }
+                // A Support Button a rep deployed on the customer's machine.
+                None => match self.deployed_button_queue(now, token)? {
+                    QueueRef::Team { team } => plain(team_queue(&team)?, EntryPath::TeamButton),
+                    QueueRef::Personal { rep } => plain(rep_queue(&rep)?, EntryPath::RepButton),
+                    QueueRef::General => plain(QueueRef::General, EntryPath::General),
+                },
             },
             Route::HelpLink { rep, team } => {
                 let (queue, path) = match (rep, team) {
@@ -183,7 +183,7 @@ impl Router {
         customer: CustomerInfo,
         route: Route,
         customer_token: &str,
-        client: ClientKind,
+        (client, platform): (ClientKind, Platform),
     ) -> Reply {
         let customer = validate_customer(customer)?;
         let destination = self.resolve_route(now, &route)?;
@@ -225,6 +225,8 @@ impl Router {
             assistance: None,
             client,
             grants: Default::default(),
+            platform,
+            machine: None,
             offer: None,
             chat: Vec::new(),
             position_sent: None,
@@ -338,6 +340,17 @@ impl Router {
             CustomerRequest::OpenMedia { channel } => {
                 self.customer_open_media(now, session_id, channel)
             }
+            CustomerRequest::ShellExited { grant_id, code } => {
+                self.shell_exited(session_id, grant_id, code)
+            }
+            CustomerRequest::DescribeMachine { machine } => {
+                self.describe_machine(session_id, machine)
+            }
+            CustomerRequest::ButtonResult {
+                button_id,
+                done,
+                detail,
+            } => self.button_result(session_id, button_id, done, &detail),
             CustomerRequest::Chat {
                 client_msg_id,
                 text,

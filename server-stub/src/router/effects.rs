@@ -33,6 +33,8 @@ pub enum StoreOp {
         body: String,
         at: UnixMillis,
     },
+    /// Insert or replace a deployed Support Button (only its token's hash is in it).
+    PutButton(Box<super::buttons::DeployedButton>),
 }
 
 /// What the store must read to answer a rep's request (data the router does not keep in

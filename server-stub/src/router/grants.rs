@@ -47,6 +47,7 @@ pub fn remote_info(session: &Session) -> RemoteInfo {
     RemoteInfo {
         source: screen_source(session),
         grants: session.grants.list.clone(),
+        platform: session.platform,
     }
 }
 

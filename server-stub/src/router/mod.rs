@@ -13,6 +13,7 @@ pub mod effects;
 pub mod state;
 
 mod assistance;
+pub mod buttons;
 mod customers;
 mod files;
 mod grants;
@@ -28,6 +29,7 @@ mod remote;
 mod remote_text;
 mod rep_requests;
 mod sharing;
+mod special;
 mod timers;
 mod views;
 
@@ -44,8 +46,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::sync::Arc;
 use switchboard_protocol::{
     ChatMessage, ClientKind, CustomerInfo, CustomerRequest, CustomerServerMessage, ErrorBody,
-    ErrorCode, InvitationId, OkResult, QueueRef, RepEvent, RepId, RepRequest, Route, SessionId,
-    TeamChatMessage, TeamId, UnixMillis,
+    ErrorCode, InvitationId, OkResult, Platform, QueueRef, RepEvent, RepId, RepRequest, Route,
+    SessionId, TeamChatMessage, TeamId, UnixMillis,
 };
 
 /// What a request returns: an optional result with the `ok`, or a refusal.
@@ -73,6 +75,8 @@ pub enum Input {
         customer_token: String,
         /// The customer's program (`start`'s `client`): what they can share.
         client: ClientKind,
+        /// What the customer is on (the portal says `ios` on an iPhone or iPad).
+        platform: Platform,
     },
     /// A customer reconnects to their session.
     CustomerResume {
@@ -130,6 +134,8 @@ pub struct Router {
     prompt_deadlines: BTreeSet<(UnixMillis, SessionId, switchboard_protocol::GrantId)>,
     /// Sessions whose live grants ended at the restart, to be told at the first tick.
     restart_revoked: Vec<SessionId>,
+    /// Support Buttons deployed on customers' machines.
+    buttons: buttons::Buttons,
     /// The time of the input being handled (0 before the first): what system notes are
     /// stamped with, so helpers deep in a change need not thread the clock.
     now: UnixMillis,
@@ -158,6 +164,8 @@ pub struct RestoredState {
     pub max_message_id: u64,
     /// Customer contacts with ended sessions, and how many.
     pub ended_contacts: Vec<(String, u32)>,
+    /// Every deployed Support Button, removed ones included (they say "no longer active").
+    pub buttons: Vec<buttons::DeployedButton>,
 }
 
 impl Router {
@@ -197,6 +205,7 @@ impl Router {
             rng: StdRng::seed_from_u64(seed),
             prompt_deadlines: BTreeSet::new(),
             restart_revoked: Vec::new(),
+            buttons: buttons::Buttons::default(),
             now: UnixMillis::default(),
             out: Vec::new(),
         }
@@ -276,6 +285,7 @@ impl Router {
             router.remember_team_chat(message);
         }
         router.ended_contacts = restored.ended_contacts.into_iter().collect();
+        router.buttons = buttons::Buttons::restore(restored.buttons);
         router
     }
 
@@ -311,7 +321,15 @@ impl Router {
                 route,
                 customer_token,
                 client,
-            } => self.customer_start(now, conn, customer, route, &customer_token, client),
+                platform,
+            } => self.customer_start(
+                now,
+                conn,
+                customer,
+                route,
+                &customer_token,
+                (client, platform),
+            ),
             Input::CustomerResume {
                 conn,
                 session_id,

@@ -35,6 +35,19 @@ impl Router {
                 session_id,
                 channel,
             } => self.rep_open_media(now, rep, session_id, channel),
+            RepRequest::SpecialAction { session_id, action } => {
+                self.special_action(rep, session_id, action)
+            }
+            RepRequest::DeployButton {
+                session_id,
+                description,
+                team,
+            } => self.deploy_button(now, rep, session_id, &description, team),
+            RepRequest::ListButtons { session_id } => self.list_buttons(rep, session_id),
+            RepRequest::RemoveButton {
+                session_id,
+                button_id,
+            } => self.remove_button(rep, session_id, button_id),
             RepRequest::SetPresence { presence } => self.set_presence(now, rep, presence),
             RepRequest::GenerateSessionKey => self.generate_key(now, rep),
             RepRequest::Accept { session_id } => self.accept(rep, session_id),
@@ -289,7 +302,7 @@ impl Router {
     ) -> Reply {
         self.owned_session(rep, session_id)?;
         match mode {
-            CloseMode::End => {
+            CloseMode::End | CloseMode::EndAndUninstall => {
                 let session = self.session(session_id)?;
                 if self.config.settings.require_disposition && session.disposition.is_none() {
                     return Err(refuse(
@@ -297,11 +310,31 @@ impl Router {
                         "Choose a disposition before ending the session.",
                     ));
                 }
+                let uninstall = mode == CloseMode::EndAndUninstall;
+                if uninstall && session.client != switchboard_protocol::ClientKind::Native {
+                    return Err(refuse(
+                        ErrorCode::RemoteUnavailable,
+                        "The customer is in web chat: there is no customer client to uninstall.",
+                    ));
+                }
                 let name = self.config.rep_name(rep);
+                if uninstall && session.customer_connected && !session.customer_gone {
+                    // Before `session_ended`: the client removes itself when that comes.
+                    self.tell_customer(
+                        session_id,
+                        switchboard_protocol::CustomerServerMessage::Uninstall,
+                    );
+                }
                 self.end_session(
                     now,
                     session_id,
-                    &format!("{name} ended the session. Thank you!"),
+                    &if uninstall {
+                        format!(
+                            "{name} ended the session and removed the support program from this computer. Thank you!"
+                        )
+                    } else {
+                        format!("{name} ended the session. Thank you!")
+                    },
                 );
             }
             CloseMode::LeaveInQueue => {

@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
 use switchboard_protocol::{
     ChatMessage, ClientKind, CustomerInfo, EntryPath, GrantInfo, InvitationId, InvitationInfo,
-    InviteTarget, IssueId, Presence, QueueHop, QueueRef, RepId, SessionId, SessionKind, UnixMillis,
+    InviteTarget, IssueId, MachineInfo, Platform, Presence, QueueHop, QueueRef, RepId, SessionId,
+    SessionKind, UnixMillis,
 };
 
 /// Where and since when a session waits.
@@ -74,6 +75,12 @@ pub struct Session {
     /// `router/grants.rs`), stored with the session so a restart knows how each ended.
     #[serde(default)]
     pub grants: Grants,
+    /// What the customer is on (`ios`: the portal on an iPhone or iPad).
+    #[serde(default)]
+    pub platform: Platform,
+    /// The customer's machine, as its native client described it.
+    #[serde(default)]
+    pub machine: Option<MachineInfo>,
     #[serde(skip)]
     pub offer: Option<PendingOffer>,
     /// The whole chat, loaded from and appended to the chat table. Append with
@@ -117,6 +124,8 @@ impl Session {
             assistance,
             client,
             grants,
+            platform,
+            machine,
             offer,
             chat,
             sent_ids,
@@ -147,6 +156,8 @@ impl Session {
             assistance: assistance.clone(),
             client: *client,
             grants: grants.clone(),
+            platform: *platform,
+            machine: machine.clone(),
             offer: offer.clone(),
             chat: Vec::new(),
             sent_ids: HashMap::new(),

@@ -103,7 +103,12 @@ async fn hello(
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn serve(mut socket: WebSocket, state: AppState, source: IpAddr) {
+pub async fn serve(
+    mut socket: WebSocket,
+    state: AppState,
+    source: IpAddr,
+    platform: switchboard_protocol::Platform,
+) {
     let conn = super::core::next_conn_id();
     let (tx, mut rx) = socket::outbound_queue();
     let limits = &state.config.limits;
@@ -126,6 +131,7 @@ pub async fn serve(mut socket: WebSocket, state: AppState, source: IpAddr) {
             route,
             token: crate::auth::new_token(),
             client,
+            platform,
         },
         CustomerHello::Resume {
             session_id,

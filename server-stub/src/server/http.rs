@@ -317,17 +317,41 @@ pub async fn customer_socket(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
     upgrade: WebSocketUpgrade,
 ) -> Response {
     if !origin_allowed(&headers, &state.config.limits.allowed_origins) {
         return origin_refused();
     }
+    let platform = platform_of(&headers, query.as_deref());
     upgrade
         .read_buffer_size(WS_READ_BUFFER)
         .write_buffer_size(WS_WRITE_BUFFER)
         .max_message_size(HARD_FRAME_LIMIT)
         .max_frame_size(HARD_FRAME_LIMIT)
-        .on_upgrade(move |socket| super::customer_ws::serve(socket, state, peer.ip()))
+        .on_upgrade(move |socket| super::customer_ws::serve(socket, state, peer.ip(), platform))
+}
+
+/// What a customer's socket comes from: `ios` when the portal says so (`?platform=ios`: it
+/// also knows an iPad that presents itself as a Mac) or the `User-Agent` names an iPhone,
+/// iPad or iPod. Only decides whether the rep is offered iOS's broadcast steps.
+pub fn platform_of(headers: &HeaderMap, query: Option<&str>) -> switchboard_protocol::Platform {
+    let said_ios = query
+        .unwrap_or_default()
+        .split('&')
+        .any(|pair| pair == "platform=ios");
+    let agent = headers
+        .get(axum::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let ios_agent = ["iPhone", "iPad", "iPod"]
+        .iter()
+        .any(|device| agent.contains(device));
+    if said_ios || ios_agent {
+        switchboard_protocol::Platform::Ios
+    } else {
+        switchboard_protocol::Platform::Other
+    }
 }
 
 /// `GET /ws/media` (PROTOCOL.md §11): a publisher's or viewer's binary media socket. Its

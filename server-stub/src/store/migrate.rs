@@ -9,6 +9,7 @@ use rusqlite::{Connection, TransactionBehavior};
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_initial.sql"),
     include_str!("../../migrations/0002_contacts_and_files.sql"),
+    include_str!("../../migrations/0003_buttons.sql"),
 ];
 
 /// The schema version this code writes.

@@ -90,6 +90,11 @@ fn apply(conn: &Connection, op: &StoreOp, now: i64) -> Result<(), StoreError> {
             conn.prepare_cached("DELETE FROM session_keys WHERE key = ?1")?
                 .execute(params![key])?;
         }
+        StoreOp::PutButton(button) => {
+            let json = serde_json::to_string(button)?;
+            conn.prepare_cached("INSERT OR REPLACE INTO buttons (id, json) VALUES (?1, ?2)")?
+                .execute(params![to_sql(button.info.button_id.0)?, json])?;
+        }
         StoreOp::Email {
             rep,
             to,

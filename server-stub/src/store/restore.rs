@@ -97,7 +97,15 @@ pub(crate) fn restore(conn: &Connection) -> Result<Restored, StoreError> {
         ended_contacts.push((row.get(0)?, u32::try_from(count).unwrap_or(u32::MAX)));
     }
 
+    let buttons = decode_rows(
+        conn,
+        "buttons",
+        "SELECT id, json FROM buttons ORDER BY id",
+        [],
+    )?;
+
     Ok(Restored {
+        buttons,
         ended_contacts,
         sessions,
         chat,

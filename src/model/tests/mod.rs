@@ -212,6 +212,7 @@ fn snapshot_state() -> RepSnapshot {
             lead: false,
             screen: Default::default(),
             shell: false,
+            support_button: false,
         },
         reps: vec![
             rep_info(ME, Presence::Available),

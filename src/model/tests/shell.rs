@@ -44,7 +44,11 @@ fn session(source: ScreenSource, grants: Vec<GrantInfo>) -> SessionInfo {
         ended: false,
         assistance: false,
         has_history: false,
-        remote: RemoteInfo { source, grants },
+        remote: RemoteInfo {
+            source,
+            grants,
+            platform: Default::default(),
+        },
     }
 }
 

@@ -30,6 +30,7 @@ fn start_input(route: Route) -> Input {
         route,
         customer_token: "token-999".to_owned(),
         client: Default::default(),
+        platform: Default::default(),
     }
 }
 
@@ -344,6 +345,7 @@ fn bad_customer_details_are_invalid() {
                 route: Route::General,
                 customer_token: "t".to_owned(),
                 client: Default::default(),
+                platform: Default::default(),
             },
             ErrorCode::Invalid,
         );

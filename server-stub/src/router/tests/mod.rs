@@ -3,6 +3,7 @@
 
 mod support;
 
+mod buttons;
 mod chat;
 mod console;
 mod entry_paths;

@@ -457,6 +457,7 @@ impl Runner {
             route,
             customer_token: format!("tok-{next}"),
             client: Default::default(),
+            platform: Default::default(),
         }
     }
 
@@ -489,6 +490,7 @@ impl Runner {
                 route: Route::General,
                 customer_token: "tok-blank".to_owned(),
                 client: Default::default(),
+                platform: Default::default(),
             },
             Op::GenerateKey { who } => self.as_rep(any_rep(who), RepRequest::GenerateSessionKey),
             Op::StartWithKey { pick: n } => {

@@ -207,6 +207,7 @@ fn every_refusal_changes_nothing() {
         route,
         customer_token: "t".to_owned(),
         client: Default::default(),
+        platform: Default::default(),
     };
     let input_cases: Vec<(Input, ErrorCode)> = vec![
         (start(customer(""), Route::General), ErrorCode::Invalid),

@@ -78,6 +78,7 @@ transfer = true
 max_sessions = 5
 screen = "control"
 shell = true
+support_button = true
 
 # bob: billing only, general queue, transfer, at most 2 sessions; screen control and the shell.
 [[reps]]
@@ -90,6 +91,7 @@ transfer = true
 max_sessions = 2
 screen = "control"
 shell = true
+support_button = true
 
 # carol: tech only, no general queue, may not transfer; may view screens, not control.
 [[reps]]
@@ -431,6 +433,7 @@ pub struct MemStore {
     pub team_chat: BTreeMap<u64, String>,
     /// (rep, address, subject) of every queued email.
     pub emails: Vec<(RepId, String, String)>,
+    pub buttons: BTreeMap<u64, String>,
 }
 
 impl MemStore {
@@ -468,6 +471,12 @@ impl MemStore {
             StoreOp::Email {
                 rep, to, subject, ..
             } => self.emails.push((rep.clone(), to.clone(), subject.clone())),
+            StoreOp::PutButton(button) => {
+                self.buttons.insert(
+                    button.info.button_id.0,
+                    serde_json::to_string(button).unwrap(),
+                );
+            }
         }
     }
 
@@ -528,6 +537,11 @@ impl MemStore {
             max_invitation_id: self.max_invitation_id,
             max_message_id,
             ended_contacts: Vec::new(),
+            buttons: self
+                .buttons
+                .values()
+                .map(|json| serde_json::from_str(json).unwrap())
+                .collect(),
         }
     }
 }
@@ -611,6 +625,17 @@ impl Harness {
         route: Route,
         client: ClientKind,
     ) -> (Reply, Vec<Effect>) {
+        self.start_on(who, route, client, switchboard_protocol::Platform::Other)
+    }
+
+    /// [`Harness::start_as`] from a customer on `platform`.
+    pub fn start_on(
+        &mut self,
+        who: CustomerInfo,
+        route: Route,
+        client: ClientKind,
+        platform: switchboard_protocol::Platform,
+    ) -> (Reply, Vec<Effect>) {
         let conn = self.next_conn;
         self.next_conn += 1;
         self.handle(Input::CustomerStart {
@@ -619,6 +644,7 @@ impl Harness {
             route,
             customer_token: format!("token-{conn}"),
             client,
+            platform,
         })
     }
 

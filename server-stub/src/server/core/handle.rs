@@ -72,6 +72,7 @@ impl Core {
                 route,
                 token,
                 client,
+                platform,
             } => {
                 self.customers.entry(conn).or_insert((tx, None));
                 let guessing_key = matches!(route, Route::SessionKey { .. });
@@ -109,6 +110,7 @@ impl Core {
                     route,
                     customer_token: token,
                     client,
+                    platform,
                 });
                 if guessing_key {
                     match &reply {

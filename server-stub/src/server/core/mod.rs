@@ -99,6 +99,8 @@ pub enum CoreMsg {
         token: String,
         /// The customer's program, from `start`'s `client`.
         client: ClientKind,
+        /// What the customer is on, from the socket's address (`?platform=ios`).
+        platform: switchboard_protocol::Platform,
     },
     CustomerResume {
         conn: ConnId,

@@ -62,6 +62,8 @@ fn session(id: u64) -> Session {
         assistance: None,
         client: Default::default(),
         grants: Default::default(),
+        platform: Default::default(),
+        machine: None,
         offer: None,
         chat: Vec::new(),
         position_sent: None,
