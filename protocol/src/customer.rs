@@ -74,6 +74,13 @@ pub enum CustomerRequest {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         grant_id: Option<GrantId>,
     },
+    /// A token for `/ws/media` to send the screen on (`channel` `screen`, the default: needs
+    /// a granted screen grant) or to run the shell on (`shell`: needs a granted `shell`).
+    /// Answered with `ok` carrying `ticket`.
+    OpenMedia {
+        #[serde(default, skip_serializing_if = "MediaChannel::is_screen")]
+        channel: MediaChannel,
+    },
     /// The shell of `grant_id` exited by itself with `code` (-1: killed, or none): its grant
     /// ends (`shell_exited`). Answered with `ok`.
     ShellExited {
@@ -92,13 +99,6 @@ pub enum CustomerRequest {
         done: bool,
         #[serde(default, skip_serializing_if = "String::is_empty")]
         detail: String,
-    },
-    /// A token for `/ws/media` to send the screen on (`channel` `screen`, the default: needs
-    /// a granted screen grant) or to run the shell on (`shell`: needs a granted `shell`).
-    /// Answered with `ok` carrying `ticket`.
-    OpenMedia {
-        #[serde(default, skip_serializing_if = "MediaChannel::is_screen")]
-        channel: MediaChannel,
     },
 }
 

@@ -152,6 +152,14 @@ pub enum RepRequest {
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         keep_view: bool,
     },
+    /// A token for `/ws/media`: with `channel` `screen` (the default) to view (and, with
+    /// control, drive) the session's screen, which needs a granted screen grant; with `shell`
+    /// to use the shell, which needs the rep's own granted `shell`. Answered with `media`.
+    OpenMedia {
+        session_id: SessionId,
+        #[serde(default, skip_serializing_if = "MediaChannel::is_screen")]
+        channel: MediaChannel,
+    },
     /// A special action for this customer (the toolbar's "Special Actions"), such as sending
     /// an iOS customer the steps of iOS's own screen broadcast. Answered with `ok`.
     SpecialAction {
@@ -175,14 +183,6 @@ pub enum RepRequest {
     RemoveButton {
         session_id: SessionId,
         button_id: ButtonId,
-    },
-    /// A token for `/ws/media`: with `channel` `screen` (the default) to view (and, with
-    /// control, drive) the session's screen, which needs a granted screen grant; with `shell`
-    /// to use the shell, which needs the rep's own granted `shell`. Answered with `media`.
-    OpenMedia {
-        session_id: SessionId,
-        #[serde(default, skip_serializing_if = "MediaChannel::is_screen")]
-        channel: MediaChannel,
     },
 }
 
