@@ -68,7 +68,12 @@
 
   function socketUrl() {
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-    return `${scheme}//${location.host}/ws/customer`;
+    // On an iPhone or iPad the rep may send iOS's own screen broadcast steps; the server only
+    // needs to know that. An iPad presents itself as a Mac, but a Mac has no touch screen.
+    const ios =
+      /iPhone|iPad|iPod/.test(navigator.userAgent) ||
+      (navigator.platform === "MacIntel" && navigator.maxTouchPoints > 1);
+    return `${scheme}//${location.host}/ws/customer${ios ? "?platform=ios" : ""}`;
   }
 
   function newClientId() {
@@ -307,6 +312,9 @@
         break;
       case "remote_updated":
         if (!over) remote.update(message.grants);
+        break;
+      case "card":
+        appendCard(message.card);
         break;
       case "disconnected":
       case "session_ended":
@@ -562,6 +570,26 @@
     const item = document.createElement("li");
     item.className = "message system";
     item.textContent = text;
+    $("messages").append(item);
+    scrollToEnd();
+  }
+
+  // A card of steps from the rep (iOS's screen broadcast): text only, never markup.
+  function appendCard(card) {
+    const item = document.createElement("li");
+    item.className = "message card";
+    const title = document.createElement("strong");
+    title.textContent = card.title;
+    const steps = document.createElement("ol");
+    for (const step of card.steps) {
+      const line = document.createElement("li");
+      line.textContent = step;
+      steps.append(line);
+    }
+    const note = document.createElement("p");
+    note.className = "card-note";
+    note.textContent = card.note;
+    item.append(title, steps, note);
     $("messages").append(item);
     scrollToEnd();
   }

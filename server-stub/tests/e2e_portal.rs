@@ -521,3 +521,57 @@ async fn files_go_both_ways_in_the_browser() {
     page.wait_for_text("#chat-error", "cannot be shared").await;
     page.close().await;
 }
+
+/// An iPhone's portal says so (`?platform=ios`); the rep's Special Actions send iOS's own
+/// screen broadcast steps, which the page shows as a card; nothing offers to view the screen.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_iphone_customer_gets_the_broadcast_steps_and_no_screen_view() {
+    let server = TestServer::start().await;
+    let mut alice = server.rep("alice").await;
+    let key = match alice.ok(RepRequest::GenerateSessionKey).await {
+        Some(OkResult::SessionKey { key, .. }) => key,
+        other => panic!("expected a session key, got {other:?}"),
+    };
+    let page = Browser::open_with(&[
+        "--user-agent=Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
+    ])
+    .await;
+    page.goto(&server.http("/")).await;
+    page.fill("#name", "Ivy Phone").await;
+    page.click(r#"input[name="how"][value="key"]"#).await;
+    page.fill("#key", &key).await;
+    page.click("#start").await;
+    let entry = portal_entry(&mut alice, "Ivy Phone").await;
+    let session_id = entry.session_id;
+    alice.ok(RepRequest::Accept { session_id }).await;
+    let view = joined(&mut alice, session_id).await;
+    assert_eq!(view.session.remote.platform, Platform::Ios);
+    assert_eq!(view.session.remote.source, ScreenSource::None);
+    let (code, _) = alice
+        .request(RepRequest::RequestRemote {
+            session_id,
+            capability: Capability::ScreenView,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(code, ErrorCode::RemoteUnavailable);
+
+    alice
+        .ok(RepRequest::SpecialAction {
+            session_id,
+            action: SpecialAction::IosScreenBroadcast,
+        })
+        .await;
+    page.wait_for_text("#messages", "Share your iPhone or iPad screen")
+        .await;
+    let card = page.text("#messages .card").await;
+    assert!(card.contains("Control Center"), "{card}");
+    assert!(card.contains("This chat cannot see your screen"), "{card}");
+    page.wait_for_text(
+        "#messages",
+        "Alice sent the steps to share an iPhone or iPad screen.",
+    )
+    .await;
+    page.screenshot_if_asked("portal-ios-card").await;
+    page.close().await;
+}
