@@ -5,6 +5,9 @@
 //! - [`session`]: the headless session (`CustomerSession`), its grant view and share state,
 //!   and [`run_simulated_customer`] for the console's demo.
 //! - [`publish`]: the media socket's publisher, its flow control, and the screen worker thread.
+//! - [`install`]: what the program keeps on the computer and where: the machine id it
+//!   describes the machine with, Support Buttons' launchers (Linux), and removing itself when
+//!   a rep closes with uninstall.
 //! - [`hotkey`]: the global Stop hotkey (Ctrl+Alt+Shift+S) on X11.
 //! - [`inject`]: the rep's input on X11 (XTest), or through `enigo` on Windows and macOS,
 //!   and keysym lookup.
@@ -35,6 +38,7 @@ pub mod capture;
 pub mod frame;
 pub mod hotkey;
 pub mod inject;
+pub mod install;
 pub mod publish;
 pub mod qoi;
 pub mod session;

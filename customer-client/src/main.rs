@@ -1,12 +1,15 @@
 //! `switchboard-customer`: the customer's program. Opens the window (start a session by any
 //! route, chat, consent cards, the banner with Stop); `--simulate` runs a simulated customer
 //! without a window; `--probe` reports what this machine can capture (the X11 screen on Linux,
-//! the primary monitor on Windows and macOS).
+//! the primary monitor on Windows and macOS). A Support Button's launcher runs it with
+//! `--server URL --button TOKEN`: the form opens on that route, the customer gives a name and
+//! starts (with `--name` too it starts at once).
 
 use anyhow::Context;
 use clap::Parser;
 use std::time::Instant;
 use switchboard_customer::capture::Screen;
+use switchboard_customer::install::Places;
 use switchboard_customer::publish::ScreenChoice;
 use switchboard_customer::session::Policy;
 use switchboard_customer::window::model::{RouteKind, StartForm};
@@ -37,7 +40,7 @@ struct Args {
     /// A team directly, as its support button does.
     #[arg(long, group = "route")]
     team: Option<String>,
-    /// A support button's token.
+    /// A support button's token (a Support Button's launcher passes its own).
     #[arg(long, group = "route")]
     button: Option<String>,
     /// An issue from the issue form (the owning team's queue).
@@ -125,6 +128,7 @@ fn main() -> anyhow::Result<()> {
         form,
         screen,
         policy: Policy::Ask,
+        places: Places::for_this_user(),
     };
     let handle = runtime.handle().clone();
     let native_options = eframe::NativeOptions {
@@ -187,4 +191,26 @@ fn probe_screen(what: &str, screen: &mut impl Screen) -> anyhow::Result<()> {
         frame.pixels.len()
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A Support Button's launcher line (`--server URL --button TOKEN`) opens the form on the
+    /// button's route with its token; the server is the one the launcher names.
+    #[test]
+    fn a_launchers_arguments_give_the_button_route() {
+        let args = Args::try_parse_from([
+            "switchboard-customer",
+            "--server",
+            "https://help.example.com",
+            "--button",
+            "0123abcd",
+        ])
+        .unwrap();
+        assert_eq!(args.route(), (RouteKind::Button, "0123abcd".to_owned()));
+        assert_eq!(args.server, "https://help.example.com");
+        assert!(args.name.is_none(), "the form asks for the name");
+    }
 }

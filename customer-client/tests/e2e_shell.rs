@@ -20,7 +20,9 @@ use switchboard_customer::publish::ScreenChoice;
 use switchboard_customer::session::{Policy, SessionEvent, prompt_text};
 use switchboard_customer::shell::OUTPUT_WINDOW;
 use switchboard_protocol::media::{MAX_SHELL_CHUNK, MediaFrame};
-use switchboard_protocol::{Capability, ErrorCode, GrantId, GrantState, MediaChannel, RepRequest};
+use switchboard_protocol::{
+    Capability, ErrorCode, GrantEnd, GrantId, GrantState, MediaChannel, RepRequest,
+};
 use switchboard_testkit::media::{MediaClient, Next};
 use switchboard_testkit::{DEADLINE, poll_until};
 use tokio::sync::Mutex;
@@ -194,8 +196,10 @@ async fn a_flood_waits_at_the_window_and_arrives_whole_when_acknowledged() {
     assert!(shell.screen.received() > 10_000_000);
 }
 
-/// `exit 3` ends the shell with `shell_exit` code 3 after its output; the finished shell's
-/// grant ends (a new shell needs a new Allow).
+/// `exit 3` ends the shell with `shell_exit` code 3 after its output; the client reports
+/// the exit (`shell_exited`), so the grant ends as `shell_exited`, not as the customer's
+/// Stop, and the chat says "The command shell Alice was using exited (code 3)." (a new shell
+/// needs a new Allow).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn exit_3_comes_through_as_code_3() {
     let _serial = SERIAL.lock().await;
@@ -211,7 +215,37 @@ async fn exit_3_comes_through_as_code_3() {
         shell.screen.find("bye 42"),
         "the output came before the exit"
     );
-    grant_state(&mut s.alice, shell.grant, GrantState::Stopped).await;
+    let session = s
+        .alice
+        .grant_reaches(shell.grant, GrantState::Stopped)
+        .await;
+    let grant = session
+        .remote
+        .grants
+        .iter()
+        .find(|g| g.grant_id == shell.grant);
+    assert_eq!(
+        grant.and_then(|g| g.ended),
+        Some(GrantEnd::ShellExited),
+        "{grant:?}"
+    );
+    s.alice
+        .chat_text("The command shell Alice was using exited (code 3).")
+        .await;
+    // The customer reads the same line, and not that they stopped it.
+    let deadline = tokio::time::Instant::now() + DEADLINE;
+    loop {
+        let event = tokio::time::timeout_at(deadline, s.events.recv())
+            .await
+            .expect("the line within the deadline")
+            .expect("the session still runs");
+        if let SessionEvent::Chat(message) = event {
+            assert!(!message.text.contains("stopped"), "{}", message.text);
+            if message.text == "The command shell Alice was using exited (code 3)." {
+                break;
+            }
+        }
+    }
     share_event(&mut s.events, |share| share.shell.is_none()).await;
 }
 

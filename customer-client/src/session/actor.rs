@@ -2,8 +2,11 @@
 //! handle's commands, the server's messages, the share state (to start a publisher when the
 //! screen is granted, a shell when a shell is), the running publisher (to open the media
 //! socket again if it failed while sharing should go on) and the running shell's link
-//! (`shell_grant.rs`: its grant ends with it).
+//! (`shell_grant.rs`: its grant ends with it). `install.rs` describes the machine after each
+//! start and resume, writes and deletes Support Buttons' launchers, and removes the program
+//! when the session ends after `uninstall`.
 
+mod install;
 mod shell_grant;
 
 use super::consent::{Answer, shell_support};
@@ -42,6 +45,8 @@ pub(super) struct Resume {
     pub session_id: SessionId,
     pub customer_token: String,
     pub seen: BTreeSet<MessageId>,
+    /// The reps in the session now (a note names the one rep who is there).
+    pub reps: Vec<String>,
 }
 
 /// Whether the session goes on after handling something.
@@ -69,6 +74,14 @@ pub(super) struct Actor {
     retries: u32,
     /// The command shell: its ticket, its running link, the grants it ran for.
     shell: shell_grant::ShellSlot,
+    /// Where the program keeps its things (`None`: it keeps nothing on this computer).
+    places: Option<Arc<crate::install::Places>>,
+    /// The machine as described to the server (worked out once).
+    machine: Option<switchboard_protocol::MachineInfo>,
+    /// The rep closed with uninstall: the program removes itself when the session ends.
+    uninstall: bool,
+    /// Requests whose refusal is logged, not shown (`describe_machine`, `button_result`).
+    quiet: BTreeSet<RequestId>,
 }
 
 impl Actor {
@@ -79,6 +92,7 @@ impl Actor {
         shared: Arc<Shared>,
         emit: Box<dyn Fn(SessionEvent) + Send>,
         stats: watch::Sender<PublishStats>,
+        places: Option<Arc<crate::install::Places>>,
     ) -> Self {
         Self {
             config,
@@ -94,6 +108,10 @@ impl Actor {
             publisher: None,
             retries: 0,
             shell: shell_grant::ShellSlot::default(),
+            places,
+            machine: None,
+            uninstall: false,
+            quiet: BTreeSet::new(),
         }
     }
 
@@ -160,9 +178,19 @@ impl Actor {
                 if let Some(publisher) = self.publisher.take() {
                     publisher.abort();
                 }
+                if self.uninstall {
+                    self.remove_program().await;
+                }
                 return;
             }
         }
+    }
+
+    /// The first thing said after `session_started`: the machine's description, sent before
+    /// the session's handle is returned, so a rep who accepts the session finds the machine
+    /// known (Support Buttons need it).
+    pub(super) async fn introduce(&mut self) {
+        self.describe_machine().await;
     }
 
     async fn send(&mut self, request: CustomerRequest) -> RequestId {
@@ -215,7 +243,9 @@ impl Actor {
                     for message in started.chat {
                         self.chat(message);
                     }
+                    self.resume.reps = started.reps.clone();
                     (self.emit)(SessionEvent::Reconnected { reps: started.reps });
+                    self.describe_machine().await;
                     self.apply_grants(started.grants).await;
                     for text in unsent {
                         self.command(Command::Chat(text)).await;
@@ -288,22 +318,41 @@ impl Actor {
                 estimated_wait_secs,
             }),
             CustomerServerMessage::Chat { message } => self.chat(message),
-            CustomerServerMessage::RepJoined { name } => (self.emit)(SessionEvent::RepJoined(name)),
-            CustomerServerMessage::RepLeft { name } => (self.emit)(SessionEvent::RepLeft(name)),
+            CustomerServerMessage::RepJoined { name } => {
+                self.resume.reps.push(name.clone());
+                (self.emit)(SessionEvent::RepJoined(name));
+            }
+            CustomerServerMessage::RepLeft { name } => {
+                if let Some(at) = self.resume.reps.iter().position(|r| *r == name) {
+                    self.resume.reps.remove(at);
+                }
+                (self.emit)(SessionEvent::RepLeft(name));
+            }
             CustomerServerMessage::Disconnected { message }
             | CustomerServerMessage::SessionEnded { message } => return self.end(message),
             CustomerServerMessage::RemoteUpdated { grants } => self.apply_grants(grants).await,
-            // Not yet acted on by this program (issue 14: uninstall, Support Buttons); the
-            // iOS card is for the portal.
-            CustomerServerMessage::Uninstall
-            | CustomerServerMessage::Card { .. }
-            | CustomerServerMessage::InstallButton { .. }
-            | CustomerServerMessage::RemoveButton { .. } => {}
+            // `session_ended` follows; the program removes itself then (`run`).
+            CustomerServerMessage::Uninstall => self.uninstall = true,
+            // Meant for the portal (iOS's steps); here it is chat text.
+            CustomerServerMessage::Card { card } => {
+                (self.emit)(SessionEvent::Note(super::notes::card_text(&card)));
+            }
+            CustomerServerMessage::InstallButton {
+                button_id,
+                token,
+                description,
+            } => self.install_button(button_id, token, description).await,
+            CustomerServerMessage::RemoveButton { button_id } => {
+                self.remove_button(button_id).await;
+            }
             CustomerServerMessage::Ok {
                 id,
                 message,
                 ticket,
             } => {
+                if self.quiet.remove(&id) {
+                    return Flow::Continue;
+                }
                 if let Some(message) = message {
                     self.chat(message);
                 }
@@ -325,6 +374,10 @@ impl Actor {
                     && self.shell.owns_error(id)
                 {
                     tracing::debug!(%message, "a shell request refused");
+                } else if let Some(id) = id
+                    && self.quiet.remove(&id)
+                {
+                    tracing::warn!(%message, "the server refused what this program reported");
                 } else {
                     (self.emit)(SessionEvent::Notice(message));
                 }

@@ -5,10 +5,18 @@
 //! shell is. The UI (or a test, or the console's demo) sends commands through the handle and
 //! reads [`SessionEvent`]s. Stop acts on the shared grant view first (`grants.rs`), so
 //! capture, injection and the shell end before the network hears of it.
+//!
+//! Started with the program's [`Places`] ([`CustomerSession::start_installed`], the window),
+//! the session describes the machine by its kept id, writes and deletes Support Buttons'
+//! launchers, and removes the program when a rep closes with uninstall
+//! (`actor/install.rs`, `crate::install`); started without ([`CustomerSession::start`]:
+//! simulated customers, most tests) it touches nothing on the computer. `notes.rs` holds the
+//! program's own chat lines.
 
 mod actor;
 mod consent;
 mod grants;
+pub mod notes;
 mod simulated;
 
 pub use consent::{Answer, Policy, SHELL_UNAVAILABLE, shell_support};
@@ -17,6 +25,7 @@ pub use grants::{
 };
 pub use simulated::run_simulated_customer;
 
+use crate::install::Places;
 use crate::publish::{PublishStats, ScreenChoice};
 use futures_util::{SinkExt, StreamExt};
 use std::sync::{Arc, Mutex};
@@ -62,6 +71,9 @@ pub enum SessionEvent {
     },
     /// Something the customer should read (a refused request, a capture problem).
     Notice(String),
+    /// A line of this program's own for the chat (a Support Button added or removed, a
+    /// rep's card of steps).
+    Note(String),
     /// The session is over for this customer (with the server's words, or why).
     Ended(String),
     /// The connection to the server dropped; the session is being resumed (sharing has
@@ -71,6 +83,10 @@ pub enum SessionEvent {
     Reconnected {
         reps: Vec<String>,
     },
+    /// After [`SessionEvent::Ended`], when the rep closed with uninstall: the program removed
+    /// what it keeps here (these words say what, or what could not go). The program should
+    /// now say so and exit.
+    Uninstalled(String),
 }
 
 /// What the UI asks of the session.
@@ -100,6 +116,18 @@ pub enum SessionError {
     BadAnswer(String),
     #[error("the server did not answer within {0:?}")]
     Timeout(std::time::Duration),
+}
+
+impl SessionError {
+    /// What the customer reads: a refusal in the server's own words (such as "This Support
+    /// Button is no longer active. Ask your support team for a new one."), anything else as
+    /// the error says it.
+    pub fn for_customer(&self) -> String {
+        match self {
+            SessionError::Refused { message, .. } => message.clone(),
+            other => other.to_string(),
+        }
+    }
 }
 
 /// How long connecting and the server's answer to the hello may take together: a server
@@ -143,10 +171,29 @@ pub struct CustomerSession {
 }
 
 impl CustomerSession {
-    /// Starts a session as the native client; the events arrive on the returned receiver,
-    /// the first being the chat so far (empty for a new session).
+    /// Starts a session as the native client that keeps nothing on this computer (simulated
+    /// customers, tests): the machine is described with an id for this run only, Support
+    /// Buttons are reported as not written, and an uninstall removes nothing. The events
+    /// arrive on the returned receiver, the first being the chat so far (empty for a new
+    /// session).
     pub async fn start(
         config: SessionConfig,
+    ) -> Result<(CustomerSession, mpsc::UnboundedReceiver<SessionEvent>), SessionError> {
+        Self::start_with(config, None).await
+    }
+
+    /// Starts a session as the installed program, keeping its things in `places`: the machine
+    /// id, Support Buttons' launchers, and what an uninstall removes.
+    pub async fn start_installed(
+        config: SessionConfig,
+        places: Places,
+    ) -> Result<(CustomerSession, mpsc::UnboundedReceiver<SessionEvent>), SessionError> {
+        Self::start_with(config, Some(places)).await
+    }
+
+    async fn start_with(
+        config: SessionConfig,
+        places: Option<Places>,
     ) -> Result<(CustomerSession, mpsc::UnboundedReceiver<SessionEvent>), SessionError> {
         let hello = CustomerHello::Start {
             protocol_version: PROTOCOL_VERSION,
@@ -182,22 +229,25 @@ impl CustomerSession {
         for message in chat {
             emit(SessionEvent::Chat(message));
         }
-        for name in reps {
-            emit(SessionEvent::RepJoined(name));
+        for name in &reps {
+            emit(SessionEvent::RepJoined(name.clone()));
         }
         let resume = actor::Resume {
             session_id,
             customer_token: customer_token.clone(),
             seen,
+            reps,
         };
-        let actor = actor::Actor::new(
+        let mut actor = actor::Actor::new(
             config,
             socket,
             resume,
             shared.clone(),
             Box::new(emit),
             stats_tx,
+            places.map(Arc::new),
         );
+        actor.introduce().await;
         tokio::spawn(actor.run(command_rx, grants));
         Ok((
             CustomerSession {

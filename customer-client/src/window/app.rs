@@ -3,15 +3,20 @@
 //! a shell can do) and, while anyone views, controls or has the shell, a banner on top of an
 //! always-on-top window ("Alice Martin is viewing your screen — Stop", "Alice Martin is using
 //! a command shell — Stop"). The session runs on a tokio runtime; its events are drained at
-//! the top of each frame, and it wakes the window when one arrives.
+//! the top of each frame, and it wakes the window when one arrives. The session keeps the
+//! program's things in the user's places (the machine id, Support Buttons); when a rep
+//! closes with uninstall and the program has removed itself, the window says so and closes
+//! ([`CLOSE_AFTER_REMOVAL`], or Close).
 
 use super::model::{Model, Phase};
 use super::ui::{self, Intent};
 use crate::hotkey::{HOTKEY_TEXT, watch_stop_hotkey};
+use crate::install::Places;
 use crate::publish::ScreenChoice;
 use crate::session::{CustomerSession, Policy, SessionConfig, SessionEvent};
 use eframe::egui;
 use std::sync::{Arc, mpsc};
+use std::time::{Duration, Instant};
 use switchboard_protocol::CustomerInfo;
 use tokio::sync::mpsc::UnboundedReceiver;
 
@@ -25,7 +30,12 @@ pub struct WindowOptions {
     /// How requests are answered: `Ask` from the command line. A window never allows a
     /// command shell by itself: `AllowAllWithShell` is taken as `AllowAll` here.
     pub policy: Policy,
+    /// Where the program keeps its things for this user; `None` keeps nothing (no home).
+    pub places: Option<Places>,
 }
+
+/// How long the window stays after the program removed itself, so the customer can read it.
+pub const CLOSE_AFTER_REMOVAL: Duration = Duration::from_secs(15);
 
 type Started = Result<(CustomerSession, UnboundedReceiver<SessionEvent>), String>;
 
@@ -45,6 +55,9 @@ pub struct CustomerApp {
     hotkey: Option<Result<(), String>>,
     /// Start on the first frame (the command line named the customer).
     pending_start: bool,
+    places: Option<Places>,
+    /// When the program finished removing itself (the window closes a while later).
+    removed_at: Option<Instant>,
 }
 
 impl CustomerApp {
@@ -66,6 +79,8 @@ impl CustomerApp {
             on_top: false,
             hotkey: None,
             pending_start: false,
+            places: options.places,
+            removed_at: None,
         };
         if options.auto_start {
             app.model.phase = Phase::Connecting;
@@ -103,10 +118,14 @@ impl CustomerApp {
         };
         let (answer, answers) = mpsc::channel();
         let ctx = ctx.clone();
+        let places = self.places.clone();
         self.runtime.spawn(async move {
-            let started = CustomerSession::start(config)
-                .await
-                .map_err(|e| e.to_string());
+            let started = match places {
+                Some(places) => CustomerSession::start_installed(config, places).await,
+                None => CustomerSession::start(config).await,
+            };
+            // A refusal ("This Support Button is no longer active…") in the server's words.
+            let started = started.map_err(|e| e.for_customer());
             let _ = answer.send(started);
             ctx.request_repaint();
         });
@@ -182,6 +201,7 @@ impl CustomerApp {
                     session.leave();
                 }
             }
+            Intent::Close => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
         }
     }
 }
@@ -222,7 +242,17 @@ impl eframe::App for CustomerApp {
         }
         // The consent cards count down once a second; nothing else polls.
         if !self.model.prompts.is_empty() {
-            ctx.request_repaint_after(std::time::Duration::from_secs(1));
+            ctx.request_repaint_after(Duration::from_secs(1));
+        }
+        // Removed from this computer: the words stay a while, then the program exits.
+        if self.model.removed.is_some() {
+            let removed_at = *self.removed_at.get_or_insert_with(Instant::now);
+            let left = CLOSE_AFTER_REMOVAL.saturating_sub(removed_at.elapsed());
+            if left.is_zero() {
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            } else {
+                ctx.request_repaint_after(left);
+            }
         }
     }
 }

@@ -129,6 +129,9 @@ pub struct Model {
     pub notice: Option<String>,
     /// The connection dropped and the session is being resumed.
     pub reconnecting: bool,
+    /// The program removed itself (a rep closed with uninstall): what went, shown under the
+    /// end; the window then closes.
+    pub removed: Option<String>,
 }
 
 impl Model {
@@ -145,6 +148,7 @@ impl Model {
             cannot_share,
             notice: None,
             reconnecting: false,
+            removed: None,
         }
     }
 
@@ -191,6 +195,12 @@ impl Model {
                 self.share = share;
             }
             SessionEvent::Notice(text) => self.notice = Some(text),
+            SessionEvent::Note(text) => self.chat.push(ChatLine {
+                who: None,
+                text,
+                mine: false,
+            }),
+            SessionEvent::Uninstalled(text) => self.removed = Some(text),
             SessionEvent::Ended(text) => {
                 self.prompts.clear();
                 self.share = ShareState::default();
@@ -324,9 +334,13 @@ mod tests {
             prompts: Vec::new(),
             share: share.clone(),
         });
+        model.apply(SessionEvent::Note("Alice added a Support Button.".into()));
+        assert_eq!(model.chat.last().unwrap().who, None);
         model.apply(SessionEvent::Ended("bye".into()));
         assert!(!model.share.sharing());
         assert_eq!(model.phase, Phase::Ended("bye".into()));
+        model.apply(SessionEvent::Uninstalled("removed".into()));
+        assert_eq!(model.removed.as_deref(), Some("removed"));
         assert_eq!(seconds_left(31_000, 1_500), 30);
         assert_eq!(seconds_left(1_000, 5_000), 0);
     }

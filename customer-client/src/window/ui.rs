@@ -13,6 +13,8 @@ pub enum Intent {
     Answer(GrantId, bool),
     Stop,
     Leave,
+    /// Close the window (after the program removed itself).
+    Close,
 }
 
 const BANNER: Color32 = Color32::from_rgb(178, 34, 34);
@@ -170,6 +172,13 @@ pub fn chat_ui(ui: &mut egui::Ui, model: &Model, draft: &mut String, intents: &m
                 (_, None, false) => format!("With {}", model.reps.join(", ")),
             };
             ui.label(RichText::new(status).strong());
+            if model.removed.is_some() {
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    if ui.button("Close").clicked() {
+                        intents.push(Intent::Close);
+                    }
+                });
+            }
             if !ended {
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     if ui.button("Leave").clicked() {
@@ -178,6 +187,9 @@ pub fn chat_ui(ui: &mut egui::Ui, model: &Model, draft: &mut String, intents: &m
                 });
             }
         });
+        if let Some(removed) = &model.removed {
+            ui.label(RichText::new(removed).strong());
+        }
     });
     egui::Panel::bottom("input").show(ui, |ui| {
         ui.horizontal(|ui| {

@@ -2,9 +2,12 @@
 //! `CustomerSession`, and a rep who accepts, asks for the screen and views it over
 //! `/ws/media` with the testkit's media client, drawing each update with `apply_update` and
 //! acknowledging it, as the console does. `shell.rs`: the rep's side of a shell.
+//! `installed.rs`: the program with its places under a temporary home (Support Buttons,
+//! uninstall).
 
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod installed;
 #[cfg(unix)]
 pub mod shell;
 

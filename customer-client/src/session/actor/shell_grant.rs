@@ -6,16 +6,35 @@
 //!
 //! A grant's shell runs once: when it ends for any other reason (it exited, the relay closed
 //! its socket, the socket failed), its grant is ended here and on the server, so a new shell
-//! always needs a new request and a new Allow. Kept apart from `actor.rs`, which carries the
-//! chat, the consent answers and the screen.
+//! always needs a new request and a new Allow. A shell that exited by itself is reported
+//! with `shell_exited` and its code (the server ends the grant as `shell_exited`: "The
+//! command shell Alice was using exited (code 3)."); one that ended otherwise (its socket
+//! closed or failed, it could not start) with `stop_remote`. Kept apart from `actor.rs`,
+//! which carries the chat, the consent answers and the screen.
 
 use super::Actor;
 use std::collections::BTreeSet;
 use switchboard_protocol::{CustomerRequest, GrantId, MediaChannel, MediaTicket, RequestId};
 use tokio::task::JoinHandle;
 
-/// The customer's words on how a shell ended, if there are any to say.
-type Finished = Option<String>;
+/// How a shell's link ended, for the actor.
+pub(super) struct Finished {
+    /// The shell exited by itself with this code (-1: no code); reported with
+    /// `shell_exited`. `None`: it was stopped, or its socket ended it.
+    exited: Option<i32>,
+    /// The customer's words on it, if there are any to say.
+    words: Option<String>,
+}
+
+impl Finished {
+    /// Ended otherwise than by exiting, with these words (or none).
+    fn other(words: Option<String>) -> Finished {
+        Finished {
+            exited: None,
+            words,
+        }
+    }
+}
 
 /// Where the shell stands, for the actor.
 #[derive(Default)]
@@ -26,8 +45,8 @@ pub(super) struct ShellSlot {
     running: Option<(GrantId, JoinHandle<Finished>)>,
     /// Grants whose shell has run (or could not open): never started again.
     used: BTreeSet<GrantId>,
-    /// `stop_remote`s sent for shells that ended here: the server may have ended the grant
-    /// already, and its `not_found` is nobody's business.
+    /// `stop_remote`s and `shell_exited`s sent for shells that ended here: the server may
+    /// have ended the grant already, and its `not_found` is nobody's business.
     quiet: BTreeSet<RequestId>,
 }
 
@@ -43,15 +62,15 @@ impl ShellSlot {
             return std::future::pending().await;
         };
         let grant = *grant;
-        let words = match task.await {
-            Ok(words) => words,
+        let finished = match task.await {
+            Ok(finished) => finished,
             Err(error) => {
                 tracing::error!(%error, "the shell's task failed");
-                Some("The command shell stopped unexpectedly.".to_owned())
+                Finished::other(Some("The command shell stopped unexpectedly.".to_owned()))
             }
         };
         self.running = None;
-        (grant, words)
+        (grant, finished)
     }
 
     /// The connection dropped: a ticket asked for on it will never come.
@@ -140,17 +159,23 @@ impl Actor {
     }
 
     /// The link ended. Unless its grant already ended (then the link was told to stop), the
-    /// shell ended by itself or its socket did: the grant ends here and on the server.
-    pub(super) async fn shell_finished(&mut self, grant: GrantId, words: Finished) {
+    /// shell ended by itself or its socket did: the grant ends here and on the server, with
+    /// `shell_exited` and the code if the shell exited, `stop_remote` otherwise.
+    pub(super) async fn shell_finished(&mut self, grant: GrantId, finished: Finished) {
         let (live, _) = self.shared.update(|view| view.stop(grant));
         if live {
-            let id = self
-                .send(CustomerRequest::StopRemote {
+            let request = match finished.exited {
+                Some(code) => CustomerRequest::ShellExited {
+                    grant_id: grant,
+                    code,
+                },
+                None => CustomerRequest::StopRemote {
                     grant_id: Some(grant),
-                })
-                .await;
+                },
+            };
+            let id = self.send(request).await;
             self.shell.quiet.insert(id);
-            if let Some(words) = words {
+            if let Some(words) = finished.words {
                 (self.emit)(super::SessionEvent::Notice(words));
             }
         }
@@ -169,9 +194,14 @@ impl Actor {
             let config = ShellConfig::login_shell(START_ROWS, START_COLS);
             let ended = link::run(&url, &token, grant, share, config).await;
             tracing::debug!(?grant, ?ended, "the shell's link ended");
-            match ended {
+            let words = match ended {
+                Ok(LinkEnd::Exited(code)) => {
+                    return Finished {
+                        exited: Some(code),
+                        words: Some("The command shell ended.".to_owned()),
+                    };
+                }
                 Ok(LinkEnd::Revoked) => None,
-                Ok(LinkEnd::Exited(_)) => Some("The command shell ended.".to_owned()),
                 Ok(LinkEnd::Closed(Some(crate::publish::CLOSE_REVOKED))) => None,
                 Ok(LinkEnd::Closed(_)) => {
                     Some("The command shell was closed: the server ended its connection.".into())
@@ -180,7 +210,8 @@ impl Actor {
                     Some(format!("The command shell could not start: {error}"))
                 }
                 Err(error) => Some(format!("The command shell was closed: {error}")),
-            }
+            };
+            Finished::other(words)
         })
     }
 
@@ -188,6 +219,6 @@ impl Actor {
     /// anyway ends at once with the reason).
     #[cfg(not(unix))]
     fn spawn_link(&self, _token: String, _grant: GrantId) -> JoinHandle<Finished> {
-        tokio::spawn(async { super::super::SHELL_UNAVAILABLE.map(str::to_owned) })
+        tokio::spawn(async { Finished::other(super::super::SHELL_UNAVAILABLE.map(str::to_owned)) })
     }
 }

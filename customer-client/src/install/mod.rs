@@ -1,0 +1,225 @@
+//! What the customer program keeps on the customer's computer, and where: its data folder
+//! (the machine id), its cache, its own per-user copy of the program, and the Support
+//! Buttons' launchers a rep deploys. A session run by the window is given the real
+//! [`Places`] ([`Places::for_this_user`]); tests pass places under a temporary home
+//! ([`Places::under_home`]), and simulated customers (the console's demo) none at all, so
+//! they never write into the home of whoever runs them.
+//!
+//! - `launcher.rs`: a launcher's file name and Desktop Entry text, pure.
+//! - `buttons.rs`: writing and deleting the launchers (atomically, 0600).
+//! - `machine.rs`: the machine's description (`describe_machine`): its kept id, host, system.
+//! - `uninstall.rs`: the program removing itself when a rep closes with uninstall.
+//!
+//! Where (Linux, the XDG base directories): data in `$XDG_DATA_HOME/switchboard-customer`
+//! (default `~/.local/share/switchboard-customer`), cache in
+//! `$XDG_CACHE_HOME/switchboard-customer`, launchers in `$XDG_DATA_HOME/applications` and on
+//! the desktop. The per-user copy of the program, the one that may delete itself, is
+//! `<data folder>/bin/switchboard-customer`. On Windows and macOS the data and cache folders
+//! are the platform's (through `directories`); there are no launchers yet.
+
+mod buttons;
+pub mod launcher;
+mod machine;
+mod uninstall;
+
+pub use buttons::{BUTTONS_UNAVAILABLE, Installed, install_button, remove_button};
+pub use machine::{describe_machine, machine_id, os_pretty_name};
+pub use uninstall::{Removal, uninstall};
+
+use std::path::{Path, PathBuf};
+
+/// The folders' own name (the last part of the data and cache folders).
+pub const FOLDER_NAME: &str = "switchboard-customer";
+
+/// Where the program keeps its things for this user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Places {
+    /// The machine id and the program's state; removed whole by uninstall.
+    pub data_dir: PathBuf,
+    /// Anything that can be made again; removed by uninstall.
+    pub cache_dir: PathBuf,
+    /// This program, absolute: what a launcher's `Exec` runs. Uninstall deletes it only when
+    /// it is the per-user copy ([`Places::own_copy`]).
+    pub program: PathBuf,
+    /// Where launchers go (Linux); `None` where Support Buttons are not built yet.
+    pub launchers: Option<LauncherDirs>,
+}
+
+/// Where Support Buttons' launchers go on a freedesktop system.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LauncherDirs {
+    /// `$XDG_DATA_HOME/applications`: the applications menu.
+    pub applications: PathBuf,
+    /// `$XDG_CONFIG_HOME/user-dirs.dirs`, read when a launcher is written: it names the
+    /// desktop folder (which may change while the program runs).
+    pub user_dirs: PathBuf,
+    /// The home folder: `$HOME` in `user-dirs.dirs`, and `~/Desktop` when it names none.
+    pub home: PathBuf,
+}
+
+impl Places {
+    /// The places of a freedesktop system with these base directories.
+    pub fn xdg(
+        home: &Path,
+        data_home: &Path,
+        cache_home: &Path,
+        config_home: &Path,
+        program: PathBuf,
+    ) -> Places {
+        Places {
+            data_dir: data_home.join(FOLDER_NAME),
+            cache_dir: cache_home.join(FOLDER_NAME),
+            program,
+            launchers: Some(LauncherDirs {
+                applications: data_home.join("applications"),
+                user_dirs: config_home.join("user-dirs.dirs"),
+                home: home.to_owned(),
+            }),
+        }
+    }
+
+    /// The places under `home` with the XDG defaults (`.local/share`, `.cache`, `.config`),
+    /// for tests with a temporary home.
+    pub fn under_home(home: &Path, program: PathBuf) -> Places {
+        Places::xdg(
+            home,
+            &home.join(".local/share"),
+            &home.join(".cache"),
+            &home.join(".config"),
+            program,
+        )
+    }
+
+    /// This user's places, from the environment (`$HOME`, the `XDG_*` variables, the
+    /// platform's folders) and this program's path; `None` (with a warning logged) when
+    /// there is no home folder or the program cannot find itself.
+    pub fn for_this_user() -> Option<Places> {
+        let program = match std::env::current_exe() {
+            Ok(path) => path,
+            Err(error) => {
+                tracing::warn!(%error, "this program's own path is unknown");
+                return None;
+            }
+        };
+        let places = Places::platform(program);
+        if places.is_none() {
+            tracing::warn!("no home folder: nothing is kept on this computer");
+        }
+        places
+    }
+
+    /// The XDG base directories (`directories` reads `$XDG_DATA_HOME` and the others).
+    #[cfg(target_os = "linux")]
+    fn platform(program: PathBuf) -> Option<Places> {
+        let base = directories::BaseDirs::new()?;
+        Some(Places::xdg(
+            base.home_dir(),
+            base.data_dir(),
+            base.cache_dir(),
+            base.config_dir(),
+            program,
+        ))
+    }
+
+    /// The platform's folders for the program; no launchers yet.
+    #[cfg(not(target_os = "linux"))]
+    fn platform(program: PathBuf) -> Option<Places> {
+        let dirs = directories::ProjectDirs::from("dev", "switchboard", FOLDER_NAME)?;
+        Some(Places {
+            data_dir: dirs.data_dir().to_owned(),
+            cache_dir: dirs.cache_dir().to_owned(),
+            program,
+            launchers: None,
+        })
+    }
+
+    /// Where the per-user copy of the program lives: `<data folder>/bin/switchboard-customer`
+    /// (`.exe` on Windows). Only a program running from here is deleted by uninstall; one
+    /// installed for everybody (`/usr/bin`, a package) is the system's to remove.
+    pub fn own_copy(&self) -> PathBuf {
+        self.data_dir
+            .join("bin")
+            .join(format!("{FOLDER_NAME}{}", std::env::consts::EXE_SUFFIX))
+    }
+
+    /// The desktop folder, if this user has one: `XDG_DESKTOP_DIR` from `user-dirs.dirs`,
+    /// else `~/Desktop`, and only if it exists (nothing is created).
+    pub fn desktop_dir(&self) -> Option<PathBuf> {
+        let launchers = self.launchers.as_ref()?;
+        let named = std::fs::read_to_string(&launchers.user_dirs)
+            .ok()
+            .and_then(|text| launcher::desktop_from_user_dirs(&text, &launchers.home));
+        let desktop = named.unwrap_or_else(|| launchers.home.join("Desktop"));
+        desktop.is_dir().then_some(desktop)
+    }
+
+    /// `path` for the customer's or a rep's eyes: the home folder shown as `~`.
+    pub fn shown(&self, path: &Path) -> String {
+        match self
+            .launchers
+            .as_ref()
+            .and_then(|l| path.strip_prefix(&l.home).ok())
+        {
+            Some(rest) => format!("~/{}", rest.display()),
+            None => path.display().to_string(),
+        }
+    }
+}
+
+/// What went wrong keeping or removing the program's things.
+#[derive(Debug, thiserror::Error)]
+pub enum InstallError {
+    /// This build has no launchers (Windows, macOS for now).
+    #[error("{BUTTONS_UNAVAILABLE}")]
+    Unavailable,
+    /// The session was started without places (a simulated customer, a test).
+    #[error("this program keeps nothing on this computer")]
+    NoPlaces,
+    #[error("the launcher cannot be written: {0}")]
+    Launcher(#[from] launcher::LauncherError),
+    /// A file or folder could not be written, read or removed (`what` names it for people).
+    #[error("cannot {what}: {source}")]
+    Io {
+        what: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl InstallError {
+    fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> InstallError {
+        let what = what.into();
+        move |source| InstallError::Io { what, source }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The XDG defaults under a home; the own copy is in the data folder.
+    #[test]
+    fn places_under_a_home() {
+        let home = Path::new("/home/sam");
+        let places = Places::under_home(home, PathBuf::from("/usr/bin/switchboard-customer"));
+        assert_eq!(
+            places.data_dir,
+            Path::new("/home/sam/.local/share/switchboard-customer")
+        );
+        assert_eq!(
+            places.cache_dir,
+            Path::new("/home/sam/.cache/switchboard-customer")
+        );
+        let launchers = places.launchers.as_ref().unwrap();
+        assert_eq!(
+            launchers.applications,
+            Path::new("/home/sam/.local/share/applications")
+        );
+        assert!(places.own_copy().starts_with(&places.data_dir));
+        assert_eq!(
+            places.shown(&launchers.applications),
+            "~/.local/share/applications"
+        );
+        assert_eq!(places.shown(Path::new("/etc/x")), "/etc/x");
+    }
+}
