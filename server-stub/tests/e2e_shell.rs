@@ -446,3 +446,46 @@ async fn what_the_transcript_could_not_store_is_never_relayed() {
         "input that was not stored reached the customer"
     );
 }
+
+#[tokio::test]
+async fn a_shell_that_exits_reaches_its_rep_whole_before_the_grant_ends() {
+    let server = TestServer::start().await;
+    let mut shell = GrantedShell::start(&server, "alice").await;
+    let (mut customer, mut rep) = shell.sockets(&server).await;
+    customer.send(&output(0, b"bye\r\n")).await;
+    customer.send(&MediaFrame::ShellExit { code: 3 }).await;
+    // As the customer client does: close the shell's socket, then say the shell exited.
+    let _ = customer.socket.close(None).await;
+    customer.closed().await;
+    shell
+        .customer
+        .ok_ticket(CustomerRequest::ShellExited {
+            grant_id: shell.grant,
+            code: 3,
+        })
+        .await;
+    assert_eq!(next_shell_frame(&mut rep).await, output(0, b"bye\r\n"));
+    assert_eq!(
+        next_shell_frame(&mut rep).await,
+        MediaFrame::ShellExit { code: 3 }
+    );
+    assert_eq!(rep.closed().await, Some(CLOSE_REVOKED));
+    shell
+        .rep
+        .chat_text("The command shell Alice was using exited (code 3).")
+        .await;
+    let info = shell
+        .rep
+        .grant_reaches(shell.grant, GrantState::Stopped)
+        .await;
+    let grant = info
+        .remote
+        .grants
+        .iter()
+        .find(|g| g.grant_id == shell.grant)
+        .expect("listed");
+    assert_eq!(
+        grant.ended,
+        Some(switchboard_protocol::GrantEnd::ShellExited)
+    );
+}

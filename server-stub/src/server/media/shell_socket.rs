@@ -26,6 +26,9 @@ use tokio::sync::{mpsc, oneshot};
 /// is read more slowly, nothing is dropped.
 pub const REP_INPUT_BYTES_PER_SEC: u64 = 1024 * 1024;
 
+/// How long a revoked rep socket may take to send the output already queued for it.
+const DRAIN_LIMIT: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// The customer's shell socket.
 pub(super) struct CustomerShell<'a> {
     relay: &'a MediaRelay,
@@ -266,7 +269,13 @@ impl RepShell<'_> {
         let end = loop {
             let result = tokio::select! {
                 biased;
-                reason = &mut *revoked => break Some(reason.unwrap_or(close::SHUTTING_DOWN)),
+                reason = &mut *revoked => {
+                    // What the shell printed while its grant held (stored already, at most a
+                    // queue's worth) still reaches its rep: the end of a shell that exited,
+                    // its `shell_exit` included, is not lost to the revocation that follows.
+                    self.drain(sink).await;
+                    break Some(reason.unwrap_or(close::SHUTTING_DOWN));
+                }
                 // The shell's output and exit, stored already.
                 Some(frame) = self.side.from_customer.recv() => send(sink, Message::Binary(frame), revoked).await,
                 permit = room(to_customer.clone(), false), if held.is_some() => {
@@ -313,6 +322,20 @@ impl RepShell<'_> {
             tracing::debug!(rep = %self.rep, session = %self.session, dropped, "shell input with no customer to take it");
         }
         end
+    }
+
+    /// Sends what is already queued for the rep, within [`DRAIN_LIMIT`]; nothing new is
+    /// taken from the customer (its socket is closed by the same revocation).
+    async fn drain(&mut self, sink: &mut Sink) {
+        use futures_util::SinkExt;
+        let _ = tokio::time::timeout(DRAIN_LIMIT, async {
+            while let Ok(frame) = self.side.from_customer.try_recv() {
+                if sink.send(Message::Binary(frame)).await.is_err() {
+                    return;
+                }
+            }
+        })
+        .await;
     }
 
     /// A frame from the rep: input and resizes are stored and returned with the queue they
