@@ -100,9 +100,8 @@ impl SwitchboardApp {
                 mode,
                 disposition,
             } => {
-                if mode == CloseMode::End
-                    && let Some(disposition) = disposition
-                {
+                let ends = matches!(mode, CloseMode::End | CloseMode::EndAndUninstall);
+                if ends && let Some(disposition) = disposition {
                     self.send(RepRequest::SetDisposition {
                         session_id,
                         disposition,
@@ -129,6 +128,14 @@ impl SwitchboardApp {
             } => self.open_transcript(session_id, customer),
             Intent::CloseTranscript(session_id) => {
                 self.shells.transcripts.remove(&session_id);
+            }
+            Intent::OpenButtons(session_id) => {
+                self.model.open_buttons(session_id);
+                self.panels.button_forms.entry(session_id).or_default();
+            }
+            Intent::CloseButtons(session_id) => {
+                self.model.close_buttons(session_id);
+                self.panels.button_forms.remove(&session_id);
             }
             Intent::StopControl(session_id) => {
                 let grant = self.model.sessions.get(&session_id).and_then(|s| {

@@ -62,7 +62,14 @@ impl SwitchboardApp {
                     let id = session.info.session_id;
                     let draft = self.panels.drafts.entry(id).or_default();
                     let bar = self.model.screen_toolbar(&session.info, now);
-                    let shell_bar = self.model.shell_toolbar(&session.info, now);
+                    let exit = self.shells.exits.get(&id).copied();
+                    let shell_bar =
+                        self.model
+                            .shell_toolbar(&session.info, now)
+                            .map(|bar| match exit {
+                                Some((grant_id, code)) => bar.with_exit_code(grant_id, code),
+                                None => bar,
+                            });
                     let counting = shell_bar.as_ref().is_some_and(|b| b.counting_down());
                     if counting || bar.as_ref().is_some_and(|b| b.note.is_some()) {
                         // The countdown of a request on the customer's screen.
@@ -145,6 +152,7 @@ impl SwitchboardApp {
         for (session_id, window) in &self.shells.transcripts {
             transcript_window_ui(ui.ctx(), *session_id, window, intents);
         }
+        self.buttons_windows_ui(ui.ctx(), now, intents);
         if let Some(leaving) = self.panels.leaving {
             leave_dialog_ui(ui.ctx(), &self.model, leaving, intents);
         }

@@ -7,7 +7,9 @@
 //! - [`state`]: the app's state in named parts (link, settings, panels, alerts, observed).
 //! - [`screens`]: the customer screens' media streams, opened and closed with the grants.
 //! - [`shells`]: the rep's shell streams and terminals, and the shell transcript windows.
+//! - [`buttons`]: the Support Buttons windows and when their lists are asked for.
 
+mod buttons;
 mod inbound;
 mod intents;
 mod layout;
@@ -213,6 +215,7 @@ impl eframe::App for SwitchboardApp {
         self.drain_events();
         self.sync_screens(ui.ctx());
         self.sync_shells(ui.ctx());
+        self.sync_buttons();
         self.guard_leaving(ui.ctx());
         if std::mem::take(&mut self.alerts.focus_window) {
             self.observed.focus_requests += 1;

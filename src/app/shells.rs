@@ -3,7 +3,8 @@
 //! when the socket drops while the grant lasts, and dropped when it ends. Each session keeps
 //! its terminal across reconnects; output is fed to it here, within a time budget per frame,
 //! and acknowledged only once fed (the stream's flow control). A shell that exited keeps its
-//! terminal on screen until the rep closes it. Also the shell transcript windows.
+//! terminal on screen until the rep closes it ("Shell ended (exit N)"), and its exit is
+//! remembered for the Shell entry's note. Also the shell transcript windows.
 
 use super::*;
 use crate::net::{ShellOutput, ShellStream};
@@ -13,7 +14,7 @@ use crate::ui::shell_view::ShellTerminal;
 use crate::ui::transcript_window::{TranscriptState, TranscriptWindow};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
-use switchboard_protocol::{GrantId, MediaChannel};
+use switchboard_protocol::{GrantEnd, GrantId, MediaChannel};
 
 /// How soon `open_media` is asked again for the same session's shell.
 const ASK_AGAIN_AFTER: Duration = Duration::from_secs(2);
@@ -35,6 +36,9 @@ pub(super) struct Shells {
     /// Shells whose grant ended before their stream did: since when their stream is read
     /// to its end (the exit may be on it).
     draining: HashMap<SessionId, Instant>,
+    /// How each session's latest ended shell ended, by its grant: the Shell entry's note
+    /// says it after the Shell view is closed.
+    pub exits: HashMap<SessionId, (GrantId, Option<i32>)>,
 }
 
 impl SwitchboardApp {
@@ -58,7 +62,9 @@ impl SwitchboardApp {
         }
         // A grant that ended takes its terminal away, unless its shell exited (the rep reads
         // how) and the session is still open. A shell that exits ends its grant too, and the
-        // exit may still be on its way on the stream: that is read first (for a moment).
+        // exit may still be on its way on the stream: that is read first (for a moment). A
+        // grant that ended with `shell_exited` is a shell that ended, even when its exit
+        // never came on the stream (the code is then unknown).
         let now = Instant::now();
         let sessions = &self.model.sessions;
         let Shells {
@@ -66,15 +72,16 @@ impl SwitchboardApp {
             terminals,
             draining,
             asked,
+            exits,
             ..
         } = shells;
         terminals.retain(|session_id, terminal| {
             if wanted.get(session_id) == Some(&terminal.grant_id) {
                 return true;
             }
-            if !sessions.contains_key(session_id) {
+            let Some(session) = sessions.get(session_id) else {
                 return false;
-            }
+            };
             terminal.over = true;
             if terminal.model.ended().is_some() {
                 return true;
@@ -83,8 +90,24 @@ impl SwitchboardApp {
             let flowing = streams
                 .get(session_id)
                 .is_some_and(|s| !s.state().is_over() || s.has_output());
-            flowing && now.duration_since(since) < DRAIN_AT_MOST
+            if flowing && now.duration_since(since) < DRAIN_AT_MOST {
+                return true;
+            }
+            let exited =
+                session.info.remote.grants.iter().any(|g| {
+                    g.grant_id == terminal.grant_id && g.ended == Some(GrantEnd::ShellExited)
+                });
+            if exited {
+                terminal.model.set_ended(ShellEnd { exit_code: None });
+            }
+            exited
         });
+        for (session_id, terminal) in terminals.iter() {
+            if let Some(end) = terminal.model.ended() {
+                exits.insert(*session_id, (terminal.grant_id, end.exit_code));
+            }
+        }
+        exits.retain(|session_id, _| sessions.contains_key(session_id));
         draining.retain(|id, _| {
             terminals
                 .get(id)

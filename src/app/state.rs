@@ -13,6 +13,7 @@ use crate::ui::close_dialog::CloseDialog;
 use crate::ui::intent::Leaving;
 use crate::ui::login::LoginForm;
 use crate::ui::queues::QueuesState;
+use crate::ui::support_buttons::DeployForm;
 use crate::ui::toasts::Toasts;
 use crate::ui::transfer_dialog::TransferDialog;
 use std::collections::HashMap;
@@ -51,6 +52,8 @@ pub(super) struct Panels {
     pub team_draft: String,
     pub close: CloseDialog,
     pub transfer: TransferDialog,
+    /// The deploy forms of the open Support Buttons windows (the lists are the model's).
+    pub button_forms: HashMap<SessionId, DeployForm>,
     /// The native file dialogs (or fixed answers in tests).
     pub dialogs: Dialogs,
     /// Pages to open in the system browser after this frame's intents.
@@ -79,6 +82,7 @@ impl Panels {
             team_draft: String::new(),
             close: CloseDialog::default(),
             transfer: TransferDialog::default(),
+            button_forms: HashMap::new(),
             dialogs,
             urls_to_open: Vec::new(),
             settings_open: false,

@@ -98,6 +98,12 @@ impl Model {
                     });
                 }
                 self.tabs.retain(|id| self.sessions.contains_key(id));
+                // Open Support Buttons windows list again: their notes may have been missed.
+                let sessions = &self.sessions;
+                self.buttons.retain(|id, _| sessions.contains_key(id));
+                self.buttons
+                    .values_mut()
+                    .for_each(|panel| panel.stale = true);
                 let missing: Vec<SessionId> = self
                     .sessions
                     .keys()
@@ -152,6 +158,7 @@ impl Model {
             return;
         };
         match (what, result) {
+            (InFlight::Buttons(call), result) => self.button_answered(call, result),
             (InFlight::Chat { session_id, .. }, Some(OkResult::Chat { message })) => {
                 self.add_session_chat(session_id, message);
             }
@@ -247,6 +254,7 @@ impl Model {
             Some(InFlight::TeamChat { .. }) => {
                 self.notice(format!("Team chat not sent: {message}"), Some(code))
             }
+            Some(InFlight::Buttons(call)) => self.button_failed(call, Some(code), &message),
             // Refused when the grant ended meanwhile; the app asks again while one lasts.
             Some(InFlight::Media {
                 session_id,
@@ -353,6 +361,7 @@ impl Model {
             }
             RepEvent::SessionLeft { session_id, reason } => {
                 self.invitees.remove(&session_id);
+                self.buttons.remove(&session_id);
                 self.older.remove(&session_id);
                 if let Some(state) = self.sessions.remove(&session_id) {
                     let text = notices::session_left(reason, &state.info.customer.name);
@@ -427,6 +436,10 @@ impl Model {
         if system {
             // The server tells this session's events itself: its lines replace ours.
             session.events.clear();
+            // And its notes on Support Buttons: an open list may be out of date.
+            if let Some(panel) = self.buttons.get_mut(&session_id) {
+                panel.stale = true;
+            }
         }
         if !mine && !system && !focused {
             session.unread += 1;

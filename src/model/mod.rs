@@ -10,11 +10,15 @@
 //! - [`session_events`]: joins, leaves, transfers told inline in the chat.
 //! - [`remote`]: the Screen toolbar (what may be asked for, why not) and when to hold a stream.
 //! - [`shell`]: the Shell entry, when to hold a shell stream, and feeding its output once.
+//! - [`buttons`]: the Support Buttons entry, its checks, and a session's list while shown.
+//! - [`client_actions`]: the close dialog's uninstall and the Special Actions menu (iOS).
 //!
 //! The words the rep reads (refusals, notices, labels) come from [`crate::text`].
 
 mod apply;
+pub mod buttons;
 pub mod changes;
+pub mod client_actions;
 pub mod column;
 pub mod invitees;
 pub mod older;
@@ -156,6 +160,7 @@ enum InFlight {
         session_id: SessionId,
         channel: MediaChannel,
     },
+    Buttons(buttons::ButtonCall),
     Other {
         what: String,
     },
@@ -196,6 +201,8 @@ pub struct Model {
     pub media_tickets: Vec<(SessionId, MediaTicket)>,
     /// Tickets for shell sockets on `/ws/media`, waiting likewise.
     pub shell_tickets: Vec<(SessionId, MediaTicket)>,
+    /// The Support Buttons windows open, by session, with their lists.
+    pub buttons: buttons::ButtonPanels,
     /// The highest event `seq` applied; duplicates at or below it are ignored.
     pub last_seq: u64,
     /// Whether a snapshot has arrived since logging in.
@@ -293,8 +300,11 @@ impl Model {
                 session_id: *session_id,
                 channel: *channel,
             },
-            other => InFlight::Other {
-                what: request_label(other).to_owned(),
+            other => match buttons::ButtonCall::of(other) {
+                Some(call) => self.button_requested(call),
+                None => InFlight::Other {
+                    what: request_label(other).to_owned(),
+                },
             },
         };
         self.in_flight.insert(id, what);
@@ -475,6 +485,7 @@ impl Model {
             }
             // The app asks again while the grant lasts.
             Some(InFlight::Media { .. }) => {}
+            Some(InFlight::Buttons(call)) => self.button_failed(call, None, reason),
             None => {}
         }
     }

@@ -33,6 +33,10 @@ pub struct ShellToolbar {
     /// A shell was asked for in this session (any shell grant listed): the transcript may
     /// have something to show.
     pub used: bool,
+    /// The rep's latest shell grant, when it ended because its shell exited by itself (not
+    /// stopped by anyone): the note says so, with the exit code once the console knows it
+    /// ([`ShellToolbar::with_exit_code`]).
+    pub exited: Option<GrantId>,
 }
 
 impl ShellToolbar {
@@ -57,6 +61,15 @@ impl ShellToolbar {
     /// Whether a countdown is showing (the view redraws each second).
     pub fn counting_down(&self) -> bool {
         matches!(self.button, ShellButton::Waiting { .. })
+    }
+
+    /// The note with the exit code the shell stream reported for `grant_id` (`None`: it
+    /// ended without one), when that is the grant whose shell exited.
+    pub fn with_exit_code(mut self, grant_id: GrantId, exit_code: Option<i32>) -> ShellToolbar {
+        if self.exited == Some(grant_id) && self.note.is_some() {
+            self.note = Some(words::shell_exited(exit_code));
+        }
+        self
     }
 }
 
@@ -86,13 +99,20 @@ pub fn shell_toolbar(
             None => ShellButton::Open,
         },
     };
+    let latest = remote.latest_of(me, Capability::Shell);
     let note = match &button {
-        ShellButton::Open | ShellButton::Greyed(_) => {
-            last_outcome(remote.latest_of(me, Capability::Shell))
-        }
+        ShellButton::Open | ShellButton::Greyed(_) => last_outcome(latest),
         ShellButton::Waiting { .. } | ShellButton::Active { .. } => None,
     };
-    ShellToolbar { button, note, used }
+    let exited = latest
+        .filter(|g| g.ended == Some(GrantEnd::ShellExited))
+        .map(|g| g.grant_id);
+    ShellToolbar {
+        button,
+        note,
+        used,
+        exited,
+    }
 }
 
 /// Why `me` cannot ask for a shell now, if they cannot.
@@ -135,6 +155,10 @@ fn last_outcome(grant: Option<&GrantInfo>) -> Option<String> {
         (GrantState::Denied, _) => words::SHELL_DECLINED,
         (GrantState::TimedOut, _) => words::SHELL_NO_ANSWER,
         (GrantState::Stopped, Some(GrantEnd::CustomerStopped)) => words::SHELL_CUSTOMER_STOPPED,
+        // The shell's own end, not anyone's Stop: the exit code comes from the stream.
+        (GrantState::Stopped, Some(GrantEnd::ShellExited)) => {
+            return Some(words::shell_exited(None));
+        }
         _ => return None,
     };
     Some(text.to_owned())

@@ -7,7 +7,9 @@
 //! - [`notices`]: the sentences the model leaves for the rep (sessions ended, missed offers).
 //! - [`remote`]: the Screen toolbar, its reasons, and the Screen view's status line; the
 //!   Shell entry, the Shell view and the shell transcript.
+//! - [`actions`]: Support Buttons, Special Actions (iOS) and closing with uninstall.
 
+pub mod actions;
 pub mod display;
 pub mod notices;
 pub mod refusal;

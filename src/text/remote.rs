@@ -115,6 +115,15 @@ pub const SHELL_DECLINED: &str = "The customer declined the shell";
 pub const SHELL_NO_ANSWER: &str = "No answer from the customer";
 pub const SHELL_CUSTOMER_STOPPED: &str = "The customer stopped the shell";
 
+/// Beside the Shell entry once the rep's last shell exited by itself (its grant ended with
+/// `shell_exited`): how it ended, with the exit code when the console saw it.
+pub fn shell_exited(exit_code: Option<i32>) -> String {
+    match exit_code {
+        Some(code) => format!("The last shell exited (code {code})"),
+        None => "The last shell exited".to_owned(),
+    }
+}
+
 /// Another rep has the session's one shell.
 pub fn shell_in_use(rep: &str) -> String {
     format!("{rep} is using the command shell")

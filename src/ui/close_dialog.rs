@@ -1,11 +1,14 @@
 //! Closing a session tab as its owner: end the session (with a disposition, where the
-//! server requires one) or leave it in its queue. A small window in the console, not an
-//! OS dialog. End stays greyed until a disposition is chosen, and the dialog says why;
-//! Esc (or a click beside it) cancels.
+//! server requires one), end it and have the customer client uninstall itself (only for a
+//! connected customer client; greyed with why otherwise), or leave it in its queue. A small
+//! window in the console, not an OS dialog. Both ends stay greyed until a disposition is
+//! chosen, and the dialog says why; Esc (or a click beside it) cancels.
 
 use super::intent::Intent;
 use crate::model::SessionState;
+use crate::model::client_actions::uninstall_unavailable;
 use crate::text;
+use crate::text::actions as words;
 use switchboard_protocol::CloseMode;
 
 /// The dialog's choices between frames.
@@ -91,6 +94,28 @@ pub fn close_dialog_ui(
                     intents.push(Intent::CancelClose);
                 }
             });
+            ui.add_space(4.0);
+            // The same disposition rule as End; and only a connected customer client can
+            // be told to remove itself.
+            let unavailable = uninstall_unavailable(&session.info);
+            let why_not = unavailable.or(missing.then_some(text::CHOOSE_DISPOSITION));
+            let uninstall = ui
+                .add_enabled(
+                    why_not.is_none(),
+                    egui::Button::new(words::END_AND_UNINSTALL),
+                )
+                .on_hover_text(words::END_AND_UNINSTALL_HINT)
+                .on_disabled_hover_text(why_not.unwrap_or_default());
+            if uninstall.clicked() {
+                intents.push(Intent::Close {
+                    session_id,
+                    mode: CloseMode::EndAndUninstall,
+                    disposition: dialog.disposition.clone(),
+                });
+            }
+            if let Some(reason) = unavailable {
+                ui.add(egui::Label::new(egui::RichText::new(reason).weak()).wrap());
+            }
         });
     if modal.should_close() {
         intents.push(Intent::CancelClose);

@@ -119,6 +119,9 @@ pub enum Intent {
         customer: String,
     },
     CloseTranscript(SessionId),
+    /// Open a session's Support Buttons window (its list is asked for).
+    OpenButtons(SessionId),
+    CloseButtons(SessionId),
 }
 
 /// The windows the top bar opens.

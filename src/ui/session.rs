@@ -1,7 +1,8 @@
 //! A session tab: the customer's details, the action bar (Share, Transfer, Remove,
 //! Disconnect, Important, Close), the reps in the session and the active invitations, and
 //! the chat bar (shown or hidden, pinned in the tab or floating). Top-left, the Screen
-//! toolbar and the Shell entry; while the rep may see the customer's screen or has a shell,
+//! toolbar, the Shell entry, Special Actions (for an iOS customer only) and Support
+//! Buttons; while the rep may see the customer's screen or has a shell,
 //! the Screen view or the Shell view fills the tab beside the chat (both: the shell below the
 //! screen).
 
@@ -14,6 +15,9 @@ use super::screen_view::{ScreenView, screen_view_ui};
 use super::session_actions::session_actions_ui;
 use super::shell_menu::shell_menu_ui;
 use super::shell_view::{ShellTerminal, shell_view_ui};
+use super::special_menu::special_menu_ui;
+use super::support_buttons::support_buttons_entry_ui;
+use crate::model::client_actions::special_actions;
 use crate::model::remote::ScreenToolbar;
 use crate::model::shell::ShellToolbar;
 use crate::model::{Model, SessionState};
@@ -87,6 +91,14 @@ pub fn session_remote_ui(
         }
         if let Some(bar) = &shell.bar {
             shell_menu_ui(ui, id, &info.customer.name, bar, intents);
+            ui.separator();
+        }
+        if let Some(items) = special_actions(info) {
+            special_menu_ui(ui, id, &items, intents);
+            ui.separator();
+        }
+        if model.me.is_some() {
+            support_buttons_entry_ui(ui, id, model.buttons_unavailable(info), intents);
             ui.separator();
         }
         let name = if info.kind == switchboard_protocol::SessionKind::Browser {

@@ -1,7 +1,10 @@
-//! Model unit tests: applying server frames, sending chat, unread counts and sorted queue
-//! views. Values are plain struct literals built by the small helpers below.
+//! Model unit tests: applying server frames, sending chat, unread counts, sorted queue
+//! views, Support Buttons and the actions that depend on the customer's program. Values are
+//! plain struct literals built by the small helpers below.
 
+mod buttons;
 mod changes;
+mod client_actions;
 mod earlier;
 mod events;
 mod queue_view;

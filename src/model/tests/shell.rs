@@ -237,6 +237,56 @@ fn the_last_outcome() {
     assert_eq!(outcome(&last), None);
 }
 
+/// A shell that exited by itself (`shell_exited`) is told as its exit, never as the
+/// customer's Stop: with the code once the stream reported it, for that grant only.
+#[test]
+fn a_shell_that_exited_is_not_a_customer_stop() {
+    let mut exited = shell(3, alice(), GrantState::Stopped);
+    exited.ended = Some(GrantEnd::ShellExited);
+    let info = session(ScreenSource::Desktop, vec![exited]);
+    let bar = shell_toolbar(&info, &alice(), true, NOW);
+    assert_eq!(
+        bar.button,
+        ShellButton::Open,
+        "a new shell can be asked for"
+    );
+    assert_eq!(bar.note.as_deref(), Some("The last shell exited"));
+    assert_eq!(bar.exited, Some(GrantId(3)));
+    assert_ne!(bar.note.as_deref(), Some(words::SHELL_CUSTOMER_STOPPED));
+    assert_eq!(
+        bar.clone()
+            .with_exit_code(GrantId(3), Some(3))
+            .note
+            .as_deref(),
+        Some("The last shell exited (code 3)")
+    );
+    assert_eq!(
+        bar.clone().with_exit_code(GrantId(2), Some(3)).note,
+        bar.note,
+        "an older shell's exit says nothing about this one"
+    );
+
+    // Bob's shell exiting says nothing beside Alice's entry; a stopped one has no exit.
+    let mut bobs = shell(4, bob(), GrantState::Stopped);
+    bobs.ended = Some(GrantEnd::ShellExited);
+    let bar = shell_toolbar(
+        &session(ScreenSource::Desktop, vec![bobs]),
+        &alice(),
+        true,
+        NOW,
+    );
+    assert_eq!((bar.note, bar.exited), (None, None));
+    let mut stopped = shell(5, alice(), GrantState::Stopped);
+    stopped.ended = Some(GrantEnd::RepStopped);
+    let bar = shell_toolbar(
+        &session(ScreenSource::Desktop, vec![stopped]),
+        &alice(),
+        true,
+        NOW,
+    );
+    assert_eq!(bar.with_exit_code(GrantId(5), Some(0)).note, None);
+}
+
 /// The Screen menu neither stops nor waits for nor reports a shell grant, and a granted
 /// shell alone opens no screen stream.
 #[test]
