@@ -187,6 +187,8 @@ pub enum InstallError {
 }
 
 impl InstallError {
+    /// An IO error's mapping, naming what was being done (for people).
+    #[cfg(target_os = "linux")]
     fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> InstallError {
         let what = what.into();
         move |source| InstallError::Io { what, source }
