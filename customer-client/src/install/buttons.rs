@@ -42,7 +42,7 @@ pub fn install_button(
         places.shown(menu)
     )))?;
     let on_desktop = match places.desktop_dir() {
-        Some(desktop) => match write_private(&desktop.join(&name), text.as_bytes()) {
+        Some(desktop) => match write_launcher_on_desktop(&desktop.join(&name), text.as_bytes()) {
             Ok(()) => true,
             Err(error) => {
                 tracing::warn!(%error, desktop = %desktop.display(), "a launcher not on the desktop");
@@ -109,10 +109,28 @@ pub fn remove_button(
     Err(InstallError::Unavailable)
 }
 
+/// The desktop's copy of a launcher: private like the menu's, and executable by its owner,
+/// because GNOME's and Xfce's desktops start only launchers that are (0700).
+#[cfg(unix)]
+fn write_launcher_on_desktop(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_with_mode(path, bytes, 0o700)
+}
+
+#[cfg(not(unix))]
+fn write_launcher_on_desktop(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_private(path, bytes)
+}
+
 /// Writes `bytes` to `path` readable by this user only: a new temporary file beside it
 /// (mode 0600 from its creation), synced, then renamed over `path`.
 #[cfg(unix)]
 pub(super) fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_with_mode(path, bytes, 0o600)
+}
+
+/// [`write_private`] with another owner-only `mode`.
+#[cfg(unix)]
+fn write_with_mode(path: &std::path::Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
     let folder = path
@@ -131,7 +149,7 @@ pub(super) fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Re
         let mut file = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
-            .mode(0o600)
+            .mode(mode)
             .open(&temporary)?;
         file.write_all(bytes)?;
         file.sync_all()?;
@@ -189,10 +207,10 @@ mod tests {
         .unwrap();
         assert!(installed.on_desktop);
         let menu = home.path().join(".local/share/applications");
-        for folder in [menu.clone(), home.path().join("Desktop")] {
+        for (folder, expected) in [(menu.clone(), 0o600), (home.path().join("Desktop"), 0o700)] {
             let path = folder.join("switchboard-button-3.desktop");
             let mode = std::fs::metadata(&path).unwrap().permissions().mode();
-            assert_eq!(mode & 0o777, 0o600, "{}", path.display());
+            assert_eq!(mode & 0o777, expected, "{}", path.display());
             assert_eq!(
                 std::fs::read_dir(&folder).unwrap().count(),
                 1,
