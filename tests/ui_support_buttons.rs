@@ -102,6 +102,7 @@ fn a_button_is_deployed_installed_and_removed() {
         "the form is ready for the next button"
     );
     // The row names Alice's own queue and Alice as its maker.
+    assert!(has_label(&console, "Alice (personal)"));
     assert!(has_label(&console, "Alice"));
 
     // Installed: the server's note re-lists the open window.

@@ -182,10 +182,11 @@ impl Model {
         targets
     }
 
-    /// The queue a button sends sessions to, as the list names it: a rep's name or a team's.
+    /// The queue a button sends sessions to, as the list names it: a rep's own queue or a
+    /// team's.
     pub fn button_target_name(&self, target: &QueueRef) -> String {
         match target {
-            QueueRef::Personal { rep } => self.rep_name(rep),
+            QueueRef::Personal { rep } => words::personal_queue(&self.rep_name(rep)),
             other => display::queue(other, &self.teams),
         }
     }

@@ -40,6 +40,10 @@ pub const BUTTONS_NONE: &str = "No Support Buttons on this computer.";
 pub const RELOAD_BUTTONS: &str = "Reload";
 pub const COLUMN_DESCRIPTION: &str = "Description";
 pub const COLUMN_QUEUE: &str = "Queue";
+/// A rep's own queue as a button's target: "Alice Martin (personal)".
+pub fn personal_queue(rep: &str) -> String {
+    format!("{rep} (personal)")
+}
 pub const COLUMN_CREATED_BY: &str = "Created by";
 pub const COLUMN_CREATED: &str = "Created";
 pub const COLUMN_EXPIRES: &str = "Expires";

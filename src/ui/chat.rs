@@ -39,13 +39,14 @@ pub fn chat_ui(
         .show(ui, |ui| {
             ui.add_space(4.0);
             // Two short rows, so the floating chat window (about 420 points wide) shows every
-            // tool; a tool past its edge could not be clicked.
-            ui.horizontal(|ui| {
+            // tool; a tool past its edge could not be clicked. Narrower still (the chat beside
+            // a Shell or Screen view), they wrap.
+            ui.horizontal_wrapped(|ui| {
                 ui.checkbox(&mut draft.reps_only, "To reps only")
                     .on_hover_text("Only the reps in this session see it; never the customer.");
                 super::composer_tools::composer_tools_ui(ui, model, session, draft, intents);
             });
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 super::composer_tools::invite_and_transfer_ui(ui, model, session, intents);
                 ui.weak("Enter sends · Shift+Enter new line");
             });

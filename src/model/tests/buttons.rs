@@ -199,7 +199,7 @@ fn targets_are_me_and_my_teams() {
     );
     assert_eq!(
         console.model.button_target_name(&personal()),
-        "alice (display)"
+        "alice (display) (personal)"
     );
     assert_eq!(console.model.button_target_name(&billing()), "Billing");
 }
