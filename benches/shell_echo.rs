@@ -62,7 +62,7 @@ impl Console {
         let start = Instant::now();
         while !done(self) {
             if !self.pump() {
-                std::thread::sleep(Duration::from_micros(200));
+                std::thread::park_timeout(Duration::from_micros(200));
             }
             assert!(
                 start.elapsed() < LIMIT,
