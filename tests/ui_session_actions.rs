@@ -27,16 +27,6 @@ use switchboard_testkit::socket::{Socket, customer_message, next_text, open_sock
 use tokio_tungstenite::tungstenite::Message;
 use ui_support::*;
 
-/// A server with the kit's test configuration, on its own runtime.
-fn server() -> TestServer {
-    TestServer::start_with(switchboard_testkit::test_config())
-}
-
-/// The console logged in as `user` of the test configuration.
-fn console_as(server: &TestServer, prefs: &std::path::Path, user: &str) -> Console {
-    logged_in_with_password(server, prefs, user, &format!("{user}-pw"))
-}
-
 /// Opens the close dialog of the session in front and chooses the disposition "Resolved"
 /// (the test configuration requires one).
 fn close_dialog_with_disposition(console: &mut Console) {
@@ -58,7 +48,7 @@ fn close_dialog_with_disposition(console: &mut Console) {
 /// to uninstall before it is told the session ended, and the tab closes.
 #[test]
 fn end_and_uninstall_tells_the_customer_client() {
-    let server = server();
+    let server = test_config_server();
     let prefs = tempfile::tempdir().unwrap();
     let mut console = console_as(&server, &prefs.path().join("prefs.json"), "alice");
     let mut customer = server.block_on(native_customer(server.addr(), "alice"));
@@ -90,17 +80,10 @@ fn end_and_uninstall_tells_the_customer_client() {
 /// For a customer in web chat the choice is greyed, with the reason written under it.
 #[test]
 fn a_web_customer_has_nothing_to_uninstall() {
-    let server = server();
+    let server = test_config_server();
     let prefs = tempfile::tempdir().unwrap();
     let mut console = console_as(&server, &prefs.path().join("prefs.json"), "alice");
-    let _customer = Customer::start(
-        &server,
-        "Wendy Web",
-        Route::Rep {
-            rep: RepId::new("alice"),
-        },
-    );
-    accept(&mut console, "Wendy Web");
+    let _customer = accepted_web_customer(&server, &mut console, "alice", "Wendy Web");
     close_dialog_with_disposition(&mut console);
     assert!(is_disabled(&console, words::END_AND_UNINSTALL));
     wait_for_label(
@@ -142,17 +125,10 @@ async fn ios_customer(addr: std::net::SocketAddr, name: &str) -> (Socket, Sessio
 /// greyed with the web chat reason.
 #[test]
 fn an_ios_customer_gets_the_broadcast_steps() {
-    let server = server();
+    let server = test_config_server();
     let prefs = tempfile::tempdir().unwrap();
     let mut console = console_as(&server, &prefs.path().join("prefs.json"), "alice");
-    let _web = Customer::start(
-        &server,
-        "Wendy Web",
-        Route::Rep {
-            rep: RepId::new("alice"),
-        },
-    );
-    accept(&mut console, "Wendy Web");
+    let _web = accepted_web_customer(&server, &mut console, "alice", "Wendy Web");
     wait_for_label(&mut console, words::SUPPORT_BUTTONS);
     assert!(
         !has_label(&console, words::SPECIAL_ACTIONS),
@@ -239,7 +215,7 @@ fn granted_shell(
 /// nothing says the customer stopped it.
 #[test]
 fn a_shell_that_exits_is_told_as_its_exit() {
-    let server = server();
+    let server = test_config_server();
     let prefs = tempfile::tempdir().unwrap();
     let mut console = console_as(&server, &prefs.path().join("prefs.json"), "alice");
     let (mut customer, mut shell, session_id, grant) = granted_shell(&server, &mut console);
@@ -271,7 +247,7 @@ fn a_shell_that_exits_is_told_as_its_exit() {
 /// closed first): the Shell view still says the shell ended, with no code to tell.
 #[test]
 fn an_exit_without_its_code_still_ends_the_shell() {
-    let server = server();
+    let server = test_config_server();
     let prefs = tempfile::tempdir().unwrap();
     let mut console = console_as(&server, &prefs.path().join("prefs.json"), "alice");
     let (mut customer, mut shell, session_id, grant) = granted_shell(&server, &mut console);

@@ -24,16 +24,6 @@ use switchboard_testkit::{CustomerClient, RepClient};
 use ui_support::workflow::end_with_disposition;
 use ui_support::*;
 
-/// A server with the kit's test configuration (shell permissions), on its own runtime.
-fn server() -> TestServer {
-    TestServer::start_with(switchboard_testkit::test_config())
-}
-
-/// The console logged in as `user` of the test configuration.
-fn console_as(server: &TestServer, prefs: &std::path::Path, user: &str) -> Console {
-    logged_in_with_password(server, prefs, user, &format!("{user}-pw"))
-}
-
 /// The front session's live shell grant as the console sees it, once there is one in
 /// `state`.
 fn shell_grant(console: &mut Console, state: GrantState) -> GrantId {
@@ -61,7 +51,7 @@ fn shell_grant(console: &mut Console, state: GrantState) -> GrantId {
 /// Carol may not open shells: the Shell entry is greyed, and says so on hover.
 #[test]
 fn without_permission_the_shell_is_greyed_with_the_reason() {
-    let server = server();
+    let server = test_config_server();
     let prefs = tempfile::tempdir().unwrap();
     let mut console = console_as(&server, &prefs.path().join("prefs.json"), "carol");
     let mut customer = Customer::start(
@@ -73,9 +63,7 @@ fn without_permission_the_shell_is_greyed_with_the_reason() {
     );
     accept(&mut console, "Nina Nowhere");
     customer.expect_rep_joined(&server);
-    wait_for_label(&mut console, words::SHELL);
-    assert!(is_disabled(&console, words::SHELL));
-    wait_for_tooltip(
+    expect_greyed(
         &mut console,
         words::SHELL,
         "You are not permitted to open a shell",
@@ -85,20 +73,11 @@ fn without_permission_the_shell_is_greyed_with_the_reason() {
 /// Alice may, but a web chat customer has no shell to give: greyed, with why.
 #[test]
 fn a_web_customer_greys_the_shell_with_why() {
-    let server = server();
+    let server = test_config_server();
     let prefs = tempfile::tempdir().unwrap();
     let mut console = console_as(&server, &prefs.path().join("prefs.json"), "alice");
-    let _customer = Customer::start(
-        &server,
-        "Wendy Web",
-        Route::Rep {
-            rep: RepId::new("alice"),
-        },
-    );
-    accept(&mut console, "Wendy Web");
-    wait_for_label(&mut console, words::SHELL);
-    assert!(is_disabled(&console, words::SHELL));
-    wait_for_tooltip(
+    let _customer = accepted_web_customer(&server, &mut console, "alice", "Wendy Web");
+    expect_greyed(
         &mut console,
         words::SHELL,
         "The customer is in web chat; a shell needs the customer client",
@@ -112,7 +91,7 @@ fn a_web_customer_greys_the_shell_with_why() {
 /// 3)"; Stop shell ends the grant.
 #[test]
 fn shell_asked_allowed_typed_and_ended() {
-    let server = server();
+    let server = test_config_server();
     let prefs = tempfile::tempdir().unwrap();
     let mut console = console_as(&server, &prefs.path().join("prefs.json"), "alice");
     let mut customer = server.block_on(native_customer(server.addr(), "alice"));
@@ -236,7 +215,7 @@ fn shell_asked_allowed_typed_and_ended() {
 /// and Shell can be asked for again.
 #[test]
 fn cancel_withdraws_the_request() {
-    let server = server();
+    let server = test_config_server();
     let prefs = tempfile::tempdir().unwrap();
     let mut console = console_as(&server, &prefs.path().join("prefs.json"), "alice");
     let mut customer = server.block_on(native_customer(server.addr(), "alice"));
@@ -259,7 +238,7 @@ fn cancel_withdraws_the_request() {
 /// the ended terminal stays until closed.
 #[test]
 fn an_exit_right_before_the_grant_ends_is_shown() {
-    let server = server();
+    let server = test_config_server();
     let prefs = tempfile::tempdir().unwrap();
     let mut console = console_as(&server, &prefs.path().join("prefs.json"), "alice");
     let mut customer = server.block_on(native_customer(server.addr(), "alice"));
@@ -300,7 +279,7 @@ fn an_exit_right_before_the_grant_ends_is_shown() {
 /// Bob has the session's shell: Alice, invited in, sees Shell greyed with Bob's name.
 #[test]
 fn another_reps_shell_is_named() {
-    let server = server();
+    let server = test_config_server();
     let prefs = tempfile::tempdir().unwrap();
     let mut console = console_as(&server, &prefs.path().join("prefs.json"), "alice");
     let (mut bob, mut customer) = server.block_on(async {
@@ -341,7 +320,7 @@ fn another_reps_shell_is_named() {
 /// chat loaded above the new one offers "Shell transcript", which shows that shell's output.
 #[test]
 fn an_ended_sessions_transcript_opens_from_its_earlier_chat() {
-    let server = server();
+    let server = test_config_server();
     let prefs = tempfile::tempdir().unwrap();
     let mut console = console_as(&server, &prefs.path().join("prefs.json"), "alice");
     let hello = CustomerHello::Start {

@@ -13,22 +13,10 @@ mod ui_support;
 use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable as _;
 use switchboard::text::actions as words;
-use switchboard_protocol::{
-    ButtonId, CustomerRequest, CustomerServerMessage, MachineInfo, RepId, Route,
-};
+use switchboard_protocol::{ButtonId, CustomerRequest, CustomerServerMessage, MachineInfo};
 use switchboard_testkit::CustomerClient;
 use switchboard_testkit::remote::native_customer;
 use ui_support::*;
-
-/// A server with the kit's test configuration (button permissions), on its own runtime.
-fn server() -> TestServer {
-    TestServer::start_with(switchboard_testkit::test_config())
-}
-
-/// The console logged in as `user` of the test configuration.
-fn console_as(server: &TestServer, prefs: &std::path::Path, user: &str) -> Console {
-    logged_in_with_password(server, prefs, user, &format!("{user}-pw"))
-}
 
 /// A native customer in `rep`'s queue that has described its computer, as the customer
 /// client does once its session starts.
@@ -52,7 +40,7 @@ fn described_native_customer(server: &TestServer, rep: &str) -> CustomerClient {
 /// customer client is asked to write and then to delete its launcher.
 #[test]
 fn a_button_is_deployed_installed_and_removed() {
-    let server = server();
+    let server = test_config_server();
     let prefs = tempfile::tempdir().unwrap();
     let mut console = console_as(&server, &prefs.path().join("prefs.json"), "alice");
     let mut customer = described_native_customer(&server, "alice");
@@ -136,7 +124,7 @@ fn a_button_is_deployed_installed_and_removed() {
 /// A failure reported by the customer client shows with its reason.
 #[test]
 fn a_failed_install_shows_why() {
-    let server = server();
+    let server = test_config_server();
     let prefs = tempfile::tempdir().unwrap();
     let mut console = console_as(&server, &prefs.path().join("prefs.json"), "alice");
     let mut customer = described_native_customer(&server, "alice");
@@ -177,14 +165,12 @@ fn a_failed_install_shows_why() {
 /// Carol may not deploy buttons: the entry is greyed and says so on hover.
 #[test]
 fn without_permission_the_entry_is_greyed_with_the_reason() {
-    let server = server();
+    let server = test_config_server();
     let prefs = tempfile::tempdir().unwrap();
     let mut console = console_as(&server, &prefs.path().join("prefs.json"), "carol");
     let _customer = described_native_customer(&server, "carol");
     accept(&mut console, "Sam Lee");
-    wait_for_label(&mut console, words::SUPPORT_BUTTONS);
-    assert!(is_disabled(&console, words::SUPPORT_BUTTONS));
-    wait_for_tooltip(
+    expect_greyed(
         &mut console,
         words::SUPPORT_BUTTONS,
         "You are not permitted to deploy Support Buttons",
@@ -194,20 +180,11 @@ fn without_permission_the_entry_is_greyed_with_the_reason() {
 /// A customer in web chat has no program to write a button: greyed, with why.
 #[test]
 fn a_web_customer_greys_the_entry_with_why() {
-    let server = server();
+    let server = test_config_server();
     let prefs = tempfile::tempdir().unwrap();
     let mut console = console_as(&server, &prefs.path().join("prefs.json"), "alice");
-    let _customer = Customer::start(
-        &server,
-        "Wendy Web",
-        Route::Rep {
-            rep: RepId::new("alice"),
-        },
-    );
-    accept(&mut console, "Wendy Web");
-    wait_for_label(&mut console, words::SUPPORT_BUTTONS);
-    assert!(is_disabled(&console, words::SUPPORT_BUTTONS));
-    wait_for_tooltip(
+    let _customer = accepted_web_customer(&server, &mut console, "alice", "Wendy Web");
+    expect_greyed(
         &mut console,
         words::SUPPORT_BUTTONS,
         words::BUTTONS_WEB_CHAT,

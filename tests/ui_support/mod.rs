@@ -306,6 +306,42 @@ pub fn open_share_section(console: &mut Console, section: &str) {
     click_label(console, section);
 }
 
+/// A server with the kit's test configuration (where alice and bob may open shells and
+/// deploy Support Buttons, carol may not), on its own runtime.
+pub fn test_config_server() -> TestServer {
+    TestServer::start_with(switchboard_testkit::test_config())
+}
+
+/// The console logged in as `user` of the kit's test configuration (password `<user>-pw`).
+pub fn console_as(server: &TestServer, prefs: &std::path::Path, user: &str) -> Console {
+    logged_in_with_password(server, prefs, user, &format!("{user}-pw"))
+}
+
+/// A web chat customer `name` in `rep`'s personal queue, accepted by the console.
+pub fn accepted_web_customer(
+    server: &TestServer,
+    console: &mut Console,
+    rep: &str,
+    name: &str,
+) -> Customer {
+    let customer = Customer::start(
+        server,
+        name,
+        switchboard_protocol::Route::Rep {
+            rep: switchboard_protocol::RepId::new(rep),
+        },
+    );
+    accept(console, name);
+    customer
+}
+
+/// The one widget with this label shows, greyed out, and hovering it tells `why`.
+pub fn expect_greyed(console: &mut Console, label: &str, why: &str) {
+    wait_for_label(console, label);
+    assert!(is_disabled(console, label), "{label:?} is not greyed");
+    wait_for_tooltip(console, label, why);
+}
+
 /// Whether the one widget with this label is greyed out (disabled).
 pub fn is_disabled(console: &Console, label: &str) -> bool {
     console.get_by_label(label).accesskit_node().is_disabled()

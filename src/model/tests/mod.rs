@@ -8,6 +8,7 @@ mod client_actions;
 mod earlier;
 mod events;
 mod queue_view;
+pub(crate) mod remote_fixture;
 mod sending;
 mod snapshot;
 mod unread;

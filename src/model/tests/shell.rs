@@ -3,54 +3,12 @@
 //! the Screen menu never counts a shell grant, and how a shell's output is fed once.
 
 use super::*;
+use crate::model::tests::remote_fixture::{NOW, alice, bob, session};
 use crate::model::remote::screen_toolbar;
 use crate::text::remote as words;
 use switchboard_protocol::{
-    CustomerInfo, EntryPath, GrantEnd, GrantId, GrantInfo, GrantState, QueueRef, RemoteInfo, RepId,
-    ScreenPermission, ScreenSource, SessionId, SessionInfo, SessionKind,
+    GrantEnd, GrantId, GrantInfo, GrantState, QueueRef, RepId, ScreenPermission, ScreenSource,
 };
-
-const NOW: u64 = 1_767_261_600_000;
-
-fn alice() -> RepId {
-    RepId::new("alice")
-}
-
-fn bob() -> RepId {
-    RepId::new("bob")
-}
-
-fn session(source: ScreenSource, grants: Vec<GrantInfo>) -> SessionInfo {
-    SessionInfo {
-        session_id: SessionId(14),
-        customer: CustomerInfo {
-            name: "Sam Lee".into(),
-            company: None,
-            question: None,
-            contact: None,
-        },
-        customer_connected: true,
-        issue: None,
-        kind: SessionKind::Standard,
-        entry_path: EntryPath::SessionKey,
-        started_at: NOW - 600_000,
-        owner: Some(alice()),
-        participants: vec![alice(), bob()],
-        waiting_in: None,
-        important: false,
-        disposition: None,
-        history: Vec::new(),
-        invitations: Vec::new(),
-        ended: false,
-        assistance: false,
-        has_history: false,
-        remote: RemoteInfo {
-            source,
-            grants,
-            platform: Default::default(),
-        },
-    }
-}
 
 fn grant(id: u64, rep: RepId, capability: Capability, state: GrantState) -> GrantInfo {
     let name = if rep == alice() { "Alice" } else { "Bob" };
