@@ -45,13 +45,19 @@ CREATE INDEX IF NOT EXISTS files_session_id ON files (session_id);
 /// The files database that goes with the main database at `main`: same folder, `-files`
 /// added to the name (`data/switchboard.db` → `data/switchboard-files.db`).
 pub(crate) fn files_path(main: &Path) -> PathBuf {
+    sibling_path(main, "files")
+}
+
+/// A database file beside the main one, `-{part}` added to its name
+/// (`data/switchboard.db` → `data/switchboard-{part}.db`).
+pub(crate) fn sibling_path(main: &Path, part: &str) -> PathBuf {
     let stem = main
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     let name = match main.extension() {
-        Some(ext) => format!("{stem}-files.{}", ext.to_string_lossy()),
-        None => format!("{stem}-files.db"),
+        Some(ext) => format!("{stem}-{part}.{}", ext.to_string_lossy()),
+        None => format!("{stem}-{part}.db"),
     };
     main.with_file_name(name)
 }

@@ -111,11 +111,8 @@ fn run(mut conn: Connection, receiver: mpsc::Receiver<Job>) {
                         Err(_) => break,
                     }
                 }
-                let all: Vec<ShellRecord> = group
-                    .iter()
-                    .flat_map(|(records, _)| records.clone())
-                    .collect();
-                match transcripts::append(&mut conn, &all) {
+                let all = group.iter().flat_map(|(records, _)| records.iter());
+                match transcripts::append(&mut conn, all) {
                     Ok(()) => {
                         for (_, done) in group {
                             let _ = done.send(Ok(()));

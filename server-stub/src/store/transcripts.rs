@@ -32,6 +32,10 @@ CREATE INDEX IF NOT EXISTS shell_records_session ON shell_records (session_id, i
 /// The most records one read returns (oldest first); a longer transcript is cut at its end.
 pub const MAX_RECORDS_READ: usize = 200_000;
 
+/// The most bytes of input and output one read returns: a session of many shells (each
+/// keeps up to 16 MiB of output) is cut there rather than answered with a body of any size.
+pub const MAX_BYTES_READ: usize = 64 * 1024 * 1024;
+
 /// One thing that happened on a shell, as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShellRecord {
@@ -61,15 +65,7 @@ pub enum ShellEvent {
 /// The transcript database that goes with the main database at `main`
 /// (`data/switchboard.db` → `data/switchboard-shell.db`).
 pub(crate) fn transcripts_path(main: &Path) -> PathBuf {
-    let stem = main
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let name = match main.extension() {
-        Some(ext) => format!("{stem}-shell.{}", ext.to_string_lossy()),
-        None => format!("{stem}-shell.db"),
-    };
-    main.with_file_name(name)
+    super::files::sibling_path(main, "shell")
 }
 
 /// Opens (creating if needed) the transcript database and its table.
@@ -89,7 +85,10 @@ struct Row<'a>(
 );
 
 /// Writes `records` in one transaction: all of them or none.
-pub(crate) fn append(conn: &mut Connection, records: &[ShellRecord]) -> Result<(), StoreError> {
+pub(crate) fn append<'a>(
+    conn: &mut Connection,
+    records: impl IntoIterator<Item = &'a ShellRecord>,
+) -> Result<(), StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     {
         let mut insert = tx.prepare_cached(
@@ -139,10 +138,20 @@ pub(crate) fn append(conn: &mut Connection, records: &[ShellRecord]) -> Result<(
     Ok(())
 }
 
-/// A session's records, oldest first (at most [`MAX_RECORDS_READ`]).
+/// A session's records, oldest first (at most [`MAX_RECORDS_READ`], and records only while
+/// their data stays within [`MAX_BYTES_READ`]).
 pub(crate) fn read(
     conn: &Connection,
     session_id: SessionId,
+) -> Result<Vec<ShellRecord>, StoreError> {
+    read_within(conn, session_id, MAX_BYTES_READ)
+}
+
+/// [`read`] with another byte limit.
+fn read_within(
+    conn: &Connection,
+    session_id: SessionId,
+    max_bytes: usize,
 ) -> Result<Vec<ShellRecord>, StoreError> {
     let mut select = conn.prepare_cached(
         "SELECT id, grant_id, at, kind, rep, data, a, b FROM shell_records
@@ -151,11 +160,16 @@ pub(crate) fn read(
     let limit = to_sql(MAX_RECORDS_READ as u64)?;
     let mut rows = select.query(params![to_sql(session_id.0)?, limit])?;
     let mut records = Vec::new();
+    let mut bytes = 0usize;
     while let Some(row) = rows.next()? {
         let id: i64 = row.get(0)?;
         let kind: String = row.get(3)?;
         let rep: Option<String> = row.get(4)?;
         let data: Option<Vec<u8>> = row.get(5)?;
+        bytes = bytes.saturating_add(data.as_ref().map_or(0, Vec::len));
+        if bytes > max_bytes {
+            break;
+        }
         let a: Option<i64> = row.get(6)?;
         let b: Option<i64> = row.get(7)?;
         let corrupt = |message: &str| StoreError::Corrupt {
@@ -201,4 +215,40 @@ pub(crate) fn read(
         });
     }
     Ok(records)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn output(session: u64, data: &[u8]) -> ShellRecord {
+        ShellRecord {
+            session_id: SessionId(session),
+            grant_id: GrantId(1),
+            at: 1,
+            what: ShellEvent::Output {
+                data: data.to_vec(),
+            },
+        }
+    }
+
+    #[test]
+    fn records_come_back_in_order_per_session_and_a_read_is_bounded_in_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = open(&dir.path().join("t-shell.db")).unwrap();
+        let records = [
+            output(1, b"first"),
+            output(2, b"another session"),
+            output(1, b"second"),
+            output(1, b"third"),
+        ];
+        append(&mut conn, &records).unwrap();
+        let read_back: Vec<ShellRecord> = read(&conn, SessionId(1)).unwrap();
+        assert_eq!(
+            read_back,
+            [records[0].clone(), records[2].clone(), records[3].clone()]
+        );
+        // 5 + 6 bytes fit in 12; the third record would pass it and is left out.
+        assert_eq!(read_within(&conn, SessionId(1), 12).unwrap().len(), 2);
+    }
 }

@@ -11,7 +11,7 @@
 use super::relay::Close;
 use super::shell::{CustomerSide, OutputRefused, RepSide};
 use super::socket::{
-    Liveness, Read, Sink, Source, encoded, keep_alive, pinger, read, send, sleep_until, too_big,
+    Liveness, Sink, Source, encoded, keep_alive, pace, pinger, read, send, sleep_until,
 };
 use super::{MediaRelay, PUBLISHER_BYTE_BURST, PUBLISHER_BYTES_PER_SEC, close};
 use crate::server::core::now_ms;
@@ -155,24 +155,15 @@ impl CustomerShell<'_> {
                     read_at = None;
                     Ok(())
                 }
-                read = read(source, live), if held.is_none() && read_at.is_none() => match read {
-                    Read::Binary(frame) => {
-                        let wait = budget.spend(frame.len(), self.relay.elapsed());
-                        if !wait.is_zero() {
-                            read_at = Some(tokio::time::Instant::now() + wait);
-                        }
-                        match self.frame(frame).await {
-                            Ok(stored) => {
-                                held = Some(stored);
-                                to_rep = self.relay.lock().shells().to_rep(self.session, self.id);
-                                Ok(())
-                            }
-                            Err(end) => Err(end),
-                        }
+                read = read(source, live), if held.is_none() && read_at.is_none() => match read.into_frame() {
+                    Ok(frame) => {
+                        pace(&mut budget, &frame, self.relay.elapsed(), &mut read_at);
+                        self.frame(frame).await.map(|stored| {
+                            held = Some(stored);
+                            to_rep = self.relay.lock().shells().to_rep(self.session, self.id);
+                        })
                     }
-                    Read::Text => Err(Some(close::bad_frame("media frames are binary"))),
-                    Read::TooBig => Err(Some(too_big())),
-                    Read::Closed => Err(None),
+                    Err(end) => Err(end),
                 },
                 _ = pinger.tick() => keep_alive(sink, live, revoked).await,
             };
@@ -292,25 +283,17 @@ impl RepShell<'_> {
                     read_at = None;
                     Ok(())
                 }
-                read = read(source, live), if held.is_none() && read_at.is_none() => match read {
-                    Read::Binary(frame) => {
-                        let wait = budget.spend(frame.len(), self.relay.elapsed());
-                        if !wait.is_zero() {
-                            read_at = Some(tokio::time::Instant::now() + wait);
-                        }
-                        match self.frame(frame).await {
-                            Ok(Some((frame, tx))) => {
+                read = read(source, live), if held.is_none() && read_at.is_none() => match read.into_frame() {
+                    Ok(frame) => {
+                        pace(&mut budget, &frame, self.relay.elapsed(), &mut read_at);
+                        self.frame(frame).await.map(|forward| {
+                            if let Some((frame, tx)) = forward {
                                 held = Some(frame);
                                 to_customer = Some(tx);
-                                Ok(())
                             }
-                            Ok(None) => Ok(()),
-                            Err(end) => Err(end),
-                        }
+                        })
                     }
-                    Read::Text => Err(Some(close::bad_frame("media frames are binary"))),
-                    Read::TooBig => Err(Some(too_big())),
-                    Read::Closed => Err(None),
+                    Err(end) => Err(end),
                 },
                 _ = pinger.tick() => keep_alive(sink, live, revoked).await,
             };

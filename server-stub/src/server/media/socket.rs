@@ -37,6 +37,34 @@ pub(super) enum Read {
     Closed,
 }
 
+impl Read {
+    /// The frame that arrived, or how the connection ends: a text message or one over the
+    /// limit closes it (`4400`, `1009`); a closed connection just ends.
+    pub(super) fn into_frame(self) -> Result<Bytes, Option<Close>> {
+        match self {
+            Read::Binary(frame) => Ok(frame),
+            Read::Text => Err(Some(close::bad_frame("media frames are binary"))),
+            Read::TooBig => Err(Some(too_big())),
+            Read::Closed => Err(None),
+        }
+    }
+}
+
+/// Spends a frame's bytes from its sender's `budget`; over it, the socket's next read waits
+/// (`read_at`) until the budget has refilled, so the sender slows down and nothing is
+/// dropped.
+pub(super) fn pace(
+    budget: &mut super::flow::ByteBudget,
+    frame: &Bytes,
+    now: Duration,
+    read_at: &mut Option<tokio::time::Instant>,
+) {
+    let wait = budget.spend(frame.len(), now);
+    if !wait.is_zero() {
+        *read_at = Some(tokio::time::Instant::now() + wait);
+    }
+}
+
 /// When the peer was last heard from, against the idle limit (pings at a third of it).
 pub(super) struct Liveness {
     pub(super) heard: Instant,
@@ -277,17 +305,12 @@ impl Publisher<'_> {
                     read_at = None;
                     Ok(())
                 }
-                read = read(source, live), if read_at.is_none() => match read {
-                    Read::Binary(frame) => {
-                        let wait = bytes.spend(frame.len(), self.relay.elapsed());
-                        if !wait.is_zero() {
-                            read_at = Some(tokio::time::Instant::now() + wait);
-                        }
+                read = read(source, live), if read_at.is_none() => match read.into_frame() {
+                    Ok(frame) => {
+                        pace(&mut bytes, &frame, self.relay.elapsed(), &mut read_at);
                         self.update(frame, &mut rate, &mut last_seq)
                     }
-                    Read::Text => Err(Some(close::bad_frame("media frames are binary"))),
-                    Read::TooBig => Err(Some(too_big())),
-                    Read::Closed => Err(None),
+                    Err(end) => Err(end),
                 },
                 // A customer gone without a word is let go.
                 _ = pinger.tick() => keep_alive(sink, live, revoked).await,
@@ -393,12 +416,9 @@ impl Viewer<'_> {
                 reason = &mut *revoked => break Some(reason.unwrap_or(close::SHUTTING_DOWN)),
                 // An update the relay queued for us (at most 2 wait).
                 Some(update) = self.frames.recv() => send(sink, Message::Binary(update), revoked).await,
-                read = read(source, live) => match read {
-                    Read::Binary(bytes) => self.frame(bytes, &mut dropped_input),
-                    Read::Text => Err(Some(close::bad_frame("media frames are binary"))),
-                    Read::TooBig => Err(Some(too_big())),
-                    Read::Closed => Err(None),
-                },
+                read = read(source, live) => read
+                    .into_frame()
+                    .and_then(|bytes| self.frame(bytes, &mut dropped_input)),
                 _ = pinger.tick() => keep_alive(sink, live, revoked).await,
             };
             if let Err(end) = result {
