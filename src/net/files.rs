@@ -100,6 +100,26 @@ pub(crate) async fn upload(
         .map_err(|e| format!("The server's answer could not be read: {e}"))
 }
 
+/// `GET` of a server `path` with the current login's token: the response if it succeeded,
+/// else the server's refusal (or why it could not be reached) as a sentence for the rep.
+pub(crate) async fn authed_get(
+    client: &reqwest::Client,
+    auth: &SharedAuth,
+    path: &str,
+) -> Result<reqwest::Response, String> {
+    let auth = auth.get()?;
+    let response = client
+        .get(format!("{}{path}", auth.http_base))
+        .bearer_auth(&auth.token)
+        .send()
+        .await
+        .map_err(|e| unreachable(&e))?;
+    if !response.status().is_success() {
+        return Err(refusal(response).await);
+    }
+    Ok(response)
+}
+
 /// Downloads a shared file and writes it to `dest` (through a temporary file, so a failed
 /// download never leaves half a file under the chosen name).
 pub(crate) async fn download(
@@ -108,21 +128,11 @@ pub(crate) async fn download(
     file_id: &str,
     dest: &Path,
 ) -> Result<(), String> {
-    let auth = auth.get()?;
-    let url = format!(
-        "{}/api/files/{}",
-        auth.http_base,
+    let path = format!(
+        "/api/files/{}",
         switchboard_protocol::links::encode_component(file_id)
     );
-    let response = client
-        .get(url)
-        .bearer_auth(&auth.token)
-        .send()
-        .await
-        .map_err(|e| unreachable(&e))?;
-    if !response.status().is_success() {
-        return Err(refusal(response).await);
-    }
+    let response = authed_get(client, auth, &path).await?;
     let bytes = response
         .bytes()
         .await

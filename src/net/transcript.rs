@@ -2,7 +2,7 @@
 //! login's token, on the network runtime; read into lines ([`TranscriptView`]) on a blocking
 //! thread, since a long transcript's output goes through a terminal model.
 
-use super::files::{SharedAuth, refusal, unreachable};
+use super::files::{SharedAuth, authed_get};
 use crate::terminal::transcript::TranscriptView;
 use switchboard_protocol::{SessionId, ShellTranscript};
 
@@ -13,17 +13,8 @@ pub(crate) async fn fetch(
     auth: &SharedAuth,
     session_id: SessionId,
 ) -> Result<TranscriptView, String> {
-    let auth = auth.get()?;
-    let url = format!("{}/api/sessions/{session_id}/shell", auth.http_base);
-    let response = client
-        .get(url)
-        .bearer_auth(&auth.token)
-        .send()
-        .await
-        .map_err(|e| unreachable(&e))?;
-    if !response.status().is_success() {
-        return Err(refusal(response).await);
-    }
+    let path = format!("/api/sessions/{session_id}/shell");
+    let response = authed_get(client, auth, &path).await?;
     let transcript = response
         .json::<ShellTranscript>()
         .await
