@@ -3,8 +3,8 @@
 //! the Screen menu never counts a shell grant, and how a shell's output is fed once.
 
 use super::*;
-use crate::model::tests::remote_fixture::{NOW, alice, bob, session};
 use crate::model::remote::screen_toolbar;
+use crate::model::tests::remote_fixture::{NOW, alice, bob, session};
 use crate::text::remote as words;
 use switchboard_protocol::{
     GrantEnd, GrantId, GrantInfo, GrantState, QueueRef, RepId, ScreenPermission, ScreenSource,
