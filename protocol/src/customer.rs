@@ -2,7 +2,7 @@
 
 use crate::buttons::MachineInfo;
 use crate::error::ErrorCode;
-use crate::ids::{ButtonId, GrantId, IssueId, RepId, RequestId, SessionId, TeamId};
+use crate::ids::{ButtonId, GrantId, JumpClientId, IssueId, RepId, RequestId, SessionId, TeamId};
 use crate::model::{ChatMessage, CustomerInfo, UnixMillis};
 use crate::remote::{ClientKind, GrantInfo, HelpCard, MediaChannel, MediaTicket};
 use serde::{Deserialize, Serialize};
@@ -100,6 +100,14 @@ pub enum CustomerRequest {
         #[serde(default, skip_serializing_if = "String::is_empty")]
         detail: String,
     },
+    /// What became of `install_jump_client`: the agent installed (and enrolled) with `done`,
+    /// or not, with `detail` saying why. Answered with `ok`.
+    JumpClientResult {
+        jump_client_id: JumpClientId,
+        done: bool,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        detail: String,
+    },
 }
 
 impl CustomerRequest {
@@ -114,6 +122,7 @@ impl CustomerRequest {
         "shell_exited",
         "describe_machine",
         "button_result",
+        "jump_client_result",
     ];
 }
 
@@ -177,6 +186,14 @@ pub enum CustomerServerMessage {
     /// Delete a Support Button's launcher (it was removed; its token starts nothing now).
     /// Report with `button_result`.
     RemoveButton { button_id: ButtonId },
+    /// Install this program as a Jump Client agent on the machine (a systemd user unit, or
+    /// an XDG autostart entry where systemd is absent) that connects to `/ws/jump` with
+    /// `token`. Report with `jump_client_result`.
+    InstallJumpClient {
+        jump_client_id: JumpClientId,
+        token: String,
+        name: String,
+    },
     /// The remote support grants changed: the live ones (`prompting`, `granted`) and the
     /// latest ended ones, as in `RemoteInfo`. A `prompting` one waits for `answer_remote`;
     /// nobody views unless one is `granted`.

@@ -213,10 +213,37 @@ pub const REP_REQUEST_ERRORS: &ErrorLists = &[
         "remove_button",
         &[NotFound, SessionEnded, NotInSession, Forbidden],
     ),
+    // `remote_unavailable`: web chat, or the program has not described its machine.
+    // `limit_reached`: the machine carries as many Jump Clients as it may.
+    (
+        "pin_jump_client",
+        &[
+            NotFound,
+            SessionEnded,
+            NotInSession,
+            Forbidden,
+            RemoteUnavailable,
+            Invalid,
+            LimitReached,
+        ],
+    ),
+    ("list_jump_clients", &[]),
+    // `not_found` also for one this rep may not see, or unpinned; `remote_unavailable`: the
+    // agent is offline; `at_capacity`: the rep is at their maximum of sessions.
+    (
+        "jump",
+        &[NotFound, Forbidden, RemoteUnavailable, AtCapacity],
+    ),
+    ("unpin_jump_client", &[NotFound, Forbidden]),
 ];
 
 /// The rep's `hello`.
 pub const REP_HELLO_ERRORS: &ErrorLists = &[("hello", &[VersionMismatch, Unauthorized])];
+
+/// A Jump Client agent's `hello` on `/ws/jump`. `unauthorized`: the token is unknown or
+/// revoked (the agent must not retry with it); `invalid`: the machine description is out of
+/// bounds or names another machine than the one pinned.
+pub const JUMP_HELLO_ERRORS: &ErrorLists = &[("hello", &[VersionMismatch, Unauthorized, Invalid])];
 
 /// The customer's `start` and `resume`. A `resume` of a session that is over for the
 /// customer is answered `session_started` with `ended: true`, not refused.
@@ -252,6 +279,8 @@ pub const CUSTOMER_REQUEST_ERRORS: &ErrorLists = &[
     ("describe_machine", &[SessionEnded, Invalid]),
     // `not_found`: no button of that id waits for this session's machine.
     ("button_result", &[SessionEnded, NotFound]),
+    // `not_found`: no Jump Client of that id waits for this session's machine.
+    ("jump_client_result", &[SessionEnded, NotFound]),
 ];
 
 fn lookup(table: &ErrorLists, type_name: &str) -> Option<&'static [ErrorCode]> {
@@ -315,6 +344,10 @@ impl RepRequest {
             RepRequest::DeployButton { .. } => "deploy_button",
             RepRequest::ListButtons { .. } => "list_buttons",
             RepRequest::RemoveButton { .. } => "remove_button",
+            RepRequest::PinJumpClient { .. } => "pin_jump_client",
+            RepRequest::ListJumpClients => "list_jump_clients",
+            RepRequest::Jump { .. } => "jump",
+            RepRequest::UnpinJumpClient { .. } => "unpin_jump_client",
         }
     }
 
@@ -338,6 +371,7 @@ impl CustomerRequest {
             CustomerRequest::ShellExited { .. } => "shell_exited",
             CustomerRequest::DescribeMachine { .. } => "describe_machine",
             CustomerRequest::ButtonResult { .. } => "button_result",
+            CustomerRequest::JumpClientResult { .. } => "jump_client_result",
         }
     }
 
@@ -480,6 +514,18 @@ mod tests {
                 session_id: s,
                 button_id: crate::ids::ButtonId(1),
             },
+            RepRequest::PinJumpClient {
+                session_id: s,
+                team: None,
+                name: String::new(),
+            },
+            RepRequest::ListJumpClients,
+            RepRequest::Jump {
+                jump_client_id: crate::ids::JumpClientId(1),
+            },
+            RepRequest::UnpinJumpClient {
+                jump_client_id: crate::ids::JumpClientId(1),
+            },
         ]
     }
 
@@ -551,6 +597,11 @@ mod tests {
                 done: true,
                 detail: String::new(),
             },
+            CustomerRequest::JumpClientResult {
+                jump_client_id: crate::ids::JumpClientId(1),
+                done: true,
+                detail: String::new(),
+            },
         ];
         for request in &customer {
             assert_eq!(request.type_name(), serde_type(request));
@@ -584,6 +635,7 @@ mod tests {
         let tables = [
             REP_REQUEST_ERRORS,
             REP_HELLO_ERRORS,
+            JUMP_HELLO_ERRORS,
             CUSTOMER_HELLO_ERRORS,
             CUSTOMER_REQUEST_ERRORS,
         ];

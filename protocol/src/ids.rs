@@ -73,6 +73,10 @@ numeric_id!(
     /// A Support Button a rep deployed on a customer's machine.
     ButtonId
 );
+numeric_id!(
+    /// A Jump Client pinned on a customer's machine.
+    JumpClientId
+);
 name_id!(
     /// A representative's user name, as in the server configuration (`"alice"`).
     RepId

@@ -3,6 +3,7 @@
 //!
 //! - [`ids`]: newtype identifiers.
 //! - [`buttons`]: Support Buttons deployed on customers' machines, and the machine's description.
+//! - [`jump`]: Jump Clients: the agent's socket (`/ws/jump`), policies and the list reps see.
 //! - [`model`]: queues, entries, sessions, chat, reps and teams.
 //! - [`rep`]: the console's WebSocket messages (`/ws/rep`).
 //! - [`customer`]: the customer's WebSocket messages (`/ws/customer`) and the HTTP bodies.
@@ -22,6 +23,7 @@ pub mod customer;
 pub mod error;
 pub mod errors_table;
 pub mod ids;
+pub mod jump;
 pub mod links;
 pub mod media;
 pub mod model;
@@ -34,6 +36,7 @@ pub use codec::{CLOSE_REPLACED, MAX_FRAME_BYTES, PROTOCOL_VERSION};
 pub use customer::*;
 pub use error::{DecodeError, ErrorBody, ErrorCode};
 pub use ids::*;
+pub use jump::*;
 pub use model::*;
 pub use remote::*;
 pub use rep::*;

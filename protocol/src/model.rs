@@ -74,6 +74,8 @@ pub enum EntryPath {
     Issue,
     /// Nothing specific (general queue).
     General,
+    /// A rep jumped to a pinned Jump Client: nobody at the machine started it.
+    JumpClient,
 }
 
 /// What kind of session the customer started.
@@ -351,6 +353,10 @@ pub struct Permissions {
     /// May deploy Support Buttons on customers' machines (and remove them).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub support_button: bool,
+    /// May pin Jump Clients on customers' machines, jump to the ones they can see, and
+    /// unpin them.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub jump_client: bool,
 }
 
 /// A rep as others see them.

@@ -230,6 +230,10 @@ pub struct RemoteInfo {
     /// What the customer is on (`ios`: the portal on an iPhone or iPad).
     #[serde(default, skip_serializing_if = "Platform::is_other")]
     pub platform: Platform,
+    /// Set for a session a rep started by jumping to a Jump Client: the policy it runs under
+    /// (with `no_prompt` and `notify` requests are granted without asking the customer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jump: Option<crate::jump::JumpPolicy>,
 }
 
 impl RemoteInfo {

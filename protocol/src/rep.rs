@@ -1,9 +1,10 @@
 //! Messages between a representative's console and the server, over `GET /ws/rep`.
 
 use crate::buttons::ButtonInfo;
+use crate::jump::JumpClientInfo;
 use crate::error::ErrorCode;
 use crate::ids::{
-    ButtonId, GrantId, InvitationId, IssueId, MessageId, RepId, RequestId, SessionId, TeamId,
+    ButtonId, GrantId, InvitationId, IssueId, JumpClientId, MessageId, RepId, RequestId, SessionId, TeamId,
 };
 use crate::model::{
     AssistanceRequest, ChatMessage, InviteTarget, Offer, PastChat, Presence, QueueEntry, QueueRef,
@@ -184,6 +185,28 @@ pub enum RepRequest {
         session_id: SessionId,
         button_id: ButtonId,
     },
+    /// Pin a Jump Client on this session's customer machine: the native client installs
+    /// itself as an agent that keeps a connection to the server, in this rep's personal list
+    /// or `team`'s (one of the rep's teams). `name` (optional) is what reps see; by default
+    /// the customer's name and the host. Needs `permissions.jump_client` and the native
+    /// client. Answered with `jump_client`.
+    PinJumpClient {
+        session_id: SessionId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        team: Option<TeamId>,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        name: String,
+    },
+    /// The Jump Clients this rep may jump to: their own and their teams', not unpinned.
+    /// Answered with `jump_clients`; changes arrive as `jump_client_updated` events.
+    ListJumpClients,
+    /// Start a session with a Jump Client's machine, owned by this rep, under the configured
+    /// policy (`remote_unavailable` when it is offline). Answered with `jump_session`; the
+    /// session arrives as `session_joined`.
+    Jump { jump_client_id: JumpClientId },
+    /// Unpin a Jump Client: its token is revoked at once and the agent (now, or when it next
+    /// connects) uninstalls itself. Answered with `ok`.
+    UnpinJumpClient { jump_client_id: JumpClientId },
 }
 
 impl RepRequest {
@@ -219,6 +242,10 @@ impl RepRequest {
         "deploy_button",
         "list_buttons",
         "remove_button",
+        "pin_jump_client",
+        "list_jump_clients",
+        "jump",
+        "unpin_jump_client",
     ];
 }
 
@@ -309,6 +336,18 @@ pub enum OkResult {
     Buttons {
         buttons: Vec<ButtonInfo>,
     },
+    /// The Jump Client `pin_jump_client` made (now `pending` until the program reports).
+    JumpClient {
+        jump_client_id: JumpClientId,
+    },
+    /// The Jump Clients this rep may jump to, by name.
+    JumpClients {
+        jump_clients: Vec<JumpClientInfo>,
+    },
+    /// The session `jump` started.
+    JumpSession {
+        session_id: SessionId,
+    },
 }
 
 /// Why a rep is no longer in a session.
@@ -368,6 +407,9 @@ pub enum RepEvent {
     AssistanceRequested { request: AssistanceRequest },
     /// For team leads: the request was withdrawn, answered, or its session ended.
     AssistanceCleared { session_id: SessionId },
+    /// A Jump Client this rep may see changed (pinned, installed, online, offline, lost,
+    /// unpinned). An unpinned one is sent once more with `unpinned`, then no longer listed.
+    JumpClientUpdated { jump_client: JumpClientInfo },
 }
 
 /// A frame from the server to a console.

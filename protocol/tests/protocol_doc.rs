@@ -490,6 +490,11 @@ impl Seen {
         self.add("Presence", &rep.presence, "");
     }
 
+    fn jump_client(&mut self, jump_client: &JumpClientInfo) {
+        self.add("JumpClientState", &jump_client.state, "");
+        self.queue(&jump_client.owner);
+    }
+
     fn offer(&mut self, offer: &Offer) {
         self.entry(&offer.entry);
     }
@@ -545,7 +550,11 @@ impl Seen {
             | RepRequest::StopRemote { .. }
             | RepRequest::DeployButton { .. }
             | RepRequest::ListButtons { .. }
-            | RepRequest::RemoveButton { .. } => {}
+            | RepRequest::RemoveButton { .. }
+            | RepRequest::PinJumpClient { .. }
+            | RepRequest::ListJumpClients
+            | RepRequest::Jump { .. }
+            | RepRequest::UnpinJumpClient { .. } => {}
             RepRequest::SpecialAction { action, .. } => self.add("SpecialAction", action, ""),
         }
     }
@@ -571,7 +580,12 @@ impl Seen {
             | OkResult::TeamChat { .. }
             | OkResult::Grant { .. }
             | OkResult::Media { .. }
-            | OkResult::Button { .. } => {}
+            | OkResult::Button { .. }
+            | OkResult::JumpClient { .. }
+            | OkResult::JumpSession { .. } => {}
+            OkResult::JumpClients { jump_clients } => {
+                jump_clients.iter().for_each(|j| self.jump_client(j));
+            }
             OkResult::Buttons { buttons } => {
                 for button in buttons {
                     self.add("ButtonState", &button.state, "");
@@ -594,6 +608,7 @@ impl Seen {
             RepEvent::OfferEnded { reason, .. } => self.add("OfferEndReason", reason, ""),
             RepEvent::PresenceChanged { rep } => self.rep(rep),
             RepEvent::AssistanceRequested { request } => self.session(&request.session),
+            RepEvent::JumpClientUpdated { jump_client } => self.jump_client(jump_client),
             RepEvent::TeamChat { .. } | RepEvent::AssistanceCleared { .. } => {}
         }
     }
@@ -646,7 +661,8 @@ impl Seen {
             | CustomerServerMessage::Uninstall
             | CustomerServerMessage::Card { .. }
             | CustomerServerMessage::InstallButton { .. }
-            | CustomerServerMessage::RemoveButton { .. } => {}
+            | CustomerServerMessage::RemoveButton { .. }
+            | CustomerServerMessage::InstallJumpClient { .. } => {}
         }
     }
 
