@@ -345,6 +345,11 @@ impl Actor {
             CustomerServerMessage::RemoveButton { button_id } => {
                 self.remove_button(button_id).await;
             }
+            CustomerServerMessage::InstallJumpClient {
+                jump_client_id,
+                token,
+                name,
+            } => self.install_jump_client(jump_client_id, token, name).await,
             CustomerServerMessage::Ok {
                 id,
                 message,

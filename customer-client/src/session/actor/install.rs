@@ -11,7 +11,7 @@ use super::Actor;
 use crate::install::{self, InstallError, Places};
 use crate::session::{SessionEvent, notes};
 use std::sync::Arc;
-use switchboard_protocol::{ButtonId, CustomerRequest};
+use switchboard_protocol::{ButtonId, CustomerRequest, JumpClientId};
 
 /// The longest `detail` sent with a failed `button_result` (the server keeps 200).
 const MAX_DETAIL_CHARS: usize = 200;
@@ -97,6 +97,23 @@ impl Actor {
         };
         self.report_button(button_id, done, detail).await;
         (self.emit)(SessionEvent::Note(note));
+    }
+
+    /// `install_jump_client`: not built yet; reported as not installed, with why.
+    pub(super) async fn install_jump_client(
+        &mut self,
+        jump_client_id: JumpClientId,
+        _token: String,
+        _name: String,
+    ) {
+        let id = self
+            .send(CustomerRequest::JumpClientResult {
+                jump_client_id,
+                done: false,
+                detail: "Jump Clients are not available in this program yet".to_owned(),
+            })
+            .await;
+        self.quiet.insert(id);
     }
 
     /// The session ended after `uninstall`: removes the program's things and tells the
