@@ -405,6 +405,9 @@ struct RawRep {
     /// May deploy Support Buttons on customers' machines (and remove them). Off by default.
     #[serde(default)]
     support_button: bool,
+    /// May pin Jump Clients, jump to the ones they can see, and unpin them. Off by default.
+    #[serde(default)]
+    jump_client: bool,
 }
 
 fn default_max_sessions() -> u32 {
@@ -591,6 +594,7 @@ impl RawConfig {
                     screen: r.screen,
                     shell: r.shell,
                     support_button: r.support_button,
+                    jump_client: r.jump_client,
                 },
                 extended_availability: r.extended_availability,
             };

@@ -136,7 +136,8 @@ fn show(message: &CustomerServerMessage) -> bool {
         CustomerServerMessage::RemoteUpdated { .. }
         | CustomerServerMessage::Uninstall
         | CustomerServerMessage::InstallButton { .. }
-        | CustomerServerMessage::RemoveButton { .. } => {
+        | CustomerServerMessage::RemoveButton { .. }
+        | CustomerServerMessage::InstallJumpClient { .. } => {
             // A terminal has no screen to share and nothing installed: the server never asks
             // it (client `web`).
             false

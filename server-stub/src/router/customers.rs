@@ -351,6 +351,11 @@ impl Router {
                 done,
                 detail,
             } => self.button_result(session_id, button_id, done, &detail),
+            CustomerRequest::JumpClientResult {
+                jump_client_id,
+                done,
+                detail,
+            } => self.jump_client_result(now, session_id, jump_client_id, done, &detail),
             CustomerRequest::Chat {
                 client_msg_id,
                 text,

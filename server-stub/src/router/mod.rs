@@ -18,6 +18,7 @@ mod customers;
 mod files;
 mod grants;
 mod history;
+pub mod jumps;
 mod notes;
 /// Kept here for callers that reach it through the router.
 pub use crate::auth::hash_secret;

@@ -48,6 +48,16 @@ impl Router {
                 session_id,
                 button_id,
             } => self.remove_button(rep, session_id, button_id),
+            RepRequest::PinJumpClient {
+                session_id,
+                team,
+                name,
+            } => self.pin_jump_client(now, rep, session_id, team, &name),
+            RepRequest::ListJumpClients => self.list_jump_clients(now, rep),
+            RepRequest::Jump { jump_client_id } => self.jump(now, rep, jump_client_id),
+            RepRequest::UnpinJumpClient { jump_client_id } => {
+                self.unpin_jump_client(now, rep, jump_client_id)
+            }
             RepRequest::SetPresence { presence } => self.set_presence(now, rep, presence),
             RepRequest::GenerateSessionKey => self.generate_key(now, rep),
             RepRequest::Accept { session_id } => self.accept(rep, session_id),

@@ -119,6 +119,8 @@ impl Console {
             RepEvent::AssistanceCleared { session_id } => {
                 self.assistance.remove(session_id);
             }
+            // Jump Clients are not part of the snapshot: listed on request.
+            RepEvent::JumpClientUpdated { .. } => {}
         }
     }
 
