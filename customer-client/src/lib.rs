@@ -14,6 +14,9 @@
 //! - `shell` (Unix): a command shell on a PTY with a window of unacknowledged output, and
 //!   `shell::link`, its media socket (channel `shell`), run by the session for each granted
 //!   `shell` grant. Elsewhere (Windows) shell requests are denied with the reason.
+//! - `elevate` (Unix): an elevated command shell, by `su` with the rep's credentials for an
+//!   administrative account (answered here, never shown or kept) or by pkexec asking the
+//!   customer.
 //! - [`frame`]: an RGBA framebuffer and copying rectangles in and out of it.
 //! - [`capture`]: the [`Screen`](capture::Screen) trait; X11 capture, the primary monitor
 //!   through `xcap` on Windows and macOS, and a synthetic desktop.
@@ -42,6 +45,8 @@ pub mod install;
 pub mod publish;
 pub mod qoi;
 pub mod session;
+#[cfg(unix)]
+pub mod elevate;
 #[cfg(unix)]
 pub mod shell;
 pub mod tiles;
