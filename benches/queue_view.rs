@@ -70,6 +70,7 @@ fn model_with(waiting: u64, now: u64) -> Model {
             screen: Default::default(),
             shell: false,
             support_button: false,
+            jump_client: false,
         },
         reps: vec![],
         teams: vec![TeamInfo {

@@ -406,6 +406,8 @@ impl Model {
                 self.reps.insert(rep.rep.clone(), rep);
             }
             RepEvent::TeamChat { message } => self.add_team_chat(message),
+            // The Jump Clients list is not kept yet.
+            RepEvent::JumpClientUpdated { .. } => {}
         }
     }
 

@@ -138,6 +138,7 @@ fn model(chat_1: Vec<ChatMessage>) -> Model {
             screen: Default::default(),
             shell: false,
             support_button: false,
+            jump_client: false,
         },
         reps: vec![rep_info("sam", "Sam Seller"), rep_info("sue", "Sue Seller")],
         teams: vec![TeamInfo {

@@ -51,6 +51,7 @@ pub fn entry_path(path: EntryPath) -> &'static str {
         EntryPath::TeamHelpLink => "Help link",
         EntryPath::Issue => "Issue form",
         EntryPath::General => "Public site",
+        EntryPath::JumpClient => "Jump Client",
     }
 }
 

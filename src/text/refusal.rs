@@ -74,6 +74,10 @@ pub fn request_label(request: &RepRequest) -> &'static str {
         RepRequest::DeployButton { .. } => "deploy the Support Button",
         RepRequest::ListButtons { .. } => "list the Support Buttons",
         RepRequest::RemoveButton { .. } => "remove the Support Button",
+        RepRequest::PinJumpClient { .. } => "pin the Jump Client",
+        RepRequest::ListJumpClients => "list the Jump Clients",
+        RepRequest::Jump { .. } => "jump to the Jump Client",
+        RepRequest::UnpinJumpClient { .. } => "unpin the Jump Client",
     }
 }
 

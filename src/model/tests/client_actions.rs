@@ -13,6 +13,7 @@ fn on(source: ScreenSource, platform: Platform) -> SessionInfo {
             source,
             grants: Vec::new(),
             platform,
+            jump: None,
         },
         ..session_info(7, "Sam Lee")
     }

@@ -217,6 +217,7 @@ fn snapshot_state() -> RepSnapshot {
             screen: Default::default(),
             shell: false,
             support_button: false,
+            jump_client: false,
         },
         reps: vec![
             rep_info(ME, Presence::Available),

@@ -45,6 +45,7 @@ pub fn session(source: ScreenSource, grants: Vec<GrantInfo>) -> SessionInfo {
             source,
             grants,
             platform: Default::default(),
+            jump: None,
         },
     }
 }
