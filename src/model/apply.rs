@@ -104,6 +104,15 @@ impl Model {
                 self.buttons
                     .values_mut()
                     .for_each(|panel| panel.stale = true);
+                // So does the Jump Clients list: changes while away were not told.
+                self.jump.stale = true;
+                if self
+                    .pin
+                    .as_ref()
+                    .is_some_and(|p| !sessions.contains_key(&p.session_id))
+                {
+                    self.pin = None;
+                }
                 let missing: Vec<SessionId> = self
                     .sessions
                     .keys()
@@ -142,7 +151,7 @@ impl Model {
                 self.last_seq = seq;
                 self.apply_event(event, &mut changes);
             }
-            RepServerMessage::Ok { id, result } => self.apply_ok(id, result),
+            RepServerMessage::Ok { id, result } => self.apply_ok(id, result, &mut changes),
             RepServerMessage::Error {
                 id, code, message, ..
             } => match id {
@@ -153,12 +162,13 @@ impl Model {
         changes
     }
 
-    fn apply_ok(&mut self, id: RequestId, result: Option<OkResult>) {
+    fn apply_ok(&mut self, id: RequestId, result: Option<OkResult>, changes: &mut Vec<Change>) {
         let Some(what) = self.in_flight.remove(&id) else {
             return;
         };
         match (what, result) {
             (InFlight::Buttons(call), result) => self.button_answered(call, result),
+            (InFlight::Jump(call), result) => self.jump_answered(id, call, result, changes),
             (InFlight::Chat { session_id, .. }, Some(OkResult::Chat { message })) => {
                 self.add_session_chat(session_id, message);
             }
@@ -255,6 +265,7 @@ impl Model {
                 self.notice(format!("Team chat not sent: {message}"), Some(code))
             }
             Some(InFlight::Buttons(call)) => self.button_failed(call, Some(code), &message),
+            Some(InFlight::Jump(call)) => self.jump_failed(call, Some(code), &message),
             // Refused when the grant ended meanwhile; the app asks again while one lasts.
             Some(InFlight::Media {
                 session_id,
@@ -362,6 +373,7 @@ impl Model {
             RepEvent::SessionLeft { session_id, reason } => {
                 self.invitees.remove(&session_id);
                 self.buttons.remove(&session_id);
+                self.pin.take_if(|p| p.session_id == session_id);
                 self.older.remove(&session_id);
                 if let Some(state) = self.sessions.remove(&session_id) {
                     let text = notices::session_left(reason, &state.info.customer.name);
@@ -406,8 +418,7 @@ impl Model {
                 self.reps.insert(rep.rep.clone(), rep);
             }
             RepEvent::TeamChat { message } => self.add_team_chat(message),
-            // The Jump Clients list is not kept yet.
-            RepEvent::JumpClientUpdated { .. } => {}
+            RepEvent::JumpClientUpdated { jump_client } => self.jump.upsert(jump_client),
         }
     }
 

@@ -11,6 +11,7 @@
 //! - [`remote`]: the Screen toolbar (what may be asked for, why not) and when to hold a stream.
 //! - [`shell`]: the Shell entry, when to hold a shell stream, and feeding its output once.
 //! - [`buttons`]: the Support Buttons entry, its checks, and a session's list while shown.
+//! - [`jump`]: the Jump Clients list (search, sort, sections), Jump and Unpin, and pinning.
 //! - [`client_actions`]: the close dialog's uninstall and the Special Actions menu (iOS).
 //!
 //! The words the rep reads (refusals, notices, labels) come from [`crate::text`].
@@ -21,6 +22,7 @@ pub mod changes;
 pub mod client_actions;
 pub mod column;
 pub mod invitees;
+pub mod jump;
 pub mod older;
 pub mod queue_view;
 pub mod remote;
@@ -161,6 +163,7 @@ enum InFlight {
         channel: MediaChannel,
     },
     Buttons(buttons::ButtonCall),
+    Jump(jump::JumpCall),
     Other {
         what: String,
     },
@@ -203,6 +206,10 @@ pub struct Model {
     pub shell_tickets: Vec<(SessionId, MediaTicket)>,
     /// The Support Buttons windows open, by session, with their lists.
     pub buttons: buttons::ButtonPanels,
+    /// The Jump Clients this rep may jump to, and their window.
+    pub jump: jump::JumpList,
+    /// The "Pin Jump Client" dialog, while it is open.
+    pub pin: Option<jump::PinPanel>,
     /// The highest event `seq` applied; duplicates at or below it are ignored.
     pub last_seq: u64,
     /// Whether a snapshot has arrived since logging in.
@@ -300,9 +307,10 @@ impl Model {
                 session_id: *session_id,
                 channel: *channel,
             },
-            other => match buttons::ButtonCall::of(other) {
-                Some(call) => self.button_requested(call),
-                None => InFlight::Other {
+            other => match (buttons::ButtonCall::of(other), jump::JumpCall::of(other)) {
+                (Some(call), _) => self.button_requested(call),
+                (None, Some(call)) => self.jump_requested(call),
+                (None, None) => InFlight::Other {
                     what: request_label(other).to_owned(),
                 },
             },
@@ -486,6 +494,7 @@ impl Model {
             // The app asks again while the grant lasts.
             Some(InFlight::Media { .. }) => {}
             Some(InFlight::Buttons(call)) => self.button_failed(call, None, reason),
+            Some(InFlight::Jump(call)) => self.jump_failed(call, None, reason),
             None => {}
         }
     }

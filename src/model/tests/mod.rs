@@ -1,12 +1,14 @@
 //! Model unit tests: applying server frames, sending chat, unread counts, sorted queue
-//! views, Support Buttons and the actions that depend on the customer's program. Values are
+//! views, Support Buttons, Jump Clients and the actions that depend on the customer's program. Values are
 //! plain struct literals built by the small helpers below.
 
 mod buttons;
 mod changes;
 mod client_actions;
 mod earlier;
+
 mod events;
+mod jump;
 mod queue_view;
 pub(crate) mod remote_fixture;
 mod sending;
