@@ -6,6 +6,8 @@ use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use switchboard_protocol::{IssueId, Permissions, QueueMode, QueueRef, RepId, TeamId, Template};
 
+pub use crate::config_jump::JumpSettings;
+use crate::config_jump::RawJump;
 use crate::limits::Limits;
 use crate::mail::config::RawMail;
 pub use crate::mail::config::{MailConfig, MailCredentials, MailTls, Password};
@@ -163,6 +165,9 @@ pub struct Config {
     pub mail: Option<MailConfig>,
     /// Every limit on outside input (the `[limits]` section).
     pub limits: Limits,
+    /// Jump Clients: what the machine's person sees when a rep jumps, and when an offline
+    /// one counts as lost (the `[jump]` section).
+    pub jump: JumpSettings,
 }
 
 impl Config {
@@ -302,6 +307,8 @@ struct RawConfig {
     mail: Option<RawMail>,
     #[serde(default)]
     limits: Limits,
+    #[serde(default)]
+    jump: RawJump,
 }
 
 #[derive(Debug, Deserialize)]
@@ -745,11 +752,13 @@ impl RawConfig {
 
         let mail = self.mail.map(|mail| mail.validate(&reps)).transpose()?;
         self.limits.validate().map_err(invalid)?;
+        let jump = self.jump.validate().map_err(invalid)?;
 
         Ok(Config {
             templates,
             mail,
             limits: self.limits,
+            jump,
             general_offer_answer_secs: self
                 .general
                 .offer_answer_secs
@@ -816,6 +825,8 @@ mod tests {
                 "[[buttons]]\ntoken='tok1'\nrep='ghost'",
                 "exactly one known",
             ),
+            ("[jump]\npolicy = 'sometimes'", "unknown variant"),
+            ("[jump]\nlost_days = 0", "lost_days"),
         ];
         for (text, expected) in cases {
             let err = Config::from_toml(text).unwrap_err().to_string();

@@ -2,6 +2,7 @@
 //!
 //! - [`auth`]: tokens: made from the OS's CSPRNG, kept as SHA-256.
 //! - [`config`]: reps, teams, issues and rules from TOML (a demo config is bundled).
+//! - [`config_jump`]: the `[jump]` section (Jump Client policy, when one is lost).
 //! - [`mail`]: sends the extended-availability emails from the outbox (SMTP, with retries).
 //! - [`limits`]: every limit on outside input, the `[limits]` section of the config.
 //! - [`router`]: the routing state machine: pure, synchronous, deterministic.
@@ -13,6 +14,7 @@ pub mod attack;
 pub mod auth;
 pub mod bench;
 pub mod config;
+pub mod config_jump;
 pub mod customer_cli;
 pub mod limits;
 pub mod mail;

@@ -25,6 +25,11 @@ session_burst_per_address = 10000
 chat_per_second = 10000
 chat_burst = 10000
 
+# Jump sessions grant without asking unless a test picks another policy
+# (`test_config_with_jump_policy`).
+[jump]
+policy = "no_prompt"
+
 [[teams]]
 id = "billing"
 name = "Billing"
@@ -56,6 +61,7 @@ max_sessions = 3
 screen = "control"
 shell = true
 support_button = true
+jump_client = true
 
 [[reps]]
 id = "bob"
@@ -67,6 +73,7 @@ transfer = true
 screen = "control"
 shell = true
 support_button = true
+jump_client = true
 
 [[reps]]
 id = "carol"
@@ -171,6 +178,17 @@ pub fn test_config_with_prompt_secs(secs: u64) -> Arc<Config> {
         1,
     );
     Arc::new(Config::from_toml(&text).expect("test config with a prompt time"))
+}
+
+/// The test configuration with `[jump] policy` set to `policy` (`"no_prompt"`, `"notify"`
+/// or `"ask"`; the kit's own config says `no_prompt`). Parsed each call.
+pub fn test_config_with_jump_policy(policy: &str) -> Arc<Config> {
+    let text = TEST_CONFIG.replacen(
+        "[jump]\npolicy = \"no_prompt\"\n",
+        &format!("[jump]\npolicy = \"{policy}\"\n"),
+        1,
+    );
+    Arc::new(Config::from_toml(&text).expect("test config with a jump policy"))
 }
 
 /// The demo configuration, hashed once per test binary.

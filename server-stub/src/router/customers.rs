@@ -227,6 +227,7 @@ impl Router {
             grants: Default::default(),
             platform,
             machine: None,
+            jump: None,
             offer: None,
             chat: Vec::new(),
             position_sent: None,
@@ -296,7 +297,18 @@ impl Router {
         self.emit(Effect::BindCustomer(conn, session_id));
         self.emit(Effect::ToCustomerConn(conn, started));
         if !was_connected {
-            self.note_customer(session_id, "The customer is back.");
+            let jump_session = self
+                .sessions
+                .get(&session_id)
+                .is_some_and(|s| s.entry_path == EntryPath::JumpClient);
+            self.note_customer(
+                session_id,
+                if jump_session {
+                    "The Jump Client joined the session."
+                } else {
+                    "The customer is back."
+                },
+            );
             self.announce_session_update(session_id, None);
         }
         self.send_position(session_id);

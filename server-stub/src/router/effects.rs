@@ -4,12 +4,15 @@
 use super::state::{Invitation, Session, SessionKey};
 use std::collections::BTreeMap;
 use switchboard_protocol::{
-    ChatMessage, CustomerServerMessage, GrantId, InvitationId, MediaChannel, RepEvent, RepId,
-    SessionId, TeamChatMessage, UnixMillis,
+    ChatMessage, CustomerServerMessage, GrantId, InvitationId, JumpClientId, JumpServerMessage,
+    MediaChannel, RepEvent, RepId, SessionId, TeamChatMessage, UnixMillis,
 };
 
 /// Identifies one customer WebSocket connection (assigned by the connection layer).
 pub type CustomerConn = u64;
+
+/// Identifies one Jump Client agent's `/ws/jump` connection (same id space).
+pub type JumpConn = u64;
 
 /// A durable change, written to the store before any `ok` of the same batch is sent. The
 /// records are typed: the store encodes them (and says so when it cannot), the router only
@@ -35,6 +38,8 @@ pub enum StoreOp {
     },
     /// Insert or replace a deployed Support Button (only its token's hash is in it).
     PutButton(Box<super::buttons::DeployedButton>),
+    /// Insert or replace a pinned Jump Client (only its token's hash is in it).
+    PutJumpClient(Box<super::jumps::PinnedJumpClient>),
 }
 
 /// What the store must read to answer a rep's request (data the router does not keep in
@@ -130,4 +135,13 @@ pub enum Effect {
         session_id: SessionId,
         viewers: BTreeMap<RepId, MediaRights>,
     },
+    /// A message to a Jump Client's agent, if connected (`jump`, `uninstall`).
+    ToJump(JumpClientId, JumpServerMessage),
+    /// A reply to one agent connection (its hello's `welcome` or `uninstall`).
+    ToJumpConn(JumpConn, JumpServerMessage),
+    /// From now on this connection is the Jump Client's; an older one of the same Jump
+    /// Client is closed with `CLOSE_REPLACED`.
+    BindJump(JumpConn, JumpClientId),
+    /// Close the Jump Client's agent connection (after the messages before it).
+    CloseJump(JumpClientId),
 }

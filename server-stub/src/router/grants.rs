@@ -48,7 +48,7 @@ pub fn remote_info(session: &Session) -> RemoteInfo {
         source: screen_source(session),
         grants: session.grants.list.clone(),
         platform: session.platform,
-        jump: None,
+        jump: session.jump,
     }
 }
 

@@ -18,6 +18,7 @@ mod customers;
 mod files;
 mod grants;
 mod history;
+mod jump_sessions;
 pub mod jumps;
 mod notes;
 /// Kept here for callers that reach it through the router.
@@ -100,6 +101,16 @@ pub enum Input {
     },
     /// Time passed: run timers (grace periods, offer deadlines, waiting rules, key expiry).
     Tick,
+    /// A Jump Client's agent said hello on `/ws/jump` (version already checked).
+    JumpHello {
+        conn: effects::JumpConn,
+        token: String,
+        machine: switchboard_protocol::MachineInfo,
+    },
+    /// The Jump Client's current agent connection ended.
+    JumpDisconnected {
+        jump_client_id: switchboard_protocol::JumpClientId,
+    },
 }
 
 /// The routing state machine.
@@ -137,6 +148,8 @@ pub struct Router {
     restart_revoked: Vec<SessionId>,
     /// Support Buttons deployed on customers' machines.
     buttons: buttons::Buttons,
+    /// Jump Clients pinned on customers' machines, and which are connected.
+    jump_clients: jumps::JumpClients,
     /// The time of the input being handled (0 before the first): what system notes are
     /// stamped with, so helpers deep in a change need not thread the clock.
     now: UnixMillis,
@@ -167,6 +180,8 @@ pub struct RestoredState {
     pub ended_contacts: Vec<(String, u32)>,
     /// Every deployed Support Button, removed ones included (they say "no longer active").
     pub buttons: Vec<buttons::DeployedButton>,
+    /// Every pinned Jump Client, unpinned ones included (their tokens still answer).
+    pub jump_clients: Vec<jumps::PinnedJumpClient>,
 }
 
 impl Router {
@@ -207,6 +222,7 @@ impl Router {
             prompt_deadlines: BTreeSet::new(),
             restart_revoked: Vec::new(),
             buttons: buttons::Buttons::default(),
+            jump_clients: jumps::JumpClients::default(),
             now: UnixMillis::default(),
             out: Vec::new(),
         }
@@ -287,6 +303,7 @@ impl Router {
         }
         router.ended_contacts = restored.ended_contacts.into_iter().collect();
         router.buttons = buttons::Buttons::restore(restored.buttons);
+        router.jump_clients = jumps::JumpClients::restore(restored.jump_clients);
         router
     }
 
@@ -351,6 +368,16 @@ impl Router {
             } => self.share_file(now, sender, session_id, attachment),
             Input::Tick => {
                 self.tick(now);
+                self.announce_lost_jump_clients(now);
+                Ok(None)
+            }
+            Input::JumpHello {
+                conn,
+                token,
+                machine,
+            } => self.jump_hello(now, conn, &token, machine),
+            Input::JumpDisconnected { jump_client_id } => {
+                self.jump_disconnected(now, jump_client_id);
                 Ok(None)
             }
         };

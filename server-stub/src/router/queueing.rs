@@ -219,6 +219,10 @@ impl Router {
             return;
         };
         let newly_joined = !session.participants.contains(rep);
+        // A jump session's first owner is the rep who jumped: its note says so already.
+        let jumped = owner
+            && session.entry_path == switchboard_protocol::EntryPath::JumpClient
+            && session.ever_joined.is_empty();
         if newly_joined {
             session.participants.push(rep.clone());
             session.ever_joined.insert(rep.clone());
@@ -238,7 +242,9 @@ impl Router {
         if newly_joined {
             let name = self.config.rep_name(rep);
             let verb = if owner { "accepted" } else { "joined" };
-            self.note(session_id, format!("{name} {verb} the session."));
+            if !jumped {
+                self.note(session_id, format!("{name} {verb} the session."));
+            }
             self.tell_customer(session_id, CustomerServerMessage::RepJoined { name });
         }
         let others: Vec<RepId> = self.sessions[&session_id]

@@ -131,6 +131,8 @@ impl Router {
             session_id,
             remote_text::requested(&grant, self.shared_in(session_id)),
         );
+        // A Jump Client session under `no_prompt` or `notify`: granted without asking.
+        self.grant_by_policy(session_id, &grant);
         self.grants_changed(session_id);
         Ok(Some(OkResult::Grant {
             grant_id: grant.grant_id,
@@ -231,21 +233,7 @@ impl Router {
         );
         if allow && grant.capability == Capability::ScreenControl {
             // One controller: this one replaces any other rep's control (granted or asked).
-            let taken = self.live_grants(session_id, |g| {
-                g.capability == Capability::ScreenControl && g.grant_id != grant_id
-            });
-            for other in taken {
-                self.set_grant(
-                    session_id,
-                    other.grant_id,
-                    GrantState::Stopped,
-                    Some(GrantEnd::ControlTaken),
-                );
-                self.public_note(
-                    session_id,
-                    remote_text::control_taken(&other, &grant.rep_name, self.shared_in(session_id)),
-                );
-            }
+            self.control_taken_by(session_id, &grant);
         }
         self.grants_changed(session_id);
         Ok(None)

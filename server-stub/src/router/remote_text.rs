@@ -185,3 +185,27 @@ pub fn all_ended(end: GrantEnd, ended: &[GrantInfo], what: Shared) -> String {
 fn grant_was_prompting(grant: &GrantInfo) -> bool {
     grant.state == switchboard_protocol::GrantState::Prompting
 }
+
+/// "Alice Martin may now view the screen: this Jump Client session's policy (notify)
+/// grants requests without asking."
+pub fn granted_by_policy(
+    grant: &GrantInfo,
+    policy: switchboard_protocol::JumpPolicy,
+    what: Shared,
+) -> String {
+    format!(
+        "{} may now {}: this Jump Client session's policy ({}) grants requests without asking.",
+        grant.rep_name,
+        act(grant.capability, what),
+        policy_name(policy)
+    )
+}
+
+/// The configuration's word for a Jump Client policy.
+pub fn policy_name(policy: switchboard_protocol::JumpPolicy) -> &'static str {
+    match policy {
+        switchboard_protocol::JumpPolicy::NoPrompt => "no_prompt",
+        switchboard_protocol::JumpPolicy::Notify => "notify",
+        switchboard_protocol::JumpPolicy::Ask => "ask",
+    }
+}

@@ -81,6 +81,10 @@ pub struct Session {
     /// The customer's machine, as its native client described it.
     #[serde(default)]
     pub machine: Option<MachineInfo>,
+    /// Set for a session a rep started by jumping to a Jump Client: the policy it runs
+    /// under (with `no_prompt` and `notify`, requests are granted without a prompt).
+    #[serde(default)]
+    pub jump: Option<switchboard_protocol::JumpPolicy>,
     #[serde(skip)]
     pub offer: Option<PendingOffer>,
     /// The whole chat, loaded from and appended to the chat table. Append with
@@ -126,6 +130,7 @@ impl Session {
             grants,
             platform,
             machine,
+            jump,
             offer,
             chat,
             sent_ids,
@@ -158,6 +163,7 @@ impl Session {
             grants: grants.clone(),
             platform: *platform,
             machine: machine.clone(),
+            jump: *jump,
             offer: offer.clone(),
             chat: Vec::new(),
             sent_ids: HashMap::new(),

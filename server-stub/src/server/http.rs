@@ -332,6 +332,17 @@ pub async fn customer_socket(
         .on_upgrade(move |socket| super::customer_ws::serve(socket, state, peer.ip(), platform))
 }
 
+/// `GET /ws/jump`: a Jump Client agent (a program, not a page: no origin to check; its
+/// token is checked in the hello).
+pub async fn jump_socket(State(state): State<AppState>, upgrade: WebSocketUpgrade) -> Response {
+    upgrade
+        .read_buffer_size(WS_READ_BUFFER)
+        .write_buffer_size(WS_WRITE_BUFFER)
+        .max_message_size(HARD_FRAME_LIMIT)
+        .max_frame_size(HARD_FRAME_LIMIT)
+        .on_upgrade(move |socket| super::jump_ws::serve(socket, state))
+}
+
 /// What a customer's socket comes from: `ios` when the portal says so (`?platform=ios`: it
 /// also knows an iPad that presents itself as a Mac) or the `User-Agent` names an iPhone,
 /// iPad or iPod. Only decides whether the rep is offered iOS's broadcast steps.

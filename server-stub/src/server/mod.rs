@@ -10,6 +10,7 @@ mod files_body;
 pub mod files_check;
 mod files_permits;
 mod http;
+mod jump_ws;
 pub mod listen;
 pub mod login_guard;
 mod logins;
@@ -148,6 +149,7 @@ pub async fn start(listener: TcpListener, options: Options) -> anyhow::Result<Se
         .route("/ws/rep", get(http::rep_socket))
         .route("/ws/customer", get(http::customer_socket))
         .route("/ws/media", get(http::media_socket))
+        .route("/ws/jump", get(http::jump_socket))
         .fallback(http::not_found)
         .layer(DefaultBodyLimit::max(switchboard_protocol::MAX_FRAME_BYTES))
         .layer(axum::middleware::from_fn_with_state(

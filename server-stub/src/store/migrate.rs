@@ -10,6 +10,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_initial.sql"),
     include_str!("../../migrations/0002_contacts_and_files.sql"),
     include_str!("../../migrations/0003_buttons.sql"),
+    include_str!("../../migrations/0004_jump_clients.sql"),
 ];
 
 /// The schema version this code writes.

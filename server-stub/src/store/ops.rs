@@ -95,6 +95,11 @@ fn apply(conn: &Connection, op: &StoreOp, now: i64) -> Result<(), StoreError> {
             conn.prepare_cached("INSERT OR REPLACE INTO buttons (id, json) VALUES (?1, ?2)")?
                 .execute(params![to_sql(button.info.button_id.0)?, json])?;
         }
+        StoreOp::PutJumpClient(client) => {
+            let json = serde_json::to_string(client)?;
+            conn.prepare_cached("INSERT OR REPLACE INTO jump_clients (id, json) VALUES (?1, ?2)")?
+                .execute(params![to_sql(client.info.jump_client_id.0)?, json])?;
+        }
         StoreOp::Email {
             rep,
             to,

@@ -104,8 +104,16 @@ pub(crate) fn restore(conn: &Connection) -> Result<Restored, StoreError> {
         [],
     )?;
 
+    let jump_clients = decode_rows(
+        conn,
+        "jump_clients",
+        "SELECT id, json FROM jump_clients ORDER BY id",
+        [],
+    )?;
+
     Ok(Restored {
         buttons,
+        jump_clients,
         ended_contacts,
         sessions,
         chat,

@@ -755,9 +755,14 @@ impl Runner {
             Input::CustomerStart { .. } => customer_hello_errors("start"),
             Input::CustomerResume { .. } => customer_hello_errors("resume"),
             Input::ShareFile { .. } => None,
+            Input::JumpHello { .. } => switchboard_protocol::errors_table::JUMP_HELLO_ERRORS
+                .iter()
+                .find(|(name, _)| *name == "hello")
+                .map(|(_, codes)| *codes),
             Input::RepConnected { .. }
             | Input::RepDisconnected { .. }
             | Input::CustomerDisconnected { .. }
+            | Input::JumpDisconnected { .. }
             | Input::Tick => Some(&[]),
         }
     }

@@ -79,6 +79,7 @@ max_sessions = 5
 screen = "control"
 shell = true
 support_button = true
+jump_client = true
 
 # bob: billing only, general queue, transfer, at most 2 sessions; screen control and the shell.
 [[reps]]
@@ -92,6 +93,7 @@ max_sessions = 2
 screen = "control"
 shell = true
 support_button = true
+jump_client = true
 
 # carol: tech only, no general queue, may not transfer; may view screens, not control.
 [[reps]]
@@ -434,6 +436,7 @@ pub struct MemStore {
     /// (rep, address, subject) of every queued email.
     pub emails: Vec<(RepId, String, String)>,
     pub buttons: BTreeMap<u64, String>,
+    pub jump_clients: BTreeMap<u64, String>,
 }
 
 impl MemStore {
@@ -471,6 +474,12 @@ impl MemStore {
             StoreOp::Email {
                 rep, to, subject, ..
             } => self.emails.push((rep.clone(), to.clone(), subject.clone())),
+            StoreOp::PutJumpClient(client) => {
+                self.jump_clients.insert(
+                    client.info.jump_client_id.0,
+                    serde_json::to_string(client).unwrap(),
+                );
+            }
             StoreOp::PutButton(button) => {
                 self.buttons.insert(
                     button.info.button_id.0,
@@ -539,6 +548,11 @@ impl MemStore {
             ended_contacts: Vec::new(),
             buttons: self
                 .buttons
+                .values()
+                .map(|json| serde_json::from_str(json).unwrap())
+                .collect(),
+            jump_clients: self
+                .jump_clients
                 .values()
                 .map(|json| serde_json::from_str(json).unwrap())
                 .collect(),

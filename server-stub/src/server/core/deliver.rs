@@ -82,6 +82,8 @@ impl Core {
                     viewers,
                     decision,
                 } => self.media_access_durable(session_id, viewers, decision),
+                Delivery::JumpRefused { conn, error } => self.jump_refused(conn, error),
+                Delivery::CloseUnboundJump(conn) => self.close_unbound_jump(conn),
                 Delivery::Answer { answer, reply } => {
                     let _ = answer.send(reply);
                 }
@@ -98,6 +100,9 @@ impl Core {
     }
 
     pub(super) fn deliver(&mut self, effect: Effect) {
+        let Some(effect) = self.deliver_jump(effect) else {
+            return;
+        };
         match effect {
             // Reads are taken out by `input` for the request they answer; one without a
             // requester (never made today) has nobody to tell.
@@ -155,6 +160,10 @@ impl Core {
                 session_id,
                 viewers,
             } => self.media_access(session_id, viewers),
+            Effect::ToJump(..)
+            | Effect::ToJumpConn(..)
+            | Effect::BindJump(..)
+            | Effect::CloseJump(..) => {}
         }
     }
 

@@ -186,6 +186,13 @@ impl Core {
                     self.notify(Input::CustomerDisconnected { session_id });
                 }
             }
+            CoreMsg::JumpHello {
+                conn,
+                tx,
+                token,
+                machine,
+            } => self.jump_hello(conn, tx, token, machine),
+            CoreMsg::JumpDetach { conn } => self.jump_detach(conn),
             CoreMsg::AvailableReps(answer) => {
                 let _ = answer.send(self.router.available_reps());
             }

@@ -10,6 +10,7 @@
 mod consoles;
 mod deliver;
 mod handle;
+mod jumps;
 mod media;
 mod replies;
 
@@ -116,6 +117,17 @@ pub enum CoreMsg {
     CustomerDetach {
         conn: ConnId,
     },
+    /// A Jump Client agent's hello on `/ws/jump` (its protocol version already checked).
+    JumpHello {
+        conn: ConnId,
+        tx: OutboundTx,
+        token: String,
+        machine: switchboard_protocol::MachineInfo,
+    },
+    /// An agent's connection ended.
+    JumpDetach {
+        conn: ConnId,
+    },
     /// Answers with the reps currently available (for the portal's rep list).
     AvailableReps(oneshot::Sender<Vec<(RepId, String)>>),
     /// A stored file becomes a chat entry; answered once that entry is durable.
@@ -194,6 +206,14 @@ enum Delivery {
         viewers: media::Viewers,
         decision: u64,
     },
+    /// An agent's hello refused: `error`, then the connection closes.
+    JumpRefused {
+        conn: ConnId,
+        error: switchboard_protocol::ErrorBody,
+    },
+    /// After an agent's hello: a connection not bound to a Jump Client now (answered
+    /// `uninstall`) is closed.
+    CloseUnboundJump(ConnId),
     /// A reply to an HTTP handler waiting in another task.
     Answer {
         answer: oneshot::Sender<Reply>,
@@ -214,6 +234,8 @@ struct Core {
     /// Customer connections, bound to a session or not yet.
     customers: HashMap<ConnId, (OutboundTx, Option<SessionId>)>,
     session_customer: HashMap<SessionId, ConnId>,
+    /// Jump Client agents' connections (`jumps.rs`).
+    jumps: jumps::JumpConns,
     key_guesses: Throttle<IpAddr>,
     /// New customer sessions per source address.
     new_sessions: Buckets<IpAddr>,
@@ -247,6 +269,7 @@ pub async fn run(
         rep_tokens: HashMap::new(),
         customers: HashMap::new(),
         session_customer: HashMap::new(),
+        jumps: Default::default(),
         key_guesses: Throttle::new(limits.session_key_guesses_per_minute as usize, 60_000),
         new_sessions: Buckets::per_minute(
             limits.sessions_per_minute_per_address,
@@ -302,6 +325,7 @@ pub async fn run(
     for (_, (tx, _)) in core.customers.drain() {
         let _ = tx.try_send(Outbound::Close);
     }
+    core.close_jumps();
 }
 
 impl Core {

@@ -64,6 +64,7 @@ fn session(id: u64) -> Session {
         grants: Default::default(),
         platform: Default::default(),
         machine: None,
+        jump: None,
         offer: None,
         chat: Vec::new(),
         position_sent: None,
