@@ -137,6 +137,12 @@ impl SwitchboardApp {
                 self.model.close_buttons(session_id);
                 self.panels.button_forms.remove(&session_id);
             }
+            Intent::OpenJumpClients
+            | Intent::CloseJumpClients
+            | Intent::SortJumpClients(_)
+            | Intent::ConfirmUnpin(_)
+            | Intent::OpenPin(_)
+            | Intent::ClosePin => self.handle_jump(intent),
             Intent::StopControl(session_id) => {
                 let grant = self.model.sessions.get(&session_id).and_then(|s| {
                     let me = self.model.me_id()?;

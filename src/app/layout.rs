@@ -153,6 +153,7 @@ impl SwitchboardApp {
             transcript_window_ui(ui.ctx(), *session_id, window, intents);
         }
         self.buttons_windows_ui(ui.ctx(), now, intents);
+        self.jump_windows_ui(ui.ctx(), now, intents);
         if let Some(leaving) = self.panels.leaving {
             leave_dialog_ui(ui.ctx(), &self.model, leaving, intents);
         }

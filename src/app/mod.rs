@@ -8,10 +8,12 @@
 //! - [`screens`]: the customer screens' media streams, opened and closed with the grants.
 //! - [`shells`]: the rep's shell streams and terminals, and the shell transcript windows.
 //! - [`buttons`]: the Support Buttons windows and when their lists are asked for.
+//! - [`jump`]: the Jump Clients window, the Pin dialog, and when the list is asked for.
 
 mod buttons;
 mod inbound;
 mod intents;
+mod jump;
 mod layout;
 mod screens;
 mod shells;
@@ -216,6 +218,7 @@ impl eframe::App for SwitchboardApp {
         self.sync_screens(ui.ctx());
         self.sync_shells(ui.ctx());
         self.sync_buttons();
+        self.sync_jump_clients();
         self.guard_leaving(ui.ctx());
         if std::mem::take(&mut self.alerts.focus_window) {
             self.observed.focus_requests += 1;

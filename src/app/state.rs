@@ -11,6 +11,8 @@ use crate::prefs_writer::PrefsWriter;
 use crate::ui::chat::ChatDraft;
 use crate::ui::close_dialog::CloseDialog;
 use crate::ui::intent::Leaving;
+use crate::ui::jump_clients::JumpWindow;
+use crate::ui::pin_dialog::PinForm;
 use crate::ui::login::LoginForm;
 use crate::ui::queues::QueuesState;
 use crate::ui::support_buttons::DeployForm;
@@ -54,6 +56,10 @@ pub(super) struct Panels {
     pub transfer: TransferDialog,
     /// The deploy forms of the open Support Buttons windows (the lists are the model's).
     pub button_forms: HashMap<SessionId, DeployForm>,
+    /// The Jump Clients window's search, sort and confirmation (the list is the model's).
+    pub jump_window: JumpWindow,
+    /// The "Pin Jump Client" dialog's form (its progress is the model's).
+    pub pin_form: PinForm,
     /// The native file dialogs (or fixed answers in tests).
     pub dialogs: Dialogs,
     /// Pages to open in the system browser after this frame's intents.
@@ -83,6 +89,8 @@ impl Panels {
             close: CloseDialog::default(),
             transfer: TransferDialog::default(),
             button_forms: HashMap::new(),
+            jump_window: JumpWindow::default(),
+            pin_form: PinForm::default(),
             dialogs,
             urls_to_open: Vec::new(),
             settings_open: false,

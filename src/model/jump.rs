@@ -474,6 +474,8 @@ impl Model {
             (JumpCall::Jump(_), result) => {
                 self.jump.jumping = None;
                 if let Some(OkResult::JumpSession { session_id }) = result {
+                    // The rep is where they jumped to; the list is not in the way.
+                    self.jump.open = false;
                     if self.tabs.contains(&session_id) {
                         changes.push(Change::Joined {
                             session_id,

@@ -7,8 +7,8 @@ use switchboard_protocol::{ErrorCode, JumpPolicy, UnixMillis};
 /// The top bar's button and the window's title.
 pub const JUMP_CLIENTS: &str = "Jump Clients";
 pub const SEARCH_HINT: &str = "Search name, host or OS";
-/// The search box's accessible label.
-pub const SEARCH_LABEL: &str = "Search Jump Clients";
+/// The search box's label (the queues' box is "Search").
+pub const SEARCH_LABEL: &str = "Find";
 pub const RELOAD: &str = "Reload";
 pub const LOADING: &str = "Loading the Jump Clients…";
 pub const NONE_PINNED: &str =

@@ -1,11 +1,12 @@
 //! What the rep asked for during a frame. Panels push intents; the app carries them out
 //! after drawing, so the whole frame saw the same state.
 
+use crate::model::jump::JumpColumn;
 use crate::prefs::{AlertPrefs, Column, ThemeChoice};
 use crate::terminal::TermSize;
 use switchboard_protocol::media::InputEvent;
 use switchboard_protocol::{
-    Attachment, CloseMode, QueueRef, RepRequest, SessionId, TeamId, Visibility,
+    Attachment, CloseMode, JumpClientId, QueueRef, RepRequest, SessionId, TeamId, Visibility,
 };
 
 #[derive(Debug, Clone, PartialEq)]
@@ -122,6 +123,16 @@ pub enum Intent {
     /// Open a session's Support Buttons window (its list is asked for).
     OpenButtons(SessionId),
     CloseButtons(SessionId),
+    /// Open the Jump Clients window (its list is asked for).
+    OpenJumpClients,
+    CloseJumpClients,
+    /// Sort the Jump Clients by a column; the same column again reverses.
+    SortJumpClients(JumpColumn),
+    /// Unpin was clicked on a Jump Client: ask to confirm first.
+    ConfirmUnpin(JumpClientId),
+    /// Open the "Pin Jump Client" dialog of a session.
+    OpenPin(SessionId),
+    ClosePin,
 }
 
 /// The windows the top bar opens.

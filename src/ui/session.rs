@@ -1,8 +1,8 @@
 //! A session tab: the customer's details, the action bar (Share, Transfer, Remove,
 //! Disconnect, Important, Close), the reps in the session and the active invitations, and
 //! the chat bar (shown or hidden, pinned in the tab or floating). Top-left, the Screen
-//! toolbar, the Shell entry, Special Actions (for an iOS customer only) and Support
-//! Buttons; while the rep may see the customer's screen or has a shell,
+//! toolbar, the Shell entry, Special Actions (for an iOS customer only), Support Buttons and
+//! Pin Jump Client…; a jump session's policy beside the customer's name; while the rep may see the customer's screen or has a shell,
 //! the Screen view or the Shell view fills the tab beside the chat (both: the shell below the
 //! screen).
 
@@ -10,6 +10,7 @@ use super::chat::{ChatDraft, chat_ui};
 use super::details_field;
 use super::intent::Intent;
 use super::invitations::invitations_ui;
+use super::pin_dialog::pin_entry_ui;
 use super::screen_menu::screen_menu_ui;
 use super::screen_view::{ScreenView, screen_view_ui};
 use super::session_actions::session_actions_ui;
@@ -99,6 +100,7 @@ pub fn session_remote_ui(
         }
         if model.me.is_some() {
             support_buttons_entry_ui(ui, id, model.buttons_unavailable(info), intents);
+            pin_entry_ui(ui, id, model.pin_unavailable(info), intents);
             ui.separator();
         }
         let name = if info.kind == switchboard_protocol::SessionKind::Browser {
@@ -107,6 +109,10 @@ pub fn session_remote_ui(
             info.customer.name.clone()
         };
         ui.heading(name);
+        if let Some(policy) = info.remote.jump {
+            ui.label(egui::RichText::new(text::jump::policy_badge(policy)).strong())
+                .on_hover_text(text::jump::policy_hint(policy));
+        }
         if info.important {
             ui.colored_label(ui.visuals().error_fg_color, "Important");
         }

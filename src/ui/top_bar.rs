@@ -1,4 +1,5 @@
-//! The top of the console: the fixed controls ("Waiting activities", Assistance, "Generate
+//! The top of the console: the fixed controls ("Waiting activities", Assistance, Jump
+//! Clients, "Generate
 //! session key", presence, who is logged in, Settings, Shortcuts, Log out), which keep
 //! their place at every width.
 //!
@@ -41,6 +42,7 @@ pub fn top_bar_ui(
             let now = crate::pace::now_ms();
             waiting_activities::waiting_activities_ui(ui, model, now, intents);
             super::assistance::assistance_menu_ui(ui, model, now, intents);
+            super::jump_clients::jump_clients_button_ui(ui, model.jump.open, intents);
         },
         |ui| right_group_ui(ui, model, panels, &mut right),
     );
