@@ -7,7 +7,10 @@
 //! - [`publish`]: the media socket's publisher, its flow control, and the screen worker thread.
 //! - [`install`]: what the program keeps on the computer and where: the machine id it
 //!   describes the machine with, Support Buttons' launchers (Linux), and removing itself when
-//!   a rep closes with uninstall.
+//!   a rep closes with uninstall, and a Jump Client's agent (its config, its systemd user
+//!   unit or autostart entry).
+//! - [`jump`]: a Jump Client's agent (`--jump-agent`): `/ws/jump` kept open with reconnect
+//!   and backoff, and the sessions reps jump into (headless, or the customer's window).
 //! - [`hotkey`]: the global Stop hotkey (Ctrl+Alt+Shift+S) on X11.
 //! - [`inject`]: the rep's input on X11 (XTest), or through `enigo` on Windows and macOS,
 //!   and keysym lookup.
@@ -42,6 +45,7 @@ pub mod frame;
 pub mod hotkey;
 pub mod inject;
 pub mod install;
+pub mod jump;
 pub mod publish;
 pub mod qoi;
 pub mod session;

@@ -4,16 +4,25 @@
 //! the primary monitor on Windows and macOS). A Support Button's launcher runs it with
 //! `--server URL --button TOKEN`: the form opens on that route, the customer gives a name and
 //! starts (with `--name` too it starts at once).
+//!
+//! Jump Clients: `--jump-agent CONFIG` runs a pinned Jump Client's agent (what its systemd
+//! user unit or autostart entry runs); the agent opens the window on a session a rep jumped
+//! into with `--resume-session ID --jumped-by NAME --jump-policy notify|ask`, the customer
+//! token in `$SWITCHBOARD_CUSTOMER_TOKEN` (or `--customer-token`). `--remove-jump-clients`
+//! removes every Jump Client pinned for this user.
 
 use anyhow::Context;
 use clap::Parser;
+use std::path::PathBuf;
 use std::time::Instant;
 use switchboard_customer::capture::Screen;
-use switchboard_customer::install::Places;
+use switchboard_customer::install::{self, Places};
+use switchboard_customer::jump::{self, AgentEnd, Attended, TOKEN_VARIABLE};
 use switchboard_customer::publish::ScreenChoice;
 use switchboard_customer::session::Policy;
 use switchboard_customer::window::model::{RouteKind, StartForm};
-use switchboard_customer::window::{CustomerApp, WindowOptions};
+use switchboard_customer::window::{CustomerApp, JoinSession, WindowOptions};
+use switchboard_protocol::{JumpPolicy, SessionId};
 
 /// Switchboard's customer program: chat with support and, when you allow it, share your screen.
 #[derive(Debug, Parser)]
@@ -61,9 +70,61 @@ struct Args {
     /// The X display for `--probe` (default `$DISPLAY`).
     #[arg(long)]
     display: Option<String>,
+    /// Run as a pinned Jump Client's agent with this config (what its systemd user unit or
+    /// autostart entry runs): stay connected so support can reach this computer later.
+    #[arg(long, value_name = "CONFIG")]
+    jump_agent: Option<PathBuf>,
+    /// Remove every Jump Client pinned on this computer for this user, then exit.
+    #[arg(long)]
+    remove_jump_clients: bool,
+    /// Open the window on a session a representative started (a jump to this computer's
+    /// Jump Client); its customer token in `$SWITCHBOARD_CUSTOMER_TOKEN` or
+    /// `--customer-token`.
+    #[arg(long, value_name = "ID")]
+    resume_session: Option<u64>,
+    /// The customer token for `--resume-session` (prefer the environment variable: other
+    /// users can read a command line).
+    #[arg(long, requires = "resume_session")]
+    customer_token: Option<String>,
+    /// Who jumped, for `--resume-session`.
+    #[arg(
+        long,
+        requires = "resume_session",
+        default_value = "A support representative"
+    )]
+    jumped_by: String,
+    /// The jump's policy for `--resume-session`: `notify` or `ask`.
+    #[arg(long, requires = "resume_session", default_value = "ask")]
+    jump_policy: String,
 }
 
 impl Args {
+    /// The session to join (`--resume-session`), with its token from the environment or
+    /// the command line.
+    fn join(&self) -> anyhow::Result<Option<JoinSession>> {
+        let Some(id) = self.resume_session else {
+            return Ok(None);
+        };
+        let customer_token = std::env::var(TOKEN_VARIABLE)
+            .ok()
+            .or_else(|| self.customer_token.clone())
+            .filter(|t| !t.is_empty())
+            .with_context(|| {
+                format!("--resume-session needs ${TOKEN_VARIABLE} or --customer-token")
+            })?;
+        let policy = match self.jump_policy.as_str() {
+            "notify" => JumpPolicy::Notify,
+            "ask" => JumpPolicy::Ask,
+            other => anyhow::bail!("--jump-policy is notify or ask, not {other:?}"),
+        };
+        Ok(Some(JoinSession {
+            session_id: SessionId(id),
+            customer_token,
+            rep_name: self.jumped_by.clone(),
+            policy,
+        }))
+    }
+
     fn route(&self) -> (RouteKind, String) {
         let pairs = [
             (RouteKind::SessionKey, &self.key),
@@ -94,6 +155,13 @@ fn main() -> anyhow::Result<()> {
         .enable_all()
         .build()
         .context("starting the async runtime")?;
+    if args.remove_jump_clients {
+        return remove_jump_clients();
+    }
+    if let Some(config) = args.jump_agent.clone() {
+        return runtime.block_on(jump_agent(config));
+    }
+    let join = args.join()?;
     let (route, value) = args.route();
     let form = StartForm {
         server: args.server.clone(),
@@ -129,6 +197,7 @@ fn main() -> anyhow::Result<()> {
         screen,
         policy: Policy::Ask,
         places: Places::for_this_user(),
+        join,
     };
     let handle = runtime.handle().clone();
     let native_options = eframe::NativeOptions {
@@ -146,6 +215,61 @@ fn main() -> anyhow::Result<()> {
     )
     .map_err(|err| anyhow::anyhow!("{err}"))
     .context("could not open the window")
+}
+
+/// `--jump-agent CONFIG`: runs the agent until it is unpinned, refused, its config goes,
+/// or Ctrl+C. A jump with `notify` or `ask` opens this program's window. Ends with success
+/// whenever running again would not help (so its unit does not restart it).
+async fn jump_agent(config: PathBuf) -> anyhow::Result<()> {
+    let places = Places::for_this_user().context("no home folder for the Jump Client")?;
+    let program = places.program.clone();
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let end = jump::run_from_config(
+        config,
+        places,
+        ScreenChoice::detect(),
+        Attended::Window { program },
+        shutdown,
+    )
+    .await
+    .context("starting the Jump Client's agent")?;
+    match end {
+        AgentEnd::Uninstalled(Ok(())) => eprintln!("The Jump Client was unpinned and removed."),
+        AgentEnd::Uninstalled(Err(why)) => {
+            eprintln!("The Jump Client was unpinned; removing it failed: {why}")
+        }
+        AgentEnd::Refused(why) => eprintln!("The server refused this Jump Client: {why}"),
+        AgentEnd::ConfigGone => eprintln!("The Jump Client's config was removed."),
+        AgentEnd::Stopped => {}
+    }
+    Ok(())
+}
+
+/// `--remove-jump-clients`: removes every Jump Client pinned for this user (its unit
+/// stopped and disabled, or its autostart entry, and its config).
+fn remove_jump_clients() -> anyhow::Result<()> {
+    let places = Places::for_this_user().context("no home folder")?;
+    let configs = install::jump_client_configs(&places);
+    if configs.is_empty() {
+        println!("No Jump Client is pinned on this computer for this user.");
+    }
+    for path in configs {
+        let removed = install::read_agent_config(&path).and_then(|config| {
+            install::remove_jump_client(&places, &path, &config, true).map(|()| config)
+        });
+        match removed {
+            Ok(config) => println!("Removed the Jump Client “{}”.", config.name),
+            Err(error) => {
+                eprintln!("{}: {error}", places.shown(&path));
+                std::fs::remove_file(&path)
+                    .with_context(|| format!("removing {}", places.shown(&path)))?;
+                println!("Removed {}.", places.shown(&path));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `--probe`: the X11 screen's size and the time of one full capture.
@@ -212,5 +336,35 @@ mod tests {
         assert_eq!(args.route(), (RouteKind::Button, "0123abcd".to_owned()));
         assert_eq!(args.server, "https://help.example.com");
         assert!(args.name.is_none(), "the form asks for the name");
+    }
+
+    /// The agent's window line joins the session with the token from the command line (the
+    /// environment variable wins when set), the rep's name and the policy.
+    #[test]
+    fn a_jump_windows_arguments_give_the_session() {
+        let args = Args::try_parse_from([
+            "switchboard-customer",
+            "--server",
+            "http://h:1",
+            "--resume-session",
+            "12",
+            "--customer-token",
+            "tok",
+            "--jumped-by",
+            "Alice",
+            "--jump-policy",
+            "notify",
+        ])
+        .unwrap();
+        if std::env::var(TOKEN_VARIABLE).is_err() {
+            let join = args.join().unwrap().unwrap();
+            assert_eq!(join.session_id, SessionId(12));
+            assert_eq!(join.customer_token, "tok");
+            assert_eq!(join.rep_name, "Alice");
+            assert_eq!(join.policy, JumpPolicy::Notify);
+        }
+        let agent = Args::try_parse_from(["switchboard-customer", "--jump-agent", "/x/7.json"]);
+        assert_eq!(agent.unwrap().jump_agent, Some(PathBuf::from("/x/7.json")));
+        assert!(Args::try_parse_from(["switchboard-customer", "--customer-token", "t"]).is_err());
     }
 }

@@ -104,7 +104,7 @@ pub fn desktop_entry(
 
 /// One `Exec` argument, double-quoted, with `"`, `` ` ``, `$` and `\` escaped inside the
 /// quotes and `%` doubled (before the value's own escaping).
-fn quote_argument(argument: &str) -> String {
+pub(crate) fn quote_argument(argument: &str) -> String {
     let mut quoted = String::with_capacity(argument.len() + 2);
     quoted.push('"');
     for c in argument.chars() {
@@ -123,7 +123,7 @@ fn quote_argument(argument: &str) -> String {
 
 /// A string value's escaping: `\` doubled, `\n`, `\t`, `\r` written out, a leading space
 /// as `\s`.
-fn escape_value(value: &str) -> String {
+pub(crate) fn escape_value(value: &str) -> String {
     let mut escaped = String::with_capacity(value.len());
     for (at, c) in value.chars().enumerate() {
         match c {

@@ -9,22 +9,34 @@
 //! - `buttons.rs`: writing and deleting the launchers (atomically, 0600).
 //! - `machine.rs`: the machine's description (`describe_machine`): its kept id, host, system.
 //! - `uninstall.rs`: the program removing itself when a rep closes with uninstall.
+//! - `agent_files.rs`: a Jump Client's config file, systemd user unit and XDG autostart
+//!   entry, as text, pure.
+//! - `jump.rs`: installing and removing a Jump Client's agent (the config, 0600, and its
+//!   unit or autostart entry; `systemctl --user` when a user systemd answers).
 //!
 //! Where (Linux, the XDG base directories): data in `$XDG_DATA_HOME/switchboard-customer`
 //! (default `~/.local/share/switchboard-customer`), cache in
 //! `$XDG_CACHE_HOME/switchboard-customer`, launchers in `$XDG_DATA_HOME/applications` and on
-//! the desktop. The per-user copy of the program, the one that may delete itself, is
+//! the desktop; a Jump Client's agent in `$XDG_CONFIG_HOME/systemd/user` or
+//! `$XDG_CONFIG_HOME/autostart`, its config in `<data folder>/jump-clients`. The per-user copy of the program, the one that may delete itself, is
 //! `<data folder>/bin/switchboard-customer`. On Windows and macOS the data and cache folders
 //! are the platform's (through `directories`); there are no launchers yet.
 
+pub mod agent_files;
 mod buttons;
+mod jump;
 pub mod launcher;
 mod machine;
 mod uninstall;
 
+pub use agent_files::{AgentConfig, Registered};
 pub use buttons::{BUTTONS_UNAVAILABLE, Installed, install_button, remove_button};
+pub use jump::{
+    JUMP_UNAVAILABLE, JumpInstalled, install_jump_client, jump_client_configs, read_agent_config,
+    remove_jump_client,
+};
 pub use machine::{describe_machine, machine_id, os_pretty_name};
-pub use uninstall::{Removal, uninstall};
+pub use uninstall::{Removal, pinned_jump_client, uninstall};
 
 use std::path::{Path, PathBuf};
 
@@ -43,6 +55,31 @@ pub struct Places {
     pub program: PathBuf,
     /// Where launchers go (Linux); `None` where Support Buttons are not built yet.
     pub launchers: Option<LauncherDirs>,
+    /// Where a Jump Client's agent is registered to start (Linux); `None` where Jump Clients
+    /// are not built yet.
+    pub agent: Option<AgentDirs>,
+}
+
+/// Where a Jump Client's agent is registered to start with the user's session, and how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgentDirs {
+    /// `$XDG_CONFIG_HOME/systemd/user`: the systemd user unit.
+    pub systemd_user: PathBuf,
+    /// `$XDG_CONFIG_HOME/autostart`: the XDG autostart entry, where systemd is absent.
+    pub autostart: PathBuf,
+    pub manager: ServiceManager,
+}
+
+/// Whether the agent may be registered with systemd and started now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServiceManager {
+    /// A systemd user unit, enabled and started with `systemctl --user`, when a user systemd
+    /// answers; otherwise an XDG autostart entry, and the agent is started now as its own
+    /// process. The real program.
+    SystemdOrAutostart,
+    /// Only the XDG autostart entry: no `systemctl`, nothing started (tests, with a
+    /// temporary home; they run the agent themselves).
+    AutostartOnly,
 }
 
 /// Where Support Buttons' launchers go on a freedesktop system.
@@ -58,7 +95,8 @@ pub struct LauncherDirs {
 }
 
 impl Places {
-    /// The places of a freedesktop system with these base directories.
+    /// The places of a freedesktop system with these base directories (a Jump Client's agent
+    /// through systemd when it answers).
     pub fn xdg(
         home: &Path,
         data_home: &Path,
@@ -75,19 +113,35 @@ impl Places {
                 user_dirs: config_home.join("user-dirs.dirs"),
                 home: home.to_owned(),
             }),
+            agent: Some(AgentDirs {
+                systemd_user: config_home.join("systemd/user"),
+                autostart: config_home.join("autostart"),
+                manager: ServiceManager::SystemdOrAutostart,
+            }),
         }
     }
 
     /// The places under `home` with the XDG defaults (`.local/share`, `.cache`, `.config`),
-    /// for tests with a temporary home.
+    /// for tests with a temporary home: a Jump Client's agent gets only an autostart entry
+    /// ([`ServiceManager::AutostartOnly`]), so no test registers anything with the systemd
+    /// of whoever runs it.
     pub fn under_home(home: &Path, program: PathBuf) -> Places {
-        Places::xdg(
+        let mut places = Places::xdg(
             home,
             &home.join(".local/share"),
             &home.join(".cache"),
             &home.join(".config"),
             program,
-        )
+        );
+        if let Some(agent) = &mut places.agent {
+            agent.manager = ServiceManager::AutostartOnly;
+        }
+        places
+    }
+
+    /// Where Jump Clients' agent configs are kept: `<data folder>/jump-clients`.
+    pub fn jump_clients_dir(&self) -> PathBuf {
+        self.data_dir.join("jump-clients")
     }
 
     /// This user's places, from the environment (`$HOME`, the `XDG_*` variables, the
@@ -130,6 +184,7 @@ impl Places {
             cache_dir: dirs.cache_dir().to_owned(),
             program,
             launchers: None,
+            agent: None,
         })
     }
 
@@ -175,8 +230,16 @@ pub enum InstallError {
     /// The session was started without places (a simulated customer, a test).
     #[error("this program keeps nothing on this computer")]
     NoPlaces,
+    /// This build has no Jump Client agent (Windows, macOS for now).
+    #[error("{JUMP_UNAVAILABLE}")]
+    JumpUnavailable,
     #[error("the launcher cannot be written: {0}")]
     Launcher(#[from] launcher::LauncherError),
+    #[error("the Jump Client cannot be set up: {0}")]
+    Agent(#[from] agent_files::AgentFileError),
+    /// `systemctl --user` refused (its words).
+    #[error("systemd refused: {0}")]
+    Systemd(String),
     /// A file or folder could not be written, read or removed (`what` names it for people).
     #[error("cannot {what}: {source}")]
     Io {

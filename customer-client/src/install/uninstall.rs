@@ -11,8 +11,11 @@
 //!   and removed by reps (`remove_button`); a closing session does not take them away. (A
 //!   launcher whose program was the removed per-user copy no longer starts; its rep sees it
 //!   as installed until it is removed.)
-//! - **A pinned Jump Client** (not built yet): it lives on after sessions by design;
-//!   [`pinned_jump_client`] is the hook that keeps its program and data when it exists.
+//! - **A pinned Jump Client**: it lives on after sessions by design. When one is installed
+//!   ([`pinned_jump_client`]: a config in `<data folder>/jump-clients`), the data folder
+//!   stays whole (its config, the machine id it describes the machine with, the per-user
+//!   copy its unit or autostart entry runs); only the cache goes. Unpinning removes the
+//!   agent (`jump.rs`).
 //!
 //! As a guard against a wrong path, a folder is only removed whole when its last part is
 //! the program's own folder name ([`super::FOLDER_NAME`]).
@@ -53,10 +56,10 @@ impl Removal {
     }
 }
 
-/// The hook for a pinned Jump Client (issue 14, later): whether one is installed from
-/// `places`, in which case its program and data stay. None exists yet.
-pub fn pinned_jump_client(_places: &Places) -> bool {
-    false
+/// Whether a Jump Client's agent is installed in `places` (its config is there), in which
+/// case the program and the data folder stay.
+pub fn pinned_jump_client(places: &Places) -> bool {
+    !super::jump::jump_client_configs(places).is_empty()
 }
 
 /// Removes the data folder (with the per-user copy of the program, if this runs from it)
@@ -148,6 +151,27 @@ mod tests {
         assert_eq!(removal.program_kept.as_ref(), Some(&system));
         assert!(system.exists() && !places.data_dir.exists());
         assert!(removal.words().contains("stays"), "{}", removal.words());
+    }
+
+    /// With a pinned Jump Client the data folder (its config, the per-user copy) stays and
+    /// the cache goes; the customer is told the Jump Client stays.
+    #[test]
+    fn a_pinned_jump_client_keeps_the_data() {
+        let home = tempfile::tempdir().unwrap();
+        let own = Places::under_home(home.path(), PathBuf::new()).own_copy();
+        let places = filled(home.path(), own.clone());
+        std::fs::write(&own, "#!/bin/sh\n").unwrap();
+        std::fs::create_dir_all(places.jump_clients_dir()).unwrap();
+        std::fs::write(places.jump_clients_dir().join("3.json"), "{}").unwrap();
+        let removal = uninstall(&places);
+        assert!(removal.jump_client_kept && removal.program_kept.is_none());
+        assert!(own.exists() && places.jump_clients_dir().join("3.json").exists());
+        assert!(!places.cache_dir.exists());
+        assert!(
+            removal.words().contains("Jump Client"),
+            "{}",
+            removal.words()
+        );
     }
 
     /// A data folder that is not the program's own is never removed.

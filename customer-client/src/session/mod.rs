@@ -116,6 +116,9 @@ pub enum SessionError {
     BadAnswer(String),
     #[error("the server did not answer within {0:?}")]
     Timeout(std::time::Duration),
+    /// A session joined by its token was over already.
+    #[error("the session is over")]
+    Over,
 }
 
 impl SessionError {
@@ -191,6 +194,24 @@ impl CustomerSession {
         Self::start_with(config, Some(places)).await
     }
 
+    /// Joins session `session_id`, which a rep started, with its customer token (a `resume`
+    /// hello): a Jump Client's agent when a rep jumps to this machine, or the window it
+    /// opens for that session. `config`'s customer and route are not used (the session has
+    /// them); a session that is over already is refused with [`SessionError::Over`].
+    pub async fn join(
+        config: SessionConfig,
+        places: Option<Places>,
+        session_id: SessionId,
+        customer_token: String,
+    ) -> Result<(CustomerSession, mpsc::UnboundedReceiver<SessionEvent>), SessionError> {
+        let hello = CustomerHello::Resume {
+            protocol_version: PROTOCOL_VERSION,
+            session_id,
+            customer_token,
+        };
+        Self::open(config, places, hello).await
+    }
+
     async fn start_with(
         config: SessionConfig,
         places: Option<Places>,
@@ -201,6 +222,15 @@ impl CustomerSession {
             route: config.route.clone(),
             client: ClientKind::Native,
         };
+        Self::open(config, places, hello).await
+    }
+
+    /// Says `hello` (start or resume) and runs the session's actor.
+    async fn open(
+        config: SessionConfig,
+        places: Option<Places>,
+        hello: CustomerHello,
+    ) -> Result<(CustomerSession, mpsc::UnboundedReceiver<SessionEvent>), SessionError> {
         let (socket, started) = handshake(&config.server, &hello).await?;
         let Started {
             session_id,
@@ -208,8 +238,11 @@ impl CustomerSession {
             chat,
             reps,
             grants,
-            ended: _,
+            ended,
         } = started;
+        if ended {
+            return Err(SessionError::Over);
+        }
         let (share, _) = watch::channel(ShareState::default());
         let shared = Arc::new(Shared {
             view: Mutex::new(GrantView::default()),

@@ -1,10 +1,12 @@
 //! The program's own lines for the customer's chat, pure: what became of a Support Button a
-//! rep added or removed, and a card of steps from a rep (the iOS screen broadcast card is
+//! rep added or removed, a Jump Client pinned on this computer (and how to remove it), and a
+//! card of steps from a rep (the iOS screen broadcast card is
 //! meant for the portal; this program shows it as text). Kept apart so the words are tested
 //! without a session.
 
+use crate::install::agent_files;
 use crate::install::launcher::clean_description;
-use switchboard_protocol::HelpCard;
+use switchboard_protocol::{HelpCard, JumpPolicy};
 
 /// Who did it, for the customer: the one rep in the session by name; with none or several,
 /// the server does not say who (its `install_button` names nobody), so no name is guessed.
@@ -50,6 +52,45 @@ pub fn button_removed(who: &str, description: Option<&str>) -> String {
 /// A Support Button's launcher could not be deleted.
 pub fn button_not_removed(who: &str, reason: &str) -> String {
     format!("{who} removed a Support Button, but its launcher could not be deleted: {reason}.")
+}
+
+/// A Jump Client's agent was installed: what it does, where it is, and how to remove it.
+/// `registered` is the unit's or autostart entry's file as shown (`~/.config/...`).
+pub fn jump_client_pinned(who: &str, name: &str, registered: &str, systemd: bool) -> String {
+    let starts = if systemd {
+        "It runs as a systemd user service"
+    } else {
+        "It starts when you log in"
+    };
+    format!(
+        "{who} pinned a support program (Jump Client “{}”) on this computer. {starts} ({registered}) and lets your support team connect to this computer later, even when you have not asked for help. To remove it, ask your support team to unpin it, or run: switchboard-customer --remove-jump-clients",
+        agent_files::clean_name(name)
+    )
+}
+
+/// A Jump Client's agent could not be installed.
+pub fn jump_client_not_pinned(who: &str, name: &str, reason: &str) -> String {
+    format!(
+        "{who} tried to pin a support program (Jump Client “{}”) on this computer, but it could not be installed: {reason}.",
+        agent_files::clean_name(name)
+    )
+}
+
+/// The first line of the window a Jump Client's agent opens when `rep` jumps to this
+/// computer, saying what the rep may do under `policy`.
+pub fn jumped(rep: &str, policy: JumpPolicy) -> String {
+    let rep = agent_files::clean_name(rep);
+    let may = match policy {
+        JumpPolicy::Ask => {
+            "You will be asked before they can see your screen or use a command shell."
+        }
+        JumpPolicy::Notify | JumpPolicy::NoPrompt => {
+            "They may view your screen and use a command shell without asking; the banner shows it while they do, and Stop ends it."
+        }
+    };
+    format!(
+        "{rep} connected to this computer through the support program pinned here (Jump Client). {may}"
+    )
 }
 
 /// A card of steps as chat text: the title, the numbered steps, the note.
@@ -100,6 +141,31 @@ mod tests {
         assert_eq!(button_removed("Bob", None), "Bob removed a Support Button.");
         assert!(
             button_not_added("Alice", "x", "no room").ends_with("could not be saved: no room.")
+        );
+    }
+
+    /// The Jump Client's line says what it is, where, and how it goes away.
+    #[test]
+    fn jump_client_lines() {
+        let pinned = jump_client_pinned(
+            "Alice",
+            "Sam\nlaptop",
+            "~/.config/autostart/switchboard-jump-3.desktop",
+            false,
+        );
+        assert_eq!(
+            pinned,
+            "Alice pinned a support program (Jump Client “Sam laptop”) on this computer. It starts when you log in (~/.config/autostart/switchboard-jump-3.desktop) and lets your support team connect to this computer later, even when you have not asked for help. To remove it, ask your support team to unpin it, or run: switchboard-customer --remove-jump-clients"
+        );
+        assert_eq!(
+            jumped("Alice", JumpPolicy::Ask),
+            "Alice connected to this computer through the support program pinned here (Jump Client). You will be asked before they can see your screen or use a command shell."
+        );
+        assert!(jumped("Bob", JumpPolicy::Notify).contains("without asking"));
+        assert!(jump_client_pinned("Bob", "x", "u", true).contains("systemd user service (u)"));
+        assert!(
+            jump_client_not_pinned("Alice", "x", "no room")
+                .ends_with("could not be installed: no room.")
         );
     }
 

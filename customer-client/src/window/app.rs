@@ -6,7 +6,9 @@
 //! the top of each frame, and it wakes the window when one arrives. The session keeps the
 //! program's things in the user's places (the machine id, Support Buttons); when a rep
 //! closes with uninstall and the program has removed itself, the window says so and closes
-//! ([`CLOSE_AFTER_REMOVAL`], or Close).
+//! ([`CLOSE_AFTER_REMOVAL`], or Close). Opened by a Jump Client's agent
+//! ([`JoinSession`]), it joins the session a rep jumped into instead of showing the form,
+//! and its first line says who connected.
 
 use super::model::{Model, Phase};
 use super::ui::{self, Intent};
@@ -17,7 +19,7 @@ use crate::session::{CustomerSession, Policy, SessionConfig, SessionEvent};
 use eframe::egui;
 use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
-use switchboard_protocol::CustomerInfo;
+use switchboard_protocol::{CustomerInfo, JumpPolicy, SessionId};
 use tokio::sync::mpsc::UnboundedReceiver;
 
 /// What the window starts with (from the command line).
@@ -32,6 +34,20 @@ pub struct WindowOptions {
     pub policy: Policy,
     /// Where the program keeps its things for this user; `None` keeps nothing (no home).
     pub places: Option<Places>,
+    /// Start on a session a rep started (a jump to this machine's Jump Client) instead of
+    /// the form.
+    pub join: Option<JoinSession>,
+}
+
+/// A session the window joins by its token (`--resume-session`): the agent of a Jump
+/// Client opens the window so the person at the machine sees who connected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JoinSession {
+    pub session_id: SessionId,
+    pub customer_token: String,
+    /// The rep who jumped, for the first line of the chat.
+    pub rep_name: String,
+    pub policy: JumpPolicy,
 }
 
 /// How long the window stays after the program removed itself, so the customer can read it.
@@ -58,6 +74,8 @@ pub struct CustomerApp {
     places: Option<Places>,
     /// When the program finished removing itself (the window closes a while later).
     removed_at: Option<Instant>,
+    /// The session to join instead of starting one.
+    join: Option<JoinSession>,
 }
 
 impl CustomerApp {
@@ -81,8 +99,9 @@ impl CustomerApp {
             pending_start: false,
             places: options.places,
             removed_at: None,
+            join: options.join,
         };
-        if options.auto_start {
+        if options.auto_start || app.join.is_some() {
             app.model.phase = Phase::Connecting;
             app.pending_start = true;
         }
@@ -92,6 +111,9 @@ impl CustomerApp {
 
 impl CustomerApp {
     fn start(&mut self, ctx: &egui::Context) {
+        if let Some(join) = self.join.clone() {
+            return self.join(ctx, join);
+        }
         let route = match self.model.form.route() {
             Ok(route) => route,
             Err(error) => {
@@ -134,6 +156,40 @@ impl CustomerApp {
         self.model.phase = Phase::Connecting;
     }
 
+    /// Joins the session a rep jumped into, and says who connected and under what policy.
+    fn join(&mut self, ctx: &egui::Context, join: JoinSession) {
+        let wake_ctx = ctx.clone();
+        let config = SessionConfig {
+            server: self.model.form.server.trim().to_owned(),
+            customer: CustomerInfo {
+                name: String::new(),
+                company: None,
+                question: None,
+                contact: None,
+            },
+            route: switchboard_protocol::Route::General,
+            policy: self.policy,
+            screen: self.screen.clone(),
+            wake: Some(Arc::new(move || wake_ctx.request_repaint())),
+        };
+        self.model
+            .apply(SessionEvent::Note(crate::session::notes::jumped(
+                &join.rep_name,
+                join.policy,
+            )));
+        let (answer, answers) = mpsc::channel();
+        let ctx = ctx.clone();
+        let places = self.places.clone();
+        self.runtime.spawn(async move {
+            let started =
+                CustomerSession::join(config, places, join.session_id, join.customer_token).await;
+            let _ = answer.send(started.map_err(|e| e.for_customer()));
+            ctx.request_repaint();
+        });
+        self.starting = Some(answers);
+        self.model.phase = Phase::Connecting;
+    }
+
     /// Takes what arrived: the answer to a start, and the session's events.
     fn drain(&mut self, ctx: &egui::Context) {
         if let Some(answers) = &self.starting
@@ -146,6 +202,9 @@ impl CustomerApp {
                     self.session = Some(session);
                     self.events = Some(events);
                     self.model.phase = Phase::Session;
+                }
+                Err(error) if self.join.is_some() => {
+                    self.model.phase = Phase::Ended(error);
                 }
                 Err(error) => {
                     self.model.phase = Phase::Form;

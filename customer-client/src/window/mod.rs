@@ -10,4 +10,4 @@ mod app;
 pub mod model;
 mod ui;
 
-pub use app::{CustomerApp, WindowOptions};
+pub use app::{CustomerApp, JoinSession, WindowOptions};

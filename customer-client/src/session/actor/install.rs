@@ -1,7 +1,8 @@
 //! The actor's side of what the program keeps on the computer (`crate::install`): it
 //! describes the machine after every start and resume (`describe_machine`, so reps can list
 //! the Support Buttons on it), writes and deletes Support Buttons' launchers when told
-//! (`install_button`, `remove_button`) and reports each with `button_result`, and after
+//! (`install_button`, `remove_button`) and reports each with `button_result`, installs a
+//! Jump Client's agent (`install_jump_client`, reported with `jump_client_result`), and after
 //! `uninstall` removes the program once the session has ended. The file work is blocking IO
 //! and runs on tokio's blocking pool; the actor waits for it (a few small files). Every line
 //! the customer should read goes to the chat as a note (`notes.rs`). Kept apart from
@@ -99,21 +100,52 @@ impl Actor {
         (self.emit)(SessionEvent::Note(note));
     }
 
-    /// `install_jump_client`: not built yet; reported as not installed, with why.
+    /// `install_jump_client`: installs the agent, reports it (`jump_client_result`), tells
+    /// the customer what was pinned and how to remove it.
     pub(super) async fn install_jump_client(
         &mut self,
         jump_client_id: JumpClientId,
-        _token: String,
-        _name: String,
+        token: String,
+        name: String,
     ) {
+        let server = self.config.server.trim().to_owned();
+        let agent_name = name.clone();
+        let places = self.places.clone();
+        let installed = with_places(self.places.clone(), move |places| {
+            install::install_jump_client(places, &server, jump_client_id, &token, &agent_name)
+        })
+        .await;
+        let who = notes::who(&self.resume.reps);
+        let (done, detail, note) = match installed {
+            Ok(installed) => {
+                let (path, systemd) = match &installed.registered {
+                    install::Registered::SystemdUnit(path) => (path, true),
+                    install::Registered::Autostart(path) => (path, false),
+                };
+                let shown = match &places {
+                    Some(places) => places.shown(path),
+                    None => path.display().to_string(),
+                };
+                let note = notes::jump_client_pinned(&who, &name, &shown, systemd);
+                (true, String::new(), note)
+            }
+            Err(error) => {
+                tracing::warn!(%error, ?jump_client_id, "a Jump Client not installed");
+                let reason = error.to_string();
+                let note = notes::jump_client_not_pinned(&who, &name, &reason);
+                (false, reason, note)
+            }
+        };
+        let detail = detail.chars().take(MAX_DETAIL_CHARS).collect();
         let id = self
             .send(CustomerRequest::JumpClientResult {
                 jump_client_id,
-                done: false,
-                detail: "Jump Clients are not available in this program yet".to_owned(),
+                done,
+                detail,
             })
             .await;
         self.quiet.insert(id);
+        (self.emit)(SessionEvent::Note(note));
     }
 
     /// The session ended after `uninstall`: removes the program's things and tells the
