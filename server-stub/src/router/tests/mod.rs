@@ -9,6 +9,7 @@ mod console;
 mod entry_paths;
 mod files;
 mod invitations;
+mod jump;
 mod notes;
 mod properties;
 mod push;

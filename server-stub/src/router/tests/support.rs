@@ -580,6 +580,15 @@ impl Harness {
         }
     }
 
+    /// A harness over another configuration (a test's own `[jump]` section, say). Its
+    /// `restart` goes back to the test configuration.
+    pub fn with_config(config: Arc<Config>) -> Harness {
+        Harness {
+            router: Router::new(config, 7),
+            ..Harness::new()
+        }
+    }
+
     /// A harness with every rep of `reps` connected.
     pub fn with_reps(reps: &[&str]) -> Harness {
         let mut h = Harness::new();
