@@ -1,7 +1,8 @@
 //! Switchboard's one test kit, shared by the console's UI and network tests and the
 //! server's end-to-end tests: the real server on `127.0.0.1:0` with a temp SQLite file
 //! ([`server`]), one customer test client ([`customer`]) and one rep test client
-//! ([`rep`]) over real WebSockets, the test configurations ([`config`]), and waits that
+//! ([`rep`]) over real WebSockets, a raw Jump Client agent on `/ws/jump` and the pinning
+//! helpers ([`jump`]), the test configurations ([`config`]), and waits that
 //! fail with what they waited for after a deadline, never sleeps ([`wait`]; with the `ui`
 //! feature, [`ui`] steps an egui_kittest harness and prints the visible labels on a
 //! timeout).
@@ -11,6 +12,7 @@
 
 pub mod config;
 pub mod customer;
+pub mod jump;
 pub mod media;
 pub mod remote;
 pub mod rep;
@@ -21,8 +23,9 @@ pub mod socket;
 pub mod ui;
 pub mod wait;
 
-pub use config::{test_config, test_config_with_limits};
+pub use config::{test_config, test_config_with_jump_policy, test_config_with_limits};
 pub use customer::{CustomerClient, unique_client_id};
+pub use jump::JumpAgent;
 pub use rep::RepClient;
 pub use server::{ServerThread, TestServer};
 pub use socket::{
