@@ -139,22 +139,29 @@ impl RepClient {
         }
     }
 
-    /// Waits (with the deadline) for a `jump_client_updated` of `id` that `pred` accepts,
-    /// leaving other events queued.
+    /// Waits (with the deadline) for a `jump_client_updated` of `id` that `pred` accepts.
+    /// Earlier updates of that Jump Client are taken on the way (they are stale once a
+    /// later one matched); other events stay queued.
     pub async fn jump_client_update(
         &mut self,
         id: JumpClientId,
         pred: impl Fn(&JumpClientInfo) -> bool,
     ) -> JumpClientInfo {
-        self.pick("jump_client_updated", |e| match e {
-            RepEvent::JumpClientUpdated { jump_client }
-                if jump_client.jump_client_id == id && pred(jump_client) =>
-            {
-                Some(jump_client.clone())
+        loop {
+            let update = self
+                .pick("jump_client_updated", |e| match e {
+                    RepEvent::JumpClientUpdated { jump_client }
+                        if jump_client.jump_client_id == id =>
+                    {
+                        Some(jump_client.clone())
+                    }
+                    _ => None,
+                })
+                .await;
+            if pred(&update) {
+                return update;
             }
-            _ => None,
-        })
-        .await
+        }
     }
 }
 
