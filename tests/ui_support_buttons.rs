@@ -13,28 +13,8 @@ mod ui_support;
 use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable as _;
 use switchboard::text::actions as words;
-use switchboard_protocol::{ButtonId, CustomerRequest, CustomerServerMessage, MachineInfo};
-use switchboard_testkit::CustomerClient;
-use switchboard_testkit::remote::native_customer;
+use switchboard_protocol::{ButtonId, CustomerRequest, CustomerServerMessage};
 use ui_support::*;
-
-/// A native customer in `rep`'s queue that has described its computer, as the customer
-/// client does once its session starts.
-fn described_native_customer(server: &TestServer, rep: &str) -> CustomerClient {
-    server.block_on(async {
-        let mut customer = native_customer(server.addr(), rep).await;
-        customer
-            .ok_ticket(CustomerRequest::DescribeMachine {
-                machine: MachineInfo {
-                    machine_id: "test-machine-0001".into(),
-                    host: "laptop".into(),
-                    os: "Linux".into(),
-                },
-            })
-            .await;
-        customer
-    })
-}
 
 /// Deploy, install, remove: the window lists the button through each state, and the
 /// customer client is asked to write and then to delete its launcher.

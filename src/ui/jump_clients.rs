@@ -225,10 +225,6 @@ fn table_ui(
                     let response = ui
                         .add(egui::Button::selectable(sorted, text).frame(false))
                         .on_hover_text("Click to sort; again to reverse");
-                    let label = column.label();
-                    response.widget_info(|| {
-                        egui::WidgetInfo::selected(egui::Role::Button, true, sorted, label)
-                    });
                     if response.clicked() {
                         intents.push(Intent::SortJumpClients(column));
                     }

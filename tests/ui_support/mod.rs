@@ -335,6 +335,27 @@ pub fn accepted_web_customer(
     customer
 }
 
+/// The machine id of Sam's computer (the native customer's).
+pub const SAMS_MACHINE: &str = "test-machine-0001";
+
+/// A native customer in `rep`'s queue that has described its computer, as the customer
+/// client does once its session starts (Support Buttons and Jump Clients need it).
+pub fn described_native_customer(
+    server: &TestServer,
+    rep: &str,
+) -> switchboard_testkit::CustomerClient {
+    use switchboard_protocol::CustomerRequest;
+    server.block_on(async {
+        let mut customer = switchboard_testkit::remote::native_customer(server.addr(), rep).await;
+        customer
+            .ok_ticket(CustomerRequest::DescribeMachine {
+                machine: switchboard_testkit::jump::machine(SAMS_MACHINE),
+            })
+            .await;
+        customer
+    })
+}
+
 /// The one widget with this label shows, greyed out, and hovering it tells `why`.
 pub fn expect_greyed(console: &mut Console, label: &str, why: &str) {
     wait_for_label(console, label);
