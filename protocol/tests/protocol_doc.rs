@@ -17,8 +17,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Debug;
 use switchboard_protocol::codec::{decode_customer_frame, decode_rep_frame, encode_with_id};
 use switchboard_protocol::errors_table::{
-    CUSTOMER_HELLO_ERRORS, CUSTOMER_REQUEST_ERRORS, ErrorLists, REP_HELLO_ERRORS,
-    REP_REQUEST_ERRORS,
+    CUSTOMER_HELLO_ERRORS, CUSTOMER_REQUEST_ERRORS, ErrorLists, JUMP_HELLO_ERRORS,
+    REP_HELLO_ERRORS, REP_REQUEST_ERRORS,
 };
 use switchboard_protocol::*;
 
@@ -38,6 +38,7 @@ const REP_EVENT_TYPES: &[&str] = &[
     "team_chat",
     "assistance_requested",
     "assistance_cleared",
+    "jump_client_updated",
 ];
 
 /// `type` names of [`RepServerMessage`], in declaration order.
@@ -56,6 +57,7 @@ const CUSTOMER_SERVER_TYPES: &[&str] = &[
     "card",
     "install_button",
     "remove_button",
+    "install_jump_client",
     "remote_updated",
     "ok",
     "error",
@@ -64,6 +66,11 @@ const CUSTOMER_SERVER_TYPES: &[&str] = &[
 /// `type` names of the first frames, in declaration order.
 const REP_HELLO_TYPES: &[&str] = &["hello"];
 const CUSTOMER_HELLO_TYPES: &[&str] = &["start", "resume"];
+
+/// `type` names of the `/ws/jump` messages, in declaration order.
+const JUMP_HELLO_TYPES: &[&str] = &["hello"];
+const JUMP_AGENT_TYPES: &[&str] = &["ping"];
+const JUMP_SERVER_TYPES: &[&str] = &["welcome", "jump", "pong", "uninstall", "error"];
 
 // ---------------------------------------------------------------------------------------------
 // Reading the document
@@ -149,6 +156,9 @@ enum Tag {
     ModelSnapshot,
     ModelSessionView,
     ShellTranscript,
+    JumpHello,
+    JumpAgent,
+    JumpServer,
 }
 
 const TAGS: &[(&str, Tag)] = &[
@@ -166,6 +176,9 @@ const TAGS: &[(&str, Tag)] = &[
     ("model-snapshot", Tag::ModelSnapshot),
     ("model-session-view", Tag::ModelSessionView),
     ("shell-transcript", Tag::ShellTranscript),
+    ("jump-hello", Tag::JumpHello),
+    ("jump-agent", Tag::JumpAgent),
+    ("jump-server", Tag::JumpServer),
 ];
 
 /// A JSON example: where it is, what it must be, and its text.
@@ -239,6 +252,9 @@ enum Parsed {
     Snapshot(Box<RepSnapshot>),
     SessionView(SessionView),
     ShellTranscript(ShellTranscript),
+    JumpHello(JumpHello),
+    JumpAgent(JumpAgentMessage),
+    JumpServer(JumpServerMessage),
 }
 
 /// The parsed value and its re-serialized JSON.
@@ -313,6 +329,9 @@ fn check(example: &Example) -> Result<Checked, String> {
         Tag::ModelSnapshot => round_trip(body).map(|(v, j)| (Parsed::Snapshot(Box::new(v)), j))?,
         Tag::ModelSessionView => round_trip(body).map(|(v, j)| (Parsed::SessionView(v), j))?,
         Tag::ShellTranscript => round_trip(body).map(|(v, j)| (Parsed::ShellTranscript(v), j))?,
+        Tag::JumpHello => round_trip(body).map(|(v, j)| (Parsed::JumpHello(v), j))?,
+        Tag::JumpAgent => round_trip(body).map(|(v, j)| (Parsed::JumpAgent(v), j))?,
+        Tag::JumpServer => round_trip(body).map(|(v, j)| (Parsed::JumpServer(v), j))?,
     };
     Ok(Checked {
         parsed,
@@ -466,6 +485,9 @@ impl Seen {
         session.invitations.iter().for_each(|i| self.invitation(i));
         self.add("ScreenSource", &session.remote.source, "");
         session.remote.grants.iter().for_each(|g| self.grant(g));
+        if let Some(policy) = &session.remote.jump {
+            self.add("JumpPolicy", policy, "");
+        }
     }
 
     fn grant(&mut self, grant: &GrantInfo) {
@@ -684,6 +706,18 @@ impl Seen {
                     self.add("TranscriptEntry", entry, "kind");
                 }
             }
+            Parsed::JumpHello(hello) => self.add("JumpHello", hello, "type"),
+            Parsed::JumpAgent(message) => self.add("JumpAgentMessage", message, "type"),
+            Parsed::JumpServer(message) => {
+                self.add("JumpServerMessage", message, "type");
+                match message {
+                    JumpServerMessage::Jump { policy, .. } => self.add("JumpPolicy", policy, ""),
+                    JumpServerMessage::Error { code, .. } => self.add("ErrorCode", code, ""),
+                    JumpServerMessage::Welcome { .. }
+                    | JumpServerMessage::Pong
+                    | JumpServerMessage::Uninstall => {}
+                }
+            }
             Parsed::LoginRequest | Parsed::LoginResponse(_) => {}
         }
     }
@@ -770,7 +804,7 @@ fn every_request_type_has_an_example() {
 /// name lists here still match the types (so a new variant is noticed).
 #[test]
 fn every_event_and_server_message_has_an_example() {
-    let lists: [(&str, Vec<String>, &[&str]); 5] = [
+    let lists: [(&str, Vec<String>, &[&str]); 8] = [
         (
             "RepEvent",
             serde_variants::<RepEvent>(Some("type")),
@@ -795,6 +829,21 @@ fn every_event_and_server_message_has_an_example() {
             "CustomerHello",
             serde_variants::<CustomerHello>(Some("type")),
             CUSTOMER_HELLO_TYPES,
+        ),
+        (
+            "JumpHello",
+            serde_variants::<JumpHello>(Some("type")),
+            JUMP_HELLO_TYPES,
+        ),
+        (
+            "JumpAgentMessage",
+            serde_variants::<JumpAgentMessage>(Some("type")),
+            JUMP_AGENT_TYPES,
+        ),
+        (
+            "JumpServerMessage",
+            serde_variants::<JumpServerMessage>(Some("type")),
+            JUMP_SERVER_TYPES,
         ),
     ];
     let seen = seen_in_doc();
@@ -843,6 +892,8 @@ fn every_nested_variant_has_an_example() {
         ("MediaChannel", serde_variants::<MediaChannel>(None)),
         ("SpecialAction", serde_variants::<SpecialAction>(None)),
         ("ButtonState", serde_variants::<ButtonState>(None)),
+        ("JumpPolicy", serde_variants::<JumpPolicy>(None)),
+        ("JumpClientState", serde_variants::<JumpClientState>(None)),
         (
             "TranscriptEntry",
             serde_variants::<TranscriptEntry>(Some("kind")),
@@ -913,6 +964,12 @@ fn examples_use_the_current_version_and_limits() {
                 ..
             })
             | Parsed::LoginResponse(LoginResponse {
+                protocol_version, ..
+            })
+            | Parsed::JumpHello(JumpHello::Hello {
+                protocol_version, ..
+            })
+            | Parsed::JumpServer(JumpServerMessage::Welcome {
                 protocol_version, ..
             }) => *protocol_version,
             _ => continue,
@@ -1124,10 +1181,11 @@ fn every_request_lists_exactly_its_error_codes() {
         .chain(CUSTOMER_REQUEST_ERRORS)
         .copied()
         .collect();
-    let parts: [(&str, &ErrorLists); 3] = [
+    let parts: [(&str, &ErrorLists); 4] = [
         ("4.", REP_HELLO_ERRORS),
         ("5.", REP_REQUEST_ERRORS),
         ("9.", &customer_table),
+        ("12.", JUMP_HELLO_ERRORS),
     ];
     let mut problems = Vec::new();
     for (number, table) in parts {
@@ -1148,6 +1206,7 @@ fn error_code_sources_agree_with_the_lists() {
     let tables = [
         REP_REQUEST_ERRORS,
         REP_HELLO_ERRORS,
+        JUMP_HELLO_ERRORS,
         CUSTOMER_HELLO_ERRORS,
         CUSTOMER_REQUEST_ERRORS,
     ];

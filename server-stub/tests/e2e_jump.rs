@@ -1,5 +1,5 @@
 //! Jump Clients through the real server (docs/PROTOCOL.md §5 `pin_jump_client` …
-//! `unpin_jump_client`, §10 `/ws/jump`): a rep pins one from a native customer's session,
+//! `unpin_jump_client`, §12 `/ws/jump`): a rep pins one from a native customer's session,
 //! the program reports it installed, a raw agent connects with its token, the rep lists it
 //! online and jumps, the agent resumes the new session on `/ws/customer`, and the screen is
 //! granted without a prompt under the test policy (`no_prompt`). Then: offline when the

@@ -1,4 +1,4 @@
-//! Jump Clients (docs/PROTOCOL.md §5 `pin_jump_client` … `unpin_jump_client`, §10
+//! Jump Clients (docs/PROTOCOL.md §5 `pin_jump_client` … `unpin_jump_client`, §12
 //! `/ws/jump`): a rep with the permission pins the customer's program as an agent on the
 //! machine of a session they own; the agent keeps `/ws/jump` open with its own token (only
 //! the hash is kept); reps who may see it (the owner rep, or the members of the owning

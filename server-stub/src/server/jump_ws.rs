@@ -1,4 +1,4 @@
-//! `GET /ws/jump`: a Jump Client agent's connection (docs/PROTOCOL.md §10). The first
+//! `GET /ws/jump`: a Jump Client agent's connection (docs/PROTOCOL.md §12). The first
 //! frame, within the hello timeout, is `hello {protocol_version, token, machine}`; the core
 //! answers `welcome` (this connection is the Jump Client's now), `uninstall` (it was
 //! unpinned) or `error` (`unauthorized`, `invalid`), and closes after the last two. Then

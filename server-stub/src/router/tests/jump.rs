@@ -1,5 +1,5 @@
 //! Jump Clients in the router (docs/PROTOCOL.md §5 `pin_jump_client` … `unpin_jump_client`,
-//! §10 `/ws/jump`): who may pin, see, jump to and unpin one (the wrong rep, a participant,
+//! §12 `/ws/jump`): who may pin, see, jump to and unpin one (the wrong rep, a participant,
 //! another team: refused), the program's report, the agent's hello (unknown token, another
 //! machine, unpinned), online and offline, the jump session (owner, entry path, policy,
 //! note, the agent told with a token that resumes it), the policy granting requests without
