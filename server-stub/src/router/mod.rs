@@ -7,7 +7,8 @@
 //! - [`effects`]: what the router asks the outside world to do.
 //! - `views`: building queue entries, session views and snapshots.
 //! - `rep_requests`, `sharing`, `customers`, `offers`, `timers`, `assistance`: the rules,
-//!   by topic.
+//!   by topic; `buttons` (Support Buttons), `jumps` and `jump_sessions` (Jump Clients: pinning
+//!   and listing; the agent's hello, `jump` and the policy's grants).
 
 pub mod effects;
 pub mod state;

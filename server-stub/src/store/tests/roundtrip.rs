@@ -219,3 +219,45 @@ async fn durability_sets_the_sync_level() {
         store.commit(vec![put_session(&session(1))]).await.unwrap();
     }
 }
+
+/// A pinned Jump Client's row (token hash, machine, state, last seen) comes back after a
+/// reopen, and a later `PutJumpClient` of the same id replaces it.
+#[tokio::test]
+async fn jump_clients_round_trip_through_reopen() {
+    use crate::router::jumps::PinnedJumpClient;
+    use switchboard_protocol::{JumpClientId, JumpClientInfo, JumpClientState};
+    let (_dir, path) = temp_db();
+    let (store, _) = Store::open(&path).unwrap();
+    let mut client = PinnedJumpClient {
+        info: JumpClientInfo {
+            jump_client_id: JumpClientId(7),
+            name: "Front desk PC".into(),
+            host: "sams-laptop".into(),
+            os: "Linux".into(),
+            owner: QueueRef::Team {
+                team: switchboard_protocol::TeamId::new("billing"),
+            },
+            created_by: RepId::new("alice"),
+            created_by_name: "Alice".into(),
+            created_at: 1_000,
+            state: JumpClientState::Pending,
+            online: false,
+            last_seen: 1_000,
+            lost: false,
+            detail: String::new(),
+        },
+        token_hash: "hash-of-the-token".into(),
+        machine_id: "machine-0001".into(),
+        session_id: SessionId(3),
+        uninstall_pending: false,
+    };
+    let put = |c: &PinnedJumpClient| StoreOp::PutJumpClient(Box::new(c.clone()));
+    store.commit(vec![put(&client)]).await.unwrap();
+    client.info.state = JumpClientState::Unpinned;
+    client.info.last_seen = 2_000;
+    client.uninstall_pending = true;
+    store.commit(vec![put(&client)]).await.unwrap();
+    drop(store);
+    let (_store, restored) = Store::open(&path).unwrap();
+    assert_eq!(restored.jump_clients, vec![client]);
+}
