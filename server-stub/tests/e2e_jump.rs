@@ -59,6 +59,8 @@ async fn refused_hello(server: &TestServer, token: &str, machine_id: &str, code:
     agent.until_closed().await;
 }
 
+/// Pin, report, connect, list online, jump, resume and view the screen without a prompt, then
+/// offline, through real sockets.
 #[tokio::test]
 async fn a_pinned_agent_is_jumped_to_and_the_screen_is_granted_without_a_prompt() {
     let server = TestServer::start().await;
@@ -128,6 +130,7 @@ async fn a_pinned_agent_is_jumped_to_and_the_screen_is_granted_without_a_prompt(
     assert!(offline.last_seen >= listed[0].last_seen);
 }
 
+/// Under the `ask` policy a jump session's request prompts the agent's session as usual.
 #[tokio::test]
 async fn under_ask_a_jump_sessions_request_prompts_as_usual() {
     let server =
@@ -155,6 +158,8 @@ async fn under_ask_a_jump_sessions_request_prompts_as_usual() {
     joined.sees_grant(grant, GrantState::Prompting).await;
 }
 
+/// Unpinning tells an online agent to uninstall at once and an offline one at its next hello; the
+/// token is refused after.
 #[tokio::test]
 async fn unpinning_uninstalls_the_agent_and_its_token_is_refused_after() {
     let server = TestServer::start().await;
@@ -197,6 +202,8 @@ async fn unpinning_uninstalls_the_agent_and_its_token_is_refused_after() {
         .await;
 }
 
+/// Refused: a pin for another team, a hello from another machine or with an unknown token, a frame
+/// before hello, an unknown frame; a second connection replaces the first (4001).
 #[tokio::test]
 async fn refusals_another_team_another_machine_a_bad_hello_and_a_replaced_connection() {
     let server = TestServer::start().await;
@@ -259,6 +266,7 @@ async fn refusals_another_team_another_machine_a_bad_hello_and_a_replaced_connec
     alice.jump_client_update(id, |j| !j.online).await;
 }
 
+/// A restarted server keeps the Jump Client (offline, installed) and accepts its token.
 #[tokio::test]
 async fn a_restarted_server_keeps_the_jump_client_and_its_token() {
     let mut server = TestServer::start().await;
@@ -276,4 +284,42 @@ async fn a_restarted_server_keeps_the_jump_client_and_its_token() {
     );
     let _agent = JumpAgent::welcomed(server.addr, &token, machine(MACHINE)).await;
     bob.jump_client_update(id, |j| j.online).await;
+}
+
+/// A silent agent, an oversized hello and another protocol version are refused and closed.
+#[tokio::test]
+async fn a_silent_agent_or_an_oversized_hello_is_refused_and_closed() {
+    let config = switchboard_testkit::test_config_with_limits("hello_timeout_secs = 1\n");
+    let server = TestServer::start_with(config).await;
+    // Nothing said within the hello timeout.
+    let mut silent = JumpAgent::connect(server.addr).await;
+    match silent.next().await {
+        Some(JumpServerMessage::Error { code, .. }) => assert_eq!(code, ErrorCode::BadRequest),
+        other => panic!("a silent agent got {other:?}"),
+    }
+    silent.until_closed().await;
+    // A hello over the 64 KiB frame limit.
+    let mut large = JumpAgent::connect(server.addr).await;
+    let padding = "x".repeat(switchboard_protocol::MAX_FRAME_BYTES);
+    large
+        .raw(&format!(
+            r#"{{"type":"hello","protocol_version":1,"token":"{padding}","machine":{{"machine_id":"m","host":"h","os":"o"}}}}"#
+        ))
+        .await;
+    match large.next().await {
+        Some(JumpServerMessage::Error { code, .. }) => assert_eq!(code, ErrorCode::FrameTooLarge),
+        other => panic!("an oversized hello got {other:?}"),
+    }
+    large.until_closed().await;
+    // Another protocol version.
+    let mut old = JumpAgent::connect(server.addr).await;
+    old.raw(r#"{"type":"hello","protocol_version":999,"token":"t","machine":{"machine_id":"machine-0001","host":"h","os":"o"}}"#)
+        .await;
+    match old.next().await {
+        Some(JumpServerMessage::Error { code, .. }) => {
+            assert_eq!(code, ErrorCode::VersionMismatch)
+        }
+        other => panic!("another version got {other:?}"),
+    }
+    old.until_closed().await;
 }

@@ -73,6 +73,11 @@ async fn hello(
     }
 }
 
+/// A frame after the hello: one of [`JumpAgentMessage::TYPES`].
+fn decode_agent(text: &str) -> Result<JumpAgentMessage, switchboard_protocol::DecodeError> {
+    decode_typed::<JumpAgentMessage>(text, JumpAgentMessage::TYPES)
+}
+
 #[tracing::instrument(skip_all)]
 pub async fn serve(mut socket: WebSocket, state: AppState) {
     let conn = next_conn_id();
@@ -95,12 +100,13 @@ pub async fn serve(mut socket: WebSocket, state: AppState) {
         return;
     }
     let mut pinger = liveness.pinger();
+    let pong = serde_json::to_string(&JumpServerMessage::Pong).unwrap_or_default();
     loop {
         tokio::select! {
+            // The agent's frames: `ping`, answered here; anything else ends the connection.
             incoming = socket::recv(&mut socket, &mut liveness) => match incoming {
-                Incoming::Text(text) => match decode_typed::<JumpAgentMessage>(&text, JumpAgentMessage::TYPES) {
+                Incoming::Text(text) => match decode_agent(&text) {
                     Ok(JumpAgentMessage::Ping) => {
-                        let pong = serde_json::to_string(&JumpServerMessage::Pong).unwrap_or_default();
                         if !socket::send_text(&mut socket, &pong).await {
                             break;
                         }

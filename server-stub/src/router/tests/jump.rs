@@ -167,6 +167,8 @@ fn with_policy(policy: JumpPolicy) -> Harness {
     h
 }
 
+/// Pinning needs the session's owner with the permission, a native client with a described machine,
+/// one of their own teams, a one-line name, and room on the machine.
 #[test]
 fn only_the_permitted_owner_pins_for_themself_or_their_own_team() {
     let mut h = Harness::with_reps(&["alice", "bob", "carol"]);
@@ -225,6 +227,8 @@ fn only_the_permitted_owner_pins_for_themself_or_their_own_team() {
     assert_eq!(listed(&mut h, "alice")[0].name, "Front desk PC");
 }
 
+/// The program's `jump_client_result` counts only from the session it was pinned from, and only
+/// once.
 #[test]
 fn the_programs_report_counts_only_from_the_pinning_session() {
     let mut h = Harness::with_reps(&["alice", "bob"]);
@@ -250,6 +254,8 @@ fn the_programs_report_counts_only_from_the_pinning_session() {
     assert!(updates(&effects, "alice").is_empty());
 }
 
+/// A Jump Client is seen (and its changes told) by its owner or the owning team only; seeing
+/// without the permission is not jumping.
 #[test]
 fn the_owner_and_the_owning_team_see_it_and_are_told_of_each_change() {
     let mut h = Harness::with_reps(&["alice", "bob", "carol", "dave"]);
@@ -283,6 +289,8 @@ fn the_owner_and_the_owning_team_see_it_and_are_told_of_each_change() {
     refused(&mut h, "alice", jump(team_jc), ErrorCode::RemoteUnavailable);
 }
 
+/// An agent's hello needs a known token and the pinned machine; it brings the Jump Client online,
+/// and its disconnection offline, with `last_seen` stored.
 #[test]
 fn an_agents_hello_needs_its_token_and_its_machine_and_brings_it_online() {
     let mut h = Harness::with_reps(&["alice", "bob"]);
@@ -304,6 +312,8 @@ fn an_agents_hello_needs_its_token_and_its_machine_and_brings_it_online() {
     assert!(h.store.jump_clients.contains_key(&jc.0), "stored");
 }
 
+/// A jump starts a session owned by the rep (entry path, policy, note), the agent resumes it with
+/// its token, and the policy grants at once; capacity holds.
 #[test]
 fn a_jump_starts_a_session_owned_by_the_rep_that_the_agent_resumes() {
     let mut h = Harness::with_reps(&["alice", "bob"]);
@@ -349,6 +359,8 @@ fn a_jump_starts_a_session_owned_by_the_rep_that_the_agent_resumes() {
     );
 }
 
+/// `no_prompt` and `notify` grant a request at once, `ask` prompts; a participant's own permission
+/// still holds.
 #[test]
 fn no_prompt_and_notify_grant_at_once_but_ask_prompts() {
     for (policy, expected) in [
@@ -381,6 +393,8 @@ fn no_prompt_and_notify_grant_at_once_but_ask_prompts() {
     }
 }
 
+/// Grants made by the policy end like any other: the agent's connection drops, the customer's Stop,
+/// a removed participant, the session's end.
 #[test]
 fn grants_made_by_the_policy_are_revoked_on_every_way_out() {
     let mut h = Harness::with_reps(&["alice", "bob"]);
@@ -428,6 +442,8 @@ fn grants_made_by_the_policy_are_revoked_on_every_way_out() {
     assert_eq!(ended.ended, Some(GrantEnd::SessionEnded));
 }
 
+/// Unpinning is for the pinner, a lead of the team or a permitted teammate; an online agent is told
+/// at once and its token is refused after.
 #[test]
 fn unpinning_is_for_the_pinner_a_lead_or_a_permitted_teammate_and_revokes_the_token() {
     let mut config = (*config()).clone();
@@ -464,6 +480,8 @@ fn unpinning_is_for_the_pinner_a_lead_or_a_permitted_teammate_and_revokes_the_to
     h.ok("bob", unpin(billing));
 }
 
+/// An agent offline at its unpinning is answered `uninstall` at its next hello, once, and
+/// `unauthorized` after (also after a restart).
 #[test]
 fn an_agent_offline_at_its_unpinning_is_told_to_uninstall_once() {
     let mut h = Harness::with_reps(&["alice"]);
@@ -486,6 +504,7 @@ fn an_agent_offline_at_its_unpinning_is_told_to_uninstall_once() {
     h.refused_input(hello(5, &token, MACHINE), ErrorCode::Unauthorized);
 }
 
+/// A Jump Client offline longer than `lost_days` lists as lost, and the tick announces it once.
 #[test]
 fn offline_longer_than_lost_days_lists_as_lost_and_is_announced_once() {
     let mut h = Harness::with_reps(&["alice"]);
@@ -501,6 +520,8 @@ fn offline_longer_than_lost_days_lists_as_lost_and_is_announced_once() {
     assert!(updates(&h.tick(), "alice").is_empty(), "told once");
 }
 
+/// A restarted router keeps pinned Jump Clients (offline) and their tokens, and ids go on from the
+/// stored ones.
 #[test]
 fn a_restarted_router_keeps_pinned_clients_offline_and_their_tokens() {
     let mut h = Harness::with_reps(&["alice"]);
