@@ -10,6 +10,7 @@ mod entry_paths;
 mod files;
 mod invitations;
 mod jump;
+mod jump_props;
 mod notes;
 mod properties;
 mod push;
