@@ -3,11 +3,14 @@
 //! `/ws/media` with the testkit's media client, drawing each update with `apply_update` and
 //! acknowledging it, as the console does. `shell.rs`: the rep's side of a shell.
 //! `installed.rs`: the program with its places under a temporary home (Support Buttons,
-//! uninstall).
+//! uninstall). `jump.rs`: Jump Clients (Alice's requests, the agent run in-process, the
+//! rep's shell in a jump session).
 
 #![allow(dead_code, clippy::unwrap_used)]
 
 pub mod installed;
+#[cfg(target_os = "linux")]
+pub mod jump;
 #[cfg(unix)]
 pub mod shell;
 
