@@ -38,7 +38,10 @@ impl SwitchboardApp {
     /// The Jump Clients intents.
     pub(super) fn handle_jump(&mut self, intent: Intent) {
         match intent {
-            Intent::OpenJumpClients => self.model.open_jump_clients(),
+            Intent::OpenJumpClients => {
+                self.model.open_jump_clients();
+                self.panels.jump_window.opened += 1;
+            }
             Intent::CloseJumpClients => {
                 self.model.close_jump_clients();
                 self.panels.jump_window.confirm_unpin = None;

@@ -93,6 +93,9 @@ pub fn last_seen(online: bool, at: UnixMillis, now: UnixMillis) -> String {
     }
 }
 
+/// "Last seen" of a Jump Client whose agent never connected (pending, failed).
+pub const NEVER_SEEN: &str = "never";
+
 /// The session toolbar's entry and its dialog.
 pub const PIN: &str = "Pin Jump Client…";
 pub const PIN_HINT: &str =

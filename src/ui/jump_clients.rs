@@ -23,6 +23,8 @@ pub struct JumpWindow {
     pub view: JumpView,
     /// The client whose Unpin was clicked: the confirmation shows.
     pub confirm_unpin: Option<JumpClientId>,
+    /// How many times it was opened (each opening is a fresh, centred window).
+    pub opened: u32,
 }
 
 impl JumpWindow {
@@ -74,7 +76,9 @@ pub fn jump_clients_window_ui(
     let mut open = true;
     let content = ctx.content_rect();
     egui::Window::new(words::JUMP_CLIENTS)
-        .id(egui::Id::unique("jump_clients_window"))
+        // A new id each time it opens: it opens centred and sized for the window as it is
+        // now (a window made wide since keeps no narrow Jump Clients).
+        .id(egui::Id::unique(("jump_clients_window", window.opened)))
         .open(&mut open)
         .default_size([
             (content.width() - 80.0).clamp(320.0, 980.0),
@@ -198,17 +202,19 @@ fn table_ui(
         .id_salt("jump_clients_table")
         .striped(true)
         .auto_shrink([false, true])
-        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-        .column(TableColumn::remainder().at_least(110.0).clip(true));
-    for column in &JumpColumn::ALL[1..] {
-        let width = match column {
-            JumpColumn::Host => 110.0,
-            JumpColumn::Os if narrow => 90.0,
-            JumpColumn::Os => 130.0,
-            JumpColumn::Status => 70.0,
-            _ => 90.0,
-        };
-        builder = builder.column(TableColumn::initial(width).at_least(50.0).clip(true));
+        .cell_layout(egui::Layout::left_to_right(egui::Align::Center));
+    for column in JumpColumn::ALL {
+        builder = builder.column(match column {
+            // The OS ("Linux (Debian GNU/Linux 12)") is the longest text: it takes the spare
+            // width, so a wide window shows it whole.
+            JumpColumn::Os => TableColumn::remainder().at_least(110.0).clip(true),
+            JumpColumn::Name => TableColumn::initial(if narrow { 140.0 } else { 190.0 })
+                .at_least(90.0)
+                .clip(true),
+            JumpColumn::Host => TableColumn::initial(110.0).at_least(60.0).clip(true),
+            JumpColumn::Status => TableColumn::initial(70.0).at_least(60.0).clip(true),
+            JumpColumn::LastSeen => TableColumn::initial(90.0).at_least(60.0).clip(true),
+        });
     }
     builder = builder.column(TableColumn::auto().at_least(120.0));
     builder
@@ -287,7 +293,12 @@ fn client_row_ui(
         }
     });
     row.col(|ui| {
-        ui.label(words::last_seen(client.online, client.last_seen, now))
+        let seen = match state {
+            // Its agent never connected: when it was pinned, on hover.
+            JumpStatus::Pending | JumpStatus::Failed => words::NEVER_SEEN.to_owned(),
+            _ => words::last_seen(client.online, client.last_seen, now),
+        };
+        ui.label(seen)
             .on_hover_text(crate::text::display::date_time(client.last_seen));
     });
     row.col(|ui| {
