@@ -221,6 +221,14 @@ fn main() -> anyhow::Result<()> {
 /// or Ctrl+C. A jump with `notify` or `ask` opens this program's window. Ends with success
 /// whenever running again would not help (so its unit does not restart it).
 async fn jump_agent(config: PathBuf) -> anyhow::Result<()> {
+    if !config.exists() {
+        // Removed on this computer: nothing to run, and nothing a restart would change.
+        eprintln!(
+            "No Jump Client config at {}: nothing to do.",
+            config.display()
+        );
+        return Ok(());
+    }
     let places = Places::for_this_user().context("no home folder for the Jump Client")?;
     let program = places.program.clone();
     let shutdown = async {
@@ -265,6 +273,9 @@ fn remove_jump_clients() -> anyhow::Result<()> {
                 eprintln!("{}: {error}", places.shown(&path));
                 std::fs::remove_file(&path)
                     .with_context(|| format!("removing {}", places.shown(&path)))?;
+                if let Some(folder) = path.parent() {
+                    let _ = std::fs::remove_dir(folder);
+                }
                 println!("Removed {}.", places.shown(&path));
             }
         }

@@ -8,7 +8,8 @@
 //! or not; its token is refused afterwards. Closing the one-shot session with uninstall
 //! keeps a pinned agent. With `notify`, the agent starts the customer's window on the
 //! session (here a script standing in for it), and runs the session itself when the window
-//! fails at once.
+//! fails at once. The agent connects again after the server restarts, and takes one jump
+//! after another.
 //!
 //! Linux only (elsewhere the program reports that Jump Clients are not available yet).
 //! Every wait has a deadline; files are polled or checked after the events that wrote them.
@@ -31,6 +32,7 @@ use switchboard_customer::session::SessionEvent;
 use switchboard_protocol::{
     Capability, CloseMode, GrantState, JumpClientState, JumpPolicy, RepRequest,
 };
+use switchboard_testkit::rep::end_resolved;
 use switchboard_testkit::{TestServer, poll_until, test_config_with_jump_policy};
 
 fn mode(path: &Path) -> u32 {
@@ -294,4 +296,84 @@ async fn notify_opens_the_window_and_falls_back_when_it_fails() {
         "the agent's own token stays in its config"
     );
     assert_eq!(agent.stop().await, AgentEnd::Stopped);
+}
+
+/// The agent comes back after the server restarts (it backs off and connects again), and
+/// several jumps over time each get the machine: a jump, its end (the agent's session ends
+/// with it), then another jump. With the server gone and its config removed on this
+/// computer, the agent ends instead of trying again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_agent_reconnects_and_takes_one_jump_after_another() {
+    let home = Home::new();
+    let mut s = setup(&home).await;
+    let id = pin(&mut s.alice, s.session_id, "Sam").await;
+    installed(&mut s.alice, id).await;
+    s.customer.leave();
+    let (config_path, _) = files(&home.places, id);
+    let mut agent = Agent::start(config_path.clone(), &home.places, Attended::Headless);
+    agent.online().await;
+
+    s.server.restart().await;
+    agent
+        .event("offline after the restart", |e| {
+            matches!(e, AgentEvent::Offline { .. }).then_some(())
+        })
+        .await;
+    agent.online().await;
+    let mut alice = s.server.rep("alice").await;
+    let listed = list(&mut alice).await;
+    assert!(listed.iter().any(|c| c.jump_client_id == id && c.online));
+
+    for round in 0..2 {
+        let session_id = jump(&mut alice, id).await;
+        customer_connected(&mut alice, session_id).await;
+        end_resolved(&mut alice, session_id).await;
+        let ended = agent
+            .event("the jump session's end", |e| match e {
+                AgentEvent::JumpEnded { session_id } => Some(*session_id),
+                _ => None,
+            })
+            .await;
+        assert_eq!(ended, session_id, "round {round}");
+    }
+
+    s.server.stop().await;
+    std::fs::remove_file(&config_path).unwrap();
+    assert_eq!(agent.end().await, AgentEnd::ConfigGone);
+}
+
+/// The program itself as the agent, as its autostart entry runs it (`--jump-agent CONFIG`,
+/// this user's places from `HOME` and the `XDG_*` variables): Alice sees it online, and
+/// when she unpins it the process removes its files and exits with success (so a unit
+/// would not restart it).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_program_runs_as_the_agent_and_exits_when_unpinned() {
+    let home = Home::new();
+    let mut s = setup(&home).await;
+    let id = pin(&mut s.alice, s.session_id, "Sam").await;
+    installed(&mut s.alice, id).await;
+    s.customer.leave();
+    let (config_path, entry) = files(&home.places, id);
+    let mut agent = tokio::process::Command::new(env!("CARGO_BIN_EXE_switchboard-customer"))
+        .arg("--jump-agent")
+        .arg(&config_path)
+        .env("HOME", home.path())
+        .env("XDG_DATA_HOME", home.path().join(".local/share"))
+        .env("XDG_CONFIG_HOME", home.path().join(".config"))
+        .env("XDG_CACHE_HOME", home.path().join(".cache"))
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    online(&mut s.alice, id, true).await;
+    s.alice
+        .ok(RepRequest::UnpinJumpClient { jump_client_id: id })
+        .await;
+    let status = tokio::time::timeout(switchboard_testkit::DEADLINE, agent.wait())
+        .await
+        .expect("the agent exited in time")
+        .unwrap();
+    assert!(status.success(), "{status}");
+    assert!(!config_path.exists() && !entry.exists());
 }
