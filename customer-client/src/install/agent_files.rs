@@ -19,7 +19,7 @@ use switchboard_protocol::{JumpClientId, MAX_JUMP_NAME_CHARS};
 /// The name shown when a Jump Client's name has nothing printable left.
 const FALLBACK_NAME: &str = "Support";
 
-/// The autostart entry's `Comment`, and the unit's documentation line.
+/// The autostart entry's `Comment`.
 pub const COMMENT: &str =
     "Lets your support team connect to this computer (a Switchboard Jump Client)";
 
@@ -185,7 +185,6 @@ pub fn systemd_unit(program: &Path, config: &Path, name: &str) -> Result<String,
         "# Written by switchboard-customer: a Jump Client a support representative pinned.\n\
          [Unit]\n\
          Description=Switchboard Jump Client: {description}\n\
-         Documentation=about:blank\n\
          Wants=network-online.target\n\
          After=network-online.target\n\
          \n\

@@ -11,7 +11,9 @@
 //! launchers, and removes the program when a rep closes with uninstall
 //! (`actor/install.rs`, `crate::install`); started without ([`CustomerSession::start`]:
 //! simulated customers, most tests) it touches nothing on the computer. `notes.rs` holds the
-//! program's own chat lines.
+//! program's own chat lines. [`CustomerSession::join`] enters a session a rep started (a jump
+//! to this machine's Jump Client, `crate::jump`) with a `resume` hello and its token; the
+//! actor installs a Jump Client's agent when told (`install_jump_client`).
 
 mod actor;
 mod consent;
