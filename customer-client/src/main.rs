@@ -259,27 +259,22 @@ async fn jump_agent(config: PathBuf) -> anyhow::Result<()> {
 /// stopped and disabled, or its autostart entry, and its config).
 fn remove_jump_clients() -> anyhow::Result<()> {
     let places = Places::for_this_user().context("no home folder")?;
-    let configs = install::jump_client_configs(&places);
-    if configs.is_empty() {
+    let removed = install::remove_all_jump_clients(&places);
+    if removed.is_empty() {
         println!("No Jump Client is pinned on this computer for this user.");
     }
-    for path in configs {
-        let removed = install::read_agent_config(&path).and_then(|config| {
-            install::remove_jump_client(&places, &path, &config, true).map(|()| config)
-        });
-        match removed {
-            Ok(config) => println!("Removed the Jump Client “{}”.", config.name),
+    let mut failed = false;
+    for (path, result) in removed {
+        match result {
+            Ok(name) if name.is_empty() => println!("Removed {}.", places.shown(&path)),
+            Ok(name) => println!("Removed the Jump Client “{name}”."),
             Err(error) => {
                 eprintln!("{}: {error}", places.shown(&path));
-                std::fs::remove_file(&path)
-                    .with_context(|| format!("removing {}", places.shown(&path)))?;
-                if let Some(folder) = path.parent() {
-                    let _ = std::fs::remove_dir(folder);
-                }
-                println!("Removed {}.", places.shown(&path));
+                failed = true;
             }
         }
     }
+    anyhow::ensure!(!failed, "some Jump Clients could not be removed");
     Ok(())
 }
 

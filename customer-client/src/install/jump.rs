@@ -183,6 +183,28 @@ pub fn remove_jump_client(
     Ok(())
 }
 
+/// Removes every Jump Client pinned in `places` (the customer's `--remove-jump-clients`):
+/// each agent's unit (stopped and disabled) or autostart entry and its config; a config
+/// this program cannot read is deleted alone. For each config: the Jump Client's name, or
+/// why it could not go. The running agent of an autostart entry notices its config is gone
+/// at its next ping and ends.
+pub fn remove_all_jump_clients(places: &Places) -> Vec<(PathBuf, Result<String, InstallError>)> {
+    let mut removed = Vec::new();
+    for path in jump_client_configs(places) {
+        let result = match read_agent_config(&path) {
+            Ok(config) => remove_jump_client(places, &path, &config, true).map(|()| config.name),
+            Err(error) => {
+                tracing::warn!(%error, path = %path.display(), "an unreadable Jump Client config, deleted");
+                remove_file(places, &path).map(|()| String::new())
+            }
+        };
+        removed.push((path, result));
+    }
+    // Only when empty (a config that could not go stays with its folder).
+    let _ = std::fs::remove_dir(places.jump_clients_dir());
+    removed
+}
+
 /// The Jump Clients' config files in the data folder (none when there is no folder).
 pub fn jump_client_configs(places: &Places) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(places.jump_clients_dir()) else {
@@ -400,6 +422,25 @@ mod tests {
         let text = std::fs::read_to_string(installed.registered.path()).unwrap();
         let args = crate::install::launcher::exec_arguments(&text).unwrap();
         assert_eq!(args[0], own.to_str().unwrap());
+    }
+
+    /// `--remove-jump-clients`: every pinned Jump Client goes, an unreadable config too.
+    #[test]
+    fn remove_all() {
+        let home = tempfile::tempdir().unwrap();
+        let places = Places::under_home(home.path(), PathBuf::from("/usr/bin/x"));
+        for id in [1, 2] {
+            install_jump_client(&places, "http://h:1", JumpClientId(id), "t", "Sam").unwrap();
+        }
+        std::fs::write(places.jump_clients_dir().join("9.json"), "{}").unwrap();
+        let removed = remove_all_jump_clients(&places);
+        assert_eq!(removed.len(), 3);
+        let names: Vec<String> = removed.into_iter().map(|(_, r)| r.unwrap()).collect();
+        assert_eq!(names, ["Sam", "Sam", ""]);
+        assert!(!places.jump_clients_dir().exists());
+        let autostart = &places.agent.as_ref().unwrap().autostart;
+        assert_eq!(std::fs::read_dir(autostart).unwrap().count(), 0);
+        assert!(remove_all_jump_clients(&places).is_empty());
     }
 
     /// A token with a newline is refused before anything is written; a unit or entry of

@@ -33,7 +33,7 @@ pub use agent_files::{AgentConfig, Registered};
 pub use buttons::{BUTTONS_UNAVAILABLE, Installed, install_button, remove_button};
 pub use jump::{
     JUMP_UNAVAILABLE, JumpInstalled, install_jump_client, jump_client_configs, read_agent_config,
-    remove_jump_client,
+    remove_all_jump_clients, remove_jump_client,
 };
 pub use machine::{describe_machine, machine_id, os_pretty_name};
 pub use uninstall::{Removal, pinned_jump_client, uninstall};
