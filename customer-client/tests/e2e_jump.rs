@@ -8,8 +8,9 @@
 //! or not; its token is refused afterwards. Closing the one-shot session with uninstall
 //! keeps a pinned agent. With `notify`, the agent starts the customer's window on the
 //! session (here a script standing in for it), and runs the session itself when the window
-//! fails at once. The agent connects again after the server restarts, and takes one jump
-//! after another.
+//! fails at once; under `ask` with no window a request is denied at once. The agent
+//! connects again after the server restarts, takes one jump after another, and runs as the
+//! program itself (`--jump-agent`).
 //!
 //! Linux only (elsewhere the program reports that Jump Clients are not available yet).
 //! Every wait has a deadline; files are polled or checked after the events that wrote them.
@@ -376,4 +377,30 @@ async fn the_program_runs_as_the_agent_and_exits_when_unpinned() {
         .unwrap();
     assert!(status.success(), "{status}");
     assert!(!config_path.exists() && !entry.exists());
+}
+
+/// Under `ask` with no window at the machine (the agent runs the session itself), nobody
+/// can allow anything: Alice's request is denied at once, never granted silently.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ask_without_a_window_denies_at_once() {
+    let home = Home::new();
+    let server = TestServer::start_with(test_config_with_jump_policy("ask")).await;
+    let mut alice = server.rep("alice").await;
+    let Accepted {
+        customer,
+        session_id: first,
+        ..
+    } = accepted(&server, &mut alice, &home.places).await;
+    let id = pin(&mut alice, first, "Sam").await;
+    installed(&mut alice, id).await;
+    customer.leave();
+    let (config_path, _) = files(&home.places, id);
+    let mut agent = Agent::start(config_path, &home.places, Attended::Headless);
+    agent.online().await;
+    online(&mut alice, id, true).await;
+    let session_id = jump(&mut alice, id).await;
+    customer_connected(&mut alice, session_id).await;
+    let grant = request(&mut alice, session_id, Capability::Shell).await;
+    grant_state(&mut alice, grant, GrantState::Denied).await;
+    assert_eq!(agent.stop().await, AgentEnd::Stopped);
 }
