@@ -84,3 +84,12 @@ shoot() { # NAME SIZE
 }
 shoot narrow 1024x700
 shoot wide 1920x1080
+# With SESSION_SHOT=<file>: also jump to "Reception desk" (online) at 1024x700 and keep a
+# shot of its session tab (the header shows the jump policy), to look at.
+if [ -n "${SESSION_SHOT:-}" ]; then
+  xdotool windowsize "$WIN" 1024 700; sleep 2
+  jump_clients; sleep 2
+  xdotool mousemove 870 355 click 1; sleep 3
+  xdotool mousemove 1919 1079; sleep 1
+  import -window root -crop 1024x700+0+0 +repage "$SESSION_SHOT"
+fi

@@ -85,7 +85,9 @@ pub fn session_remote_ui(
     let info = &session.info;
     let id = info.session_id;
     let owner = model.owns(info);
-    ui.horizontal(|ui| {
+    // Wraps: a narrow window with every entry, a long name and the jump policy would cut
+    // the end off.
+    ui.horizontal_wrapped(|ui| {
         if let Some(bar) = &screen.bar {
             screen_menu_ui(ui, id, bar, intents);
             ui.separator();
@@ -117,7 +119,10 @@ pub fn session_remote_ui(
             ui.colored_label(ui.visuals().error_fg_color, "Important");
         }
         if !info.customer_connected {
-            ui.weak("(customer not connected)");
+            // Kept whole: moved to the next line rather than broken at the end of this one.
+            ui.add(
+                egui::Label::new(egui::RichText::new("(customer not connected)").weak()).extend(),
+            );
         }
         if info.assistance {
             ui.colored_label(ui.visuals().warn_fg_color, "Assistance requested");
