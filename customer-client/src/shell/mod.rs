@@ -168,6 +168,9 @@ impl ShellSession {
             _ => CommandBuilder::new_default_prog(),
         };
         cmd.env("TERM", "xterm-256color");
+        // A window a Jump Client's agent opened got its session's customer token in the
+        // environment; the shell (which the rep types into) never inherits it.
+        cmd.env_remove(crate::jump::TOKEN_VARIABLE);
         for (key, value) in &config.env {
             cmd.env(key, value);
         }
