@@ -2,7 +2,7 @@
 
 use crate::buttons::MachineInfo;
 use crate::error::ErrorCode;
-use crate::ids::{ButtonId, GrantId, JumpClientId, IssueId, RepId, RequestId, SessionId, TeamId};
+use crate::ids::{ButtonId, GrantId, IssueId, JumpClientId, RepId, RequestId, SessionId, TeamId};
 use crate::model::{ChatMessage, CustomerInfo, UnixMillis};
 use crate::remote::{ClientKind, GrantInfo, HelpCard, MediaChannel, MediaTicket};
 use serde::{Deserialize, Serialize};
@@ -49,6 +49,14 @@ pub enum CustomerHello {
         session_id: SessionId,
         /// The `customer_token` from `session_started`.
         customer_token: String,
+    },
+    /// The native client takes over a web customer's session with the one-time code from
+    /// `client_offered` (`switchboard-customer --join CODE`). Answered with `session_started`
+    /// (a new `customer_token` to resume with); the web page is let go.
+    Join {
+        protocol_version: u32,
+        /// As the rep read it out: spaces and dashes are ignored.
+        code: String,
     },
 }
 
@@ -214,6 +222,23 @@ pub enum CustomerServerMessage {
         /// With `rate_limited`: when trying again can succeed.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         retry_after_ms: Option<u64>,
+    },
+}
+
+/// A frame only the portal page (a web customer) is sent, on the same socket as
+/// [`CustomerServerMessage`]: the native client never gets one, so it need not know them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum PortalMessage {
+    /// A rep offers the native client: download it from `download_url` (a path on this
+    /// server; absent when the server has no copy: ask the rep), then run
+    /// `switchboard-customer --server URL --join CODE` before `expires_at`. Once the program
+    /// joined, this page is sent `disconnected` and closed; the chat goes on in the program.
+    ClientOffered {
+        code: String,
+        expires_at: UnixMillis,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        download_url: Option<String>,
     },
 }
 

@@ -235,6 +235,12 @@ pub const REP_REQUEST_ERRORS: &ErrorLists = &[
         &[NotFound, Forbidden, RemoteUnavailable, AtCapacity],
     ),
     ("unpin_jump_client", &[NotFound, Forbidden]),
+    // `remote_unavailable`: the customer already uses the program, or has left or was
+    // disconnected.
+    (
+        "offer_client",
+        &[NotFound, SessionEnded, NotInSession, RemoteUnavailable],
+    ),
 ];
 
 /// The rep's `hello`.
@@ -262,6 +268,9 @@ pub const CUSTOMER_HELLO_ERRORS: &ErrorLists = &[
         ],
     ),
     ("resume", &[VersionMismatch, Unauthorized]),
+    // `key_invalid`: the code is unknown, used or expired (its session ended, or its
+    // customer was let go); `rate_limited`: too many wrong codes from one address.
+    ("join", &[VersionMismatch, KeyInvalid, RateLimited]),
 ];
 
 /// Every [`CustomerRequest::TYPES`] entry, in that order, with its own refusals.
@@ -348,6 +357,7 @@ impl RepRequest {
             RepRequest::ListJumpClients => "list_jump_clients",
             RepRequest::Jump { .. } => "jump",
             RepRequest::UnpinJumpClient { .. } => "unpin_jump_client",
+            RepRequest::OfferClient { .. } => "offer_client",
         }
     }
 
@@ -388,6 +398,7 @@ impl CustomerHello {
         match self {
             CustomerHello::Start { .. } => "start",
             CustomerHello::Resume { .. } => "resume",
+            CustomerHello::Join { .. } => "join",
         }
     }
 
@@ -526,6 +537,7 @@ mod tests {
             RepRequest::UnpinJumpClient {
                 jump_client_id: crate::ids::JumpClientId(1),
             },
+            RepRequest::OfferClient { session_id: s },
         ]
     }
 
@@ -553,7 +565,10 @@ mod tests {
             names(CUSTOMER_REQUEST_ERRORS),
             strings(CustomerRequest::TYPES)
         );
-        assert_eq!(names(CUSTOMER_HELLO_ERRORS), strings(&["start", "resume"]));
+        assert_eq!(
+            names(CUSTOMER_HELLO_ERRORS),
+            strings(&["start", "resume", "join"])
+        );
         assert_eq!(names(REP_HELLO_ERRORS), strings(&["hello"]));
     }
 
@@ -622,6 +637,10 @@ mod tests {
                 protocol_version: PROTOCOL_VERSION,
                 session_id: SessionId(1),
                 customer_token: "t".into(),
+            },
+            CustomerHello::Join {
+                protocol_version: PROTOCOL_VERSION,
+                code: "123-456-789".into(),
             },
         ];
         for hello in &hellos {

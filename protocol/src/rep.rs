@@ -1,11 +1,12 @@
 //! Messages between a representative's console and the server, over `GET /ws/rep`.
 
 use crate::buttons::ButtonInfo;
-use crate::jump::JumpClientInfo;
 use crate::error::ErrorCode;
 use crate::ids::{
-    ButtonId, GrantId, InvitationId, IssueId, JumpClientId, MessageId, RepId, RequestId, SessionId, TeamId,
+    ButtonId, GrantId, InvitationId, IssueId, JumpClientId, MessageId, RepId, RequestId, SessionId,
+    TeamId,
 };
+use crate::jump::JumpClientInfo;
 use crate::model::{
     AssistanceRequest, ChatMessage, InviteTarget, Offer, PastChat, Presence, QueueEntry, QueueRef,
     RepInfo, RepSnapshot, SessionInfo, SessionView, TeamChatMessage, TransferTarget, UnixMillis,
@@ -207,6 +208,11 @@ pub enum RepRequest {
     /// Unpin a Jump Client: its token is revoked at once and the agent (now, or when it next
     /// connects) uninstalls itself. Answered with `ok`.
     UnpinJumpClient { jump_client_id: JumpClientId },
+    /// Offer the web customer the native client (any rep in the session): a one-time join
+    /// code, valid for ten minutes, with which `switchboard-customer --join CODE` attaches to
+    /// this session. A new offer replaces the previous code. The customer's page is sent
+    /// `client_offered`. Answered with `client_offer`.
+    OfferClient { session_id: SessionId },
 }
 
 impl RepRequest {
@@ -246,6 +252,7 @@ impl RepRequest {
         "list_jump_clients",
         "jump",
         "unpin_jump_client",
+        "offer_client",
     ];
 }
 
@@ -347,6 +354,12 @@ pub enum OkResult {
     /// The session `jump` started.
     JumpSession {
         session_id: SessionId,
+    },
+    /// The join code `offer_client` made, to read out to the customer: single use, until
+    /// `expires_at`.
+    ClientOffer {
+        code: String,
+        expires_at: UnixMillis,
     },
 }
 

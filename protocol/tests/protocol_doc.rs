@@ -65,7 +65,7 @@ const CUSTOMER_SERVER_TYPES: &[&str] = &[
 
 /// `type` names of the first frames, in declaration order.
 const REP_HELLO_TYPES: &[&str] = &["hello"];
-const CUSTOMER_HELLO_TYPES: &[&str] = &["start", "resume"];
+const CUSTOMER_HELLO_TYPES: &[&str] = &["start", "resume", "join"];
 
 /// `type` names of the `/ws/jump` messages, in declaration order.
 const JUMP_HELLO_TYPES: &[&str] = &["hello"];
@@ -576,7 +576,8 @@ impl Seen {
             | RepRequest::PinJumpClient { .. }
             | RepRequest::ListJumpClients
             | RepRequest::Jump { .. }
-            | RepRequest::UnpinJumpClient { .. } => {}
+            | RepRequest::UnpinJumpClient { .. }
+            | RepRequest::OfferClient { .. } => {}
             RepRequest::SpecialAction { action, .. } => self.add("SpecialAction", action, ""),
         }
     }
@@ -604,7 +605,8 @@ impl Seen {
             | OkResult::Media { .. }
             | OkResult::Button { .. }
             | OkResult::JumpClient { .. }
-            | OkResult::JumpSession { .. } => {}
+            | OkResult::JumpSession { .. }
+            | OkResult::ClientOffer { .. } => {}
             OkResult::JumpClients { jump_clients } => {
                 jump_clients.iter().for_each(|j| self.jump_client(j));
             }
@@ -654,7 +656,7 @@ impl Seen {
         self.add("CustomerHello", hello, "type");
         match hello {
             CustomerHello::Start { route, .. } => self.add("Route", route, "via"),
-            CustomerHello::Resume { .. } => {}
+            CustomerHello::Resume { .. } | CustomerHello::Join { .. } => {}
         }
     }
 

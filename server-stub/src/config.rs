@@ -56,6 +56,9 @@ pub struct Settings {
     pub remote_prompt_secs: u64,
     /// How long a deployed Support Button works, in days (`button_days`, 365 by default).
     pub button_days: u64,
+    /// The customer client program this server hands out at `GET /download/switchboard-customer`
+    /// when a rep offers it (`client_download`; none: the portal says to ask the rep).
+    pub client_download: Option<std::path::PathBuf>,
 }
 
 /// A team and its queue.
@@ -334,6 +337,7 @@ struct RawSettings {
     durability: Durability,
     remote_prompt_secs: u64,
     button_days: u64,
+    client_download: Option<std::path::PathBuf>,
 }
 
 /// What may be shared unless the configuration says otherwise: pictures, documents, logs.
@@ -356,6 +360,7 @@ impl Default for RawSettings {
             durability: Durability::Normal,
             remote_prompt_secs: 30,
             button_days: 365,
+            client_download: None,
         }
     }
 }
@@ -517,6 +522,7 @@ impl RawConfig {
             durability: s.durability,
             remote_prompt_secs: s.remote_prompt_secs,
             button_days: s.button_days,
+            client_download: s.client_download.filter(|p| !p.as_os_str().is_empty()),
         };
         if settings.max_file_bytes == 0 || settings.max_file_bytes > 100 * 1024 * 1024 {
             return Err(invalid("max_file_bytes must be between 1 and 104857600"));

@@ -78,6 +78,7 @@ pub fn request_label(request: &RepRequest) -> &'static str {
         RepRequest::ListJumpClients => "list the Jump Clients",
         RepRequest::Jump { .. } => "jump to the Jump Client",
         RepRequest::UnpinJumpClient { .. } => "unpin the Jump Client",
+        RepRequest::OfferClient { .. } => "offer the customer the program",
     }
 }
 

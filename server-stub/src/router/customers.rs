@@ -228,6 +228,7 @@ impl Router {
             platform,
             machine: None,
             jump: None,
+            client_offer: None,
             offer: None,
             chat: Vec::new(),
             position_sent: None,

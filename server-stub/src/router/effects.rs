@@ -104,6 +104,8 @@ pub enum Effect {
     ToRep(RepId, RepEvent),
     /// A message to the customer of a session, if connected.
     ToCustomer(SessionId, CustomerServerMessage),
+    /// A message only the portal page gets (the session's customer is on the web).
+    ToPortal(SessionId, switchboard_protocol::PortalMessage),
     /// A reply to a specific customer connection (before or instead of a session binding).
     ToCustomerConn(CustomerConn, CustomerServerMessage),
     /// From now on, messages for this session's customer go to this connection.

@@ -166,6 +166,7 @@ impl Router {
                 os: client.info.os.clone(),
             }),
             jump: Some(policy),
+            client_offer: None,
             offer: None,
             chat: Vec::new(),
             sent_ids: Default::default(),

@@ -8,13 +8,15 @@
 //! - `views`: building queue entries, session views and snapshots.
 //! - `rep_requests`, `sharing`, `customers`, `offers`, `timers`, `assistance`: the rules,
 //!   by topic; `buttons` (Support Buttons), `jumps` and `jump_sessions` (Jump Clients: pinning
-//!   and listing; the agent's hello, `jump` and the policy's grants).
+//!   and listing; the agent's hello, `jump` and the policy's grants); `client_offer` (a web
+//!   customer offered the native client, and its `join`).
 
 pub mod effects;
 pub mod state;
 
 mod assistance;
 pub mod buttons;
+pub mod client_offer;
 mod customers;
 mod files;
 mod grants;
@@ -85,6 +87,13 @@ pub enum Input {
     CustomerResume {
         conn: CustomerConn,
         session_id: SessionId,
+        customer_token: String,
+    },
+    /// The native client takes over a web customer's session with a join code
+    /// (`offer_client`); `customer_token` is its new reconnect token.
+    CustomerJoin {
+        conn: CustomerConn,
+        code: String,
         customer_token: String,
     },
     /// A request from a customer bound to a session.
@@ -354,6 +363,11 @@ impl Router {
                 session_id,
                 customer_token,
             } => self.customer_resume(conn, session_id, &customer_token),
+            Input::CustomerJoin {
+                conn,
+                code,
+                customer_token,
+            } => self.customer_join(now, conn, &code, &customer_token),
             Input::Customer {
                 session_id,
                 request,

@@ -58,6 +58,7 @@ impl Router {
             RepRequest::UnpinJumpClient { jump_client_id } => {
                 self.unpin_jump_client(now, rep, jump_client_id)
             }
+            RepRequest::OfferClient { session_id } => self.offer_client(now, rep, session_id),
             RepRequest::SetPresence { presence } => self.set_presence(now, rep, presence),
             RepRequest::GenerateSessionKey => self.generate_key(now, rep),
             RepRequest::Accept { session_id } => self.accept(rep, session_id),

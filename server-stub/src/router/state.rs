@@ -85,6 +85,10 @@ pub struct Session {
     /// under (with `no_prompt` and `notify`, requests are granted without a prompt).
     #[serde(default)]
     pub jump: Option<switchboard_protocol::JumpPolicy>,
+    /// The native client offered to this web customer (`offer_client`): its one-time join
+    /// code, by hash only, and until when it works. A new offer replaces it; a join uses it.
+    #[serde(default)]
+    pub client_offer: Option<ClientOffer>,
     #[serde(skip)]
     pub offer: Option<PendingOffer>,
     /// The whole chat, loaded from and appended to the chat table. Append with
@@ -131,6 +135,7 @@ impl Session {
             platform,
             machine,
             jump,
+            client_offer,
             offer,
             chat,
             sent_ids,
@@ -164,6 +169,7 @@ impl Session {
             platform: *platform,
             machine: machine.clone(),
             jump: *jump,
+            client_offer: client_offer.clone(),
             offer: offer.clone(),
             chat: Vec::new(),
             sent_ids: HashMap::new(),
@@ -204,6 +210,14 @@ impl Session {
     pub fn is_owner(&self, rep: &RepId) -> bool {
         self.owner.as_ref() == Some(rep)
     }
+}
+
+/// A one-time join code for the native client (`offer_client`), stored as its hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientOffer {
+    /// SHA-256 of the code's digits (without the dashes).
+    pub code_hash: String,
+    pub expires_at: UnixMillis,
 }
 
 /// A session's remote support grants, oldest first: every live one (`prompting`,

@@ -1,5 +1,5 @@
-//! `GET /ws/customer`: a customer's connection. `start` or `resume` first (anything else,
-//! or a refusal, closes it), then chat.
+//! `GET /ws/customer`: a customer's connection. `start`, `resume` or `join` first (anything
+//! else, or a refusal, closes it), then chat.
 
 use super::AppState;
 use super::core::{CoreMsg, now_ms};
@@ -68,12 +68,15 @@ async fn hello(
             return None;
         }
     };
-    match decode_typed::<CustomerHello>(&text, &["start", "resume"]) {
+    match decode_typed::<CustomerHello>(&text, &["start", "resume", "join"]) {
         Ok(
             CustomerHello::Start {
                 protocol_version, ..
             }
             | CustomerHello::Resume {
+                protocol_version, ..
+            }
+            | CustomerHello::Join {
                 protocol_version, ..
             },
         ) if protocol_version != PROTOCOL_VERSION => {
@@ -87,7 +90,7 @@ async fn hello(
         Err(e) => {
             let message = match e.code() {
                 ErrorCode::UnknownType => {
-                    format!("The first frame must be `start` or `resume`: {e}")
+                    format!("The first frame must be `start`, `resume` or `join`: {e}")
                 }
                 _ => e.to_string(),
             };
@@ -142,6 +145,13 @@ pub async fn serve(
             tx: tx.clone(),
             session_id,
             token: customer_token,
+        },
+        CustomerHello::Join { code, .. } => CoreMsg::CustomerJoin {
+            conn,
+            tx: tx.clone(),
+            source,
+            code,
+            token: crate::auth::new_token(),
         },
     };
     drop(tx);

@@ -4,6 +4,7 @@
 pub mod commit;
 pub mod core;
 mod customer_ws;
+mod download;
 mod files;
 mod files_access;
 mod files_body;
@@ -24,6 +25,7 @@ pub mod throttle;
 
 use crate::config::Config;
 use crate::router::Router;
+use crate::router::client_offer as router_paths;
 use crate::store::Store;
 use anyhow::Context;
 use axum::Router as HttpRouter;
@@ -50,6 +52,8 @@ pub struct AppState {
     /// The `/ws/media` relay: tickets and who may view or control each session's screen
     /// (the core tells it what the router decided; the media sockets read it).
     pub media: media::MediaRelay,
+    /// Downloads of the customer program per address (`GET /download/switchboard-customer`).
+    pub downloads: Arc<download::DownloadRate>,
 }
 
 /// How to start a server.
@@ -77,7 +81,16 @@ pub struct Server {
 }
 
 /// Opens the store and starts serving on `listener`.
-pub async fn start(listener: TcpListener, options: Options) -> anyhow::Result<Server> {
+pub async fn start(listener: TcpListener, mut options: Options) -> anyhow::Result<Server> {
+    if let Some(path) = &options.config.settings.client_download
+        && !path.is_file()
+    {
+        // Offered without a file, the portal would show a link that leads nowhere.
+        tracing::warn!(path = %path.display(), "client_download is not a file: not offered");
+        let mut config = (*options.config).clone();
+        config.settings.client_download = None;
+        options.config = Arc::new(config);
+    }
     let addr = listener
         .local_addr()
         .context("reading the listening address")?;
@@ -121,6 +134,7 @@ pub async fn start(listener: TcpListener, options: Options) -> anyhow::Result<Se
         uploads: Arc::new(files_permits::UploadPermits::new(&options.config.limits)),
         logins: Arc::new(logins::Logins::new(&options.config.limits)),
         media: media.clone(),
+        downloads: Arc::new(download::DownloadRate::new()),
     };
     let app = HttpRouter::new()
         .route("/", get(portal::index))
@@ -130,6 +144,7 @@ pub async fn start(listener: TcpListener, options: Options) -> anyhow::Result<Se
         .route("/assets/portal.css", get(portal::style))
         .route("/assets/{name}", get(portal::named_asset))
         .route("/healthz", get(http::healthz))
+        .route(router_paths::DOWNLOAD_PATH, get(download::customer_program))
         .route("/api/login", post(http::login))
         .route("/api/logout", post(http::logout))
         .route("/api/reps/available", get(http::available_reps))

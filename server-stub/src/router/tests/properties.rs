@@ -754,6 +754,7 @@ impl Runner {
                 .then(|| request.error_codes()),
             Input::CustomerStart { .. } => customer_hello_errors("start"),
             Input::CustomerResume { .. } => customer_hello_errors("resume"),
+            Input::CustomerJoin { .. } => customer_hello_errors("join"),
             Input::ShareFile { .. } => None,
             Input::JumpHello { .. } => switchboard_protocol::errors_table::JUMP_HELLO_ERRORS
                 .iter()

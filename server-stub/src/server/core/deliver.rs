@@ -126,6 +126,11 @@ impl Core {
                     self.send_customer(conn, &message);
                 }
             }
+            Effect::ToPortal(session_id, message) => {
+                if let Some(conn) = self.session_customer.get(&session_id).copied() {
+                    self.send_customer(conn, &message);
+                }
+            }
             Effect::ToCustomerConn(conn, message) => self.send_customer(conn, &message),
             Effect::BindCustomer(conn, session_id) => {
                 if let Some(old) = self.session_customer.insert(session_id, conn)
@@ -167,7 +172,7 @@ impl Core {
         }
     }
 
-    pub(super) fn send_customer(&mut self, conn: ConnId, message: &CustomerServerMessage) {
+    pub(super) fn send_customer(&mut self, conn: ConnId, message: &impl serde::Serialize) {
         let Some((tx, session)) = self.customers.get(&conn) else {
             return;
         };

@@ -155,6 +155,42 @@ impl Core {
                 }
                 self.deliveries.push(Delivery::CloseUnbound(conn));
             }
+            CoreMsg::CustomerJoin {
+                conn,
+                tx,
+                source,
+                code,
+                token,
+            } => {
+                self.customers.entry(conn).or_insert((tx, None));
+                let now = now_ms();
+                // Codes are guessed like session keys: the same budget of wrong ones.
+                let reply = match self.key_guesses.check(&source, now) {
+                    Err(wait) => Err(switchboard_protocol::ErrorBody::rate_limited(
+                        format!("Too many wrong codes. Try again in {wait} seconds."),
+                        wait * 1000,
+                    )),
+                    Ok(()) => {
+                        let reply = self.input(Input::CustomerJoin {
+                            conn,
+                            code,
+                            customer_token: token,
+                        });
+                        if matches!(&reply, Err(e) if e.code == ErrorCode::KeyInvalid) {
+                            self.key_guesses.fail(&source, now);
+                        }
+                        reply
+                    }
+                };
+                if reply.is_err() {
+                    self.deliveries.push(Delivery::CustomerReply {
+                        conn,
+                        id: None,
+                        reply,
+                    });
+                }
+                self.deliveries.push(Delivery::CloseUnbound(conn));
+            }
             CoreMsg::CustomerRequest { conn, id, request } => {
                 let leaving = matches!(request, CustomerRequest::Leave);
                 let session = self.customers.get(&conn).and_then(|(_, s)| *s);

@@ -27,9 +27,8 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use switchboard_protocol::{
-    Attachment, ClientKind, CustomerInfo, CustomerRequest, CustomerServerMessage, ErrorCode,
-    OkResult, PROTOCOL_VERSION, RepId, RepRequest, RepServerMessage, RequestId, ResumeFrom, Route,
-    SessionId,
+    Attachment, ClientKind, CustomerInfo, CustomerRequest, ErrorCode, OkResult, PROTOCOL_VERSION,
+    RepId, RepRequest, RepServerMessage, RequestId, ResumeFrom, Route, SessionId,
 };
 use tokio::sync::{mpsc, oneshot, watch};
 
@@ -107,6 +106,15 @@ pub enum CoreMsg {
         conn: ConnId,
         tx: OutboundTx,
         session_id: SessionId,
+        token: String,
+    },
+    /// The native client's `join` with a code from `offer_client` (rate limited per
+    /// address like session keys); `token` is its new reconnect token.
+    CustomerJoin {
+        conn: ConnId,
+        tx: OutboundTx,
+        source: IpAddr,
+        code: String,
         token: String,
     },
     CustomerRequest {

@@ -65,6 +65,7 @@ fn session(id: u64) -> Session {
         platform: Default::default(),
         machine: None,
         jump: None,
+        client_offer: None,
         offer: None,
         chat: Vec::new(),
         position_sent: None,
