@@ -5,6 +5,7 @@ mod support;
 
 mod buttons;
 mod chat;
+mod client_offer;
 mod console;
 mod entry_paths;
 mod files;
