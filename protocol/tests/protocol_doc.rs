@@ -63,6 +63,9 @@ const CUSTOMER_SERVER_TYPES: &[&str] = &[
     "error",
 ];
 
+/// `type` names of [`PortalMessage`] (frames only the portal page gets), in declaration order.
+const PORTAL_TYPES: &[&str] = &["client_offered"];
+
 /// `type` names of the first frames, in declaration order.
 const REP_HELLO_TYPES: &[&str] = &["hello"];
 const CUSTOMER_HELLO_TYPES: &[&str] = &["start", "resume", "join"];
@@ -149,6 +152,7 @@ enum Tag {
     CustomerHello,
     CustomerRequest,
     CustomerServer,
+    CustomerPortal,
     LoginRequest,
     LoginResponse,
     HttpError,
@@ -169,6 +173,7 @@ const TAGS: &[(&str, Tag)] = &[
     ("customer-hello", Tag::CustomerHello),
     ("customer-request", Tag::CustomerRequest),
     ("customer-server", Tag::CustomerServer),
+    ("customer-portal", Tag::CustomerPortal),
     ("login-request", Tag::LoginRequest),
     ("login-response", Tag::LoginResponse),
     ("http-error", Tag::HttpError),
@@ -244,6 +249,7 @@ enum Parsed {
     CustomerHello(CustomerHello),
     CustomerRequest(CustomerFrame),
     CustomerServer(CustomerServerMessage),
+    CustomerPortal(PortalMessage),
     /// A `LoginRequest` has no enums or versions to look at further.
     LoginRequest,
     LoginResponse(LoginResponse),
@@ -320,6 +326,7 @@ fn check(example: &Example) -> Result<Checked, String> {
             round_trip_customer_frame(body).map(|(v, j)| (Parsed::CustomerRequest(v), j))?
         }
         Tag::CustomerServer => round_trip(body).map(|(v, j)| (Parsed::CustomerServer(v), j))?,
+        Tag::CustomerPortal => round_trip(body).map(|(v, j)| (Parsed::CustomerPortal(v), j))?,
         Tag::LoginRequest => {
             round_trip::<LoginRequest>(body).map(|(_, j)| (Parsed::LoginRequest, j))?
         }
@@ -699,6 +706,7 @@ impl Seen {
             Parsed::CustomerHello(hello) => self.customer_hello(hello),
             Parsed::CustomerRequest(frame) => self.add("CustomerRequest", &frame.request, "type"),
             Parsed::CustomerServer(message) => self.customer_server(message),
+            Parsed::CustomerPortal(message) => self.add("PortalMessage", message, "type"),
             Parsed::HttpError(error) => self.add("ErrorCode", &error.code, ""),
             Parsed::QueueEntry(entry) => self.entry(entry),
             Parsed::Snapshot(snapshot) => self.snapshot(snapshot),
@@ -806,7 +814,7 @@ fn every_request_type_has_an_example() {
 /// name lists here still match the types (so a new variant is noticed).
 #[test]
 fn every_event_and_server_message_has_an_example() {
-    let lists: [(&str, Vec<String>, &[&str]); 8] = [
+    let lists: [(&str, Vec<String>, &[&str]); 9] = [
         (
             "RepEvent",
             serde_variants::<RepEvent>(Some("type")),
@@ -821,6 +829,11 @@ fn every_event_and_server_message_has_an_example() {
             "CustomerServerMessage",
             serde_variants::<CustomerServerMessage>(Some("type")),
             CUSTOMER_SERVER_TYPES,
+        ),
+        (
+            "PortalMessage",
+            serde_variants::<PortalMessage>(Some("type")),
+            PORTAL_TYPES,
         ),
         (
             "RepHello",
@@ -958,6 +971,9 @@ fn examples_use_the_current_version_and_limits() {
                     protocol_version, ..
                 }
                 | CustomerHello::Resume {
+                    protocol_version, ..
+                }
+                | CustomerHello::Join {
                     protocol_version, ..
                 },
             )
