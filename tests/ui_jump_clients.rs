@@ -12,6 +12,7 @@
 mod ui_support;
 
 use egui::accesskit::Role;
+use egui_kittest::kittest::Queryable as _;
 use switchboard::text::jump as words;
 use switchboard_protocol::{JumpClientId, JumpServerMessage};
 use switchboard_testkit::CustomerClient;
@@ -46,16 +47,32 @@ fn pin_from_session(
     name: &str,
     done: bool,
 ) -> (JumpClientId, String) {
-    click_label(console, words::PIN);
-    wait_for_label(console, words::PIN_NAME);
-    type_into(console, Role::TextInput, words::PIN_NAME, name);
-    click_label(console, words::PIN_BUTTON);
+    pin_in_dialog(console, name, None);
     let (id, token, installed_name) = server.block_on(customer.install_jump_client());
     assert_eq!(installed_name, name);
     wait_for_label_containing(console, "Pinned");
     click_label(console, "Close");
     server.block_on(customer.jump_client_result(id, done));
     (id, token)
+}
+
+/// Opens the Pin dialog, names the Jump Client, picks who may jump to it (`team`: a team's
+/// name; `None`: "Me") and clicks Pin.
+fn pin_in_dialog(console: &mut Console, name: &str, team: Option<&str>) {
+    click_label(console, words::PIN);
+    wait_for_label(console, words::PIN_NAME);
+    type_into(console, Role::TextInput, words::PIN_NAME, name);
+    if let Some(team) = team {
+        console
+            .get_by(|node| {
+                node.role() == Role::ComboBox && node.value().as_deref() == Some(words::PIN_ME)
+            })
+            .click();
+        console.step();
+        wait_for_label(console, team);
+        click_label(console, team);
+    }
+    click_label(console, words::PIN_BUTTON);
 }
 
 /// Opens the Jump Clients window from the top bar and waits for its list.
@@ -192,6 +209,39 @@ fn search_sort_and_a_failed_install() {
     wait_for_no_label(&mut console, "Alpha box");
     assert!(has_label(&console, "Zulu box"));
     assert!(!has_label(&console, "Broken box"));
+}
+
+/// A pin for one of Alice's teams lists in that team's section; a machine that carries as
+/// many Jump Clients as it may refuses one more, said in plain words in the dialog.
+#[test]
+fn a_team_pin_has_its_section_and_a_fifth_is_refused() {
+    let server = test_config_server();
+    let prefs = tempfile::tempdir().unwrap();
+    let (mut console, mut customer) = alice_with_sam(&server, &prefs.path().join("prefs.json"));
+    pin_in_dialog(&mut console, "Billing laptop", Some("Billing"));
+    let (id, _, _) = server.block_on(customer.install_jump_client());
+    server.block_on(customer.jump_client_result(id, true));
+    wait_for_label_containing(&mut console, "Pinned");
+    click_label(&mut console, "Close");
+    for name in ["Second", "Third", "Fourth"] {
+        pin_from_session(&mut console, &server, &mut customer, name, true);
+    }
+    pin_in_dialog(&mut console, "Fifth", None);
+    wait_for_label_containing(
+        &mut console,
+        "Could not pin the Jump Client: this computer already carries as many Jump Clients \
+         as it may. Unpin one first.",
+    );
+    click_label(&mut console, words::CANCEL);
+
+    open_jump_clients(&mut console);
+    wait_for_label(&mut console, "Billing laptop");
+    assert!(has_label(&console, "Billing (1)"), "the team's section");
+    assert!(has_label(&console, "Personal (3)"), "Alice's own");
+    assert!(
+        top_of(&console, "Personal (3)") < top_of(&console, "Billing (1)"),
+        "personal first"
+    );
 }
 
 /// Carol may not pin: the entry is greyed and says so; a web customer has no program to
