@@ -10,7 +10,7 @@ use std::net::SocketAddr;
 use switchboard_protocol::codec::encode_with_id;
 use switchboard_protocol::{
     ChatMessage, CustomerHello, CustomerInfo, CustomerRequest, CustomerServerMessage,
-    PROTOCOL_VERSION, RequestId, Route, SessionId,
+    PROTOCOL_VERSION, PortalMessage, RequestId, Route, SessionId,
 };
 use tokio_tungstenite::tungstenite::Message;
 
@@ -25,6 +25,8 @@ pub struct CustomerClient {
     pub chat: Vec<ChatMessage>,
     /// Messages received and not yet looked at.
     pub inbox: VecDeque<CustomerServerMessage>,
+    /// Frames only a portal page gets (`client_offered`), received and not yet looked at.
+    pub portal: VecDeque<PortalMessage>,
     next_id: u64,
 }
 
@@ -98,6 +100,7 @@ impl CustomerClient {
                 ended,
                 chat,
                 inbox: VecDeque::new(),
+                portal: VecDeque::new(),
                 next_id: 1,
             }),
             other => Err(other),
@@ -135,15 +138,24 @@ impl CustomerClient {
     }
 
     /// Reads one more message (before `deadline`) into `inbox`, waiting for `what`.
-    async fn receive_message(&mut self, deadline: tokio::time::Instant, what: &str) {
+    pub(crate) async fn receive_message(&mut self, deadline: tokio::time::Instant, what: &str) {
         let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
         let frame = tokio::time::timeout(remaining, next_text(&mut self.socket))
             .await
             .unwrap_or_else(|_| panic!("customer: no `{what}` before the deadline"));
         let text =
             frame.unwrap_or_else(|| panic!("customer socket closed while waiting for `{what}`"));
-        self.inbox
-            .push_back(serde_json::from_str(&text).expect("valid customer frame"));
+        self.keep(&text);
+    }
+
+    /// Files a frame: a customer message in `inbox`, a portal-only one in `portal`.
+    fn keep(&mut self, text: &str) {
+        match serde_json::from_str::<CustomerServerMessage>(text) {
+            Ok(message) => self.inbox.push_back(message),
+            Err(_) => self
+                .portal
+                .push_back(serde_json::from_str(text).expect("valid customer frame")),
+        }
     }
 
     /// Waits for a message matching `pred` (with the deadline).
@@ -165,11 +177,10 @@ impl CustomerClient {
 
     /// Reads until the server closes the socket, returning everything received.
     pub async fn until_closed(&mut self) -> Vec<CustomerServerMessage> {
-        let mut seen: Vec<_> = self.inbox.drain(..).collect();
         while let Some(text) = next_text(&mut self.socket).await {
-            seen.push(serde_json::from_str(&text).expect("valid customer frame"));
+            self.keep(&text);
         }
-        seen
+        self.inbox.drain(..).collect()
     }
 }
 

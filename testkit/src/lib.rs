@@ -2,7 +2,7 @@
 //! server's end-to-end tests: the real server on `127.0.0.1:0` with a temp SQLite file
 //! ([`server`]), one customer test client ([`customer`]) and one rep test client
 //! ([`rep`]) over real WebSockets, a raw Jump Client agent on `/ws/jump` and the pinning
-//! helpers ([`jump`]), the test configurations ([`config`]), and waits that
+//! helpers ([`jump`]), the offer of the native client and its `join` ([`client_offer`]), the test configurations ([`config`]), and waits that
 //! fail with what they waited for after a deadline, never sleeps ([`wait`]; with the `ui`
 //! feature, [`ui`] steps an egui_kittest harness and prints the visible labels on a
 //! timeout).
@@ -10,6 +10,7 @@
 // Test support: a failed unwrap here is a failed test, with its location.
 #![allow(clippy::unwrap_used)]
 
+pub mod client_offer;
 pub mod config;
 pub mod customer;
 pub mod jump;
