@@ -127,6 +127,8 @@ pub struct Prefs {
     pub alerts: AlertPrefs,
     /// Light, dark, or following the operating system. Added without a version bump.
     pub theme: ThemeChoice,
+    /// How the Jump Clients window sorts. Added without a version bump.
+    pub jump_sort: crate::model::jump::JumpSort,
 }
 
 /// The console's colours.
@@ -154,6 +156,7 @@ impl Default for Prefs {
             last_username: String::new(),
             alerts: AlertPrefs::default(),
             theme: ThemeChoice::System,
+            jump_sort: Default::default(),
         }
     }
 }

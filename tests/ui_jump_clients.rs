@@ -191,6 +191,10 @@ fn search_sort_and_a_failed_install() {
         has_label(h, "Name ▼")
     });
     assert_eq!(order(&console), ["Zulu box", "Broken box", "Alpha box"]);
+    assert!(
+        console.state().prefs().jump_sort.descending,
+        "the sort is remembered with the preferences"
+    );
     // By status: online first, failed last.
     click_role(&mut console, Role::Button, "Status");
     step_until(&mut console, "sorted by status", |h| {

@@ -29,7 +29,15 @@ impl SwitchboardApp {
             // "Last seen 5 min ago" moves on.
             crate::pace::tick(ctx, now, 60 * crate::pace::SECOND_MS);
         }
-        jump_clients_window_ui(ctx, &self.model, &mut self.panels.jump_window, now, intents);
+        let sort = self.settings.prefs.jump_sort;
+        jump_clients_window_ui(
+            ctx,
+            &self.model,
+            &mut self.panels.jump_window,
+            sort,
+            now,
+            intents,
+        );
         if let Some(panel) = &self.model.pin {
             pin_dialog_ui(ctx, &self.model, panel, &mut self.panels.pin_form, intents);
         }
@@ -46,7 +54,10 @@ impl SwitchboardApp {
                 self.model.close_jump_clients();
                 self.panels.jump_window.confirm_unpin = None;
             }
-            Intent::SortJumpClients(column) => self.panels.jump_window.sort_by(column),
+            Intent::SortJumpClients(column) => {
+                self.settings.prefs.jump_sort.sort_by(column);
+                self.save_prefs();
+            }
             Intent::ConfirmUnpin(id) => self.panels.jump_window.confirm_unpin = Some(id),
             Intent::OpenPin(session_id) => {
                 self.model.open_pin(session_id);

@@ -8,6 +8,7 @@
 
 use super::{Change, InFlight, Model};
 use crate::text::jump as words;
+use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use switchboard_protocol::{
     ErrorCode, JumpClientId, JumpClientInfo, JumpClientState, MAX_JUMP_NAME_CHARS, OkResult,
@@ -16,7 +17,8 @@ use switchboard_protocol::{
 };
 
 /// A column of the Jump Clients table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum JumpColumn {
     #[default]
     Name,
@@ -43,6 +45,26 @@ impl JumpColumn {
             JumpColumn::Os => words::COLUMN_OS,
             JumpColumn::Status => words::COLUMN_STATUS,
             JumpColumn::LastSeen => words::COLUMN_LAST_SEEN,
+        }
+    }
+}
+
+/// How the Jump Clients are sorted: remembered with the preferences, as the queues' sort is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct JumpSort {
+    pub column: JumpColumn,
+    pub descending: bool,
+}
+
+impl JumpSort {
+    /// Sorts by `column`; the same column again reverses.
+    pub fn sort_by(&mut self, column: JumpColumn) {
+        if self.column == column {
+            self.descending = !self.descending;
+        } else {
+            self.column = column;
+            self.descending = false;
         }
     }
 }
@@ -195,10 +217,10 @@ impl JumpView {
         &mut self,
         list: &JumpList,
         teams: &[TeamId],
-        column: JumpColumn,
-        descending: bool,
+        sort: JumpSort,
         filter: &str,
     ) -> &[JumpGroup] {
+        let JumpSort { column, descending } = sort;
         let key = (list.generation, column, descending, filter.to_owned());
         if self.key.as_ref() != Some(&key) {
             let clients = list.clients.as_deref().unwrap_or_default();

@@ -8,35 +8,21 @@
 
 use super::intent::Intent;
 use crate::model::Model;
-use crate::model::jump::{JumpColumn, JumpStatus, JumpView, jump_unavailable, status};
+use crate::model::jump::{JumpColumn, JumpSort, JumpStatus, JumpView, jump_unavailable, status};
 use crate::text::jump as words;
 use egui_extras::{Column as TableColumn, TableBuilder};
 use switchboard_protocol::{JumpClientId, JumpClientInfo, QueueRef, RepRequest, UnixMillis};
 
-/// The window's own state between frames: the search, the sort, the cached order and the
-/// Unpin waiting for its confirmation.
+/// The window's own state between frames: the search, the cached order and the Unpin
+/// waiting for its confirmation (the sort is remembered with the preferences).
 #[derive(Debug, Clone, Default)]
 pub struct JumpWindow {
     pub search: String,
-    pub column: JumpColumn,
-    pub descending: bool,
     pub view: JumpView,
     /// The client whose Unpin was clicked: the confirmation shows.
     pub confirm_unpin: Option<JumpClientId>,
     /// How many times it was opened (each opening is a fresh, centred window).
     pub opened: u32,
-}
-
-impl JumpWindow {
-    /// Sorts by `column`; the same column again reverses.
-    pub fn sort_by(&mut self, column: JumpColumn) {
-        if self.column == column {
-            self.descending = !self.descending;
-        } else {
-            self.column = column;
-            self.descending = false;
-        }
-    }
 }
 
 /// The top bar's button: opens (or closes) the window.
@@ -67,6 +53,7 @@ pub fn jump_clients_window_ui(
     ctx: &egui::Context,
     model: &Model,
     window: &mut JumpWindow,
+    sort: JumpSort,
     now: UnixMillis,
     intents: &mut Vec<Intent>,
 ) {
@@ -104,14 +91,8 @@ pub fn jump_clients_window_ui(
                 return;
             }
             let teams = model.my_teams();
-            let JumpWindow {
-                search,
-                column,
-                descending,
-                view,
-                ..
-            } = window;
-            let groups = view.groups(&model.jump, &teams, *column, *descending, search);
+            let JumpWindow { search, view, .. } = window;
+            let groups = view.groups(&model.jump, &teams, sort, search);
             if groups.is_empty() {
                 ui.weak(words::NONE_MATCH);
                 return;
@@ -121,7 +102,6 @@ pub fn jump_clients_window_ui(
                 lines.push(Line::Section(&group.owner, group.rows.len()));
                 lines.extend(group.rows.iter().map(|row| Line::Client(&clients[*row])));
             }
-            let sort = (*column, *descending);
             table_ui(ui, model, sort, &lines, now, intents);
         });
     if !open {
@@ -190,7 +170,10 @@ fn confirm_unpin_ui(
 fn table_ui(
     ui: &mut egui::Ui,
     model: &Model,
-    (sorted_by, descending): (JumpColumn, bool),
+    JumpSort {
+        column: sorted_by,
+        descending,
+    }: JumpSort,
     lines: &[Line<'_>],
     now: UnixMillis,
     intents: &mut Vec<Intent>,

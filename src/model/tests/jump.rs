@@ -5,8 +5,8 @@
 use super::*;
 use crate::model::Change;
 use crate::model::jump::{
-    JumpColumn, JumpStatus, JumpView, grouped, jump_unavailable, name_problem, pin_request,
-    pin_unavailable, sorted_rows, status,
+    JumpColumn, JumpSort, JumpStatus, JumpView, grouped, jump_unavailable, name_problem,
+    pin_request, pin_unavailable, sorted_rows, status,
 };
 use crate::text::jump as words;
 use switchboard_protocol::{
@@ -213,34 +213,40 @@ fn grouped_personal_first_then_teams() {
     assert_eq!(groups[0].rows, [0, 2], "Build box, old laptop");
 }
 
+fn by(column: JumpColumn) -> JumpSort {
+    JumpSort {
+        column,
+        descending: false,
+    }
+}
+
+/// The same header again reverses; another sorts ascending by it.
+#[test]
+fn a_header_sorts_then_reverses() {
+    let mut sort = JumpSort::default();
+    assert_eq!(sort, by(JumpColumn::Name));
+    sort.sort_by(JumpColumn::Name);
+    assert!(sort.descending);
+    sort.sort_by(JumpColumn::Status);
+    assert_eq!(sort, by(JumpColumn::Status));
+}
+
 /// The sorted view is rebuilt when the list, the sort or the search changes, not per frame.
 #[test]
 fn the_view_rebuilds_only_on_change() {
     let (mut console, _) = console_with_list(three());
     let teams = [team("billing")];
     let mut view = JumpView::default();
-    view.groups(&console.model.jump, &teams, JumpColumn::Name, false, "");
-    view.groups(&console.model.jump, &teams, JumpColumn::Name, false, "");
+    view.groups(&console.model.jump, &teams, by(JumpColumn::Name), "");
+    view.groups(&console.model.jump, &teams, by(JumpColumn::Name), "");
     assert_eq!(view.rebuilds, 1);
-    view.groups(&console.model.jump, &teams, JumpColumn::Host, false, "");
-    view.groups(
-        &console.model.jump,
-        &teams,
-        JumpColumn::Host,
-        false,
-        "build",
-    );
+    view.groups(&console.model.jump, &teams, by(JumpColumn::Host), "");
+    view.groups(&console.model.jump, &teams, by(JumpColumn::Host), "build");
     assert_eq!(view.rebuilds, 3);
     console.event(RepEvent::JumpClientUpdated {
         jump_client: offline(three().remove(0), T0),
     });
-    let groups = view.groups(
-        &console.model.jump,
-        &teams,
-        JumpColumn::Host,
-        false,
-        "build",
-    );
+    let groups = view.groups(&console.model.jump, &teams, by(JumpColumn::Host), "build");
     assert_eq!(groups.len(), 1);
     assert_eq!(view.rebuilds, 4);
 }
