@@ -8,9 +8,7 @@
 #![cfg(target_os = "linux")]
 
 use std::time::Duration;
-use switchboard_customer::elevate::{
-    self, ElevateOptions, ElevationError, Method, Password,
-};
+use switchboard_customer::elevate::{self, ElevateOptions, ElevationError, Method, Password};
 use switchboard_customer::shell::ShellEvent;
 
 const CUSTOMER: &str = "sbcustomer";
@@ -59,7 +57,10 @@ async fn read_until(elevated: &mut elevate::Elevated, seen: &mut Vec<u8>, needle
             });
         match event {
             Some(ShellEvent::Output(chunk)) => {
-                elevated.session.ack(chunk.len()).unwrap();
+                elevated
+                    .session
+                    .ack(chunk.len())
+                    .expect("acknowledging what was read");
                 seen.extend_from_slice(&chunk);
             }
             other => panic!("the shell ended ({other:?}) before printing {needle:?}"),
@@ -79,7 +80,7 @@ async fn the_right_password_gives_a_shell_as_the_administrative_user() {
         .session
         .write_input(b"echo who=$(id -un)\n")
         .await
-        .unwrap();
+        .expect("the elevated shell takes input");
     read_until(&mut elevated, &mut seen, &format!("who={ADMIN}")).await;
     let text = String::from_utf8_lossy(&seen);
     assert!(
@@ -93,7 +94,7 @@ async fn the_right_password_gives_a_shell_as_the_administrative_user() {
     let session = elevated.session;
     tokio::task::spawn_blocking(move || session.kill())
         .await
-        .unwrap();
+        .expect("the kill task ends");
 }
 
 #[tokio::test]

@@ -51,6 +51,7 @@ impl Handshake {
     }
 
     /// Whether the password was asked for (and so typed).
+    #[cfg(test)]
     pub fn password_typed(&self) -> bool {
         self.password_typed
     }
@@ -76,7 +77,11 @@ impl Handshake {
 fn asks_for_password(text: &[u8]) -> bool {
     let text = String::from_utf8_lossy(text);
     let last = text.trim_end_matches([' ', '\t']).to_ascii_lowercase();
-    last.ends_with(':') && last.rsplit('\n').next().is_some_and(|l| l.contains("password"))
+    last.ends_with(':')
+        && last
+            .rsplit('\n')
+            .next()
+            .is_some_and(|l| l.contains("password"))
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -92,7 +97,11 @@ mod tests {
         let mut handshake = Handshake::default();
         assert_eq!(handshake.feed(b"Pass"), Step::More);
         assert_eq!(handshake.feed(b"word: "), Step::TypePassword);
-        assert_eq!(handshake.feed(b"\r\n"), Step::More, "the prompt is answered once");
+        assert_eq!(
+            handshake.feed(b"\r\n"),
+            Step::More,
+            "the prompt is answered once"
+        );
         let mut tail = MARKER.to_vec();
         tail.extend_from_slice(b"root@box:~# ");
         assert_eq!(
@@ -100,7 +109,10 @@ mod tests {
             Step::More,
             "a marker split across reads is still found"
         );
-        assert_eq!(handshake.feed(&tail[5..]), Step::Elevated(b"root@box:~# ".to_vec()));
+        assert_eq!(
+            handshake.feed(&tail[5..]),
+            Step::Elevated(b"root@box:~# ".to_vec())
+        );
         assert!(handshake.password_typed());
     }
 
@@ -115,7 +127,10 @@ mod tests {
     fn a_failure_reads_as_the_tools_words_without_the_prompt() {
         let mut handshake = Handshake::default();
         assert_eq!(handshake.feed(b"Password: "), Step::TypePassword);
-        assert_eq!(handshake.feed(b"\r\nsu: Authentication failure\r\n"), Step::More);
+        assert_eq!(
+            handshake.feed(b"\r\nsu: Authentication failure\r\n"),
+            Step::More
+        );
         assert_eq!(handshake.message(), "su: Authentication failure");
     }
 

@@ -45,7 +45,10 @@ const SCRIPT: &str = r#"printf '\033]7770;switchboard-elevated\007'; exec "${SHE
 #[derive(Debug)]
 pub enum Method {
     /// The rep typed an administrative account's name and password.
-    SpecificUser { username: String, password: Password },
+    SpecificUser {
+        username: String,
+        password: Password,
+    },
     /// Ask the customer's operating system to elevate (pkexec / polkit).
     PromptCustomer,
 }
@@ -181,14 +184,24 @@ pub async fn start(method: Method, options: ElevateOptions) -> Result<Elevated, 
                 return Err(ElevationError::EmptyPassword);
             }
             let argv = ["su", "-l", "-c", SCRIPT, "--", username.as_str()];
-            (argv.map(OsString::from).to_vec(), username.clone(), SU_TIMEOUT)
+            (
+                argv.map(OsString::from).to_vec(),
+                username.clone(),
+                SU_TIMEOUT,
+            )
         }
         Method::PromptCustomer => {
             let support = support();
             support
                 .prompt_customer
                 .map_err(ElevationError::Unsupported)?;
-            let argv = ["pkexec", "--disable-internal-agent", "/bin/sh", "-c", SCRIPT];
+            let argv = [
+                "pkexec",
+                "--disable-internal-agent",
+                "/bin/sh",
+                "-c",
+                SCRIPT,
+            ];
             let argv = argv.map(OsString::from).to_vec();
             (argv, "root".to_owned(), PROMPT_CUSTOMER_TIMEOUT)
         }
@@ -263,7 +276,17 @@ mod tests {
         for good in ["root", "sbadmin", "pat.smith", "svc_1", "machine$"] {
             assert!(valid_username(good), "{good}");
         }
-        for bad in ["", "-c", "--", "a b", "Root", "../x", ".hidden", "x;id", &"a".repeat(33)] {
+        for bad in [
+            "",
+            "-c",
+            "--",
+            "a b",
+            "Root",
+            "../x",
+            ".hidden",
+            "x;id",
+            &"a".repeat(33),
+        ] {
             assert!(!valid_username(bad), "{bad:?}");
         }
     }
