@@ -1,7 +1,8 @@
 // The customer portal: start a session by any entry path, chat over /ws/customer, and come
 // back to the same session after a reload or a dropped connection. The server checks
 // everything; this page shows the server's own messages when it refuses something.
-// Remote support (a rep asking to see this page) is remote.js's; this file routes to it.
+// Remote support (a rep asking to see this page) is remote.js's, the offer of the program
+// (`client_offered`) offer.js's; this file routes to them.
 "use strict";
 
 (() => {
@@ -37,6 +38,14 @@
       scrollToEnd();
     },
     note: appendNote,
+  });
+  /** The card offering the Switchboard program (offer.js). */
+  const offer = window.SwitchboardOffer.create({
+    addToChat: (item) => {
+      $("messages").append(item);
+      scrollToEnd();
+    },
+    clock,
   });
 
   function parseRoute(text) {
@@ -316,6 +325,9 @@
       case "card":
         appendCard(message.card);
         break;
+      case "client_offered":
+        if (!over) offer.show(message);
+        break;
       case "disconnected":
       case "session_ended":
         finish(message.message);
@@ -426,6 +438,7 @@
   function finish(text) {
     over = true;
     remote.end();
+    offer.end();
     clearTimeout(retryTimer);
     setStatus("");
     $("ended-message").textContent = text;

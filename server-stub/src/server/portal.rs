@@ -20,6 +20,7 @@ const PORTAL_CSS: &str = include_str!("../../../assets/portal/portal.css");
 const MEDIA_JS: &str = include_str!("../../../assets/portal/media.js");
 const SHARE_JS: &str = include_str!("../../../assets/portal/share.js");
 const REMOTE_JS: &str = include_str!("../../../assets/portal/remote.js");
+const OFFER_JS: &str = include_str!("../../../assets/portal/offer.js");
 const MASK_CSS: &str = include_str!("../../../assets/portal/mask.css");
 const EMBED_JS: &str = include_str!("../../../assets/portal/embed.js");
 
@@ -271,10 +272,11 @@ pub async fn style() -> Response {
 
 /// The page's other files, by name under `/assets/`: the remote support scripts, the mask
 /// style sheet, and `embed.js` for sites that frame the help link.
-const NAMED_ASSETS: [(&str, &str, &str); 5] = [
+const NAMED_ASSETS: [(&str, &str, &str); 6] = [
     ("media.js", "text/javascript; charset=utf-8", MEDIA_JS),
     ("share.js", "text/javascript; charset=utf-8", SHARE_JS),
     ("remote.js", "text/javascript; charset=utf-8", REMOTE_JS),
+    ("offer.js", "text/javascript; charset=utf-8", OFFER_JS),
     ("mask.css", "text/css; charset=utf-8", MASK_CSS),
     ("embed.js", "text/javascript; charset=utf-8", EMBED_JS),
 ];
