@@ -811,6 +811,18 @@ mod tests {
         );
     }
 
+    /// `client_download` is optional; an empty path counts as none.
+    #[test]
+    fn client_download_is_optional() {
+        let read = |text: &str| Config::from_toml(text).unwrap().settings.client_download;
+        assert_eq!(read(""), None);
+        assert_eq!(read("[server]\nclient_download = ''"), None);
+        assert_eq!(
+            read("[server]\nclient_download = '/opt/switchboard-customer'"),
+            Some(std::path::PathBuf::from("/opt/switchboard-customer"))
+        );
+    }
+
     /// Bad configurations are refused with a message naming the problem.
     #[test]
     fn invalid_configs_are_refused() {

@@ -9,7 +9,7 @@ use std::io::Write;
 use switchboard_protocol::codec::encode_with_id;
 use switchboard_protocol::{
     Author, CustomerHello, CustomerInfo, CustomerRequest, CustomerServerMessage, IssueId,
-    PROTOCOL_VERSION, RepId, RequestId, Route, TeamId,
+    PROTOCOL_VERSION, PortalMessage, RepId, RequestId, Route, TeamId,
 };
 use tokio::io::AsyncBufReadExt;
 use tokio_tungstenite::tungstenite::Message;
@@ -184,6 +184,14 @@ fn show(message: &CustomerServerMessage) -> bool {
     }
 }
 
+/// A rep's offer of the program, for the person at the terminal: the command that joins.
+fn show_offer(server: &str, offer: &PortalMessage) {
+    let PortalMessage::ClientOffered { code, .. } = offer;
+    say(format!(
+        "* You are offered the Switchboard program. Run: switchboard-customer --server {server} --join {code} (the code works once, for ten minutes)."
+    ));
+}
+
 fn author(author: &Author) -> String {
     match author {
         Author::Customer { name } => name.clone(),
@@ -244,7 +252,12 @@ pub async fn run(args: CustomerArgs) -> anyhow::Result<()> {
                     return Ok(());
                 };
                 let Message::Text(text) = frame? else { continue };
-                let Ok(message) = serde_json::from_str::<CustomerServerMessage>(&text) else { continue };
+                let Ok(message) = serde_json::from_str::<CustomerServerMessage>(&text) else {
+                    if let Ok(offer) = serde_json::from_str::<PortalMessage>(&text) {
+                        show_offer(&args.server, &offer);
+                    }
+                    continue;
+                };
                 if show(&message) {
                     return Ok(());
                 }

@@ -11,7 +11,7 @@ use super::state::ClientOffer;
 use super::{Reply, Router, refuse};
 use crate::auth::hash_secret;
 use switchboard_protocol::{
-    ClientKind, CustomerServerMessage, ErrorCode, GrantEnd, OkResult, PROTOCOL_VERSION,
+    ClientKind, CustomerServerMessage, ErrorCode, GrantEnd, OkResult, PROTOCOL_VERSION, Platform,
     PortalMessage, RepId, SessionId, UnixMillis,
 };
 
@@ -153,6 +153,8 @@ impl Router {
         };
         session.client_offer = None;
         session.client = ClientKind::Native;
+        // The program runs on a computer: whatever the page was on (an iPhone) no longer is.
+        session.platform = Platform::Other;
         session.customer_token_hash = hash_secret(customer_token);
         session.customer_connected = true;
         session.position_sent = None;

@@ -290,3 +290,26 @@ fn a_restart_keeps_the_code() {
     assert_eq!(h.session(id).client, ClientKind::Native);
     let _ = ask(id, Capability::Shell);
 }
+
+/// A customer on an iPhone who continues in the program is on a computer now: the
+/// session no longer says `ios`.
+#[test]
+fn the_program_is_not_on_the_phone() {
+    let mut h = Harness::with_reps(&["alice"]);
+    let route = Route::Rep { rep: rep("alice") };
+    let (reply, effects) = h.start_on(
+        customer("Sam Lee"),
+        route,
+        ClientKind::Web,
+        switchboard_protocol::Platform::Ios,
+    );
+    assert_eq!(reply, Ok(None));
+    let id = started_session(&effects);
+    h.accept("alice", id);
+    let (code, _) = offered(&mut h, "alice", id);
+    assert_eq!(join(&mut h, &code).0, Ok(None));
+    assert_eq!(
+        h.session(id).platform,
+        switchboard_protocol::Platform::Other
+    );
+}
