@@ -3,7 +3,9 @@
 //! without a window; `--probe` reports what this machine can capture (the X11 screen on Linux,
 //! the primary monitor on Windows and macOS). A Support Button's launcher runs it with
 //! `--server URL --button TOKEN`: the form opens on that route, the customer gives a name and
-//! starts (with `--name` too it starts at once).
+//! starts (with `--name` too it starts at once). `--join CODE` takes over a web chat's
+//! session with the one-time code a rep offered there: the window opens on it at once (a
+//! refused code is said in the window, with a field for another).
 //!
 //! Jump Clients: `--jump-agent CONFIG` runs a pinned Jump Client's agent (what its systemd
 //! user unit or autostart entry runs); the agent opens the window on a session a rep jumped
@@ -55,6 +57,10 @@ struct Args {
     /// An issue from the issue form (the owning team's queue).
     #[arg(long, group = "route")]
     issue: Option<String>,
+    /// Continue a web chat in this program with the join code your representative offered
+    /// there (nine digits, like 482-193-057).
+    #[arg(long = "join", value_name = "CODE", group = "route", conflicts_with_all = ["resume_session", "simulate"])]
+    join_code: Option<String>,
     /// Share a generated desktop (a clock, typing, marks where the rep clicks) instead of the
     /// real screen: for demos and trying things out.
     #[arg(long)]
@@ -132,6 +138,7 @@ impl Args {
             (RouteKind::Team, &self.team),
             (RouteKind::Button, &self.button),
             (RouteKind::Issue, &self.issue),
+            (RouteKind::JoinCode, &self.join_code),
         ];
         pairs
             .into_iter()
@@ -192,7 +199,8 @@ fn main() -> anyhow::Result<()> {
         ScreenChoice::detect()
     };
     let options = WindowOptions {
-        auto_start: args.name.is_some(),
+        // A join code needs nothing else: the window opens on the session at once.
+        auto_start: args.name.is_some() || args.join_code.is_some(),
         form,
         screen,
         policy: Policy::Ask,
@@ -342,6 +350,38 @@ mod tests {
         assert_eq!(args.route(), (RouteKind::Button, "0123abcd".to_owned()));
         assert_eq!(args.server, "https://help.example.com");
         assert!(args.name.is_none(), "the form asks for the name");
+    }
+
+    /// `--join CODE` (the portal's command line) gives the join route with the code as typed
+    /// (the form normalises it), and the window starts at once; it excludes other routes,
+    /// a jump's session and `--simulate`.
+    #[test]
+    fn the_portals_command_line_gives_the_join_route() {
+        let args = Args::try_parse_from([
+            "switchboard-customer",
+            "--server",
+            "http://help.example.com:8080",
+            "--join",
+            "482-193-057",
+        ])
+        .unwrap();
+        assert_eq!(
+            args.route(),
+            (RouteKind::JoinCode, "482-193-057".to_owned())
+        );
+        assert!(args.join_code.is_some());
+        for other in [
+            ["--key", "123"],
+            ["--resume-session", "3"],
+            ["--simulate", "--name"],
+        ] {
+            let mut line = vec!["switchboard-customer", "--join", "482193057"];
+            line.extend(other);
+            if other[0] == "--simulate" {
+                line.push("Pat");
+            }
+            assert!(Args::try_parse_from(&line).is_err(), "{line:?}");
+        }
     }
 
     /// The agent's window line joins the session with the token from the command line (the

@@ -14,10 +14,14 @@
 //! program's own chat lines. [`CustomerSession::join`] enters a session a rep started (a jump
 //! to this machine's Jump Client, `crate::jump`) with a `resume` hello and its token; the
 //! actor installs a Jump Client's agent when told (`install_jump_client`).
+//! [`CustomerSession::join_with_code`] takes over a web customer's session with the one-time
+//! code a rep offered (`join` hello, `join_code.rs`); from then on it is a started session
+//! like any other, resumed after a drop with the new token `session_started` gave.
 
 mod actor;
 mod consent;
 mod grants;
+mod join_code;
 pub mod notes;
 mod simulated;
 
@@ -25,6 +29,7 @@ pub use consent::{Answer, Policy, SHELL_UNAVAILABLE, shell_support};
 pub use grants::{
     GrantView, ShareState, ShellUser, Viewer, banner_text, prompt_text, shell_banner_text,
 };
+pub use join_code::{JOIN_CODE_DIGITS, JoinCode, JoinCodeError};
 pub use simulated::run_simulated_customer;
 
 use crate::install::Places;
@@ -211,7 +216,27 @@ impl CustomerSession {
             session_id,
             customer_token,
         };
-        Self::open(config, places, hello).await
+        Self::open(config, places, hello, None).await
+    }
+
+    /// Takes over a web customer's session with the one-time `code` a rep offered
+    /// (`offer_client`; "Click-to-chat → full client"): a `join` hello as the native client.
+    /// The events start with the chat so far and [`notes::JOINED_WITH_CODE`]; then it runs
+    /// as a started session (consent, screen, shell, Stop), resumed after a drop with the
+    /// new token. `config`'s customer and route are not used (the session has them). A
+    /// wrong, used or expired code is refused `key_invalid`, too many wrong ones
+    /// `rate_limited` (both [`SessionError::Refused`], in the server's words).
+    pub async fn join_with_code(
+        config: SessionConfig,
+        places: Option<Places>,
+        code: &JoinCode,
+    ) -> Result<(CustomerSession, mpsc::UnboundedReceiver<SessionEvent>), SessionError> {
+        let hello = CustomerHello::Join {
+            protocol_version: PROTOCOL_VERSION,
+            code: code.digits().to_owned(),
+        };
+        let note = Some(notes::JOINED_WITH_CODE.to_owned());
+        Self::open(config, places, hello, note).await
     }
 
     async fn start_with(
@@ -224,14 +249,16 @@ impl CustomerSession {
             route: config.route.clone(),
             client: ClientKind::Native,
         };
-        Self::open(config, places, hello).await
+        Self::open(config, places, hello, None).await
     }
 
-    /// Says `hello` (start or resume) and runs the session's actor.
+    /// Says `hello` (start, resume or join) and runs the session's actor; `note`, if any, is
+    /// the program's own line after the chat so far.
     async fn open(
         config: SessionConfig,
         places: Option<Places>,
         hello: CustomerHello,
+        note: Option<String>,
     ) -> Result<(CustomerSession, mpsc::UnboundedReceiver<SessionEvent>), SessionError> {
         let (socket, started) = handshake(&config.server, &hello).await?;
         let Started {
@@ -263,6 +290,9 @@ impl CustomerSession {
         let seen = chat.iter().map(|m| m.id).collect();
         for message in chat {
             emit(SessionEvent::Chat(message));
+        }
+        if let Some(note) = note {
+            emit(SessionEvent::Note(note));
         }
         for name in &reps {
             emit(SessionEvent::RepJoined(name.clone()));
@@ -362,7 +392,7 @@ pub(super) struct Started {
     pub ended: bool,
 }
 
-/// Opens `/ws/customer`, sends `hello` (start or resume) and reads the answer, within
+/// Opens `/ws/customer`, sends `hello` (start, resume or join) and reads the answer, within
 /// [`HANDSHAKE_LIMIT`].
 pub(super) async fn handshake(
     server: &str,

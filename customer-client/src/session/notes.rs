@@ -1,5 +1,6 @@
 //! The program's own lines for the customer's chat, pure: what became of a Support Button a
-//! rep added or removed, a Jump Client pinned on this computer (and how to remove it), and a
+//! rep added or removed, a Jump Client pinned on this computer (and how to remove it), the
+//! line after a web chat's join code brought the customer here, and a
 //! card of steps from a rep (the iOS screen broadcast card is
 //! meant for the portal; this program shows it as text). Kept apart so the words are tested
 //! without a session.
@@ -92,6 +93,11 @@ pub fn jumped(rep: &str, policy: JumpPolicy) -> String {
         "{rep} connected to this computer through the support program pinned here (Jump Client). {may}"
     )
 }
+
+/// The first line after the chat so far when the program took over a web chat with its
+/// join code: the chat goes on here, and the page has closed.
+pub const JOINED_WITH_CODE: &str =
+    "You are now in the Switchboard program: the chat continues here, and the web page has closed.";
 
 /// A card of steps as chat text: the title, the numbered steps, the note.
 pub fn card_text(card: &HelpCard) -> String {

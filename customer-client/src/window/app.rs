@@ -8,9 +8,11 @@
 //! closes with uninstall and the program has removed itself, the window says so and closes
 //! ([`CLOSE_AFTER_REMOVAL`], or Close). Opened by a Jump Client's agent
 //! ([`JoinSession`]), it joins the session a rep jumped into instead of showing the form,
-//! and its first line says who connected.
+//! and its first line says who connected. With a join code (`--join CODE`, or the form's
+//! "Join with a code" route) it takes over a web chat's session; a refused code is said in
+//! the server's words above the code field, ready for another.
 
-use super::model::{Model, Phase};
+use super::model::{Model, Phase, Start};
 use super::ui::{self, Intent};
 use crate::hotkey::{HOTKEY_TEXT, watch_stop_hotkey};
 use crate::install::Places;
@@ -114,8 +116,8 @@ impl CustomerApp {
         if let Some(join) = self.join.clone() {
             return self.join(ctx, join);
         }
-        let route = match self.model.form.route() {
-            Ok(route) => route,
+        let start = match self.model.form.start() {
+            Ok(start) => start,
             Err(error) => {
                 self.model.form_error = Some(error);
                 self.model.phase = Phase::Form;
@@ -133,7 +135,11 @@ impl CustomerApp {
                 question: optional(&form.question),
                 contact: None,
             },
-            route,
+            route: match &start {
+                Start::Route(route) => route.clone(),
+                // Not used by a join: the session has its route.
+                Start::Join(_) => switchboard_protocol::Route::General,
+            },
             policy: self.policy,
             screen: self.screen.clone(),
             wake: Some(Arc::new(move || wake_ctx.request_repaint())),
@@ -142,9 +148,14 @@ impl CustomerApp {
         let ctx = ctx.clone();
         let places = self.places.clone();
         self.runtime.spawn(async move {
-            let started = match places {
-                Some(places) => CustomerSession::start_installed(config, places).await,
-                None => CustomerSession::start(config).await,
+            let started = match (start, places) {
+                (Start::Join(code), places) => {
+                    CustomerSession::join_with_code(config, places, &code).await
+                }
+                (Start::Route(_), Some(places)) => {
+                    CustomerSession::start_installed(config, places).await
+                }
+                (Start::Route(_), None) => CustomerSession::start(config).await,
             };
             // A refusal ("This Support Button is no longer active…") in the server's words.
             let started = started.map_err(|e| e.for_customer());

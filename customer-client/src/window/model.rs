@@ -1,8 +1,9 @@
-//! The window's state, pure: the start form, then the session as its events told it (chat,
-//! queue place, reps, consent prompts, who views or controls). No egui types; the app applies
-//! [`SessionEvent`]s here and draws from it.
+//! The window's state, pure: the start form (or, on its "Join with a code" route, the join
+//! code from a web chat), then the session as its events told it (chat, queue place, reps,
+//! consent prompts, who views or controls). No egui types; the app applies [`SessionEvent`]s
+//! here and draws from it.
 
-use crate::session::{SessionEvent, ShareState};
+use crate::session::{JoinCode, SessionEvent, ShareState};
 use switchboard_protocol::{Author, GrantInfo, IssueId, RepId, Route, TeamId};
 
 /// How the customer reaches support, as the start form offers it.
@@ -14,16 +15,19 @@ pub enum RouteKind {
     Issue,
     Button,
     General,
+    /// Not a new session: a web chat's session taken over with the join code a rep offered.
+    JoinCode,
 }
 
 impl RouteKind {
-    pub const ALL: [RouteKind; 6] = [
+    pub const ALL: [RouteKind; 7] = [
         RouteKind::SessionKey,
         RouteKind::Rep,
         RouteKind::Team,
         RouteKind::Issue,
         RouteKind::Button,
         RouteKind::General,
+        RouteKind::JoinCode,
     ];
 
     /// The form's label for the route.
@@ -35,6 +39,7 @@ impl RouteKind {
             RouteKind::Issue => "An issue",
             RouteKind::Button => "A support button",
             RouteKind::General => "Anyone (general queue)",
+            RouteKind::JoinCode => "Join with a code (from a web chat)",
         }
     }
 
@@ -47,8 +52,16 @@ impl RouteKind {
             RouteKind::Issue => Some("issue id, e.g. login"),
             RouteKind::Button => Some("the button's token"),
             RouteKind::General => None,
+            RouteKind::JoinCode => Some("the code, e.g. 482-193-057"),
         }
     }
+}
+
+/// What the form starts: a new session by a route, or a web chat's session joined by code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Start {
+    Route(Route),
+    Join(JoinCode),
 }
 
 /// The start form.
@@ -63,7 +76,18 @@ pub struct StartForm {
 }
 
 impl StartForm {
-    /// The route the form describes, or what is missing.
+    /// What the form starts, or what is missing: a join needs only its code (the session
+    /// has the customer's name already), a new session a name and its route's value.
+    pub fn start(&self) -> Result<Start, String> {
+        if self.route == RouteKind::JoinCode {
+            return JoinCode::parse(&self.value)
+                .map(Start::Join)
+                .map_err(|e| e.to_string());
+        }
+        self.route().map(Start::Route)
+    }
+
+    /// The route the form describes, or what is missing (a join code is not a route).
     pub fn route(&self) -> Result<Route, String> {
         let value = self.value.trim().to_owned();
         if self.name.trim().is_empty() {
@@ -88,6 +112,9 @@ impl StartForm {
             },
             RouteKind::Button => Route::Button { token: value },
             RouteKind::General => Route::General,
+            RouteKind::JoinCode => {
+                return Err("A join code joins a web chat's session; it starts none.".into());
+            }
         })
     }
 }
@@ -282,6 +309,28 @@ mod tests {
         let mut nameless = form(RouteKind::General, "");
         nameless.name = " ".into();
         assert!(nameless.route().is_err());
+    }
+
+    /// The join route needs only the code (no name: the session has one), normalised; a
+    /// code that cannot be one is refused in words; it is no route for a new session.
+    #[test]
+    fn the_join_route_takes_a_code() {
+        let mut join = form(RouteKind::JoinCode, " 482 193-057 ");
+        join.name = String::new();
+        match join.start() {
+            Ok(Start::Join(code)) => assert_eq!(code.digits(), "482193057"),
+            other => panic!("{other:?}"),
+        }
+        join.value = "48219305".into();
+        assert!(join.start().unwrap_err().contains("nine digits"));
+        join.value = String::new();
+        assert!(join.start().unwrap_err().contains("join code"));
+        assert!(join.route().is_err());
+        assert_eq!(
+            form(RouteKind::General, "").start(),
+            Ok(Start::Route(Route::General))
+        );
+        assert!(RouteKind::ALL.contains(&RouteKind::JoinCode));
     }
 
     /// A granted shell keeps the banner up on its own (no screen shared); Stop clears it.

@@ -1,5 +1,6 @@
-//! The window's panels: the banner and consent cards on top, the start form, the chat. Each
-//! draws from the [`Model`] and pushes [`Intent`]s; the app carries them out after drawing.
+//! The window's panels: the banner and consent cards on top, the start form (or the join
+//! code's), the chat. Each draws from the [`Model`] and pushes [`Intent`]s; the app carries
+//! them out after drawing.
 
 use super::model::{Model, Phase, RouteKind, seconds_left};
 use crate::session::{banner_text, prompt_text, shell_banner_text};
@@ -98,8 +99,12 @@ pub fn top_ui(ui: &mut egui::Ui, model: &Model, hotkey: Option<&str>, intents: &
     }
 }
 
-/// The start form: server, who the customer is, and how they reach support.
+/// The start form: server, who the customer is, and how they reach support; on the "Join
+/// with a code" route, [`join_form_ui`] instead.
 pub fn form_ui(ui: &mut egui::Ui, model: &mut Model, intents: &mut Vec<Intent>) {
+    if model.form.route == RouteKind::JoinCode {
+        return join_form_ui(ui, model, intents);
+    }
     let connecting = model.phase == Phase::Connecting;
     egui::CentralPanel::default().show(ui, |ui| {
         ui.heading("Get help from a representative");
@@ -137,20 +142,89 @@ pub fn form_ui(ui: &mut egui::Ui, model: &mut Model, intents: &mut Vec<Intent>) 
                 ui.end_row();
             });
         ui.add_space(8.0);
-        ui.horizontal(|ui| {
-            if ui
-                .add_enabled(!connecting, egui::Button::new("Start"))
-                .clicked()
-            {
-                intents.push(Intent::Start);
-            }
-            if connecting {
-                ui.spinner();
-                ui.label("Connecting…");
-            }
-        });
+        start_row_ui(ui, "Start", "Connecting…", connecting, intents);
         if let Some(error) = &model.form_error {
             ui.label(RichText::new(error).color(ui.visuals().error_fg_color));
+        }
+    });
+}
+
+/// Joining a web chat's session with the code a rep offered (`--join CODE` opens here): the
+/// code and the server, Join, and a way back to the start form. A refused code's words
+/// stay under the field, which keeps the code for correcting or takes another.
+fn join_form_ui(ui: &mut egui::Ui, model: &mut Model, intents: &mut Vec<Intent>) {
+    let connecting = model.phase == Phase::Connecting;
+    egui::CentralPanel::default().show(ui, |ui| {
+        ui.heading("Continue your web chat here");
+        ui.add_space(4.0);
+        ui.add(
+            egui::Label::new(
+                "Type the join code your representative offered in the web chat. The chat \
+                 goes on in this window, with what was said so far.",
+            )
+            .wrap(),
+        );
+        ui.add_space(8.0);
+        let form = &mut model.form;
+        let mut enter = false;
+        egui::Grid::new("join_form")
+            .num_columns(2)
+            .spacing([12.0, 8.0])
+            .show(ui, |ui| {
+                ui.label("Join code");
+                let field = egui::TextEdit::singleline(&mut form.value)
+                    .hint_text("e.g. 482-193-057")
+                    .interactive(!connecting);
+                let response = ui.add(field);
+                enter = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                ui.end_row();
+                ui.label("Server");
+                ui.add(egui::TextEdit::singleline(&mut form.server).interactive(!connecting));
+                ui.end_row();
+            });
+        ui.add_space(8.0);
+        start_row_ui(ui, "Join", "Joining…", connecting, intents);
+        if enter && !connecting {
+            intents.push(Intent::Start);
+        }
+        if let Some(error) = &model.form_error {
+            ui.add(
+                egui::Label::new(RichText::new(error).color(ui.visuals().error_fg_color)).wrap(),
+            );
+        }
+        ui.add_space(12.0);
+        if ui
+            .add_enabled(
+                !connecting,
+                egui::Button::new("Start a new session instead"),
+            )
+            .clicked()
+        {
+            form.route = RouteKind::General;
+            form.value.clear();
+            model.form_error = None;
+        }
+    });
+}
+
+/// The form's button (greyed while connecting) and the spinner with `busy` beside it.
+fn start_row_ui(
+    ui: &mut egui::Ui,
+    label: &str,
+    busy: &str,
+    connecting: bool,
+    intents: &mut Vec<Intent>,
+) {
+    ui.horizontal(|ui| {
+        if ui
+            .add_enabled(!connecting, egui::Button::new(label))
+            .clicked()
+        {
+            intents.push(Intent::Start);
+        }
+        if connecting {
+            ui.spinner();
+            ui.label(busy);
         }
     });
 }

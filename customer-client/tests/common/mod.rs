@@ -4,11 +4,13 @@
 //! acknowledging it, as the console does. `shell.rs`: the rep's side of a shell.
 //! `installed.rs`: the program with its places under a temporary home (Support Buttons,
 //! uninstall). `jump.rs`: Jump Clients (Alice's requests, the agent run in-process, the
-//! rep's shell in a jump session).
+//! rep's shell in a jump session). `join.rs`: a web chat that the program takes over with
+//! a rep's join code.
 
 #![allow(dead_code, clippy::unwrap_used)]
 
 pub mod installed;
+pub mod join;
 #[cfg(target_os = "linux")]
 pub mod jump;
 #[cfg(unix)]
