@@ -25,9 +25,14 @@ pub const CONTINUED_IN_PROGRAM: &str =
 /// The refusal of a code that is unknown, used up or expired.
 pub const JOIN_REFUSED: &str = "That code is not valid: it may have expired or been used already. Ask your representative for a new one.";
 
-/// The digits of a code as typed: spaces and dashes dropped; `None` unless nine digits.
+/// The digits of a code as typed: white space and dashes (a pasted en dash or minus sign
+/// too) dropped; `None` unless nine digits.
 pub fn normalize_code(code: &str) -> Option<String> {
-    let digits: String = code.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
+    let dash = |c: char| matches!(c, '-' | '\u{2010}'..='\u{2015}' | '\u{2212}');
+    let digits: String = code
+        .chars()
+        .filter(|c| !c.is_whitespace() && !dash(*c))
+        .collect();
     (digits.len() == 9 && digits.bytes().all(|b| b.is_ascii_digit())).then_some(digits)
 }
 

@@ -267,7 +267,10 @@ fn a_new_offer_replaces_the_old_code() {
             ErrorCode::KeyInvalid,
         );
     }
-    let spaced = second.replace('-', " ");
+    let spaced = format!(
+        "\t{}",
+        second.replacen('-', " ", 1).replacen('-', "\u{2013}", 1)
+    );
     assert_eq!(join(&mut h, &spaced).0, Ok(None));
 }
 
