@@ -4,7 +4,8 @@
 //! on five machines (personal, Billing and Tech), each installed but one (pending); their
 //! agents connect; then, with the server stopped, the stored `last_seen` of one is set back
 //! three hours and of another 45 days (lost: past the default `lost_days` of 30), and the
-//! server starts again on the same database with the online ones' agents back. Its URL goes
+//! server starts again on the same database with the online ones' agents back; Sam waits in
+//! Alice's queue on the native client (for a look at "Pin Jump Client…"). Its URL goes
 //! to `$SHOT_DIR/url`; it keeps the agents connected until the script removes that file.
 //! Ignored unless run by the script (`-- --ignored`); every wait is bounded.
 
@@ -161,6 +162,24 @@ fn jump_clients_for_the_screenshots() {
         let agent = server.block_on(JumpAgent::welcomed(addr, &tokens[n], machine(n, pin)));
         keep_reading(&server, agent);
     }
+    // Sam waits in Alice's queue on the native client, his machine described: the script
+    // may accept him and open "Pin Jump Client…".
+    let sam = server.block_on(async {
+        let mut sam = native_customer(addr, "alice").await;
+        sam.ok_ticket(CustomerRequest::DescribeMachine {
+            machine: MachineInfo {
+                machine_id: "shot-machine-sam".into(),
+                host: "sams-laptop".into(),
+                os: "Linux (Ubuntu 24.04 LTS)".into(),
+            },
+        })
+        .await;
+        sam
+    });
+    let mut sam_socket = sam.socket;
+    server
+        .runtime
+        .spawn(async move { while sam_socket.next().await.is_some() {} });
     std::fs::write(dir.join("url"), server.url()).unwrap();
     let deadline = std::time::Instant::now() + SCRIPT_LIMIT;
     while dir.join("url").exists() && std::time::Instant::now() < deadline {

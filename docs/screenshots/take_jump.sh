@@ -93,3 +93,13 @@ if [ -n "${SESSION_SHOT:-}" ]; then
   xdotool mousemove 1919 1079; sleep 1
   import -window root -crop 1024x700+0+0 +repage "$SESSION_SHOT"
 fi
+# With PIN_SHOT=<file>: accept Sam (Ctrl+Enter: the one waiting longest), open "Pin Jump
+# Client…" and keep a shot of the dialog, to look at.
+if [ -n "${PIN_SHOT:-}" ]; then
+  xdotool windowsize "$WIN" 1024 700; sleep 1
+  xdotool mousemove 40 38 click 1; sleep 1   # the Queues tab
+  xdotool key ctrl+Return; sleep 3
+  xdotool mousemove "${PIN_X:-340}" 69 click 1; sleep 2
+  xdotool mousemove 1919 1079; sleep 1
+  import -window root -crop 1024x700+0+0 +repage "$PIN_SHOT"
+fi

@@ -102,9 +102,13 @@ pub const PIN_HINT: &str =
     "Install the customer client on this computer as a Jump Client, to jump to it later";
 pub const PIN_TITLE: &str = "Pin Jump Client";
 pub const PIN_NAME: &str = "Name";
-pub fn pin_name_hint(default: &str) -> String {
-    format!("Default: {default}")
+/// The name's hint: the server names it after the customer and the host when left empty.
+pub fn pin_name_hint(customer: &str) -> String {
+    format!("Default: {customer} and the host name")
 }
+/// What pinning does, at the top of the dialog.
+pub const PIN_EXPLAINED: &str = "The customer client installs itself on this computer and \
+     stays connected, so you (or your team) can jump to it later without the customer.";
 pub const PIN_FOR: &str = "Who may jump to it";
 /// The rep's own list as the pin's owner.
 pub const PIN_ME: &str = "Me (personal)";

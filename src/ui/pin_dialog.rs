@@ -71,6 +71,8 @@ pub fn pin_dialog_ui(
                 }
                 return;
             }
+            ui.set_max_width(420.0);
+            ui.weak(words::PIN_EXPLAINED);
             egui::Grid::new("pin_form").num_columns(2).show(ui, |ui| {
                 let label = ui.label(words::PIN_NAME);
                 ui.add(
