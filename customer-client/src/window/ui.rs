@@ -171,15 +171,16 @@ fn join_form_ui(ui: &mut egui::Ui, model: &mut Model, intents: &mut Vec<Intent>)
             .num_columns(2)
             .spacing([12.0, 8.0])
             .show(ui, |ui| {
-                ui.label("Join code");
+                let label = ui.label("Join code");
                 let field = egui::TextEdit::singleline(&mut form.value)
                     .hint_text("e.g. 482-193-057")
                     .interactive(!connecting);
-                let response = ui.add(field);
+                let response = ui.add(field).labelled_by(label.id);
                 enter = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                 ui.end_row();
-                ui.label("Server");
-                ui.add(egui::TextEdit::singleline(&mut form.server).interactive(!connecting));
+                let label = ui.label("Server");
+                let field = egui::TextEdit::singleline(&mut form.server).interactive(!connecting);
+                ui.add(field).labelled_by(label.id);
                 ui.end_row();
             });
         ui.add_space(8.0);
