@@ -2,8 +2,8 @@
 //! `jump_client_updated` events (an upsert; an unpinned one leaves the list), each one's
 //! status (online, offline, lost, pending, failed) and why Jump is greyed, filtering by a
 //! search (name, host, OS), sorting by a column as the queues do, and grouping into the
-//! rep's personal list and each team's. Also "Pin Jump Client…" in a session: why it is
-//! greyed, the name's checks and the pin on its way. The app sends what
+//! rep's personal list and each team's; the four Jump Client requests on their way and
+//! their answers (pinning itself is [`super::jump_pin`]). The app sends what
 //! [`Model::jump_list_wanted`] says; no egui, no IO, the clock is an argument.
 
 use super::{Change, InFlight, Model};
@@ -11,9 +11,8 @@ use crate::text::jump as words;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use switchboard_protocol::{
-    ErrorCode, JumpClientId, JumpClientInfo, JumpClientState, MAX_JUMP_NAME_CHARS, OkResult,
-    Permissions, QueueRef, RepRequest, RequestId, ScreenSource, SessionId, SessionInfo, TeamId,
-    UnixMillis,
+    ErrorCode, JumpClientId, JumpClientInfo, JumpClientState, OkResult, QueueRef, RepRequest,
+    RequestId, SessionId, TeamId, UnixMillis,
 };
 
 /// A column of the Jump Clients table.
@@ -292,72 +291,6 @@ impl JumpList {
     }
 }
 
-/// Why "Pin Jump Client…" is greyed in this session (`None`: open). The customer client
-/// installs the agent, so the customer must be on it and connected; only the owner pins.
-/// (Whether the program has described its machine yet is not in the session's info: the
-/// server's `remote_unavailable` says so, in the dialog.)
-pub fn pin_unavailable(
-    info: &SessionInfo,
-    permissions: Option<&Permissions>,
-    owner: bool,
-) -> Option<&'static str> {
-    if !permissions.is_some_and(|p| p.jump_client) {
-        Some(words::PIN_NO_PERMISSION)
-    } else if info.owner.is_none() && info.waiting_in.is_some() {
-        Some(words::PIN_WAITING)
-    } else if !owner {
-        Some(words::PIN_NOT_OWNER)
-    } else if !info.customer_connected || info.ended {
-        Some(words::PIN_NOT_CONNECTED)
-    } else if info.remote.source != ScreenSource::Desktop {
-        Some(words::PIN_WEB_CHAT)
-    } else {
-        None
-    }
-}
-
-/// What is wrong with a Jump Client's name (`None`: fine; empty means the server's
-/// default, the customer's name and the host).
-pub fn name_problem(name: &str) -> Option<String> {
-    let name = name.trim();
-    if name.chars().count() > MAX_JUMP_NAME_CHARS {
-        Some(words::name_too_long(MAX_JUMP_NAME_CHARS))
-    } else if name.chars().any(char::is_control) {
-        Some(words::NAME_ONE_LINE.to_owned())
-    } else {
-        None
-    }
-}
-
-/// The request that pins a Jump Client named `name` for `team` (`None`: the rep's personal
-/// list), or why it cannot be sent.
-pub fn pin_request(
-    session_id: SessionId,
-    name: &str,
-    team: Option<TeamId>,
-) -> Result<RepRequest, String> {
-    match name_problem(name) {
-        Some(problem) => Err(problem),
-        None => Ok(RepRequest::PinJumpClient {
-            session_id,
-            team,
-            name: name.trim().to_owned(),
-        }),
-    }
-}
-
-/// The "Pin Jump Client" dialog of one session, while it is open.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PinPanel {
-    pub session_id: SessionId,
-    /// A `pin_jump_client` is on its way.
-    pub sending: bool,
-    /// The pin went through (the dialog says so and the rep closes it).
-    pub pinned: Option<JumpClientId>,
-    /// Why the last pin was refused.
-    pub error: Option<String>,
-}
-
 /// A Jump Client request in flight.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum JumpCall {
@@ -403,27 +336,6 @@ impl Model {
     /// The rep may pin, jump and unpin (`permissions.jump_client`).
     pub fn may_use_jump_clients(&self) -> bool {
         self.permissions.as_ref().is_some_and(|p| p.jump_client)
-    }
-
-    /// Why the session's "Pin Jump Client…" is greyed, if it is.
-    pub fn pin_unavailable(&self, info: &SessionInfo) -> Option<&'static str> {
-        pin_unavailable(info, self.permissions.as_ref(), self.owns(info))
-    }
-
-    /// Opens the Pin dialog for a session (one at a time).
-    pub fn open_pin(&mut self, session_id: SessionId) {
-        if self.sessions.contains_key(&session_id) {
-            self.pin = Some(PinPanel {
-                session_id,
-                sending: false,
-                pinned: None,
-                error: None,
-            });
-        }
-    }
-
-    pub fn close_pin(&mut self) {
-        self.pin = None;
     }
 
     /// The rep's teams, in the snapshot's order: the window's sections and the Pin

@@ -11,7 +11,8 @@
 //! - [`remote`]: the Screen toolbar (what may be asked for, why not) and when to hold a stream.
 //! - [`shell`]: the Shell entry, when to hold a shell stream, and feeding its output once.
 //! - [`buttons`]: the Support Buttons entry, its checks, and a session's list while shown.
-//! - [`jump`]: the Jump Clients list (search, sort, sections), Jump and Unpin, and pinning.
+//! - [`jump`]: the Jump Clients list (search, sort, sections), Jump and Unpin.
+//! - [`jump_pin`]: Pin Jump Client… in a session: why greyed, the name, the dialog's state.
 //! - [`client_actions`]: the close dialog's uninstall and the Special Actions menu (iOS).
 //!
 //! The words the rep reads (refusals, notices, labels) come from [`crate::text`].
@@ -23,6 +24,7 @@ pub mod client_actions;
 pub mod column;
 pub mod invitees;
 pub mod jump;
+pub mod jump_pin;
 pub mod older;
 pub mod queue_view;
 pub mod remote;
@@ -209,7 +211,7 @@ pub struct Model {
     /// The Jump Clients this rep may jump to, and their window.
     pub jump: jump::JumpList,
     /// The "Pin Jump Client" dialog, while it is open.
-    pub pin: Option<jump::PinPanel>,
+    pub pin: Option<jump_pin::PinPanel>,
     /// The highest event `seq` applied; duplicates at or below it are ignored.
     pub last_seq: u64,
     /// Whether a snapshot has arrived since logging in.

@@ -7,7 +7,7 @@
 
 use super::intent::Intent;
 use crate::model::Model;
-use crate::model::jump::{PinPanel, name_problem, pin_request};
+use crate::model::jump_pin::{PinPanel, name_problem, pin_request};
 use crate::text::jump as words;
 use switchboard_protocol::{MAX_JUMP_NAME_CHARS, QueueRef, SessionId, TeamId};
 

@@ -5,9 +5,9 @@
 use super::*;
 use crate::model::Change;
 use crate::model::jump::{
-    JumpColumn, JumpSort, JumpStatus, JumpView, grouped, jump_unavailable, name_problem,
-    pin_request, pin_unavailable, sorted_rows, status,
+    JumpColumn, JumpSort, JumpStatus, JumpView, grouped, jump_unavailable, sorted_rows, status,
 };
+use crate::model::jump_pin::{name_problem, pin_request, pin_unavailable};
 use crate::text::jump as words;
 use switchboard_protocol::{
     ErrorCode, JumpClientId, JumpClientInfo, JumpClientState, RemoteInfo, ScreenSource,
