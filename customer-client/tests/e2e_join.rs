@@ -2,9 +2,10 @@
 //! chatting with Alice is offered the program; the page gets the code; the real
 //! `CustomerSession` joins with it (the `join` hello) and carries on the session: the chat so
 //! far, Alice sees the desktop as the source, her screen request prompts the program and,
-//! allowed, frames arrive; the chat goes both ways; the code is then used up, a wrong one is
-//! refused in the server's words and too many are rate limited; after a dropped connection
-//! the joined session resumes with the token the join gave.
+//! allowed, frames arrive; the chat goes both ways; a command shell is prompted, runs, and
+//! Stop ends it; the code is then used up, a wrong one is refused in the server's words and
+//! too many are rate limited; after a dropped connection the joined session resumes with the
+//! token the join gave.
 
 #![allow(clippy::unwrap_used)]
 
@@ -236,4 +237,45 @@ async fn a_joined_session_resumes_after_a_drop() {
         .await;
     grant_state(&mut alice, grant, GrantState::Granted).await;
     share_event(&mut events, |share| share.sharing()).await;
+}
+
+/// A joined session offers the shell as a started one does: Alice's request prompts the
+/// program, allowed a shell runs `echo`, and the customer's Stop ends it at once.
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_joined_session_runs_a_shell_until_stop() {
+    use common::jump::RepShell;
+    let server = TestServer::start().await;
+    let mut web = web_chat(&server).await;
+    let shown = web.offer().await;
+    let (program, mut events) =
+        CustomerSession::join_with_code(join_config(&server, Policy::Ask), None, &code(&shown))
+            .await
+            .unwrap();
+    desktop_source(&mut web.alice, web.session_id).await;
+
+    let grant = web
+        .alice
+        .request_remote(web.session_id, Capability::Shell)
+        .await;
+    let mut seen = Vec::new();
+    until(&mut events, "the shell's prompt", &mut seen, |e| match e {
+        SessionEvent::Grants { prompts, .. } if prompts.iter().any(|p| p.grant_id == grant) => {
+            Some(())
+        }
+        _ => None,
+    })
+    .await;
+    program.answer(grant, true);
+    grant_state(&mut web.alice, grant, GrantState::Granted).await;
+    let mut shell = RepShell::open(&server, &mut web.alice, web.session_id).await;
+    shell.type_text("echo joined $((6*7))\r").await;
+    shell.read_until("joined 42").await;
+
+    program.stop_sharing();
+    assert!(
+        program.share_state().borrow().shell.is_none(),
+        "stopped here at once"
+    );
+    grant_state(&mut web.alice, grant, GrantState::Stopped).await;
 }
