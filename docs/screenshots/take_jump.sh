@@ -1,6 +1,6 @@
 #!/bin/bash
 # Takes the Jump Clients window's screenshots at a narrow (1024x700) and a wide (1920x1080)
-# size: docs/jump-clients-narrow.png and docs/jump-clients-wide.png. `tests/shot_jump_fixture.rs`
+# size: docs/screenshots/jump_clients_1024x700.png and jump_clients_1920x1080.png. `tests/shot_jump_fixture.rs`
 # (an ignored test) starts the real server with the kit's test configuration and pins five
 # Jump Clients as alice (two online, one offline for three hours, one lost after 45 days,
 # one pending); this script runs the console against it, logs in as alice and clicks
@@ -13,7 +13,7 @@
 # if the top bar moves, look at the shots and adjust them.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-OUT=$ROOT/docs
+OUT=$ROOT/docs/screenshots
 WORK=$(mktemp -d)
 DISPLAY_NO=${DISPLAY_NO:-96}
 cd "$ROOT"
@@ -79,7 +79,7 @@ shoot() { # NAME SIZE
   jump_clients
   xdotool mousemove 1919 1079
   sleep 3
-  import -window root -crop "${w}x${h}+0+0" +repage "$OUT/jump-clients-$1.png"
+  import -window root -crop "${w}x${h}+0+0" +repage "$OUT/jump_clients_$2.png"
   jump_clients   # closes it
 }
 shoot narrow 1024x700
