@@ -130,11 +130,16 @@ pub enum SessionError {
 
 impl SessionError {
     /// What the customer reads: a refusal in the server's own words (such as "This Support
-    /// Button is no longer active. Ask your support team for a new one."), anything else as
-    /// the error says it.
+    /// Button is no longer active. Ask your support team for a new one." or a join code's
+    /// "That code is not valid: …"), a server out of reach as what to check (the details
+    /// after), anything else as the error says it.
     pub fn for_customer(&self) -> String {
         match self {
             SessionError::Refused { message, .. } => message.clone(),
+            SessionError::Connect(error) => format!(
+                "Could not reach the support server. Check the server address and your \
+                 internet connection, then try again. ({error})"
+            ),
             other => other.to_string(),
         }
     }
@@ -470,6 +475,25 @@ pub fn ws_base(server: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A refusal reads in the server's words; a server out of reach says what to check.
+    #[test]
+    fn errors_read_in_plain_words() {
+        let refused = SessionError::Refused {
+            code: ErrorCode::KeyInvalid,
+            message: "That code is not valid.".into(),
+        };
+        assert_eq!(refused.for_customer(), "That code is not valid.");
+        let io = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+        let unreachable = SessionError::Connect(io.into());
+        assert!(
+            unreachable
+                .for_customer()
+                .starts_with("Could not reach the support server. Check the server address"),
+            "{}",
+            unreachable.for_customer()
+        );
+    }
 
     #[test]
     fn base_urls_become_websocket_urls() {
