@@ -71,6 +71,7 @@ fn model_with(waiting: u64, now: u64) -> Model {
             shell: false,
             support_button: false,
             jump_client: false,
+            elevate: false,
         },
         reps: vec![],
         teams: vec![TeamInfo {

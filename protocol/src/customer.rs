@@ -4,7 +4,7 @@ use crate::buttons::MachineInfo;
 use crate::error::ErrorCode;
 use crate::ids::{ButtonId, GrantId, IssueId, JumpClientId, RepId, RequestId, SessionId, TeamId};
 use crate::model::{ChatMessage, CustomerInfo, UnixMillis};
-use crate::remote::{ClientKind, GrantInfo, HelpCard, MediaChannel, MediaTicket};
+use crate::remote::{ClientKind, ElevationSupport, GrantInfo, HelpCard, MediaChannel, MediaTicket};
 use serde::{Deserialize, Serialize};
 
 /// How the customer asks to reach support; decides the first queue.
@@ -95,6 +95,13 @@ pub enum CustomerRequest {
         grant_id: GrantId,
         code: i32,
     },
+    /// An elevated shell (a `shell` grant with `elevation`) could not start: `reason` is the
+    /// tool's own words ("su: Authentication failure"), never the credentials. The grant ends
+    /// `elevation_failed` and the reason is a public line in the chat. Answered with `ok`.
+    ElevationFailed { grant_id: GrantId, reason: String },
+    /// What this machine can do for elevation (sent with `describe_machine`). Answered with
+    /// `ok`.
+    DescribeElevation { support: ElevationSupport },
     /// The native client describes its machine (once a session has started or resumed), so
     /// reps can list what was deployed on it. Answered with `ok`.
     DescribeMachine {
@@ -128,6 +135,8 @@ impl CustomerRequest {
         "stop_remote",
         "open_media",
         "shell_exited",
+        "elevation_failed",
+        "describe_elevation",
         "describe_machine",
         "button_result",
         "jump_client_result",
@@ -201,6 +210,14 @@ pub enum CustomerServerMessage {
         jump_client_id: JumpClientId,
         token: String,
         name: String,
+    },
+    /// The credentials for an elevated `specific_user` shell the customer just allowed, sent
+    /// once, right after the allow, to this connection only; the program types them at
+    /// `su`'s prompt and forgets them. Never stored or repeated on resume.
+    ElevationCredentials {
+        grant_id: GrantId,
+        username: String,
+        password: crate::remote::Secret,
     },
     /// The remote support grants changed: the live ones (`prompting`, `granted`) and the
     /// latest ended ones, as in `RemoteInfo`. A `prompting` one waits for `answer_remote`;

@@ -177,6 +177,22 @@ pub const REP_REQUEST_ERRORS: &ErrorLists = &[
             AlreadyInSession,
         ],
     ),
+    // `forbidden`: the rep lacks `shell` or `elevate`; `remote_unavailable`: not the native
+    // client, the method is not available on the customer's machine (the reason says why), or
+    // a shell is live in the session; `invalid`: a user name or password out of bounds.
+    (
+        "elevate_shell",
+        &[
+            NotFound,
+            SessionEnded,
+            NotInSession,
+            NotActive,
+            Forbidden,
+            RemoteUnavailable,
+            AlreadyInSession,
+            Invalid,
+        ],
+    ),
     // `not_found` also for a grant that is not live; `not_owner`: another rep's grant.
     (
         "stop_remote",
@@ -285,6 +301,9 @@ pub const CUSTOMER_REQUEST_ERRORS: &ErrorLists = &[
     ("open_media", &[SessionEnded, Forbidden]),
     // `not_found`: no live shell grant of that id.
     ("shell_exited", &[SessionEnded, NotFound]),
+    // `not_found`: no live elevated shell grant of that id.
+    ("elevation_failed", &[SessionEnded, NotFound]),
+    ("describe_elevation", &[SessionEnded, Invalid]),
     ("describe_machine", &[SessionEnded, Invalid]),
     // `not_found`: no button of that id waits for this session's machine.
     ("button_result", &[SessionEnded, NotFound]),
@@ -347,6 +366,7 @@ impl RepRequest {
             RepRequest::LoadHistory { .. } => "load_history",
             RepRequest::LoadChat { .. } => "load_chat",
             RepRequest::RequestRemote { .. } => "request_remote",
+            RepRequest::ElevateShell { .. } => "elevate_shell",
             RepRequest::StopRemote { .. } => "stop_remote",
             RepRequest::OpenMedia { .. } => "open_media",
             RepRequest::SpecialAction { .. } => "special_action",
@@ -379,6 +399,8 @@ impl CustomerRequest {
             CustomerRequest::StopRemote { .. } => "stop_remote",
             CustomerRequest::OpenMedia { .. } => "open_media",
             CustomerRequest::ShellExited { .. } => "shell_exited",
+            CustomerRequest::ElevationFailed { .. } => "elevation_failed",
+            CustomerRequest::DescribeElevation { .. } => "describe_elevation",
             CustomerRequest::DescribeMachine { .. } => "describe_machine",
             CustomerRequest::ButtonResult { .. } => "button_result",
             CustomerRequest::JumpClientResult { .. } => "jump_client_result",
@@ -502,6 +524,10 @@ mod tests {
                 session_id: s,
                 capability: crate::remote::Capability::ScreenView,
             },
+            RepRequest::ElevateShell {
+                session_id: s,
+                elevation: crate::remote::ElevationRequest::PromptCustomer,
+            },
             RepRequest::StopRemote {
                 session_id: s,
                 grant_id: crate::ids::GrantId(1),
@@ -599,6 +625,13 @@ mod tests {
             CustomerRequest::ShellExited {
                 grant_id: crate::ids::GrantId(1),
                 code: 0,
+            },
+            CustomerRequest::ElevationFailed {
+                grant_id: crate::ids::GrantId(1),
+                reason: "su: Authentication failure".into(),
+            },
+            CustomerRequest::DescribeElevation {
+                support: crate::remote::ElevationSupport::default(),
             },
             CustomerRequest::DescribeMachine {
                 machine: crate::buttons::MachineInfo {

@@ -357,6 +357,9 @@ pub struct Permissions {
     /// unpin them.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub jump_client: bool,
+    /// May ask for an administrator's command shell (`elevate_shell`; needs `shell` too).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub elevate: bool,
 }
 
 /// A rep as others see them.

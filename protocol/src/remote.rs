@@ -113,6 +113,90 @@ impl ScreenSource {
     }
 }
 
+/// How a rep asks for an administrator's command shell (seed 003, "Elevate": "Select Prompt
+/// Customer to request admin credentials from the remote user. If you possess administrative
+/// credentials to the remote computer, select Specific User and supply an administrative
+/// username and password"). Sent with `elevate_shell`; the customer consents as for any shell.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "method", rename_all = "snake_case")]
+pub enum ElevationRequest {
+    /// The customer's operating system asks *them* for an administrator's password in its
+    /// own dialog (polkit's pkexec on Linux); the shell runs as root.
+    PromptCustomer,
+    /// The rep knows an administrative account's credentials: the customer's program answers
+    /// `su`'s prompt with them, and the shell runs as `username`. The password passes once
+    /// through the server's memory to the customer's program (`elevation_credentials`, after
+    /// the customer allowed) and is never stored, logged or shown.
+    SpecificUser { username: String, password: Secret },
+}
+
+impl ElevationRequest {
+    /// The method, without the credentials.
+    pub fn method(&self) -> ElevationMethod {
+        match self {
+            ElevationRequest::PromptCustomer => ElevationMethod::PromptCustomer,
+            ElevationRequest::SpecificUser { .. } => ElevationMethod::SpecificUser,
+        }
+    }
+
+    /// Who the shell would run as: `root` for Prompt Customer, else the given user.
+    pub fn user(&self) -> &str {
+        match self {
+            ElevationRequest::PromptCustomer => "root",
+            ElevationRequest::SpecificUser { username, .. } => username,
+        }
+    }
+}
+
+/// A password on the wire: serialised as a plain string, but its `Debug` prints stars, so a
+/// request or message logged with `{:?}` never shows it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("\"***\"")
+    }
+}
+
+/// How a shell was (or is to be) elevated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ElevationMethod {
+    PromptCustomer,
+    SpecificUser,
+}
+
+/// An elevated shell grant as everyone sees it (never the password).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Elevation {
+    pub method: ElevationMethod,
+    /// Who the shell runs as (`root` for `prompt_customer`).
+    pub user: String,
+}
+
+/// What the customer's machine can do for elevation, as its program reported it
+/// (`describe_elevation`). Each field is `null` when the method is available and otherwise
+/// says why not ("pkexec (polkit) is not installed on this computer …").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ElevationSupport {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prompt_customer: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub specific_user: Option<String>,
+}
+
+impl ElevationSupport {
+    /// Why `method` is not available, or `None` when it is.
+    pub fn unavailable(&self, method: ElevationMethod) -> Option<&str> {
+        match method {
+            ElevationMethod::PromptCustomer => self.prompt_customer.as_deref(),
+            ElevationMethod::SpecificUser => self.specific_user.as_deref(),
+        }
+    }
+}
+
 /// Where a grant stands: `prompting → granted | denied | timed_out`, and `granted → stopped`.
 /// Only `prompting` and `granted` are live; the others are final.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -159,6 +243,9 @@ pub enum GrantEnd {
     SessionEnded,
     /// The shell exited by itself (the customer's program said so with `shell_exited`).
     ShellExited,
+    /// An elevated shell could not start (wrong credentials, the customer cancelled the
+    /// administrator dialog): the customer's program said so with `elevation_failed`.
+    ElevationFailed,
 }
 
 /// What the customer is on, as far as remote support cares: the portal tells the server when
@@ -213,6 +300,9 @@ pub struct GrantInfo {
     /// With `stopped`: why.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ended: Option<GrantEnd>,
+    /// For a `shell` asked with `elevate_shell`: how it is elevated and who it runs as.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub elevation: Option<Elevation>,
 }
 
 /// The most grants a [`RemoteInfo`] or `remote_updated` lists.
@@ -234,6 +324,10 @@ pub struct RemoteInfo {
     /// (with `no_prompt` and `notify` requests are granted without asking the customer).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jump: Option<crate::jump::JumpPolicy>,
+    /// What the customer's program said it can do for elevation (`None`: it has not said, so
+    /// nothing can be elevated).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub elevation: Option<ElevationSupport>,
 }
 
 impl RemoteInfo {
@@ -288,6 +382,21 @@ pub struct MediaTicket {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn passwords_never_show_in_debug() {
+        let request = ElevationRequest::SpecificUser {
+            username: "admin".into(),
+            password: Secret("hunter2".into()),
+        };
+        let printed = format!("{request:?}");
+        assert!(printed.contains("admin") && !printed.contains("hunter2"), "{printed}");
+        let json = serde_json::to_string(&request).unwrap();
+        assert_eq!(
+            json,
+            r#"{"method":"specific_user","username":"admin","password":"hunter2"}"#
+        );
+    }
 
     #[test]
     fn the_permission_matrix() {

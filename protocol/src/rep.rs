@@ -12,7 +12,7 @@ use crate::model::{
     RepInfo, RepSnapshot, SessionInfo, SessionView, TeamChatMessage, TransferTarget, UnixMillis,
     Visibility,
 };
-use crate::remote::{Capability, MediaChannel, MediaTicket, SpecialAction};
+use crate::remote::{Capability, ElevationRequest, MediaChannel, MediaTicket, SpecialAction};
 use serde::{Deserialize, Serialize};
 
 /// Where a reconnecting console left off.
@@ -144,6 +144,14 @@ pub enum RepRequest {
         session_id: SessionId,
         capability: Capability,
     },
+    /// Ask the customer for an administrator's command shell (seed 003 "Elevate"): a `shell`
+    /// grant carrying `elevation` (without the password), prompted like any shell. Needs
+    /// `permissions.shell` and `permissions.elevate`, and the method available on the
+    /// customer's machine (`remote.elevation`). Answered with `grant`.
+    ElevateShell {
+        session_id: SessionId,
+        elevation: ElevationRequest,
+    },
     /// Stop a grant: the rep's own, or (the owner) anyone's. Prompting or granted.
     StopRemote {
         session_id: SessionId,
@@ -242,6 +250,7 @@ impl RepRequest {
         "load_history",
         "load_chat",
         "request_remote",
+        "elevate_shell",
         "stop_remote",
         "open_media",
         "special_action",

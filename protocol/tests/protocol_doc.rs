@@ -557,6 +557,9 @@ impl Seen {
             RepRequest::Transfer { target, .. } => self.add("TransferTarget", target, "kind"),
             RepRequest::Close { mode, .. } => self.add("CloseMode", mode, ""),
             RepRequest::RequestRemote { capability, .. } => self.add("Capability", capability, ""),
+            RepRequest::ElevateShell { elevation, .. } => {
+                self.add("ElevationRequest", elevation, "method")
+            }
             RepRequest::OpenMedia { channel, .. } => self.add("MediaChannel", channel, ""),
             RepRequest::Ping
             | RepRequest::GenerateSessionKey
@@ -693,7 +696,8 @@ impl Seen {
             | CustomerServerMessage::Card { .. }
             | CustomerServerMessage::InstallButton { .. }
             | CustomerServerMessage::RemoveButton { .. }
-            | CustomerServerMessage::InstallJumpClient { .. } => {}
+            | CustomerServerMessage::InstallJumpClient { .. }
+            | CustomerServerMessage::ElevationCredentials { .. } => {}
         }
     }
 

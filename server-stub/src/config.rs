@@ -420,6 +420,9 @@ struct RawRep {
     /// May pin Jump Clients, jump to the ones they can see, and unpin them. Off by default.
     #[serde(default)]
     jump_client: bool,
+    /// May ask for an administrator's command shell (needs `shell` too). Off by default.
+    #[serde(default)]
+    elevate: bool,
 }
 
 fn default_max_sessions() -> u32 {
@@ -608,6 +611,7 @@ impl RawConfig {
                     shell: r.shell,
                     support_button: r.support_button,
                     jump_client: r.jump_client,
+                    elevate: r.elevate,
                 },
                 extended_availability: r.extended_availability,
             };

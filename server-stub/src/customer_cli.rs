@@ -137,7 +137,8 @@ fn show(message: &CustomerServerMessage) -> bool {
         | CustomerServerMessage::Uninstall
         | CustomerServerMessage::InstallButton { .. }
         | CustomerServerMessage::RemoveButton { .. }
-        | CustomerServerMessage::InstallJumpClient { .. } => {
+        | CustomerServerMessage::InstallJumpClient { .. }
+        | CustomerServerMessage::ElevationCredentials { .. } => {
             // A terminal has no screen to share and nothing installed: the server never asks
             // it (client `web`).
             false

@@ -139,6 +139,7 @@ fn model(chat_1: Vec<ChatMessage>) -> Model {
             shell: false,
             support_button: false,
             jump_client: false,
+            elevate: false,
         },
         reps: vec![rep_info("sam", "Sam Seller"), rep_info("sue", "Sue Seller")],
         teams: vec![TeamInfo {

@@ -64,6 +64,7 @@ pub fn request_label(request: &RepRequest) -> &'static str {
             ..
         } => "ask for a shell on the customer's computer",
         RepRequest::RequestRemote { .. } => "ask to see the customer's screen",
+        RepRequest::ElevateShell { .. } => "ask for an administrator's shell",
         RepRequest::StopRemote { .. } => "stop remote support",
         RepRequest::OpenMedia {
             channel: MediaChannel::Shell,

@@ -350,6 +350,9 @@ impl Actor {
                 token,
                 name,
             } => self.install_jump_client(jump_client_id, token, name).await,
+            // Elevated shells are being wired up: until then the credentials are dropped (and
+            // wiped with the message) and no elevated shell starts.
+            CustomerServerMessage::ElevationCredentials { .. } => {}
             CustomerServerMessage::Ok {
                 id,
                 message,

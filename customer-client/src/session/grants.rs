@@ -191,6 +191,7 @@ mod tests {
             requested_at: 0,
             deadline: 30_000,
             ended: None,
+            elevation: None,
         }
     }
 

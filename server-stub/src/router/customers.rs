@@ -356,6 +356,12 @@ impl Router {
             CustomerRequest::ShellExited { grant_id, code } => {
                 self.shell_exited(session_id, grant_id, code)
             }
+            CustomerRequest::ElevationFailed { grant_id, reason } => {
+                self.elevation_failed(session_id, grant_id, &reason)
+            }
+            CustomerRequest::DescribeElevation { support } => {
+                self.describe_elevation(session_id, support)
+            }
             CustomerRequest::DescribeMachine { machine } => {
                 self.describe_machine(session_id, machine)
             }

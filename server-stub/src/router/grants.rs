@@ -49,6 +49,7 @@ pub fn remote_info(session: &Session) -> RemoteInfo {
         grants: session.grants.list.clone(),
         platform: session.platform,
         jump: session.jump,
+        elevation: None,
     }
 }
 
@@ -105,6 +106,7 @@ impl Router {
             requested_at: now,
             deadline,
             ended: None,
+            elevation: None,
         };
         session.grants.next_id += 1;
         session.grants.list.push(grant.clone());

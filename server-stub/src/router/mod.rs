@@ -18,6 +18,7 @@ mod assistance;
 pub mod buttons;
 pub mod client_offer;
 mod customers;
+mod elevation;
 mod files;
 mod grants;
 mod history;

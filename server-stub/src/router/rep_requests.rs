@@ -26,6 +26,10 @@ impl Router {
                 session_id,
                 capability,
             } => self.request_remote(now, rep, session_id, capability),
+            RepRequest::ElevateShell {
+                session_id,
+                elevation,
+            } => self.elevate_shell(now, rep, session_id, elevation),
             RepRequest::StopRemote {
                 session_id,
                 grant_id,

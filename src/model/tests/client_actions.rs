@@ -14,6 +14,7 @@ fn on(source: ScreenSource, platform: Platform) -> SessionInfo {
             grants: Vec::new(),
             platform,
             jump: None,
+            elevation: None,
         },
         ..session_info(7, "Sam Lee")
     }

@@ -220,6 +220,7 @@ fn snapshot_state() -> RepSnapshot {
             shell: false,
             support_button: false,
             jump_client: false,
+            elevate: false,
         },
         reps: vec![
             rep_info(ME, Presence::Available),

@@ -46,6 +46,7 @@ pub fn session(source: ScreenSource, grants: Vec<GrantInfo>) -> SessionInfo {
             grants,
             platform: Default::default(),
             jump: None,
+            elevation: None,
         },
     }
 }

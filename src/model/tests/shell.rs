@@ -21,6 +21,7 @@ fn grant(id: u64, rep: RepId, capability: Capability, state: GrantState) -> Gran
         requested_at: NOW - 6_000,
         deadline: NOW + 24_000,
         ended: None,
+        elevation: None,
     }
 }
 

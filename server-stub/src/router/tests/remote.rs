@@ -211,6 +211,7 @@ fn a_request_prompts_the_customer_and_allowing_it_grants_view_with_public_lines(
         requested_at: asked_at,
         deadline: asked_at + PROMPT_MS,
         ended: None,
+        elevation: None,
     };
     assert_eq!(remote_updated(&effects, id), Some(vec![prompting.clone()]));
     let info = updated_for(&effects, "alice").expect("alice is told");
