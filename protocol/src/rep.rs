@@ -437,6 +437,10 @@ pub enum RepEvent {
 /// A frame from the server to a console.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "nearly every frame is an `event`: boxing it would allocate for the common case to shrink the rare ones"
+)]
 pub enum RepServerMessage {
     /// The handshake succeeded. `resumed` says whether missed events follow (true) or a snapshot (false).
     Welcome {

@@ -62,6 +62,7 @@ screen = "control"
 shell = true
 support_button = true
 jump_client = true
+elevate = true
 
 [[reps]]
 id = "bob"
@@ -74,6 +75,7 @@ screen = "control"
 shell = true
 support_button = true
 jump_client = true
+elevate = true
 
 [[reps]]
 id = "carol"

@@ -227,6 +227,7 @@ impl Router {
             grants: Default::default(),
             platform,
             machine: None,
+            elevation: None,
             jump: None,
             client_offer: None,
             offer: None,

@@ -49,7 +49,7 @@ pub fn remote_info(session: &Session) -> RemoteInfo {
         grants: session.grants.list.clone(),
         platform: session.platform,
         jump: session.jump,
-        elevation: None,
+        elevation: session.elevation.clone(),
     }
 }
 
@@ -199,6 +199,7 @@ impl Router {
         prune(&mut session.grants.list);
         let grants = session.grants.list.clone();
         let viewers = media_access(session);
+        self.drop_spent_credentials();
         self.persist_session(session_id);
         self.announce_session_update(session_id, None);
         self.tell_customer(session_id, CustomerServerMessage::RemoteUpdated { grants });
@@ -210,6 +211,7 @@ impl Router {
 
     /// Requests nobody answered in time count as denied (`timed_out`).
     pub(super) fn expire_prompts(&mut self, now: UnixMillis) {
+        self.drop_spent_credentials();
         while let Some(&(deadline, session_id, grant_id)) = self.prompt_deadlines.first() {
             if deadline > now {
                 break;

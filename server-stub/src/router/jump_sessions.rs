@@ -165,6 +165,7 @@ impl Router {
                 host: client.info.host.clone(),
                 os: client.info.os.clone(),
             }),
+            elevation: None,
             jump: Some(policy),
             client_offer: None,
             offer: None,
@@ -202,7 +203,9 @@ impl Router {
         let Some(policy) = self.sessions.get(&session_id).and_then(|s| s.jump) else {
             return false;
         };
-        if !policy.grants_without_prompt() {
+        // An administrator's shell always asks the person at the machine, whatever the
+        // policy: nobody there to answer means no elevated shell.
+        if !policy.grants_without_prompt() || grant.elevation.is_some() {
             return false;
         }
         self.set_grant(session_id, grant.grant_id, GrantState::Granted, None);

@@ -161,6 +161,12 @@ pub struct Router {
     buttons: buttons::Buttons,
     /// Jump Clients pinned on customers' machines, and which are connected.
     jump_clients: jumps::JumpClients,
+    /// The credentials of elevated `specific_user` shells still prompting, by (session,
+    /// grant): only here, in memory, never in a grant, a record or a log. Sent once to the
+    /// customer right after the allow and dropped then, or as soon as the grant is no
+    /// longer prompting (denied, timed out, stopped); a restart forgets them.
+    elevation_credentials:
+        HashMap<(SessionId, switchboard_protocol::GrantId), elevation::Credentials>,
     /// The time of the input being handled (0 before the first): what system notes are
     /// stamped with, so helpers deep in a change need not thread the clock.
     now: UnixMillis,
@@ -234,6 +240,7 @@ impl Router {
             restart_revoked: Vec::new(),
             buttons: buttons::Buttons::default(),
             jump_clients: jumps::JumpClients::default(),
+            elevation_credentials: HashMap::new(),
             now: UnixMillis::default(),
             out: Vec::new(),
         }

@@ -33,6 +33,20 @@ impl Router {
         session_id: SessionId,
         capability: Capability,
     ) -> Reply {
+        self.check_remote_request(rep, session_id, capability, false)?;
+        self.open_request(now, rep, session_id, capability, None)
+    }
+
+    /// Every check of a request for `capability` (see the module's list), in the order the
+    /// errors are documented; `elevating`: an `elevate_shell`, which needs the `elevate`
+    /// permission besides `shell`. Changes nothing.
+    pub(super) fn check_remote_request(
+        &self,
+        rep: &RepId,
+        session_id: SessionId,
+        capability: Capability,
+        elevating: bool,
+    ) -> Result<(), switchboard_protocol::ErrorBody> {
         let session = self.rep_session(rep, session_id)?;
         if session.waiting.is_some() || session.owner.is_none() {
             return Err(refuse(
@@ -47,6 +61,12 @@ impl Router {
                 return Err(refuse(
                     ErrorCode::Forbidden,
                     "You are not permitted to open a shell on customers' computers.",
+                ));
+            }
+            if elevating && !permissions.is_some_and(|p| p.elevate) {
+                return Err(refuse(
+                    ErrorCode::Forbidden,
+                    "You are not permitted to open an administrator's shell on customers' computers.",
                 ));
             }
         } else if !permission.allows(capability) {
@@ -124,9 +144,34 @@ impl Router {
                 ));
             }
         }
-        let Some(grant) = self.add_grant(session_id, rep, capability, now) else {
+        Ok(())
+    }
+
+    /// Adds a checked request as a `prompting` grant (an elevated shell's with its
+    /// `elevation`), says so in the chat, grants it at once where a Jump Client's policy
+    /// says so (never an elevated one), and tells everyone. Answers `grant`.
+    pub(super) fn open_request(
+        &mut self,
+        now: UnixMillis,
+        rep: &RepId,
+        session_id: SessionId,
+        capability: Capability,
+        elevation: Option<switchboard_protocol::Elevation>,
+    ) -> Reply {
+        let Some(mut grant) = self.add_grant(session_id, rep, capability, now) else {
             return Err(refuse(ErrorCode::NotFound, "No such session."));
         };
+        if elevation.is_some() {
+            grant.elevation = elevation;
+            if let Some(listed) = self.sessions.get_mut(&session_id).and_then(|s| {
+                s.grants
+                    .list
+                    .iter_mut()
+                    .find(|g| g.grant_id == grant.grant_id)
+            }) {
+                listed.elevation = grant.elevation.clone();
+            }
+        }
         self.public_note(
             session_id,
             remote_text::requested(&grant, self.shared_in(session_id)),
@@ -235,7 +280,17 @@ impl Router {
             // One controller: this one replaces any other rep's control (granted or asked).
             self.control_taken_by(session_id, &grant);
         }
+        // An elevated shell's credentials leave the router's memory with the allow (and are
+        // dropped with a denial, by `grants_changed`).
+        let credentials = if allow {
+            self.elevation_credentials.remove(&(session_id, grant_id))
+        } else {
+            None
+        };
         self.grants_changed(session_id);
+        if let Some(credentials) = credentials {
+            self.send_credentials(session_id, grant_id, credentials);
+        }
         Ok(None)
     }
 

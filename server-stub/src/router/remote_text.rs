@@ -49,18 +49,48 @@ fn acting(capability: Capability, what: Shared) -> String {
     }
 }
 
-/// "Alice Martin asked to view the screen." / "... to open a command shell."
+/// " as administrator (sbadmin)" for an elevated shell's grant, else nothing: the lines of
+/// an elevated request or grant name who its shell runs as (never a credential).
+fn as_whom(grant: &GrantInfo) -> String {
+    grant
+        .elevation
+        .as_ref()
+        .map(|e| format!(" as administrator ({})", e.user))
+        .unwrap_or_default()
+}
+
+/// [`act`] for this grant: "open a command shell as administrator (sbadmin)".
+fn act_of(grant: &GrantInfo, what: Shared) -> String {
+    format!("{}{}", act(grant.capability, what), as_whom(grant))
+}
+
+/// [`acting`] for this grant: "using the command shell as administrator (root)".
+fn acting_of(grant: &GrantInfo, what: Shared) -> String {
+    format!("{}{}", acting(grant.capability, what), as_whom(grant))
+}
+
+/// "Alice Martin asked to view the screen." / "... to open a command shell." / "... to open
+/// a command shell as administrator (sbadmin)."
 pub fn requested(grant: &GrantInfo, what: Shared) -> String {
-    format!(
-        "{} asked to {}.",
-        grant.rep_name,
-        act(grant.capability, what)
-    )
+    format!("{} asked to {}.", grant.rep_name, act_of(grant, what))
+}
+
+/// "Alice Martin's administrator shell could not start: su: Authentication failure"
+/// (`reason` is the customer program's, already one plain line).
+pub fn elevation_failed(grant: &GrantInfo, reason: &str) -> String {
+    if reason.is_empty() {
+        format!("{}'s administrator shell could not start.", grant.rep_name)
+    } else {
+        format!(
+            "{}'s administrator shell could not start: {reason}",
+            grant.rep_name
+        )
+    }
 }
 
 /// "The customer allowed Alice Martin to control the screen." / "... declined ..."
 pub fn answered(grant: &GrantInfo, allow: bool, what: Shared) -> String {
-    let act = act(grant.capability, what);
+    let act = act_of(grant, what);
     if allow {
         format!("The customer allowed {} to {act}.", grant.rep_name)
     } else {
@@ -76,14 +106,14 @@ pub fn timed_out(grant: &GrantInfo, what: Shared) -> String {
     format!(
         "{}'s request to {} timed out.",
         grant.rep_name,
-        act(grant.capability, what)
+        act_of(grant, what)
     )
 }
 
 /// A rep's `stop_remote`: their own grant, or (the owner, `by`) someone else's.
 pub fn rep_stopped(grant: &GrantInfo, by: &str, what: Shared) -> String {
     let live_request = grant_was_prompting(grant);
-    let (act, acting) = (act(grant.capability, what), acting(grant.capability, what));
+    let (act, acting) = (act_of(grant, what), acting_of(grant, what));
     match (by == grant.rep_name, live_request) {
         (true, true) => format!("{} withdrew the request to {act}.", grant.rep_name),
         (true, false) => format!("{} stopped {acting}.", grant.rep_name),
@@ -109,7 +139,7 @@ pub fn customer_stopped_one(grant: &GrantInfo, what: Shared) -> String {
         format!(
             "The customer stopped {} {}.",
             grant.rep_name,
-            acting(grant.capability, what)
+            acting_of(grant, what)
         )
     }
 }
@@ -153,7 +183,10 @@ pub fn rep_gone(name: &str, ended: &[GrantInfo], what: Shared) -> String {
     } else {
         None
     };
-    let shell_part = doing(Capability::Shell).then(|| "using the command shell".to_owned());
+    let shell_part = granted
+        .iter()
+        .find(|g| g.capability == Capability::Shell)
+        .map(|g| acting_of(g, what));
     let parts: Vec<String> = screen_part.into_iter().chain(shell_part).collect();
     format!("{name} is no longer {}.", parts.join(" or "))
 }

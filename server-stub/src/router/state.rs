@@ -81,6 +81,11 @@ pub struct Session {
     /// The customer's machine, as its native client described it.
     #[serde(default)]
     pub machine: Option<MachineInfo>,
+    /// What the native client said it can do for elevation (`describe_elevation`), kept
+    /// with the machine: reps see it as `RemoteInfo.elevation`. Only the reasons a method is
+    /// unavailable, never a credential.
+    #[serde(default)]
+    pub elevation: Option<switchboard_protocol::ElevationSupport>,
     /// Set for a session a rep started by jumping to a Jump Client: the policy it runs
     /// under (with `no_prompt` and `notify`, requests are granted without a prompt).
     #[serde(default)]
@@ -134,6 +139,7 @@ impl Session {
             grants,
             platform,
             machine,
+            elevation,
             jump,
             client_offer,
             offer,
@@ -168,6 +174,7 @@ impl Session {
             grants: grants.clone(),
             platform: *platform,
             machine: machine.clone(),
+            elevation: elevation.clone(),
             jump: *jump,
             client_offer: client_offer.clone(),
             offer: offer.clone(),

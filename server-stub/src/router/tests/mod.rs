@@ -7,6 +7,7 @@ mod buttons;
 mod chat;
 mod client_offer;
 mod console;
+mod elevation;
 mod entry_paths;
 mod files;
 mod invitations;

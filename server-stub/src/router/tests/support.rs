@@ -64,8 +64,8 @@ offer_answer_secs = 20
 id = "leads"
 name = "Team Leads"
 
-# alice: two teams, general queue, may share outside her teams and transfer; screen control
-# and the shell.
+# alice: two teams, general queue, may share outside her teams and transfer; screen control,
+# the shell and an administrator's shell.
 [[reps]]
 id = "alice"
 name = "Alice Martin"
@@ -80,8 +80,10 @@ screen = "control"
 shell = true
 support_button = true
 jump_client = true
+elevate = true
 
-# bob: billing only, general queue, transfer, at most 2 sessions; screen control and the shell.
+# bob: billing only, general queue, transfer, at most 2 sessions; screen control, the shell
+# and an administrator's shell.
 [[reps]]
 id = "bob"
 name = "Bob Okafor"
@@ -94,6 +96,7 @@ screen = "control"
 shell = true
 support_button = true
 jump_client = true
+elevate = true
 
 # carol: tech only, no general queue, may not transfer; may view screens, not control.
 [[reps]]

@@ -64,6 +64,7 @@ fn session(id: u64) -> Session {
         grants: Default::default(),
         platform: Default::default(),
         machine: None,
+        elevation: None,
         jump: None,
         client_offer: None,
         offer: None,
