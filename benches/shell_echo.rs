@@ -106,6 +106,7 @@ fn main() {
         shell: Some(ShellUser {
             grant_id: shell.grant,
             rep_name: "Alice".into(),
+            elevation: None,
         }),
         ..ShareState::default()
     };

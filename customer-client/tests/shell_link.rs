@@ -38,6 +38,7 @@ fn granted(grant: u64) -> ShareState {
         shell: Some(ShellUser {
             grant_id: GrantId(grant),
             rep_name: "Alice Martin".into(),
+            elevation: None,
         }),
         ..ShareState::default()
     }

@@ -60,6 +60,7 @@ pub async fn setup_with(config: Arc<Config>, policy: Policy, screen: ScreenChoic
         policy,
         screen: Ok(screen),
         wake: None,
+        elevate_run_as: Vec::new(),
     };
     let (customer, events) = CustomerSession::start(config).await.unwrap();
     let session_id = customer.session_id;

@@ -131,6 +131,7 @@ async fn headless(context: JumpContext, jump: Jump) {
         policy: Policy::DenyAll,
         screen: context.screen.clone(),
         wake: None,
+        elevate_run_as: Vec::new(),
     };
     let session_id = jump.session_id;
     let joined = CustomerSession::join(

@@ -2,14 +2,15 @@
 //! handle's commands, the server's messages, the share state (to start a publisher when the
 //! screen is granted, a shell when a shell is), the running publisher (to open the media
 //! socket again if it failed while sharing should go on) and the running shell's link
-//! (`shell_grant.rs`: its grant ends with it). `install.rs` describes the machine after each
-//! start and resume, writes and deletes Support Buttons' launchers, and removes the program
-//! when the session ends after `uninstall`.
+//! (`shell_grant.rs`: its grant ends with it; an elevated shell's credentials wait there
+//! for their link, and `describe_elevation` says what this machine can do). `install.rs`
+//! describes the machine after each start and resume, writes and deletes Support Buttons'
+//! launchers, and removes the program when the session ends after `uninstall`.
 
 mod install;
 mod shell_grant;
 
-use super::consent::{Answer, shell_support};
+use super::consent::{Answer, shell_request_support, shell_support};
 use super::{Command, GrantView, SessionConfig, SessionEvent, Shared};
 use crate::publish::{self, PublishEnd, PublishError, PublishStats, ScreenWorker};
 use futures_util::{SinkExt, StreamExt};
@@ -18,8 +19,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use switchboard_protocol::codec::encode_with_id;
 use switchboard_protocol::{
-    ChatMessage, CustomerHello, CustomerRequest, CustomerServerMessage, GrantId, GrantInfo,
-    MediaChannel, MessageId, PROTOCOL_VERSION, RequestId, SessionId,
+    ChatMessage, CustomerHello, CustomerRequest, CustomerServerMessage, ElevationSupport, GrantId,
+    GrantInfo, MediaChannel, MessageId, PROTOCOL_VERSION, RequestId, SessionId,
 };
 use tokio::net::TcpStream;
 use tokio::sync::{mpsc, watch};
@@ -78,6 +79,8 @@ pub(super) struct Actor {
     places: Option<Arc<crate::install::Places>>,
     /// The machine as described to the server (worked out once).
     machine: Option<switchboard_protocol::MachineInfo>,
+    /// What this machine can do for elevated shells, as described (worked out once).
+    elevation: Option<ElevationSupport>,
     /// The rep closed with uninstall: the program removes itself when the session ends.
     uninstall: bool,
     /// Requests whose refusal is logged, not shown (`describe_machine`, `button_result`).
@@ -110,6 +113,7 @@ impl Actor {
             shell: shell_grant::ShellSlot::default(),
             places,
             machine: None,
+            elevation: None,
             uninstall: false,
             quiet: BTreeSet::new(),
         }
@@ -191,6 +195,7 @@ impl Actor {
     /// known (Support Buttons need it).
     pub(super) async fn introduce(&mut self) {
         self.describe_machine().await;
+        self.describe_elevation().await;
     }
 
     async fn send(&mut self, request: CustomerRequest) -> RequestId {
@@ -246,6 +251,7 @@ impl Actor {
                     self.resume.reps = started.reps.clone();
                     (self.emit)(SessionEvent::Reconnected { reps: started.reps });
                     self.describe_machine().await;
+                    self.describe_elevation().await;
                     self.apply_grants(started.grants).await;
                     for text in unsent {
                         self.command(Command::Chat(text)).await;
@@ -350,9 +356,12 @@ impl Actor {
                 token,
                 name,
             } => self.install_jump_client(jump_client_id, token, name).await,
-            // Elevated shells are being wired up: until then the credentials are dropped (and
-            // wiped with the message) and no elevated shell starts.
-            CustomerServerMessage::ElevationCredentials { .. } => {}
+            // For an elevated shell just allowed: kept for its link (`shell_grant.rs`).
+            CustomerServerMessage::ElevationCredentials {
+                grant_id,
+                username,
+                password,
+            } => self.elevation_credentials(grant_id, username, password),
             CustomerServerMessage::Ok {
                 id,
                 message,
@@ -410,11 +419,13 @@ impl Actor {
                 .as_ref()
                 .map(|_| ())
                 .map_err(String::as_str);
-            let allow = match self
-                .config
-                .policy
-                .answer(grant.capability, screen, shell_support())
-            {
+            let support = self
+                .elevation
+                .get_or_insert_with(super::consent::elevation_support);
+            let elevation = grant.elevation.as_ref().map(|e| e.method);
+            let shell = shell_request_support(elevation, shell_support(), support);
+            let shell = shell.as_ref().map(|_| ()).map_err(String::as_str);
+            let allow = match self.config.policy.answer(grant.capability, screen, shell) {
                 Answer::Ask => None,
                 Answer::Allow => Some(true),
                 Answer::Deny(why) => {

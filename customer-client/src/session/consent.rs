@@ -1,10 +1,11 @@
 //! How a rep's request is answered on this machine, before any card is shown: by the
 //! customer (the card), at once by an automatic [`Policy`] (simulated customers, the demo,
 //! tests), or refused because this machine cannot give it (no screen to share, no shell
-//! engine). Pure, so the rule "an automatic policy hands out a shell only when told to, and a
-//! person always gets the card" is a unit test.
+//! engine, no way to elevate). Pure, so the rule "an automatic policy hands out a shell only
+//! when told to, and a person always gets the card" is a unit test. Also what this machine
+//! says it can do for elevated shells (`describe_elevation`), with the reason when it cannot.
 
-use switchboard_protocol::Capability;
+use switchboard_protocol::{Capability, ElevationMethod, ElevationSupport};
 
 /// How consent requests are answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,6 +81,50 @@ pub fn shell_support() -> Result<(), &'static str> {
     }
 }
 
+/// Why elevated shells cannot run on this build's operating system.
+#[cfg(not(unix))]
+pub const ELEVATION_UNAVAILABLE: &str =
+    "elevated shells are not available on this computer's operating system yet";
+
+/// What this machine can do for elevation, as `describe_elevation` reports it: from the
+/// engine's check (`su`, pkexec and a graphical session for its dialog) on Unix; nothing
+/// elsewhere, with the reason.
+pub fn elevation_support() -> ElevationSupport {
+    #[cfg(unix)]
+    {
+        let support = crate::elevate::support();
+        ElevationSupport {
+            prompt_customer: support.prompt_customer.err(),
+            specific_user: support.specific_user.err(),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        ElevationSupport {
+            prompt_customer: Some(ELEVATION_UNAVAILABLE.to_owned()),
+            specific_user: Some(ELEVATION_UNAVAILABLE.to_owned()),
+        }
+    }
+}
+
+/// Whether a shell request elevated by `method` (`None`: the customer's own shell) can run
+/// here, given the shell engine (`shell`) and what elevation can do (`support`); `Err`: the
+/// words the customer reads.
+pub fn shell_request_support(
+    method: Option<ElevationMethod>,
+    shell: Result<(), &str>,
+    support: &ElevationSupport,
+) -> Result<(), String> {
+    shell.map_err(str::to_owned)?;
+    match method.and_then(|method| support.unavailable(method)) {
+        None => Ok(()),
+        Some(why) => Err(format!(
+            "A support representative asked for an administrator's command shell, which \
+             this computer cannot offer: {why}. It was refused."
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,5 +185,39 @@ mod tests {
     #[test]
     fn shell_support_matches_the_engine() {
         assert_eq!(shell_support().is_ok(), cfg!(unix));
+    }
+
+    /// An elevated shell needs its method here as well as the shell engine; the customer's
+    /// own shell needs only the engine.
+    #[test]
+    fn an_elevated_shell_needs_its_method() {
+        let support = ElevationSupport {
+            prompt_customer: Some("pkexec (polkit) is not installed".into()),
+            specific_user: None,
+        };
+        assert_eq!(shell_request_support(None, OK, &support), Ok(()));
+        assert_eq!(
+            shell_request_support(Some(ElevationMethod::SpecificUser), OK, &support),
+            Ok(())
+        );
+        let refused =
+            shell_request_support(Some(ElevationMethod::PromptCustomer), OK, &support).unwrap_err();
+        assert!(
+            refused.contains("pkexec (polkit) is not installed"),
+            "{refused}"
+        );
+        assert_eq!(
+            shell_request_support(
+                Some(ElevationMethod::SpecificUser),
+                Err("no shell"),
+                &support
+            ),
+            Err("no shell".to_owned())
+        );
+        #[cfg(unix)]
+        assert_eq!(
+            elevation_support().specific_user.is_none(),
+            crate::elevate::support().specific_user.is_ok()
+        );
     }
 }

@@ -5,7 +5,9 @@
 //! server hears of it. Also the words the customer reads about grants (cards and banner).
 
 use std::collections::BTreeSet;
-use switchboard_protocol::{Capability, GrantId, GrantInfo, GrantState};
+use switchboard_protocol::{
+    Capability, Elevation, ElevationMethod, GrantId, GrantInfo, GrantState,
+};
 
 /// Who is looking at (or driving) the screen right now.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +26,9 @@ pub struct ShellUser {
     pub grant_id: GrantId,
     /// The rep's name as the server verified it (`rep_name`), for the banner.
     pub rep_name: String,
+    /// An administrator's shell (the grant's `elevation`): how, and as whom. `None`: the
+    /// customer's own shell.
+    pub elevation: Option<Elevation>,
 }
 
 /// What capture, injection and the shell may do now. Sharing happens while `viewers` is not
@@ -93,6 +98,19 @@ impl GrantView {
         live
     }
 
+    /// Whether `grant_id` is live (prompting or granted) and not stopped here: credentials
+    /// for an elevated shell are kept only while their grant is.
+    pub fn is_live(&self, grant_id: GrantId) -> bool {
+        self.live().any(|g| g.grant_id == grant_id)
+    }
+
+    /// The elevation of live grant `grant_id`, if it is an elevated shell's.
+    pub fn elevation(&self, grant_id: GrantId) -> Option<&Elevation> {
+        self.live()
+            .find(|g| g.grant_id == grant_id)
+            .and_then(|g| g.elevation.as_ref())
+    }
+
     /// Every grant the server listed, as it listed them.
     pub fn grants(&self) -> &[GrantInfo] {
         &self.grants
@@ -123,6 +141,7 @@ impl GrantView {
                 state.shell.get_or_insert_with(|| ShellUser {
                     grant_id: grant.grant_id,
                     rep_name: grant.rep_name.clone(),
+                    elevation: grant.elevation.clone(),
                 });
                 continue;
             }
@@ -156,15 +175,26 @@ pub fn banner_text(viewer: &Viewer) -> String {
 }
 
 /// The banner's words while `user` has the command shell: "Alice Martin is using a command
-/// shell".
+/// shell", or for an administrator's shell "Alice Martin is using an administrator shell
+/// (sbadmin)".
 pub fn shell_banner_text(user: &ShellUser) -> String {
-    format!("{} is using a command shell", user.rep_name)
+    match &user.elevation {
+        None => format!("{} is using a command shell", user.rep_name),
+        Some(elevation) => format!(
+            "{} is using an administrator shell ({})",
+            user.rep_name, elevation.user
+        ),
+    }
 }
 
 /// The consent card's question for a prompting grant. The shell's says plainly what allowing
-/// it means, since a shell can do anything the customer can.
+/// it means, since a shell can do anything the customer can; an administrator's shell says
+/// that it is administrator access, as whom, and who gives the password.
 pub fn prompt_text(grant: &GrantInfo) -> String {
     let name = &grant.rep_name;
+    if let (Capability::Shell, Some(elevation)) = (grant.capability, &grant.elevation) {
+        return elevated_prompt_text(name, elevation);
+    }
     match grant.capability {
         Capability::ScreenView => format!("{name} wants to view your screen"),
         Capability::ScreenControl => format!("{name} wants to control your screen"),
@@ -174,6 +204,24 @@ pub fn prompt_text(grant: &GrantInfo) -> String {
              session."
         ),
     }
+}
+
+/// The card for an administrator's shell.
+fn elevated_prompt_text(name: &str, elevation: &Elevation) -> String {
+    let how = match elevation.method {
+        ElevationMethod::SpecificUser => {
+            format!("(user {}, with credentials {name} typed)", elevation.user)
+        }
+        ElevationMethod::PromptCustomer => format!(
+            "({}). Your computer will ask you for an administrator's password",
+            elevation.user
+        ),
+    };
+    format!(
+        "{name} wants to open a command shell as administrator {how}. They could do anything \
+         on this computer: change any setting, read or delete any file, install programs. \
+         Allow only if you trust this support session."
+    )
 }
 
 #[cfg(test)]
@@ -313,5 +361,49 @@ mod tests {
         ));
         view.apply(again);
         assert!(view.share_state().sharing() && !view.share_state().control);
+    }
+
+    /// An administrator's shell says so on its card (administrator, as whom, whose password)
+    /// and on the banner; its grant is still the one shell, with its elevation kept.
+    #[test]
+    fn an_elevated_shell_says_administrator_and_as_whom() {
+        let mut specific = grant(8, "alice", Capability::Shell, GrantState::Prompting);
+        specific.elevation = Some(Elevation {
+            method: ElevationMethod::SpecificUser,
+            user: "sbadmin".into(),
+        });
+        assert_eq!(
+            prompt_text(&specific),
+            "alice name wants to open a command shell as administrator (user sbadmin, with \
+             credentials alice name typed). They could do anything on this computer: change \
+             any setting, read or delete any file, install programs. Allow only if you trust \
+             this support session."
+        );
+        let mut pkexec = specific.clone();
+        pkexec.elevation = Some(Elevation {
+            method: ElevationMethod::PromptCustomer,
+            user: "root".into(),
+        });
+        let text = prompt_text(&pkexec);
+        assert!(
+            text.starts_with(
+                "alice name wants to open a command shell as administrator (root). Your \
+                 computer will ask you for an administrator's password. They could do anything"
+            ),
+            "{text}"
+        );
+
+        let mut view = GrantView::default();
+        specific.state = GrantState::Granted;
+        view.apply(vec![specific]);
+        assert!(view.is_live(GrantId(8)) && !view.is_live(GrantId(9)));
+        assert_eq!(view.elevation(GrantId(8)).unwrap().user, "sbadmin");
+        let user = view.share_state().shell.unwrap();
+        assert_eq!(
+            shell_banner_text(&user),
+            "alice name is using an administrator shell (sbadmin)"
+        );
+        view.stop(GrantId(8));
+        assert!(!view.is_live(GrantId(8)) && view.elevation(GrantId(8)).is_none());
     }
 }

@@ -25,7 +25,9 @@ mod join_code;
 pub mod notes;
 mod simulated;
 
-pub use consent::{Answer, Policy, SHELL_UNAVAILABLE, shell_support};
+pub use consent::{
+    Answer, Policy, SHELL_UNAVAILABLE, elevation_support, shell_request_support, shell_support,
+};
 pub use grants::{
     GrantView, ShareState, ShellUser, Viewer, banner_text, prompt_text, shell_banner_text,
 };
@@ -56,6 +58,11 @@ pub struct SessionConfig {
     pub screen: Result<ScreenChoice, String>,
     /// Called after every event is queued (the window asks egui for a repaint).
     pub wake: Option<Arc<dyn Fn() + Send + Sync>>,
+    /// Test and operations plumbing, empty normally: a command the elevation tool (`su`,
+    /// `pkexec`) is run through, such as `runuser -u sbcustomer --` for tests that run as
+    /// root but must elevate as an unprivileged customer would (`elevate::ElevateOptions`'s
+    /// `run_as`). Set only by whoever starts the program; nothing from the network sets it.
+    pub elevate_run_as: Vec<std::ffi::OsString>,
 }
 
 /// What happened, for the UI.

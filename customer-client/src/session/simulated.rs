@@ -34,6 +34,7 @@ pub async fn run_simulated_customer(
             typing: true,
         }),
         wake: None,
+        elevate_run_as: Vec::new(),
     };
     let (session, mut events) = CustomerSession::start(config)
         .await

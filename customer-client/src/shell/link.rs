@@ -15,8 +15,18 @@
 //! dropped connection), when the relay closes the socket, or when the socket fails; and
 //! dropping a running link kills it too, off the runtime's threads. A shell that exits by
 //! itself sends `shell_exit` after its last output and closes the socket normally.
+//!
+//! An **elevated** shell ([`Start::Elevated`]) is the same link with another start: the
+//! socket opens first (its ticket lasts a minute; pkexec's dialog may take two), and while
+//! the elevation runs (the credentials awaited, `su`'s prompt answered) the link keeps
+//! reading the socket, so pings are answered, a close or a revocation ends the start, and
+//! the rep's last resize is applied once the shell runs. Then the shell's first output (it
+//! came with the elevation's marker) goes out first, and the rest is the ordinary shell's
+//! loop. An elevation that fails sends nothing on the socket but a normal close: the actor
+//! reports why with `elevation_failed`.
 
 use super::{ShellConfig, ShellError, ShellEvent, ShellOutput, ShellSession};
+use crate::elevate::Elevated;
 use crate::session::ShareState;
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use std::future::Future;
@@ -72,6 +82,23 @@ pub enum LinkError {
     StartInterrupted(String),
     #[error("a shell frame could not be encoded: {0}")]
     Encode(#[from] MediaError),
+    /// The elevated shell did not start: the reason, in words fit for the rep and the
+    /// customer (the tool's own, such as "su: Authentication failure"; never the password).
+    #[error("the administrator shell could not start: {0}")]
+    Elevation(String),
+}
+
+/// The elevated shell being started: resolves to the running shell or the reason it did
+/// not start (see [`LinkError::Elevation`]).
+pub type Elevating = Pin<Box<dyn Future<Output = Result<Elevated, String>> + Send>>;
+
+/// How the link's shell starts.
+pub enum Start {
+    /// The customer's own shell (or a given command), started once the socket is open.
+    Shell(ShellConfig),
+    /// An elevated shell (`crate::elevate`), at [`START_ROWS`] x [`START_COLS`]: awaited
+    /// while the socket is kept open.
+    Elevated(Elevating),
 }
 
 /// Runs the shell for `grant` on the media socket at `url` with `token` (from `open_media`,
@@ -81,8 +108,20 @@ pub async fn run(
     url: &str,
     token: &str,
     grant: GrantId,
-    mut share: watch::Receiver<ShareState>,
+    share: watch::Receiver<ShareState>,
     config: ShellConfig,
+) -> Result<LinkEnd, LinkError> {
+    run_with(url, token, grant, share, Start::Shell(config)).await
+}
+
+/// [`run`], with the shell started as `start` says (the customer's own shell, or an
+/// elevated one).
+pub async fn run_with(
+    url: &str,
+    token: &str,
+    grant: GrantId,
+    mut share: watch::Receiver<ShareState>,
+    start: Start,
 ) -> Result<LinkEnd, LinkError> {
     if !holds(&share.borrow_and_update(), grant) {
         return Ok(LinkEnd::Revoked);
@@ -102,23 +141,77 @@ pub async fn run(
         token: token.to_owned(),
     };
     send_frame(&mut sink, &auth).await?;
-    // Starting forks the shell and opens the PTY: off the runtime's threads.
-    let started = tokio::task::spawn_blocking(move || ShellSession::start(config)).await;
-    let (session, mut output) = match started {
-        Ok(Ok(started)) => started,
-        Ok(Err(error)) => {
-            exit_and_close(&mut sink, &mut stream, -1).await;
-            return Err(LinkError::Start(error));
+    let (session, mut output, first_output, resize) = match start {
+        Start::Shell(config) => {
+            // Starting forks the shell and opens the PTY: off the runtime's threads.
+            let started = tokio::task::spawn_blocking(move || ShellSession::start(config)).await;
+            match started {
+                Ok(Ok((session, output))) => (session, output, Vec::new(), None),
+                Ok(Err(error)) => {
+                    exit_and_close(&mut sink, &mut stream, -1).await;
+                    return Err(LinkError::Start(error));
+                }
+                Err(error) => {
+                    exit_and_close(&mut sink, &mut stream, -1).await;
+                    return Err(LinkError::StartInterrupted(error.to_string()));
+                }
+            }
         }
-        Err(error) => {
-            exit_and_close(&mut sink, &mut stream, -1).await;
-            return Err(LinkError::StartInterrupted(error.to_string()));
+        Start::Elevated(elevating) => {
+            match elevate(elevating, &mut stream, grant, &mut share).await {
+                Ok(ElevatedStart::Started(elevated, resize)) => (
+                    elevated.session,
+                    elevated.output,
+                    elevated.first_output,
+                    resize,
+                ),
+                Ok(ElevatedStart::Ended(end)) => {
+                    if end == LinkEnd::Revoked {
+                        close(&mut sink, &mut stream).await;
+                    }
+                    return Ok(end);
+                }
+                Err(error) => {
+                    if !matches!(error, LinkError::Socket(_)) {
+                        close(&mut sink, &mut stream).await;
+                    }
+                    return Err(error);
+                }
+            }
         }
     };
     let mut shell = Running::new(session);
+    if let Some((rows, cols)) = resize
+        && let Err(error) = shell.session.resize(rows, cols)
+    {
+        tracing::debug!(%error, "shell: resize failed");
+    }
+    let mut offsets = Offsets::default();
+    // The elevated shell's first output came with the marker, acknowledged to its window
+    // already: it goes out first, and the rep's acks for it free nothing again.
+    if !first_output.is_empty() {
+        let sent = send_output(&mut sink, &mut offsets, &first_output, grant, &mut share).await;
+        offsets.acked = offsets.sent;
+        let early = match sent {
+            Ok(false) => None,
+            Ok(true) => Some(Ok(LinkEnd::Revoked)),
+            Err(error) => Some(Err(error)),
+        };
+        if let Some(ended) = early {
+            let killing = shell.kill();
+            if matches!(ended, Ok(LinkEnd::Revoked)) {
+                close(&mut sink, &mut stream).await;
+            }
+            if let Err(error) = killing.await {
+                tracing::error!(%error, "shell: the task killing the shell failed");
+            }
+            return ended;
+        }
+    }
     let ended = pump(
         &shell.session,
         &mut output,
+        offsets,
         &mut sink,
         &mut stream,
         grant,
@@ -146,6 +239,7 @@ type Typing = Pin<Box<dyn Future<Output = Result<(), ShellError>> + Send>>;
 async fn pump<W, R>(
     shell: &Arc<ShellSession>,
     output: &mut ShellOutput,
+    mut offsets: Offsets,
     sink: &mut W,
     stream: &mut R,
     grant: GrantId,
@@ -155,7 +249,6 @@ where
     W: Sink<Message, Error = tungstenite::Error> + Unpin,
     R: Stream<Item = Result<Message, tungstenite::Error>> + Unpin,
 {
-    let mut offsets = Offsets::default();
     let mut typing: Option<Typing> = None;
     loop {
         tokio::select! {
@@ -189,16 +282,8 @@ where
             // The shell printed something, or ended after its last output.
             event = output.recv() => match event {
                 Some(ShellEvent::Output(bytes)) => {
-                    for chunk in bytes.chunks(MAX_SHELL_CHUNK) {
-                        let frame = MediaFrame::ShellOutput {
-                            offset: offsets.send(chunk.len()),
-                            data: chunk.to_vec(),
-                        };
-                        tokio::select! {
-                            biased;
-                            () = revoked(share, grant) => return Ok(LinkEnd::Revoked),
-                            sent = send_frame(sink, &frame) => sent?,
-                        }
+                    if send_output(sink, &mut offsets, &bytes, grant, share).await? {
+                        return Ok(LinkEnd::Revoked);
                     }
                 }
                 Some(ShellEvent::Exited(code)) => {
@@ -210,6 +295,86 @@ where
                     send_frame(sink, &MediaFrame::ShellExit { code: -1 }).await?;
                     return Ok(LinkEnd::Exited(-1));
                 }
+            },
+        }
+    }
+}
+
+/// Sends `bytes` of output in chunks at their offsets; `true` when the grant ended
+/// meanwhile (nothing more is sent then).
+async fn send_output<W>(
+    sink: &mut W,
+    offsets: &mut Offsets,
+    bytes: &[u8],
+    grant: GrantId,
+    share: &mut watch::Receiver<ShareState>,
+) -> Result<bool, LinkError>
+where
+    W: Sink<Message, Error = tungstenite::Error> + Unpin,
+{
+    for chunk in bytes.chunks(MAX_SHELL_CHUNK) {
+        let frame = MediaFrame::ShellOutput {
+            offset: offsets.send(chunk.len()),
+            data: chunk.to_vec(),
+        };
+        tokio::select! {
+            biased;
+            () = revoked(share, grant) => return Ok(true),
+            sent = send_frame(sink, &frame) => sent?,
+        }
+    }
+    Ok(false)
+}
+
+/// How an elevated start ended, for [`run_with`].
+enum ElevatedStart {
+    /// The shell runs; the rep's last resize meanwhile (rows, cols), to apply.
+    Started(Elevated, Option<(u16, u16)>),
+    /// The grant ended, or the relay closed the socket, first (the start is dropped, which
+    /// kills whatever it had started).
+    Ended(LinkEnd),
+}
+
+/// Awaits the elevated start while reading the socket: pings are answered (by reading),
+/// the rep's resizes kept (the last one is applied once the shell runs), keystrokes dropped
+/// (there is no shell to take them yet; never logged), and a close, a failure or the
+/// grant's end stops the start.
+async fn elevate<R>(
+    mut elevating: Elevating,
+    stream: &mut R,
+    grant: GrantId,
+    share: &mut watch::Receiver<ShareState>,
+) -> Result<ElevatedStart, LinkError>
+where
+    R: Stream<Item = Result<Message, tungstenite::Error>> + Unpin,
+{
+    let mut resize = None;
+    loop {
+        tokio::select! {
+            biased;
+            // The grant ended here (Stop, the server's list, the session's end).
+            () = revoked(share, grant) => return Ok(ElevatedStart::Ended(LinkEnd::Revoked)),
+            // The credentials came and the tool let the shell start, or it refused.
+            started = &mut elevating => {
+                return match started {
+                    Ok(elevated) => Ok(ElevatedStart::Started(elevated, resize)),
+                    Err(reason) => Err(LinkError::Elevation(reason)),
+                };
+            }
+            // The relay: a resize kept for later, the close, a failure.
+            message = stream.next() => match message {
+                Some(Ok(Message::Binary(bytes))) => {
+                    if let Ok(MediaFrame::ShellResize { cols, rows }) = decode_media(&bytes) {
+                        resize = Some((rows, cols));
+                    }
+                }
+                Some(Ok(Message::Close(close))) => {
+                    let code = close.map(|c| u16::from(c.code));
+                    return Ok(ElevatedStart::Ended(LinkEnd::Closed(code)));
+                }
+                Some(Ok(_)) => {}
+                Some(Err(error)) => return Err(LinkError::Socket(error)),
+                None => return Ok(ElevatedStart::Ended(LinkEnd::Closed(None))),
             },
         }
     }
@@ -417,6 +582,7 @@ mod tests {
             shell: Some(ShellUser {
                 grant_id: GrantId(grant),
                 rep_name: "Alice".into(),
+                elevation: None,
             }),
             ..ShareState::default()
         }

@@ -143,6 +143,7 @@ impl CustomerApp {
             policy: self.policy,
             screen: self.screen.clone(),
             wake: Some(Arc::new(move || wake_ctx.request_repaint())),
+            elevate_run_as: Vec::new(),
         };
         let (answer, answers) = mpsc::channel();
         let ctx = ctx.clone();
@@ -182,6 +183,7 @@ impl CustomerApp {
             policy: self.policy,
             screen: self.screen.clone(),
             wake: Some(Arc::new(move || wake_ctx.request_repaint())),
+            elevate_run_as: Vec::new(),
         };
         self.model
             .apply(SessionEvent::Note(crate::session::notes::jumped(

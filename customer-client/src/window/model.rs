@@ -341,6 +341,7 @@ mod tests {
             shell: Some(crate::session::ShellUser {
                 grant_id: switchboard_protocol::GrantId(7),
                 rep_name: "Alice Martin".into(),
+                elevation: None,
             }),
             ..ShareState::default()
         };

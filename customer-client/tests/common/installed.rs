@@ -78,6 +78,7 @@ fn config(server: &TestServer, route: Route) -> SessionConfig {
             typing: false,
         }),
         wake: None,
+        elevate_run_as: Vec::new(),
     }
 }
 

@@ -78,6 +78,7 @@ pub fn join_config(server: &TestServer, policy: Policy) -> SessionConfig {
         policy,
         screen: Ok(SYNTHETIC),
         wake: None,
+        elevate_run_as: Vec::new(),
     }
 }
 

@@ -57,6 +57,7 @@ pub async fn setup(policy: Policy, screen: ScreenChoice) -> Setup {
         policy,
         screen: Ok(screen),
         wake: None,
+        elevate_run_as: Vec::new(),
     };
     let (customer, events) = CustomerSession::start(config).await.unwrap();
     let session_id = customer.session_id;

@@ -11,11 +11,38 @@
 //! command shell Alice was using exited (code 3)."); one that ended otherwise (its socket
 //! closed or failed, it could not start) with `stop_remote`. Kept apart from `actor.rs`,
 //! which carries the chat, the consent answers and the screen.
+//!
+//! **Elevated shells** (a shell grant with `elevation`): the program says what it can do
+//! right after describing the machine (`describe_elevation`). Once such a grant is granted,
+//! its link starts the shell with `crate::elevate` instead of the login shell: Prompt
+//! Customer at once (pkexec asks the customer), Specific User with the credentials the
+//! server sends once after the allow (`elevation_credentials`), awaited for at most
+//! [`CREDENTIALS_WAIT`]. The credentials are accepted only for a live elevated grant for
+//! that user, kept (as `elevate::Password`, wiped on drop) only until the link takes them or
+//! the grant ends, and never logged. If the shell cannot start, the grant ends with
+//! `elevation_failed` and the tool's words (never the password), and the customer reads why.
 
 use super::Actor;
 use std::collections::BTreeSet;
-use switchboard_protocol::{CustomerRequest, GrantId, MediaChannel, MediaTicket, RequestId};
+use std::time::Duration;
+use switchboard_protocol::{
+    CustomerRequest, Elevation, GrantId, MediaChannel, MediaTicket, RequestId, Secret,
+};
 use tokio::task::JoinHandle;
+
+/// How long an elevated Specific User shell waits for its credentials after its link
+/// started (the server sends them right after the allow, so they have normally come).
+pub(super) const CREDENTIALS_WAIT: Duration = Duration::from_secs(10);
+
+/// The rep's credentials for an elevated shell, on their way to `su`'s prompt.
+#[cfg(unix)]
+pub(super) struct Credentials {
+    username: String,
+    password: crate::elevate::Password,
+    /// A second copy, only to make sure the reason sent with `elevation_failed` never
+    /// holds the password (should a tool ever echo it); wiped on drop like the first.
+    guard: crate::elevate::Password,
+}
 
 /// How a shell's link ended, for the actor.
 pub(super) struct Finished {
@@ -24,6 +51,8 @@ pub(super) struct Finished {
     exited: Option<i32>,
     /// The customer's words on it, if there are any to say.
     words: Option<String>,
+    /// An elevated shell did not start: why, for `elevation_failed`.
+    elevation_failed: Option<String>,
 }
 
 impl Finished {
@@ -32,6 +61,7 @@ impl Finished {
         Finished {
             exited: None,
             words,
+            elevation_failed: None,
         }
     }
 }
@@ -48,6 +78,13 @@ pub(super) struct ShellSlot {
     /// `stop_remote`s and `shell_exited`s sent for shells that ended here: the server may
     /// have ended the grant already, and its `not_found` is nobody's business.
     quiet: BTreeSet<RequestId>,
+    /// Credentials for an elevated shell, from `elevation_credentials` until its link takes
+    /// them or the grant ends.
+    #[cfg(unix)]
+    credentials: Option<(GrantId, Credentials)>,
+    /// The link of an elevated shell waiting for its grant's credentials.
+    #[cfg(unix)]
+    awaiting: Option<(GrantId, tokio::sync::oneshot::Sender<Credentials>)>,
 }
 
 impl ShellSlot {
@@ -77,6 +114,21 @@ impl ShellSlot {
     pub(super) fn connection_lost(&mut self) {
         self.opening = None;
     }
+
+    /// Drops (and so wipes) the credentials kept or awaited for grants that are not
+    /// `keep`.
+    #[cfg(unix)]
+    fn forget_credentials(&mut self, keep: impl Fn(GrantId) -> bool) {
+        if self.credentials.as_ref().is_some_and(|(g, _)| !keep(*g)) {
+            self.credentials = None;
+        }
+        if self.awaiting.as_ref().is_some_and(|(g, _)| !keep(*g)) {
+            self.awaiting = None;
+        }
+    }
+
+    #[cfg(not(unix))]
+    fn forget_credentials(&mut self, _keep: impl Fn(GrantId) -> bool) {}
 
     /// Whether an error answers a request of the shell's (not for the customer's eyes).
     pub(super) fn owns_error(&mut self, id: RequestId) -> bool {
@@ -117,6 +169,9 @@ impl Actor {
     /// yet. A link still running for an older grant is ending (it watches the same state);
     /// the new one starts once it has.
     pub(super) async fn reconcile_shell(&mut self) {
+        // Credentials for a grant that ended (denied, timed out, stopped) go at once.
+        let ((), view) = self.shared.update(|_| ());
+        self.shell.forget_credentials(|grant| view.is_live(grant));
         let wanted = self.shell_grant();
         if let Some((grant, _)) = self.shell.opening
             && wanted != Some(grant)
@@ -150,7 +205,11 @@ impl Actor {
         self.shell.used.insert(grant);
         match ticket {
             Some(ticket) if self.shell_grant() == Some(grant) => {
-                let task = self.spawn_link(ticket.token, grant);
+                let elevation = {
+                    let share = self.shared.share.borrow();
+                    share.shell.as_ref().and_then(|user| user.elevation.clone())
+                };
+                let task = self.spawn_link(ticket.token, grant, elevation);
                 self.shell.running = Some((grant, task));
             }
             _ => tracing::debug!(?grant, "a shell ticket for a grant that ended"),
@@ -162,14 +221,19 @@ impl Actor {
     /// shell ended by itself or its socket did: the grant ends here and on the server, with
     /// `shell_exited` and the code if the shell exited, `stop_remote` otherwise.
     pub(super) async fn shell_finished(&mut self, grant: GrantId, finished: Finished) {
+        self.shell.forget_credentials(|other| other != grant);
         let (live, _) = self.shared.update(|view| view.stop(grant));
         if live {
-            let request = match finished.exited {
-                Some(code) => CustomerRequest::ShellExited {
+            let request = match (finished.elevation_failed, finished.exited) {
+                (Some(reason), _) => CustomerRequest::ElevationFailed {
+                    grant_id: grant,
+                    reason,
+                },
+                (None, Some(code)) => CustomerRequest::ShellExited {
                     grant_id: grant,
                     code,
                 },
-                None => CustomerRequest::StopRemote {
+                (None, None) => CustomerRequest::StopRemote {
                     grant_id: Some(grant),
                 },
             };
@@ -183,22 +247,167 @@ impl Actor {
         self.reconcile_shell().await;
     }
 
-    /// Runs the link for `grant` with `token`; its end carries the customer's words.
+    /// What this machine can do for elevated shells (worked out once), sent after the
+    /// machine's description on every start and resume.
+    pub(super) async fn describe_elevation(&mut self) {
+        let support = self
+            .elevation
+            .get_or_insert_with(crate::session::elevation_support)
+            .clone();
+        let id = self
+            .send(CustomerRequest::DescribeElevation { support })
+            .await;
+        self.quiet.insert(id);
+    }
+
+    /// `elevation_credentials`: kept for the link of that grant (handed over at once if it
+    /// waits), if the grant is a live Specific User elevation for that user; dropped (and
+    /// wiped) otherwise. Nothing of them is logged.
     #[cfg(unix)]
-    fn spawn_link(&self, token: String, grant: GrantId) -> JoinHandle<Finished> {
+    pub(super) fn elevation_credentials(
+        &mut self,
+        grant_id: GrantId,
+        username: String,
+        password: Secret,
+    ) {
+        use crate::elevate::Password;
+        use switchboard_protocol::ElevationMethod;
+        let guard = Password::new(password.0.clone());
+        let credentials = Credentials {
+            username,
+            password: Password::new(password.0),
+            guard,
+        };
+        let (expected, _) = self.shared.update(|view| view.elevation(grant_id).cloned());
+        let fits = expected.is_some_and(|elevation| {
+            elevation.method == ElevationMethod::SpecificUser
+                && elevation.user == credentials.username
+        });
+        if !fits {
+            tracing::warn!(
+                ?grant_id,
+                "credentials for no elevated shell of this session, dropped"
+            );
+            return;
+        }
+        match self.shell.awaiting.take() {
+            Some((waiting, link)) if waiting == grant_id => {
+                // A link that has gone drops them with the refused send.
+                let _ = link.send(credentials);
+            }
+            awaiting => {
+                self.shell.awaiting = awaiting;
+                self.shell.credentials = Some((grant_id, credentials));
+            }
+        }
+    }
+
+    /// No elevated shells in this build: the credentials are dropped with the message.
+    #[cfg(not(unix))]
+    pub(super) fn elevation_credentials(&mut self, grant_id: GrantId, _: String, _: Secret) {
+        tracing::warn!(
+            ?grant_id,
+            "credentials for an elevated shell this build cannot run, dropped"
+        );
+    }
+
+    /// The start of the elevated shell for `grant`: pkexec at once, or `su` with the
+    /// credentials (kept already, or awaited for [`CREDENTIALS_WAIT`]). Resolves to the
+    /// running shell or the reason, which never holds the password.
+    #[cfg(unix)]
+    fn elevating(
+        &mut self,
+        grant: GrantId,
+        elevation: &Elevation,
+    ) -> crate::shell::link::Elevating {
+        use crate::elevate::{self, ElevateOptions, Method};
+        use crate::shell::link::{START_COLS, START_ROWS};
+        use switchboard_protocol::ElevationMethod;
+        let mut options = ElevateOptions::new(START_ROWS, START_COLS);
+        options.run_as = self.config.elevate_run_as.clone();
+        if elevation.method == ElevationMethod::PromptCustomer {
+            return Box::pin(async move {
+                elevate::start(Method::PromptCustomer, options)
+                    .await
+                    .map_err(|error| error.to_string())
+            });
+        }
+        let (link, credentials) = tokio::sync::oneshot::channel();
+        match self.shell.credentials.take() {
+            Some((kept, ready)) if kept == grant => {
+                let _ = link.send(ready);
+            }
+            other => {
+                self.shell.credentials = other;
+                self.shell.awaiting = Some((grant, link));
+            }
+        }
+        Box::pin(async move {
+            let credentials = match tokio::time::timeout(CREDENTIALS_WAIT, credentials).await {
+                Ok(Ok(credentials)) => credentials,
+                Ok(Err(_)) => return Err("the credentials never reached this computer".into()),
+                Err(_) => {
+                    return Err(format!(
+                        "the credentials did not reach this computer within {} s",
+                        CREDENTIALS_WAIT.as_secs()
+                    ));
+                }
+            };
+            let Credentials {
+                username,
+                password,
+                guard,
+            } = credentials;
+            let method = Method::SpecificUser { username, password };
+            elevate::start(method, options).await.map_err(|error| {
+                let reason = error.to_string();
+                if guard.occurs_in(reason.as_bytes()) {
+                    "the elevation tool refused (its words are not passed on: they held the \
+                     password)"
+                        .to_owned()
+                } else {
+                    reason
+                }
+            })
+        })
+    }
+
+    /// Runs the link for `grant` with `token` (an elevated shell's if `elevation`); its end
+    /// carries the customer's words.
+    #[cfg(unix)]
+    fn spawn_link(
+        &mut self,
+        token: String,
+        grant: GrantId,
+        elevation: Option<Elevation>,
+    ) -> JoinHandle<Finished> {
         use crate::shell::ShellConfig;
-        use crate::shell::link::{self, LinkEnd, LinkError, START_COLS, START_ROWS};
+        use crate::shell::link::{self, LinkEnd, LinkError, START_COLS, START_ROWS, Start};
         let url = crate::publish::media_url(&self.config.server);
         let share = self.shared.share.subscribe();
+        let start = match &elevation {
+            Some(elevation) => Start::Elevated(self.elevating(grant, elevation)),
+            None => Start::Shell(ShellConfig::login_shell(START_ROWS, START_COLS)),
+        };
         tokio::spawn(async move {
-            let config = ShellConfig::login_shell(START_ROWS, START_COLS);
-            let ended = link::run(&url, &token, grant, share, config).await;
+            let ended = link::run_with(&url, &token, grant, share, start).await;
             tracing::debug!(?grant, ?ended, "the shell's link ended");
             let words = match ended {
                 Ok(LinkEnd::Exited(code)) => {
                     return Finished {
                         exited: Some(code),
                         words: Some("The command shell ended.".to_owned()),
+                        elevation_failed: None,
+                    };
+                }
+                Err(LinkError::Elevation(reason)) => {
+                    let user = elevation.map(|e| e.user).unwrap_or_default();
+                    return Finished {
+                        exited: None,
+                        words: Some(format!(
+                            "The administrator shell ({user}) could not start: {reason}"
+                        )),
+                        elevation_failed: Some(reason),
                     };
                 }
                 Ok(LinkEnd::Revoked) => None,
@@ -218,7 +427,12 @@ impl Actor {
     /// No shell engine in this build (requests are denied before this; a grant that comes
     /// anyway ends at once with the reason).
     #[cfg(not(unix))]
-    fn spawn_link(&self, _token: String, _grant: GrantId) -> JoinHandle<Finished> {
+    fn spawn_link(
+        &mut self,
+        _token: String,
+        _grant: GrantId,
+        _elevation: Option<Elevation>,
+    ) -> JoinHandle<Finished> {
         tokio::spawn(async { Finished::other(super::super::SHELL_UNAVAILABLE.map(str::to_owned)) })
     }
 }
