@@ -69,12 +69,20 @@ fn load_config(path: Option<&PathBuf>) -> anyhow::Result<Config> {
     }
 }
 
+/// The WebSocket library writes every frame's payload at TRACE (and some at DEBUG): rep and
+/// customer chat, tokens, and an elevated shell's password. Whatever `RUST_LOG` says, those
+/// targets log at most warnings, so no frame's content ever reaches the log ("secrets pass
+/// once"; e2e_elevation greps the log of a run at `trace`).
+const FRAME_LOGGERS_CAPPED: [&str; 2] = ["tungstenite=warn", "tokio_tungstenite=warn"];
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    let mut filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    for cap in FRAME_LOGGERS_CAPPED {
+        filter = filter.add_directive(cap.parse().context("a built-in log directive")?);
+    }
     tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
+        .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();

@@ -2,7 +2,8 @@
 //! server's end-to-end tests: the real server on `127.0.0.1:0` with a temp SQLite file
 //! ([`server`]), one customer test client ([`customer`]) and one rep test client
 //! ([`rep`]) over real WebSockets, a raw Jump Client agent on `/ws/jump` and the pinning
-//! helpers ([`jump`]), the offer of the native client and its `join` ([`client_offer`]), the test configurations ([`config`]), and waits that
+//! helpers ([`jump`]), the offer of the native client and its `join` ([`client_offer`]), elevated shells and the
+//! real binary with its log captured for the grep tests ([`elevation`]), the test configurations ([`config`]), and waits that
 //! fail with what they waited for after a deadline, never sleeps ([`wait`]; with the `ui`
 //! feature, [`ui`] steps an egui_kittest harness and prints the visible labels on a
 //! timeout).
@@ -13,6 +14,7 @@
 pub mod client_offer;
 pub mod config;
 pub mod customer;
+pub mod elevation;
 pub mod jump;
 pub mod media;
 pub mod remote;
