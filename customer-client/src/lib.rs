@@ -2,8 +2,9 @@
 //! (chat, consent to remote support, the Stop button) and the remote support that follows
 //! consent (screen capture, tiles, the publisher with flow control, input injection).
 //!
-//! - [`session`]: the headless session (`CustomerSession`), its grant view and share state,
-//!   and [`run_simulated_customer`] for the console's demo.
+//! - [`session`]: the headless session (`CustomerSession`: started by a route, resumed, or
+//!   joined with the one-time code a rep offered a web chat), its grant view and share
+//!   state, and [`run_simulated_customer`] for the console's demo.
 //! - [`publish`]: the media socket's publisher, its flow control, and the screen worker thread.
 //! - [`install`]: what the program keeps on the computer and where: the machine id it
 //!   describes the machine with, Support Buttons' launchers (Linux), and removing itself when
