@@ -143,6 +143,7 @@ impl SwitchboardApp {
             | Intent::ConfirmUnpin(_)
             | Intent::OpenPin(_)
             | Intent::ClosePin => self.handle_jump(intent),
+            Intent::CloseClientOffer => self.model.close_client_offer(),
             Intent::StopControl(session_id) => {
                 let grant = self.model.sessions.get(&session_id).and_then(|s| {
                     let me = self.model.me_id()?;

@@ -2,6 +2,7 @@
 //! session in front, and the windows and dialogs over them; leaving with sessions open.
 
 use super::*;
+use crate::ui::client_offer::client_offer_window_ui;
 use crate::ui::screen_view::ScreenView;
 use crate::ui::session::{RemoteArgs, ScreenArgs, ShellArgs, session_remote_ui};
 use crate::ui::transcript_window::transcript_window_ui;
@@ -154,6 +155,11 @@ impl SwitchboardApp {
         }
         self.buttons_windows_ui(ui.ctx(), now, intents);
         self.jump_windows_ui(ui.ctx(), now, intents);
+        if let Some(panel) = &self.model.client_offer {
+            // "10 min left" moves on, and the code expires on time.
+            crate::pace::tick(ui.ctx(), now, crate::pace::SECOND_MS);
+            client_offer_window_ui(ui.ctx(), &self.model, panel, now, intents);
+        }
         if let Some(leaving) = self.panels.leaving {
             leave_dialog_ui(ui.ctx(), &self.model, leaving, intents);
         }

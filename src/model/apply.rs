@@ -113,6 +113,13 @@ impl Model {
                 {
                     self.pin = None;
                 }
+                if self
+                    .client_offer
+                    .as_ref()
+                    .is_some_and(|p| !sessions.contains_key(&p.session_id))
+                {
+                    self.client_offer = None;
+                }
                 let missing: Vec<SessionId> = self
                     .sessions
                     .keys()
@@ -169,6 +176,10 @@ impl Model {
         match (what, result) {
             (InFlight::Buttons(call), result) => self.button_answered(call, result),
             (InFlight::Jump(call), result) => self.jump_answered(id, call, result, changes),
+            (
+                InFlight::ClientOffer { session_id },
+                Some(OkResult::ClientOffer { code, expires_at }),
+            ) => self.client_offer_answered(session_id, code, expires_at),
             (InFlight::Chat { session_id, .. }, Some(OkResult::Chat { message })) => {
                 self.add_session_chat(session_id, message);
             }
@@ -266,6 +277,9 @@ impl Model {
             }
             Some(InFlight::Buttons(call)) => self.button_failed(call, Some(code), &message),
             Some(InFlight::Jump(call)) => self.jump_failed(call, Some(code), &message),
+            Some(InFlight::ClientOffer { session_id }) => {
+                self.client_offer_failed(session_id, Some(code), &message)
+            }
             // Refused when the grant ended meanwhile; the app asks again while one lasts.
             Some(InFlight::Media {
                 session_id,
@@ -374,6 +388,7 @@ impl Model {
                 self.invitees.remove(&session_id);
                 self.buttons.remove(&session_id);
                 self.pin.take_if(|p| p.session_id == session_id);
+                self.client_offer.take_if(|p| p.session_id == session_id);
                 self.older.remove(&session_id);
                 if let Some(state) = self.sessions.remove(&session_id) {
                     let text = notices::session_left(reason, &state.info.customer.name);

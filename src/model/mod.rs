@@ -14,6 +14,7 @@
 //! - [`jump`]: the Jump Clients list (search, sort, sections), Jump and Unpin.
 //! - [`jump_pin`]: Pin Jump Client… in a session: why greyed, the name, the dialog's state.
 //! - [`client_actions`]: the close dialog's uninstall and the Special Actions menu (iOS).
+//! - [`client_offer`]: Offer the Switchboard program: why greyed, the join code's window.
 //!
 //! The words the rep reads (refusals, notices, labels) come from [`crate::text`].
 
@@ -21,6 +22,7 @@ mod apply;
 pub mod buttons;
 pub mod changes;
 pub mod client_actions;
+pub mod client_offer;
 pub mod column;
 pub mod invitees;
 pub mod jump;
@@ -166,6 +168,9 @@ enum InFlight {
     },
     Buttons(buttons::ButtonCall),
     Jump(jump::JumpCall),
+    ClientOffer {
+        session_id: SessionId,
+    },
     Other {
         what: String,
     },
@@ -212,6 +217,8 @@ pub struct Model {
     pub jump: jump::JumpList,
     /// The "Pin Jump Client" dialog, while it is open.
     pub pin: Option<jump_pin::PinPanel>,
+    /// The "Offer the Switchboard program" window (its join code), while it is open.
+    pub client_offer: Option<client_offer::OfferPanel>,
     /// The highest event `seq` applied; duplicates at or below it are ignored.
     pub last_seq: u64,
     /// Whether a snapshot has arrived since logging in.
@@ -309,6 +316,7 @@ impl Model {
                 session_id: *session_id,
                 channel: *channel,
             },
+            RepRequest::OfferClient { session_id } => self.client_offer_requested(*session_id),
             other => match (buttons::ButtonCall::of(other), jump::JumpCall::of(other)) {
                 (Some(call), _) => self.button_requested(call),
                 (None, Some(call)) => self.jump_requested(call),
@@ -497,6 +505,9 @@ impl Model {
             Some(InFlight::Media { .. }) => {}
             Some(InFlight::Buttons(call)) => self.button_failed(call, None, reason),
             Some(InFlight::Jump(call)) => self.jump_failed(call, None, reason),
+            Some(InFlight::ClientOffer { session_id }) => {
+                self.client_offer_failed(session_id, None, reason)
+            }
             None => {}
         }
     }

@@ -8,9 +8,11 @@
 //! - [`remote`]: the Screen toolbar, its reasons, and the Screen view's status line; the
 //!   Shell entry, the Shell view and the shell transcript.
 //! - [`actions`]: Support Buttons, Special Actions (iOS) and closing with uninstall.
+//! - [`client_offer`]: Offer the Switchboard program: the entry, the join code's window.
 //! - [`jump`]: Jump Clients: the window, Pin Jump Client…, a jump session's header, refusals.
 
 pub mod actions;
+pub mod client_offer;
 pub mod display;
 pub mod jump;
 pub mod notices;

@@ -133,6 +133,8 @@ pub enum Intent {
     /// Open the "Pin Jump Client" dialog of a session.
     OpenPin(SessionId),
     ClosePin,
+    /// Close the "Offer the Switchboard program" window (its code still works).
+    CloseClientOffer,
 }
 
 /// The windows the top bar opens.

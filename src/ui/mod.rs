@@ -4,6 +4,7 @@
 pub mod assistance;
 pub mod attachments;
 pub mod chat;
+pub mod client_offer;
 pub mod close_dialog;
 pub mod composer_tools;
 pub mod earlier_chat;

@@ -1,12 +1,13 @@
 //! A session tab: the customer's details, the action bar (Share, Transfer, Remove,
 //! Disconnect, Important, Close), the reps in the session and the active invitations, and
 //! the chat bar (shown or hidden, pinned in the tab or floating). Top-left, the Screen
-//! toolbar, the Shell entry, Special Actions (for an iOS customer only), Support Buttons and
-//! Pin Jump Client…; a jump session's policy beside the customer's name; while the rep may see the customer's screen or has a shell,
-//! the Screen view or the Shell view fills the tab beside the chat (both: the shell below the
-//! screen).
+//! toolbar, the Shell entry, Special Actions (for an iOS customer only), Support Buttons,
+//! Pin Jump Client… and Offer the Switchboard program; a jump session's policy beside the
+//! customer's name; while the rep may see the customer's screen or has a shell, the Screen
+//! view or the Shell view fills the tab beside the chat (both: the shell below the screen).
 
 use super::chat::{ChatDraft, chat_ui};
+use super::client_offer::offer_entry_ui;
 use super::details_field;
 use super::intent::Intent;
 use super::invitations::invitations_ui;
@@ -103,6 +104,7 @@ pub fn session_remote_ui(
         if model.me.is_some() {
             support_buttons_entry_ui(ui, id, model.buttons_unavailable(info), intents);
             pin_entry_ui(ui, id, model.pin_unavailable(info), intents);
+            offer_entry_ui(ui, id, model.offer_client_unavailable(info), intents);
             ui.separator();
         }
         let name = if info.kind == switchboard_protocol::SessionKind::Browser {

@@ -473,6 +473,15 @@ impl Customer {
         server.block_on(self.client.wait(what, |message| wanted(message.clone())))
     }
 
+    /// Waits until the customer's page is offered the program (`client_offered`): the code
+    /// it shows.
+    pub fn client_offered(
+        &mut self,
+        server: &TestServer,
+    ) -> switchboard_testkit::client_offer::Offered {
+        server.block_on(self.client.client_offered())
+    }
+
     /// Waits until the server tells the customer the session has ended.
     pub fn expect_session_ended(&mut self, server: &TestServer) {
         self.expect(server, "the session ended", |message| match message {

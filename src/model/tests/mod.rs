@@ -5,6 +5,7 @@
 mod buttons;
 mod changes;
 mod client_actions;
+mod client_offer;
 mod earlier;
 
 mod events;
