@@ -58,6 +58,7 @@ const CUSTOMER_SERVER_TYPES: &[&str] = &[
     "install_button",
     "remove_button",
     "install_jump_client",
+    "elevation_credentials",
     "remote_updated",
     "ok",
     "error",
