@@ -20,7 +20,8 @@
 //! socket opens first (its ticket lasts a minute; pkexec's dialog may take two), and while
 //! the elevation runs (the credentials awaited, `su`'s prompt answered) the link keeps
 //! reading the socket, so pings are answered, a close or a revocation ends the start, and
-//! the rep's last resize is applied once the shell runs. Then the shell's first output (it
+//! the rep's last resize and what they typed ahead (at most [`MAX_TYPEAHEAD`] bytes) reach
+//! the shell once it runs. Then the shell's first output (it
 //! came with the elevation's marker) goes out first, and the rest is the ordinary shell's
 //! loop. An elevation that fails sends nothing on the socket but a normal close: the actor
 //! reports why with `elevation_failed`.
@@ -50,6 +51,9 @@ pub const START_COLS: u16 = 80;
 /// How long opening the socket may take: a relay that accepts and stalls must not hold a
 /// granted shell in limbo.
 const CONNECT_LIMIT: Duration = Duration::from_secs(10);
+/// The most keystrokes kept while an elevated shell starts (typed ahead, as a terminal
+/// keeps them); more are dropped.
+const MAX_TYPEAHEAD: usize = 4 * 1024;
 /// How long a normal close waits for the relay's answering close.
 const CLOSE_LIMIT: Duration = Duration::from_secs(2);
 
@@ -141,12 +145,12 @@ pub async fn run_with(
         token: token.to_owned(),
     };
     send_frame(&mut sink, &auth).await?;
-    let (session, mut output, first_output, resize) = match start {
+    let (session, mut output, first_output, ahead) = match start {
         Start::Shell(config) => {
             // Starting forks the shell and opens the PTY: off the runtime's threads.
             let started = tokio::task::spawn_blocking(move || ShellSession::start(config)).await;
             match started {
-                Ok(Ok((session, output))) => (session, output, Vec::new(), None),
+                Ok(Ok((session, output))) => (session, output, Vec::new(), Ahead::default()),
                 Ok(Err(error)) => {
                     exit_and_close(&mut sink, &mut stream, -1).await;
                     return Err(LinkError::Start(error));
@@ -159,11 +163,11 @@ pub async fn run_with(
         }
         Start::Elevated(elevating) => {
             match elevate(elevating, &mut stream, grant, &mut share).await {
-                Ok(ElevatedStart::Started(elevated, resize)) => (
+                Ok(ElevatedStart::Started(elevated, ahead)) => (
                     elevated.session,
                     elevated.output,
                     elevated.first_output,
-                    resize,
+                    ahead,
                 ),
                 Ok(ElevatedStart::Ended(end)) => {
                     if end == LinkEnd::Revoked {
@@ -181,10 +185,14 @@ pub async fn run_with(
         }
     };
     let mut shell = Running::new(session);
-    if let Some((rows, cols)) = resize
+    if let Some((rows, cols)) = ahead.resize
         && let Err(error) = shell.session.resize(rows, cols)
     {
         tracing::debug!(%error, "shell: resize failed");
+    }
+    // Before anything newer (one chunk into an empty queue: no wait). Never logged.
+    if !ahead.typed.is_empty() && shell.session.write_input(&ahead.typed).await.is_err() {
+        tracing::debug!("shell: typed-ahead input not delivered");
     }
     let mut offsets = Offsets::default();
     // The elevated shell's first output came with the marker, acknowledged to its window
@@ -326,19 +334,27 @@ where
     Ok(false)
 }
 
+/// What the rep sent while an elevated shell was starting, for the shell once it runs.
+#[derive(Default)]
+struct Ahead {
+    /// The last resize (rows, cols).
+    resize: Option<(u16, u16)>,
+    /// Keystrokes, at most [`MAX_TYPEAHEAD`] bytes.
+    typed: Vec<u8>,
+}
+
 /// How an elevated start ended, for [`run_with`].
 enum ElevatedStart {
-    /// The shell runs; the rep's last resize meanwhile (rows, cols), to apply.
-    Started(Elevated, Option<(u16, u16)>),
+    /// The shell runs; what the rep sent meanwhile, to apply.
+    Started(Elevated, Ahead),
     /// The grant ended, or the relay closed the socket, first (the start is dropped, which
     /// kills whatever it had started).
     Ended(LinkEnd),
 }
 
 /// Awaits the elevated start while reading the socket: pings are answered (by reading),
-/// the rep's resizes kept (the last one is applied once the shell runs), keystrokes dropped
-/// (there is no shell to take them yet; never logged), and a close, a failure or the
-/// grant's end stops the start.
+/// the rep's last resize and their keystrokes (up to [`MAX_TYPEAHEAD`]; never logged) kept
+/// for the shell, and a close, a failure or the grant's end stops the start.
 async fn elevate<R>(
     mut elevating: Elevating,
     stream: &mut R,
@@ -348,7 +364,7 @@ async fn elevate<R>(
 where
     R: Stream<Item = Result<Message, tungstenite::Error>> + Unpin,
 {
-    let mut resize = None;
+    let mut ahead = Ahead::default();
     loop {
         tokio::select! {
             biased;
@@ -357,17 +373,20 @@ where
             // The credentials came and the tool let the shell start, or it refused.
             started = &mut elevating => {
                 return match started {
-                    Ok(elevated) => Ok(ElevatedStart::Started(elevated, resize)),
+                    Ok(elevated) => Ok(ElevatedStart::Started(elevated, ahead)),
                     Err(reason) => Err(LinkError::Elevation(reason)),
                 };
             }
             // The relay: a resize kept for later, the close, a failure.
             message = stream.next() => match message {
-                Some(Ok(Message::Binary(bytes))) => {
-                    if let Ok(MediaFrame::ShellResize { cols, rows }) = decode_media(&bytes) {
-                        resize = Some((rows, cols));
+                Some(Ok(Message::Binary(bytes))) => match decode_media(&bytes) {
+                    Ok(MediaFrame::ShellResize { cols, rows }) => ahead.resize = Some((rows, cols)),
+                    Ok(MediaFrame::ShellInput { data }) => {
+                        let room = MAX_TYPEAHEAD.saturating_sub(ahead.typed.len());
+                        ahead.typed.extend_from_slice(&data[..data.len().min(room)]);
                     }
-                }
+                    _ => {}
+                },
                 Some(Ok(Message::Close(close))) => {
                     let code = close.map(|c| u16::from(c.code));
                     return Ok(ElevatedStart::Ended(LinkEnd::Closed(code)));

@@ -1,0 +1,320 @@
+//! Elevated command shells end to end, on the real operating system: the real customer
+//! client (its actor, consent policy, elevation engine and shell link) run as root but
+//! elevating as the unprivileged `sbcustomer` would (`runuser -u sbcustomer --`, the
+//! session's `elevate_run_as`), against the real server, with the test kit's rep asking for
+//! an administrator's shell (`elevate_shell`) and using it over the shell media socket.
+//!
+//! - Specific User with the right password: the customer's program (policy allow) starts
+//!   `su` with it; the shell runs as `sbadmin`; the banner says so; the password appears
+//!   neither in what the rep's shell socket carried nor in the stored transcript.
+//! - A wrong password: `su`'s own "Authentication failure" reaches the rep's session chat,
+//!   the grant ends `elevation_failed`, and the customer reads why.
+//! - Prompt Customer on this machine (no pkexec or no graphical session): the rep's session
+//!   shows the program's reason and the request is refused with it.
+//!
+//! The accounts come from `.ci/run` (README, "Elevation"); the tests fail, saying so, where
+//! they are missing. Every wait has a deadline. One lock: they start `su` one at a time.
+
+#![cfg(target_os = "linux")]
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::shell::ShellScreen;
+use switchboard_customer::publish::ScreenChoice;
+use switchboard_customer::session::{
+    CustomerSession, Policy, SessionConfig, SessionEvent, shell_banner_text,
+};
+use switchboard_protocol::media::{MediaFrame, decode_media};
+use switchboard_protocol::{
+    CustomerInfo, ElevationMethod, ElevationRequest, ErrorCode, GrantEnd, GrantId, GrantState,
+    OkResult, RepEvent, RepId, RepRequest, Route, Secret, SessionId, SessionInfo,
+};
+use switchboard_testkit::media::{MediaClient, Next};
+use switchboard_testkit::rep::joined;
+use switchboard_testkit::{DEADLINE, RepClient, TestServer, personal};
+use tokio::sync::Mutex;
+use tokio::sync::mpsc::UnboundedReceiver;
+
+static SERIAL: Mutex<()> = Mutex::const_new(());
+
+const CUSTOMER: &str = "sbcustomer";
+const ADMIN: &str = "sbadmin";
+const ADMIN_PASSWORD: &str = "Sb-test-elevation-1";
+const WRONG_PASSWORD: &str = "Not-the-password-7";
+
+/// The accounts `.ci/run` makes; a clear failure where they are missing.
+fn require_test_accounts() {
+    for user in [CUSTOMER, ADMIN] {
+        let known = std::process::Command::new("id")
+            .arg(user)
+            .output()
+            .is_ok_and(|out| out.status.success());
+        assert!(
+            known,
+            "the test account `{user}` is missing: run the account step of .ci/run as root \
+             (useradd {CUSTOMER} and {ADMIN}, chpasswd for {ADMIN})"
+        );
+    }
+}
+
+/// A native customer elevating as `sbcustomer`, allowing everything, with Alice in the
+/// session.
+struct Setup {
+    server: TestServer,
+    alice: RepClient,
+    customer: CustomerSession,
+    events: UnboundedReceiver<SessionEvent>,
+    session_id: SessionId,
+    /// The session as Alice joined it.
+    joined: SessionInfo,
+}
+
+async fn setup() -> Setup {
+    require_test_accounts();
+    let server = TestServer::start().await;
+    let mut alice = server.rep("alice").await;
+    let config = SessionConfig {
+        server: server.url(),
+        customer: CustomerInfo {
+            name: "Sam Lee".into(),
+            company: None,
+            question: None,
+            contact: None,
+        },
+        route: Route::Rep {
+            rep: RepId::from("alice"),
+        },
+        policy: Policy::AllowAllWithShell,
+        screen: Ok(ScreenChoice::Synthetic {
+            width: 64,
+            height: 64,
+            typing: false,
+        }),
+        wake: None,
+        elevate_run_as: ["runuser", "-u", CUSTOMER, "--"].map(Into::into).to_vec(),
+    };
+    let (customer, events) = CustomerSession::start(config).await.unwrap();
+    let session_id = customer.session_id;
+    alice.entry_in(&personal("alice"), session_id).await;
+    alice.ok(RepRequest::Accept { session_id }).await;
+    let view = joined(&mut alice, session_id).await;
+    Setup {
+        joined: view.session,
+        server,
+        alice,
+        customer,
+        events,
+        session_id,
+    }
+}
+
+fn specific_user(password: &str) -> ElevationRequest {
+    ElevationRequest::SpecificUser {
+        username: ADMIN.into(),
+        password: Secret(password.into()),
+    }
+}
+
+/// `elevate_shell`; the grant's id.
+async fn elevate(s: &mut Setup, elevation: ElevationRequest) -> GrantId {
+    let request = RepRequest::ElevateShell {
+        session_id: s.session_id,
+        elevation,
+    };
+    match s.alice.ok(request).await {
+        Some(OkResult::Grant { grant_id }) => grant_id,
+        other => panic!("elevate_shell answered {other:?}"),
+    }
+}
+
+/// Reads the rep's shell socket (acknowledging) until `needle` shows; the output stays in
+/// `screen`.
+async fn read_until(media: &mut MediaClient, screen: &mut ShellScreen, needle: &str) {
+    while !screen.find(needle) {
+        match media.next_within(DEADLINE).await {
+            Next::Binary(bytes) => {
+                screen.take(&decode_media(&bytes).unwrap());
+                let offset = screen.received();
+                media.send(&MediaFrame::ShellAck { offset }).await;
+            }
+            other => panic!(
+                "waiting for {needle:?} on the shell socket: {other:?}; output ends {:?}",
+                screen.tail(300)
+            ),
+        }
+    }
+}
+
+/// Waits for the customer's notice containing `needle`.
+async fn notice(events: &mut UnboundedReceiver<SessionEvent>, needle: &str) -> String {
+    let deadline = tokio::time::Instant::now() + DEADLINE;
+    loop {
+        let event = tokio::time::timeout_at(deadline, events.recv())
+            .await
+            .unwrap_or_else(|_| panic!("no notice with {needle:?} in time"))
+            .expect("the session still runs");
+        if let SessionEvent::Notice(text) = event
+            && text.contains(needle)
+        {
+            return text;
+        }
+    }
+}
+
+/// The right password for `sbadmin`: the customer's program answers `su` with it and the
+/// rep's shell runs as `sbadmin` (the banner says so); the password is in neither the
+/// output the rep's socket carried nor the stored transcript.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn specific_user_runs_the_shell_as_that_user_and_the_password_stays_unseen() {
+    let _serial = SERIAL.lock().await;
+    let mut s = setup().await;
+    let grant = elevate(&mut s, specific_user(ADMIN_PASSWORD)).await;
+    let session = s.alice.grant_reaches(grant, GrantState::Granted).await;
+    let info = session
+        .remote
+        .grants
+        .iter()
+        .find(|g| g.grant_id == grant)
+        .unwrap();
+    let elevation = info
+        .elevation
+        .clone()
+        .expect("the grant says it is elevated");
+    assert_eq!(
+        (elevation.method, elevation.user.as_str()),
+        (ElevationMethod::SpecificUser, ADMIN)
+    );
+
+    let ticket = s.alice.open_shell_media(s.session_id).await;
+    let mut media = MediaClient::auth(s.server.addr, &ticket.token).await;
+    let mut screen = ShellScreen::default();
+    media
+        .send(&MediaFrame::ShellInput {
+            data: b"echo user=$(id -un)\r".to_vec(),
+        })
+        .await;
+    read_until(&mut media, &mut screen, &format!("user={ADMIN}")).await;
+
+    let share = common::share_event(&mut s.events, |share| share.shell.is_some()).await;
+    assert_eq!(
+        shell_banner_text(share.shell.as_ref().unwrap()),
+        format!("Alice is using an administrator shell ({ADMIN})")
+    );
+    assert!(
+        !contains(&screen.out, ADMIN_PASSWORD),
+        "the password reached the rep's shell"
+    );
+
+    s.alice
+        .ok(RepRequest::StopRemote {
+            session_id: s.session_id,
+            grant_id: grant,
+            keep_view: false,
+        })
+        .await;
+    s.alice.grant_reaches(grant, GrantState::Stopped).await;
+    let auth = format!("Bearer {}", s.server.login("alice").await);
+    let (status, transcript) =
+        switchboard_testkit::shell::transcript(&s.server, &auth, s.session_id).await;
+    assert_eq!(status, 200);
+    let stored = serde_json::to_string(&transcript.unwrap()).unwrap();
+    assert!(stored.contains(&format!("user={ADMIN}")), "{stored}");
+    assert!(
+        !stored.contains(ADMIN_PASSWORD),
+        "the password is in the transcript"
+    );
+    s.customer.leave();
+}
+
+/// A wrong password: `su` refuses, its words ("Authentication failure") reach the rep's
+/// session chat, the grant ends `elevation_failed`, the customer reads why; the password is
+/// in none of it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_password_ends_the_grant_with_sus_words() {
+    let _serial = SERIAL.lock().await;
+    let mut s = setup().await;
+    let grant = elevate(&mut s, specific_user(WRONG_PASSWORD)).await;
+    let session_id = s.session_id;
+    let line = s
+        .alice
+        .event(
+            "the chat line saying the shell could not start",
+            |e| match e {
+                RepEvent::Chat { message }
+                    if message.session_id == session_id
+                        && message.text.contains("Authentication failure") =>
+                {
+                    Some(message.clone())
+                }
+                _ => None,
+            },
+        )
+        .await;
+    assert!(!line.text.contains(WRONG_PASSWORD), "{}", line.text);
+    let session = s.alice.grant_reaches(grant, GrantState::Stopped).await;
+    let ended = session
+        .remote
+        .grants
+        .iter()
+        .find(|g| g.grant_id == grant)
+        .and_then(|g| g.ended);
+    assert_eq!(ended, Some(GrantEnd::ElevationFailed));
+    let told = notice(&mut s.events, "Authentication failure").await;
+    assert!(told.contains("administrator shell"), "{told}");
+    assert!(!told.contains(WRONG_PASSWORD));
+    s.customer.leave();
+}
+
+/// Prompt Customer where this machine cannot do it (no pkexec here, or no graphical
+/// session): the rep's session carries the program's reason, and the request is refused
+/// with it, before the customer is asked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prompt_customer_is_refused_with_the_programs_reason() {
+    let _serial = SERIAL.lock().await;
+    let mut s = setup().await;
+    let expected = switchboard_customer::elevate::support()
+        .prompt_customer
+        .expect_err("this test machine has no pkexec with a graphical session");
+    // Described right after the machine, before the session was offered: Alice's view has
+    // it already, or a `session_updated` brings it.
+    let reason = |session: &SessionInfo| {
+        let support = session.remote.elevation.as_ref()?;
+        assert_eq!(support.specific_user, None, "su is here");
+        support.prompt_customer.clone()
+    };
+    let said = match reason(&s.joined) {
+        Some(said) => said,
+        None => {
+            let session_id = s.session_id;
+            s.alice
+                .event(
+                    "the session with the program's elevation support",
+                    |e| match e {
+                        RepEvent::SessionUpdated { session }
+                            if session.session_id == session_id =>
+                        {
+                            reason(session)
+                        }
+                        _ => None,
+                    },
+                )
+                .await
+        }
+    };
+    assert_eq!(said, expected);
+    let request = RepRequest::ElevateShell {
+        session_id: s.session_id,
+        elevation: ElevationRequest::PromptCustomer,
+    };
+    let (code, message) = s.alice.request(request).await.unwrap_err();
+    assert_eq!(code, ErrorCode::RemoteUnavailable, "{message}");
+    assert!(message.contains(&expected), "{message}");
+    s.customer.leave();
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
+}
