@@ -144,6 +144,9 @@ impl SwitchboardApp {
             | Intent::OpenPin(_)
             | Intent::ClosePin => self.handle_jump(intent),
             Intent::CloseClientOffer => self.model.close_client_offer(),
+            Intent::OpenElevate(session_id) => {
+                self.panels.elevate = Some(crate::model::elevation::ElevateForm::new(session_id));
+            }
             Intent::StopControl(session_id) => {
                 let grant = self.model.sessions.get(&session_id).and_then(|s| {
                     let me = self.model.me_id()?;

@@ -155,6 +155,8 @@ impl SwitchboardApp {
         }
         self.buttons_windows_ui(ui.ctx(), now, intents);
         self.jump_windows_ui(ui.ctx(), now, intents);
+        let elevate = &mut self.panels.elevate;
+        crate::ui::elevate_dialog::elevate_dialog_ui(ui.ctx(), &self.model, elevate, intents);
         if let Some(panel) = &self.model.client_offer {
             // "10 min left" moves on, and the code expires on time.
             crate::pace::tick(ui.ctx(), now, crate::pace::SECOND_MS);

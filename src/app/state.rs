@@ -60,6 +60,9 @@ pub(super) struct Panels {
     pub jump_window: JumpWindow,
     /// The "Pin Jump Client" dialog's form (its progress is the model's).
     pub pin_form: PinForm,
+    /// The "Shell as a specific user" dialog's form, while open (it holds the password
+    /// until Ask sends it; dropping it wipes it).
+    pub elevate: Option<crate::model::elevation::ElevateForm>,
     /// The native file dialogs (or fixed answers in tests).
     pub dialogs: Dialogs,
     /// Pages to open in the system browser after this frame's intents.
@@ -91,6 +94,7 @@ impl Panels {
             button_forms: HashMap::new(),
             jump_window: JumpWindow::default(),
             pin_form: PinForm::default(),
+            elevate: None,
             dialogs,
             urls_to_open: Vec::new(),
             settings_open: false,

@@ -10,6 +10,7 @@
 //! - [`session_events`]: joins, leaves, transfers told inline in the chat.
 //! - [`remote`]: the Screen toolbar (what may be asked for, why not) and when to hold a stream.
 //! - [`shell`]: the Shell entry, when to hold a shell stream, and feeding its output once.
+//! - [`elevation`]: the Shell entry's Administrator menu (why greyed) and its dialog's form.
 //! - [`buttons`]: the Support Buttons entry, its checks, and a session's list while shown.
 //! - [`jump`]: the Jump Clients list (search, sort, sections), Jump and Unpin.
 //! - [`jump_pin`]: Pin Jump Client… in a session: why greyed, the name, the dialog's state.
@@ -24,6 +25,7 @@ pub mod changes;
 pub mod client_actions;
 pub mod client_offer;
 pub mod column;
+pub mod elevation;
 pub mod invitees;
 pub mod jump;
 pub mod jump_pin;

@@ -3,9 +3,11 @@
 //! stream, whether a transcript is worth offering, and which bytes of the shell's output are
 //! new ([`ShellFeed`]: a reconnected stream may repeat what was already shown). Derived from
 //! `SessionInfo.remote`, the rep's `Permissions.shell` and the clock (an argument); no egui,
-//! no IO.
+//! no IO. The entry's Administrator menu is [`super::elevation`]'s.
 
 use super::Model;
+use super::elevation::ElevationBar;
+use crate::text::elevation as elevation_words;
 use crate::text::remote as words;
 use switchboard_protocol::{
     Capability, GrantEnd, GrantId, GrantInfo, GrantState, RepId, SessionId, SessionInfo, UnixMillis,
@@ -37,6 +39,11 @@ pub struct ShellToolbar {
     /// stopped by anyone): the note says so, with the exit code once the console knows it
     /// ([`ShellToolbar::with_exit_code`]).
     pub exited: Option<GrantId>,
+    /// The Administrator menu beside the entry (an elevated shell), and who the session's
+    /// live administrator's shell runs as; `None` where it was not worked out (the plain
+    /// [`shell_toolbar`] has no `elevate` permission to go by: [`Model::shell_toolbar`] adds
+    /// it).
+    pub elevation: Option<ElevationBar>,
 }
 
 impl ShellToolbar {
@@ -112,6 +119,7 @@ pub fn shell_toolbar(
         note,
         used,
         exited,
+        elevation: None,
     }
 }
 
@@ -155,6 +163,8 @@ fn last_outcome(grant: Option<&GrantInfo>) -> Option<String> {
         (GrantState::Denied, _) => words::SHELL_DECLINED,
         (GrantState::TimedOut, _) => words::SHELL_NO_ANSWER,
         (GrantState::Stopped, Some(GrantEnd::CustomerStopped)) => words::SHELL_CUSTOMER_STOPPED,
+        // su or pkexec refused (its words are in the chat): said here in plain words.
+        (GrantState::Stopped, Some(GrantEnd::ElevationFailed)) => elevation_words::FAILED,
         // The shell's own end, not anyone's Stop: the exit code comes from the stream.
         (GrantState::Stopped, Some(GrantEnd::ShellExited)) => {
             return Some(words::shell_exited(None));
@@ -254,7 +264,10 @@ impl Model {
     pub fn shell_toolbar(&self, session: &SessionInfo, now: UnixMillis) -> Option<ShellToolbar> {
         let me = self.me_id()?;
         let permitted = self.permissions.as_ref().is_some_and(|p| p.shell);
-        Some(shell_toolbar(session, me, permitted, now))
+        Some(ShellToolbar {
+            elevation: self.elevation_bar(session),
+            ..shell_toolbar(session, me, permitted, now)
+        })
     }
 
     /// Sessions in which this rep has a granted shell, with its grant (a shell stream

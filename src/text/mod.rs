@@ -7,6 +7,7 @@
 //! - [`notices`]: the sentences the model leaves for the rep (sessions ended, missed offers).
 //! - [`remote`]: the Screen toolbar, its reasons, and the Screen view's status line; the
 //!   Shell entry, the Shell view and the shell transcript.
+//! - [`elevation`]: elevated shells: the Administrator menu, its reasons, the dialog.
 //! - [`actions`]: Support Buttons, Special Actions (iOS) and closing with uninstall.
 //! - [`client_offer`]: Offer the Switchboard program: the entry, the join code's window.
 //! - [`jump`]: Jump Clients: the window, Pin Jump Client…, a jump session's header, refusals.
@@ -14,6 +15,7 @@
 pub mod actions;
 pub mod client_offer;
 pub mod display;
+pub mod elevation;
 pub mod jump;
 pub mod notices;
 pub mod refusal;

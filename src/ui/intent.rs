@@ -135,6 +135,8 @@ pub enum Intent {
     ClosePin,
     /// Close the "Offer the Switchboard program" window (its code still works).
     CloseClientOffer,
+    /// Open the "Shell as a specific user" dialog of a session (it closes itself).
+    OpenElevate(SessionId),
 }
 
 /// The windows the top bar opens.

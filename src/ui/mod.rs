@@ -8,6 +8,7 @@ pub mod client_offer;
 pub mod close_dialog;
 pub mod composer_tools;
 pub mod earlier_chat;
+pub mod elevate_dialog;
 pub mod intent;
 pub mod invitations;
 pub mod jump_clients;

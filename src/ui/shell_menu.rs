@@ -2,8 +2,11 @@
 //! command shell on their computer; greyed, it says why (on hover, and beside it when
 //! another rep has the session's one shell); while the customer is asked, a countdown and
 //! Cancel; granted, "Stop shell". Once a shell was asked for in the session, "Shell
-//! transcript" opens what was typed and printed.
+//! transcript" opens what was typed and printed. Beside it, "Administrator ▾" asks for an
+//! elevated shell ([`super::elevate_dialog`]), and while one is live the entry says who it
+//! runs as ("Shell · administrator: sbadmin").
 
+use super::elevate_dialog::admin_menu_ui;
 use super::intent::Intent;
 use crate::model::shell::{ShellButton, ShellToolbar};
 use crate::text::remote as words;
@@ -56,6 +59,9 @@ pub fn shell_menu_ui(
                 intents.push(stop(session_id, *grant_id));
             }
         }
+    }
+    if let Some(elevation) = &bar.elevation {
+        admin_menu_ui(ui, session_id, elevation, intents);
     }
     if let Some(note) = &bar.note {
         ui.weak(note);
