@@ -595,6 +595,13 @@ impl RawConfig {
             if r.max_sessions == 0 {
                 return Err(invalid(format!("rep `{}` has max_sessions = 0", r.id)));
             }
+            if r.elevate && !r.shell {
+                // An administrator's shell is a shell: `elevate` alone would grant nothing.
+                return Err(invalid(format!(
+                    "rep `{}` has elevate = true without shell = true (an administrator's shell needs both)",
+                    r.id
+                )));
+            }
             let rep = RepConfig {
                 id: id.clone(),
                 name: r.name,
@@ -849,6 +856,10 @@ mod tests {
             ),
             ("[jump]\npolicy = 'sometimes'", "unknown variant"),
             ("[jump]\nlost_days = 0", "lost_days"),
+            (
+                "[[reps]]\nid='a'\nname='A'\npassword='x'\nelevate=true",
+                "without shell",
+            ),
         ];
         for (text, expected) in cases {
             let err = Config::from_toml(text).unwrap_err().to_string();

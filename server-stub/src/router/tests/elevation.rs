@@ -566,3 +566,58 @@ fn an_elevated_shell_is_prompted_whatever_the_jump_policy() {
         ["Alice Martin asked to open a command shell as administrator (root)."]
     );
 }
+
+/// The program's words are one bounded line: a reason with line breaks and escapes, 1000
+/// characters long, becomes one line of at most 300 in the chat.
+#[test]
+fn a_failure_reason_is_one_bounded_line() {
+    let mut h = Harness::with_reps(&["alice"]);
+    let id = described(&mut h, "alice");
+    let (g, _) = elevates(&mut h, "alice", id, ElevationRequest::PromptCustomer);
+    customer_ok(&mut h, id, answer(g, true));
+    let reason = format!("pkexec: cancelled\n\u{1b}[31m{}", "x".repeat(1000));
+    let effects = customer_ok(
+        &mut h,
+        id,
+        CustomerRequest::ElevationFailed {
+            grant_id: g,
+            reason,
+        },
+    );
+    let lines = public_lines(&effects);
+    let line = lines.first().expect("a line");
+    assert!(
+        line.starts_with(
+            "Alice Martin's administrator shell could not start: pkexec: cancelled  [31mxxx"
+        ),
+        "{line}"
+    );
+    assert!(!line.contains(['\n', '\u{1b}']), "{line:?}");
+    let prefix = "Alice Martin's administrator shell could not start: "
+        .chars()
+        .count();
+    assert_eq!(line.chars().count(), prefix + 300);
+}
+
+/// What the program said survives a restart with the session (reps see it again at once);
+/// the grant and its credentials do not.
+#[test]
+fn the_programs_word_survives_a_restart_its_credentials_do_not() {
+    let mut h = Harness::with_reps(&["alice"]);
+    let id = native(&mut h, "alice");
+    let support = ElevationSupport {
+        prompt_customer: None,
+        specific_user: Some("su is not installed on this computer.".into()),
+    };
+    describe(&mut h, id, support.clone());
+    describe(&mut h, id, both());
+    let (g, _) = elevates(&mut h, "alice", id, specific("sbadmin", PASSWORD));
+    h.restart();
+    h.tick();
+    assert_eq!(h.session(id).elevation, Some(both()));
+    assert!(!h.router.holds_credentials(id, g));
+    assert_eq!(
+        state(&h, id, g),
+        (GrantState::Stopped, Some(GrantEnd::CustomerDisconnected))
+    );
+}
