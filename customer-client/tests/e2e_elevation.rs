@@ -12,6 +12,9 @@
 //! - Prompt Customer on this machine (no pkexec or no graphical session): the rep's session
 //!   shows the program's reason and the request is refused with it.
 //!
+//! Everything this test process logs (the program's tracing and the in-process server's, at
+//! TRACE) is captured, and neither password may appear in it.
+//!
 //! The accounts come from `.ci/run` (README, "Elevation"); the tests fail, saying so, where
 //! they are missing. Every wait has a deadline. One lock: they start `su` one at a time.
 
@@ -37,6 +40,46 @@ use tokio::sync::Mutex;
 use tokio::sync::mpsc::UnboundedReceiver;
 
 static SERIAL: Mutex<()> = Mutex::const_new(());
+
+/// Every log line this process wrote (the customer program's and the server's), at TRACE.
+static LOG: std::sync::Mutex<Vec<u8>> = std::sync::Mutex::new(Vec::new());
+
+struct LogWriter;
+
+impl std::io::Write for LogWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        LOG.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Captures every log line of this process into [`LOG`] (once per test binary).
+fn capture_logs() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_ansi(false)
+            .with_writer(|| LogWriter)
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).unwrap();
+    });
+}
+
+/// Asserts that nothing logged so far holds `password` (and that something was logged).
+fn never_logged(password: &str) {
+    let log = LOG.lock().unwrap();
+    assert!(!log.is_empty(), "the log capture works");
+    assert!(
+        !contains(&log, password),
+        "the password was logged: {}",
+        String::from_utf8_lossy(&log)
+    );
+}
 
 const CUSTOMER: &str = "sbcustomer";
 const ADMIN: &str = "sbadmin";
@@ -72,6 +115,7 @@ struct Setup {
 
 async fn setup() -> Setup {
     require_test_accounts();
+    capture_logs();
     let server = TestServer::start().await;
     let mut alice = server.rep("alice").await;
     let config = SessionConfig {
@@ -225,6 +269,7 @@ async fn specific_user_runs_the_shell_as_that_user_and_the_password_stays_unseen
         "the password is in the transcript"
     );
     s.customer.leave();
+    never_logged(ADMIN_PASSWORD);
 }
 
 /// A wrong password: `su` refuses, its words ("Authentication failure") reach the rep's
@@ -264,6 +309,12 @@ async fn a_wrong_password_ends_the_grant_with_sus_words() {
     assert!(told.contains("administrator shell"), "{told}");
     assert!(!told.contains(WRONG_PASSWORD));
     s.customer.leave();
+    never_logged(WRONG_PASSWORD);
+    let log = String::from_utf8_lossy(&LOG.lock().unwrap()).into_owned();
+    assert!(
+        log.contains("the shell's link ended") && log.contains("Authentication failure"),
+        "the program's own tracing is among what was checked"
+    );
 }
 
 /// Prompt Customer where this machine cannot do it (no pkexec here, or no graphical
