@@ -143,8 +143,9 @@ fn what_the_program_cannot_do_is_greyed_with_its_reason() {
 /// in the accessibility tree); Ask reaches the customer as a prompting shell grant with
 /// `elevation {specific_user, sbadmin}` and closes the dialog; the toolbar says "Shell ·
 /// administrator: sbadmin" and the menu is greyed for the live shell; the customer allows
-/// and gets the credentials once; the program reports that su refused, and the Shell entry
-/// says so in plain words, the badge gone.
+/// and gets the credentials once, and the Shell view's header names the administrator; the
+/// program reports that su refused, and the Shell entry says so in plain words, the badge
+/// gone.
 #[test]
 fn a_specific_user_shell_is_asked_with_the_typed_credentials() {
     let server = server();
@@ -203,6 +204,8 @@ fn a_specific_user_shell_is_asked_with_the_typed_credentials() {
     );
     wait_for_label(&mut console, switchboard::text::remote::STOP_SHELL);
     assert!(has_label(&console, &words::badge("sbadmin")));
+    // The Shell view's header says it too.
+    wait_for_label_containing(&mut console, "Command shell · administrator: sbadmin · ");
 
     server.block_on(customer.ok_ticket(CustomerRequest::ElevationFailed {
         grant_id,

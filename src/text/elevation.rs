@@ -38,6 +38,12 @@ pub fn badge(user: &str) -> String {
     format!("Shell · administrator: {user}")
 }
 
+/// The Shell view's status line for an administrator's shell:
+/// `Command shell · administrator: sbadmin · 80×24 · Connected`.
+pub fn view_status(user: &str, cols: u16, rows: u16, state: &str) -> String {
+    format!("Command shell · administrator: {user} · {cols}×{rows} · {state}")
+}
+
 /// Beside the Shell entry once the rep's last administrator's shell ended
 /// `elevation_failed` (the customer's program reports su's or pkexec's words in the chat).
 pub const FAILED: &str = "The administrator's shell could not start (wrong password, or the customer cancelled); \

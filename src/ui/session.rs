@@ -173,6 +173,11 @@ pub fn session_remote_ui(
             chat_window_ui(ui.ctx(), model, session, draft, intents);
         }
         let stream = shell.stream.as_ref();
+        // Who the live shell runs as, when it is an administrator's.
+        let admin = shell
+            .bar
+            .as_ref()
+            .and_then(|b| b.elevation.as_ref()?.live_user.as_deref());
         match (viewing, shell.terminal) {
             (Some(bar), Some(terminal)) => {
                 egui::Panel::bottom(("shell_below_screen", id.0))
@@ -180,11 +185,13 @@ pub fn session_remote_ui(
                     .default_size((ui.available_height() * 0.45).max(160.0))
                     .min_size(120.0)
                     .max_size((ui.available_height() * 0.8).max(160.0))
-                    .show(ui, |ui| shell_view_ui(ui, id, terminal, stream, intents));
+                    .show(ui, |ui| {
+                        shell_view_ui(ui, id, terminal, stream, admin, intents)
+                    });
                 screen_view_ui(ui, id, bar, screen.stream, screen.view, intents);
             }
             (Some(bar), None) => screen_view_ui(ui, id, bar, screen.stream, screen.view, intents),
-            (None, Some(terminal)) => shell_view_ui(ui, id, terminal, stream, intents),
+            (None, Some(terminal)) => shell_view_ui(ui, id, terminal, stream, admin, intents),
             (None, None) => {}
         }
         return;

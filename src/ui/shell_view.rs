@@ -1,4 +1,5 @@
-//! The Shell view inside a session tab: a status line (`Command shell · 80×24 · Connected`),
+//! The Shell view inside a session tab: a status line (`Command shell · 80×24 · Connected`;
+//! an administrator's: `Command shell · administrator: sbadmin · 80×24 · Connected`),
 //! End shell (or, once the shell ended and its grant is over, Close), and the terminal
 //! widget in the rest. Keys go to the shell only while the terminal has the focus; a new
 //! size is reported for the shell's PTY. The terminal and what it was fed are kept per
@@ -10,6 +11,7 @@ use super::terminal_view::{TerminalViewState, ended_text, terminal_view_ui};
 use crate::model::shell::ShellFeed;
 use crate::net::StreamState;
 use crate::terminal::{TermSize, TerminalModel};
+use crate::text::elevation as elevation_words;
 use crate::text::remote as words;
 use switchboard_protocol::{GrantId, SessionId};
 
@@ -54,12 +56,13 @@ impl std::fmt::Debug for ShellTerminal {
 }
 
 /// The Shell view of a session; `stream` is where the shell's stream stands (`None`
-/// between streams).
+/// between streams); `admin`, who the shell runs as when it is an administrator's.
 pub fn shell_view_ui(
     ui: &mut egui::Ui,
     session_id: SessionId,
     terminal: &mut ShellTerminal,
     stream: Option<&StreamState>,
+    admin: Option<&str>,
     intents: &mut Vec<Intent>,
 ) {
     let size = terminal.model.size();
@@ -70,9 +73,11 @@ pub fn shell_view_ui(
         (None, _) => words::SHELL_CONNECTING.to_owned(),
     };
     ui.horizontal(|ui| {
-        ui.label(
-            egui::RichText::new(words::shell_status(size.cols, size.rows, &state)).monospace(),
-        );
+        let status = match admin {
+            Some(user) => elevation_words::view_status(user, size.cols, size.rows, &state),
+            None => words::shell_status(size.cols, size.rows, &state),
+        };
+        ui.label(egui::RichText::new(status).monospace());
         ui.separator();
         if terminal.over {
             if ui.button(words::CLOSE_SHELL).clicked() {

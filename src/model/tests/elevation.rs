@@ -208,6 +208,10 @@ fn a_live_elevated_shell_names_its_user() {
         }
     }
     assert_eq!(words::badge("sbadmin"), "Shell · administrator: sbadmin");
+    assert_eq!(
+        words::view_status("sbadmin", 80, 24, "Connected"),
+        "Command shell · administrator: sbadmin · 80×24 · Connected"
+    );
     let mut plain = able();
     plain.remote.grants = vec![shell_grant(5, alice(), GrantState::Granted, None)];
     assert_eq!(elevation_bar(&plain, &alice(), Some(&p)).live_user, None);
