@@ -8,6 +8,7 @@ mod chat;
 mod client_offer;
 mod console;
 mod elevation;
+mod elevation_ends;
 mod entry_paths;
 mod files;
 mod invitations;
