@@ -25,14 +25,27 @@ struct Args {
     seed: Option<u64>,
 }
 
+/// The WebSocket library logs every frame's payload at TRACE: chat, tokens, and the password
+/// typed for an administrator's shell (`elevate_shell`). Whatever `RUST_LOG` says, those
+/// targets log at most warnings, so no frame's content reaches the console's log ("secrets
+/// pass once"; the server's binary caps them the same way).
+const FRAME_LOGGERS_CAPPED: [&str; 2] = ["tungstenite=warn", "tokio_tungstenite=warn"];
+
+/// `filter` with the frame loggers capped.
+fn capped(mut filter: EnvFilter) -> anyhow::Result<EnvFilter> {
+    for cap in FRAME_LOGGERS_CAPPED {
+        filter = filter.add_directive(cap.parse().context("a built-in log directive")?);
+    }
+    Ok(filter)
+}
+
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
 
     // `RUST_LOG` overrides the default level, e.g. `RUST_LOG=switchboard=debug`.
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
+        .with_env_filter(capped(filter)?)
         .init();
 
     let options = AppOptions {
@@ -57,4 +70,48 @@ fn main() -> anyhow::Result<()> {
     )
     .map_err(|err| anyhow::anyhow!("{err}"))
     .context("could not open the Switchboard window")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Mutex};
+
+    /// Even at `RUST_LOG=trace,tungstenite=trace`, a frame logged by the WebSocket library
+    /// (the password of an administrator's shell in it) never reaches the log; the console's
+    /// own trace lines still do.
+    #[test]
+    fn frame_payloads_never_reach_the_log() {
+        let written = Arc::new(Mutex::new(Vec::<u8>::new()));
+        let sink = written.clone();
+        let filter = capped(EnvFilter::new(
+            "trace,tungstenite=trace,tokio_tungstenite=trace",
+        ));
+        let subscriber = tracing_subscriber::fmt()
+            .with_env_filter(filter.unwrap())
+            .with_writer(move || Writer(sink.clone()))
+            .finish();
+        tracing::subscriber::with_default(subscriber, || {
+            tracing::trace!(target: "tungstenite::protocol", "frame Sb-test-elevation-1");
+            tracing::trace!(target: "tokio_tungstenite", "frame Sb-test-elevation-1");
+            tracing::trace!(target: "switchboard::net", "a console line");
+        });
+        let log = String::from_utf8(written.lock().unwrap().clone()).unwrap();
+        assert!(!log.contains("Sb-test"), "{log}");
+        assert!(log.contains("a console line"), "{log}");
+    }
+
+    /// A `MakeWriter` into a shared buffer.
+    struct Writer(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Writer {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
 }
