@@ -26,23 +26,6 @@ use ui_support::*;
 const PASSWORD: &str = "Sb-test-elevation-1";
 const PKEXEC_MISSING: &str = "pkexec (polkit) is not installed on this computer";
 
-/// The kit's test configuration, where Alice may elevate (added here if the kit's copy does
-/// not say so yet).
-fn server() -> TestServer {
-    let text = switchboard_testkit::config::TEST_CONFIG;
-    let alice = "[[reps]]\nid = \"alice\"\n";
-    let start = text.find(alice).unwrap() + alice.len();
-    let end = text[start..]
-        .find("[[reps]]")
-        .map_or(text.len(), |i| start + i);
-    if text[start..end].contains("elevate = true") {
-        return TestServer::start_with(switchboard_testkit::test_config());
-    }
-    let text = text.replacen(alice, &format!("{alice}elevate = true\n"), 1);
-    let config = switchboard_server::config::Config::from_toml(&text).unwrap();
-    TestServer::start_with(std::sync::Arc::new(config))
-}
-
 /// Alice's console with the raw native customer Sam Lee accepted in front; the program has
 /// said what it can do for elevation when `support` is given.
 fn alice_with_sam(
@@ -91,7 +74,7 @@ fn wait_for_menu(console: &mut Console) {
 /// Carol may not ask for administrator's shells: the menu is greyed, and says so on hover.
 #[test]
 fn without_the_elevate_permission_the_menu_is_greyed_with_why() {
-    let server = server();
+    let server = test_config_server();
     let prefs = tempfile::tempdir().unwrap();
     let mut console = console_as(&server, &prefs.path().join("prefs.json"), "carol");
     let mut customer = Customer::start(
@@ -109,7 +92,7 @@ fn without_the_elevate_permission_the_menu_is_greyed_with_why() {
 /// Alice may, but a web chat customer has no shell to elevate: greyed, with why.
 #[test]
 fn a_web_customer_greys_the_menu_with_why() {
-    let server = server();
+    let server = test_config_server();
     let prefs = tempfile::tempdir().unwrap();
     let mut console = console_as(&server, &prefs.path().join("prefs.json"), "alice");
     let _customer = accepted_web_customer(&server, &mut console, "alice", "Wendy Web");
@@ -122,7 +105,7 @@ fn a_web_customer_greys_the_menu_with_why() {
 /// specific user…" opens.
 #[test]
 fn what_the_program_cannot_do_is_greyed_with_its_reason() {
-    let server = server();
+    let server = test_config_server();
     let prefs = tempfile::tempdir().unwrap();
     let (mut console, mut customer) = alice_with_sam(&server, &prefs.path().join("p.json"), None);
     expect_greyed(&mut console, words::ADMIN_MENU, words::NOT_DESCRIBED);
@@ -148,7 +131,7 @@ fn what_the_program_cannot_do_is_greyed_with_its_reason() {
 /// gone.
 #[test]
 fn a_specific_user_shell_is_asked_with_the_typed_credentials() {
-    let server = server();
+    let server = test_config_server();
     let prefs = tempfile::tempdir().unwrap();
     let support = ElevationSupport::default();
     let (mut console, mut customer) =
@@ -221,7 +204,7 @@ fn a_specific_user_shell_is_asked_with_the_typed_credentials() {
 /// be used again.
 #[test]
 fn cancel_asks_nothing() {
-    let server = server();
+    let server = test_config_server();
     let prefs = tempfile::tempdir().unwrap();
     let support = ElevationSupport::default();
     let (mut console, mut customer) =
