@@ -5,7 +5,8 @@
 //! an administrator's shell (`elevate_shell`) and using it over the shell media socket.
 //!
 //! - Specific User with the right password: the customer's program (policy allow) starts
-//!   `su` with it; the shell runs as `sbadmin`; the banner says so; the password appears
+//!   `su` with it; the shell runs as `sbadmin` with job control (Ctrl+C interrupts a
+//!   command, not the shell) and the rep's terminal size; the banner says so; the password appears
 //!   neither in what the rep's shell socket carried nor in the stored transcript.
 //! - A wrong password: `su`'s own "Authentication failure" reaches the rep's session chat,
 //!   the grant ends `elevation_failed`, and the customer reads why.
@@ -190,6 +191,12 @@ async fn read_until(media: &mut MediaClient, screen: &mut ShellScreen, needle: &
     }
 }
 
+/// The rep types `text` into the shell.
+async fn type_text(media: &mut MediaClient, text: &str) {
+    let data = text.as_bytes().to_vec();
+    media.send(&MediaFrame::ShellInput { data }).await;
+}
+
 /// Waits for the customer's notice containing `needle`.
 async fn notice(events: &mut UnboundedReceiver<SessionEvent>, needle: &str) -> String {
     let deadline = tokio::time::Instant::now() + DEADLINE;
@@ -233,12 +240,30 @@ async fn specific_user_runs_the_shell_as_that_user_and_the_password_stays_unseen
     let ticket = s.alice.open_shell_media(s.session_id).await;
     let mut media = MediaClient::auth(s.server.addr, &ticket.token).await;
     let mut screen = ShellScreen::default();
+    type_text(&mut media, "echo user=$(id -un)\r").await;
+    read_until(&mut media, &mut screen, &format!("user={ADMIN}")).await;
+
+    // A terminal of its own (job control): Ctrl+C interrupts the command, not the shell.
+    // Each step waits for the shell (an interrupt flushes what was typed ahead).
+    type_text(&mut media, "sleep 30\r").await;
+    read_until(&mut media, &mut screen, "sleep 30").await;
+    // Bracketed paste off: readline has the line, the command runs.
+    read_until(&mut media, &mut screen, "\x1b[?2004l").await;
+    type_text(&mut media, "\x03").await;
+    read_until(&mut media, &mut screen, "^C").await;
+    // Back at a prompt (readline on again) rather than ended.
+    read_until(&mut media, &mut screen, "\x1b[?2004h").await;
+    type_text(&mut media, "echo alive=$((6*7))\r").await;
+    read_until(&mut media, &mut screen, "alive=42").await;
+    // The rep's resize reaches the shell's own terminal too.
     media
-        .send(&MediaFrame::ShellInput {
-            data: b"echo user=$(id -un)\r".to_vec(),
+        .send(&MediaFrame::ShellResize {
+            cols: 120,
+            rows: 40,
         })
         .await;
-    read_until(&mut media, &mut screen, &format!("user={ADMIN}")).await;
+    type_text(&mut media, "echo size=$(stty size)\r").await;
+    read_until(&mut media, &mut screen, "size=40 120").await;
 
     let share = common::share_event(&mut s.events, |share| share.shell.is_some()).await;
     assert_eq!(

@@ -4,7 +4,10 @@
 //! username and password"). Both start an **elevated command shell** on a PTY, which the
 //! shell link then carries like the customer's own shell:
 //!
-//! - [`Method::SpecificUser`]: `su -l -c SCRIPT -- USER` on the PTY. The program answers
+//! - [`Method::SpecificUser`]: `su --pty -l -c SCRIPT -- USER` on the PTY (`--pty` where
+//!   this `su` has it, util-linux 2.34 and later: without it `su -c` takes the shell off the
+//!   terminal, so it has no job control and the rep's Ctrl+C ends the whole shell instead of
+//!   the command). The program answers
 //!   `su`'s password prompt itself with the rep's password ([`Password`]: it passes once
 //!   through memory, is wiped on drop and is never printed, stored or sent on); the rep never
 //!   sees the prompt or the answer, only the shell that follows, or `su`'s own words when
@@ -105,6 +108,20 @@ fn is_executable(path: &Path) -> bool {
     std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
 }
 
+/// Whether this machine's `su` can give the shell a terminal of its own (`--pty`), asked
+/// once (`su --help`).
+fn su_has_pty() -> bool {
+    static PTY: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *PTY.get_or_init(|| {
+        std::process::Command::new("su")
+            .arg("--help")
+            .stdin(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .output()
+            .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).contains("--pty"))
+    })
+}
+
 /// Whether `name` is a user name `su` may be given: 1..=32 of `[a-z0-9_.-]` (and a trailing
 /// `$`), not starting with `-` (so it can never be read as an option).
 pub fn valid_username(name: &str) -> bool {
@@ -183,12 +200,15 @@ pub async fn start(method: Method, options: ElevateOptions) -> Result<Elevated, 
             if password.is_empty() {
                 return Err(ElevationError::EmptyPassword);
             }
-            let argv = ["su", "-l", "-c", SCRIPT, "--", username.as_str()];
-            (
-                argv.map(OsString::from).to_vec(),
-                username.clone(),
-                SU_TIMEOUT,
-            )
+            let pty = tokio::task::spawn_blocking(su_has_pty)
+                .await
+                .unwrap_or(false);
+            let mut argv = vec![OsString::from("su")];
+            if pty {
+                argv.push("--pty".into());
+            }
+            argv.extend(["-l", "-c", SCRIPT, "--", username.as_str()].map(OsString::from));
+            (argv, username.clone(), SU_TIMEOUT)
         }
         Method::PromptCustomer => {
             let support = support();
