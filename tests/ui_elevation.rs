@@ -47,6 +47,14 @@ fn alice_with_sam(
     (console, customer)
 }
 
+/// Whether egui still holds the state of the session's password box (its undo history
+/// keeps copies of what was typed).
+fn password_box_kept(console: &Console) -> bool {
+    let session_id = console.state().front().unwrap();
+    let id = switchboard::ui::elevate_dialog::password_id(session_id);
+    egui::text_edit::TextEditState::load(&console.ctx, id).is_some()
+}
+
 /// The customer's next `remote_updated` listing a shell grant in `state`: that grant.
 fn customer_sees_shell(
     server: &TestServer,
@@ -154,8 +162,13 @@ fn a_specific_user_shell_is_asked_with_the_typed_credentials() {
         "the password shows: {shown:?}"
     );
     step_until(&mut console, "Ask enabled", |h| !is_disabled(h, words::ASK));
+    assert!(password_box_kept(&console));
     click_label(&mut console, words::ASK);
     wait_for_no_label(&mut console, words::USER_NAME);
+    assert!(
+        !password_box_kept(&console),
+        "egui's copy of the password is gone"
+    );
 
     let grant = customer_sees_shell(&server, &mut customer, GrantState::Prompting);
     assert_eq!(
@@ -200,8 +213,8 @@ fn a_specific_user_shell_is_asked_with_the_typed_credentials() {
     assert_eq!(ended.ended, Some(GrantEnd::ElevationFailed));
 }
 
-/// Cancel closes the dialog without asking: nothing reaches the customer, and the menu can
-/// be used again.
+/// Cancel closes the dialog without asking (egui's state of the password box goes with it):
+/// nothing reaches the customer, and the menu can be used again.
 #[test]
 fn cancel_asks_nothing() {
     let server = test_config_server();
@@ -215,8 +228,13 @@ fn cancel_asks_nothing() {
     wait_for_label_containing(&mut console, words::DIALOG_TITLE);
     type_into(&mut console, Role::TextInput, words::USER_NAME, "sbadmin");
     type_into(&mut console, Role::PasswordInput, words::PASSWORD, PASSWORD);
+    assert!(password_box_kept(&console));
     click_label(&mut console, words::CANCEL);
     wait_for_no_label(&mut console, words::USER_NAME);
+    assert!(
+        !password_box_kept(&console),
+        "egui's copy of the password is gone"
+    );
 
     // Prompt Customer then: the first shell grant the customer sees is that one, for root.
     click_until_shown(&mut console, words::ADMIN_MENU, words::PROMPT_CUSTOMER);

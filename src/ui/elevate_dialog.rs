@@ -157,8 +157,8 @@ pub fn elevate_dialog_ui(
 }
 
 /// The password box's id: its egui state (with the undo history, which holds what was
-/// typed) is dropped when the dialog closes.
-fn password_id(session_id: SessionId) -> egui::Id {
+/// typed) is dropped when the dialog closes. Public for the tests that check it is.
+pub fn password_id(session_id: SessionId) -> egui::Id {
     egui::Id::unique(("elevate_password", session_id.0))
 }
 
