@@ -24,6 +24,7 @@
 
 use super::Actor;
 use std::collections::BTreeSet;
+#[cfg(unix)]
 use std::time::Duration;
 use switchboard_protocol::{
     CustomerRequest, Elevation, GrantId, MediaChannel, MediaTicket, RequestId, Secret,
@@ -32,6 +33,7 @@ use tokio::task::JoinHandle;
 
 /// How long an elevated Specific User shell waits for its credentials after its link
 /// started (the server sends them right after the allow, so they have normally come).
+#[cfg(unix)]
 pub(super) const CREDENTIALS_WAIT: Duration = Duration::from_secs(10);
 
 /// The rep's credentials for an elevated shell, on their way to `su`'s prompt.
