@@ -313,6 +313,8 @@ impl SwitchboardApp {
         self.model.clear();
         // Shells and their transcripts belong to the login (the streams close with them).
         self.shells = shells::Shells::default();
+        // A "Shell as a specific user" dialog left open: its form's drop wipes the password.
+        self.panels.elevate = None;
         self.panels.queues = QueuesState::default();
         self.panels.front = None;
         self.panels.screen = Screen::Login;
