@@ -15,9 +15,10 @@ mod common;
 
 use common::shell::{ShellScreen, flood_command, process_gone};
 use futures_util::{SinkExt, StreamExt};
+use switchboard_customer::elevate::Elevated;
 use switchboard_customer::session::{ShareState, ShellUser};
-use switchboard_customer::shell::link::{self, LinkEnd, LinkError, START_COLS, START_ROWS};
-use switchboard_customer::shell::{OUTPUT_WINDOW, ShellConfig};
+use switchboard_customer::shell::link::{self, LinkEnd, LinkError, START_COLS, START_ROWS, Start};
+use switchboard_customer::shell::{OUTPUT_WINDOW, ShellConfig, ShellSession};
 use switchboard_protocol::GrantId;
 use switchboard_protocol::media::{MediaFrame, decode_media, encode_media};
 use switchboard_testkit::{DEADLINE, poll_until};
@@ -70,13 +71,17 @@ impl Relay {
 
     /// [`Relay::start`] with another shell.
     async fn start_with(config: ShellConfig) -> Relay {
+        Relay::start_as(Start::Shell(config)).await
+    }
+
+    /// [`Relay::start`] with the shell started as `start` says.
+    async fn start_as(start: Start) -> Relay {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("ws://{}/ws/media", listener.local_addr().unwrap());
         let (share, watched) = watch::channel(granted(1));
-        let link =
-            tokio::spawn(
-                async move { link::run(&url, "ticket-1", GrantId(1), watched, config).await },
-            );
+        let link = tokio::spawn(async move {
+            link::run_with(&url, "ticket-1", GrantId(1), watched, start).await
+        });
         let (tcp, _) = timeout(DEADLINE, listener.accept()).await.unwrap().unwrap();
         let socket = tokio_tungstenite::accept_async(tcp).await.unwrap();
         let mut relay = Relay {
@@ -393,4 +398,86 @@ async fn a_grant_already_ended_starts_nothing() {
     )
     .await;
     assert!(matches!(ended, Ok(LinkEnd::Revoked)), "{ended:?}");
+}
+
+/// `/bin/sh` as a stand-in for an elevated shell that printed `first` with its marker,
+/// once `go` fires (or at once when `go` is `None`).
+fn elevated(first: &str, go: Option<tokio::sync::oneshot::Receiver<()>>) -> Start {
+    let first = first.as_bytes().to_vec();
+    Start::Elevated(Box::pin(async move {
+        if let Some(go) = go {
+            go.await.map_err(|_| "never started".to_owned())?;
+        }
+        let mut config = ShellConfig::command(["/bin/sh"], START_ROWS, START_COLS);
+        config.env.push(("PS1".into(), "$ ".into()));
+        let (session, output) = ShellSession::start(config).map_err(|e| e.to_string())?;
+        Ok(Elevated {
+            session,
+            output,
+            first_output: first,
+            user: "sbadmin".into(),
+        })
+    }))
+}
+
+/// An elevated shell's first output (it came with the marker) goes out first, at offset 0;
+/// what the rep typed and the size they set while it started reach the shell once it runs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_elevated_shell_sends_its_first_output_first_and_takes_what_was_typed_ahead() {
+    let _serial = SERIAL.lock().await;
+    let (go, wait) = tokio::sync::oneshot::channel();
+    let mut relay = Relay::start_as(elevated("FIRST-OUTPUT ", Some(wait))).await;
+    relay
+        .send(&MediaFrame::ShellResize {
+            cols: 100,
+            rows: 30,
+        })
+        .await;
+    relay.type_text("echo typed=$((6*7)); stty size\r").await;
+    // Sent before the shell exists; whether the link read them before or after it started,
+    // they must reach it.
+    go.send(()).unwrap();
+    match relay.next().await {
+        Got::Frame(MediaFrame::ShellOutput { offset, data }) => {
+            assert_eq!((offset, data.as_slice()), (0, &b"FIRST-OUTPUT "[..]));
+            relay.screen.take(&MediaFrame::ShellOutput { offset, data });
+        }
+        other => panic!("the first output first, not {other:?}"),
+    }
+    relay.ack_all().await;
+    relay.read_until("typed=42", true).await;
+    relay.read_until("30 100", true).await;
+    relay.share.send_replace(ShareState::default());
+    assert_eq!(relay.closed().await, Some(u16::from(CloseCode::Normal)));
+    assert!(matches!(relay.ended().await, Ok(LinkEnd::Revoked)));
+}
+
+/// An elevation that fails sends nothing but a normal close; the link ends with the reason
+/// (for `elevation_failed`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_elevation_closes_with_its_reason() {
+    let _serial = SERIAL.lock().await;
+    let failing = Start::Elevated(Box::pin(async {
+        Err::<Elevated, _>("su: Authentication failure".to_owned())
+    }));
+    let mut relay = Relay::start_as(failing).await;
+    assert_eq!(relay.closed().await, Some(u16::from(CloseCode::Normal)));
+    assert_eq!(relay.screen.received(), 0);
+    assert_eq!(relay.screen.exit, None);
+    match relay.ended().await {
+        Err(LinkError::Elevation(reason)) => assert_eq!(reason, "su: Authentication failure"),
+        other => panic!("{other:?}"),
+    }
+}
+
+/// The grant ending while the elevation still runs drops the start and closes the socket.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_grant_revoked_during_the_elevation_ends_it() {
+    let _serial = SERIAL.lock().await;
+    let (_go, wait) = tokio::sync::oneshot::channel();
+    let mut relay = Relay::start_as(elevated("", Some(wait))).await;
+    relay.share.send_replace(ShareState::default());
+    assert_eq!(relay.closed().await, Some(u16::from(CloseCode::Normal)));
+    assert_eq!(relay.screen.received(), 0);
+    assert!(matches!(relay.ended().await, Ok(LinkEnd::Revoked)));
 }
