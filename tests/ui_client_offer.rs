@@ -113,9 +113,10 @@ fn copy_copies(console: &mut Console, code: &str) {
     let mut copied = false;
     for _ in 0..3 {
         console.step();
-        copied |= console.output().platform_output.commands.iter().any(
-            |command| matches!(command, egui::OutputCommand::CopyText(text) if text == code),
-        );
+        copied |=
+            console.output().platform_output.commands.iter().any(
+                |command| matches!(command, egui::OutputCommand::CopyText(text) if text == code),
+            );
     }
     assert!(copied, "Copy code did not copy {code:?}");
 }

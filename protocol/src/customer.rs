@@ -98,10 +98,15 @@ pub enum CustomerRequest {
     /// An elevated shell (a `shell` grant with `elevation`) could not start: `reason` is the
     /// tool's own words ("su: Authentication failure"), never the credentials. The grant ends
     /// `elevation_failed` and the reason is a public line in the chat. Answered with `ok`.
-    ElevationFailed { grant_id: GrantId, reason: String },
+    ElevationFailed {
+        grant_id: GrantId,
+        reason: String,
+    },
     /// What this machine can do for elevation (sent with `describe_machine`). Answered with
     /// `ok`.
-    DescribeElevation { support: ElevationSupport },
+    DescribeElevation {
+        support: ElevationSupport,
+    },
     /// The native client describes its machine (once a session has started or resumed), so
     /// reps can list what was deployed on it. Answered with `ok`.
     DescribeMachine {

@@ -390,7 +390,10 @@ mod tests {
             password: Secret("hunter2".into()),
         };
         let printed = format!("{request:?}");
-        assert!(printed.contains("admin") && !printed.contains("hunter2"), "{printed}");
+        assert!(
+            printed.contains("admin") && !printed.contains("hunter2"),
+            "{printed}"
+        );
         let json = serde_json::to_string(&request).unwrap();
         assert_eq!(
             json,

@@ -79,13 +79,19 @@ pub fn client_offer_window_ui(
                     ui.weak(words::CODE_LABEL);
                     ui.horizontal(|ui| {
                         // Large, and selectable so it can be copied as it is.
-                        let text = egui::RichText::new(&code.code).size(34.0).monospace().strong();
+                        let text = egui::RichText::new(&code.code)
+                            .size(34.0)
+                            .monospace()
+                            .strong();
                         ui.add(egui::Label::new(text).selectable(true));
                         if ui.button(words::COPY_CODE).clicked() {
                             ui.ctx().copy_text(code.code.clone());
                         }
                     });
-                    ui.label(words::works_until(&display::clock(code.expires_at), left_ms));
+                    ui.label(words::works_until(
+                        &display::clock(code.expires_at),
+                        left_ms,
+                    ));
                     ui.add_space(4.0);
                     ui.add(egui::Label::new(words::customer_sees(customer)).wrap());
                     new_code = may_offer;

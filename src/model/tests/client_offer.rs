@@ -59,7 +59,11 @@ fn the_entry_says_why_it_is_greyed() {
         participants: vec![rep(BOB), rep(ME)],
         ..pat(ScreenSource::None)
     };
-    assert_eq!(offer_unavailable(&participant), None, "any rep in the session");
+    assert_eq!(
+        offer_unavailable(&participant),
+        None,
+        "any rep in the session"
+    );
     assert_eq!(
         offer_unavailable(&pat(ScreenSource::Desktop)),
         Some(words::OFFER_ALREADY_PROGRAM)
@@ -90,7 +94,11 @@ fn the_code_shows_until_it_expires() {
     let mut console = console_with_web_customer();
     let info = pat(ScreenSource::None);
     let id = console.model.request(&offer_request());
-    let panel = console.model.client_offer.clone().expect("the window opens");
+    let panel = console
+        .model
+        .client_offer
+        .clone()
+        .expect("the window opens");
     assert_eq!(offer_view(&panel, &info, T0), OfferView::Sending);
 
     console.model.apply(RepServerMessage::Ok {
@@ -144,7 +152,10 @@ fn the_window_says_when_the_customer_joined() {
         Some(words::OFFER_ALREADY_PROGRAM),
         "and the entry is greyed"
     );
-    assert_eq!(words::now_using("Pat Doe"), "Pat Doe is now using the program.");
+    assert_eq!(
+        words::now_using("Pat Doe"),
+        "Pat Doe is now using the program."
+    );
 }
 
 /// A refusal reads in plain words in the window; with the window closed it is a notice. A
@@ -161,7 +172,8 @@ fn refusals_are_said_in_words() {
         retry_after_ms: None,
     });
     let panel = console.model.client_offer.clone().unwrap();
-    let said = "Could not offer the customer the program: The customer is no longer in this session.";
+    let said =
+        "Could not offer the customer the program: The customer is no longer in this session.";
     assert_eq!(offer_view(&panel, &info, T0), OfferView::Refused(said));
     assert!(console.model.notices.is_empty(), "said once, in the window");
 
