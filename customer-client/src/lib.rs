@@ -42,6 +42,8 @@
 #![forbid(unsafe_code)]
 
 pub mod capture;
+#[cfg(unix)]
+pub mod elevate;
 pub mod frame;
 pub mod hotkey;
 pub mod inject;
@@ -50,8 +52,6 @@ pub mod jump;
 pub mod publish;
 pub mod qoi;
 pub mod session;
-#[cfg(unix)]
-pub mod elevate;
 #[cfg(unix)]
 pub mod shell;
 pub mod tiles;
