@@ -24,6 +24,7 @@
 
 mod common;
 
+use common::accounts::{ADMIN, ADMIN_PASSWORD, require_test_accounts, run_as_customer};
 use common::shell::ShellScreen;
 use switchboard_customer::publish::ScreenChoice;
 use switchboard_customer::session::{
@@ -82,25 +83,7 @@ fn never_logged(password: &str) {
     );
 }
 
-const CUSTOMER: &str = "sbcustomer";
-const ADMIN: &str = "sbadmin";
-const ADMIN_PASSWORD: &str = "Sb-test-elevation-1";
 const WRONG_PASSWORD: &str = "Not-the-password-7";
-
-/// The accounts `.ci/run` makes; a clear failure where they are missing.
-fn require_test_accounts() {
-    for user in [CUSTOMER, ADMIN] {
-        let known = std::process::Command::new("id")
-            .arg(user)
-            .output()
-            .is_ok_and(|out| out.status.success());
-        assert!(
-            known,
-            "the test account `{user}` is missing: run the account step of .ci/run as root \
-             (useradd {CUSTOMER} and {ADMIN}, chpasswd for {ADMIN})"
-        );
-    }
-}
 
 /// A native customer elevating as `sbcustomer`, allowing everything, with Alice in the
 /// session.
@@ -137,7 +120,7 @@ async fn setup() -> Setup {
             typing: false,
         }),
         wake: None,
-        elevate_run_as: ["runuser", "-u", CUSTOMER, "--"].map(Into::into).to_vec(),
+        elevate_run_as: run_as_customer(),
     };
     let (customer, events) = CustomerSession::start(config).await.unwrap();
     let session_id = customer.session_id;

@@ -7,32 +7,16 @@
 
 #![cfg(target_os = "linux")]
 
+mod common;
+
+use common::accounts::{ADMIN, ADMIN_PASSWORD, require_test_accounts, run_as_customer};
 use std::time::Duration;
 use switchboard_customer::elevate::{self, ElevateOptions, ElevationError, Method, Password};
 use switchboard_customer::shell::ShellEvent;
 
-const CUSTOMER: &str = "sbcustomer";
-const ADMIN: &str = "sbadmin";
-const ADMIN_PASSWORD: &str = "Sb-test-elevation-1";
-
-/// The accounts `.ci/run` makes; a clear failure where they are missing.
-fn require_test_accounts() {
-    for user in [CUSTOMER, ADMIN] {
-        let known = std::process::Command::new("id")
-            .arg(user)
-            .output()
-            .is_ok_and(|out| out.status.success());
-        assert!(
-            known,
-            "the test account `{user}` is missing: run the account step of .ci/run as root \
-             (useradd {CUSTOMER} and {ADMIN}, chpasswd for {ADMIN})"
-        );
-    }
-}
-
 fn as_customer() -> ElevateOptions {
     let mut options = ElevateOptions::new(24, 80);
-    options.run_as = ["runuser", "-u", CUSTOMER, "--"].map(Into::into).to_vec();
+    options.run_as = run_as_customer();
     options
 }
 

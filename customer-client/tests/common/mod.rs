@@ -2,13 +2,14 @@
 //! `CustomerSession`, and a rep who accepts, asks for the screen and views it over
 //! `/ws/media` with the testkit's media client, drawing each update with `apply_update` and
 //! acknowledging it, as the console does. `shell.rs`: the rep's side of a shell.
-//! `installed.rs`: the program with its places under a temporary home (Support Buttons,
+//! `accounts.rs`: the local accounts the elevation tests use with `su`. `installed.rs`: the program with its places under a temporary home (Support Buttons,
 //! uninstall). `jump.rs`: Jump Clients (Alice's requests, the agent run in-process, the
 //! rep's shell in a jump session). `join.rs`: a web chat that the program takes over with
 //! a rep's join code.
 
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod accounts;
 pub mod installed;
 pub mod join;
 #[cfg(target_os = "linux")]
