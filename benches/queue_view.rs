@@ -72,6 +72,9 @@ fn model_with(waiting: u64, now: u64) -> Model {
             support_button: false,
             jump_client: false,
             elevate: false,
+            monitor: Default::default(),
+            take_over: Default::default(),
+            whisper: Default::default(),
         },
         reps: vec![],
         teams: vec![TeamInfo {
@@ -88,11 +91,13 @@ fn model_with(waiting: u64, now: u64) -> Model {
                 queue: QueueRef::Personal { rep },
                 mode: QueueMode::Pull,
                 entries: vec![],
+                service_level: Default::default(),
             },
             QueueView {
                 queue: queue.clone(),
                 mode: QueueMode::Pull,
                 entries: (1..=waiting).map(|i| entry(i, &queue, now)).collect(),
+                service_level: Default::default(),
             },
         ],
         sessions: vec![],
@@ -101,6 +106,7 @@ fn model_with(waiting: u64, now: u64) -> Model {
         templates: vec![],
         external_url: None,
         assistance: vec![],
+        dashboard: Default::default(),
     };
     let mut model = Model::new();
     model.apply(RepServerMessage::Snapshot {
@@ -196,6 +202,7 @@ fn session_model(messages: u64, now: u64) -> Model {
         assistance: false,
         has_history: false,
         remote: Default::default(),
+        monitors: Default::default(),
     };
     let chat = (1..=messages).map(|i| chat_message(i, now)).collect();
     model.apply(RepServerMessage::Event {
@@ -231,6 +238,7 @@ fn chat_message(i: u64, now: u64) -> ChatMessage {
         at: now - 3_600_000 + i * 1_000,
         client_msg_id: None,
         attachment: None,
+        whisper_to: Default::default(),
     }
 }
 

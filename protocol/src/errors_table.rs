@@ -158,8 +158,57 @@ pub const REP_REQUEST_ERRORS: &ErrorLists = &[
     ("team_chat", &[NotFound, Forbidden, Invalid]),
     // `not_found` also when none of the rep's teams has a lead.
     ("set_assistance", &[NotFound, SessionEnded, NotInSession]),
-    // `not_found` also when nobody in the session asks for assistance (any more).
-    ("join_session", &[NotFound, SessionEnded, Forbidden]),
+    // `forbidden`: not a lead of the session's team; `already_in_session`: in it already;
+    // `at_capacity`: the lead's own cap.
+    (
+        "join_session",
+        &[
+            NotFound,
+            SessionEnded,
+            Forbidden,
+            AlreadyInSession,
+            AtCapacity,
+        ],
+    ),
+    // `forbidden`: not a lead of the session's team, or without `permissions.monitor`;
+    // `already_in_session`: monitoring or in it already.
+    (
+        "monitor_session",
+        &[NotFound, SessionEnded, Forbidden, AlreadyInSession],
+    ),
+    // `not_in_session`: not monitoring it.
+    ("stop_monitoring", &[NotFound, SessionEnded, NotInSession]),
+    // `not_in_session`: neither monitoring nor in it; `forbidden`: not a lead of its team or
+    // without `permissions.whisper`; `invalid`: empty or too long, or `to` is not in the
+    // session, or nobody owns it; `rate_limited`/`limit_reached` as for `send_chat`.
+    (
+        "whisper",
+        &[
+            NotFound,
+            SessionEnded,
+            NotInSession,
+            Forbidden,
+            Invalid,
+            RateLimited,
+            LimitReached,
+        ],
+    ),
+    // `forbidden`: not a lead of its team or without `permissions.take_over`; `not_active`:
+    // it waits in a queue (accept it instead); `already_taken`: the lead owns it already;
+    // `at_capacity`: the lead's own cap.
+    (
+        "take_over",
+        &[
+            NotFound,
+            SessionEnded,
+            Forbidden,
+            NotActive,
+            AlreadyTaken,
+            AtCapacity,
+        ],
+    ),
+    // `not_found`: nothing is waiting that this rep may take.
+    ("take_next", &[NotFound, AtCapacity]),
     // `not_found` also when the customer gave no contact.
     ("load_history", &[NotFound, SessionEnded, NotInSession]),
     ("load_chat", &[NotFound, SessionEnded, NotInSession]),
@@ -363,6 +412,11 @@ impl RepRequest {
             RepRequest::TeamChat { .. } => "team_chat",
             RepRequest::SetAssistance { .. } => "set_assistance",
             RepRequest::JoinSession { .. } => "join_session",
+            RepRequest::MonitorSession { .. } => "monitor_session",
+            RepRequest::StopMonitoring { .. } => "stop_monitoring",
+            RepRequest::Whisper { .. } => "whisper",
+            RepRequest::TakeOver { .. } => "take_over",
+            RepRequest::TakeNext => "take_next",
             RepRequest::LoadHistory { .. } => "load_history",
             RepRequest::LoadChat { .. } => "load_chat",
             RepRequest::RequestRemote { .. } => "request_remote",
@@ -512,6 +566,19 @@ mod tests {
                 needed: true,
             },
             RepRequest::JoinSession { session_id: s },
+            RepRequest::MonitorSession { session_id: s },
+            RepRequest::StopMonitoring { session_id: s },
+            RepRequest::Whisper {
+                session_id: s,
+                client_msg_id: "w1".into(),
+                text: "Offer the refund.".into(),
+                to: None,
+            },
+            RepRequest::TakeOver {
+                session_id: s,
+                previous_owner: crate::supervision::PreviousOwner::Stay,
+            },
+            RepRequest::TakeNext,
             RepRequest::LoadHistory {
                 session_id: s,
                 before: None,

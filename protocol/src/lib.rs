@@ -14,6 +14,7 @@
 //! - [`remote`]: remote support's capabilities, consent and grants (JSON).
 //! - [`media`]: the binary frames of the media WebSocket (screen tiles, acks, input, shell).
 //! - [`shell`]: a session's shell transcript (`GET /api/sessions/{id}/shell`).
+//! - [`supervision`]: team leads' dashboard, monitor / whisper / take over, service levels.
 //!
 //! `docs/PROTOCOL.md` documents each message with an example.
 
@@ -30,6 +31,7 @@ pub mod model;
 pub mod remote;
 pub mod rep;
 pub mod shell;
+pub mod supervision;
 
 pub use buttons::*;
 pub use codec::{CLOSE_REPLACED, MAX_FRAME_BYTES, PROTOCOL_VERSION};
@@ -41,3 +43,4 @@ pub use model::*;
 pub use remote::*;
 pub use rep::*;
 pub use shell::*;
+pub use supervision::*;

@@ -209,6 +209,9 @@ pub enum Visibility {
     Public,
     /// Reps only; never sent to the customer.
     Reps,
+    /// A team lead's whisper: only its author and `whisper_to` see it (never the customer,
+    /// never other participants). Sent with `whisper`, not `send_chat`.
+    Whisper,
 }
 
 /// A message in a session's chat.
@@ -226,6 +229,9 @@ pub struct ChatMessage {
     /// A file shared in the chat (`text` is then its name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment: Option<Attachment>,
+    /// With visibility `whisper`: the one rep (besides the author) who sees it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub whisper_to: Option<RepId>,
 }
 
 /// A file someone shared in a session, stored by the server. Download it with
@@ -289,6 +295,11 @@ pub struct SessionInfo {
     /// Remote support: what the customer can share and the live grants.
     #[serde(default)]
     pub remote: RemoteInfo,
+    /// Team leads monitoring the session without being in it (the customer is never told).
+    /// Reps in the session see them unless the server's `[supervision] announce_monitoring`
+    /// is false; a monitoring lead always sees themselves here.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub monitors: Vec<RepId>,
 }
 
 /// An earlier, ended chat with the same customer contact.
@@ -360,6 +371,15 @@ pub struct Permissions {
     /// May ask for an administrator's command shell (`elevate_shell`; needs `shell` too).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub elevate: bool,
+    /// A lead who may monitor their teams' sessions (`monitor_session`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub monitor: bool,
+    /// A lead who may whisper in their teams' sessions (`whisper`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub whisper: bool,
+    /// A lead who may take their teams' sessions over (`take_over`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub take_over: bool,
 }
 
 /// A rep as others see them.
@@ -409,6 +429,9 @@ pub struct QueueView {
     pub queue: QueueRef,
     pub mode: QueueMode,
     pub entries: Vec<QueueEntry>,
+    /// Its target and breach waits: time in queue ramps from normal to warning to breach.
+    #[serde(default)]
+    pub service_level: crate::supervision::ServiceLevel,
 }
 
 /// Everything a console needs to draw itself after connecting.
@@ -442,4 +465,8 @@ pub struct RepSnapshot {
     /// For team leads: open assistance requests in their teams.
     #[serde(default)]
     pub assistance: Vec<AssistanceRequest>,
+    /// For team leads: the dashboard of the teams they lead (`dashboard_changed` keeps it
+    /// current). Absent for everyone else.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dashboard: Option<Box<crate::supervision::Dashboard>>,
 }

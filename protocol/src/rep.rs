@@ -13,6 +13,7 @@ use crate::model::{
     Visibility,
 };
 use crate::remote::{Capability, ElevationRequest, MediaChannel, MediaTicket, SpecialAction};
+use crate::supervision::{DashboardDelta, PreviousOwner};
 use serde::{Deserialize, Serialize};
 
 /// Where a reconnecting console left off.
@@ -123,8 +124,38 @@ pub enum RepRequest {
     },
     /// Ask for (or withdraw the request for) a team lead's assistance (any rep in it).
     SetAssistance { session_id: SessionId, needed: bool },
-    /// A team lead steps into a session of their team whose rep asked for assistance.
+    /// A team lead joins a session of a team they lead as a normal participant (stepping in
+    /// when asked for assistance, or at any time). Answered with `ok`; the session arrives as
+    /// `session_joined`.
     JoinSession { session_id: SessionId },
+    /// A lead with `permissions.monitor` watches a session of a team they lead without
+    /// joining it: the chat (rep-only messages too) and, once granted, the screen. The customer
+    /// is not told; the reps see the lead in `monitors` unless the server hides it. Answered
+    /// with `ok`; the session arrives as `session_joined`.
+    MonitorSession { session_id: SessionId },
+    /// Stop monitoring; answered with `ok`, followed by `session_left` (`left`).
+    StopMonitoring { session_id: SessionId },
+    /// A lead with `permissions.whisper`, monitoring or in a session of a team they lead, sends
+    /// a message only `to` (default: the owner) sees. Answered with `chat`.
+    Whisper {
+        session_id: SessionId,
+        client_msg_id: String,
+        text: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        to: Option<RepId>,
+    },
+    /// A lead with `permissions.take_over` becomes the owner of a session of a team they lead
+    /// (monitoring, in it, or neither). The previous owner stays as a participant or leaves
+    /// (`session_left` `taken_over`); their invitations are cancelled. Answered with `ok`.
+    TakeOver {
+        session_id: SessionId,
+        #[serde(default)]
+        previous_owner: PreviousOwner,
+    },
+    /// Accept the longest-waiting session this rep may take now (queue rules respected: the
+    /// queues they see, pull or push offers to them, under their cap). Answered with `taken`;
+    /// `not_found` when nothing is waiting for them.
+    TakeNext,
     /// Earlier chats with the same customer contact, newest first, older than `before`
     /// (a session id) when given. Answered with `history`.
     LoadHistory {
@@ -247,6 +278,11 @@ impl RepRequest {
         "team_chat",
         "set_assistance",
         "join_session",
+        "monitor_session",
+        "stop_monitoring",
+        "whisper",
+        "take_over",
+        "take_next",
         "load_history",
         "load_chat",
         "request_remote",
@@ -370,6 +406,10 @@ pub enum OkResult {
         code: String,
         expires_at: UnixMillis,
     },
+    /// The session `take_next` accepted.
+    Taken {
+        session_id: SessionId,
+    },
 }
 
 /// Why a rep is no longer in a session.
@@ -382,6 +422,8 @@ pub enum LeftReason {
     LeftInQueue,
     Ended,
     ConnectionLost,
+    /// A team lead took the session over and this rep (its owner) chose, or was made, to go.
+    TakenOver,
 }
 
 /// Why a push offer went away.
@@ -432,6 +474,9 @@ pub enum RepEvent {
     /// A Jump Client this rep may see changed (pinned, installed, online, offline, lost,
     /// unpinned). An unpinned one is sent once more with `unpinned`, then no longer listed.
     JumpClientUpdated { jump_client: JumpClientInfo },
+    /// For team leads: what changed on their dashboard (at most one a second, plus a series
+    /// point per team every `step_ms`).
+    DashboardChanged { delta: DashboardDelta },
 }
 
 /// A frame from the server to a console.

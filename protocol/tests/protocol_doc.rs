@@ -588,7 +588,14 @@ impl Seen {
             | RepRequest::ListJumpClients
             | RepRequest::Jump { .. }
             | RepRequest::UnpinJumpClient { .. }
-            | RepRequest::OfferClient { .. } => {}
+            | RepRequest::OfferClient { .. }
+            | RepRequest::MonitorSession { .. }
+            | RepRequest::StopMonitoring { .. }
+            | RepRequest::Whisper { .. }
+            | RepRequest::TakeNext => {}
+            RepRequest::TakeOver { previous_owner, .. } => {
+                self.add("PreviousOwner", previous_owner, "")
+            }
             RepRequest::SpecialAction { action, .. } => self.add("SpecialAction", action, ""),
         }
     }
@@ -617,7 +624,8 @@ impl Seen {
             | OkResult::Button { .. }
             | OkResult::JumpClient { .. }
             | OkResult::JumpSession { .. }
-            | OkResult::ClientOffer { .. } => {}
+            | OkResult::ClientOffer { .. }
+            | OkResult::Taken { .. } => {}
             OkResult::JumpClients { jump_clients } => {
                 jump_clients.iter().for_each(|j| self.jump_client(j));
             }
@@ -644,6 +652,12 @@ impl Seen {
             RepEvent::PresenceChanged { rep } => self.rep(rep),
             RepEvent::AssistanceRequested { request } => self.session(&request.session),
             RepEvent::JumpClientUpdated { jump_client } => self.jump_client(jump_client),
+            RepEvent::DashboardChanged { delta } => {
+                delta
+                    .reps
+                    .iter()
+                    .for_each(|r| self.add("Presence", &r.presence, ""));
+            }
             RepEvent::TeamChat { .. } | RepEvent::AssistanceCleared { .. } => {}
         }
     }

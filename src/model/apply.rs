@@ -434,6 +434,8 @@ impl Model {
             }
             RepEvent::TeamChat { message } => self.add_team_chat(message),
             RepEvent::JumpClientUpdated { jump_client } => self.jump.upsert(jump_client),
+            // The dashboard's model is being built; until then its events are let go.
+            RepEvent::DashboardChanged { delta } => drop(delta),
         }
     }
 

@@ -103,6 +103,7 @@ mod tests {
             assistance: false,
             has_history: false,
             remote: Default::default(),
+            monitors: Default::default(),
         }
     }
 

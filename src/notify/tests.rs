@@ -84,6 +84,7 @@ fn session(session: u64, name: &str, chat: Vec<ChatMessage>) -> SessionView {
             assistance: false,
             has_history: false,
             remote: Default::default(),
+            monitors: Default::default(),
         },
         chat,
         earlier_chat: false,
@@ -106,6 +107,7 @@ fn said(
         at: T0 + at_secs * 1000,
         client_msg_id: None,
         attachment: None,
+        whisper_to: Default::default(),
     }
 }
 
@@ -140,6 +142,9 @@ fn model(chat_1: Vec<ChatMessage>) -> Model {
             support_button: false,
             jump_client: false,
             elevate: false,
+            monitor: Default::default(),
+            take_over: Default::default(),
+            whisper: Default::default(),
         },
         reps: vec![rep_info("sam", "Sam Seller"), rep_info("sue", "Sue Seller")],
         teams: vec![TeamInfo {
@@ -156,11 +161,13 @@ fn model(chat_1: Vec<ChatMessage>) -> Model {
                 queue: personal(),
                 mode: QueueMode::Pull,
                 entries: Vec::new(),
+                service_level: Default::default(),
             },
             QueueView {
                 queue: sales(),
                 mode: QueueMode::Push,
                 entries: vec![entry(9, sales(), "Old Waiter")],
+                service_level: Default::default(),
             },
         ],
         sessions: vec![session(1, "Pat", chat_1), session(2, "Quinn", Vec::new())],
@@ -169,6 +176,7 @@ fn model(chat_1: Vec<ChatMessage>) -> Model {
         templates: Vec::new(),
         external_url: None,
         assistance: Vec::new(),
+        dashboard: Default::default(),
     };
     model.apply(RepServerMessage::Snapshot {
         seq: 10,

@@ -15,6 +15,9 @@ pub fn session_left(reason: LeftReason, customer: &str) -> Option<String> {
         LeftReason::ConnectionLost => Some(format!(
             "Your connection was lost for too long; the session with {customer} went back to its queue."
         )),
+        LeftReason::TakenOver => Some(format!(
+            "A team lead took over the session with {customer}; you are no longer in it."
+        )),
     }
 }
 

@@ -57,6 +57,11 @@ pub fn request_label(request: &RepRequest) -> &'static str {
         RepRequest::TeamChat { .. } => "send to the team chat",
         RepRequest::SetAssistance { .. } => "ask for assistance",
         RepRequest::JoinSession { .. } => "join the session",
+        RepRequest::MonitorSession { .. } => "monitor the session",
+        RepRequest::StopMonitoring { .. } => "stop monitoring the session",
+        RepRequest::Whisper { .. } => "send the whisper",
+        RepRequest::TakeOver { .. } => "take over the session",
+        RepRequest::TakeNext => "take the next session",
         RepRequest::LoadHistory { .. } => "load older messages",
         RepRequest::LoadChat { .. } => "load earlier messages of this chat",
         RepRequest::RequestRemote {

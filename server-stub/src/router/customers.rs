@@ -398,6 +398,7 @@ impl Router {
                     at: now,
                     client_msg_id: Some(client_msg_id),
                     attachment: None,
+                    whisper_to: None,
                 };
                 self.add_chat(message.clone());
                 Ok(Some(switchboard_protocol::OkResult::Chat { message }))

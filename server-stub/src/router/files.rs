@@ -51,6 +51,7 @@ impl Router {
             at: now,
             client_msg_id: None,
             attachment: Some(attachment),
+            whisper_to: None,
         };
         self.add_chat(message.clone());
         Ok(Some(OkResult::Chat { message }))

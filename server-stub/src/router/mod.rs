@@ -36,6 +36,7 @@ mod remote_text;
 mod rep_requests;
 mod sharing;
 mod special;
+mod supervision;
 mod timers;
 mod views;
 

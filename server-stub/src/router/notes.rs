@@ -40,6 +40,7 @@ impl Router {
             at: self.now,
             client_msg_id: None,
             attachment: None,
+            whisper_to: None,
         };
         self.add_chat(message);
     }
@@ -67,6 +68,9 @@ impl Router {
             )),
             LeftReason::ConnectionLost => {
                 Some(format!("{name} lost the connection and left the session."))
+            }
+            LeftReason::TakenOver => {
+                Some(format!("{name} left; a team lead took the session over."))
             }
             LeftReason::Transferred | LeftReason::Ended => None,
         }

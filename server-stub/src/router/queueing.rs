@@ -109,9 +109,10 @@ impl Router {
             LeftReason::Transferred => GrantEnd::Transferred,
             LeftReason::Removed => GrantEnd::Removed,
             LeftReason::Ended => GrantEnd::SessionEnded,
-            LeftReason::Left | LeftReason::LeftInQueue | LeftReason::ConnectionLost => {
-                GrantEnd::Left
-            }
+            LeftReason::Left
+            | LeftReason::LeftInQueue
+            | LeftReason::ConnectionLost
+            | LeftReason::TakenOver => GrantEnd::Left,
         };
         self.end_rep_grants(session_id, rep, end);
         let Some(session) = self.sessions.get_mut(&session_id) else {

@@ -115,6 +115,19 @@ impl Router {
                 self.set_assistance(now, rep, session_id, needed)
             }
             RepRequest::JoinSession { session_id } => self.lead_joins(rep, session_id),
+            RepRequest::MonitorSession { session_id } => self.monitor_session(now, rep, session_id),
+            RepRequest::StopMonitoring { session_id } => self.stop_monitoring(now, rep, session_id),
+            RepRequest::Whisper {
+                session_id,
+                client_msg_id,
+                text,
+                to,
+            } => self.whisper(now, rep, session_id, client_msg_id, &text, to),
+            RepRequest::TakeOver {
+                session_id,
+                previous_owner,
+            } => self.take_over(now, rep, session_id, previous_owner),
+            RepRequest::TakeNext => self.take_next(now, rep),
             RepRequest::LoadChat { session_id, before } => self.load_chat(rep, session_id, before),
             // Ended chats live in the store, not here: the core checks with
             // `history_contact` and reads them itself. Reaching this is a wiring bug.
@@ -256,6 +269,7 @@ impl Router {
             at: now,
             client_msg_id: Some(client_msg_id),
             attachment: None,
+            whisper_to: None,
         };
         self.add_chat(message.clone());
         Ok(Some(OkResult::Chat { message }))

@@ -131,6 +131,7 @@ impl Router {
             assistance: session.assistance.is_some(),
             has_history: self.has_history(session),
             remote: super::grants::remote_info(session),
+            monitors: Vec::new(),
         }
     }
 
@@ -260,6 +261,7 @@ impl Router {
             .map(|queue| QueueView {
                 mode: self.config.queue_mode(&queue).0,
                 entries: self.queue_entries(&queue, rep),
+                service_level: self.config.service_level(&queue),
                 queue,
             })
             .collect();
@@ -334,6 +336,7 @@ impl Router {
                 .collect(),
             external_url: self.config.settings.external_url.clone(),
             assistance: self.assistance_for(rep),
+            dashboard: None,
         })
     }
 

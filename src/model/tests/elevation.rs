@@ -25,6 +25,9 @@ fn permissions(shell: bool, elevate: bool) -> Permissions {
         support_button: false,
         jump_client: false,
         elevate,
+        monitor: Default::default(),
+        take_over: Default::default(),
+        whisper: Default::default(),
     }
 }
 

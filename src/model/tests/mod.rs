@@ -65,6 +65,7 @@ fn queue_view(queue: QueueRef, entries: Vec<QueueEntry>) -> QueueView {
         queue,
         mode: QueueMode::Pull,
         entries,
+        service_level: Default::default(),
     }
 }
 
@@ -123,6 +124,7 @@ fn session_info(session: u64, customer: &str) -> SessionInfo {
         assistance: false,
         has_history: false,
         remote: Default::default(),
+        monitors: Default::default(),
     }
 }
 
@@ -144,6 +146,7 @@ fn message(id: u64, session: u64, author: Author, text: &str) -> ChatMessage {
         at: T0 + id,
         client_msg_id: None,
         attachment: None,
+        whisper_to: Default::default(),
     }
 }
 
@@ -222,6 +225,9 @@ fn snapshot_state() -> RepSnapshot {
             support_button: false,
             jump_client: false,
             elevate: false,
+            monitor: Default::default(),
+            take_over: Default::default(),
+            whisper: Default::default(),
         },
         reps: vec![
             rep_info(ME, Presence::Available),
@@ -252,6 +258,7 @@ fn snapshot_state() -> RepSnapshot {
         templates: Vec::new(),
         external_url: None,
         assistance: Vec::new(),
+        dashboard: Default::default(),
     }
 }
 

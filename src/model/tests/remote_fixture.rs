@@ -48,5 +48,6 @@ pub fn session(source: ScreenSource, grants: Vec<GrantInfo>) -> SessionInfo {
             jump: None,
             elevation: None,
         },
+        monitors: Default::default(),
     }
 }

@@ -99,6 +99,7 @@ fn chat(id: u64, session: u64) -> ChatMessage {
         at: 2_000 + id,
         client_msg_id: Some(format!("c{id}")),
         attachment: None,
+        whisper_to: Default::default(),
     }
 }
 
