@@ -234,6 +234,7 @@ impl Router {
             chat: Vec::new(),
             position_sent: None,
             sent_ids: Default::default(),
+            monitors: Default::default(),
         };
         self.sessions.insert(id, session);
         self.emit(Effect::BindCustomer(conn, id));

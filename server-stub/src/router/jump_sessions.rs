@@ -172,6 +172,7 @@ impl Router {
             chat: Vec::new(),
             sent_ids: Default::default(),
             position_sent: None,
+            monitors: Default::default(),
         };
         self.sessions.insert(session_id, session);
         let rep_name = self.config.rep_name(rep);

@@ -94,6 +94,10 @@ pub struct Session {
     /// code, by hash only, and until when it works. A new offer replaces it; a join uses it.
     #[serde(default)]
     pub client_offer: Option<ClientOffer>,
+    /// Team leads monitoring the session without being in it (`monitor_session`). Live state:
+    /// a lead whose console is gone past the grace period stops monitoring.
+    #[serde(skip)]
+    pub monitors: Vec<RepId>,
     #[serde(skip)]
     pub offer: Option<PendingOffer>,
     /// The whole chat, loaded from and appended to the chat table. Append with
@@ -142,12 +146,13 @@ impl Session {
             elevation,
             jump,
             client_offer,
+            monitors,
             offer,
             chat,
             sent_ids,
             position_sent,
         } = self;
-        let _ = (chat, sent_ids);
+        let _ = (chat, sent_ids, monitors);
         Session {
             id: *id,
             customer: customer.clone(),
@@ -177,6 +182,7 @@ impl Session {
             elevation: elevation.clone(),
             jump: *jump,
             client_offer: client_offer.clone(),
+            monitors: Vec::new(),
             offer: offer.clone(),
             chat: Vec::new(),
             sent_ids: HashMap::new(),

@@ -71,6 +71,7 @@ fn session(id: u64) -> Session {
         chat: Vec::new(),
         position_sent: None,
         sent_ids: Default::default(),
+        monitors: Default::default(),
     }
 }
 
