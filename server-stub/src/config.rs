@@ -4,7 +4,9 @@
 use argon2::password_hash::{PasswordHasher, SaltString};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use switchboard_protocol::{IssueId, Permissions, QueueMode, QueueRef, RepId, TeamId, Template};
+use switchboard_protocol::{
+    IssueId, Permissions, QueueMode, QueueRef, RepId, ServiceLevel, TeamId, Template,
+};
 
 pub use crate::config_jump::JumpSettings;
 use crate::config_jump::RawJump;
@@ -59,6 +61,9 @@ pub struct Settings {
     /// The customer client program this server hands out at `GET /download/switchboard-customer`
     /// when a rep offers it (`client_download`; none: the portal says to ask the rep).
     pub client_download: Option<std::path::PathBuf>,
+    /// The service level of every personal queue (`personal_target_wait_secs`,
+    /// `personal_breach_wait_secs`; 60 and 180 by default).
+    pub personal_service_level: ServiceLevel,
 }
 
 /// A team and its queue.
@@ -71,6 +76,8 @@ pub struct TeamConfig {
     /// A page about the customer, linked from this queue's push offers (`{session_id}`,
     /// `{customer}` are filled in).
     pub offer_url: Option<String>,
+    /// `target_wait_secs` / `breach_wait_secs` (60 and 180 by default).
+    pub service_level: ServiceLevel,
     /// Derived from the reps' `teams` lists, sorted.
     pub members: Vec<RepId>,
 }
@@ -156,6 +163,8 @@ pub struct Config {
     pub settings: Settings,
     pub general_mode: QueueMode,
     pub general_offer_answer_secs: u64,
+    /// The general queue's `target_wait_secs` / `breach_wait_secs` (`[general]`).
+    pub general_service_level: ServiceLevel,
     pub teams: BTreeMap<TeamId, TeamConfig>,
     pub reps: BTreeMap<RepId, RepConfig>,
     pub issues: BTreeMap<IssueId, IssueConfig>,
@@ -171,6 +180,8 @@ pub struct Config {
     /// Jump Clients: what the machine's person sees when a rep jumps, and when an offline
     /// one counts as lost (the `[jump]` section).
     pub jump: JumpSettings,
+    /// The bearer token `GET /metrics` wants (`[metrics] token`); none: no such endpoint.
+    pub metrics_token: Option<String>,
 }
 
 impl Config {
@@ -199,9 +210,15 @@ impl Config {
     }
 
     /// The service level of a queue (its `target_wait_secs` and `breach_wait_secs`).
-    pub fn service_level(&self, queue: &QueueRef) -> switchboard_protocol::ServiceLevel {
-        let _ = queue;
-        switchboard_protocol::ServiceLevel::default()
+    pub fn service_level(&self, queue: &QueueRef) -> ServiceLevel {
+        match queue {
+            QueueRef::Personal { .. } => self.settings.personal_service_level,
+            QueueRef::Team { team } => self
+                .teams
+                .get(team)
+                .map_or(self.general_service_level, |t| t.service_level),
+            QueueRef::General => self.general_service_level,
+        }
     }
 
     /// Whether `rep` may see (and take from) `queue`.
@@ -318,6 +335,38 @@ struct RawConfig {
     limits: Limits,
     #[serde(default)]
     jump: RawJump,
+    metrics: Option<RawMetrics>,
+}
+
+/// `[metrics]`: who may scrape `GET /metrics`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMetrics {
+    token: String,
+}
+
+/// A metrics token is a secret: long enough not to be guessed, short enough to compare.
+const METRICS_TOKEN_CHARS: std::ops::RangeInclusive<usize> = 16..=256;
+
+/// Seconds to milliseconds for a service level; the breach must come after the target.
+fn service_level(
+    what: &str,
+    target_secs: Option<u64>,
+    breach_secs: Option<u64>,
+) -> Result<ServiceLevel, ConfigError> {
+    let default = ServiceLevel::default();
+    let target_secs = target_secs.unwrap_or(default.target_ms / 1000);
+    let breach_secs = breach_secs.unwrap_or(default.breach_ms / 1000);
+    // A day bounds both, so the milliseconds never overflow and a typo shows.
+    if target_secs == 0 || breach_secs > 86_400 || breach_secs <= target_secs {
+        return Err(invalid(format!(
+            "{what}: target wait ({target_secs} s) must be positive and less than the breach wait ({breach_secs} s, at most 86400)"
+        )));
+    }
+    Ok(ServiceLevel {
+        target_ms: target_secs * 1000,
+        breach_ms: breach_secs * 1000,
+    })
 }
 
 #[derive(Debug, Deserialize)]
@@ -344,6 +393,8 @@ struct RawSettings {
     remote_prompt_secs: u64,
     button_days: u64,
     client_download: Option<std::path::PathBuf>,
+    personal_target_wait_secs: Option<u64>,
+    personal_breach_wait_secs: Option<u64>,
 }
 
 /// What may be shared unless the configuration says otherwise: pictures, documents, logs.
@@ -367,6 +418,8 @@ impl Default for RawSettings {
             remote_prompt_secs: 30,
             button_days: 365,
             client_download: None,
+            personal_target_wait_secs: None,
+            personal_breach_wait_secs: None,
         }
     }
 }
@@ -377,6 +430,8 @@ struct RawGeneral {
     #[serde(default)]
     mode: QueueMode,
     offer_answer_secs: Option<u64>,
+    target_wait_secs: Option<u64>,
+    breach_wait_secs: Option<u64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -388,6 +443,8 @@ struct RawTeam {
     mode: QueueMode,
     offer_answer_secs: Option<u64>,
     offer_url: Option<String>,
+    target_wait_secs: Option<u64>,
+    breach_wait_secs: Option<u64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -532,6 +589,11 @@ impl RawConfig {
             remote_prompt_secs: s.remote_prompt_secs,
             button_days: s.button_days,
             client_download: s.client_download.filter(|p| !p.as_os_str().is_empty()),
+            personal_service_level: service_level(
+                "personal queues",
+                s.personal_target_wait_secs,
+                s.personal_breach_wait_secs,
+            )?,
         };
         if settings.max_file_bytes == 0 || settings.max_file_bytes > 100 * 1024 * 1024 {
             return Err(invalid("max_file_bytes must be between 1 and 104857600"));
@@ -547,6 +609,11 @@ impl RawConfig {
                 mode: t.mode,
                 offer_answer_secs: t.offer_answer_secs.unwrap_or(settings.offer_answer_secs),
                 offer_url: t.offer_url.map(check_url).transpose()?,
+                service_level: service_level(
+                    &format!("team `{}`", t.id),
+                    t.target_wait_secs,
+                    t.breach_wait_secs,
+                )?,
                 members: Vec::new(),
             };
             if teams.insert(id, team).is_some() {
@@ -780,6 +847,19 @@ impl RawConfig {
         self.limits.validate().map_err(invalid)?;
         let jump = self.jump.validate().map_err(invalid)?;
 
+        let general_service_level = service_level(
+            "the general queue",
+            self.general.target_wait_secs,
+            self.general.breach_wait_secs,
+        )?;
+        let metrics_token = match self.metrics {
+            Some(m) if !METRICS_TOKEN_CHARS.contains(&m.token.len()) => {
+                return Err(invalid("metrics token must be 16-256 characters"));
+            }
+            Some(m) => Some(m.token),
+            None => None,
+        };
+
         Ok(Config {
             templates,
             mail,
@@ -791,6 +871,8 @@ impl RawConfig {
                 .unwrap_or(settings.offer_answer_secs),
             settings,
             general_mode: self.general.mode,
+            general_service_level,
+            metrics_token,
             teams,
             reps,
             issues,
