@@ -39,6 +39,7 @@ const REP_EVENT_TYPES: &[&str] = &[
     "assistance_requested",
     "assistance_cleared",
     "jump_client_updated",
+    "dashboard_changed",
 ];
 
 /// `type` names of [`RepServerMessage`], in declaration order.
