@@ -66,6 +66,24 @@ pub struct Settings {
     pub personal_service_level: ServiceLevel,
 }
 
+/// The `[supervision]` section: how team leads supervising a session show.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SupervisionSettings {
+    /// Whether the reps in a session see the leads monitoring it (`SessionInfo.monitors`)
+    /// and the "started monitoring" notes; true by default. False: only the monitoring
+    /// leads see them (the notes stay in the session's history as whispers to the lead).
+    pub announce_monitoring: bool,
+}
+
+impl Default for SupervisionSettings {
+    fn default() -> Self {
+        SupervisionSettings {
+            announce_monitoring: true,
+        }
+    }
+}
+
 /// A team and its queue.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TeamConfig {
@@ -161,6 +179,8 @@ pub struct SimulateConfig {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     pub settings: Settings,
+    /// Team leads supervising sessions (the `[supervision]` section).
+    pub supervision: SupervisionSettings,
     pub general_mode: QueueMode,
     pub general_offer_answer_secs: u64,
     /// The general queue's `target_wait_secs` / `breach_wait_secs` (`[general]`).
@@ -315,6 +335,8 @@ impl Config {
 struct RawConfig {
     #[serde(default)]
     server: RawSettings,
+    #[serde(default)]
+    supervision: SupervisionSettings,
     #[serde(default)]
     general: RawGeneral,
     #[serde(default)]
@@ -486,6 +508,12 @@ struct RawRep {
     /// May ask for an administrator's command shell (needs `shell` too). Off by default.
     #[serde(default)]
     elevate: bool,
+    /// A lead may monitor their teams' sessions; defaults to `lead`.
+    monitor: Option<bool>,
+    /// A lead may whisper to the reps of their teams' sessions; defaults to `lead`.
+    whisper: Option<bool>,
+    /// A lead may take their teams' sessions over; defaults to `lead`.
+    take_over: Option<bool>,
 }
 
 fn default_max_sessions() -> u32 {
@@ -675,6 +703,21 @@ impl RawConfig {
                     r.id
                 )));
             }
+            let supervising = [
+                ("monitor", r.monitor),
+                ("whisper", r.whisper),
+                ("take_over", r.take_over),
+            ];
+            if let Some((what, _)) = supervising
+                .iter()
+                .find(|(_, set)| *set == Some(true) && !r.lead)
+            {
+                // Supervision is of the teams one leads: without `lead` it would grant nothing.
+                return Err(invalid(format!(
+                    "rep `{}` has {what} = true without lead = true (supervising is for team leads)",
+                    r.id
+                )));
+            }
             let rep = RepConfig {
                 id: id.clone(),
                 name: r.name,
@@ -692,9 +735,9 @@ impl RawConfig {
                     support_button: r.support_button,
                     jump_client: r.jump_client,
                     elevate: r.elevate,
-                    monitor: r.lead,
-                    whisper: r.lead,
-                    take_over: r.lead,
+                    monitor: r.monitor.unwrap_or(r.lead),
+                    whisper: r.whisper.unwrap_or(r.lead),
+                    take_over: r.take_over.unwrap_or(r.lead),
                 },
                 extended_availability: r.extended_availability,
             };
@@ -861,6 +904,7 @@ impl RawConfig {
         };
 
         Ok(Config {
+            supervision: self.supervision,
             templates,
             mail,
             limits: self.limits,
@@ -951,6 +995,11 @@ mod tests {
                 "[[reps]]\nid='a'\nname='A'\npassword='x'\nelevate=true",
                 "without shell",
             ),
+            (
+                "[[reps]]\nid='a'\nname='A'\npassword='x'\ntake_over=true",
+                "take_over = true without lead",
+            ),
+            ("[supervision]\nannounce = false", "unknown field"),
         ];
         for (text, expected) in cases {
             let err = Config::from_toml(text).unwrap_err().to_string();

@@ -239,10 +239,10 @@ async fn a_transfer_with_stay_sends_only_the_final_state() {
     }
 }
 
-/// §5 `join_session`: "Errors: … `not_found` (no open request)" — also for a lead who
-/// already joined and asks again.
+/// §5 `join_session`: "Errors: … `already_in_session` (in it already)" — a lead who
+/// answered an assistance request by joining and asks again.
 #[tokio::test]
-async fn a_second_join_session_is_not_found() {
+async fn a_second_join_session_is_already_in_session() {
     let server = TestServer::start().await;
     let mut alice = server.rep("alice").await;
     let mut carol = server.rep("carol").await;
@@ -266,7 +266,10 @@ async fn a_second_join_session_is_not_found() {
     carol.ok(RepRequest::JoinSession { session_id }).await;
     joined(&mut carol, session_id).await;
     carol
-        .refused(RepRequest::JoinSession { session_id }, ErrorCode::NotFound)
+        .refused(
+            RepRequest::JoinSession { session_id },
+            ErrorCode::AlreadyInSession,
+        )
         .await;
 }
 

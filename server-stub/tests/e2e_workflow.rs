@@ -157,9 +157,10 @@ async fn a_lead_sees_an_assistance_request_and_steps_in() {
     take(&mut alice, &team("billing"), session_id).await;
     customer.say("The invoice total is wrong").await;
 
-    // Carol is a lead, but not of this session: she cannot step in uninvited.
+    // Carol is a lead, but not of this session's team (billing): she cannot step in
+    // uninvited.
     carol
-        .refused(RepRequest::JoinSession { session_id }, ErrorCode::NotFound)
+        .refused(RepRequest::JoinSession { session_id }, ErrorCode::Forbidden)
         .await;
     bob.refused(
         RepRequest::SetAssistance {

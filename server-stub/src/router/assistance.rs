@@ -1,5 +1,7 @@
-//! Asking a team lead for assistance, and the lead stepping in.
+//! Asking a team lead for assistance, and a lead stepping in (`join_session`): answering
+//! the request, or joining any session of a team they lead.
 
+use super::files::leads_session_team;
 use super::state::{AssistanceAsk, Session};
 use super::{Reply, Router, refuse};
 use switchboard_protocol::{AssistanceRequest, ErrorCode, RepEvent, RepId, SessionId, UnixMillis};
@@ -104,7 +106,9 @@ impl Router {
         }
     }
 
-    /// A lead steps into a session whose rep asked for assistance.
+    /// `join_session`: a lead steps into a session of a team they lead, asked or not; or
+    /// into any session whose rep (a member of a team they lead) asked for assistance. An
+    /// open request is answered by it; a lead monitoring the session stops monitoring.
     pub(super) fn lead_joins(&mut self, lead: &RepId, session_id: SessionId) -> Reply {
         let is_lead = self
             .config
@@ -118,18 +122,25 @@ impl Router {
             ));
         }
         let session = self.session(session_id)?;
-        let already_in = session.has_rep(lead);
-        let Some(ask) = &session.assistance else {
-            return Err(refuse(
-                ErrorCode::NotFound,
-                "Nobody in this session asked for assistance (any more).",
-            ));
-        };
-        if !self.config.share_a_team(lead, &ask.rep) {
+        let answers_ask = session
+            .assistance
+            .as_ref()
+            .is_some_and(|ask| self.config.share_a_team(lead, &ask.rep));
+        if !answers_ask && !leads_session_team(&self.config, session, lead) {
             return Err(refuse(
                 ErrorCode::Forbidden,
                 "This session belongs to a team you do not lead.",
             ));
+        }
+        let already_in = session.has_rep(lead);
+        if already_in && session.assistance.is_none() {
+            return Err(refuse(
+                ErrorCode::AlreadyInSession,
+                "You are in this session already.",
+            ));
+        }
+        if !already_in {
+            self.check_capacity(lead)?;
         }
         // Cleared first, so the joining view and everyone's update already show it answered.
         self.clear_assistance(session_id);

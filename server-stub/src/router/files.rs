@@ -1,5 +1,6 @@
 //! Files shared in a session's chat: who may share one (checked before the upload's
-//! body is read), the chat entry it becomes, and who may download it afterwards.
+//! body is read), the chat entry it becomes, and who may download it afterwards; and the
+//! teams a session belongs to, whose leads may read its files and supervise it.
 
 use super::state::Session;
 use super::{Reply, Router, refuse};
@@ -120,10 +121,14 @@ pub fn may_read_files(config: &Config, session: &Session, rep: &RepId) -> bool {
     if were_in.any(|r| r == rep) {
         return true;
     }
-    let Some(reader) = config.reps.get(rep).filter(|r| r.permissions.lead) else {
-        return false;
-    };
-    let mut teams: BTreeSet<&TeamId> = std::iter::once(&session.home_queue)
+    leads_session_team(config, session, rep)
+}
+
+/// The teams a session belongs to: those of the team queues it was in and of its issue; a
+/// session that never was in a team queue belongs to the teams of the reps who were in it.
+/// Its team leads may read its files and supervise it (`router/supervision.rs`).
+pub fn session_teams<'a>(config: &'a Config, session: &'a Session) -> BTreeSet<&'a TeamId> {
+    let teams: BTreeSet<&TeamId> = std::iter::once(&session.home_queue)
         .chain(session.history.iter().map(|hop| &hop.queue))
         .filter_map(|queue| match queue {
             QueueRef::Team { team } => Some(team),
@@ -137,14 +142,24 @@ pub fn may_read_files(config: &Config, session: &Session, rep: &RepId) -> bool {
                 .map(|issue| &issue.team),
         )
         .collect();
-    if teams.is_empty() {
-        teams = session
-            .participants
-            .iter()
-            .chain(&session.ever_joined)
-            .filter_map(|r| config.reps.get(r))
-            .flat_map(|r| &r.teams)
-            .collect();
+    if !teams.is_empty() {
+        return teams;
     }
-    reader.teams.iter().any(|team| teams.contains(team))
+    session
+        .participants
+        .iter()
+        .chain(&session.ever_joined)
+        .filter_map(|r| config.reps.get(r))
+        .flat_map(|r| &r.teams)
+        .collect()
+}
+
+/// Whether `rep` is a team lead (`permissions.lead`) of one of the session's teams
+/// ([`session_teams`]).
+pub fn leads_session_team(config: &Config, session: &Session, rep: &RepId) -> bool {
+    let Some(lead) = config.reps.get(rep).filter(|r| r.permissions.lead) else {
+        return false;
+    };
+    let teams = session_teams(config, session);
+    lead.teams.iter().any(|team| teams.contains(team))
 }

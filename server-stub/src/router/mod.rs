@@ -37,6 +37,7 @@ mod rep_requests;
 mod sharing;
 mod special;
 mod supervision;
+mod take_next;
 mod timers;
 mod views;
 
@@ -51,6 +52,7 @@ use rand::rngs::StdRng;
 use state::{Invitation, RepState, Session, SessionKey};
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::sync::Arc;
+pub use supervision::rep_sees_message;
 use switchboard_protocol::{
     ChatMessage, ClientKind, CustomerInfo, CustomerRequest, CustomerServerMessage, ErrorBody,
     ErrorCode, InvitationId, OkResult, Platform, QueueRef, RepEvent, RepId, RepRequest, Route,
@@ -619,7 +621,7 @@ fn valid_client_id(id: &str) -> Result<(), ErrorBody> {
 impl Router {
     /// `session_updated` carries a session's whole state, so a rep gets at most one per
     /// session per input: the last, which shows the state the input left, and only while
-    /// they are still in the session. Earlier ones (a transfer's moment with no owner and no
+    /// they are still in the session (or monitor it). Earlier ones (a transfer's moment with no owner and no
     /// queue, say) would show a state that never settled; a rep who left got `session_left`.
     fn only_final_session_updates(&self, effects: Vec<Effect>) -> Vec<Effect> {
         use std::collections::HashSet;
@@ -630,10 +632,11 @@ impl Router {
         {
             return effects;
         }
+        // In it, or monitoring it: both follow its updates.
         let still_in = |rep: &RepId, session_id: SessionId| {
             self.sessions
                 .get(&session_id)
-                .is_some_and(|s| s.participants.contains(rep))
+                .is_some_and(|s| s.participants.contains(rep) || s.monitors.contains(rep))
         };
         let mut seen: HashSet<(RepId, SessionId)> = HashSet::new();
         let mut kept: Vec<Effect> = effects

@@ -160,6 +160,20 @@ impl Router {
         for rep in participants {
             self.remove_participant(session_id, &rep, LeftReason::Ended);
         }
+        // The leads monitoring it stop with it.
+        let monitors = self
+            .session_mut(session_id)
+            .map(|s| std::mem::take(&mut s.monitors))
+            .unwrap_or_default();
+        for monitor in monitors {
+            self.tell_rep(
+                &monitor,
+                RepEvent::SessionLeft {
+                    session_id,
+                    reason: LeftReason::Ended,
+                },
+            );
+        }
         let Some(session) = self.sessions.get_mut(&session_id) else {
             return;
         };
@@ -220,6 +234,8 @@ impl Router {
             return;
         };
         let newly_joined = !session.participants.contains(rep);
+        // A lead monitoring the session who joins it is in it now, no longer a monitor.
+        session.monitors.retain(|m| m != rep);
         // A jump session's first owner is the rep who jumped: its note says so already.
         let jumped = owner
             && session.entry_path == switchboard_protocol::EntryPath::JumpClient
@@ -238,7 +254,7 @@ impl Router {
         if newly_joined {
             self.hide_session_invitations_from(session_id, rep);
         }
-        let view = self.session_view(&self.sessions[&session_id]);
+        let view = self.session_view(&self.sessions[&session_id], rep);
         self.tell_rep(rep, RepEvent::SessionJoined { view });
         if newly_joined {
             let name = self.config.rep_name(rep);
@@ -248,20 +264,16 @@ impl Router {
             }
             self.tell_customer(session_id, CustomerServerMessage::RepJoined { name });
         }
-        let others: Vec<RepId> = self.sessions[&session_id]
+        let session = &self.sessions[&session_id];
+        let others: Vec<(RepId, switchboard_protocol::SessionInfo)> = session
             .participants
             .iter()
+            .chain(&session.monitors)
             .filter(|r| *r != rep)
-            .cloned()
+            .map(|r| (r.clone(), self.session_info_for(session, r)))
             .collect();
-        let info = self.session_info(&self.sessions[&session_id]);
-        for other in others {
-            self.tell_rep(
-                &other,
-                RepEvent::SessionUpdated {
-                    session: info.clone(),
-                },
-            );
+        for (other, info) in others {
+            self.tell_rep(&other, RepEvent::SessionUpdated { session: info });
         }
         self.persist_session(session_id);
     }

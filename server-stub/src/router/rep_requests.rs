@@ -189,7 +189,7 @@ impl Router {
         Ok(Some(OkResult::SessionKey { key, expires_at }))
     }
 
-    fn accept(&mut self, rep: &RepId, session_id: SessionId) -> Reply {
+    pub(super) fn accept(&mut self, rep: &RepId, session_id: SessionId) -> Reply {
         let session = self.session(session_id)?;
         let Some(waiting) = &session.waiting else {
             return Err(
@@ -249,6 +249,12 @@ impl Router {
     ) -> Reply {
         let text = valid_chat_text(text)?;
         valid_client_id(&client_msg_id)?;
+        if visibility == Visibility::Whisper {
+            return Err(refuse(
+                ErrorCode::Invalid,
+                "A whisper is sent with `whisper`, by a team lead, not with `send_chat`.",
+            ));
+        }
         let session = self.rep_session(rep, session_id)?;
         // A retried send: answer with the message already kept, change nothing.
         if let Some(existing) = session.sent_message(Some(rep), &client_msg_id) {

@@ -67,6 +67,8 @@ impl Router {
             if let Some(state) = self.reps.get_mut(&rep) {
                 state.lost_at = None;
             }
+            // A lead gone past the grace period stops monitoring too.
+            self.stop_all_monitoring(&rep);
             let sessions = self.sessions_of(&rep);
             for session_id in sessions {
                 let owned = self

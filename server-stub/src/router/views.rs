@@ -131,33 +131,57 @@ impl Router {
             assistance: session.assistance.is_some(),
             has_history: self.has_history(session),
             remote: super::grants::remote_info(session),
-            monitors: Vec::new(),
+            // The leads monitoring it, unless the server keeps them from the reps.
+            monitors: if self.config.supervision.announce_monitoring {
+                session.monitors.clone()
+            } else {
+                Vec::new()
+            },
         }
     }
 
-    pub(super) fn session_view(&self, session: &Session) -> SessionView {
+    /// The session's info as `viewer` sees it: a monitoring lead always sees the monitors
+    /// (themselves included), whatever `announce_monitoring` says.
+    pub(super) fn session_info_for(&self, session: &Session, viewer: &RepId) -> SessionInfo {
+        let mut info = self.session_info(session);
+        if session.monitors.contains(viewer) {
+            info.monitors = session.monitors.clone();
+        }
+        info
+    }
+
+    /// The session as `viewer` (in it or monitoring it) sees it: whispers to others left out.
+    pub(super) fn session_view(&self, session: &Session, viewer: &RepId) -> SessionView {
         let (chat, earlier_chat) = recent_chat(
-            session.chat.iter(),
+            session
+                .chat
+                .iter()
+                .filter(|m| super::supervision::rep_sees_message(m, viewer)),
             self.config.limits.snapshot_chat_messages,
         );
         SessionView {
-            session: self.session_info(session),
+            session: self.session_info_for(session, viewer),
             chat,
             earlier_chat,
         }
     }
 
-    /// `load_chat`: the page of the session's chat just before message `before`.
+    /// `load_chat`: the page of the session's chat just before message `before`, as the
+    /// rep (in the session or monitoring it) may read it: whispers to others left out.
     pub(super) fn load_chat(&self, rep: &RepId, session_id: SessionId, before: MessageId) -> Reply {
-        let session = self.rep_session(rep, session_id)?;
+        let session = self.watched_session(rep, session_id)?;
         let (messages, more) = recent_chat(
-            session.chat.iter().filter(|m| m.id < before),
+            session
+                .chat
+                .iter()
+                .filter(|m| m.id < before && super::supervision::rep_sees_message(m, rep)),
             self.config.limits.snapshot_chat_messages,
         );
         Ok(Some(OkResult::ChatPage { messages, more }))
     }
 
-    /// Sends the session's current info to every rep in it (and `also`, if given).
+    /// Sends the session's current info to every rep in it or monitoring it (and `also`, if
+    /// given).
     pub(super) fn announce_session_update(&mut self, session_id: SessionId, also: Option<&RepId>) {
         let Some(session) = self.sessions.get(&session_id) else {
             return;
@@ -169,6 +193,13 @@ impl Router {
         {
             reps.push(extra.clone());
         }
+        // Monitors see the monitors even when the reps do not: their own copy.
+        let monitors: Vec<(RepId, SessionInfo)> = session
+            .monitors
+            .iter()
+            .filter(|m| !reps.contains(m))
+            .map(|m| (m.clone(), self.session_info_for(session, m)))
+            .collect();
         for rep in reps {
             self.tell_rep(
                 &rep,
@@ -176,6 +207,9 @@ impl Router {
                     session: info.clone(),
                 },
             );
+        }
+        for (monitor, session) in monitors {
+            self.tell_rep(&monitor, RepEvent::SessionUpdated { session });
         }
     }
 
@@ -268,8 +302,9 @@ impl Router {
         let sessions = self
             .sessions_of(rep)
             .iter()
+            .chain(&self.monitored_by(rep))
             .filter_map(|id| self.sessions.get(id))
-            .map(|s| self.session_view(s))
+            .map(|s| self.session_view(s, rep))
             .collect();
         let team_chat = config
             .teams
@@ -373,12 +408,20 @@ impl Router {
             .collect()
     }
 
-    /// Delivers a chat message to the reps in the session, and to the customer if public.
+    /// Delivers a chat message to the reps in the session and the leads monitoring it who
+    /// may read it (a whisper: only its author and `whisper_to`), and to the customer if
+    /// public.
     pub(super) fn deliver_chat(&mut self, message: &ChatMessage) {
         let Some(session) = self.sessions.get(&message.session_id) else {
             return;
         };
-        let reps = session.participants.clone();
+        let reps: Vec<RepId> = session
+            .participants
+            .iter()
+            .chain(session.monitors.iter().filter(|m| !session.has_rep(m)))
+            .filter(|r| super::supervision::rep_sees_message(message, r))
+            .cloned()
+            .collect();
         let customer_sees = message.visibility == Visibility::Public
             && session.customer_connected
             && !matches!(message.author, Author::Customer { .. });

@@ -25,5 +25,8 @@ mod restore;
 mod scale;
 mod sessions;
 mod shell;
+mod supervision;
+mod supervision_take_next;
+mod supervision_whispers;
 mod team_chat_and_flags;
 mod timers;

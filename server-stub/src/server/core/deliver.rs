@@ -68,7 +68,7 @@ impl Core {
                     if let Some((current, tx)) = self.reps.get(&rep)
                         && *current == conn
                     {
-                        read_for_rep(self.store.clone(), tx.clone(), id, read);
+                        read_for_rep(self.store.clone(), tx.clone(), id, rep, read);
                     }
                 }
                 Delivery::CustomerRead { conn, read } => {
@@ -203,12 +203,19 @@ fn read_for_customer(store: Store, tx: OutboundTx, read: CustomerRead) {
 }
 
 /// Reads what a rep request needs from the store, off the core task, and answers it.
-fn read_for_rep(store: Store, tx: OutboundTx, id: RequestId, read: RepRead) {
+/// Whispers to other reps are left out of what `rep` gets.
+fn read_for_rep(store: Store, tx: OutboundTx, id: RequestId, rep: RepId, read: RepRead) {
     tokio::spawn(async move {
         let reply = match read {
             RepRead::History { contact, before } => {
                 match store.past_chats(contact, before, HISTORY_PAGE).await {
-                    Ok((chats, more)) => Ok(Some(OkResult::History { chats, more })),
+                    Ok((mut chats, more)) => {
+                        for past in &mut chats {
+                            past.chat
+                                .retain(|m| crate::router::rep_sees_message(m, &rep));
+                        }
+                        Ok(Some(OkResult::History { chats, more }))
+                    }
                     Err(error) => {
                         tracing::error!(%error, "could not read older chats");
                         Err(replies::internal("Older messages could not be loaded."))
