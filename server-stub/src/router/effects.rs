@@ -40,6 +40,26 @@ pub enum StoreOp {
     PutButton(Box<super::buttons::DeployedButton>),
     /// Insert or replace a pinned Jump Client (only its token's hash is in it).
     PutJumpClient(Box<super::jumps::PinnedJumpClient>),
+    /// Merge what the report needs into the session's `session_facts` row.
+    PutSessionFacts(SessionFacts),
+}
+
+/// What `switchboard-server report` needs of a session (the `session_facts` table), merged
+/// into its row: a `None` keeps what the row has, so the first team, the first arrival and
+/// the first accept win, and `abandoned` once set stays set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionFacts {
+    pub session_id: SessionId,
+    /// The team of a team queue it waited in.
+    pub team: Option<switchboard_protocol::TeamId>,
+    /// When it first entered a queue.
+    pub queued_at: Option<UnixMillis>,
+    /// When a rep first took it from a queue, and who.
+    pub accepted_at: Option<UnixMillis>,
+    pub accepted_by: Option<RepId>,
+    pub ended_at: Option<UnixMillis>,
+    /// It ended while waiting in a queue (the customer left or was lost before anyone took it).
+    pub abandoned: bool,
 }
 
 /// What the store must read to answer a rep's request (data the router does not keep in

@@ -18,6 +18,7 @@ mod assistance;
 pub mod buttons;
 pub mod client_offer;
 mod customers;
+mod dashboard;
 mod elevation;
 mod files;
 mod grants;
@@ -170,6 +171,8 @@ pub struct Router {
     /// longer prompting (denied, timed out, stopped); a restart forgets them.
     elevation_credentials:
         HashMap<(SessionId, switchboard_protocol::GrantId), elevation::Credentials>,
+    /// Team leads' dashboards: the tally, the series, the rows leads have.
+    dashboard: dashboard::DashboardState,
     /// The time of the input being handled (0 before the first): what system notes are
     /// stamped with, so helpers deep in a change need not thread the clock.
     now: UnixMillis,
@@ -213,6 +216,7 @@ impl Router {
             .map(|r| (r.clone(), RepState::default()))
             .collect();
         let limits = config.limits.clone();
+        let dashboard = dashboard::DashboardState::new(&config);
         Router {
             config,
             sessions: BTreeMap::new(),
@@ -244,6 +248,7 @@ impl Router {
             buttons: buttons::Buttons::default(),
             jump_clients: jumps::JumpClients::default(),
             elevation_credentials: HashMap::new(),
+            dashboard,
             now: UnixMillis::default(),
             out: Vec::new(),
         }
@@ -325,6 +330,7 @@ impl Router {
         router.ended_contacts = restored.ended_contacts.into_iter().collect();
         router.buttons = buttons::Buttons::restore(restored.buttons);
         router.jump_clients = jumps::JumpClients::restore(restored.jump_clients);
+        router.dashboard_prime(now);
         router
     }
 

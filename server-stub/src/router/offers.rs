@@ -118,6 +118,7 @@ impl Router {
         if let Some(session) = self.sessions.get_mut(&session_id) {
             session.rejected_by.insert(rep.clone());
         }
+        self.dash_missed_offer(rep);
         self.persist_session(session_id);
         self.offer_next(now, session_id);
         // The rep is free for other offers.
@@ -140,6 +141,7 @@ impl Router {
             if let Some(state) = self.reps.get_mut(&rep) {
                 state.chosen = Presence::Paused;
             }
+            self.dash_missed_offer(&rep);
             self.announce_presence(&rep);
             self.offer_next(now, session_id);
         }

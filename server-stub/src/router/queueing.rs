@@ -40,6 +40,7 @@ impl Router {
             .or_default()
             .insert((now, session_id));
         self.dirty_positions.insert(queue.clone());
+        self.dash_arrived(now, session_id, &queue);
         self.announce_session_entry(session_id);
         if self.config.queue_mode(&queue).0 == QueueMode::Push {
             self.offer_next(now, session_id);
@@ -56,6 +57,7 @@ impl Router {
             return;
         };
         session.position_sent = None;
+        self.dash_dequeued(session_id, &waiting);
         if let Some(set) = self.queues.get_mut(&waiting.queue) {
             set.remove(&(waiting.entered_at, session_id));
             if set.is_empty() {
@@ -147,6 +149,7 @@ impl Router {
     /// Ends a session: every rep leaves, the customer is told and disconnected, it is kept
     /// in the store as ended and leaves memory.
     pub(super) fn end_session(&mut self, now: UnixMillis, session_id: SessionId, message: &str) {
+        self.dash_ending(now, session_id);
         self.end_all_grants(session_id, GrantEnd::SessionEnded);
         self.dequeue(session_id, OfferEndReason::Gone);
         self.drop_session_invitations(session_id);
@@ -250,6 +253,7 @@ impl Router {
         }
         if owner {
             session.owner = Some(rep.clone());
+            self.dash_owned(session_id, rep);
         }
         if newly_joined {
             self.hide_session_invitations_from(session_id, rep);

@@ -287,6 +287,7 @@ impl Router {
             session.push_chat(message.clone());
         }
         self.emit(Effect::Persist(StoreOp::PutChat(message.clone())));
+        self.dash_chat(&message);
         self.deliver_chat(&message);
     }
 

@@ -51,6 +51,7 @@ impl Router {
         self.expire_keys(now);
         self.offer_waiting(now);
         self.send_dirty_positions();
+        self.dashboard_tick(now);
     }
 
     /// Reps not back within the grace period lose their sessions: owned ones return to

@@ -232,6 +232,7 @@ impl Router {
 
     /// Tells the rep and their teammates that this rep's presence changed.
     pub(super) fn announce_presence(&mut self, rep: &RepId) {
+        self.dash_presence(rep);
         let Some(info) = self.rep_info(rep) else {
             return;
         };
@@ -371,7 +372,7 @@ impl Router {
                 .collect(),
             external_url: self.config.settings.external_url.clone(),
             assistance: self.assistance_for(rep),
-            dashboard: None,
+            dashboard: self.dashboard_for(rep),
         })
     }
 

@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0002_contacts_and_files.sql"),
     include_str!("../../migrations/0003_buttons.sql"),
     include_str!("../../migrations/0004_jump_clients.sql"),
+    include_str!("../../migrations/0005_session_facts.sql"),
 ];
 
 /// The schema version this code writes.

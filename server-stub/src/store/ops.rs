@@ -100,6 +100,29 @@ fn apply(conn: &Connection, op: &StoreOp, now: i64) -> Result<(), StoreError> {
             conn.prepare_cached("INSERT OR REPLACE INTO jump_clients (id, json) VALUES (?1, ?2)")?
                 .execute(params![to_sql(client.info.jump_client_id.0)?, json])?;
         }
+        StoreOp::PutSessionFacts(facts) => {
+            conn.prepare_cached(
+                "INSERT INTO session_facts
+                     (session_id, team, queued_at, accepted_at, accepted_by, ended_at, abandoned)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT (session_id) DO UPDATE SET
+                     team = coalesce(session_facts.team, excluded.team),
+                     queued_at = coalesce(session_facts.queued_at, excluded.queued_at),
+                     accepted_at = coalesce(session_facts.accepted_at, excluded.accepted_at),
+                     accepted_by = coalesce(session_facts.accepted_by, excluded.accepted_by),
+                     ended_at = coalesce(excluded.ended_at, session_facts.ended_at),
+                     abandoned = max(session_facts.abandoned, excluded.abandoned)",
+            )?
+            .execute(params![
+                to_sql(facts.session_id.0)?,
+                facts.team.as_ref().map(|t| t.as_str()),
+                facts.queued_at.map(to_sql).transpose()?,
+                facts.accepted_at.map(to_sql).transpose()?,
+                facts.accepted_by.as_ref().map(|r| r.as_str()),
+                facts.ended_at.map(to_sql).transpose()?,
+                facts.abandoned,
+            ])?;
+        }
         StoreOp::Email {
             rep,
             to,

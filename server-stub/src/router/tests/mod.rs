@@ -7,6 +7,8 @@ mod buttons;
 mod chat;
 mod client_offer;
 mod console;
+mod dashboard;
+mod dashboard_props;
 mod elevation;
 mod elevation_ends;
 mod entry_paths;

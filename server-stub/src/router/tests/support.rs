@@ -483,6 +483,8 @@ impl MemStore {
                     serde_json::to_string(client).unwrap(),
                 );
             }
+            // The report's facts are checked by router/tests/dashboard*.rs and e2e_report.
+            StoreOp::PutSessionFacts(_) => {}
             StoreOp::PutButton(button) => {
                 self.buttons.insert(
                     button.info.button_id.0,
