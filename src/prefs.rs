@@ -129,6 +129,8 @@ pub struct Prefs {
     pub theme: ThemeChoice,
     /// How the Jump Clients window sorts. Added without a version bump.
     pub jump_sort: crate::model::jump::JumpSort,
+    /// How a lead's Dashboard sorts its sessions and reps. Added without a version bump.
+    pub dashboard_sort: crate::model::dashboard::DashboardSort,
 }
 
 /// The console's colours.
@@ -157,6 +159,7 @@ impl Default for Prefs {
             alerts: AlertPrefs::default(),
             theme: ThemeChoice::System,
             jump_sort: Default::default(),
+            dashboard_sort: Default::default(),
         }
     }
 }

@@ -37,6 +37,10 @@ impl Model {
                 self.templates = state.templates;
                 self.external_url = state.external_url;
                 self.assistance = state.assistance;
+                self.next_generation += 1;
+                self.dashboard = state
+                    .dashboard
+                    .map(|d| super::dashboard::DashboardState::new(*d, self.next_generation));
                 self.queues = state
                     .queues
                     .into_iter()
@@ -434,8 +438,12 @@ impl Model {
             }
             RepEvent::TeamChat { message } => self.add_team_chat(message),
             RepEvent::JumpClientUpdated { jump_client } => self.jump.upsert(jump_client),
-            // The dashboard's model is being built; until then its events are let go.
-            RepEvent::DashboardChanged { delta } => drop(delta),
+            RepEvent::DashboardChanged { delta } => {
+                if let Some(dashboard) = &mut self.dashboard {
+                    self.next_generation += 1;
+                    dashboard.apply(delta, self.next_generation);
+                }
+            }
         }
     }
 

@@ -16,6 +16,7 @@
 //! - [`jump_pin`]: Pin Jump Client… in a session: why greyed, the name, the dialog's state.
 //! - [`client_actions`]: the close dialog's uninstall and the Special Actions menu (iOS).
 //! - [`client_offer`]: Offer the Switchboard program: why greyed, the join code's window.
+//! - [`dashboard`]: a team lead's dashboard kept current by its deltas, its sorted tables.
 //!
 //! The words the rep reads (refusals, notices, labels) come from [`crate::text`].
 
@@ -25,6 +26,7 @@ pub mod changes;
 pub mod client_actions;
 pub mod client_offer;
 pub mod column;
+pub mod dashboard;
 pub mod elevation;
 pub mod invitees;
 pub mod jump;
@@ -221,6 +223,8 @@ pub struct Model {
     pub pin: Option<jump_pin::PinPanel>,
     /// The "Offer the Switchboard program" window (its join code), while it is open.
     pub client_offer: Option<client_offer::OfferPanel>,
+    /// For a team lead: their dashboard (`None` for everyone else).
+    pub dashboard: Option<dashboard::DashboardState>,
     /// The highest event `seq` applied; duplicates at or below it are ignored.
     pub last_seq: u64,
     /// Whether a snapshot has arrived since logging in.

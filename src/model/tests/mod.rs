@@ -6,6 +6,7 @@ mod buttons;
 mod changes;
 mod client_actions;
 mod client_offer;
+mod dashboard;
 mod earlier;
 
 mod events;
