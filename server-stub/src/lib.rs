@@ -18,6 +18,7 @@ pub mod config_jump;
 pub mod customer_cli;
 pub mod limits;
 pub mod mail;
+pub mod report;
 pub mod router;
 pub mod server;
 pub mod sim;

@@ -50,6 +50,9 @@ enum Command {
     Attack(switchboard_server::attack::AttackArgs),
     /// Be a customer in the terminal: connect by key, rep, team, button, help link, issue or nothing.
     Customer(Box<switchboard_server::customer_cli::CustomerArgs>),
+    /// Service figures over whole UTC days as CSV (per team or per rep), read-only from the
+    /// database (--db) of a running or stopped server.
+    Report(switchboard_server::report::ReportArgs),
 }
 
 fn default_db_path() -> anyhow::Result<PathBuf> {
@@ -125,6 +128,18 @@ async fn main() -> anyhow::Result<()> {
         Some(Command::Bench(args)) => return switchboard_server::bench::run(args).await,
         Some(Command::Attack(args)) => return switchboard_server::attack::run(args).await,
         Some(Command::Customer(args)) => return switchboard_server::customer_cli::run(*args).await,
+        Some(Command::Report(args)) => {
+            let config = load_config(cli.config.as_ref())?;
+            let db = match cli.db {
+                Some(path) => path,
+                None => default_db_path()?,
+            };
+            let csv =
+                switchboard_server::report::report(&config, &db, &args.from, &args.to, args.by)
+                    .with_context(|| format!("report from {}", db.display()))?;
+            print!("{csv}");
+            return Ok(());
+        }
         None => {}
     }
     let mut config = load_config(cli.config.as_ref())?;

@@ -18,7 +18,7 @@ mod assistance;
 pub mod buttons;
 pub mod client_offer;
 mod customers;
-mod dashboard;
+pub mod dashboard;
 mod elevation;
 mod files;
 mod grants;

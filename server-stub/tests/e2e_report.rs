@@ -1,0 +1,259 @@
+//! `switchboard-server report` end to end: a known history with a fixed clock (the router's
+//! own effects committed to a real SQLite store, so the facts are merged by the real SQL),
+//! then the real binary prints exact CSV figures per team and per rep; bad arguments are
+//! refused. And a session through a real server lands in the report of its day.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::*;
+use std::path::Path;
+use std::process::Command;
+use switchboard_protocol::{
+    ClientKind, CloseMode, CustomerInfo, CustomerRequest, Platform, RepId, RepRequest, Route,
+    SessionId, TeamId,
+};
+use switchboard_server::router::effects::Effect;
+use switchboard_server::router::{Input, Router};
+use switchboard_server::store::Store;
+
+const DAY_MS: u64 = 24 * 60 * 60 * 1000;
+/// 2023-11-14 (day 19675 since 1970) at 09:00 UTC.
+const NINE: u64 = 19_675 * DAY_MS + 9 * 60 * 60 * 1000;
+const SEC: u64 = 1000;
+
+/// A router with a fixed clock whose durable effects go to a real store.
+struct History {
+    router: Router,
+    store: Store,
+    next_conn: u64,
+}
+
+impl History {
+    fn input(&mut self, at: u64, input: Input) -> Vec<Effect> {
+        let (reply, effects) = self.router.handle(at, input);
+        assert!(reply.is_ok(), "{reply:?}");
+        let ops = effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Persist(op) => Some(op.clone()),
+                _ => None,
+            })
+            .collect();
+        self.store.commit_blocking(ops).unwrap();
+        effects
+    }
+
+    fn start(&mut self, at: u64, team: &str) -> SessionId {
+        self.next_conn += 1;
+        let effects = self.input(
+            at,
+            Input::CustomerStart {
+                conn: self.next_conn,
+                customer: CustomerInfo {
+                    name: format!("Customer {}", self.next_conn),
+                    company: None,
+                    question: None,
+                    contact: None,
+                },
+                route: Route::Team {
+                    team: TeamId::new(team),
+                },
+                customer_token: format!("token-{}-abcdefghijklmnop", self.next_conn),
+                client: ClientKind::Web,
+                platform: Platform::Other,
+            },
+        );
+        effects
+            .iter()
+            .find_map(|e| match e {
+                Effect::BindCustomer(_, id) => Some(*id),
+                _ => None,
+            })
+            .unwrap()
+    }
+
+    fn rep(&mut self, at: u64, rep: &str, request: RepRequest) {
+        self.input(
+            at,
+            Input::Rep {
+                rep: RepId::new(rep),
+                request,
+            },
+        );
+    }
+
+    fn accept(&mut self, at: u64, rep: &str, session_id: SessionId) {
+        self.rep(at, rep, RepRequest::Accept { session_id });
+    }
+
+    fn end(&mut self, at: u64, rep: &str, session_id: SessionId) {
+        self.rep(
+            at,
+            rep,
+            RepRequest::SetDisposition {
+                session_id,
+                disposition: "Resolved".into(),
+            },
+        );
+        self.rep(
+            at,
+            rep,
+            RepRequest::Close {
+                session_id,
+                mode: CloseMode::End,
+            },
+        );
+    }
+}
+
+fn run_report(config: &Path, db: &Path, args: &[&str]) -> (bool, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_switchboard-server"))
+        .arg("report")
+        .arg("--config")
+        .arg(config)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_known_day_gives_exact_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("report.db");
+    let config_path = dir.path().join("config.toml");
+    std::fs::write(&config_path, TEST_CONFIG).unwrap();
+    let (store, _) = Store::open(&db).unwrap();
+    let mut h = History {
+        router: Router::new(test_config(), 7),
+        store,
+        next_conn: 0,
+    };
+    for rep in ["alice", "dave"] {
+        h.input(
+            NINE,
+            Input::RepConnected {
+                rep: RepId::new(rep),
+            },
+        );
+    }
+    // Billing: waits 10 s and 30 s, handled 60 s and 200 s; one customer gives up.
+    let s1 = h.start(NINE, "billing");
+    let s2 = h.start(NINE + 20 * SEC, "billing");
+    let s3 = h.start(NINE + 30 * SEC, "billing");
+    let s4 = h.start(NINE + 40 * SEC, "tech");
+    h.accept(NINE + 10 * SEC, "alice", s1);
+    h.accept(NINE + 50 * SEC, "dave", s2);
+    h.end(NINE + 70 * SEC, "alice", s1);
+    h.input(
+        NINE + 90 * SEC,
+        Input::Customer {
+            session_id: s3,
+            request: CustomerRequest::Leave,
+        },
+    );
+    // Tech: a 60 s wait, still in progress.
+    h.accept(NINE + 100 * SEC, "alice", s4);
+    h.end(NINE + 250 * SEC, "dave", s2);
+    // The next day is outside the range.
+    let s5 = h.start(NINE + DAY_MS, "billing");
+    h.accept(NINE + DAY_MS + 5 * SEC, "dave", s5);
+    drop(h);
+
+    let (ok, csv, err) = run_report(
+        &config_path,
+        &db,
+        &["--from", "2023-11-14", "--to", "2023-11-14"],
+    );
+    assert!(ok, "{err}");
+    assert_eq!(
+        csv,
+        "team,sessions,wait_p50_secs,wait_p90_secs,handle_p50_secs,abandoned\n\
+         billing,3,10.0,30.0,60.0,1\n\
+         sales,0,0.0,0.0,0.0,0\n\
+         slow,0,0.0,0.0,0.0,0\n\
+         tech,1,60.0,60.0,0.0,0\n"
+    );
+    let (ok, csv, err) = run_report(
+        &config_path,
+        &db,
+        &["--from", "2023-11-14", "--to", "2023-11-15", "--by", "rep"],
+    );
+    assert!(ok, "{err}");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "rep,sessions,wait_p50_secs,wait_p90_secs,handle_p50_secs,abandoned"
+    );
+    assert!(lines.contains(&"alice,2,10.0,60.0,60.0,0"), "{csv}");
+    assert!(lines.contains(&"dave,2,5.0,30.0,200.0,0"), "{csv}");
+    assert!(lines.contains(&"carol,0,0.0,0.0,0.0,0"), "{csv}");
+
+    for bad in [
+        ["--from", "2023-11-15", "--to", "2023-11-14"],
+        ["--from", "2023-02-30", "--to", "2023-03-01"],
+    ] {
+        let (ok, _, err) = run_report(&config_path, &db, &bad);
+        assert!(!ok, "{bad:?} was accepted");
+        assert!(err.contains("report") || err.contains("date"), "{err}");
+    }
+}
+
+/// A session through a real server (running: the report reads its WAL database
+/// read-only) counts on today's line of its team.
+#[tokio::test]
+async fn a_real_servers_session_is_in_todays_report() {
+    let server = TestServer::start().await;
+    let mut alice = server.rep("alice").await;
+    let customer = server
+        .customer(
+            "Reportable",
+            Route::Team {
+                team: "billing".into(),
+            },
+        )
+        .await;
+    let session_id = customer.session_id;
+    alice.ok(RepRequest::Accept { session_id }).await;
+    end_resolved(&mut alice, session_id).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config_path = dir.path().join("config.toml");
+    std::fs::write(&config_path, TEST_CONFIG).unwrap();
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64;
+    let today = day_text(now_ms / DAY_MS);
+    let db = server.db_path();
+    let (ok, csv, err) = tokio::task::spawn_blocking(move || {
+        run_report(&config_path, &db, &["--from", &today, "--to", &today])
+    })
+    .await
+    .unwrap();
+    assert!(ok, "{err}");
+    let billing = csv.lines().find(|l| l.starts_with("billing,")).unwrap();
+    let fields: Vec<&str> = billing.split(',').collect();
+    assert_eq!((fields[1], fields[5]), ("1", "0"), "{csv}");
+}
+
+/// YYYY-MM-DD of a day number (Howard Hinnant's civil_from_days).
+fn day_text(days: u64) -> String {
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
