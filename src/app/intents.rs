@@ -25,6 +25,15 @@ impl SwitchboardApp {
                     self.link.net.send(Command::Send { id, request });
                 }
             }
+            Intent::Whisper {
+                session_id,
+                text,
+                to,
+            } => {
+                if let Some((id, request)) = self.model.send_whisper(session_id, &text, to) {
+                    self.link.net.send(Command::Send { id, request });
+                }
+            }
             Intent::TeamChat { team, text } => {
                 self.send(RepRequest::TeamChat {
                     team,

@@ -49,6 +49,7 @@ impl Model {
                         mode: q.mode,
                         entries: q.entries,
                         generation: 0,
+                        service_level: q.service_level,
                     })
                     .collect();
                 for queue in &mut self.queues {
@@ -180,6 +181,8 @@ impl Model {
         match (what, result) {
             (InFlight::Buttons(call), result) => self.button_answered(call, result),
             (InFlight::Jump(call), result) => self.jump_answered(id, call, result, changes),
+            // Take next's session comes forward, as an accepted one does.
+            (_, Some(OkResult::Taken { session_id })) => self.taken(id, session_id, changes),
             (
                 InFlight::ClientOffer { session_id },
                 Some(OkResult::ClientOffer { code, expires_at }),

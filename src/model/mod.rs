@@ -16,6 +16,8 @@
 //! - [`jump_pin`]: Pin Jump Client… in a session: why greyed, the name, the dialog's state.
 //! - [`client_actions`]: the close dialog's uninstall and the Special Actions menu (iOS).
 //! - [`client_offer`]: Offer the Switchboard program: why greyed, the join code's window.
+//! - [`supervision`]: a lead's monitoring strip (whisper, join, take over), the reps'
+//!   "Grace is monitoring", whispers, the load against the cap, Take next, service levels.
 //! - [`dashboard`]: a team lead's dashboard kept current by its deltas, its sorted tables.
 //!
 //! The words the rep reads (refusals, notices, labels) come from [`crate::text`].
@@ -36,6 +38,7 @@ pub mod queue_view;
 pub mod remote;
 pub mod session_events;
 pub mod shell;
+pub mod supervision;
 pub mod templates;
 
 use crate::text::display;
@@ -67,6 +70,8 @@ pub struct Queue {
     pub entries: Vec<QueueEntry>,
     /// Bumped on every change, so sorted views know when to rebuild.
     pub generation: u64,
+    /// Its target and breach waits: time in queue ramps normal → warning → breach.
+    pub service_level: switchboard_protocol::supervision::ServiceLevel,
 }
 
 /// A message the rep sent that the server has not acknowledged yet.
@@ -78,6 +83,8 @@ pub struct PendingChat {
     pub visibility: Visibility,
     /// Why the server refused it (it stays shown, marked, so nothing typed is lost).
     pub refused: Option<String>,
+    /// A whisper's rep (`None`: the owner); see [`PendingChat::request_in`].
+    pub whisper_to: Option<RepId>,
 }
 
 /// A session this rep is in: a tab.
@@ -339,9 +346,10 @@ impl Model {
     /// a lead joining.
     fn session_to_join(&self, request: &RepRequest) -> Option<SessionId> {
         match request {
-            RepRequest::Accept { session_id } | RepRequest::JoinSession { session_id } => {
-                Some(*session_id)
-            }
+            RepRequest::Accept { session_id }
+            | RepRequest::JoinSession { session_id }
+            | RepRequest::MonitorSession { session_id }
+            | RepRequest::TakeOver { session_id, .. } => Some(*session_id),
             RepRequest::AcceptInvitation { invitation_id } => self
                 .queues
                 .iter()
@@ -392,19 +400,13 @@ impl Model {
             text: text.to_owned(),
             visibility,
             refused: None,
+            whisper_to: None,
         };
+        let request = pending.request_in(session_id);
         if let Some(session) = self.sessions.get_mut(&session_id) {
             session.pending.push(pending);
         }
-        Some((
-            id,
-            RepRequest::SendChat {
-                session_id,
-                client_msg_id,
-                text: text.to_owned(),
-                visibility,
-            },
-        ))
+        Some((id, request))
     }
 
     /// Every message still waiting for its `ok`, as requests to send again (same client
@@ -425,15 +427,8 @@ impl Model {
                         client_msg_id: pending.client_msg_id.clone(),
                     },
                 ));
-                out.push((
-                    id,
-                    RepRequest::SendChat {
-                        session_id: *session_id,
-                        client_msg_id: pending.client_msg_id.clone(),
-                        text: pending.text.clone(),
-                        visibility: pending.visibility,
-                    },
-                ));
+                // A whisper goes again as a whisper (a `send_chat` would be refused).
+                out.push((id, pending.request_in(*session_id)));
             }
         }
         self.in_flight.extend(reissued);

@@ -4,9 +4,6 @@ use switchboard_protocol::{
     EntryPath, Presence, QueueEntry, QueueRef, SessionKind, TeamInfo, UnixMillis,
 };
 
-/// A wait longer than this stands out in the queue.
-pub const LONG_WAIT_MS: u64 = 2 * 60 * 1000;
-
 pub fn queue(queue: &QueueRef, teams: &[TeamInfo]) -> String {
     match queue {
         QueueRef::Personal { .. } => "Personal".to_owned(),

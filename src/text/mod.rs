@@ -11,6 +11,7 @@
 //! - [`actions`]: Support Buttons, Special Actions (iOS) and closing with uninstall.
 //! - [`client_offer`]: Offer the Switchboard program: the entry, the join code's window.
 //! - [`jump`]: Jump Clients: the window, Pin Jump Client…, a jump session's header, refusals.
+//! - [`supervision`]: monitoring, whispers, Take over, the load, Take next, service levels.
 
 pub mod actions;
 pub mod client_offer;
@@ -20,6 +21,7 @@ pub mod jump;
 pub mod notices;
 pub mod refusal;
 pub mod remote;
+pub mod supervision;
 
 /// Beside the title when the console runs its bundled demo server.
 pub const DEMO: &str = "Demo";

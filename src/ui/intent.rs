@@ -20,6 +20,13 @@ pub enum Intent {
         text: String,
         visibility: Visibility,
     },
+    /// A lead's whisper in a session (`to`: `None` for the owner); sent like chat, with a
+    /// client id, shown pending at once.
+    Whisper {
+        session_id: SessionId,
+        text: String,
+        to: Option<switchboard_protocol::RepId>,
+    },
     TeamChat {
         team: TeamId,
         text: String,

@@ -32,6 +32,7 @@ pub mod shortcuts;
 pub mod special_menu;
 pub mod status_bar;
 pub mod support_buttons;
+pub mod supervision_bar;
 pub mod team_chat;
 pub mod terminal_view;
 pub mod toasts;

@@ -5,6 +5,8 @@
 //! Pin Jump Client… and Offer the Switchboard program; a jump session's policy beside the
 //! customer's name; while the rep may see the customer's screen or has a shell, the Screen
 //! view or the Shell view fills the tab beside the chat (both: the shell below the screen).
+//! A team lead monitoring the session (or in it, not owning it) gets the supervision strip
+//! under the header; reps in it read "Grace is monitoring" in the header.
 
 use super::chat::{ChatDraft, chat_ui};
 use super::client_offer::offer_entry_ui;
@@ -86,22 +88,25 @@ pub fn session_remote_ui(
     let info = &session.info;
     let id = info.session_id;
     let owner = model.owns(info);
+    // A lead watching is not in the session: no session actions, remote support or tools
+    // (the server would refuse them), only the supervision strip.
+    let monitoring = model.monitoring(info);
     // Wraps: a narrow window with every entry, a long name and the jump policy would cut
     // the end off.
     ui.horizontal_wrapped(|ui| {
-        if let Some(bar) = &screen.bar {
+        if let Some(bar) = screen.bar.as_ref().filter(|_| !monitoring) {
             screen_menu_ui(ui, id, bar, intents);
             ui.separator();
         }
-        if let Some(bar) = &shell.bar {
+        if let Some(bar) = shell.bar.as_ref().filter(|_| !monitoring) {
             shell_menu_ui(ui, id, &info.customer.name, bar, intents);
             ui.separator();
         }
-        if let Some(items) = special_actions(info) {
+        if let Some(items) = special_actions(info).filter(|_| !monitoring) {
             special_menu_ui(ui, id, &items, intents);
             ui.separator();
         }
-        if model.me.is_some() {
+        if model.me.is_some() && !monitoring {
             support_buttons_entry_ui(ui, id, model.buttons_unavailable(info), intents);
             pin_entry_ui(ui, id, model.pin_unavailable(info), intents);
             offer_entry_ui(ui, id, model.offer_client_unavailable(info), intents);
@@ -129,8 +134,22 @@ pub fn session_remote_ui(
         if info.assistance {
             ui.colored_label(ui.visuals().warn_fg_color, "Assistance requested");
         }
+        if let Some(note) = model.monitoring_note(info) {
+            let colour = crate::theme::whisper_caption(ui.visuals().dark_mode);
+            ui.label(egui::RichText::new(note).strong().color(colour))
+                .on_hover_text(text::supervision::MONITORING_HINT);
+        }
     });
+    if let Some(bar) = model.supervision_bar(info) {
+        super::supervision_bar::supervision_bar_ui(ui, id, &bar, draft, intents);
+    }
     ui.horizontal(|ui| {
+        if monitoring {
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                chat_bar_toggles_ui(ui, prefs, session.unread, intents);
+            });
+            return;
+        }
         session_actions_ui(ui, model, session, intents);
         ui.separator();
         let mut important = info.important;

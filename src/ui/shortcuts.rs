@@ -17,8 +17,13 @@ pub enum Action {
     NextUnread,
     FocusComposer,
     AcceptLongestWaiting,
+    TakeNext,
     FocusSearch,
 }
+
+/// Take next (also the top bar's button): the server picks the customer waiting longest
+/// that the rep may take. Ctrl+T was free, and reads as "take".
+pub const TAKE_NEXT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::T);
 
 /// The global shortcuts.
 pub const GLOBAL: &[(KeyboardShortcut, Action)] = &[
@@ -46,6 +51,7 @@ pub const GLOBAL: &[(KeyboardShortcut, Action)] = &[
         KeyboardShortcut::new(Modifiers::COMMAND, Key::Enter),
         Action::AcceptLongestWaiting,
     ),
+    (TAKE_NEXT, Action::TakeNext),
     (
         KeyboardShortcut::new(Modifiers::COMMAND, Key::F),
         Action::FocusSearch,
@@ -61,6 +67,7 @@ fn describe(action: Action) -> &'static str {
         Action::NextUnread => "Next session with unread chat",
         Action::FocusComposer => "Put the cursor in the message box",
         Action::AcceptLongestWaiting => "Accept the customer waiting longest that you may take",
+        Action::TakeNext => "Take next: the server gives you the customer waiting longest",
         Action::FocusSearch => "Search the queues",
     }
 }
@@ -91,6 +98,7 @@ pub fn key_intents(ctx: &egui::Context, typing: bool) -> Vec<Intent> {
                     Action::NextUnread => Intent::NextUnread,
                     Action::FocusComposer => Intent::FocusComposer,
                     Action::AcceptLongestWaiting => Intent::AcceptLongestWaiting,
+                    Action::TakeNext => Intent::Request(switchboard_protocol::RepRequest::TakeNext),
                     Action::FocusSearch => Intent::FocusSearch,
                 });
             }

@@ -1,7 +1,7 @@
 //! The top of the console: the fixed controls ("Waiting activities", Assistance, Jump
-//! Clients, "Generate
-//! session key", presence, who is logged in, Settings, Shortcuts, Log out), which keep
-//! their place at every width.
+//! Clients, the rep's load against their cap and Take next, "Generate session key",
+//! presence, who is logged in, Settings, Shortcuts, Log out), which keep their place at
+//! every width.
 //!
 //! - [`tabs`]: the row of session tabs below it, scrolling, with the overflow menu.
 //! - [`flash`]: which tabs flash, and the rhythm.
@@ -17,6 +17,7 @@ use super::intent::{Intent, Panel};
 use crate::model::Model;
 use crate::text;
 use crate::text::display;
+use crate::text::supervision as words;
 use switchboard_protocol::{Presence, RepRequest};
 
 /// The fixed controls, left to right in the order Tab visits them: the left side (title,
@@ -49,14 +50,15 @@ pub fn top_bar_ui(
     intents.extend(right);
 }
 
-/// The right-hand controls, left to right (so Tab runs that way too): session key,
-/// presence, who is logged in, Settings, Shortcuts, Log out.
+/// The right-hand controls, left to right (so Tab runs that way too): load and Take next,
+/// session key, presence, who is logged in, Settings, Shortcuts, Log out.
 fn right_group_ui(
     ui: &mut egui::Ui,
     model: &Model,
     panels: TopBarPanels,
     intents: &mut Vec<Intent>,
 ) {
+    load_and_take_next_ui(ui, model, intents);
     if ui.button("Generate session key").clicked() {
         intents.push(Intent::Request(RepRequest::GenerateSessionKey));
     }
@@ -154,4 +156,29 @@ fn presence_ui(ui: &mut egui::Ui, current: Presence, intents: &mut Vec<Intent>) 
             presence: chosen,
         }));
     }
+}
+
+/// "3 / 5 sessions" (owned against the cap, in the warning colour at the cap) and Take
+/// next, greyed with why (at the cap, nobody waiting that the rep could take).
+fn load_and_take_next_ui(ui: &mut egui::Ui, model: &Model, intents: &mut Vec<Intent>) {
+    let Some(load) = model.load() else {
+        return;
+    };
+    let figure = egui::RichText::new(words::load(load.owned, load.cap));
+    let figure = if load.at_cap() {
+        figure.strong().color(ui.visuals().warn_fg_color)
+    } else {
+        figure
+    };
+    ui.label(figure).on_hover_text(words::LOAD_HINT);
+    let why_not = model.why_not_take_next();
+    let shortcut = ui.ctx().format_shortcut(&super::shortcuts::TAKE_NEXT);
+    let button = ui
+        .add_enabled(why_not.is_none(), egui::Button::new(words::TAKE_NEXT))
+        .on_hover_text(format!("{} ({shortcut})", words::TAKE_NEXT_HINT))
+        .on_disabled_hover_text(why_not.unwrap_or_default());
+    if button.clicked() {
+        intents.push(Intent::Request(RepRequest::TakeNext));
+    }
+    ui.separator();
 }

@@ -15,6 +15,7 @@ mod queue_view;
 pub(crate) mod remote_fixture;
 mod sending;
 mod snapshot;
+mod supervision;
 mod unread;
 
 use super::Model;

@@ -323,6 +323,7 @@ fn queue(entries: Vec<QueueEntry>, generation: u64) -> Queue {
         mode: QueueMode::Pull,
         entries,
         generation,
+        service_level: Default::default(),
     }
 }
 

@@ -1,6 +1,7 @@
 //! The queues: one pane per queue (Personal, the rep's teams with favourites first, General),
 //! each a virtual-row table whose columns can be sorted, moved and hidden; a search box
-//! across all queues; the details pane of the selected entry.
+//! across all queues; the details pane of the selected entry. A pane's title gives its
+//! longest wait and how many waits breach its service level, in the level's colours.
 
 pub mod details;
 pub mod heights;
@@ -327,7 +328,7 @@ fn panes_ui(
 
     for (pane, rows) in panes.iter().zip(rows) {
         let top = ui.cursor().min.y;
-        pane_header_ui(ui, model, prefs, pane, intents);
+        pane_header_ui(ui, model, prefs, pane, now, intents);
         if !pane.entries.is_empty() {
             let layout = prefs.layout(&pane.key);
             let spec = TableSpec {
@@ -406,6 +407,7 @@ fn pane_header_ui(
     model: &Model,
     prefs: &Prefs,
     pane: &Pane<'_>,
+    now: UnixMillis,
     intents: &mut Vec<Intent>,
 ) {
     let queue = pane.queue;
@@ -418,6 +420,9 @@ fn pane_header_ui(
         ui.strong(&name);
         let waiting = queue.entries.len();
         ui.weak(format!("{waiting} waiting"));
+        if let Some(waits) = crate::model::supervision::pane_waits(queue, now) {
+            service_level_ui(ui, queue, waits);
+        }
         if queue.mode == switchboard_protocol::QueueMode::Push {
             ui.weak("· offered to reps in turn");
         }
@@ -536,5 +541,32 @@ pub fn accept_intent(entry: &QueueEntry) -> Intent {
         None => Intent::Request(RepRequest::Accept {
             session_id: entry.session_id,
         }),
+    }
+}
+
+/// "· longest 3m 12s · 2 breached" in a pane's title: the longest wait in its level's
+/// colour, the breaches in the breach colour (left out when none).
+fn service_level_ui(ui: &mut egui::Ui, queue: &Queue, waits: crate::model::supervision::PaneWaits) {
+    use crate::text::supervision as words;
+    use switchboard_protocol::supervision::WaitLevel;
+    let dark = ui.visuals().dark_mode;
+    let level = queue.service_level;
+    ui.weak("·");
+    let mut longest = egui::RichText::new(words::longest(waits.longest_ms));
+    if let Some(colour) = crate::theme::wait_colour(waits.longest_level, dark) {
+        longest = longest.color(colour).strong();
+    }
+    ui.label(longest).on_hover_text(words::level_hint(
+        waits.longest_level,
+        level.target_ms,
+        level.breach_ms,
+    ));
+    if waits.breached > 0 {
+        ui.weak("·");
+        let mut breached = egui::RichText::new(words::breached(waits.breached)).strong();
+        if let Some(colour) = crate::theme::wait_colour(WaitLevel::Breach, dark) {
+            breached = breached.color(colour);
+        }
+        ui.label(breached);
     }
 }

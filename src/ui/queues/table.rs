@@ -1,10 +1,12 @@
 //! One queue's table: virtual rows (only the visible ones are laid out), headers that sort
-//! on click and move or hide columns on right-click, and the cells of an entry.
+//! on click and move or hide columns on right-click, and the cells of an entry. Time in
+//! queue ramps normal → warning → breach by the entry's queue's service level.
 
 use super::{ROW_HEIGHT, accept_intent};
 use crate::model::Model;
 use crate::prefs::{Column, QueueLayout};
 use crate::text::display;
+use crate::text::supervision as words;
 use crate::ui::intent::Intent;
 use egui_extras::{Column as TableColumn, TableBuilder};
 use switchboard_protocol::{QueueEntry, QueueRef, UnixMillis};
@@ -214,20 +216,8 @@ fn cell_ui(ui: &mut egui::Ui, model: &Model, entry: &QueueEntry, column: Column,
             text
         }
         Column::TimeInQueue => {
-            let waited = now.saturating_sub(entry.entered_queue_at);
-            let text = display::wait(waited);
-            if waited >= display::LONG_WAIT_MS {
-                ui.add(
-                    egui::Label::new(
-                        egui::RichText::new(text)
-                            .color(ui.visuals().warn_fg_color)
-                            .strong(),
-                    )
-                    .selectable(false),
-                );
-                return;
-            }
-            text
+            wait_cell_ui(ui, model, entry, now);
+            return;
         }
         Column::Issue => display::issue(entry.issue.as_ref(), &model.issues),
         Column::Queue => display::queue(&entry.queue, &model.teams),
@@ -250,4 +240,21 @@ fn important_marker_ui(ui: &mut egui::Ui) {
         .on_hover_text(crate::text::IMPORTANT);
     response
         .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, crate::text::IMPORTANT));
+}
+
+/// Time in queue, coloured by where it stands against its queue's service level (the
+/// tooltip says which, and the target and breach waits).
+fn wait_cell_ui(ui: &mut egui::Ui, model: &Model, entry: &QueueEntry, now: UnixMillis) {
+    let level = model
+        .queue(&entry.queue)
+        .map(|q| q.service_level)
+        .unwrap_or_default();
+    let waited = now.saturating_sub(entry.entered_queue_at);
+    let at = level.level(waited);
+    let mut text = egui::RichText::new(display::wait(waited));
+    if let Some(colour) = crate::theme::wait_colour(at, ui.visuals().dark_mode) {
+        text = text.color(colour).strong();
+    }
+    ui.add(egui::Label::new(text).selectable(false).truncate())
+        .on_hover_text(words::level_hint(at, level.target_ms, level.breach_ms));
 }
