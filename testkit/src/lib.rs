@@ -22,6 +22,7 @@ pub mod rep;
 pub mod server;
 pub mod shell;
 pub mod socket;
+pub mod supervision;
 #[cfg(feature = "ui")]
 pub mod ui;
 pub mod wait;
