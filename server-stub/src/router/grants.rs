@@ -54,7 +54,8 @@ pub fn remote_info(session: &Session) -> RemoteInfo {
 }
 
 /// What each rep with a granted grant may do on the session's media now (reps with nothing
-/// granted are left out).
+/// granted are left out). The leads monitoring the session see the screen whenever someone
+/// in it may (view only: never control, never the shell).
 pub fn media_access(session: &Session) -> BTreeMap<RepId, MediaRights> {
     let mut rights: BTreeMap<RepId, MediaRights> = BTreeMap::new();
     for grant in &session.grants.list {
@@ -68,6 +69,11 @@ pub fn media_access(session: &Session) -> BTreeMap<RepId, MediaRights> {
                 }
                 Capability::Shell => rep.shell = Some(grant.grant_id),
             }
+        }
+    }
+    if rights.values().any(|r| r.view) {
+        for monitor in &session.monitors {
+            rights.entry(monitor.clone()).or_default().view = true;
         }
     }
     rights

@@ -238,6 +238,7 @@ impl Router {
         };
         let newly_joined = !session.participants.contains(rep);
         // A lead monitoring the session who joins it is in it now, no longer a monitor.
+        let was_monitor = session.monitors.contains(rep);
         session.monitors.retain(|m| m != rep);
         // A jump session's first owner is the rep who jumped: its note says so already.
         let jumped = owner
@@ -260,6 +261,10 @@ impl Router {
         }
         let view = self.session_view(&self.sessions[&session_id], rep);
         self.tell_rep(rep, RepEvent::SessionJoined { view });
+        if was_monitor {
+            // Their view of the screen was a monitor's: in the session, they ask for their own.
+            self.monitor_media_changed(session_id);
+        }
         if newly_joined {
             let name = self.config.rep_name(rep);
             let verb = if owner { "accepted" } else { "joined" };

@@ -332,10 +332,18 @@ impl Router {
         session_id: SessionId,
         channel: MediaChannel,
     ) -> Reply {
-        let session = self.rep_session(rep, session_id)?;
-        let granted = session.grants.list.iter().any(|g| {
-            &g.rep == rep && g.state == GrantState::Granted && fits(channel, g.capability)
-        });
+        let session = self.watched_session(rep, session_id)?;
+        let granted = if session.has_rep(rep) {
+            session.grants.list.iter().any(|g| {
+                &g.rep == rep && g.state == GrantState::Granted && fits(channel, g.capability)
+            })
+        } else {
+            // A monitoring lead watches the screen while someone in the session may see it.
+            channel == MediaChannel::Screen
+                && super::grants::media_access(session)
+                    .get(rep)
+                    .is_some_and(|r| r.view)
+        };
         if !granted {
             return Err(refuse(
                 ErrorCode::Forbidden,

@@ -10,11 +10,14 @@
 //! Monitors are live state (`Session.monitors`, never stored): the customer is never told,
 //! they do not count against `max_sessions`, and they stop when the lead's console is gone
 //! past the grace period, when the session ends, or when the lead joins or takes it over.
+//! While someone in the session may see the customer's screen, its monitors may watch it
+//! too (view only: `grants::media_access`, `open_media`).
 
 mod whisper;
 
 pub use whisper::rep_sees_message;
 
+use super::effects::Effect;
 use super::files::leads_session_team;
 use super::state::Session;
 use super::{Reply, Router, refuse};
@@ -141,6 +144,7 @@ impl Router {
         }
         let view = self.session_view(&self.sessions[&session_id], lead);
         self.tell_rep(lead, RepEvent::SessionJoined { view });
+        self.monitor_media_changed(session_id);
         let name = self.config.rep_name(lead);
         self.monitoring_note(session_id, lead, format!("{name} started monitoring."));
         self.announce_session_update(session_id, None);
@@ -183,9 +187,25 @@ impl Router {
             return;
         }
         self.tell_rep(lead, RepEvent::SessionLeft { session_id, reason });
+        self.monitor_media_changed(session_id);
         let name = self.config.rep_name(lead);
         self.monitoring_note(session_id, lead, format!("{name} stopped monitoring."));
         self.announce_session_update(session_id, None);
+    }
+
+    /// The session's monitors changed: while someone in it may see the screen, the monitors
+    /// may too (view only, `grants::media_access`), so the relay is told the new access.
+    pub(super) fn monitor_media_changed(&mut self, session_id: SessionId) {
+        let Some(session) = self.sessions.get(&session_id) else {
+            return;
+        };
+        let viewers = super::grants::media_access(session);
+        if viewers.values().any(|r| r.view) {
+            self.emit(Effect::MediaAccess {
+                session_id,
+                viewers,
+            });
+        }
     }
 
     /// The history's line about a lead starting or stopping to monitor: a rep-only note the

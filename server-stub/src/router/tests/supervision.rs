@@ -414,3 +414,66 @@ fn a_lead_of_the_team_joins_uninvited() {
     h.refused("carol", sup::join(id), ErrorCode::AlreadyInSession);
     h.refused("carol", sup::monitor(id), ErrorCode::AlreadyInSession);
 }
+
+/// While someone in the session may see the customer's screen, its monitors may watch it:
+/// view only (never control, never the shell), and no longer once they stop monitoring.
+#[test]
+fn a_monitor_watches_the_screen_only_while_someone_may() {
+    use super::remote::{answer, asks, customer_ok, native};
+    use switchboard_protocol::{Capability, MediaChannel};
+    let open = |session_id, channel| RepRequest::OpenMedia {
+        session_id,
+        channel,
+    };
+    let carols_rights = |effects: &[Effect], id| {
+        effects.iter().rev().find_map(|e| match e {
+            Effect::MediaAccess {
+                session_id,
+                viewers,
+            } if *session_id == id => Some(viewers.get(&rep("carol")).copied()),
+            _ => None,
+        })
+    };
+    let mut h = leads_harness(true, &["alice", "carol"]);
+    // A native session in alice's personal queue: its teams are alice's, tech among them.
+    let id = native(&mut h, "alice");
+    let (_, effects) = h.ok("carol", sup::monitor(id));
+    assert_eq!(carols_rights(&effects, id), None, "nothing to watch yet");
+    h.refused(
+        "carol",
+        open(id, MediaChannel::Screen),
+        ErrorCode::Forbidden,
+    );
+
+    let grant = asks(&mut h, "alice", id, Capability::ScreenControl);
+    let effects = customer_ok(&mut h, id, answer(grant, true));
+    let rights = carols_rights(&effects, id)
+        .flatten()
+        .expect("the monitor may watch");
+    assert!(rights.view && !rights.control && rights.shell.is_none());
+    let (_, effects) = h.ok("carol", open(id, MediaChannel::Screen));
+    assert!(effects.iter().any(|e| matches!(
+        e,
+        Effect::IssueMediaTicket { holder: crate::router::effects::MediaHolder::Rep(r), channel: MediaChannel::Screen, .. }
+            if *r == rep("carol")
+    )));
+    h.refused("carol", open(id, MediaChannel::Shell), ErrorCode::Forbidden);
+
+    let (_, effects) = h.ok("carol", sup::stop(id));
+    assert_eq!(carols_rights(&effects, id), Some(None), "access narrowed");
+    h.refused(
+        "carol",
+        open(id, MediaChannel::Screen),
+        ErrorCode::NotInSession,
+    );
+    // Monitoring again while the grant is live widens it again; joining narrows it (a rep
+    // in the session asks for their own).
+    let (_, effects) = h.ok("carol", sup::monitor(id));
+    assert!(
+        carols_rights(&effects, id)
+            .flatten()
+            .is_some_and(|r| r.view)
+    );
+    let (_, effects) = h.ok("carol", sup::join(id));
+    assert_eq!(carols_rights(&effects, id), Some(None));
+}
