@@ -60,6 +60,9 @@ pub struct SessionFacts {
     pub ended_at: Option<UnixMillis>,
     /// It ended while waiting in a queue (the customer left or was lost before anyone took it).
     pub abandoned: bool,
+    /// With an accept: how long it waited in the queue it was taken from. Not stored (the
+    /// report counts from the first arrival); `/metrics` observes it.
+    pub waited_ms: Option<u64>,
 }
 
 /// What the store must read to answer a rep's request (data the router does not keep in

@@ -31,8 +31,12 @@ pub async fn commit_or_stop(store: &Store, ops: Vec<StoreOp>) -> Result<(), Fail
         if let Some(pause) = attempt.checked_sub(1).and_then(|i| RETRY_PAUSES.get(i)) {
             tokio::time::sleep(*pause).await;
         }
+        let started = std::time::Instant::now();
         match store.commit(ops.clone()).await {
-            Ok(()) => return Ok(()),
+            Ok(()) => {
+                store.metrics().committed(&ops, started.elapsed());
+                return Ok(());
+            }
             Err(error) => {
                 tracing::error!(%error, attempt = attempt + 1, "could not store a batch of changes");
                 last_error = error.to_string();

@@ -16,6 +16,7 @@ pub mod listen;
 pub mod login_guard;
 mod logins;
 pub mod media;
+pub mod metrics;
 mod portal;
 mod rep_ws;
 mod shell_http;
@@ -144,6 +145,7 @@ pub async fn start(listener: TcpListener, mut options: Options) -> anyhow::Resul
         .route("/assets/portal.css", get(portal::style))
         .route("/assets/{name}", get(portal::named_asset))
         .route("/healthz", get(http::healthz))
+        .route("/metrics", get(metrics::scrape))
         .route(router_paths::DOWNLOAD_PATH, get(download::customer_program))
         .route("/api/login", post(http::login))
         .route("/api/logout", post(http::logout))

@@ -71,6 +71,9 @@ pub struct Store {
     files: file_store::FileStore,
     /// Shell transcripts, in a third database file on a thread of its own.
     transcripts: TranscriptLog,
+    /// The server's `/metrics` figures: kept here because every part of the server holds
+    /// the store (the core's commit path counts and times batches, the HTTP edge reads).
+    metrics: Arc<crate::server::metrics::Metrics>,
 }
 
 impl Store {
@@ -102,9 +105,15 @@ impl Store {
                 files,
                 transcripts,
                 injected_failures: Arc::new(AtomicU64::new(0)),
+                metrics: Arc::default(),
             },
             restored,
         ))
+    }
+
+    /// The server's `/metrics` figures.
+    pub fn metrics(&self) -> &crate::server::metrics::Metrics {
+        &self.metrics
     }
 
     /// The shell transcripts' handle (the media relay records through it).

@@ -229,6 +229,33 @@ impl Router {
         }
     }
 
+    /// For `/metrics`: sessions waiting per queue label, bounded by the configuration: each
+    /// team, `general`, and every personal queue together as `personal`.
+    pub fn waiting_by_queue(&self) -> Vec<(String, usize)> {
+        let mut waiting: BTreeMap<String, usize> = self
+            .config
+            .teams
+            .keys()
+            .map(|t| (t.to_string(), 0))
+            .collect();
+        waiting.insert("general".to_owned(), 0);
+        waiting.insert("personal".to_owned(), 0);
+        for (queue, set) in &self.queues {
+            let label = match queue {
+                QueueRef::Team { team } => team.to_string(),
+                QueueRef::General => "general".to_owned(),
+                QueueRef::Personal { .. } => "personal".to_owned(),
+            };
+            *waiting.entry(label).or_default() += set.len();
+        }
+        waiting.into_iter().collect()
+    }
+
+    /// For `/metrics`: Jump Clients connected now.
+    pub fn jump_clients_online(&self) -> usize {
+        self.jump_clients.online.len()
+    }
+
     fn persist_facts(&mut self, facts: SessionFacts) {
         self.emit(Effect::Persist(StoreOp::PutSessionFacts(facts)));
     }
@@ -253,6 +280,7 @@ impl Router {
             accepted_by: None,
             ended_at: None,
             abandoned: false,
+            waited_ms: None,
         });
     }
 
@@ -273,8 +301,8 @@ impl Router {
         let Some(left) = self.dashboard.tally.dequeued.remove(&session_id) else {
             return;
         };
+        let waited = now.saturating_sub(left.entered_at);
         if let Some(team) = &left.team {
-            let waited = now.saturating_sub(left.entered_at);
             self.dashboard.tally.accepted(team, now, waited);
         }
         self.persist_facts(SessionFacts {
@@ -285,6 +313,7 @@ impl Router {
             accepted_by: Some(rep.clone()),
             ended_at: None,
             abandoned: false,
+            waited_ms: Some(waited),
         });
     }
 
@@ -307,6 +336,7 @@ impl Router {
             accepted_by: None,
             ended_at: Some(now),
             abandoned,
+            waited_ms: None,
         });
     }
 

@@ -207,6 +207,7 @@ fn a_scripted_morning_gives_exact_figures() {
             accepted_by: Some(rep("bob")),
             ended_at: None,
             abandoned: false,
+            waited_ms: Some(12_000),
         }]
     );
     let effects = tick_at(&mut h, MORNING + 20_000);
@@ -327,6 +328,7 @@ fn arrivals_write_the_report_facts() {
             accepted_by: None,
             ended_at: None,
             abandoned: false,
+            waited_ms: None,
         }]
     );
 }
@@ -492,5 +494,8 @@ fn a_new_router_starts_with_the_rows_of_an_empty_router() {
     let h = harness_at(MORNING);
     let led = h.router.dashboard.led_teams.clone();
     assert_eq!(led.len(), 3);
-    assert_eq!(h.router.dashboard.sent, h.router.dashboard_rows(MORNING, &led));
+    assert_eq!(
+        h.router.dashboard.sent,
+        h.router.dashboard_rows(MORNING, &led)
+    );
 }

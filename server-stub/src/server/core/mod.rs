@@ -308,6 +308,12 @@ pub async fn run(
             // Timers: grace periods, offer deadlines, waiting rules; expired tokens.
             _ = ticker.tick() => {
                 core.notify(Input::Tick);
+                core.store.metrics().publish(super::metrics::CoreGauges {
+                    rep_connections: core.reps.len(),
+                    customer_connections: core.customers.len(),
+                    jump_connections: core.router.jump_clients_online(),
+                    waiting: core.router.waiting_by_queue(),
+                });
                 ticks = ticks.wrapping_add(1);
                 if ticks.is_multiple_of(EXPIRY_CHECK_TICKS) {
                     core.close_expired_tokens(now_ms());
