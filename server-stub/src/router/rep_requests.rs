@@ -115,8 +115,8 @@ impl Router {
                 self.set_assistance(now, rep, session_id, needed)
             }
             RepRequest::JoinSession { session_id } => self.lead_joins(rep, session_id),
-            RepRequest::MonitorSession { session_id } => self.monitor_session(now, rep, session_id),
-            RepRequest::StopMonitoring { session_id } => self.stop_monitoring(now, rep, session_id),
+            RepRequest::MonitorSession { session_id } => self.monitor_session(rep, session_id),
+            RepRequest::StopMonitoring { session_id } => self.stop_monitoring(rep, session_id),
             RepRequest::Whisper {
                 session_id,
                 client_msg_id,
@@ -126,8 +126,8 @@ impl Router {
             RepRequest::TakeOver {
                 session_id,
                 previous_owner,
-            } => self.take_over(now, rep, session_id, previous_owner),
-            RepRequest::TakeNext => self.take_next(now, rep),
+            } => self.take_over(rep, session_id, previous_owner),
+            RepRequest::TakeNext => self.take_next(rep),
             RepRequest::LoadChat { session_id, before } => self.load_chat(rep, session_id, before),
             // Ended chats live in the store, not here: the core checks with
             // `history_contact` and reads them itself. Reaching this is a wiring bug.

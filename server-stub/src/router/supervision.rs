@@ -23,7 +23,7 @@ use super::state::Session;
 use super::{Reply, Router, refuse};
 use switchboard_protocol::{
     Author, ChatMessage, ErrorBody, ErrorCode, LeftReason, Permissions, PreviousOwner, RepEvent,
-    RepId, SessionId, UnixMillis, Visibility,
+    RepId, SessionId, Visibility,
 };
 
 /// What a lead asks to do with a session: each has its own permission.
@@ -119,13 +119,7 @@ impl Router {
             .collect()
     }
 
-    pub(super) fn monitor_session(
-        &mut self,
-        now: UnixMillis,
-        lead: &RepId,
-        session_id: SessionId,
-    ) -> Reply {
-        let _ = now;
+    pub(super) fn monitor_session(&mut self, lead: &RepId, session_id: SessionId) -> Reply {
         let session = self.supervised_session(lead, session_id, Supervising::Monitor)?;
         if session.has_rep(lead) {
             return Err(refuse(
@@ -151,13 +145,7 @@ impl Router {
         Ok(None)
     }
 
-    pub(super) fn stop_monitoring(
-        &mut self,
-        now: UnixMillis,
-        lead: &RepId,
-        session_id: SessionId,
-    ) -> Reply {
-        let _ = now;
+    pub(super) fn stop_monitoring(&mut self, lead: &RepId, session_id: SessionId) -> Reply {
         if !self.session(session_id)?.monitors.contains(lead) {
             return Err(refuse(
                 ErrorCode::NotInSession,
@@ -239,12 +227,10 @@ impl Router {
 
     pub(super) fn take_over(
         &mut self,
-        now: UnixMillis,
         lead: &RepId,
         session_id: SessionId,
         previous_owner: PreviousOwner,
     ) -> Reply {
-        let _ = now;
         let session = self.supervised_session(lead, session_id, Supervising::TakeOver)?;
         let Some(previous) = session.owner.clone().filter(|_| session.waiting.is_none()) else {
             return Err(refuse(

@@ -7,11 +7,10 @@
 //! meaningless). The rep's cap applies as for `accept` (`at_capacity`).
 
 use super::{Reply, Router, refuse};
-use switchboard_protocol::{ErrorCode, OkResult, QueueMode, RepId, SessionId, UnixMillis};
+use switchboard_protocol::{ErrorCode, OkResult, QueueMode, RepId, SessionId};
 
 impl Router {
-    pub(super) fn take_next(&mut self, now: UnixMillis, rep: &RepId) -> Reply {
-        let _ = now;
+    pub(super) fn take_next(&mut self, rep: &RepId) -> Reply {
         let Some(session_id) = self.next_for(rep) else {
             return Err(refuse(
                 ErrorCode::NotFound,
