@@ -42,6 +42,9 @@ impl SwitchboardApp {
                 });
             }
             Intent::ShowTab(tab) => self.bring_to_front(tab),
+            Intent::ShowDashboard
+            | Intent::SortDashboardSessions(_)
+            | Intent::SortDashboardReps(_) => self.handle_dashboard(intent),
             Intent::Select(selected) => self.panels.queues.selected = selected,
             Intent::ToggleFavourite(team) => {
                 self.settings.prefs.toggle_favourite(team.as_str());
@@ -215,9 +218,10 @@ impl SwitchboardApp {
             }
             Intent::FocusSearch => {
                 self.panels.front = None;
+                self.panels.dashboard.shown = false;
                 self.panels.queues.focus_search = true;
             }
-            Intent::MoveSelection(by) if self.panels.front.is_none() => {
+            Intent::MoveSelection(by) if self.queues_in_front() => {
                 if let Some(selected) =
                     self.panels
                         .queues
@@ -226,7 +230,7 @@ impl SwitchboardApp {
                     self.panels.queues.selected = Some(selected);
                 }
             }
-            Intent::AcceptSelected if self.panels.front.is_none() => {
+            Intent::AcceptSelected if self.queues_in_front() => {
                 let entry = self
                     .panels
                     .queues
@@ -290,6 +294,7 @@ impl SwitchboardApp {
             }
             AlertTarget::Entry { queue, entry_id } => {
                 self.panels.front = None;
+                self.panels.dashboard.shown = false;
                 self.panels.queues.selected = Some((queue, entry_id));
             }
             // The incoming-chat box shows over every tab; a session that ended has no tab.
@@ -305,6 +310,7 @@ impl SwitchboardApp {
             self.panels.drafts.entry(id).or_default().focus = true;
         }
         self.panels.front = tab;
+        self.panels.dashboard.shown = false;
     }
 
     pub(super) fn log_in(&mut self) {
@@ -325,6 +331,7 @@ impl SwitchboardApp {
         // A "Shell as a specific user" dialog left open: its form's drop wipes the password.
         self.panels.elevate = None;
         self.panels.queues = QueuesState::default();
+        self.panels.dashboard = Default::default();
         self.panels.front = None;
         self.panels.screen = Screen::Login;
     }

@@ -27,7 +27,15 @@ impl SwitchboardApp {
                 tabs: &self.alerts.flashing,
                 on: self.alerts.flash_on,
             };
-            tabs_ui(ui, &self.model, self.panels.front, flashing, intents);
+            let dashboard = self.dashboard_tab();
+            tabs_ui(
+                ui,
+                &self.model,
+                self.panels.front,
+                dashboard,
+                flashing,
+                intents,
+            );
         });
         shortcuts_window_ui(ui.ctx(), &mut self.panels.help_open);
         settings_window_ui(
@@ -101,6 +109,9 @@ impl SwitchboardApp {
                         RemoteArgs { screen, shell },
                         intents,
                     );
+                }
+                None if self.dashboard_in_front() => {
+                    self.dashboard_central_ui(ui, now, intents);
                 }
                 None => queues_ui(
                     ui,
@@ -180,7 +191,7 @@ impl SwitchboardApp {
                 .filter(|intent| !shell_keys || matches!(intent, Intent::CycleTab(_))),
         );
         if !typing
-            && self.panels.front.is_none()
+            && self.queues_in_front()
             && self.panels.queues.selected.is_some()
             && ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape))
         {

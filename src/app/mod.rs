@@ -9,8 +9,10 @@
 //! - [`shells`]: the rep's shell streams and terminals, and the shell transcript windows.
 //! - [`buttons`]: the Support Buttons windows and when their lists are asked for.
 //! - [`jump`]: the Jump Clients window, the Pin dialog, and when the list is asked for.
+//! - [`dashboard`]: a lead's Dashboard in front, drawn, and its intents.
 
 mod buttons;
+mod dashboard;
 mod inbound;
 mod intents;
 mod jump;

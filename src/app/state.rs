@@ -10,6 +10,7 @@ use crate::prefs::Prefs;
 use crate::prefs_writer::PrefsWriter;
 use crate::ui::chat::ChatDraft;
 use crate::ui::close_dialog::CloseDialog;
+use crate::ui::dashboard::DashboardPanel;
 use crate::ui::intent::Leaving;
 use crate::ui::jump_clients::JumpWindow;
 use crate::ui::login::LoginForm;
@@ -47,8 +48,10 @@ pub(super) struct Panels {
     pub screen: Screen,
     pub login: LoginForm,
     pub login_message: Option<String>,
-    /// The session tab in front; `None` shows the queues.
+    /// The session tab in front; `None` shows the queues (or the Dashboard when shown).
     pub front: Option<SessionId>,
+    /// A lead's Dashboard: in front when `shown` and no session tab is.
+    pub dashboard: DashboardPanel,
     pub queues: QueuesState,
     pub drafts: HashMap<SessionId, ChatDraft>,
     pub team_draft: String,
@@ -86,6 +89,7 @@ impl Panels {
             login,
             login_message: None,
             front: None,
+            dashboard: DashboardPanel::default(),
             queues: QueuesState::default(),
             drafts: HashMap::new(),
             team_draft: String::new(),

@@ -33,6 +33,12 @@ pub enum Intent {
     },
     /// Bring a session tab to the front, or the queues (`None`).
     ShowTab(Option<SessionId>),
+    /// A lead: bring the Dashboard to the front.
+    ShowDashboard,
+    /// Sort the Dashboard's sessions by a column; the same column again reverses.
+    SortDashboardSessions(crate::model::dashboard::SessionColumn),
+    /// Sort the Dashboard's reps by a column; the same column again reverses.
+    SortDashboardReps(crate::model::dashboard::RepColumn),
     /// Select a queue entry (its details open), or none.
     Select(Option<(QueueRef, String)>),
     ToggleFavourite(TeamId),

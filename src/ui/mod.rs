@@ -7,6 +7,7 @@ pub mod chat;
 pub mod client_offer;
 pub mod close_dialog;
 pub mod composer_tools;
+pub mod dashboard;
 pub mod earlier_chat;
 pub mod elevate_dialog;
 pub mod intent;

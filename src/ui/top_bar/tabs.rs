@@ -1,4 +1,5 @@
-//! The row of session tabs under the top bar: "Queues (N)" first, then one tab per session
+//! The row of session tabs under the top bar: "Queues (N)" first, a lead's "Dashboard"
+//! beside it (a rep who leads no team has none), then one tab per session
 //! (unread counts when not in front; flashing while a customer message waits unseen) in a
 //! horizontal scroll area, each ellipsized to a fixed width with the full name on hover.
 //! "Active sessions" at the right end is the overflow menu: every session by its full
@@ -37,19 +38,33 @@ pub fn tabs_ui(
     ui: &mut egui::Ui,
     model: &Model,
     front: Option<SessionId>,
+    dashboard: Option<bool>,
     flashing: TabFlash<'_>,
     intents: &mut Vec<Intent>,
 ) {
     let mut right = Vec::new();
+    let dashboard_in_front = dashboard == Some(true);
     egui::Sides::new().shrink_left().show(
         ui,
         |ui| {
             let waiting: usize = model.queues.iter().map(|q| q.entries.len()).sum();
             if ui
-                .selectable_label(front.is_none(), text::queues_tab(waiting))
+                .selectable_label(
+                    front.is_none() && !dashboard_in_front,
+                    text::queues_tab(waiting),
+                )
                 .clicked()
             {
                 intents.push(Intent::ShowTab(None));
+            }
+            // `dashboard`: `None` for a rep who leads no team (no tab), else whether in front.
+            if let Some(in_front) = dashboard
+                && ui
+                    .selectable_label(in_front, crate::ui::dashboard::DASHBOARD)
+                    .on_hover_text("Your teams now and over the last hour")
+                    .clicked()
+            {
+                intents.push(Intent::ShowDashboard);
             }
             ui.separator();
             egui::ScrollArea::horizontal()

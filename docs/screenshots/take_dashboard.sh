@@ -1,0 +1,52 @@
+#!/bin/bash
+# Takes a team lead's Dashboard screenshots at a narrow (1024x700) and a wide (1920x1080)
+# size: docs/screenshots/dashboard_1024x700.png and dashboard_1920x1080.png.
+# `tests/shot_dashboard_fixture.rs` starts the real server (demo configuration) and the real
+# console logged in as Grace, puts a hand-made dashboard with an hour of points into the
+# console's model (the server cannot make an hour of points quickly) and brings the
+# Dashboard to the front; this script only sizes the window and photographs it.
+#
+#   docs/screenshots/take_dashboard.sh
+#
+# Needs Xvfb, xdotool and ImageMagick's `import`; builds the fixture with cargo.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+OUT=$ROOT/docs/screenshots
+WORK=$(mktemp -d)
+DISPLAY_NO=${DISPLAY_NO:-97}
+cd "$ROOT"
+FIXTURE_BIN=$(cargo test -p switchboard --test shot_dashboard_fixture --no-run 2>&1 \
+  | sed -n 's/.*Executable .*(\(.*\))$/\1/p' | tail -1)
+[ -x "$ROOT/$FIXTURE_BIN" ] || { echo "no fixture binary"; exit 1; }
+Xvfb ":$DISPLAY_NO" -screen 0 1920x1080x24 >/dev/null 2>&1 &
+XVFB=$!
+FIXTURE=
+cleanup() {
+  [ -n "$FIXTURE" ] && kill "$FIXTURE" 2>/dev/null && wait "$FIXTURE" 2>/dev/null
+  kill "$XVFB"
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+export DISPLAY=:$DISPLAY_NO
+SHOT_DIR=$WORK HOME=$WORK "$ROOT/$FIXTURE_BIN" >"$WORK/fixture.log" 2>&1 &
+FIXTURE=$!
+WIN=
+for _ in $(seq 150); do
+  WIN=$(xdotool search --onlyvisible --name Switchboard 2>/dev/null | head -1 || true)
+  [ -n "$WIN" ] && break
+  sleep 0.2
+done
+[ -n "$WIN" ] || { echo "the console's window did not show:"; cat "$WORK/fixture.log"; exit 1; }
+xdotool windowmove "$WIN" 0 0
+shoot() { # SIZE
+  local w=${1%x*} h=${1#*x}
+  xdotool windowsize "$WIN" "$w" "$h"
+  xdotool mousemove 1919 1079
+  sleep 4
+  import -window root -crop "${w}x${h}+0+0" +repage "$OUT/dashboard_$1.png"
+}
+# The login and the snapshot take a few seconds.
+sleep 6
+shoot 1024x700
+shoot 1920x1080
