@@ -13,6 +13,7 @@
 pub mod attack;
 pub mod auth;
 pub mod bench;
+pub mod bench_dashboard;
 pub mod config;
 pub mod config_jump;
 pub mod customer_cli;
