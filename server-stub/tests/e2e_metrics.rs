@@ -58,14 +58,14 @@ fn parse(text: &str) -> BTreeMap<String, f64> {
             name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'),
             "a name: {line}"
         );
-        if let Some(labels) = series.strip_prefix(name) {
-            if !labels.is_empty() {
-                assert!(labels.starts_with('{') && labels.ends_with('}'), "{line}");
-                for pair in labels[1..labels.len() - 1].split(',') {
-                    let (key, quoted) = pair.split_once('=').unwrap();
-                    assert!(!key.is_empty(), "{line}");
-                    assert!(quoted.starts_with('"') && quoted.ends_with('"'), "{line}");
-                }
+        if let Some(labels) = series.strip_prefix(name)
+            && !labels.is_empty()
+        {
+            assert!(labels.starts_with('{') && labels.ends_with('}'), "{line}");
+            for pair in labels[1..labels.len() - 1].split(',') {
+                let (key, quoted) = pair.split_once('=').unwrap();
+                assert!(!key.is_empty(), "{line}");
+                assert!(quoted.starts_with('"') && quoted.ends_with('"'), "{line}");
             }
         }
         let family = ["_bucket", "_sum", "_count"]
