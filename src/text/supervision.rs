@@ -88,6 +88,11 @@ pub fn load(owned: usize, cap: u32) -> String {
     format!("{owned} / {cap} sessions")
 }
 
+/// The load as a narrow top bar shows it: "3 / 5".
+pub fn load_figure(owned: usize, cap: u32) -> String {
+    format!("{owned} / {cap}")
+}
+
 pub const LOAD_HINT: &str = "Sessions you own, against the most you may own at once.";
 pub const TAKE_NEXT: &str = "Take next";
 pub const TAKE_NEXT_HINT: &str = "Accept the customer waiting longest that you may take";

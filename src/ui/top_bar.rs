@@ -164,13 +164,23 @@ fn load_and_take_next_ui(ui: &mut egui::Ui, model: &Model, intents: &mut Vec<Int
     let Some(load) = model.load() else {
         return;
     };
-    let figure = egui::RichText::new(words::load(load.owned, load.cap));
+    // Narrow windows get the figure alone ("3 / 5"), the words in its tooltip: the top bar's
+    // left side (Assistance, Jump Clients) needs the room.
+    let full = words::load(load.owned, load.cap);
+    let narrow = ui.ctx().content_rect().width() < NARROW_TOP_BAR;
+    let shown = if narrow {
+        words::load_figure(load.owned, load.cap)
+    } else {
+        full.clone()
+    };
+    let figure = egui::RichText::new(shown);
     let figure = if load.at_cap() {
         figure.strong().color(ui.visuals().warn_fg_color)
     } else {
         figure
     };
-    ui.label(figure).on_hover_text(words::LOAD_HINT);
+    ui.label(figure)
+        .on_hover_text(format!("{full}: {}", words::LOAD_HINT));
     let why_not = model.why_not_take_next();
     let shortcut = ui.ctx().format_shortcut(&super::shortcuts::TAKE_NEXT);
     let button = ui
@@ -180,5 +190,7 @@ fn load_and_take_next_ui(ui: &mut egui::Ui, model: &Model, intents: &mut Vec<Int
     if button.clicked() {
         intents.push(Intent::Request(RepRequest::TakeNext));
     }
-    ui.separator();
 }
+
+/// Below this window width the load shows as a figure alone.
+const NARROW_TOP_BAR: f32 = 1200.0;
