@@ -6,7 +6,8 @@
 //! hand-made dashboard into the console's model (the model's sample data: four teams of
 //! twelve reps, sixty sessions in progress, an hour of 10 s points per team, on Grace's real
 //! team ids), keeps it there against the server's own deltas, and brings the Dashboard to the
-//! front. Without `SHOT_DIR` it does nothing (it is run by the script).
+//! front, then writes `$SHOT_DIR/ready`. Without `SHOT_DIR` it does nothing (it is run by
+//! the script). `SHOT_SIZE` ("1920x1080") sizes the window; 1024x700 by default.
 
 #![allow(clippy::unwrap_used)]
 
@@ -61,6 +62,9 @@ struct Shot {
     data: Dashboard,
     reps: Vec<RepInfo>,
     shown: bool,
+    /// Where to write `ready` once the Dashboard is drawn (the script waits for it).
+    ready: std::path::PathBuf,
+    frames_shown: u32,
 }
 
 impl eframe::App for Shot {
@@ -82,6 +86,12 @@ impl eframe::App for Shot {
             }
         }
         self.app.ui(ui, frame);
+        if self.shown {
+            self.frames_shown += 1;
+            if self.frames_shown == 5 {
+                std::fs::write(&self.ready, "").unwrap();
+            }
+        }
     }
 }
 
@@ -91,17 +101,26 @@ fn main() {
         return;
     };
     let dir = std::path::PathBuf::from(dir);
+    // The window's size from the start: resizing it under Xvfb left stale pixels.
+    let size = std::env::var("SHOT_SIZE")
+        .ok()
+        .and_then(|s| {
+            let (w, h) = s.split_once('x')?;
+            Some([w.parse::<f32>().ok()?, h.parse::<f32>().ok()?])
+        })
+        .unwrap_or([1024.0, 700.0]);
     let server = ServerThread::start();
     let now = switchboard::pace::now_ms();
     let (data, reps) = grace_dashboard(now);
+    let prefs = dir.join("prefs.json");
     std::fs::write(
-        dir.join("prefs.json"),
+        &prefs,
         r#"{"version": 1, "theme": "light", "alerts": {"desktop_notifications": false}}"#,
     )
     .unwrap();
     let options = AppOptions {
         server_url: Some(server.url()),
-        prefs_path: Some(dir.join("prefs.json")),
+        prefs_path: Some(prefs),
         auto_login: Some(("grace".into(), "grace-demo".into())),
         notifications: switchboard::Notifications::Recording(switchboard::RecordingNotifier::new()),
         ..AppOptions::default()
@@ -109,7 +128,7 @@ fn main() {
     let native = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Switchboard")
-            .with_inner_size([1024.0, 700.0]),
+            .with_inner_size(size),
         ..Default::default()
     };
     eframe::run_native(
@@ -121,6 +140,8 @@ fn main() {
                 data,
                 reps,
                 shown: false,
+                ready: dir.join("ready"),
+                frames_shown: 0,
             }))
         }),
     )

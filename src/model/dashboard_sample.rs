@@ -159,9 +159,12 @@ pub fn dashboard(
 pub fn point(i: usize, s: u64, at: UnixMillis) -> SeriesPoint {
     let phase = (s as f64 / 40.0) + i as f64;
     let wave = (phase.sin() + 1.0) / 2.0;
-    let noise = ((s * 7 + i as u64 * 3) % 5) as f64 / 5.0;
+    // Changes once a minute: steps, as real counts make, rather than spikes.
+    let noise = ((s / 6 * 7 + i as u64 * 3) % 5) as f64 / 5.0;
     let waiting = (wave * 8.0 + noise * 2.0) as u32 + (i % 3) as u32;
-    let accepts = ((s + i as u64) % 4) as u32;
+    // Arrivals follow the wave; accepts a step behind (the queue grows, then drains).
+    let lagged = (((s as f64 - 3.0) / 40.0 + i as f64).sin() + 1.0) / 2.0;
+    let accepts = (lagged * 2.0 + noise) as u32;
     let p50 = ((wave * 50.0 + noise * 10.0) * 1_000.0) as u64;
     SeriesPoint {
         at,
@@ -170,7 +173,7 @@ pub fn point(i: usize, s: u64, at: UnixMillis) -> SeriesPoint {
         wait_p50_ms: if accepts > 0 { p50 } else { 0 },
         wait_p90_ms: if accepts > 0 { p50 * 2 + 8_000 } else { 0 },
         wait_max_ms: if accepts > 0 { p50 * 3 + 20_000 } else { 0 },
-        arrivals: ((s * 3 + i as u64) % 5) as u32,
+        arrivals: (wave * 2.0 + noise) as u32,
         accepts,
     }
 }

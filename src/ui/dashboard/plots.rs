@@ -1,9 +1,9 @@
 //! The Dashboard's plots of the last hour (egui_plot), x = minutes ago: waiting per team,
 //! sessions in progress per team, the wait-time percentiles of accepted sessions (p50, p90,
-//! longest), and arrivals against accepts. With one team chosen every plot is that team's;
-//! with all teams the counts are one line per team and the percentiles show the worst
-//! team of each step (percentiles do not add up). Two plots a row when wide, one when
-//! narrow. The plots are for reading, not editing: no zoom or drag.
+//! longest), and arrivals against accepts (per minute). With one team chosen every plot is
+//! that team's; with all teams the counts are one line per team and the percentiles show
+//! the worst team of each step (percentiles do not add up). Two plots a row when wide, one
+//! when narrow. The plots are for reading, not editing: no zoom or drag.
 
 use super::{NARROW, team_name};
 use crate::model::Model;
@@ -12,6 +12,8 @@ use egui_plot::{Legend, Line, Plot, PlotPoints};
 use switchboard_protocol::supervision::SeriesPoint;
 use switchboard_protocol::{TeamId, UnixMillis};
 
+const MINUTE_MS: u64 = 60_000;
+
 /// A plot's height in points.
 pub const PLOT_HEIGHT: f32 = 170.0;
 
@@ -19,7 +21,7 @@ pub const PLOT_HEIGHT: f32 = 170.0;
 pub const WAITING: &str = "Waiting, by team";
 pub const IN_PROGRESS: &str = "In progress, by team";
 pub const WAIT_TIMES: &str = "Wait of accepted sessions (seconds)";
-pub const FLOW: &str = "Arrivals and accepts per 10 s";
+pub const FLOW: &str = "Arrivals and accepts per minute";
 
 /// Minutes before `now` of a point (negative: the x axis runs from -60 to 0).
 fn x(point: &SeriesPoint, now: UnixMillis) -> f64 {
@@ -53,30 +55,33 @@ pub fn plots_ui(
         ui.weak("The last hour's plots appear with the first 10 s step.");
         return;
     }
-    let columns = if ui.available_width() < NARROW { 1 } else { 2 };
-    let width = (ui.available_width() - 12.0 * (columns as f32 - 1.0)) / columns as f32;
-    egui::Grid::new("dashboard_plots")
-        .num_columns(columns)
-        .spacing([12.0, 8.0])
-        .show(ui, |ui| {
-            for (at, title) in [WAITING, IN_PROGRESS, WAIT_TIMES, FLOW].iter().enumerate() {
+    const GAP: f32 = 12.0;
+    let available = ui.available_width();
+    let columns = if available < NARROW { 1 } else { 2 };
+    let width = ((available - GAP * (columns as f32 - 1.0)) / columns as f32).floor();
+    let plots = [WAITING, IN_PROGRESS, WAIT_TIMES, FLOW];
+    for (row, titles) in plots.chunks(columns).enumerate() {
+        ui.horizontal_top(|ui| {
+            ui.spacing_mut().item_spacing.x = GAP;
+            for (column, title) in titles.iter().enumerate() {
                 ui.vertical(|ui| {
                     ui.set_width(width);
                     ui.strong(*title);
-                    match at {
-                        0 => per_team(ui, "plot_waiting", &series, now, |p| f64::from(p.waiting)),
-                        1 => per_team(ui, "plot_in_progress", &series, now, |p| {
+                    match row * columns + column {
+                        0 => per_team(ui, "plot_waiting", width, &series, now, |p| {
+                            f64::from(p.waiting)
+                        }),
+                        1 => per_team(ui, "plot_in_progress", width, &series, now, |p| {
                             f64::from(p.in_progress)
                         }),
-                        2 => wait_times(ui, &series, now),
-                        _ => flow(ui, &series, now),
+                        2 => wait_times(ui, width, &series, now),
+                        _ => flow(ui, width, &series, now),
                     }
                 });
-                if (at + 1) % columns == 0 {
-                    ui.end_row();
-                }
             }
         });
+        ui.add_space(8.0);
+    }
 }
 
 /// A plot for reading: fixed to the last hour, no zoom, drag or scroll.
@@ -100,17 +105,21 @@ fn base(id: &str, width: f32) -> Plot<'static> {
                 format!("{minutes:.0} min ago")
             }
         })
-        .legend(Legend::default().position(egui_plot::Corner::LeftTop))
+        .legend(
+            Legend::default()
+                .position(egui_plot::Corner::LeftTop)
+                .follow_insertion_order(true),
+        )
 }
 
 fn per_team(
     ui: &mut egui::Ui,
     id: &str,
+    width: f32,
     series: &[(String, &[SeriesPoint])],
     now: UnixMillis,
     y: impl Fn(&SeriesPoint) -> f64,
 ) {
-    let width = ui.available_width();
     base(id, width).show(ui, |plot| {
         for (name, points) in series {
             plot.line(Line::new(name.as_str(), line_of(points, now, &y)));
@@ -118,14 +127,16 @@ fn per_team(
     });
 }
 
-/// The worst value of each step across teams (all teams' steps end at the same instants).
+/// The worst value of each step with accepts across teams (all teams' steps end at the same
+/// instants).
 fn worst(
     series: &[(String, &[SeriesPoint])],
     y: impl Fn(&SeriesPoint) -> u64,
 ) -> Vec<(UnixMillis, u64)> {
     let mut by_step: std::collections::BTreeMap<UnixMillis, u64> = Default::default();
     for (_, points) in series {
-        for p in *points {
+        // A step without accepts has no waits to tell (its zeros are not short waits).
+        for p in points.iter().filter(|p| p.accepts > 0) {
             let value = by_step.entry(p.at).or_default();
             *value = (*value).max(y(p));
         }
@@ -133,8 +144,7 @@ fn worst(
     by_step.into_iter().collect()
 }
 
-fn wait_times(ui: &mut egui::Ui, series: &[(String, &[SeriesPoint])], now: UnixMillis) {
-    let width = ui.available_width();
+fn wait_times(ui: &mut egui::Ui, width: f32, series: &[(String, &[SeriesPoint])], now: UnixMillis) {
     let seconds = |steps: Vec<(UnixMillis, u64)>| -> PlotPoints<'static> {
         steps
             .into_iter()
@@ -156,22 +166,35 @@ fn wait_times(ui: &mut egui::Ui, series: &[(String, &[SeriesPoint])], now: UnixM
     });
 }
 
-fn flow(ui: &mut egui::Ui, series: &[(String, &[SeriesPoint])], now: UnixMillis) {
-    let width = ui.available_width();
-    let total = |y: fn(&SeriesPoint) -> u32| -> PlotPoints<'static> {
-        let mut by_step: std::collections::BTreeMap<UnixMillis, u32> = Default::default();
+fn flow(ui: &mut egui::Ui, width: f32, series: &[(String, &[SeriesPoint])], now: UnixMillis) {
+    // Per 10 s the counts are 0, 1 or 2 and the lines only zigzag: summed per minute
+    // (all teams' when all are shown), the trend reads.
+    let per_minute = |y: fn(&SeriesPoint) -> u32| -> PlotPoints<'static> {
+        // (sum, how many steps) per minute.
+        let mut by_minute: std::collections::BTreeMap<UnixMillis, (u32, u32)> = Default::default();
         for (_, points) in series {
             for p in *points {
-                *by_step.entry(p.at).or_default() += y(p);
+                let minute_end = p.at.saturating_sub(1) / MINUTE_MS * MINUTE_MS + MINUTE_MS;
+                let bucket = by_minute.entry(minute_end).or_default();
+                bucket.0 += y(p);
+                bucket.1 += 1;
             }
         }
-        by_step
+        // The hour's first and the current minute hold only part of their steps: left out,
+        // they would read as sudden drops.
+        let full = by_minute
+            .values()
+            .map(|(_, steps)| *steps)
+            .max()
+            .unwrap_or(0);
+        by_minute
             .into_iter()
-            .map(|(at, n)| [-(now.saturating_sub(at) as f64) / 60_000.0, f64::from(n)])
+            .filter(|(_, (_, steps))| *steps == full)
+            .map(|(at, (n, _))| [-(now.saturating_sub(at) as f64) / 60_000.0, f64::from(n)])
             .collect()
     };
     base("plot_flow", width).show(ui, |plot| {
-        plot.line(Line::new("arrivals", total(|p| p.arrivals)));
-        plot.line(Line::new("accepts", total(|p| p.accepts)));
+        plot.line(Line::new("arrivals", per_minute(|p| p.arrivals)));
+        plot.line(Line::new("accepts", per_minute(|p| p.accepts)));
     });
 }

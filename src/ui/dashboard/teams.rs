@@ -2,7 +2,8 @@
 //! longest wait counting up live (in the warning or breach colour once past the team's
 //! service level), in progress, who is available, busy, away or paused, how many waits are
 //! over the target or breached, the predicted wait, and the last hour's accepted and
-//! abandoned. Cards wrap to as many per row as the width holds.
+//! abandoned. As many cards a row as the width holds, stretched to fill it; when they would
+//! need more than one row, one line a team in a grid instead.
 
 use super::{DashboardPanel, team_name};
 use crate::model::Model;
@@ -11,8 +12,11 @@ use crate::text::display;
 use switchboard_protocol::UnixMillis;
 use switchboard_protocol::supervision::{TeamLoad, WaitLevel};
 
-/// A card's width: three fit in 1024 points, six in 1920.
-pub const CARD_WIDTH: f32 = 290.0;
+/// A card's narrowest inside: three fit in 1024 points, six in 1920 (then they stretch).
+pub const CARD_WIDTH: f32 = 280.0;
+/// What a group frame adds around its inside (margins and stroke, both sides).
+const CARD_FRAME: f32 = 14.0;
+const CARD_GAP: f32 = 8.0;
 
 /// The words of a card's figures, for the card and the tests that read it.
 pub fn waiting_text(waiting: u32) -> String {
@@ -52,17 +56,34 @@ pub fn cards_ui(
         .teams
         .iter()
         .filter(|t| panel.team.as_ref().is_none_or(|f| &t.team == f));
-    ui.horizontal_wrapped(|ui| {
-        ui.spacing_mut().item_spacing = egui::vec2(8.0, 8.0);
-        for team in shown {
-            card_ui(ui, model, team, now);
-        }
-    });
+    let shown: Vec<&TeamLoad> = shown.collect();
+    // Frames size themselves after their content, so egui cannot wrap them: the rows are
+    // laid out here, as many cards a row as fit, stretched to fill it.
+    let available = ui.available_width();
+    let per_row = (((available + CARD_GAP) / (CARD_WIDTH + CARD_FRAME + CARD_GAP)) as usize).max(1);
+    let per_row = per_row.min(shown.len().max(1));
+    let inner = ((available - CARD_GAP * (per_row as f32 - 1.0)) / per_row as f32 - CARD_FRAME)
+        .floor()
+        .max(120.0);
+    if shown.len() > per_row {
+        // They would take several rows of cards and push the plots and sessions out of
+        // sight (1024x700 with four teams): one line a team instead.
+        compact_ui(ui, model, &shown, now);
+        return;
+    }
+    for row in shown.chunks(per_row) {
+        ui.horizontal_top(|ui| {
+            ui.spacing_mut().item_spacing = egui::vec2(CARD_GAP, CARD_GAP);
+            for team in row {
+                card_ui(ui, model, team, inner, now);
+            }
+        });
+        ui.add_space(CARD_GAP);
+    }
 }
 
-fn card_ui(ui: &mut egui::Ui, model: &Model, team: &TeamLoad, now: UnixMillis) {
+fn card_ui(ui: &mut egui::Ui, model: &Model, team: &TeamLoad, width: f32, now: UnixMillis) {
     let dark = ui.visuals().dark_mode;
-    let width = CARD_WIDTH.min(ui.available_width().max(200.0) - 16.0);
     let name = team_name(model, &team.team);
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.set_width(width);
@@ -119,4 +140,84 @@ fn card_ui(ui: &mut egui::Ui, model: &Model, team: &TeamLoad, now: UnixMillis) {
             ));
         });
     });
+}
+
+/// The figures of a level's colour (`None`: the normal text colour).
+fn coloured(ui: &egui::Ui, text: String, level: WaitLevel) -> egui::RichText {
+    let text = egui::RichText::new(text);
+    match crate::theme::wait_colour(level, ui.visuals().dark_mode) {
+        Some(colour) => text.color(colour).strong(),
+        None => text,
+    }
+}
+
+/// One line a team: the cards' figures in a striped grid.
+fn compact_ui(ui: &mut egui::Ui, model: &Model, teams: &[&TeamLoad], now: UnixMillis) {
+    egui::Grid::new("dashboard_teams_compact")
+        .striped(true)
+        .spacing([16.0, 4.0])
+        .show(ui, |ui| {
+            for header in [
+                "Team",
+                "Waiting",
+                "Longest",
+                "In progress",
+                "Available · busy · away · paused",
+                "Over target · breached",
+                "Predicted wait",
+                "Last hour",
+            ] {
+                ui.weak(header);
+            }
+            ui.end_row();
+            for team in teams {
+                let name = team_name(model, &team.team);
+                let level = team.oldest_waiting_since.map_or(WaitLevel::Normal, |s| {
+                    team.service_level.level(elapsed(s, now))
+                });
+                ui.strong(&name).on_hover_text(format!(
+                    "target {} · breach {}",
+                    display::wait(team.service_level.target_ms),
+                    display::wait(team.service_level.breach_ms)
+                ));
+                let label = waiting_label(&name, team.waiting);
+                ui.label(coloured(ui, waiting_text(team.waiting), level))
+                    .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &label));
+                let longest = team
+                    .oldest_waiting_since
+                    .map_or_else(|| "—".to_owned(), |s| display::wait(elapsed(s, now)));
+                ui.label(coloured(ui, longest, level));
+                ui.label(team.in_progress.to_string());
+                ui.label(format!(
+                    "{} · {} · {} · {}",
+                    team.available, team.busy, team.away, team.paused
+                ));
+                ui.horizontal(|ui| {
+                    let over = if team.over_target > 0 {
+                        WaitLevel::Warning
+                    } else {
+                        WaitLevel::Normal
+                    };
+                    ui.label(coloured(ui, team.over_target.to_string(), over));
+                    ui.label("·");
+                    let breached = if team.breached > 0 {
+                        WaitLevel::Breach
+                    } else {
+                        WaitLevel::Normal
+                    };
+                    ui.label(coloured(ui, team.breached.to_string(), breached));
+                });
+                ui.label(match (team.predicted_wait_ms, team.waiting) {
+                    (Some(ms), _) => display::wait(ms),
+                    (None, 0) => "none".to_owned(),
+                    (None, _) => "unknown".to_owned(),
+                });
+                ui.label(format!(
+                    "{} accepted · {} abandoned",
+                    team.accepted_last_hour, team.abandoned_last_hour
+                ));
+                ui.end_row();
+            }
+        });
+    ui.add_space(CARD_GAP);
 }
