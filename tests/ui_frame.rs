@@ -52,8 +52,8 @@ fn narrow_window_keeps_every_control_in_its_own_place() {
         (Role::Button, "Settings"),
         (Role::Button, "Shortcuts"),
         (Role::ComboBox, "Presence"),
-        (Role::Button, "Generate session key"),
-        (Role::Button, "Waiting activities (0)"),
+        (Role::Button, "Session key"),
+        (Role::Button, "Waiting (0)"),
         (Role::Button, "Queues (0)"),
         (Role::Button, "Active sessions"),
     ];
@@ -133,4 +133,71 @@ fn a_long_message_wraps_at_a_readable_width_on_a_wide_window() {
         text.height() > 40.0,
         "it wraps over several lines: {text:?}"
     );
+}
+
+/// Whether the widget with this role and label shows its whole text: its rectangle is at
+/// least as wide as the text laid out in its font, plus a button's padding (an ellipsized
+/// one is cut to what the room allows).
+fn shows_whole_text(console: &Console, role: Role, label: &str) -> bool {
+    let rect = rect_of(console, role, label);
+    let ctx = &console.ctx;
+    let style = ctx.global_style();
+    let (font, padding) = if role == Role::Label {
+        (egui::TextStyle::Body.resolve(&style), 0.0)
+    } else {
+        let font = egui::TextStyle::Button.resolve(&style);
+        (font, style.spacing.button_padding.x)
+    };
+    let text = ctx.fonts_mut(|f| {
+        f.layout_no_wrap(label.to_owned(), font, egui::Color32::WHITE)
+            .size()
+            .x
+    });
+    rect.width() + 0.5 >= text + 2.0 * padding
+}
+
+/// At 1024 × 700 a team lead's top bar (Waiting activities, Assistance, Jump Clients, the
+/// load, Take next and the right-hand controls) fits: every control inside the window,
+/// none overlapping another, and none of their labels cut short ("Assistance" was "A…").
+#[test]
+fn a_leads_top_bar_fits_at_1024_without_cutting_labels() {
+    use switchboard::text::supervision as words;
+    let server = TestServer::start();
+    let prefs = tempfile::tempdir().unwrap();
+    let mut grace = logged_in(&server, &prefs.path().join("g.json"), "grace");
+    grace.set_size(egui::vec2(1024.0, 700.0));
+    grace.run_steps(3);
+    let load = grace.state().model.load().unwrap();
+    let fixed = [
+        (Role::Button, "Waiting (0)".to_owned()),
+        (Role::Button, "Assistance".to_owned()),
+        (Role::Button, "Jump Clients".to_owned()),
+        (Role::Label, words::load_figure(load.owned, load.cap)),
+        (Role::Button, words::TAKE_NEXT.to_owned()),
+        (Role::Button, "Session key".to_owned()),
+        (Role::ComboBox, "Presence".to_owned()),
+        (Role::Button, "Settings".to_owned()),
+        (Role::Button, "Shortcuts".to_owned()),
+        (Role::Button, "Log out".to_owned()),
+    ];
+    for (role, label) in &fixed {
+        let rect = rect_of(&grace, *role, label);
+        assert!(
+            rect.min.x >= 0.0 && rect.max.x <= 1024.0,
+            "{label} inside the window: {rect:?}"
+        );
+        if *role != Role::ComboBox {
+            assert!(
+                shows_whole_text(&grace, *role, label),
+                "{label} shows whole: {rect:?}"
+            );
+        }
+    }
+    for (i, (role_a, a)) in fixed.iter().enumerate() {
+        let ra = rect_of(&grace, *role_a, a);
+        for (role_b, b) in &fixed[i + 1..] {
+            let rb = rect_of(&grace, *role_b, b);
+            assert!(!ra.intersects(rb), "{a} {ra:?} overlaps {b} {rb:?}");
+        }
+    }
 }

@@ -23,6 +23,14 @@ pub mod refusal;
 pub mod remote;
 pub mod supervision;
 
+/// The console's name, at the start of the top bar.
+pub const TITLE: &str = "Switchboard";
+
+/// Who is logged in, in a narrow top bar's tooltips (the name is not shown there).
+pub fn logged_in_as(name: &str) -> String {
+    format!("Logged in as {name}")
+}
+
 /// Beside the title when the console runs its bundled demo server.
 pub const DEMO: &str = "Demo";
 pub const LOG_OUT: &str = "Log out";
@@ -30,6 +38,19 @@ pub const LOG_OUT: &str = "Log out";
 pub const SHORTCUTS: &str = "Shortcuts";
 /// The title of the shortcut map's window.
 pub const SHORTCUTS_TITLE: &str = "Keyboard shortcuts";
+/// The top bar's session key button; narrow windows show it [`SESSION_KEY_SHORT`].
+pub const GENERATE_SESSION_KEY: &str = "Generate session key";
+pub const SESSION_KEY_SHORT: &str = "Session key";
+
+/// The top bar's menu of push-queue work the rep may take; narrow windows say "Waiting (N)"
+/// (the whole name in its tooltip).
+pub fn waiting_activities(count: usize, short: bool) -> String {
+    if short {
+        format!("Waiting ({count})")
+    } else {
+        format!("Waiting activities ({count})")
+    }
+}
 
 /// The first tab: the queues, with how many customers wait in them.
 pub fn queues_tab(waiting: usize) -> String {

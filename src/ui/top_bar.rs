@@ -35,7 +35,12 @@ pub fn top_bar_ui(
     two_sides_in_tab_order(
         ui,
         |ui| {
-            ui.heading("Switchboard");
+            if compact(ui.ctx()) {
+                // The title a size smaller: Assistance and Jump Clients keep whole labels.
+                ui.label(egui::RichText::new(text::TITLE).size(COMPACT_TITLE_SIZE));
+            } else {
+                ui.heading(text::TITLE);
+            }
             if demo {
                 ui.label(egui::RichText::new(text::DEMO).color(ui.visuals().warn_fg_color));
             }
@@ -59,7 +64,13 @@ fn right_group_ui(
     intents: &mut Vec<Intent>,
 ) {
     load_and_take_next_ui(ui, model, intents);
-    if ui.button("Generate session key").clicked() {
+    let session_key = if compact(ui.ctx()) {
+        ui.button(text::SESSION_KEY_SHORT)
+            .on_hover_text(text::GENERATE_SESSION_KEY)
+    } else {
+        ui.button(text::GENERATE_SESSION_KEY)
+    };
+    if session_key.clicked() {
         intents.push(Intent::Request(RepRequest::GenerateSessionKey));
     }
     if let Some(me) = &model.me {
@@ -73,9 +84,15 @@ fn right_group_ui(
                 }));
             }
         }
-        presence_ui(ui, me.presence, intents);
-        ui.add(egui::Label::new(&me.display_name).truncate())
-            .on_hover_text(&me.display_name);
+        if compact(ui.ctx()) {
+            // Narrow: who is logged in is told by the presence menu's and Log out's tooltips.
+            presence_ui(ui, me.presence, intents)
+                .on_hover_text(text::logged_in_as(&me.display_name));
+        } else {
+            presence_ui(ui, me.presence, intents);
+            ui.add(egui::Label::new(&me.display_name).truncate())
+                .on_hover_text(&me.display_name);
+        }
     }
     if ui
         .selectable_label(panels.settings_open, "Settings")
@@ -90,7 +107,14 @@ fn right_group_ui(
     {
         intents.push(Intent::TogglePanel(Panel::Help));
     }
-    if ui.button(text::LOG_OUT).clicked() {
+    let log_out = ui.button(text::LOG_OUT);
+    let log_out = match &model.me {
+        Some(me) if compact(ui.ctx()) => {
+            log_out.on_hover_text(text::logged_in_as(&me.display_name))
+        }
+        _ => log_out,
+    };
+    if log_out.clicked() {
         intents.push(Intent::LogOut);
     }
 }
@@ -139,7 +163,8 @@ pub struct TopBarPanels {
     pub help_open: bool,
 }
 
-fn presence_ui(ui: &mut egui::Ui, current: Presence, intents: &mut Vec<Intent>) {
+/// The presence menu, labelled "Presence"; its response, for a tooltip.
+fn presence_ui(ui: &mut egui::Ui, current: Presence, intents: &mut Vec<Intent>) -> egui::Response {
     let mut chosen = current;
     let label = ui.weak("Presence");
     let combo = egui::ComboBox::from_id_salt("presence")
@@ -150,12 +175,13 @@ fn presence_ui(ui: &mut egui::Ui, current: Presence, intents: &mut Vec<Intent>) 
             }
         })
         .response;
-    combo.labelled_by(label.id);
+    let combo = combo.labelled_by(label.id);
     if chosen != current {
         intents.push(Intent::Request(RepRequest::SetPresence {
             presence: chosen,
         }));
     }
+    combo
 }
 
 /// "3 / 5 sessions" (owned against the cap, in the warning colour at the cap) and Take
@@ -167,8 +193,7 @@ fn load_and_take_next_ui(ui: &mut egui::Ui, model: &Model, intents: &mut Vec<Int
     // Narrow windows get the figure alone ("3 / 5"), the words in its tooltip: the top bar's
     // left side (Assistance, Jump Clients) needs the room.
     let full = words::load(load.owned, load.cap);
-    let narrow = ui.ctx().content_rect().width() < NARROW_TOP_BAR;
-    let shown = if narrow {
+    let shown = if compact(ui.ctx()) {
         words::load_figure(load.owned, load.cap)
     } else {
         full.clone()
@@ -192,5 +217,16 @@ fn load_and_take_next_ui(ui: &mut egui::Ui, model: &Model, intents: &mut Vec<Int
     }
 }
 
-/// Below this window width the load shows as a figure alone.
-const NARROW_TOP_BAR: f32 = 1200.0;
+/// Below this window width the top bar is compact: the title a size smaller, "Waiting (N)",
+/// the load as a figure alone, "Session key", and the rep's name only in tooltips (the
+/// whole words are in tooltips), so a lead's Assistance and Jump Clients keep whole labels
+/// down to 1024 px, "Demo" beside the title included.
+const COMPACT_BELOW: f32 = 1200.0;
+
+/// The title's size in a compact top bar (a heading is 20 px).
+const COMPACT_TITLE_SIZE: f32 = 16.0;
+
+/// Whether the top bar is compact this frame (see [`COMPACT_BELOW`]).
+pub(crate) fn compact(ctx: &egui::Context) -> bool {
+    ctx.content_rect().width() < COMPACT_BELOW
+}

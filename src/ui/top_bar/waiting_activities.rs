@@ -4,6 +4,7 @@
 //! queue and the wait, each with Accept; the server lets any member take from the queue.
 
 use crate::model::Model;
+use crate::text;
 use crate::text::display;
 use crate::ui::intent::Intent;
 use switchboard_protocol::{QueueEntry, QueueMode, RepRequest, UnixMillis};
@@ -23,7 +24,7 @@ pub fn waiting_activities(model: &Model) -> Vec<&QueueEntry> {
     entries
 }
 
-/// The "Waiting activities (N)" menu.
+/// The "Waiting activities (N)" menu ("Waiting (N)" in a narrow window).
 pub fn waiting_activities_ui(
     ui: &mut egui::Ui,
     model: &Model,
@@ -31,8 +32,9 @@ pub fn waiting_activities_ui(
     intents: &mut Vec<Intent>,
 ) {
     let waiting = waiting_activities(model);
-    let label = format!("Waiting activities ({})", waiting.len());
-    ui.menu_button(label, |ui| {
+    let short = super::compact(ui.ctx());
+    let label = text::waiting_activities(waiting.len(), short);
+    let menu = ui.menu_button(label, |ui| {
         if waiting.is_empty() {
             ui.weak("Nothing is waiting in your push queues.");
             return;
@@ -53,6 +55,10 @@ pub fn waiting_activities_ui(
                 }
             });
     });
+    if short {
+        menu.response
+            .on_hover_text(text::waiting_activities(waiting.len(), false));
+    }
 }
 
 fn accept(entry: &QueueEntry) -> Intent {
