@@ -22,9 +22,9 @@ pub fn title(rows: usize) -> String {
 pub const MONITOR: &str = "Monitor";
 pub const JOIN: &str = "Join";
 pub const TAKE_OVER: &str = "Take over";
-pub const NO_MONITOR: &str = "You may not monitor sessions (permissions.monitor)";
+pub const NO_MONITOR: &str = "Your account may not monitor sessions";
 pub const NO_JOIN: &str = "Only team leads may join their teams' sessions";
-pub const NO_TAKE_OVER: &str = "You may not take sessions over (permissions.take_over)";
+pub const NO_TAKE_OVER: &str = "Your account may not take sessions over";
 pub const ALREADY_IN: &str = "You are already in this session";
 pub const ALREADY_MONITORING: &str = "You are already monitoring this session";
 pub const ALREADY_OWNER: &str = "You already own this session";
@@ -273,4 +273,73 @@ fn action_button(ui: &mut egui::Ui, text: &str, label: &str, why_not: Option<&st
         .on_disabled_hover_text(why_not.unwrap_or_default());
     button.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, enabled, label));
     button.clicked()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use switchboard_protocol::{Permissions, Presence, RepId, RepInfo, SessionId, TeamId};
+
+    fn lead(lead: bool, monitor: bool, take_over: bool) -> Model {
+        let mut model = Model::new();
+        model.me = Some(RepInfo {
+            rep: RepId::new("grace"),
+            display_name: "Grace".into(),
+            teams: vec![TeamId::new("billing")],
+            presence: Presence::Available,
+            extended_availability: false,
+        });
+        model.permissions = Some(Permissions {
+            general_queue: true,
+            share_outside_teams: false,
+            transfer: true,
+            max_sessions: 4,
+            lead,
+            screen: Default::default(),
+            shell: false,
+            support_button: false,
+            jump_client: false,
+            elevate: false,
+            monitor,
+            whisper: false,
+            take_over,
+        });
+        model
+    }
+
+    fn live(owner: &str, monitors: &[&str]) -> LiveSession {
+        LiveSession {
+            session_id: SessionId(7),
+            team: Some(TeamId::new("billing")),
+            customer: "Pat".into(),
+            owner: Some(RepId::new(owner)),
+            participants: vec![RepId::new(owner)],
+            started_at: 0,
+            unanswered_since: None,
+            important: false,
+            assistance: false,
+            monitors: monitors.iter().map(|m| RepId::new(*m)).collect(),
+        }
+    }
+
+    #[test]
+    fn each_action_is_greyed_with_its_reason() {
+        let all = row_actions(&lead(true, true, true), &live("alice", &[]));
+        assert_eq!(
+            (all.monitor, all.join, all.take_over),
+            (None, None, None),
+            "a lead with every permission, someone else's session"
+        );
+        let bare = row_actions(&lead(true, false, false), &live("alice", &[]));
+        assert_eq!(bare.monitor, Some(NO_MONITOR));
+        assert_eq!(bare.join, None);
+        assert_eq!(bare.take_over, Some(NO_TAKE_OVER));
+        let not_lead = row_actions(&lead(false, false, false), &live("alice", &[]));
+        assert_eq!(not_lead.join, Some(NO_JOIN));
+        let monitoring = row_actions(&lead(true, true, true), &live("alice", &["grace"]));
+        assert_eq!(monitoring.monitor, Some(ALREADY_MONITORING));
+        assert_eq!(monitoring.join, None, "a monitor may still join");
+        let owner = row_actions(&lead(true, true, true), &live("grace", &[]));
+        assert_eq!(owner.take_over, Some(ALREADY_OWNER));
+    }
 }
