@@ -4,7 +4,8 @@
 //! front one while the window is not focused); a click on a notification bringing the
 //! session forward; the sound preference; the flashing tab; reminder toasts in both modes;
 //! toasts where the desktop has no notification service or the rep turned notifications
-//! off; "Waiting activities" with Accept; and the offer's Open button.
+//! off; "Waiting activities" with Accept; the offer's Open button; a lead's whisper; and
+//! Ctrl+T (Take next) saying why instead of asking while Take next is greyed.
 
 mod ui_support;
 
@@ -12,7 +13,8 @@ use egui::accesskit::Role;
 use switchboard::RecordingNotifier;
 use switchboard::notify::AlertTarget;
 use switchboard::prefs::{AlertPrefs, ReminderMode};
-use switchboard_protocol::Route;
+use switchboard::text::supervision as words;
+use switchboard_protocol::{RepId, RepRequest, Route};
 use ui_support::alerts::*;
 use ui_support::*;
 
@@ -318,4 +320,69 @@ fn an_invitation_notifies() {
     let alert = wait_for_alert(&mut bob, &notifier, "Invitation from Alice Martin");
     assert_eq!(alert.body, "Join the session with Ivy Invite (Bob Okafor)");
     assert!(matches!(alert.target, AlertTarget::Entry { .. }));
+}
+
+/// A lead's whisper to Alice while her queues are in front asks for a notification
+/// "Whisper from Grace Lin" quoting it, with whose session it is about; a click brings the
+/// session forward. Grace whispers from a raw socket, monitoring the session.
+#[test]
+fn a_whisper_to_me_notifies() {
+    let server = TestServer::start();
+    let prefs = tempfile::tempdir().unwrap();
+    let notifier = RecordingNotifier::new();
+    let mut alice = logged_in_recording(&server, &prefs.path().join("a.json"), "alice", &notifier);
+    let ann = Customer::start(&server, "Ann Archer", invoice());
+    accept(&mut alice, "Ann Archer");
+    click_label(&mut alice, "Queues (0)");
+    wait_for_label(&mut alice, "Personal");
+
+    let mut grace = server.block_on(server.server.rep("grace"));
+    server.block_on(grace.ok(RepRequest::MonitorSession {
+        session_id: ann.session_id,
+    }));
+    server.block_on(grace.ok(RepRequest::Whisper {
+        session_id: ann.session_id,
+        client_msg_id: "w1".to_owned(),
+        text: "Offer her the refund now".to_owned(),
+        to: Some(RepId::new("alice")),
+    }));
+
+    let alert = wait_for_alert(&mut alice, &notifier, "Whisper from Grace Lin");
+    assert_eq!(
+        alert.body,
+        "Offer her the refund now\nSession with Ann Archer"
+    );
+    assert_eq!(alert.target, AlertTarget::Session(ann.session_id));
+    assert!(alert.sound, "the chime plays by default");
+    notifier.click(&alert);
+    step_until(&mut alice, "Ann's session in front", |h| {
+        h.state().front() == Some(ann.session_id)
+    });
+}
+
+/// Ctrl+T obeys what greys Take next: with nobody waiting it asks nothing and says why;
+/// once a customer waits it takes them (their session opens).
+#[test]
+fn ctrl_t_takes_next_only_when_take_next_may() {
+    let server = TestServer::start();
+    let prefs = tempfile::tempdir().unwrap();
+    let mut alice = logged_in(&server, &prefs.path().join("a.json"), "alice");
+    alice.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::T);
+    step_until(&mut alice, "told why Take next is greyed", |h| {
+        h.state()
+            .model
+            .notices
+            .iter()
+            .any(|n| n.text == words::NOTHING_WAITING)
+    });
+    assert_eq!(
+        alice.state().model.notices.len(),
+        1,
+        "no refusal from the server: nothing was asked"
+    );
+
+    let _ann = Customer::start(&server, "Ann Archer", invoice());
+    wait_for_label(&mut alice, "Queues (1)");
+    alice.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::T);
+    wait_for_label(&mut alice, "Close session");
 }

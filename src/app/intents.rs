@@ -15,6 +15,7 @@ impl SwitchboardApp {
                 self.panels.departing = Some((leaving, std::time::Instant::now()));
             }
             Intent::CancelLeave => self.panels.leaving = None,
+            Intent::Request(RepRequest::TakeNext) => self.take_next(),
             Intent::Request(request) => self.send(request),
             Intent::SendChat {
                 session_id,
@@ -278,6 +279,19 @@ impl SwitchboardApp {
                 self.panels.settings_open = !self.panels.settings_open
             }
             Intent::TogglePanel(Panel::Help) => self.panels.help_open = !self.panels.help_open,
+        }
+    }
+
+    /// Take next, by the button or Ctrl+T: the key obeys what greys the button (before
+    /// the snapshot, at the cap, nobody waiting) and says why instead of asking the server
+    /// for a refusal.
+    fn take_next(&mut self) {
+        if self.model.load().is_none() {
+            return;
+        }
+        match self.model.why_not_take_next() {
+            Some(why) => self.model.notice(why, None),
+            None => self.send(RepRequest::TakeNext),
         }
     }
 

@@ -12,7 +12,7 @@ use crate::text::refusal::refusal_text;
 use std::collections::{BTreeMap, HashMap};
 use switchboard_protocol::{
     Author, ChatMessage, ErrorCode, MediaChannel, OfferEndReason, OkResult, RepEvent,
-    RepServerMessage, RequestId, SessionId, TeamChatMessage, TeamId,
+    RepServerMessage, RequestId, SessionId, TeamChatMessage, TeamId, Visibility,
 };
 
 impl Model {
@@ -384,11 +384,19 @@ impl Model {
             RepEvent::Chat { message } => {
                 let (session_id, message_id) = (message.session_id, message.id);
                 let customer = matches!(message.author, Author::Customer { .. });
-                if self.add_session_chat(session_id, message) && customer {
-                    changes.push(Change::CustomerWrote {
-                        session_id,
-                        message_id,
-                    });
+                let whispered_to_me = self.whispered_to_me(&message);
+                if self.add_session_chat(session_id, message) {
+                    if customer {
+                        changes.push(Change::CustomerWrote {
+                            session_id,
+                            message_id,
+                        });
+                    } else if whispered_to_me {
+                        changes.push(Change::WhisperReceived {
+                            session_id,
+                            message_id,
+                        });
+                    }
                 }
             }
             RepEvent::SessionLeft { session_id, reason } => {
@@ -499,6 +507,17 @@ impl Model {
         if !mine && !open {
             chat.unread += 1;
         }
+    }
+
+    /// A whisper addressed to this rep by someone else (the server sends a whisper only to
+    /// its author and addressee; this checks anyway, so nothing else ever alerts as one).
+    fn whispered_to_me(&self, message: &ChatMessage) -> bool {
+        message.visibility == Visibility::Whisper
+            && message
+                .whisper_to
+                .as_ref()
+                .is_some_and(|to| Some(to) == self.me_id())
+            && !self.is_mine(&message.author)
     }
 
     fn is_mine(&self, author: &Author) -> bool {

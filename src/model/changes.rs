@@ -18,6 +18,13 @@ pub enum Change {
         session_id: SessionId,
         message_id: MessageId,
     },
+    /// A team lead whispered to this rep (a new whisper addressed to them, not their own)
+    /// in a session that goes on. Alerted like a customer's message: a whisper often asks
+    /// for something now.
+    WhisperReceived {
+        session_id: SessionId,
+        message_id: MessageId,
+    },
     /// A push offer was made to this rep.
     OfferMade { session_id: SessionId },
     /// This rep is now in the session (its tab opened). `asked`: the rep accepted or

@@ -5,12 +5,16 @@
 //!
 //! Alerted: a push offer; a new session in the rep's personal queue; an invitation (from
 //! someone else) in any of their queues; a customer's message in a session tab the rep is
-//! not looking at (another tab in front, the chat hidden, or the window not focused).
+//! not looking at (another tab in front, the chat hidden, or the window not focused); a
+//! lead's whisper to the rep, on the same terms.
 
 use super::{Alert, AlertTarget};
 use crate::model::{Change, Model, SessionState};
 use crate::text::display;
-use switchboard_protocol::{ChatMessage, MessageId, Offer, QueueEntry, QueueRef, SessionId};
+use crate::text::notify as words;
+use switchboard_protocol::{
+    Author, ChatMessage, MessageId, Offer, QueueEntry, QueueRef, SessionId,
+};
 
 /// Longest message text an alert quotes; the rest is cut with an ellipsis.
 const QUOTED_CHARS: usize = 160;
@@ -44,11 +48,26 @@ pub fn alert_for(
             session_id,
             message_id,
         } => {
-            let (session, message) =
-                unseen_customer_message(model, *session_id, *message_id, looking_at)?;
+            let (session, message) = unseen_message(model, *session_id, *message_id, looking_at)?;
             (
                 format!("{} wrote", session.info.customer.name),
                 quote(message),
+                AlertTarget::Session(session.info.session_id),
+            )
+        }
+        Change::WhisperReceived {
+            session_id,
+            message_id,
+        } => {
+            // A whisper in front of the rep is read there, as a customer's message is.
+            let (session, message) = unseen_message(model, *session_id, *message_id, looking_at)?;
+            let from = match &message.author {
+                Author::Rep { name, .. } | Author::Customer { name } => name.as_str(),
+                Author::System => return None,
+            };
+            (
+                words::whisper_title(from),
+                words::whisper_body(&quote(message), &session.info.customer.name),
                 AlertTarget::Session(session.info.session_id),
             )
         }
@@ -62,9 +81,8 @@ pub fn alert_for(
     })
 }
 
-/// A customer's new message in one of the rep's sessions that they are not looking at;
-/// with its session.
-pub fn unseen_customer_message(
+/// A message in one of the rep's sessions that they are not looking at; with its session.
+pub fn unseen_message(
     model: &Model,
     session_id: SessionId,
     message_id: MessageId,
@@ -78,7 +96,7 @@ pub fn unseen_customer_message(
     Some((session, message))
 }
 
-/// What the customer wrote, as an alert quotes it (a file by its name).
+/// What the customer (or a whispering lead) wrote, as an alert quotes it (a file by its name).
 pub fn quote(message: &ChatMessage) -> String {
     if let Some(file) = &message.attachment {
         return format!("Sent a file: {}", file.name);

@@ -4,7 +4,7 @@
 //! what the rep is looking at come in as arguments.
 
 use super::AlertTarget;
-use super::events::{quote, unseen_customer_message};
+use super::events::{quote, unseen_message};
 use crate::model::{Change, Model};
 use crate::text::display;
 use std::collections::HashMap;
@@ -105,7 +105,7 @@ pub fn on_change(
     else {
         return None;
     };
-    let (session, message) = unseen_customer_message(model, *session_id, *message_id, looking_at)?;
+    let (session, message) = unseen_message(model, *session_id, *message_id, looking_at)?;
     Some(Reminder {
         text: format!(
             "Reminder: {} wrote: {}",

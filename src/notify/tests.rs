@@ -415,3 +415,56 @@ fn reminder_on_every_message() {
     let own = chat(by_rep(2, 2, Visibility::Public, 1));
     assert_eq!(on_message(&model, &own, None), None);
 }
+
+/// A whisper from Grace (a lead) to Sam in session `session`.
+fn whispered(id: u64, session: u64, to: &str, text: &str) -> ChatMessage {
+    ChatMessage {
+        author: Author::Rep {
+            rep: RepId::new("grace"),
+            name: "Grace Lin".to_owned(),
+        },
+        text: text.to_owned(),
+        whisper_to: Some(RepId::new(to)),
+        ..said(id, session, Author::System, Visibility::Whisper, 5)
+    }
+}
+
+/// A lead's whisper to the rep alerts like a customer's message ("Whisper from Grace Lin",
+/// what she wrote cut like any quote, whose session), with the sound only when asked for;
+/// not while the rep looks at the session, and never one meant for someone else. A click
+/// leads to the session.
+#[test]
+fn a_whisper_to_me_alerts_unless_seen() {
+    let model = model(Vec::new());
+    let long = "Offer the refund, then ".to_owned() + &"check the invoice again ".repeat(10);
+    let new = chat(whispered(1, 2, "sam", &long));
+    let alert = alert_after(&model, &new, Some(SessionId(1)), false).unwrap();
+    assert_eq!(alert.title, "Whisper from Grace Lin");
+    let (quoted, about) = alert.body.split_once('\n').unwrap();
+    assert!(
+        quoted.starts_with("Offer the refund, then check"),
+        "{quoted}"
+    );
+    assert!(quoted.ends_with('…'), "cut: {quoted}");
+    assert_eq!(
+        quoted.chars().count(),
+        161,
+        "160 characters and the ellipsis"
+    );
+    assert_eq!(about, "Session with Quinn");
+    assert_eq!(alert.target, AlertTarget::Session(SessionId(2)));
+    assert!(!alert.sound);
+    assert!(alert_after(&model, &new, None, true).unwrap().sound);
+    assert_eq!(
+        alert_after(&model, &new, Some(SessionId(2)), true),
+        None,
+        "in front"
+    );
+    let to_sue = chat(whispered(2, 2, "sue", "psst"));
+    assert_eq!(alert_after(&model, &to_sue, None, true), None, "for Sue");
+    assert_eq!(
+        on_message(&model, &new, None),
+        None,
+        "a whisper is no customer waiting"
+    );
+}

@@ -12,6 +12,7 @@
 //! - [`client_offer`]: Offer the Switchboard program: the entry, the join code's window.
 //! - [`jump`]: Jump Clients: the window, Pin Jump Client…, a jump session's header, refusals.
 //! - [`supervision`]: monitoring, whispers, Take over, the load, Take next, service levels.
+//! - [`notify`]: how alerts read (a whisper's).
 
 pub mod actions;
 pub mod client_offer;
@@ -19,6 +20,7 @@ pub mod display;
 pub mod elevation;
 pub mod jump;
 pub mod notices;
+pub mod notify;
 pub mod refusal;
 pub mod remote;
 pub mod supervision;

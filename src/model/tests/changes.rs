@@ -199,3 +199,80 @@ fn system_lines_replace_the_derived_events() {
     );
     assert_eq!(session.info.participants, vec![rep(ME)]);
 }
+
+/// A lead's whisper `from` → `to`, as the server stores it.
+fn whisper(id: u64, session: u64, from: &str, to: &str, text: &str) -> ChatMessage {
+    ChatMessage {
+        visibility: Visibility::Whisper,
+        whisper_to: Some(rep(to)),
+        ..rep_says(id, session, from, text)
+    }
+}
+
+/// A whisper to this rep is reported once; their own whisper, one to someone else, a
+/// repeat, a replayed event, a whisper in a new snapshot (a reconnect) and a whisper in an
+/// ended session are not.
+#[test]
+fn only_a_new_whisper_to_me_is_whisper_received() {
+    let mut c = Console::new();
+    c.join(12, "Jane");
+    let received = c.chat(whisper(101, 12, BOB, ME, "offer the refund"));
+    assert_eq!(
+        received,
+        [Change::WhisperReceived {
+            session_id: SessionId(12),
+            message_id: MessageId(101)
+        }]
+    );
+    assert!(
+        c.chat(whisper(101, 12, BOB, ME, "offer the refund"))
+            .is_empty(),
+        "a repeat"
+    );
+    let replayed = c.model.apply(event(
+        c.seq,
+        RepEvent::Chat {
+            message: whisper(102, 12, BOB, ME, "again"),
+        },
+    ));
+    assert!(replayed.is_empty(), "a resume overlap");
+    assert!(
+        c.chat(whisper(103, 12, ME, BOB, "on it")).is_empty(),
+        "my own whisper"
+    );
+    assert!(
+        c.chat(whisper(104, 12, BOB, "carol", "not for alice"))
+            .is_empty(),
+        "another rep's whisper"
+    );
+    let to_me_from_myself = whisper(105, 12, ME, ME, "note to self");
+    assert!(c.chat(to_me_from_myself).is_empty(), "authored by me");
+    let addressed_but_public = ChatMessage {
+        visibility: Visibility::Public,
+        ..whisper(106, 12, BOB, ME, "hello all")
+    };
+    assert!(c.chat(addressed_but_public).is_empty(), "not a whisper");
+
+    // A reconnect: the new snapshot carries the whispers already seen and one more; none
+    // alerts (a snapshot is state, not news).
+    let mut state = snapshot_state();
+    let chat = vec![
+        whisper(101, 12, BOB, ME, "offer the refund"),
+        whisper(107, 12, BOB, ME, "while you were away"),
+    ];
+    state.sessions = vec![session_view(12, "Jane", chat)];
+    c.seq += 10;
+    let resumed = c.model.apply(snapshot(c.seq, state));
+    assert!(resumed.is_empty(), "a snapshot alerts nothing: {resumed:?}");
+
+    c.event(RepEvent::SessionUpdated {
+        session: SessionInfo {
+            ended: true,
+            ..session_info(12, "Jane")
+        },
+    });
+    assert!(
+        c.chat(whisper(108, 12, BOB, ME, "too late")).is_empty(),
+        "an ended session"
+    );
+}
