@@ -112,10 +112,14 @@ fn main() {
     let server = ServerThread::start();
     let now = switchboard::pace::now_ms();
     let (data, reps) = grace_dashboard(now);
+    // `SHOT_THEME=dark` for a look at the dark theme (the committed shots are light).
+    let theme = std::env::var("SHOT_THEME").unwrap_or_else(|_| "light".to_owned());
     let prefs = dir.join("prefs.json");
     std::fs::write(
         &prefs,
-        r#"{"version": 1, "theme": "light", "alerts": {"desktop_notifications": false}}"#,
+        format!(
+            r#"{{"version": 1, "theme": "{theme}", "alerts": {{"desktop_notifications": false}}}}"#
+        ),
     )
     .unwrap();
     let options = AppOptions {

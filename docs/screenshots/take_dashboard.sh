@@ -7,11 +7,12 @@
 # Dashboard to the front; this script runs it once per size and photographs the window.
 #
 #   docs/screenshots/take_dashboard.sh
+#   SHOT_THEME=dark OUT=/tmp docs/screenshots/take_dashboard.sh   # a dark look, elsewhere
 #
 # Needs Xvfb, xdotool and ImageMagick's `import`; builds the fixture with cargo.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-OUT=$ROOT/docs/screenshots
+OUT=${OUT:-$ROOT/docs/screenshots}
 WORK=$(mktemp -d)
 DISPLAY_NO=${DISPLAY_NO:-97}
 cd "$ROOT"
