@@ -23,6 +23,11 @@ struct Args {
     /// With --demo: seed the simulated customers, for a repeatable demo.
     #[arg(long, value_name = "N")]
     seed: Option<u64>,
+
+    /// With --demo: log in as this demo rep instead of alice (e.g. `grace`, a team lead
+    /// with the Dashboard). Demo passwords are `<rep>-demo`.
+    #[arg(long = "as", value_name = "REP")]
+    demo_rep: Option<String>,
 }
 
 /// The WebSocket library logs every frame's payload at TRACE: chat, tokens, and the password
@@ -52,6 +57,7 @@ fn main() -> anyhow::Result<()> {
         demo: args.demo,
         server_url: args.server,
         demo_seed: args.seed,
+        demo_rep: args.demo_rep,
         ..AppOptions::default()
     };
     let native_options = eframe::NativeOptions {

@@ -70,6 +70,8 @@ pub struct AppOptions {
     pub auto_login: Option<(String, String)>,
     /// Seed for the demo's simulated customers, for a repeatable demo.
     pub demo_seed: Option<u64>,
+    /// The demo rep to log in as (`--as`); alice when `None`.
+    pub demo_rep: Option<String>,
     /// Native file dialogs, or fixed paths (tests).
     pub file_dialogs: FileDialogs,
     /// Desktop notifications, or a recorder of what the console asked to show (tests).
@@ -120,7 +122,10 @@ impl SwitchboardApp {
             match DemoServer::start(options.demo_seed.unwrap_or_else(rand::random)) {
                 Ok(server) => {
                     server_url = server.url();
-                    auto_login = Some((DEMO_USER.to_owned(), DEMO_PASSWORD.to_owned()));
+                    auto_login = Some(match &options.demo_rep {
+                        Some(rep) => (rep.clone(), format!("{rep}-demo")),
+                        None => (DEMO_USER.to_owned(), DEMO_PASSWORD.to_owned()),
+                    });
                     demo = Some(server);
                 }
                 Err(error) => tracing::error!(%error, "could not start the demo server"),

@@ -35,6 +35,7 @@ pub fn console(
         prefs_path: Some(prefs.to_path_buf()),
         auto_login: login.map(|(u, p)| (u.to_owned(), p.to_owned())),
         demo_seed: None,
+        demo_rep: None,
         file_dialogs: switchboard::FileDialogs::default(),
         // Tests never pop up notifications on the desktop of whoever runs them.
         notifications: switchboard::Notifications::Recording(switchboard::RecordingNotifier::new()),
