@@ -3,7 +3,8 @@
 //! take over; Alice leads no team): Grace opens Dashboard and watches Billing's waiting
 //! count go up as a customer arrives and down as Alice accepts, the session's row appears
 //! with its owner, and Monitor on it opens the session's tab in front (back on the
-//! Dashboard, Monitor is greyed: already monitoring); a plain rep has no
+//! Dashboard, Monitor is greyed: already monitoring); Join makes her a participant with
+//! the tab in front (then Join and Monitor are greyed); a plain rep has no
 //! Dashboard tab at all; a sort clicked is remembered. Whispering and taking over from the
 //! session tab are ui_supervision's.
 
@@ -106,4 +107,33 @@ fn the_sessions_sort_clicked_is_remembered() {
             .is_some_and(|prefs| prefs.dashboard_sort.sessions.column == SessionColumn::Customer)
     });
     wait_for_label(&mut console, "Customer ▲");
+}
+
+#[test]
+fn join_from_the_dashboard_makes_the_lead_a_participant_with_the_tab_in_front() {
+    let server = TestServer::start();
+    let prefs = tempfile::tempdir().unwrap();
+    let mut console = grace_on_the_dashboard(&server, &prefs.path().join("prefs.json"));
+    let customer = Customer::start(&server, "Kim Chen", invoice());
+    let _alice = alice_accepts(&server, customer.session_id);
+    let join = sessions::join_label("Kim Chen");
+    wait_for_label(&mut console, &join);
+    click_label(&mut console, &join);
+    step_until(&mut console, "Kim Chen's tab in front, Grace in it", |h| {
+        let app = h.state();
+        app.front() == Some(customer.session_id)
+            && app
+                .model
+                .sessions
+                .get(&customer.session_id)
+                .is_some_and(|s| {
+                    s.info
+                        .participants
+                        .contains(&switchboard_protocol::RepId::new("grace"))
+                })
+    });
+    // Back on the dashboard: Join and Monitor are greyed, she is in it.
+    click_until_shown(&mut console, DASHBOARD, &join);
+    expect_greyed(&mut console, &join, sessions::ALREADY_IN);
+    assert!(is_disabled(&console, &sessions::monitor_label("Kim Chen")));
 }
