@@ -14,7 +14,7 @@ mod ui_support;
 
 use egui_kittest::kittest::Queryable as _;
 use switchboard::model::dashboard::SessionColumn;
-use switchboard::ui::dashboard::{DASHBOARD, sessions, teams};
+use switchboard::text::dashboard::{self as words, DASHBOARD};
 use switchboard_protocol::{RepRequest, SessionId};
 use switchboard_testkit::RepClient;
 use ui_support::*;
@@ -25,7 +25,7 @@ fn grace_on_the_dashboard(server: &TestServer, prefs: &std::path::Path) -> Conso
     step_until(&mut console, "a lead's dashboard in the model", |h| {
         h.state().model.dashboard.is_some()
     });
-    click_until_shown(&mut console, DASHBOARD, &sessions::title(0));
+    click_until_shown(&mut console, DASHBOARD, &words::sessions_title(0));
     console
 }
 
@@ -48,14 +48,14 @@ fn a_lead_sees_a_customer_wait_and_be_accepted_then_monitors_the_session() {
     let server = TestServer::start();
     let prefs = tempfile::tempdir().unwrap();
     let mut console = grace_on_the_dashboard(&server, &prefs.path().join("prefs.json"));
-    wait_for_label(&mut console, &teams::waiting_label("Billing", 0));
+    wait_for_label(&mut console, &words::waiting_label("Billing", 0));
 
     let customer = Customer::start(&server, "Pat Doe", invoice());
-    wait_for_label(&mut console, &teams::waiting_label("Billing", 1));
+    wait_for_label(&mut console, &words::waiting_label("Billing", 1));
 
     let _alice = alice_accepts(&server, customer.session_id);
-    wait_for_label(&mut console, &teams::waiting_label("Billing", 0));
-    let monitor = sessions::monitor_label("Pat Doe");
+    wait_for_label(&mut console, &words::waiting_label("Billing", 0));
+    let monitor = words::monitor_label("Pat Doe");
     wait_for_label(&mut console, &monitor);
     assert!(
         has_label(&console, "Alice Martin"),
@@ -70,8 +70,8 @@ fn a_lead_sees_a_customer_wait_and_be_accepted_then_monitors_the_session() {
     });
     // Back on the dashboard, the row knows: Monitor greyed with why, Join still open.
     click_until_shown(&mut console, DASHBOARD, &monitor);
-    expect_greyed(&mut console, &monitor, sessions::ALREADY_MONITORING);
-    assert!(!is_disabled(&console, &sessions::join_label("Pat Doe")));
+    expect_greyed(&mut console, &monitor, words::ALREADY_MONITORING);
+    assert!(!is_disabled(&console, &words::join_label("Pat Doe")));
 }
 
 #[test]
@@ -98,7 +98,7 @@ fn the_sessions_sort_clicked_is_remembered() {
     let mut console = grace_on_the_dashboard(&server, &path);
     let customer = Customer::start(&server, "Robin Berg", invoice());
     let _alice = alice_accepts(&server, customer.session_id);
-    wait_for_label(&mut console, &sessions::monitor_label("Robin Berg"));
+    wait_for_label(&mut console, &words::monitor_label("Robin Berg"));
     click_label(&mut console, "Customer");
     step_until(&mut console, "sorted by customer, remembered", |_| {
         std::fs::read_to_string(&path)
@@ -116,7 +116,7 @@ fn join_from_the_dashboard_makes_the_lead_a_participant_with_the_tab_in_front() 
     let mut console = grace_on_the_dashboard(&server, &prefs.path().join("prefs.json"));
     let customer = Customer::start(&server, "Kim Chen", invoice());
     let _alice = alice_accepts(&server, customer.session_id);
-    let join = sessions::join_label("Kim Chen");
+    let join = words::join_label("Kim Chen");
     wait_for_label(&mut console, &join);
     click_label(&mut console, &join);
     step_until(&mut console, "Kim Chen's tab in front, Grace in it", |h| {
@@ -134,6 +134,6 @@ fn join_from_the_dashboard_makes_the_lead_a_participant_with_the_tab_in_front() 
     });
     // Back on the dashboard: Join and Monitor are greyed, she is in it.
     click_until_shown(&mut console, DASHBOARD, &join);
-    expect_greyed(&mut console, &join, sessions::ALREADY_IN);
-    assert!(is_disabled(&console, &sessions::monitor_label("Kim Chen")));
+    expect_greyed(&mut console, &join, words::ALREADY_IN);
+    assert!(is_disabled(&console, &words::monitor_label("Kim Chen")));
 }

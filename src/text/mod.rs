@@ -12,10 +12,12 @@
 //! - [`client_offer`]: Offer the Switchboard program: the entry, the join code's window.
 //! - [`jump`]: Jump Clients: the window, Pin Jump Client…, a jump session's header, refusals.
 //! - [`supervision`]: monitoring, whispers, Take over, the load, Take next, service levels.
+//! - [`dashboard`]: a team lead's Dashboard: cards, plots, the sessions' actions, reps.
 //! - [`notify`]: how alerts read (a whisper's).
 
 pub mod actions;
 pub mod client_offer;
+pub mod dashboard;
 pub mod display;
 pub mod elevation;
 pub mod jump;

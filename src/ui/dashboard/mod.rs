@@ -13,14 +13,11 @@ pub mod teams;
 
 use crate::model::Model;
 use crate::model::dashboard::{DashboardSort, DashboardState, DashboardViews};
+/// The tab's title, here too for the tests that open the Dashboard.
+pub use crate::text::dashboard::DASHBOARD;
+use crate::text::dashboard::{ALL_TEAMS, TEAM_FILTER};
 use crate::ui::intent::Intent;
 use switchboard_protocol::{TeamId, UnixMillis};
-
-/// The Dashboard tab's title.
-pub const DASHBOARD: &str = "Dashboard";
-/// The team filter's label and its "everything" choice.
-pub const TEAM_FILTER: &str = "Team";
-pub const ALL_TEAMS: &str = "All teams";
 
 /// Below this width the cards, plots and tables stack in one column.
 pub const NARROW: f32 = 900.0;

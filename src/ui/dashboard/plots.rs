@@ -8,6 +8,7 @@
 use super::{NARROW, team_name};
 use crate::model::Model;
 use crate::model::dashboard::DashboardState;
+use crate::text::dashboard::{FLOW, IN_PROGRESS, WAIT_TIMES, WAITING};
 use egui_plot::{Legend, Line, Plot, PlotPoints};
 use switchboard_protocol::supervision::SeriesPoint;
 use switchboard_protocol::{TeamId, UnixMillis};
@@ -16,12 +17,6 @@ const MINUTE_MS: u64 = 60_000;
 
 /// A plot's height in points.
 pub const PLOT_HEIGHT: f32 = 170.0;
-
-/// The titles, as the lead reads them above each plot.
-pub const WAITING: &str = "Waiting, by team";
-pub const IN_PROGRESS: &str = "In progress, by team";
-pub const WAIT_TIMES: &str = "Wait of accepted sessions (seconds)";
-pub const FLOW: &str = "Arrivals and accepts per minute";
 
 /// Minutes before `now` of a point (negative: the x axis runs from -60 to 0).
 fn x(point: &SeriesPoint, now: UnixMillis) -> f64 {

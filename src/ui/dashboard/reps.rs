@@ -6,26 +6,15 @@
 use super::{DashboardPanel, sort_header};
 use crate::model::Model;
 use crate::model::dashboard::{DashboardState, RepColumn, TableSort, elapsed};
+use crate::text::dashboard::{REPS_TITLE, presence_text};
 use crate::text::display;
 use crate::ui::intent::Intent;
 use egui_extras::{Column as TableColumn, TableBuilder};
 use switchboard_protocol::supervision::RepLoad;
-use switchboard_protocol::{Presence, RepId, UnixMillis};
-
-pub const TITLE: &str = "Reps";
+use switchboard_protocol::{RepId, UnixMillis};
 
 const ROW_HEIGHT: f32 = 24.0;
 const ROWS_SHOWN: usize = 12;
-
-pub fn presence_text(presence: Presence) -> &'static str {
-    match presence {
-        Presence::Available => "Available",
-        Presence::Busy => "Busy",
-        Presence::Away => "Away",
-        Presence::Paused => "Paused",
-        Presence::Offline => "Offline",
-    }
-}
 
 pub fn reps_ui(
     ui: &mut egui::Ui,
@@ -47,7 +36,7 @@ pub fn reps_ui(
             (team, members)
         });
     let rows = panel.views.reps(state, members, sort, &name).to_vec();
-    ui.strong(format!("{TITLE} ({})", rows.len()));
+    ui.strong(format!("{REPS_TITLE} ({})", rows.len()));
     if rows.is_empty() {
         ui.weak("No reps in these teams.");
         return;

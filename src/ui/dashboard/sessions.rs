@@ -7,38 +7,19 @@
 use super::{DashboardPanel, sort_header, team_name};
 use crate::model::Model;
 use crate::model::dashboard::{DashboardState, SessionColumn, TableSort, elapsed};
+use crate::text::dashboard::{
+    ALREADY_IN, ALREADY_MONITORING, ALREADY_OWNER, JOIN, MONITOR, NO_JOIN, NO_MONITOR,
+    NO_TAKE_OVER, TAKE_OVER,
+};
+/// The rows' accessible names and the table's title, here too for the tests that click them.
+pub use crate::text::dashboard::{
+    join_label, monitor_label, sessions_title as title, take_over_label,
+};
 use crate::text::display;
 use crate::ui::intent::Intent;
 use egui_extras::{Column as TableColumn, TableBuilder};
 use switchboard_protocol::supervision::{LiveSession, PreviousOwner, WaitLevel};
 use switchboard_protocol::{RepRequest, UnixMillis};
-
-pub const TITLE: &str = "Sessions in progress";
-
-/// The table's title with its count of rows.
-pub fn title(rows: usize) -> String {
-    format!("{TITLE} ({rows})")
-}
-pub const MONITOR: &str = "Monitor";
-pub const JOIN: &str = "Join";
-pub const TAKE_OVER: &str = "Take over";
-pub const NO_MONITOR: &str = "Your account may not monitor sessions";
-pub const NO_JOIN: &str = "Only team leads may join their teams' sessions";
-pub const NO_TAKE_OVER: &str = "Your account may not take sessions over";
-pub const ALREADY_IN: &str = "You are already in this session";
-pub const ALREADY_MONITORING: &str = "You are already monitoring this session";
-pub const ALREADY_OWNER: &str = "You already own this session";
-
-/// The accessible names of a row's buttons (the customer's name tells the rows apart).
-pub fn monitor_label(customer: &str) -> String {
-    format!("Monitor {customer}")
-}
-pub fn join_label(customer: &str) -> String {
-    format!("Join {customer}")
-}
-pub fn take_over_label(customer: &str) -> String {
-    format!("Take over {customer}")
-}
 
 const ROW_HEIGHT: f32 = 26.0;
 /// Rows shown before the table scrolls.

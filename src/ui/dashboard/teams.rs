@@ -8,6 +8,7 @@
 use super::{DashboardPanel, team_name};
 use crate::model::Model;
 use crate::model::dashboard::{DashboardState, elapsed};
+use crate::text::dashboard::{longest_text, predicted_text, waiting_label, waiting_text};
 use crate::text::display;
 use switchboard_protocol::UnixMillis;
 use switchboard_protocol::supervision::{TeamLoad, WaitLevel};
@@ -17,31 +18,6 @@ pub const CARD_WIDTH: f32 = 280.0;
 /// What a group frame adds around its inside (margins and stroke, both sides).
 const CARD_FRAME: f32 = 14.0;
 const CARD_GAP: f32 = 8.0;
-
-/// The words of a card's figures, for the card and the tests that read it.
-pub fn waiting_text(waiting: u32) -> String {
-    format!("{waiting} waiting")
-}
-
-/// The waiting figure's accessible name: the team's name tells the cards apart.
-pub fn waiting_label(team_name: &str, waiting: u32) -> String {
-    format!("{team_name}: {}", waiting_text(waiting))
-}
-
-pub fn longest_text(team: &TeamLoad, now: UnixMillis) -> String {
-    match team.oldest_waiting_since {
-        Some(since) => format!("longest {}", display::wait(elapsed(since, now))),
-        None => "no one waiting".to_owned(),
-    }
-}
-
-pub fn predicted_text(team: &TeamLoad) -> String {
-    match (team.predicted_wait_ms, team.waiting) {
-        (Some(ms), _) => format!("Predicted wait {}", display::wait(ms)),
-        (None, 0) => "Predicted wait: none".to_owned(),
-        (None, _) => "Predicted wait: unknown (no recent accepts)".to_owned(),
-    }
-}
 
 /// The cards of the teams shown (one when the filter names a team).
 pub fn cards_ui(

@@ -60,7 +60,7 @@ pub fn tabs_ui(
             // `dashboard`: `None` for a rep who leads no team (no tab), else whether in front.
             if let Some(in_front) = dashboard
                 && ui
-                    .selectable_label(in_front, crate::ui::dashboard::DASHBOARD)
+                    .selectable_label(in_front, crate::text::dashboard::DASHBOARD)
                     .on_hover_text("Your teams now and over the last hour")
                     .clicked()
             {
