@@ -98,11 +98,6 @@ pub const TAKE_NEXT: &str = "Take next";
 pub const TAKE_NEXT_HINT: &str = "Accept the customer waiting longest that you may take";
 pub const NOTHING_WAITING: &str = "Nobody is waiting in the queues you can take from.";
 
-/// A whisper's desktop notification.
-pub fn whisper_alert_title(from: &str, customer: &str) -> String {
-    format!("{from} whispered (session with {customer})")
-}
-
 /// A queue pane's title figures: the longest wait and how many waits breach the level.
 pub fn longest(waited_ms: u64) -> String {
     format!("longest {}", display::wait(waited_ms))

@@ -119,6 +119,12 @@ pub async fn start(listener: TcpListener, mut options: Options) -> anyhow::Resul
     let stream_id = hex::encode(rand::random::<[u8; 8]>());
     let (failed_tx, failed) = watch::channel(None);
     let media = media::MediaRelay::with_transcripts(store.transcripts());
+    // The gauges exist from the first scrape on (the core republishes them every tick), so a
+    // scrape that comes before the core's first tick reads the restored state, not nothing.
+    store.metrics().publish(metrics::CoreGauges {
+        waiting: router.waiting_by_queue(),
+        ..Default::default()
+    });
     let core = tokio::spawn(core::run(
         router,
         store.clone(),
