@@ -166,7 +166,10 @@ pub struct TopBarPanels {
 /// The presence menu, labelled "Presence"; its response, for a tooltip.
 fn presence_ui(ui: &mut egui::Ui, current: Presence, intents: &mut Vec<Intent>) -> egui::Response {
     let mut chosen = current;
-    let label = ui.weak("Presence");
+    // Narrow: the menu shows the presence itself; the word "Presence" is its accessible name
+    // and tooltip rather than a label beside it (a paused rep's "Available again" needs the
+    // room, or Jump Clients is cut).
+    let label = (!compact(ui.ctx())).then(|| ui.weak("Presence"));
     let combo = egui::ComboBox::from_id_salt("presence")
         .selected_text(display::presence(current))
         .show_ui(ui, |ui| {
@@ -175,7 +178,10 @@ fn presence_ui(ui: &mut egui::Ui, current: Presence, intents: &mut Vec<Intent>) 
             }
         })
         .response;
-    let combo = combo.labelled_by(label.id);
+    let combo = match label {
+        Some(label) => combo.labelled_by(label.id),
+        None => combo.accessible_name("Presence").on_hover_text("Presence"),
+    };
     if chosen != current {
         intents.push(Intent::Request(RepRequest::SetPresence {
             presence: chosen,

@@ -92,6 +92,9 @@ fn base(id: &str, width: f32) -> Plot<'static> {
         .include_x(-60.0)
         .include_x(0.0)
         .include_y(0.0)
+        // An hour of zeros (a quiet team, a fresh server) keeps 0..1 instead of egui_plot's
+        // symmetric ±30 around a flat line.
+        .include_y(1.0)
         .x_axis_formatter(|mark, _| {
             let minutes = -mark.value;
             if minutes.abs() < 0.5 {
