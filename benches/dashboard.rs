@@ -8,6 +8,9 @@
 #![allow(clippy::unwrap_used)]
 
 use egui_kittest::Harness;
+
+#[path = "support/frames.rs"]
+mod frames;
 use std::time::Instant;
 use switchboard::model::Model;
 use switchboard::model::dashboard::{DashboardSort, sample};
@@ -19,14 +22,6 @@ const TEAMS: usize = 10;
 const REPS_PER_TEAM: usize = 100;
 const SESSIONS: usize = 1_000;
 const NOW: UnixMillis = 1_800_000_000_000;
-
-/// CPU time of this thread in nanoseconds (the first field of schedstat), or wall time if unavailable.
-fn thread_cpu_ns(wall: Instant) -> u64 {
-    std::fs::read_to_string("/proc/thread-self/schedstat")
-        .ok()
-        .and_then(|s| s.split_whitespace().next().and_then(|n| n.parse().ok()))
-        .unwrap_or_else(|| wall.elapsed().as_nanos() as u64)
-}
 
 fn lead_model() -> Model {
     let data = sample::dashboard(TEAMS, REPS_PER_TEAM, SESSIONS, NOW);
@@ -169,12 +164,7 @@ fn measure_frames(size: [f32; 2], frames: u32, delta_every_frame: bool) -> (f64,
             },
             screen,
         );
-    for _ in 0..3 {
-        harness.step();
-    }
-    let wall = Instant::now();
-    let mut total_ns = 0u64;
-    for k in 1..=u64::from(frames) {
+    let ms = frames::ms_per_frame(&mut harness, frames, |harness, k| {
         if delta_every_frame {
             let delta = typical_delta(&harness.state().model, k);
             harness.state_mut().model.apply(RepServerMessage::Event {
@@ -182,26 +172,23 @@ fn measure_frames(size: [f32; 2], frames: u32, delta_every_frame: bool) -> (f64,
                 event: RepEvent::DashboardChanged { delta },
             });
         }
-        let before = thread_cpu_ns(wall);
-        harness.step();
-        total_ns += thread_cpu_ns(wall) - before;
-    }
+    });
     let rebuilds = harness.state().panel.views.rebuilds;
-    (total_ns as f64 / f64::from(frames) / 1e6, rebuilds)
+    (ms, rebuilds)
 }
 
 fn measure_apply(deltas: u64) -> f64 {
     let mut model = lead_model();
     let prepared: Vec<DashboardDelta> = (1..=deltas).map(|k| typical_delta(&model, k)).collect();
     let wall = Instant::now();
-    let before = thread_cpu_ns(wall);
+    let before = frames::thread_cpu_ns(wall);
     for (k, delta) in prepared.into_iter().enumerate() {
         model.apply(RepServerMessage::Event {
             seq: k as u64 + 1,
             event: RepEvent::DashboardChanged { delta },
         });
     }
-    (thread_cpu_ns(wall) - before) as f64 / deltas as f64 / 1e3
+    (frames::thread_cpu_ns(wall) - before) as f64 / deltas as f64 / 1e3
 }
 
 fn main() {

@@ -7,20 +7,15 @@
 #![allow(clippy::unwrap_used)]
 
 use egui_kittest::Harness;
-use std::time::Instant;
+
+#[path = "support/frames.rs"]
+mod frames;
 use switchboard::model::Model;
 use switchboard::prefs::Prefs;
 use switchboard::ui::queues::{QueuesState, queues_ui};
 use switchboard_protocol::*;
 
 /// CPU time of this thread in nanoseconds (the first field of schedstat), or wall time if unavailable.
-fn thread_cpu_ns(wall: Instant) -> u64 {
-    std::fs::read_to_string("/proc/thread-self/schedstat")
-        .ok()
-        .and_then(|s| s.split_whitespace().next().and_then(|n| n.parse().ok()))
-        .unwrap_or_else(|| wall.elapsed().as_nanos() as u64)
-}
-
 fn entry(i: u64, queue: &QueueRef, now: u64) -> QueueEntry {
     QueueEntry {
         entry_id: format!("session:{i}"),
@@ -151,28 +146,16 @@ fn measure(waiting: u64, frames: u32, change_every_frame: bool) -> f64 {
             },
             screen,
         );
-    // Warm up: font atlas and layout caches.
-    for _ in 0..3 {
-        harness.step();
-    }
-    let wall = Instant::now();
-    let mut next_id = waiting + 1;
-    let mut total_ns = 0u64;
-    for seq in 1..=u64::from(frames) {
+    frames::ms_per_frame(&mut harness, frames, |harness, seq| {
         if change_every_frame {
             harness.state_mut().model.apply(RepServerMessage::Event {
                 seq,
                 event: RepEvent::EntryUpserted {
-                    entry: entry(next_id, &queue, now),
+                    entry: entry(waiting + seq, &queue, now),
                 },
             });
-            next_id += 1;
         }
-        let before = thread_cpu_ns(wall);
-        harness.step();
-        total_ns += thread_cpu_ns(wall) - before;
-    }
-    total_ns as f64 / f64::from(frames) / 1e6
+    })
 }
 
 /// A model with one session whose chat has `messages` messages, customer and rep in turn.
@@ -280,12 +263,7 @@ fn measure_session(messages: u64, frames: u32, message_every_frame: bool) -> f64
             },
             screen,
         );
-    for _ in 0..3 {
-        harness.step();
-    }
-    let wall = Instant::now();
-    let mut total_ns = 0u64;
-    for frame in 1..=u64::from(frames) {
+    frames::ms_per_frame(&mut harness, frames, |harness, frame| {
         if message_every_frame {
             harness.state_mut().model.apply(RepServerMessage::Event {
                 seq: 1 + frame,
@@ -294,11 +272,7 @@ fn measure_session(messages: u64, frames: u32, message_every_frame: bool) -> f64
                 },
             });
         }
-        let before = thread_cpu_ns(wall);
-        harness.step();
-        total_ns += thread_cpu_ns(wall) - before;
-    }
-    total_ns as f64 / f64::from(frames) / 1e6
+    })
 }
 
 fn main() {

@@ -379,6 +379,19 @@ impl Model {
         text: &str,
         visibility: Visibility,
     ) -> Option<(RequestId, RepRequest)> {
+        self.queue_chat(session_id, text, visibility, None)
+    }
+
+    /// The one way a message of this rep is queued (chat or whisper): trimmed, refused when
+    /// empty or for a session not open here, pending at once under a fresh client id, the
+    /// request remembered in flight.
+    pub(crate) fn queue_chat(
+        &mut self,
+        session_id: SessionId,
+        text: &str,
+        visibility: Visibility,
+        whisper_to: Option<RepId>,
+    ) -> Option<(RequestId, RepRequest)> {
         let text = text.trim();
         if text.is_empty() || !self.sessions.contains_key(&session_id) {
             return None;
@@ -395,12 +408,12 @@ impl Model {
             },
         );
         let pending = PendingChat {
-            client_msg_id: client_msg_id.clone(),
+            client_msg_id,
             request: id,
             text: text.to_owned(),
             visibility,
             refused: None,
-            whisper_to: None,
+            whisper_to,
         };
         let request = pending.request_in(session_id);
         if let Some(session) = self.sessions.get_mut(&session_id) {

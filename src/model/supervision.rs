@@ -7,7 +7,7 @@
 //! and why not, from the same facts the server checks. No egui, no IO; the clock is an
 //! argument.
 
-use super::{Change, InFlight, Model, PendingChat, Queue};
+use super::{Change, Model, PendingChat, Queue};
 use crate::text::display;
 use crate::text::supervision as words;
 use switchboard_protocol::supervision::{ServiceLevel, WaitLevel};
@@ -238,34 +238,7 @@ impl Model {
         text: &str,
         to: Option<RepId>,
     ) -> Option<(RequestId, RepRequest)> {
-        let text = text.trim();
-        if text.is_empty() || !self.sessions.contains_key(&session_id) {
-            return None;
-        }
-        let client_msg_id = format!("{}-{}", self.client_id_prefix, self.next_client_msg);
-        self.next_client_msg += 1;
-        let id = RequestId(self.next_request);
-        self.next_request += 1;
-        self.in_flight.insert(
-            id,
-            InFlight::Chat {
-                session_id,
-                client_msg_id: client_msg_id.clone(),
-            },
-        );
-        let pending = PendingChat {
-            client_msg_id: client_msg_id.clone(),
-            request: id,
-            text: text.to_owned(),
-            visibility: Visibility::Whisper,
-            refused: None,
-            whisper_to: to.clone(),
-        };
-        let request = pending.request_in(session_id);
-        if let Some(session) = self.sessions.get_mut(&session_id) {
-            session.pending.push(pending);
-        }
-        Some((id, request))
+        self.queue_chat(session_id, text, Visibility::Whisper, to)
     }
 }
 
