@@ -247,12 +247,6 @@ fn same_secret(given: &str, expected: &str) -> bool {
         == 0
 }
 
-fn now_ms() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-}
-
 /// `GET /metrics`.
 pub async fn scrape(
     State(state): State<AppState>,
@@ -263,7 +257,7 @@ pub async fn scrape(
         return not_found(headers).await;
     };
     let metrics = state.store.metrics();
-    let now = now_ms();
+    let now = super::core::now_ms();
     if let Ok(mut wrong) = metrics.wrong_tokens.lock()
         && let Err(wait_secs) = wrong.check(&peer.ip(), now)
     {
