@@ -10,6 +10,7 @@
 //! - [`ui`]: one module per panel; each draws from state and reports intents.
 //! - [`prefs`] and [`prefs_writer`]: remembered layout, written atomically off the UI thread.
 //! - [`demo`]: `--demo`, the bundled server with demo data in this process.
+//! - [`drafts`]: what the rep typed but did not send, saved as they type, restored after a crash.
 //! - [`dialogs`]: the native open and save dialogs for files (or fixed answers in tests).
 //! - [`fonts`]: the bundled font stack (emoji and the world's common scripts).
 //! - [`theme`]: light and dark looks, following the OS or the rep's choice.
@@ -20,6 +21,7 @@
 pub mod app;
 pub mod demo;
 pub mod dialogs;
+pub mod drafts;
 pub mod fonts;
 pub mod model;
 pub mod net;
