@@ -17,6 +17,7 @@
 //! - [`text`]: the words shown to people, in one place.
 //! - [`pace`]: timed redraws on shared wall-clock ticks (an idle console stays idle).
 //! - [`notify`]: desktop notifications with a chime, reminders; toasts where there are none.
+//! - [`tray`]: the system tray icon (presence, the waiting count, a menu) over D-Bus.
 
 pub mod app;
 pub mod demo;
@@ -32,6 +33,7 @@ pub mod prefs_writer;
 pub mod terminal;
 pub mod text;
 pub mod theme;
+pub mod tray;
 pub mod ui;
 
 pub use app::{AppOptions, DEFAULT_SERVER_URL, SwitchboardApp};

@@ -3,6 +3,7 @@
 
 use anyhow::Context as _;
 use clap::Parser;
+use switchboard::tray::{Tray, TrayBus};
 use switchboard::{AppOptions, SwitchboardApp};
 use tracing_subscriber::EnvFilter;
 
@@ -72,7 +73,13 @@ fn main() -> anyhow::Result<()> {
     eframe::run_native(
         "Switchboard",
         native_options,
-        Box::new(|cc| Ok(Box::new(SwitchboardApp::new(cc, options)))),
+        Box::new(|cc| {
+            let mut app = SwitchboardApp::new(cc, options);
+            // The tray icon on the desktop's session bus; without a tray host it stays quiet.
+            let ctx = cc.egui_ctx.clone();
+            app.attach_tray(Tray::spawn(TrayBus::Session, move || ctx.request_repaint()));
+            Ok(Box::new(app))
+        }),
     )
     .map_err(|err| anyhow::anyhow!("{err}"))
     .context("could not open the Switchboard window")

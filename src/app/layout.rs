@@ -235,7 +235,9 @@ impl SwitchboardApp {
         let asked = ctx.input(|i| i.viewport().close_requested());
         if asked && self.panels.departing.is_none() && !self.model.tabs.is_empty() {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
-            self.panels.leaving = Some(Leaving::Quit);
+            if !self.ask_minimise_to_tray() {
+                self.panels.leaving = Some(Leaving::Quit);
+            }
         }
         let Some((leaving, since)) = self.panels.departing else {
             return;

@@ -10,6 +10,7 @@
 //! - [`buttons`]: the Support Buttons windows and when their lists are asked for.
 //! - [`jump`]: the Jump Clients window, the Pin dialog, and when the list is asked for.
 //! - [`dashboard`]: a lead's Dashboard in front, drawn, and its intents.
+//! - [`tray`]: the system tray icon's view and menu actions; minimising to the tray.
 
 mod buttons;
 mod dashboard;
@@ -20,6 +21,7 @@ mod layout;
 mod screens;
 mod shells;
 mod state;
+mod tray;
 
 use state::{Alerts, Link, Observed, Panels, Screen, Settings};
 
@@ -91,6 +93,7 @@ pub struct SwitchboardApp {
     observed: Observed,
     screens: screens::Screens,
     shells: shells::Shells,
+    tray: tray::TrayLink,
 }
 
 impl SwitchboardApp {
@@ -155,6 +158,7 @@ impl SwitchboardApp {
             observed: Observed::default(),
             screens: screens::Screens::default(),
             shells: shells::Shells::default(),
+            tray: tray::TrayLink::default(),
         };
         if let Some((username, password)) = auto_login {
             app.panels.login.username = username;
@@ -222,6 +226,7 @@ impl eframe::App for SwitchboardApp {
         // Unknown (some platforms, tests) counts as focused.
         self.alerts.window_focused = ui.ctx().input(|i| i.viewport().focused).unwrap_or(true);
         self.drain_events();
+        self.sync_tray(ui.ctx());
         self.sync_screens(ui.ctx());
         self.sync_shells(ui.ctx());
         self.sync_buttons();
@@ -253,6 +258,7 @@ impl eframe::App for SwitchboardApp {
             }
             Screen::Console => self.console_ui(ui, &mut intents),
         }
+        self.quit_dialog(ui.ctx());
         // Unread counts clear only for a chat the rep can actually see.
         let looking_at = self.panels.front.filter(|_| self.settings.prefs.chat_shown);
         if self.model.focused() != looking_at {

@@ -19,6 +19,7 @@
 //! - [`supervision`]: a lead's monitoring strip (whisper, join, take over), the reps'
 //!   "Grace is monitoring", whispers, the load against the cap, Take next, service levels.
 //! - [`dashboard`]: a team lead's dashboard kept current by its deltas, its sorted tables.
+//! - [`tray_badge`]: how many things wait for the rep, the tray icon's badge.
 //!
 //! The words the rep reads (refusals, notices, labels) come from [`crate::text`].
 
@@ -40,6 +41,7 @@ pub mod session_events;
 pub mod shell;
 pub mod supervision;
 pub mod templates;
+pub mod tray_badge;
 
 use crate::text::display;
 use crate::text::notices::{self, OwnerNow};

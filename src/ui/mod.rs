@@ -18,6 +18,7 @@ pub mod login;
 pub mod offer;
 pub mod older_messages;
 pub mod pin_dialog;
+pub mod quit_dialog;
 pub mod queues;
 pub mod screen_input;
 pub mod screen_menu;

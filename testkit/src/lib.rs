@@ -20,6 +20,8 @@ pub mod media;
 pub mod remote;
 pub mod rep;
 pub mod server;
+#[cfg(feature = "tray")]
+pub mod session_bus;
 pub mod shell;
 pub mod socket;
 pub mod supervision;
