@@ -10,6 +10,7 @@ mod test;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 /// Switchboard's own commands (run as `cargo xtask <command>`).
 #[derive(Parser)]
@@ -32,7 +33,19 @@ enum Command {
     Setup(setup::SetupArgs),
 }
 
-fn main() -> anyhow::Result<()> {
+fn main() -> ExitCode {
+    match dispatch() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            // The causes on one line and no backtrace: these errors are messages for the
+            // user (what to install, which step failed), not bugs to debug.
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn dispatch() -> anyhow::Result<()> {
     let root = workspace_root();
     match Cli::parse().command {
         Command::Demo(args) => demo::run(&root, &args),
