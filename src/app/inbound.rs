@@ -15,6 +15,7 @@ impl SwitchboardApp {
                         Some(login_error_text(&error, &self.panels.login.server_url));
                 }
                 NetEvent::LoggedIn { rep, .. } => {
+                    self.drafts_logged_in(&rep);
                     self.panels.screen = Screen::Console;
                     self.panels.login_message = None;
                     // The password is never kept; the last server and username are.

@@ -337,6 +337,7 @@ impl SwitchboardApp {
     }
 
     pub(super) fn log_out(&mut self) {
+        self.drafts_logged_out();
         self.panels.login.focus = true;
         self.link.net.send(Command::Logout);
         self.model.clear();

@@ -128,7 +128,7 @@ impl SwitchboardApp {
                 ui.ctx(),
                 &self.model,
                 &team,
-                &mut self.panels.team_draft,
+                self.panels.team_drafts.entry(team.clone()).or_default(),
                 intents,
             );
         }

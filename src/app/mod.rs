@@ -10,10 +10,12 @@
 //! - [`buttons`]: the Support Buttons windows and when their lists are asked for.
 //! - [`jump`]: the Jump Clients window, the Pin dialog, and when the list is asked for.
 //! - [`dashboard`]: a lead's Dashboard in front, drawn, and its intents.
+//! - [`drafts`]: the rep's unsent text saved as they type and restored after a restart.
 //! - [`tray`]: the system tray icon's view and menu actions; minimising to the tray.
 
 mod buttons;
 mod dashboard;
+mod drafts;
 mod inbound;
 mod intents;
 mod jump;
@@ -67,6 +69,7 @@ pub struct AppOptions {
     /// Base URL of the routing server; pre-fills the login form (the remembered one wins).
     pub server_url: Option<String>,
     /// Where preferences live; `None` means the OS config directory. Tests pass a temp file.
+    /// Drafts go in a `drafts` directory beside it (else in the OS data directory).
     pub prefs_path: Option<PathBuf>,
     /// Log in at start with these credentials (tests).
     pub auto_login: Option<(String, String)>,
@@ -93,6 +96,7 @@ pub struct SwitchboardApp {
     observed: Observed,
     screens: screens::Screens,
     shells: shells::Shells,
+    drafts: drafts::Drafts,
     tray: tray::TrayLink,
 }
 
@@ -140,6 +144,7 @@ impl SwitchboardApp {
             password: String::new(),
             focus: true,
         };
+        let drafts = drafts::Drafts::new(&options);
         let mut app = Self {
             options,
             _demo: demo,
@@ -158,6 +163,7 @@ impl SwitchboardApp {
             observed: Observed::default(),
             screens: screens::Screens::default(),
             shells: shells::Shells::default(),
+            drafts,
             tray: tray::TrayLink::default(),
         };
         if let Some((username, password)) = auto_login {
@@ -267,6 +273,7 @@ impl eframe::App for SwitchboardApp {
         for intent in intents {
             self.handle(intent);
         }
+        self.keep_drafts(ui.ctx(), now_ms());
         if std::mem::take(&mut self.panels.apply_theme) {
             crate::theme::apply(ui.ctx(), self.settings.prefs.theme);
         }
@@ -286,5 +293,6 @@ impl eframe::App for SwitchboardApp {
 
     fn on_exit(&mut self) {
         self.flush_prefs();
+        self.flush_drafts();
     }
 }

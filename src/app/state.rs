@@ -21,7 +21,7 @@ use crate::ui::toasts::Toasts;
 use crate::ui::transfer_dialog::TransferDialog;
 use std::collections::HashMap;
 use std::sync::mpsc::Receiver;
-use switchboard_protocol::SessionId;
+use switchboard_protocol::{SessionId, TeamId};
 
 /// The link to the network: the actor's handle, what it delivered, the connection state.
 pub(super) struct Link {
@@ -54,7 +54,8 @@ pub(super) struct Panels {
     pub dashboard: DashboardPanel,
     pub queues: QueuesState,
     pub drafts: HashMap<SessionId, ChatDraft>,
-    pub team_draft: String,
+    /// What the rep is typing in each team's chat (kept while its window is closed).
+    pub team_drafts: HashMap<TeamId, String>,
     pub close: CloseDialog,
     pub transfer: TransferDialog,
     /// The deploy forms of the open Support Buttons windows (the lists are the model's).
@@ -92,7 +93,7 @@ impl Panels {
             dashboard: DashboardPanel::default(),
             queues: QueuesState::default(),
             drafts: HashMap::new(),
-            team_draft: String::new(),
+            team_drafts: HashMap::new(),
             close: CloseDialog::default(),
             transfer: TransferDialog::default(),
             button_forms: HashMap::new(),
