@@ -64,6 +64,9 @@ pub struct Settings {
     /// The service level of every personal queue (`personal_target_wait_secs`,
     /// `personal_breach_wait_secs`; 60 and 180 by default).
     pub personal_service_level: ServiceLevel,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`trusted_proxies`:
+    /// addresses or CIDR networks; none by default, so the TCP peer is the client).
+    pub trusted_proxies: crate::server::proxy::TrustedProxies,
 }
 
 /// The `[supervision]` section: how team leads supervising a session show.
@@ -417,6 +420,7 @@ struct RawSettings {
     client_download: Option<std::path::PathBuf>,
     personal_target_wait_secs: Option<u64>,
     personal_breach_wait_secs: Option<u64>,
+    trusted_proxies: Vec<String>,
 }
 
 /// What may be shared unless the configuration says otherwise: pictures, documents, logs.
@@ -442,6 +446,7 @@ impl Default for RawSettings {
             client_download: None,
             personal_target_wait_secs: None,
             personal_breach_wait_secs: None,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -622,6 +627,8 @@ impl RawConfig {
                 s.personal_target_wait_secs,
                 s.personal_breach_wait_secs,
             )?,
+            trusted_proxies: crate::server::proxy::TrustedProxies::parse(&s.trusted_proxies)
+                .map_err(invalid)?,
         };
         if settings.max_file_bytes == 0 || settings.max_file_bytes > 100 * 1024 * 1024 {
             return Err(invalid("max_file_bytes must be between 1 and 104857600"));

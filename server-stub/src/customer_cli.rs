@@ -56,6 +56,10 @@ pub struct CustomerArgs {
     /// Send the lines of standard input and exit when the session ends (no prompts).
     #[arg(long)]
     pub script: bool,
+    /// Also trust the certificate authorities in this PEM file for an https:// server (a
+    /// private CA); the system's are always trusted.
+    #[arg(long, value_name = "PEM")]
+    pub ca_file: Option<std::path::PathBuf>,
 }
 
 impl CustomerArgs {
@@ -204,9 +208,14 @@ fn author(author: &Author) -> String {
 /// Runs the terminal customer until the session ends (or, interactively, input ends).
 pub async fn run(args: CustomerArgs) -> anyhow::Result<()> {
     let url = customer_ws_url(&args.server);
-    let (mut socket, _) = tokio_tungstenite::connect_async(&url)
-        .await
-        .with_context(|| format!("connecting to {url}"))?;
+    let tls = switchboard_tls::ClientTls::new(args.ca_file.as_deref())?;
+    let (mut socket, _) = match tls.connect_ws(url.as_str(), None, true).await {
+        Ok(connected) => connected,
+        Err(error) => match switchboard_tls::describe(&switchboard_tls::host_of(&url), &error) {
+            Some(sentence) => anyhow::bail!("{sentence}"),
+            None => return Err(error).with_context(|| format!("connecting to {url}")),
+        },
+    };
     let hello = CustomerHello::Start {
         protocol_version: PROTOCOL_VERSION,
         client: switchboard_protocol::ClientKind::Web,

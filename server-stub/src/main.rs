@@ -33,6 +33,13 @@ struct Cli {
     /// power loss: one fsync per commit). Overrides the configuration's `durability`.
     #[arg(long, value_parser = ["normal", "full"])]
     durability: Option<String>,
+    /// Serve HTTPS and wss:// with this certificate chain (PEM; the server's certificate
+    /// first). Needs --tls-key. Without both, plain HTTP (behind a TLS reverse proxy, say).
+    #[arg(long, value_name = "PEM", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The private key of --tls-cert (PEM: PKCS#8, PKCS#1 or SEC1).
+    #[arg(long, value_name = "PEM", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -168,23 +175,32 @@ async fn main() -> anyhow::Result<()> {
         Some(path) => path,
         None => default_db_path()?,
     };
+    // Read before listening, so a bad file stops the start with its name, not a handshake.
+    let tls = match (&cli.tls_cert, &cli.tls_key) {
+        (Some(cert), Some(key)) => {
+            Some(server::tls::load(cert, key).context("--tls-cert/--tls-key")?)
+        }
+        _ => None,
+    };
+    let scheme = if tls.is_some() { "https" } else { "http" };
     let listener = tokio::net::TcpListener::bind(cli.listen)
         .await
         .with_context(|| format!("listening on {}", cli.listen))?;
-    let server = server::start(
+    let server = server::start_with_tls(
         listener,
         Options {
             config: config.clone(),
             db_path: db_path.clone(),
             seed,
         },
+        tls,
     )
     .await?;
     // Tests and scripts read this line to find the port. A closed stdout must not stop the server.
     {
         use std::io::Write;
         let mut stdout = std::io::stdout();
-        let _ = writeln!(stdout, "listening on http://{}", server.addr);
+        let _ = writeln!(stdout, "listening on {scheme}://{}", server.addr);
         let _ = stdout.flush();
     }
     tracing::info!(database = %db_path.display(), "database");

@@ -25,6 +25,7 @@ pub mod session_bus;
 pub mod shell;
 pub mod socket;
 pub mod supervision;
+pub mod tls;
 #[cfg(feature = "ui")]
 pub mod ui;
 pub mod wait;

@@ -40,7 +40,16 @@ impl RepClient {
         token: &str,
         resume: Option<ResumeFrom>,
     ) -> Result<RepClient, RepServerMessage> {
-        let mut socket = open_socket(addr, "/ws/rep").await;
+        let socket = open_socket(addr, "/ws/rep").await;
+        Self::try_hello(socket, token, resume).await
+    }
+
+    /// Says hello on an open `/ws/rep` socket (plain or TLS); `Err` carries the refusal.
+    pub async fn try_hello(
+        mut socket: Socket,
+        token: &str,
+        resume: Option<ResumeFrom>,
+    ) -> Result<RepClient, RepServerMessage> {
         let hello = RepHello::Hello {
             protocol_version: PROTOCOL_VERSION,
             token: token.into(),

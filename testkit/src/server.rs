@@ -23,6 +23,9 @@ pub struct TestServer {
     pub addr: SocketAddr,
     pub dir: tempfile::TempDir,
     config: Arc<Config>,
+    /// `Some` for a server started with [`TestServer::start_tls`]: it serves HTTPS/WSS only
+    /// (the plain helpers `login`, `rep` and `customer` do not reach it).
+    tls: Option<Arc<rustls::ServerConfig>>,
     /// Reps log in with `<id><password_suffix>` (`-pw` in the test configuration).
     password_suffix: &'static str,
 }
@@ -44,13 +47,29 @@ impl TestServer {
         config: Arc<Config>,
         password_suffix: &'static str,
     ) -> TestServer {
+        TestServer::start_serving(config, password_suffix, None).await
+    }
+
+    /// A server with `config` serving HTTPS and WSS with `cert` (`--tls-cert`/`--tls-key`
+    /// read by the server's own loader); its reps' passwords are `<id>-pw`.
+    pub async fn start_tls(config: Arc<Config>, cert: &crate::tls::TestCert) -> TestServer {
+        TestServer::start_serving(config, "-pw", Some(cert.server_config())).await
+    }
+
+    async fn start_serving(
+        config: Arc<Config>,
+        password_suffix: &'static str,
+        tls: Option<Arc<rustls::ServerConfig>>,
+    ) -> TestServer {
         let dir = tempfile::tempdir().expect("temp dir");
-        let server = start_on(dir.path().join(DB_FILE), "127.0.0.1:0", config.clone()).await;
+        let db = dir.path().join(DB_FILE);
+        let server = start_on(db, "127.0.0.1:0", config.clone(), tls.clone()).await;
         TestServer {
             addr: server.addr,
             server: Some(server),
             dir,
             config,
+            tls,
             password_suffix,
         }
     }
@@ -59,13 +78,17 @@ impl TestServer {
         self.dir.path().join(DB_FILE)
     }
 
-    /// The base URL of its HTTP edge (`http://127.0.0.1:PORT`).
+    /// The base URL of its HTTP edge (`http://127.0.0.1:PORT`, or `https://localhost:PORT`
+    /// with TLS: the name the test certificates carry).
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        match self.tls {
+            Some(_) => format!("https://localhost:{}", self.addr.port()),
+            None => format!("http://{}", self.addr),
+        }
     }
 
     pub fn http(&self, path: &str) -> String {
-        format!("http://{}{}", self.addr, path)
+        format!("{}{}", self.url(), path)
     }
 
     /// Stops the server cleanly (its sockets close); the database stays.
@@ -77,7 +100,13 @@ impl TestServer {
 
     /// Starts it again on the same port and database, with the same configuration.
     pub async fn start_again(&mut self) {
-        let server = start_on(self.db_path(), &self.addr.to_string(), self.config.clone()).await;
+        let server = start_on(
+            self.db_path(),
+            &self.addr.to_string(),
+            self.config.clone(),
+            self.tls.clone(),
+        )
+        .await;
         assert_eq!(server.addr, self.addr, "the same port again");
         self.server = Some(server);
     }
@@ -86,6 +115,11 @@ impl TestServer {
     pub async fn restart(&mut self) {
         self.stop().await;
         self.start_again().await;
+    }
+
+    /// `user`'s test password.
+    pub fn password(&self, user: &str) -> String {
+        format!("{user}{}", self.password_suffix)
     }
 
     /// Logs `user` in over HTTP with their test password; the token.
@@ -107,7 +141,12 @@ impl TestServer {
 
 /// Binds `listen` (waiting, within the deadline, for a port just given up to be free
 /// again) and starts the server there.
-async fn start_on(db: PathBuf, listen: &str, config: Arc<Config>) -> Server {
+async fn start_on(
+    db: PathBuf,
+    listen: &str,
+    config: Arc<Config>,
+    tls: Option<Arc<rustls::ServerConfig>>,
+) -> Server {
     let deadline = tokio::time::Instant::now() + DEADLINE;
     let listener = loop {
         match tokio::net::TcpListener::bind(listen).await {
@@ -121,7 +160,7 @@ async fn start_on(db: PathBuf, listen: &str, config: Arc<Config>) -> Server {
         db_path: db,
         seed: 7,
     };
-    server::start(listener, options)
+    server::start_with_tls(listener, options, tls)
         .await
         .expect("server starts")
 }

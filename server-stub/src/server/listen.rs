@@ -7,7 +7,15 @@
 //! reading; headers not complete within `header_timeout_secs` close the connection
 //! (slowloris); an accept error (out of file descriptors, say) backs off instead of
 //! spinning.
+//!
+//! With `--tls-cert`/`--tls-key` each connection first completes a TLS handshake, bounded by
+//! the same header timeout (a client that opens TCP and never says hello is dropped), then
+//! is served exactly as a plain one. With `[server] trusted_proxies`, a request from a
+//! trusted proxy carries the client address its `X-Forwarded-For` names
+//! (`server/proxy.rs`) as its `ConnectInfo`, so every per-address limit counts the client,
+//! and the proxy's own connections are capped only in all, not per address.
 
+use super::proxy::{FORWARDED_FOR, TrustedProxies};
 use crate::limits::Limits;
 use axum::extract::ConnectInfo;
 use hyper::body::Incoming;
@@ -17,7 +25,7 @@ use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::io::AsyncWriteExt;
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tower::ServiceExt;
@@ -31,7 +39,8 @@ pub struct ConnectionCounts {
 /// One counted connection; dropping it frees the slot.
 pub struct ConnectionSlot {
     counts: Arc<ConnectionCounts>,
-    address: IpAddr,
+    /// `None` for a trusted proxy's connection, counted in all only.
+    address: Option<IpAddr>,
 }
 
 impl ConnectionCounts {
@@ -47,7 +56,21 @@ impl ConnectionCounts {
         per_address.insert(address, mine + 1);
         Some(ConnectionSlot {
             counts: self.clone(),
-            address,
+            address: Some(address),
+        })
+    }
+
+    /// Takes a slot counted in all only: a trusted proxy carries many clients' connections,
+    /// which its one address must not cap together.
+    pub fn take_for_proxy(self: &Arc<Self>, limits: &Limits) -> Option<ConnectionSlot> {
+        let mut guard = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        if guard.0 >= limits.max_connections {
+            return None;
+        }
+        guard.0 += 1;
+        Some(ConnectionSlot {
+            counts: self.clone(),
+            address: None,
         })
     }
 
@@ -62,10 +85,13 @@ impl Drop for ConnectionSlot {
         let mut guard = self.counts.inner.lock().unwrap_or_else(|e| e.into_inner());
         let (total, per_address) = &mut *guard;
         *total = total.saturating_sub(1);
-        if let Some(count) = per_address.get_mut(&self.address) {
+        let Some(address) = self.address else {
+            return;
+        };
+        if let Some(count) = per_address.get_mut(&address) {
             *count = count.saturating_sub(1);
             if *count == 0 {
-                per_address.remove(&self.address);
+                per_address.remove(&address);
             }
         }
     }
@@ -82,11 +108,22 @@ fn over_capacity() -> Vec<u8> {
     .into_bytes()
 }
 
+/// How the edge treats each connection beyond the limits: TLS, and whom to believe about
+/// the client's address.
+#[derive(Clone, Default)]
+pub struct Edge {
+    /// `Some` with `--tls-cert`/`--tls-key`: every connection is TLS.
+    pub tls: Option<tokio_rustls::TlsAcceptor>,
+    /// `[server] trusted_proxies`.
+    pub proxies: Arc<TrustedProxies>,
+}
+
 /// Serves `app` on `listener` until `shutdown` turns true.
 pub async fn serve(
     listener: TcpListener,
     app: axum::Router,
     limits: Arc<Limits>,
+    edge: Edge,
     counts: Arc<ConnectionCounts>,
     mut shutdown: watch::Receiver<bool>,
 ) {
@@ -112,7 +149,12 @@ pub async fn serve(
                 continue;
             }
         };
-        let Some(slot) = counts.take(peer.ip(), &limits) else {
+        let slot = if edge.proxies.contains(peer.ip()) {
+            counts.take_for_proxy(&limits)
+        } else {
+            counts.take(peer.ip(), &limits)
+        };
+        let Some(slot) = slot else {
             tracing::debug!(peer = %peer.ip(), "connection over the cap refused");
             tokio::spawn(refuse(stream));
             continue;
@@ -122,7 +164,8 @@ pub async fn serve(
             stream,
             peer,
             app.clone(),
-            limits.header_timeout_secs,
+            edge.clone(),
+            Duration::from_secs(limits.header_timeout_secs),
             shutdown.clone(),
             slot,
         ));
@@ -146,24 +189,55 @@ async fn refuse(mut stream: TcpStream) {
     .await;
 }
 
-/// One HTTP/1 connection (and the WebSocket it may become), holding its slot.
+/// One connection, holding its slot: the TLS handshake first when the edge has TLS (within
+/// the header timeout, and given up at shutdown), then HTTP/1.
 async fn connection(
     stream: TcpStream,
     peer: SocketAddr,
     app: axum::Router,
-    header_timeout_secs: u64,
+    edge: Edge,
+    header_timeout: Duration,
     mut shutdown: watch::Receiver<bool>,
     _slot: ConnectionSlot,
 ) {
+    let Some(acceptor) = edge.tls.clone() else {
+        return http(stream, peer, app, edge.proxies, header_timeout, shutdown).await;
+    };
+    let handshake = tokio::select! {
+        handshake = tokio::time::timeout(header_timeout, acceptor.accept(stream)) => handshake,
+        _ = wait_for(&mut shutdown) => return,
+    };
+    match handshake {
+        Ok(Ok(stream)) => http(stream, peer, app, edge.proxies, header_timeout, shutdown).await,
+        Ok(Err(error)) => tracing::debug!(peer = %peer.ip(), %error, "TLS handshake failed"),
+        Err(_) => tracing::debug!(peer = %peer.ip(), "TLS handshake not completed in time"),
+    }
+}
+
+/// HTTP/1 (and the WebSocket it may become) on an open connection, plain or TLS.
+async fn http<S>(
+    stream: S,
+    peer: SocketAddr,
+    app: axum::Router,
+    proxies: Arc<TrustedProxies>,
+    header_timeout: Duration,
+    mut shutdown: watch::Receiver<bool>,
+) where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
     let service = app.map_request(move |mut request: hyper::Request<Incoming>| {
-        request.extensions_mut().insert(ConnectInfo(peer));
+        let forwarded = request.headers().get_all(FORWARDED_FOR);
+        let client = proxies.client_address(peer.ip(), forwarded.iter().map(|v| v.as_bytes()));
+        request
+            .extensions_mut()
+            .insert(ConnectInfo(SocketAddr::new(client, peer.port())));
         request.map(axum::body::Body::new)
     });
     let service = TowerToHyperService::new(service);
     let mut builder = hyper::server::conn::http1::Builder::new();
     builder
         .timer(TokioTimer::new())
-        .header_read_timeout(Duration::from_secs(header_timeout_secs))
+        .header_read_timeout(header_timeout)
         .max_buf_size(64 * 1024);
     let connection = builder
         .serve_connection(TokioIo::new(stream), service)
@@ -209,6 +283,23 @@ mod tests {
         let again = counts.take(a, &limits);
         assert!(again.is_some(), "a dropped slot is free again");
         assert_eq!(counts.total(), 3);
+    }
+
+    #[test]
+    fn a_trusted_proxy_is_capped_in_all_only() {
+        let limits = Limits {
+            max_connections: 3,
+            max_connections_per_address: 1,
+            ..Limits::default()
+        };
+        let counts = Arc::new(ConnectionCounts::default());
+        let first = counts.take_for_proxy(&limits).unwrap();
+        let _second = counts.take_for_proxy(&limits).unwrap();
+        let _other = counts.take([10, 0, 0, 1].into(), &limits).unwrap();
+        assert!(counts.take_for_proxy(&limits).is_none(), "in all");
+        drop(first);
+        assert_eq!(counts.total(), 2);
+        assert!(counts.take_for_proxy(&limits).is_some());
     }
 
     #[test]

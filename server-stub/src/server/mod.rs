@@ -18,11 +18,13 @@ mod logins;
 pub mod media;
 pub mod metrics;
 mod portal;
+pub mod proxy;
 mod rep_ws;
 mod shell_http;
 mod socket;
 pub mod streams;
 pub mod throttle;
+pub mod tls;
 
 use crate::config::Config;
 use crate::router::Router;
@@ -81,8 +83,18 @@ pub struct Server {
     media: media::MediaRelay,
 }
 
-/// Opens the store and starts serving on `listener`.
-pub async fn start(listener: TcpListener, mut options: Options) -> anyhow::Result<Server> {
+/// Opens the store and starts serving plain HTTP on `listener`.
+pub async fn start(listener: TcpListener, options: Options) -> anyhow::Result<Server> {
+    start_with_tls(listener, options, None).await
+}
+
+/// [`start`], serving HTTPS (and `wss://`) with `tls` when given (`--tls-cert`/`--tls-key`,
+/// read by [`tls::load`]).
+pub async fn start_with_tls(
+    listener: TcpListener,
+    mut options: Options,
+    tls: Option<Arc<rustls::ServerConfig>>,
+) -> anyhow::Result<Server> {
     if let Some(path) = &options.config.settings.client_download
         && !path.is_file()
     {
@@ -182,10 +194,15 @@ pub async fn start(listener: TcpListener, mut options: Options) -> anyhow::Resul
         .layer(axum::middleware::from_fn(http::json_errors))
         .with_state(state);
     let limits = Arc::new(options.config.limits.clone());
+    let edge = listen::Edge {
+        tls: tls.map(tokio_rustls::TlsAcceptor::from),
+        proxies: Arc::new(options.config.settings.trusted_proxies.clone()),
+    };
     let http = tokio::spawn(listen::serve(
         listener,
         app,
         limits,
+        edge,
         Arc::new(listen::ConnectionCounts::default()),
         shutdown_rx,
     ));
