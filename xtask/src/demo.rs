@@ -31,12 +31,27 @@ const XVFB_START_LIMIT: Duration = Duration::from_secs(10);
 
 pub fn run(root: &Path, args: &DemoArgs) -> anyhow::Result<()> {
     setup::ensure(Purpose::Demo)?;
+    // Built first, so that what follows (the display to look at) is not lost above
+    // hundreds of lines of compiler output.
+    println!("xtask demo: building the console (the first build takes a few minutes)");
+    let release_build = ["--release", "-p", "switchboard"];
+    let status = Command::new(cargo())
+        .current_dir(root)
+        .arg("build")
+        .args(release_build)
+        .status()
+        .context("running cargo")?;
+    if !status.success() {
+        bail!("building the console failed ({status})");
+    }
+
     let mut console = Command::new(cargo());
     console
         .current_dir(root)
-        .args(["run", "--release", "-p", "switchboard", "--", "--demo"])
+        .arg("run")
+        .args(release_build)
+        .args(["--", "--demo"])
         .args(&args.console_args);
-
     // Held until the console exits; dropping it stops the X server.
     let _virtual_display = if Display::from_env().is_headless() {
         let xvfb = VirtualDisplay::start()?;
@@ -56,8 +71,9 @@ pub fn run(root: &Path, args: &DemoArgs) -> anyhow::Result<()> {
     } else {
         None
     };
-
-    println!("xtask demo: building and starting the console (the first build takes a few minutes)");
+    println!(
+        "xtask demo: starting the console's demo (logged in as alice unless --as says otherwise)"
+    );
     let status = console.status().context("running cargo")?;
     if !status.success() {
         bail!("the console exited with {status}");
