@@ -29,6 +29,11 @@ struct Args {
     /// with the Dashboard). Demo passwords are `<rep>-demo`.
     #[arg(long = "as", value_name = "REP")]
     demo_rep: Option<String>,
+
+    /// Also trust the certificate authorities in this PEM file for https:// and wss://
+    /// servers (a private CA); the system's are always trusted.
+    #[arg(long, value_name = "PATH")]
+    ca_file: Option<std::path::PathBuf>,
 }
 
 /// The WebSocket library logs every frame's payload at TRACE: chat, tokens, and the password
@@ -54,7 +59,12 @@ fn main() -> anyhow::Result<()> {
         .with_env_filter(capped(filter)?)
         .init();
 
+    // Read now, so a wrong path stops here with its name instead of at the first login.
+    if let Some(path) = &args.ca_file {
+        switchboard_tls::ClientTls::new(Some(path)).context("--ca-file")?;
+    }
     let options = AppOptions {
+        ca_file: args.ca_file,
         demo: args.demo,
         server_url: args.server,
         demo_seed: args.seed,

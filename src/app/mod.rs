@@ -81,6 +81,8 @@ pub struct AppOptions {
     pub file_dialogs: FileDialogs,
     /// Desktop notifications, or a recorder of what the console asked to show (tests).
     pub notifications: Notifications,
+    /// An extra CA file (PEM) trusted for `https://`/`wss://` besides the system's (`--ca-file`).
+    pub ca_file: Option<PathBuf>,
 }
 
 /// The representative console.
@@ -105,7 +107,13 @@ impl SwitchboardApp {
         install_fonts(&cc.egui_ctx);
         crate::theme::install_visuals(&cc.egui_ctx);
         let ctx = cc.egui_ctx.clone();
-        let (net, events) = NetHandle::spawn(move || ctx.request_repaint());
+        let tls =
+            switchboard_tls::ClientTls::new(options.ca_file.as_deref()).unwrap_or_else(|error| {
+                // main.rs read it already; if it changed since, the system's roots remain.
+                tracing::error!(%error, "the CA file is not used");
+                switchboard_tls::ClientTls::platform()
+            });
+        let (net, events) = NetHandle::spawn_with_tls(move || ctx.request_repaint(), tls);
         let ctx = cc.egui_ctx.clone();
         let dialogs = Dialogs::new(options.file_dialogs.clone(), move || ctx.request_repaint());
         let ctx = cc.egui_ctx.clone();

@@ -31,9 +31,10 @@ pub(crate) fn run_on_own_runtime(
     commands: UnboundedReceiver<Command>,
     sink: EventSink,
     auth: SharedAuth,
+    tls: switchboard_tls::ClientTls,
 ) {
     match runtime {
-        Ok(runtime) => runtime.block_on(Actor::new(commands, sink, auth).run()),
+        Ok(runtime) => runtime.block_on(Actor::new(commands, sink, auth, tls).run()),
         Err(error) => {
             tracing::error!(%error, "could not start the network runtime");
             refuse_everything(
@@ -153,13 +154,21 @@ struct Actor {
     next_ping: u64,
     /// The current login, published for file transfers.
     auth: SharedAuth,
+    /// How `wss://` is verified (the HTTP client has the same).
+    tls: switchboard_tls::ClientTls,
 }
 
 impl Actor {
-    fn new(commands: UnboundedReceiver<Command>, sink: EventSink, auth: SharedAuth) -> Self {
+    fn new(
+        commands: UnboundedReceiver<Command>,
+        sink: EventSink,
+        auth: SharedAuth,
+        tls: switchboard_tls::ClientTls,
+    ) -> Self {
         Self {
             inbox: Inbox { commands, sink },
-            http: HttpApi::new(),
+            http: HttpApi::new(&tls),
+            tls,
             status: ConnectionStatus::Offline,
             resume: ResumeTracker::default(),
             next_ping: RESERVED_ID_BASE,
@@ -266,7 +275,12 @@ impl Actor {
         let resume = self.resume.resume_from();
         let opened = self
             .inbox
-            .answering(socket::open(&session.endpoints.ws_rep, &token, resume))
+            .answering(socket::open(
+                &session.endpoints.ws_rep,
+                &token,
+                resume,
+                &self.tls,
+            ))
             .await;
         let error = match opened {
             Err(interrupt) => {
@@ -523,6 +537,7 @@ fn handshake_login_error(error: HandshakeError) -> LoginError {
             message,
         } => LoginError::VersionMismatch(message),
         HandshakeError::Refused { message, .. } => LoginError::Other(message),
+        HandshakeError::Certificate(sentence) => LoginError::Other(sentence),
         HandshakeError::Unexpected(reason) => LoginError::Other(format!(
             "This does not look like a Switchboard server: {reason}."
         )),
@@ -538,7 +553,15 @@ mod tests {
         let (_commands, inbox) = tokio::sync::mpsc::unbounded_channel();
         let (events, received) = std::sync::mpsc::channel();
         let sink = EventSink::new(events, Arc::new(|| {}));
-        (Actor::new(inbox, sink, SharedAuth::default()), received)
+        (
+            Actor::new(
+                inbox,
+                sink,
+                SharedAuth::default(),
+                switchboard_tls::ClientTls::platform(),
+            ),
+            received,
+        )
     }
 
     /// The answers to the actor's own pings stay inside; every other frame is forwarded.

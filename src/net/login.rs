@@ -47,8 +47,10 @@ pub(crate) struct HttpApi {
 }
 
 impl HttpApi {
-    pub(crate) fn new() -> Self {
-        let client = reqwest::Client::builder()
+    /// A client verifying `https://` with `tls` (the platform's roots plus `--ca-file`).
+    pub(crate) fn new(tls: &switchboard_tls::ClientTls) -> Self {
+        let client = tls
+            .reqwest_builder()
             .connect_timeout(CONNECT_TIMEOUT)
             .timeout(REQUEST_TIMEOUT)
             .build()
@@ -138,8 +140,12 @@ impl HttpApi {
     }
 }
 
-/// A request that got no HTTP answer at all.
+/// A request that got no HTTP answer at all. A refused certificate is not worth retrying:
+/// it is said in words naming the host (wrong name, expired, unknown issuer).
 fn transport_error(error: &reqwest::Error, base: &str) -> LoginError {
+    if let Some(sentence) = switchboard_tls::describe(&switchboard_tls::host_of(base), error) {
+        return LoginError::Other(sentence);
+    }
     if error.is_builder() {
         return LoginError::Other(format!("`{base}` is not a server address."));
     }

@@ -118,10 +118,18 @@ pub(crate) fn media_url(http_base: &str) -> String {
     format!("{ws}/ws/media")
 }
 
-/// Opens a stream to `url` with `ticket` on `runtime`; `wake` repaints the UI.
-pub fn open(
+/// Where a media socket goes: its `ws(s)://…/ws/media` URL and the TLS configuration for
+/// `wss://` (the platform's roots plus `--ca-file`).
+#[derive(Clone, Debug)]
+pub(crate) struct Dial {
+    pub(crate) url: String,
+    pub(crate) tls: switchboard_tls::ClientTls,
+}
+
+/// Opens a stream to `dial` with `ticket` on `runtime`; `wake` repaints the UI.
+pub(crate) fn open(
     runtime: &tokio::runtime::Handle,
-    url: String,
+    dial: Dial,
     session_id: SessionId,
     ticket: MediaTicket,
     wake: Arc<dyn Fn() + Send + Sync>,
@@ -130,7 +138,7 @@ pub fn open(
     let state = Arc::new(Mutex::new(StreamState::Connecting));
     let (out, out_rx) = mpsc::unbounded_channel();
     let task = runtime.spawn(run(
-        url,
+        dial,
         ticket.token,
         picture.clone(),
         state.clone(),
@@ -150,7 +158,7 @@ pub fn open(
 
 /// The stream's task: connect, authenticate, then relay frames until the socket ends.
 async fn run(
-    url: String,
+    dial: Dial,
     token: String,
     picture: SharedPicture,
     state: Arc<Mutex<StreamState>>,
@@ -158,7 +166,7 @@ async fn run(
     out_rx: mpsc::UnboundedReceiver<MediaFrame>,
     wake: Arc<dyn Fn() + Send + Sync>,
 ) {
-    let end = stream(&url, token, &picture, &state, out, out_rx, wake.clone()).await;
+    let end = stream(&dial, token, &picture, &state, out, out_rx, wake.clone()).await;
     tracing::debug!(?end, "media stream ended");
     if let Ok(mut state) = state.lock() {
         *state = end;
@@ -170,17 +178,23 @@ async fn run(
 pub(crate) type MediaSocket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-/// Connects to `url` (within [`CONNECT_TIMEOUT`]) and sends `auth` with `token`; the server
+/// Connects to `dial` (within [`CONNECT_TIMEOUT`]) and sends `auth` with `token`; the server
 /// answers nothing on success, so the socket is ready for the stream's frames. Shared by the
-/// screen and the shell streams.
-pub(crate) async fn connect(url: &str, token: String) -> Result<MediaSocket, StreamState> {
+/// screen and the shell streams. A refused certificate is said in words naming the host.
+pub(crate) async fn connect(dial: &Dial, token: String) -> Result<MediaSocket, StreamState> {
     let mut config = WebSocketConfig::default();
     config.max_message_size = Some(MAX_FRAME_BYTES);
     config.max_frame_size = Some(MAX_FRAME_BYTES);
-    let connecting = tokio_tungstenite::connect_async_with_config(url, Some(config), true);
+    let connecting = dial.tls.connect_ws(dial.url.as_str(), Some(config), true);
     let mut socket = match tokio::time::timeout(CONNECT_TIMEOUT, connecting).await {
         Ok(Ok((socket, _))) => socket,
-        Ok(Err(error)) => return Err(StreamState::Lost(format!("connect: {error}"))),
+        Ok(Err(error)) => {
+            let host = switchboard_tls::host_of(&dial.url);
+            return Err(StreamState::Lost(
+                switchboard_tls::describe(&host, &error)
+                    .unwrap_or_else(|| format!("connect: {error}")),
+            ));
+        }
         Err(_) => return Err(StreamState::Lost("connect: timed out".into())),
     };
     let auth = encode_media(&MediaFrame::Auth { token })
@@ -208,7 +222,7 @@ pub(crate) fn closed(
 }
 
 async fn stream(
-    url: &str,
+    dial: &Dial,
     token: String,
     picture: &SharedPicture,
     state: &Mutex<StreamState>,
@@ -216,7 +230,7 @@ async fn stream(
     mut out_rx: mpsc::UnboundedReceiver<MediaFrame>,
     wake: Arc<dyn Fn() + Send + Sync>,
 ) -> StreamState {
-    let mut socket = match connect(url, token).await {
+    let mut socket = match connect(dial, token).await {
         Ok(socket) => socket,
         Err(lost) => return lost,
     };

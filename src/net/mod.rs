@@ -23,6 +23,10 @@
 //! - `shell`: a command shell on the customer's machine over `/ws/media` (one
 //!   [`ShellStream`] per session), with bounded queues and acks as flow control.
 //! - `transcript`: a session's shell transcript over HTTP, read into lines.
+//!
+//! Every connection, HTTP or WebSocket, dials with one TLS configuration
+//! ([`switchboard_tls::ClientTls`]: the platform's roots plus `--ca-file`), given to
+//! [`NetHandle::spawn_with_tls`].
 
 mod actor;
 pub use actor::REPLACED_MESSAGE;
@@ -43,7 +47,21 @@ pub fn open_screen_at(
     ticket: MediaTicket,
     wake: impl Fn() + Send + Sync + 'static,
 ) -> ScreenStream {
-    media::open(runtime, url.to_owned(), session_id, ticket, Arc::new(wake))
+    media::open(
+        runtime,
+        platform_dial(url),
+        session_id,
+        ticket,
+        Arc::new(wake),
+    )
+}
+
+/// `url` with the platform's roots only (the `*_at` helpers for tests and benches).
+fn platform_dial(url: &str) -> media::Dial {
+    media::Dial {
+        url: url.to_owned(),
+        tls: switchboard_tls::ClientTls::platform(),
+    }
 }
 pub use media_picture::{Damage, Painter, Picture, Rect, SharedPicture};
 mod shell;
@@ -59,7 +77,13 @@ pub fn open_shell_at(
     ticket: MediaTicket,
     wake: impl Fn() + Send + Sync + 'static,
 ) -> ShellStream {
-    shell::open(runtime, url.to_owned(), session_id, ticket, Arc::new(wake))
+    shell::open(
+        runtime,
+        platform_dial(url),
+        session_id,
+        ticket,
+        Arc::new(wake),
+    )
 }
 mod resume;
 mod sink;
@@ -226,6 +250,8 @@ pub struct NetHandle {
     /// The current login, for file transfers.
     auth: SharedAuth,
     http: reqwest::Client,
+    /// How every `https://`/`wss://` connection is verified.
+    tls: switchboard_tls::ClientTls,
 }
 
 impl fmt::Debug for NetHandle {
@@ -237,9 +263,18 @@ impl fmt::Debug for NetHandle {
 }
 
 impl NetHandle {
-    /// Starts the actor thread. `wake` is called after every event is queued (the app passes `ctx.request_repaint`).
+    /// Starts the actor thread, trusting the platform's roots. `wake` is called after every
+    /// event is queued (the app passes `ctx.request_repaint`).
     pub fn spawn(
         wake: impl Fn() + Send + Sync + 'static,
+    ) -> (NetHandle, std::sync::mpsc::Receiver<NetEvent>) {
+        NetHandle::spawn_with_tls(wake, switchboard_tls::ClientTls::platform())
+    }
+
+    /// [`NetHandle::spawn`] with a TLS configuration of the caller's (`--ca-file`).
+    pub fn spawn_with_tls(
+        wake: impl Fn() + Send + Sync + 'static,
+        tls: switchboard_tls::ClientTls,
     ) -> (NetHandle, std::sync::mpsc::Receiver<NetEvent>) {
         let (event_tx, event_rx) = std::sync::mpsc::channel();
         let sink = EventSink::new(event_tx, Arc::new(wake));
@@ -247,13 +282,16 @@ impl NetHandle {
         let actor_sink = sink.clone();
         let auth = SharedAuth::default();
         let actor_auth = auth.clone();
+        let actor_tls = tls.clone();
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build();
         let handle = runtime.as_ref().ok().map(|r| r.handle().clone());
         let started = std::thread::Builder::new()
             .name("switchboard-net".into())
-            .spawn(move || actor::run_on_own_runtime(runtime, inbox, actor_sink, actor_auth));
+            .spawn(move || {
+                actor::run_on_own_runtime(runtime, inbox, actor_sink, actor_auth, actor_tls)
+            });
         if let Err(error) = started {
             // `send` answers every command with a failure from now on.
             tracing::error!(%error, "could not start the network thread");
@@ -263,7 +301,9 @@ impl NetHandle {
             sink,
             runtime: handle,
             auth,
-            http: reqwest::Client::new(),
+            // Without TLS settings reqwest's own defaults; the login says why https fails.
+            http: tls.reqwest_builder().build().unwrap_or_default(),
+            tls,
         };
         (handle, event_rx)
     }
@@ -303,7 +343,7 @@ impl NetHandle {
         let http_base = self.auth.http_base()?;
         Some(media::open(
             runtime,
-            media::media_url(&http_base),
+            self.dial(&http_base),
             session_id,
             ticket,
             self.sink.waker(),
@@ -317,7 +357,7 @@ impl NetHandle {
         let http_base = self.auth.http_base()?;
         Some(shell::open(
             runtime,
-            media::media_url(&http_base),
+            self.dial(&http_base),
             session_id,
             ticket,
             self.sink.waker(),
@@ -340,6 +380,14 @@ impl NetHandle {
                 session_id,
                 result: Err("The network thread is not running.".into()),
             }),
+        }
+    }
+
+    /// The media socket beside `http_base`, dialled with this handle's TLS settings.
+    fn dial(&self, http_base: &str) -> media::Dial {
+        media::Dial {
+            url: media::media_url(http_base),
+            tls: self.tls.clone(),
         }
     }
 

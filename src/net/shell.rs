@@ -12,7 +12,7 @@
 //! The UI holds a [`ShellStream`]; dropping it closes the socket.
 
 use super::StreamState;
-use super::media::{MediaSocket, closed, connect};
+use super::media::{Dial, MediaSocket, closed, connect};
 use futures_util::{SinkExt, StreamExt};
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -172,10 +172,10 @@ impl ShellStream {
     }
 }
 
-/// Opens a shell stream to `url` with `ticket` on `runtime`; `wake` repaints the UI.
-pub fn open(
+/// Opens a shell stream to `dial` with `ticket` on `runtime`; `wake` repaints the UI.
+pub(crate) fn open(
     runtime: &tokio::runtime::Handle,
-    url: String,
+    dial: Dial,
     session_id: SessionId,
     ticket: MediaTicket,
     wake: Arc<dyn Fn() + Send + Sync>,
@@ -189,7 +189,7 @@ pub fn open(
     let (output_tx, output) = mpsc::channel(OUTPUT_QUEUE);
     let (out, out_rx) = mpsc::channel(INPUT_QUEUE);
     let task = runtime.spawn(run(
-        url,
+        dial,
         ticket.token,
         shared.clone(),
         output_tx,
@@ -209,14 +209,14 @@ pub fn open(
 
 /// The stream's task: connect, authenticate, then relay frames until the socket ends.
 async fn run(
-    url: String,
+    dial: Dial,
     token: String,
     shared: Arc<Shared>,
     output: mpsc::Sender<ShellOutput>,
     out_rx: mpsc::Receiver<MediaFrame>,
     wake: Arc<dyn Fn() + Send + Sync>,
 ) {
-    let end = match connect(&url, token).await {
+    let end = match connect(&dial, token).await {
         Ok(socket) => {
             set_state(&shared, StreamState::Live);
             wake();

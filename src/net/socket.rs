@@ -34,6 +34,8 @@ pub(crate) enum HandshakeError {
     Refused { code: ErrorCode, message: String },
     /// Something that is not a Switchboard server answered.
     Unexpected(String),
+    /// The server's certificate was refused (the sentence names the host): not retried.
+    Certificate(String),
 }
 
 /// What reading the socket gave.
@@ -54,17 +56,18 @@ pub(crate) enum Incoming {
 }
 
 /// Connects, sends `hello` and waits for `welcome`; returns the socket and that `welcome`.
-#[tracing::instrument(level = "debug", skip(token))]
+#[tracing::instrument(level = "debug", skip(token, tls))]
 pub(crate) async fn open(
     url: &str,
     token: &str,
     resume: Option<ResumeFrom>,
+    tls: &switchboard_tls::ClientTls,
 ) -> Result<(Socket, RepServerMessage), HandshakeError> {
     let config = WebSocketConfig::default().read_buffer_size(READ_BUFFER_BYTES);
-    let connecting = tokio_tungstenite::connect_async_with_config(url, Some(config), true);
+    let connecting = tls.connect_ws(url, Some(config), true);
     let (mut socket, _) = match tokio::time::timeout(CONNECT_TIMEOUT, connecting).await {
         Err(_) => return Err(HandshakeError::Transport("connecting timed out".into())),
-        Ok(Err(error)) => return Err(connect_error(error)),
+        Ok(Err(error)) => return Err(connect_error(error, url)),
         Ok(Ok(connected)) => connected,
     };
     let hello = RepHello::Hello {
@@ -157,8 +160,11 @@ pub(crate) async fn close(socket: &mut Socket) {
     }
 }
 
-fn connect_error(error: tokio_tungstenite::tungstenite::Error) -> HandshakeError {
+fn connect_error(error: tokio_tungstenite::tungstenite::Error, url: &str) -> HandshakeError {
     use tokio_tungstenite::tungstenite::Error as E;
+    if let Some(sentence) = switchboard_tls::describe(&switchboard_tls::host_of(url), &error) {
+        return HandshakeError::Certificate(sentence);
+    }
     match error {
         E::Io(io) => HandshakeError::Transport(describe_io(&io)),
         E::Http(response) => HandshakeError::Unexpected(format!(
