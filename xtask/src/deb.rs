@@ -8,6 +8,8 @@ mod control;
 mod http;
 mod install_check;
 mod layout;
+#[cfg(test)]
+mod packaging_files;
 mod stage;
 
 use anyhow::Context;
@@ -24,18 +26,24 @@ pub struct DebArgs {
     /// and the desktop entry, and purge them again (root only; changes this machine).
     #[arg(long)]
     pub install_check: bool,
+    /// Package the binaries already in the profile's directory instead of building them
+    /// (when they were just built, or the tree does not build at the moment).
+    #[arg(long, hide = true)]
+    pub no_build: bool,
 }
 
 /// Builds both packages; returns their paths.
 pub fn run(root: &Path, args: &DebArgs) -> anyhow::Result<Vec<PathBuf>> {
     let target = target_dir(root);
-    stage::run(
-        std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-            .current_dir(root)
-            .args(["build", "--profile", &args.profile])
-            .args(["-p", "switchboard", "-p", "switchboard-server"]),
-    )
-    .context("building the binaries")?;
+    if !args.no_build {
+        stage::run(
+            std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+                .current_dir(root)
+                .args(["build", "--profile", &args.profile])
+                .args(["-p", "switchboard", "-p", "switchboard-server"]),
+        )
+        .context("building the binaries")?;
+    }
     let binaries = target.join(profile_dir(&args.profile));
     let out = target.join("debian");
     std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
