@@ -28,6 +28,8 @@
 //! - [`tiles`]: frame diffs to screen updates, and screen updates applied to a framebuffer.
 //! - `xvfb` (Linux): a private Xvfb server for tests and benches, stopped on drop.
 //! - `window` (feature `window`, on by default): the customer's eframe window.
+//! - [`tls`]: the process's TLS settings (platform roots plus `--ca-file`) every socket
+//!   dials with.
 //!
 //! Platforms: on Linux the real screen is an X11 display (capture with XDamage, XTest input,
 //! the Stop hotkey); this is the tested path. On Windows and macOS the primary monitor is
@@ -55,6 +57,7 @@ pub mod session;
 #[cfg(unix)]
 pub mod shell;
 pub mod tiles;
+pub mod tls;
 #[cfg(feature = "window")]
 pub mod window;
 #[cfg(target_os = "linux")]

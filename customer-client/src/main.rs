@@ -102,6 +102,10 @@ struct Args {
     /// The jump's policy for `--resume-session`: `notify` or `ask`.
     #[arg(long, requires = "resume_session", default_value = "ask")]
     jump_policy: String,
+    /// Also trust the certificate authorities in this PEM file for an https:// server (a
+    /// private CA); the system's are always trusted.
+    #[arg(long, value_name = "PEM")]
+    ca_file: Option<PathBuf>,
 }
 
 impl Args {
@@ -156,6 +160,9 @@ fn main() -> anyhow::Result<()> {
         .init();
     if args.probe {
         return probe(args.display.as_deref());
+    }
+    if let Some(ca_file) = &args.ca_file {
+        switchboard_customer::tls::trust_ca_file(ca_file).context("--ca-file")?;
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -213,10 +213,9 @@ impl Agent {
         let limits = WebSocketConfig::default()
             .max_message_size(Some(MAX_FRAME_BYTES))
             .max_frame_size(Some(MAX_FRAME_BYTES));
-        let (mut socket, _) =
-            tokio_tungstenite::connect_async_with_config(&url, Some(limits), false)
-                .await
-                .map_err(|e| format!("cannot reach the server: {e}"))?;
+        let (mut socket, _) = crate::tls::connect(url.as_str(), Some(limits))
+            .await
+            .map_err(|e| format!("cannot reach the server: {e}"))?;
         let hello = JumpHello::Hello {
             protocol_version: PROTOCOL_VERSION,
             token: self.config.token.clone(),

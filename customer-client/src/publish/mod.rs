@@ -78,7 +78,7 @@ pub async fn publish(
     if !share.borrow_and_update().sharing() {
         return Ok(PublishEnd::Stopped);
     }
-    let connect = tokio_tungstenite::connect_async(url);
+    let connect = crate::tls::connect(url, None);
     let (socket, _) = tokio::select! {
         connected = connect => connected.map_err(PublishError::Connect)?,
         () = unshared(&mut share) => return Ok(PublishEnd::Stopped),

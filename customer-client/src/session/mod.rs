@@ -420,7 +420,7 @@ async fn handshake_unbounded(
     hello: &CustomerHello,
 ) -> Result<(actor::Socket, Started), SessionError> {
     let url = format!("{}/ws/customer", ws_base(server));
-    let (mut socket, _) = tokio_tungstenite::connect_async(&url)
+    let (mut socket, _) = crate::tls::connect(url.as_str(), None)
         .await
         .map_err(SessionError::Connect)?;
     let text = serde_json::to_string(hello).map_err(|e| SessionError::BadAnswer(e.to_string()))?;

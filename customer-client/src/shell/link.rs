@@ -130,7 +130,7 @@ pub async fn run_with(
     if !holds(&share.borrow_and_update(), grant) {
         return Ok(LinkEnd::Revoked);
     }
-    let connect = tokio::time::timeout(CONNECT_LIMIT, tokio_tungstenite::connect_async(url));
+    let connect = tokio::time::timeout(CONNECT_LIMIT, crate::tls::connect(url, None));
     let socket = tokio::select! {
         biased;
         () = revoked(&mut share, grant) => return Ok(LinkEnd::Revoked),
