@@ -4,7 +4,7 @@
 //! them to the writer thread (see [`crate::drafts`]).
 
 use super::*;
-use crate::drafts::{ComposerView, DraftBook, DraftKey, DraftStore, DraftWriter, Due};
+use crate::drafts::{ComposerView, DraftBook, DraftKey, DraftStore, DraftWriter, Due, still_mine};
 use switchboard_protocol::{RepId, UnixMillis};
 
 /// The drafts of the account logged in, and where and by whom they are written.
@@ -17,10 +17,12 @@ pub(super) struct Drafts {
 }
 
 impl Drafts {
-    /// Drafts beside the prefs file when one is given (tests, `--prefs`), else in the OS
-    /// data directory.
+    /// Drafts beside the prefs file when one is given (tests), else in the OS data
+    /// directory; none with `--demo`, whose server and sessions end with the process (and
+    /// whose port, part of the file's name, changes each run).
     pub fn new(options: &AppOptions) -> Drafts {
         let dir = match &options.prefs_path {
+            _ if options.demo => None,
             Some(prefs) => Some(DraftStore::dir_beside(prefs)),
             None => DraftStore::default_dir(),
         };
@@ -122,23 +124,6 @@ impl SwitchboardApp {
         if let Some(writer) = &self.drafts.writer {
             writer.flush();
         }
-    }
-}
-
-/// Whether a draft's session is still one the rep owns or has joined (monitoring is not
-/// enough), or its team one they are a member of.
-fn still_mine(model: &Model, key: &DraftKey) -> bool {
-    let Some(me) = model.me_id() else {
-        return false;
-    };
-    match key {
-        DraftKey::Session { session_id } => model.sessions.get(session_id).is_some_and(|s| {
-            !s.info.ended && (model.owns(&s.info) || s.info.participants.contains(me))
-        }),
-        DraftKey::Team { team } => model
-            .teams
-            .iter()
-            .any(|t| &t.team == team && t.members.contains(me)),
     }
 }
 

@@ -62,8 +62,8 @@ impl DraftStore {
         Some(dirs.data_dir().join("drafts"))
     }
 
-    /// The drafts directory beside a prefs file given on the command line or by a test, so
-    /// a test's temp dir holds both and nothing reaches the real user's data.
+    /// The drafts directory beside a prefs file a test gives, so its temp dir holds both
+    /// and nothing reaches the real user's data.
     pub fn dir_beside(prefs_path: &Path) -> PathBuf {
         prefs_path
             .parent()

@@ -7,6 +7,7 @@ mod changes;
 mod client_actions;
 mod client_offer;
 mod dashboard;
+mod drafts;
 mod earlier;
 
 mod events;
