@@ -6,19 +6,16 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use switchboard::tray::icon;
 use switchboard::tray::{Tray, TrayAction, TrayBus, TrayHost, TrayView};
 use switchboard_protocol::Presence;
 use switchboard_testkit::poll_until;
-use switchboard_testkit::session_bus::{PrivateBus, Watcher};
-use zbus::zvariant::{OwnedObjectPath, OwnedValue, Structure, Value};
-
-const ITEM: &str = "org.kde.StatusNotifierItem";
-const ITEM_PATH: &str = "/StatusNotifierItem";
-const MENU: &str = "com.canonical.dbusmenu";
+use switchboard_testkit::session_bus::{
+    ITEM, ITEM_PATH, PrivateBus, Watcher, click_entry, menu_entries, menu_path,
+};
+use zbus::zvariant::OwnedValue;
 
 /// A tray on `bus`, and how many times it woke the UI.
 fn tray_on(bus: &PrivateBus) -> (Tray, Arc<AtomicUsize>) {
@@ -74,59 +71,6 @@ fn expected_pixmaps(view: &TrayView) -> Pixmaps {
         .iter()
         .map(icon::Pixmap::to_wire)
         .collect()
-}
-
-/// One menu entry from GetLayout: its id, label (or type) and toggle state.
-#[derive(Debug, PartialEq)]
-struct Entry {
-    id: i32,
-    label: String,
-    toggled: Option<i32>,
-    enabled: bool,
-}
-
-type Layout = (i32, HashMap<String, OwnedValue>, Vec<OwnedValue>);
-
-async fn menu_entries(conn: &zbus::Connection, dest: &str, menu: &str) -> Vec<Entry> {
-    let proxy = zbus::Proxy::new(conn, dest.to_owned(), menu.to_owned(), MENU)
-        .await
-        .unwrap();
-    let (_revision, (root, _, children)): (u32, Layout) = proxy
-        .call("GetLayout", &(0i32, -1i32, Vec::<String>::new()))
-        .await
-        .unwrap();
-    assert_eq!(root, 0);
-    children
-        .into_iter()
-        .map(|child| {
-            let fields = Structure::try_from(Value::from(child))
-                .unwrap()
-                .into_fields();
-            let id = i32::try_from(&fields[0]).unwrap();
-            let props =
-                HashMap::<String, OwnedValue>::try_from(fields[1].try_clone().unwrap()).unwrap();
-            let text = |name: &str| {
-                props
-                    .get(name)
-                    .map(|v| String::try_from(v.try_clone().unwrap()).unwrap())
-            };
-            Entry {
-                id,
-                label: text("label").or_else(|| text("type")).unwrap_or_default(),
-                toggled: props.get("toggle-state").map(|v| i32::try_from(v).unwrap()),
-                enabled: props
-                    .get("enabled")
-                    .is_none_or(|v| bool::try_from(v).unwrap()),
-            }
-        })
-        .collect()
-}
-
-async fn click(conn: &zbus::Connection, dest: &str, menu: &str, id: i32) -> zbus::Result<()> {
-    let proxy = zbus::Proxy::new(conn, dest.to_owned(), menu.to_owned(), MENU).await?;
-    proxy
-        .call::<_, _, ()>("Event", &(id, "clicked", Value::from(0i32), 0u32))
-        .await
 }
 
 /// Waits for the tray's next action (it arrives on its thread's channel).
@@ -186,9 +130,8 @@ async fn the_item_shows_presence_and_badge_and_its_menu_acts() {
     assert_eq!(drawn.len(), icon::SIZES.len());
 
     // The menu, as the host reads it.
-    let menu: OwnedObjectPath = property(&conn, dest, ITEM_PATH, ITEM, "Menu").await;
-    let menu = menu.as_str().to_owned();
-    let entries = menu_entries(&conn, dest, &menu).await;
+    assert_eq!(menu_path(&conn, dest).await, "/MenuBar");
+    let entries = menu_entries(&conn, dest).await;
     let labels: Vec<&str> = entries.iter().map(|e| e.label.as_str()).collect();
     assert_eq!(
         labels,
@@ -209,21 +152,17 @@ async fn the_item_shows_presence_and_badge_and_its_menu_acts() {
 
     // "Away" clicked in the host's menu arrives as the presence action, and wakes the UI.
     let before = wakes.load(Ordering::SeqCst);
-    click(&conn, dest, &menu, by_label("Away").id)
-        .await
-        .unwrap();
+    click_entry(&conn, dest, by_label("Away").id).await.unwrap();
     assert_eq!(
         next_action(&tray).await,
         TrayAction::SetPresence(Presence::Away)
     );
     assert!(wakes.load(Ordering::SeqCst) > before);
-    click(&conn, dest, &menu, by_label("Show Switchboard").id)
+    click_entry(&conn, dest, by_label("Show Switchboard").id)
         .await
         .unwrap();
     assert_eq!(next_action(&tray).await, TrayAction::Show);
-    click(&conn, dest, &menu, by_label("Quit").id)
-        .await
-        .unwrap();
+    click_entry(&conn, dest, by_label("Quit").id).await.unwrap();
     assert_eq!(next_action(&tray).await, TrayAction::Quit);
     // A click on the icon itself shows the window.
     let item = zbus::Proxy::new(&conn, dest.to_owned(), ITEM_PATH, ITEM)
@@ -234,8 +173,8 @@ async fn the_item_shows_presence_and_badge_and_its_menu_acts() {
         .unwrap();
     assert_eq!(next_action(&tray).await, TrayAction::Show);
     // A hostile peer's unknown id is refused, and nothing reaches the UI.
-    assert!(click(&conn, dest, &menu, 999).await.is_err());
-    assert!(click(&conn, dest, &menu, -1).await.is_err());
+    assert!(click_entry(&conn, dest, 999).await.is_err());
+    assert!(click_entry(&conn, dest, -1).await.is_err());
     assert_eq!(tray.next_action(), None);
 
     // The presence ticks in the menu when it changes.
@@ -243,12 +182,12 @@ async fn the_item_shows_presence_and_badge_and_its_menu_acts() {
         presence: Some(Presence::Away),
         waiting: 0,
     });
-    let mut entries = menu_entries(&conn, dest, &menu).await;
+    let mut entries = menu_entries(&conn, dest).await;
     let mut tries = 0;
     while entries.iter().find(|e| e.label == "Away").unwrap().toggled != Some(1) {
         tries += 1;
         assert!(tries < 10_000, "the menu never showed Away: {entries:?}");
-        entries = menu_entries(&conn, dest, &menu).await;
+        entries = menu_entries(&conn, dest).await;
     }
     let status: String = property(&conn, dest, ITEM_PATH, ITEM, "Status").await;
     assert_eq!(status, "Active");

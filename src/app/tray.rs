@@ -47,6 +47,10 @@ impl SwitchboardApp {
             presence: self.model.me.as_ref().map(|me| me.presence),
             waiting: tray_badge::waiting(&self.model).total(),
         });
+        // A clicked notification asks for the focus: a window hidden in the tray shows first.
+        if self.tray.hidden && self.alerts.focus_window {
+            self.show_window(ctx);
+        }
         while let Some(action) = self.tray.tray.as_ref().and_then(Tray::next_action) {
             self.tray_action(ctx, action);
         }
@@ -103,6 +107,8 @@ impl SwitchboardApp {
             Some(QuitChoice::MinimiseToTray) => {
                 self.tray.asking = false;
                 self.tray.hidden = true;
+                // Wayland cannot hide a window (winit ignores Visible there): it minimises.
+                ctx.send_viewport_cmd(egui::ViewportCommand::Minimized(true));
                 ctx.send_viewport_cmd(egui::ViewportCommand::Visible(false));
             }
             Some(QuitChoice::Quit) => {

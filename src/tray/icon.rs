@@ -96,9 +96,9 @@ impl Canvas {
         let a = coverage.min(1.0);
         let old_a = f32::from(self.argb[at]) / 255.0;
         let new_a = a + old_a * (1.0 - a);
-        for channel in 0..3 {
+        for (channel, value) in colour.iter().enumerate() {
             let old = f32::from(self.argb[at + 1 + channel]) * old_a * (1.0 - a);
-            let mixed = (f32::from(colour[channel]) * a + old) / new_a.max(f32::EPSILON);
+            let mixed = (f32::from(*value) * a + old) / new_a.max(f32::EPSILON);
             self.argb[at + 1 + channel] = mixed.round().clamp(0.0, 255.0) as u8;
         }
         self.argb[at] = (new_a * 255.0).round() as u8;

@@ -82,6 +82,9 @@ fn properties(entry: Entry, view: &TrayView) -> HashMap<String, OwnedValue> {
     props
 }
 
+/// A `(ia{sv}av)` layout: an entry's id, properties and children (each a layout in a variant).
+type Layout = (i32, HashMap<String, OwnedValue>, Vec<OwnedValue>);
+
 /// The `(ia{sv}av)` layout of one entry without children.
 fn layout_of(id: i32, props: HashMap<String, OwnedValue>) -> fdo::Result<Value<'static>> {
     StructureBuilder::new()
@@ -125,7 +128,7 @@ impl Menu {
         parent_id: i32,
         recursion_depth: i32,
         _property_names: Vec<String>,
-    ) -> fdo::Result<(u32, (i32, HashMap<String, OwnedValue>, Vec<OwnedValue>))> {
+    ) -> fdo::Result<(u32, Layout)> {
         let view = read(&self.view);
         let revision = self.revision.load(Ordering::Acquire);
         if parent_id != 0 {

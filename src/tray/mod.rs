@@ -21,7 +21,7 @@ mod item;
 mod menu;
 mod service;
 
-use std::sync::mpsc::{Receiver, Sender, SyncSender, TryRecvError};
+use std::sync::mpsc::{Receiver, Sender, SyncSender};
 use std::sync::{Arc, Mutex, PoisonError};
 use switchboard_protocol::Presence;
 
@@ -142,10 +142,8 @@ impl Tray {
 
     /// The next action the rep chose, if any.
     pub fn next_action(&self) -> Option<TrayAction> {
-        match self.actions.try_recv() {
-            Ok(action) => Some(action),
-            Err(TryRecvError::Empty | TryRecvError::Disconnected) => None,
-        }
+        // Empty or disconnected (no host): nothing to do.
+        self.actions.try_recv().ok()
     }
 }
 

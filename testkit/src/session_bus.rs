@@ -126,3 +126,94 @@ impl Watcher {
         self.items.lock().unwrap().clone()
     }
 }
+
+/// The item's interface and object path, as a tray host reads them.
+pub const ITEM: &str = "org.kde.StatusNotifierItem";
+pub const ITEM_PATH: &str = "/StatusNotifierItem";
+/// The menu's interface.
+pub const MENU: &str = "com.canonical.dbusmenu";
+
+/// One entry of an item's menu, from GetLayout: its id, label (a separator's type), toggle
+/// state and whether it may be clicked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MenuEntry {
+    pub id: i32,
+    pub label: String,
+    pub toggled: Option<i32>,
+    pub enabled: bool,
+}
+
+type Layout = (
+    i32,
+    std::collections::HashMap<String, zbus::zvariant::OwnedValue>,
+    Vec<zbus::zvariant::OwnedValue>,
+);
+
+/// The object path of the menu the item at `dest` names.
+pub async fn menu_path(conn: &zbus::Connection, dest: &str) -> String {
+    let item = zbus::Proxy::new(conn, dest.to_owned(), ITEM_PATH, ITEM)
+        .await
+        .unwrap();
+    let path: zbus::zvariant::OwnedObjectPath = item.get_property("Menu").await.unwrap();
+    path.as_str().to_owned()
+}
+
+/// The menu's entries under its root, in order, as a host asks for them (GetLayout).
+pub async fn menu_entries(conn: &zbus::Connection, dest: &str) -> Vec<MenuEntry> {
+    use zbus::zvariant::{OwnedValue, Structure, Value};
+    let path = menu_path(conn, dest).await;
+    let menu = zbus::Proxy::new(conn, dest.to_owned(), path, MENU)
+        .await
+        .unwrap();
+    let (_revision, (root, _, children)): (u32, Layout) = menu
+        .call("GetLayout", &(0i32, -1i32, Vec::<String>::new()))
+        .await
+        .unwrap();
+    assert_eq!(root, 0, "GetLayout(0) answers with the root");
+    children
+        .into_iter()
+        .map(|child| {
+            let fields = Structure::try_from(Value::from(child))
+                .unwrap()
+                .into_fields();
+            let id = i32::try_from(&fields[0]).unwrap();
+            let props = std::collections::HashMap::<String, OwnedValue>::try_from(
+                fields[1].try_clone().unwrap(),
+            )
+            .unwrap();
+            let text = |name: &str| {
+                props
+                    .get(name)
+                    .map(|v| String::try_from(v.try_clone().unwrap()).unwrap())
+            };
+            MenuEntry {
+                id,
+                label: text("label").or_else(|| text("type")).unwrap_or_default(),
+                toggled: props.get("toggle-state").map(|v| i32::try_from(v).unwrap()),
+                enabled: props
+                    .get("enabled")
+                    .is_none_or(|v| bool::try_from(v).unwrap()),
+            }
+        })
+        .collect()
+}
+
+/// Sends the host's "clicked" event for the menu entry `id`; the item's answer.
+pub async fn click_entry(conn: &zbus::Connection, dest: &str, id: i32) -> zbus::Result<()> {
+    let path = menu_path(conn, dest).await;
+    let menu = zbus::Proxy::new(conn, dest.to_owned(), path, MENU).await?;
+    menu.call::<_, _, ()>(
+        "Event",
+        &(id, "clicked", zbus::zvariant::Value::from(0i32), 0u32),
+    )
+    .await
+}
+
+/// Clicks the menu entry labelled `label` (it must be there).
+pub async fn click_menu(conn: &zbus::Connection, dest: &str, label: &str) {
+    let entries = menu_entries(conn, dest).await;
+    let Some(entry) = entries.iter().find(|e| e.label == label) else {
+        panic!("no menu entry {label:?} in {entries:?}");
+    };
+    click_entry(conn, dest, entry.id).await.unwrap();
+}
