@@ -39,6 +39,7 @@ pub fn console(
         file_dialogs: switchboard::FileDialogs::default(),
         // Tests never pop up notifications on the desktop of whoever runs them.
         notifications: switchboard::Notifications::Recording(switchboard::RecordingNotifier::new()),
+        ca_file: None,
     };
     Harness::builder()
         .with_size([1280.0, 800.0])
