@@ -134,8 +134,9 @@ fn first_account() -> anyhow::Result<(String, String)> {
     Ok((value("username = ")?, value("password = ")?))
 }
 
-/// The installed server, started as the service user exactly as the unit would (same
-/// configuration and database), answering /healthz and a login.
+/// The installed server, started as the service user as the unit would (same configuration
+/// and database, no new privileges, no capabilities; the unit's other sandboxing needs
+/// systemd), answering /healthz and a login.
 fn check_installed_server(username: &str, password: &str) -> anyhow::Result<()> {
     let db = format!("{STATE_DIR}/switchboard.db");
     // setpriv execs the server (runuser would stay as its parent and not pass SIGKILL on).
@@ -146,6 +147,9 @@ fn check_installed_server(username: &str, password: &str) -> anyhow::Result<()> 
             "--regid",
             SERVICE_USER,
             "--init-groups",
+            "--no-new-privs",
+            "--bounding-set=-all",
+            "--inh-caps=-all",
             "--",
         ])
         .args([
