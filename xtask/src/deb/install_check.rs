@@ -281,7 +281,9 @@ impl RunningServer {
         let (found, wait) = mpsc::channel();
         std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if let Some(addr) = line.strip_prefix("listening on http://") {
+                // `listening on http://ADDR`, or https:// with the server's own TLS.
+                let addr = line.strip_prefix("listening on ");
+                if let Some((_, addr)) = addr.and_then(|rest| rest.split_once("://")) {
                     let _ = found.send(addr.trim().to_owned());
                 }
             }
