@@ -243,3 +243,32 @@ async fn no_bus_means_no_host() {
     tray.show(TrayView::default());
     assert_eq!(tray.next_action(), None);
 }
+
+/// A tray host that starts after the console (a desktop session still starting), or
+/// restarts: the item registers with it then.
+#[tokio::test]
+async fn a_host_that_comes_later_gets_the_item() {
+    let bus = PrivateBus::start();
+    let (tray, _wakes) = tray_on(&bus);
+    wait_for_host(
+        &tray,
+        |h| matches!(h, TrayHost::Missing(_)),
+        "the tray to find no host",
+    )
+    .await;
+    let watcher = Watcher::start(&bus).await;
+    wait_for_host(
+        &tray,
+        |h| *h == TrayHost::Shown,
+        "the late host to show the item",
+    )
+    .await;
+    assert_eq!(watcher.items().len(), 1);
+    drop(watcher);
+    wait_for_host(
+        &tray,
+        |h| matches!(h, TrayHost::Missing(_)),
+        "the tray to see its host leave",
+    )
+    .await;
+}

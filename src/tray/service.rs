@@ -52,16 +52,27 @@ fn run(bus: TrayBus, views: Receiver<TrayView>, outbox: Outbox, host: Arc<Mutex<
         outbox,
         revision: Arc::clone(&revision),
     };
-    let conn = match zbus::block_on(connect(&bus, objects)) {
-        Ok(conn) => conn,
+    let (conn, name) = match zbus::block_on(connect(&bus, objects)) {
+        Ok(connected) => connected,
         Err(why) => {
-            // Quietly: a desktop without a tray is normal; the window works as before.
+            // Quietly: a desktop without a session bus is normal; the window works as before.
             tracing::info!(%why, "no system tray icon");
             set(&host, TrayHost::Missing(why));
             return;
         }
     };
-    set(&host, TrayHost::Shown);
+    // Followed before registering, so a host that starts in between is not missed.
+    if let Err(error) = zbus::block_on(follow_watcher(&conn, &name, &host)) {
+        tracing::debug!(%error, "cannot follow the tray host coming and going");
+    }
+    match zbus::block_on(register(&conn, &name)) {
+        Ok(()) => set(&host, TrayHost::Shown),
+        Err(why) => {
+            // Quietly: no tray host (yet); the icon shows if one starts later.
+            tracing::info!(%why, "no system tray icon");
+            set(&host, TrayHost::Missing(why));
+        }
+    }
     while let Ok(mut next) = views.recv() {
         // Only the newest view matters.
         while let Ok(newer) = views.try_recv() {
@@ -75,7 +86,8 @@ fn run(bus: TrayBus, views: Receiver<TrayView>, outbox: Outbox, host: Arc<Mutex<
             tracing::debug!(%error, "could not signal the tray icon's change");
         }
     }
-    // The UI dropped its end: the connection closes and the item leaves the tray.
+    // The UI dropped its end: the item leaves the tray (and the watcher task ends).
+    let _ = zbus::block_on(conn.close());
 }
 
 /// What the D-Bus objects share with this thread.
@@ -85,8 +97,8 @@ struct Objects {
     revision: Arc<AtomicU32>,
 }
 
-/// Connects, serves the objects, takes a unique name and registers it with the watcher.
-async fn connect(bus: &TrayBus, objects: Objects) -> Result<Connection, String> {
+/// Connects, serves the objects and takes a bus name of the item's own.
+async fn connect(bus: &TrayBus, objects: Objects) -> Result<(Connection, String), String> {
     let builder = match bus {
         TrayBus::Session => zbus::connection::Builder::session(),
         TrayBus::At(address) => zbus::connection::Builder::address(address.as_str()),
@@ -117,16 +129,53 @@ async fn connect(bus: &TrayBus, objects: Objects) -> Result<Connection, String> 
     conn.request_name(name.as_str())
         .await
         .map_err(|e| format!("could not take the name {name}: {e}"))?;
+    Ok((conn, name))
+}
+
+/// Registers the item `name` with the StatusNotifierWatcher, the tray host's registry.
+async fn register(conn: &Connection, name: &str) -> Result<(), String> {
     conn.call_method(
         Some(WATCHER),
         WATCHER_PATH,
         Some(WATCHER),
         "RegisterStatusNotifierItem",
-        &(name.as_str(),),
+        &(name,),
     )
     .await
-    .map_err(|e| format!("no tray host (StatusNotifierWatcher): {e}"))?;
-    Ok(conn)
+    .map(|_| ())
+    .map_err(|e| format!("no tray host (StatusNotifierWatcher): {e}"))
+}
+
+/// Registers again whenever a watcher takes the name (a tray host started after the
+/// console, or restarted), and says the host is missing while none has it.
+async fn follow_watcher(
+    conn: &Connection,
+    name: &str,
+    host: &Arc<Mutex<TrayHost>>,
+) -> zbus::Result<()> {
+    use futures_util::StreamExt as _;
+    let dbus = zbus::fdo::DBusProxy::new(conn).await?;
+    let mut changes = dbus
+        .receive_name_owner_changed_with_args(&[(0, WATCHER)])
+        .await?;
+    let (task_conn, name, host) = (conn.clone(), name.to_owned(), Arc::clone(host));
+    let follow = async move {
+        while let Some(change) = changes.next().await {
+            let Ok(args) = change.args() else { continue };
+            if args.new_owner().is_some() {
+                match register(&task_conn, &name).await {
+                    Ok(()) => set(&host, TrayHost::Shown),
+                    Err(why) => set(&host, TrayHost::Missing(why)),
+                }
+            } else {
+                set(&host, TrayHost::Missing("the tray host left".to_owned()));
+            }
+        }
+    };
+    conn.executor()
+        .spawn(follow, "switchboard tray host")
+        .detach();
+    Ok(())
 }
 
 /// Tells the host what changed between two views.
