@@ -189,6 +189,22 @@ impl ServerThread {
         ServerThread { runtime, server }
     }
 
+    /// A server with `config` serving HTTPS and WSS with `cert`, whose reps log in with
+    /// `<id>-demo`.
+    pub fn start_tls(config: Arc<Config>, cert: &crate::tls::TestCert) -> ServerThread {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("a runtime for the test server");
+        let server = runtime.block_on(TestServer::start_serving(
+            config,
+            "-demo",
+            Some(cert.server_config()),
+        ));
+        ServerThread { runtime, server }
+    }
+
     pub fn addr(&self) -> SocketAddr {
         self.server.addr
     }
