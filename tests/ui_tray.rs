@@ -11,7 +11,7 @@ use egui_kittest::kittest::Queryable as _;
 use switchboard::tray::{Tray, TrayBus, TrayHost};
 use switchboard::ui::quit_dialog;
 use switchboard_protocol::Presence;
-use switchboard_testkit::session_bus::{PrivateBus, Watcher, click_menu};
+use switchboard_testkit::session_bus::{PrivateBus, Watcher, click_menu, tool_tip_text};
 use ui_support::*;
 
 /// The window's close button: what the desktop sends.
@@ -138,4 +138,37 @@ fn without_a_tray_host_the_usual_question() {
     click_label(&mut alice, "Cancel");
     wait_for_no_label(&mut alice, "Quit Switchboard?");
     expect_label(&mut alice, "Close session");
+}
+
+/// The tray counts what waits for the rep, from the console's own model: a customer in
+/// the rep's personal queue, then (accepted, the queues in front) the session's unread
+/// message.
+#[test]
+fn the_tray_counts_what_waits_for_the_rep() {
+    let server = TestServer::start();
+    let bus = PrivateBus::start();
+    let watcher = server.block_on(Watcher::start(&bus));
+    let prefs = tempfile::tempdir().unwrap();
+    let mut alice = logged_in(&server, &prefs.path().join("a.json"), "alice");
+    attach_tray(&mut alice, &bus, |h| *h == TrayHost::Shown);
+    let item = watcher.items().last().unwrap().clone();
+    let host = server.block_on(bus.connect());
+    let expect_tip = |alice: &mut Console, wanted: &str| {
+        step_until(alice, &format!("the tray's tooltip {wanted:?}"), |_| {
+            server.block_on(tool_tip_text(&host, &item)) == wanted
+        });
+    };
+    expect_tip(&mut alice, "Available · 0 waiting");
+
+    let route = switchboard_protocol::Route::Rep {
+        rep: switchboard_protocol::RepId::new("alice"),
+    };
+    let mut zed = Customer::start(&server, "Zed Zimmer", route);
+    expect_tip(&mut alice, "Available · 1 waiting");
+
+    accept(&mut alice, "Zed Zimmer");
+    expect_tip(&mut alice, "Available · 0 waiting");
+    click_label(&mut alice, "Queues (0)");
+    zed.say(&server, "hello?");
+    expect_tip(&mut alice, "Available · 1 waiting");
 }

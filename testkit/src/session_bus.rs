@@ -217,3 +217,14 @@ pub async fn click_menu(conn: &zbus::Connection, dest: &str, label: &str) {
     };
     click_entry(conn, dest, entry.id).await.unwrap();
 }
+
+/// The item's tooltip line under its title ("Available · 3 waiting"), read as a host does.
+pub async fn tool_tip_text(conn: &zbus::Connection, dest: &str) -> String {
+    type Pixmaps = Vec<(i32, i32, Vec<u8>)>;
+    let item = zbus::Proxy::new(conn, dest.to_owned(), ITEM_PATH, ITEM)
+        .await
+        .unwrap();
+    let (_icon, _pixmaps, _title, text): (String, Pixmaps, String, String) =
+        item.get_property("ToolTip").await.unwrap();
+    text
+}
