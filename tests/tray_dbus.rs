@@ -109,6 +109,12 @@ async fn the_item_shows_presence_and_badge_and_its_menu_acts() {
     assert_eq!(status, "Active");
     let quiet = TrayView::default();
     assert_eq!(pixmaps(&conn, dest).await, expected_pixmaps(&quiet));
+    // Before logging in the presences are greyed, and a click on one does nothing.
+    let entries = menu_entries(&conn, dest).await;
+    let away = entries.iter().find(|e| e.label == "Away").unwrap();
+    assert!(!away.enabled);
+    click_entry(&conn, dest, away.id).await.unwrap();
+    assert_eq!(tray.next_action(), None);
 
     let busy = TrayView {
         presence: Some(Presence::Available),
@@ -175,6 +181,27 @@ async fn the_item_shows_presence_and_badge_and_its_menu_acts() {
     // A hostile peer's unknown id is refused, and nothing reaches the UI.
     assert!(click_entry(&conn, dest, 999).await.is_err());
     assert!(click_entry(&conn, dest, -1).await.is_err());
+    assert_eq!(tray.next_action(), None);
+    // EventGroup: unknown ids come back, known ones act; more than the bound is refused.
+    let menu = zbus::Proxy::new(&conn, dest.to_owned(), "/MenuBar", "com.canonical.dbusmenu")
+        .await
+        .unwrap();
+    let event = |id: i32| (id, "clicked", zbus::zvariant::Value::from(0i32), 0u32);
+    let not_found: Vec<i32> = menu
+        .call(
+            "EventGroup",
+            &(vec![event(999), event(by_label("Busy").id)],),
+        )
+        .await
+        .unwrap();
+    assert_eq!(not_found, [999]);
+    assert_eq!(
+        next_action(&tray).await,
+        TrayAction::SetPresence(Presence::Busy)
+    );
+    let flood: Vec<_> = (0..17).map(|_| event(by_label("Quit").id)).collect();
+    let refused = menu.call::<_, _, Vec<i32>>("EventGroup", &(flood,)).await;
+    assert!(refused.is_err(), "{refused:?}");
     assert_eq!(tray.next_action(), None);
 
     // The presence ticks in the menu when it changes.
