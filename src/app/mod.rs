@@ -210,6 +210,12 @@ impl SwitchboardApp {
         self.panels.front
     }
 
+    /// Brings a session's tab (or, with `None`, the queues) to the front, as clicking its
+    /// tab does (the memory bench draws every tab once this way).
+    pub fn show_session(&mut self, tab: Option<SessionId>) {
+        self.bring_to_front(tab);
+    }
+
     /// Alerts and reminders showing as toasts: (title, body) each, oldest first.
     pub fn alert_toasts(&self) -> Vec<(Option<String>, String)> {
         self.alerts
