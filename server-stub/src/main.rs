@@ -204,10 +204,21 @@ async fn main() -> anyhow::Result<()> {
         let _ = stdout.flush();
     }
     tracing::info!(database = %db_path.display(), "database");
+    // The simulated customers dial the listening address over plain ws://, which a TLS
+    // listener refuses (and its certificate names a host, not that address): a demo feature.
+    let simulate_here = scheme == "http";
+    if !simulate_here
+        && config
+            .simulate
+            .as_ref()
+            .is_some_and(|s| s.rate_per_min > 0.0)
+    {
+        tracing::warn!("no simulated customers with --tls-cert: they speak plain HTTP only");
+    }
     let simulation = config
         .simulate
         .as_ref()
-        .filter(|s| s.rate_per_min > 0.0)
+        .filter(|s| s.rate_per_min > 0.0 && simulate_here)
         .map(|s| {
             tracing::info!(
                 rate_per_min = s.rate_per_min,
