@@ -97,6 +97,23 @@ fn closing_with_a_session_offers_the_tray() {
         presence(h) == Some(Presence::Away)
     });
 
+    // Hidden again, then the tray host goes away: the window comes back by itself.
+    request_close(&mut alice);
+    wait_for_label(&mut alice, quit_dialog::MINIMISE);
+    click_label(&mut alice, quit_dialog::MINIMISE);
+    step_until(&mut alice, "the window hidden in the tray", |h| {
+        h.state().hidden_in_tray()
+    });
+    drop(watcher);
+    step_until(&mut alice, "the window shown once the host left", |h| {
+        !h.state().hidden_in_tray()
+    });
+    let watcher = server.block_on(Watcher::start(&bus));
+    step_until(&mut alice, "the new host to show the item", |h| {
+        h.state().tray_host() == Some(TrayHost::Shown)
+    });
+    assert!(!watcher.items().is_empty());
+
     // "Quit" leads to the usual question about the sessions.
     request_close(&mut alice);
     wait_for_label(&mut alice, quit_dialog::QUIT);

@@ -48,7 +48,9 @@ impl SwitchboardApp {
             waiting: tray_badge::waiting(&self.model).total(),
         });
         // A clicked notification asks for the focus: a window hidden in the tray shows first.
-        if self.tray.hidden && self.alerts.focus_window {
+        // So does one whose tray host left: nothing could bring it back otherwise.
+        let host_left = !matches!(tray.host(), TrayHost::Shown);
+        if self.tray.hidden && (self.alerts.focus_window || host_left) {
             self.show_window(ctx);
         }
         while let Some(action) = self.tray.tray.as_ref().and_then(Tray::next_action) {
