@@ -73,6 +73,16 @@ impl Control {
     }
 }
 
+/// The changelog of a package built from the repository (not uploaded anywhere, so one entry
+/// says so; the repository's history is the real changelog). `date` is RFC 2822.
+pub fn changelog(package: &str, version: &str, date: &str) -> String {
+    format!(
+        "{package} ({version}) unstable; urgency=medium\n\n  \
+         * Built from the repository with `cargo xtask deb`; its git history lists\n    \
+         the changes.\n\n -- {MAINTAINER}  {date}\n"
+    )
+}
+
 /// A Cargo version as a Debian one: a pre-release sorts before its release in Cargo, and
 /// `~` does that in dpkg (`1.0.0-rc.1` becomes `1.0.0~rc.1`); build metadata is dropped.
 pub fn debian_version(cargo_version: &str) -> Result<String, ControlError> {
@@ -212,6 +222,16 @@ Version needs section '.gnu.version_r' contains 4 entries:
         assert_eq!(debian_arch("x86_64"), Ok("amd64"));
         assert_eq!(debian_arch("aarch64"), Ok("arm64"));
         assert!(debian_arch("mips").is_err());
+    }
+
+    /// dpkg-parsechangelog's format: the trailer has two spaces before the date.
+    #[test]
+    fn changelog_entry_has_the_debian_layout() {
+        let text = changelog("switchboard", "0.1.0", "Tue, 1 Dec 2026 17:42:25 +0000");
+        assert!(text.starts_with("switchboard (0.1.0) unstable; urgency=medium\n\n  * Built"));
+        assert!(text.ends_with(&format!(
+            "\n\n -- {MAINTAINER}  Tue, 1 Dec 2026 17:42:25 +0000\n"
+        )));
     }
 
     #[test]

@@ -46,6 +46,8 @@ pub fn build_package(build: &Build, spec: &PackageSpec) -> anyhow::Result<PathBu
             .with_context(|| format!("setting the mode of {}", dest.display()))?;
     }
 
+    write_changelog(build, &stage, spec.name)?;
+
     let mut installed_files = Vec::new();
     list_files(&stage, &mut installed_files)?;
     let sizes = installed_files
@@ -101,6 +103,31 @@ pub fn build_package(build: &Build, spec: &PackageSpec) -> anyhow::Result<PathBu
     Ok(package)
 }
 
+/// /usr/share/doc/<package>/changelog.gz, which every Debian package has: one entry for this
+/// build, dated by the last commit (so two builds of one commit are the same).
+fn write_changelog(build: &Build, stage: &Path, name: &str) -> anyhow::Result<()> {
+    let date = Command::new("git")
+        .args(["log", "-1", "--format=%aD"])
+        .current_dir(build.root)
+        .output()
+        .ok()
+        .filter(|out| out.status.success())
+        .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+        .filter(|date| !date.is_empty())
+        .unwrap_or_else(|| "Thu, 01 Jan 1970 00:00:00 +0000".to_owned());
+    let doc = stage.join(format!("usr/share/doc/{name}"));
+    create_dirs(stage, &doc)?;
+    let plain = doc.join("changelog");
+    write(
+        &plain,
+        &control::changelog(name, build.version, &date),
+        0o644,
+    )?;
+    // -n: no name or time stamp in the archive; -f: replace a leftover.
+    run(Command::new("gzip").args(["-9nf"]).arg(&plain))?;
+    Ok(())
+}
+
 /// Creates `dir` and its parents below `stage` as 0755, whatever the umask.
 fn create_dirs(stage: &Path, dir: &Path) -> anyhow::Result<()> {
     fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
@@ -112,15 +139,20 @@ fn create_dirs(stage: &Path, dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Copies a binary without its debug sections (the line tables that make backtraces exact
-/// multiply a dev build's size; the symbols stay, so a backtrace still names functions).
+/// Copies a binary stripped as Debian policy wants (`--strip-unneeded`, no .comment or
+/// .note: dh_strip's options): the line tables and symbols would triple its size. A panic
+/// still names its file and line (that is data, not debug information).
 /// Without `strip` the binary is copied as it is.
 fn copy_binary(source: &Path, dest: &Path) -> anyhow::Result<()> {
     if !source.is_file() {
         bail!("{} is not built", source.display());
     }
     let stripped = Command::new("strip")
-        .arg("--strip-debug")
+        .args([
+            "--strip-unneeded",
+            "--remove-section=.comment",
+            "--remove-section=.note",
+        ])
         .arg("-o")
         .arg(dest)
         .arg(source)
@@ -129,7 +161,7 @@ fn copy_binary(source: &Path, dest: &Path) -> anyhow::Result<()> {
         Ok(status) if status.success() => Ok(()),
         _ => {
             eprintln!(
-                "note: `strip --strip-debug` failed or is missing (package binutils); {} keeps its debug sections",
+                "note: `strip` failed or is missing (package binutils); {} is not stripped",
                 dest.display()
             );
             fs::copy(source, dest).with_context(|| format!("copying {}", source.display()))?;
