@@ -64,7 +64,9 @@ impl ComposerView<'_> {
     }
 
     fn same_as(&self, draft: &Draft) -> bool {
-        self.bounded_text() == draft.text
+        // Every frame looks: the plain comparison settles the usual case without walking
+        // the characters to find the cut.
+        (self.text == draft.text || self.bounded_text() == draft.text)
             && self.reps_only == draft.reps_only
             && self.whisper == draft.whisper
     }
@@ -72,6 +74,10 @@ impl ComposerView<'_> {
 
 /// `text` cut at [`MAX_DRAFT_CHARS`] characters (on a character boundary).
 pub fn bounded(text: &str) -> &str {
+    // No more bytes than the limit: no more characters either.
+    if text.len() <= MAX_DRAFT_CHARS {
+        return text;
+    }
     match text.char_indices().nth(MAX_DRAFT_CHARS) {
         Some((end, _)) => &text[..end],
         None => text,
