@@ -9,11 +9,18 @@ use std::sync::OnceLock;
 /// The chime: two soft sine tones, 0.3 s, 16-bit mono, 22,050 Hz.
 pub const CHIME_WAV: &[u8] = include_bytes!("../../assets/sounds/chime.wav");
 
-/// Where the chime is on disk, written on first use; `None` if it cannot be written (the
+/// Where the Debian package installs the chime (`cargo xtask deb`).
+const INSTALLED_CHIME: &str = "/usr/share/switchboard/chime.wav";
+
+/// Where the chime is on disk: the installed copy when it is this build's chime, else one
+/// written to the cache directory on first use; `None` if it cannot be written (the
 /// notification then comes without it). Does disk IO: call it off the UI thread.
 pub fn chime_path() -> Option<PathBuf> {
     static PATH: OnceLock<Option<PathBuf>> = OnceLock::new();
     PATH.get_or_init(|| {
+        if std::fs::read(INSTALLED_CHIME).is_ok_and(|bytes| bytes == CHIME_WAV) {
+            return Some(PathBuf::from(INSTALLED_CHIME));
+        }
         let dirs = directories::ProjectDirs::from("dev", "switchboard", "switchboard")?;
         let path = dirs.cache_dir().join("chime.wav");
         let current = std::fs::read(&path).is_ok_and(|bytes| bytes == CHIME_WAV);
