@@ -133,7 +133,8 @@ fn child_types_drafts_and_waits_to_be_killed() {
 
 /// Drafts typed in a console killed with SIGKILL come back in a new console: Ada's in her
 /// session's composer, the team chat's in its box; Ben's session, ended while no console
-/// ran, gets none and its draft leaves the file. Sending Ada's draft clears it from disk.
+/// ran, gets none and its draft leaves the file. Sending Ada's draft clears it from disk,
+/// and so does leaving her session with a new one.
 #[test]
 fn drafts_survive_a_sigkill() {
     let server = TestServer::start();
@@ -237,7 +238,27 @@ fn drafts_survive_a_sigkill() {
     );
     wait_for_any_label(&mut console, ADA_TEXT);
 
-    click_label(&mut console, "Queues (0)");
+    // A new draft for Ada reaches the file; leaving her session in the queue removes it.
+    type_into(
+        &mut console,
+        Role::MultilineTextInput,
+        "Message",
+        "one more",
+    );
+    step_until(&mut console, "Ada's new draft on disk", |_| {
+        text_of(&store.load(), &session_key(ada.session_id)).as_deref() == Some("one more")
+    });
+    click_label(&mut console, "Close session");
+    wait_for_label(&mut console, "Leave in queue");
+    click_label(&mut console, "Leave in queue");
+    wait_for_no_label(&mut console, "Close session");
+    step_until(&mut console, "Ada's draft gone with her session", |_| {
+        let drafts = store.load();
+        text_of(&drafts, &session_key(ada.session_id)).is_none()
+            && text_of(&drafts, &team_key()).as_deref() == Some(TEAM_TEXT)
+    });
+
+    click_label(&mut console, "Queues (1)");
     click_until_shown(&mut console, "Open the Billing team chat", "Team message");
     step_until(&mut console, "the team chat's draft back in its box", |h| {
         text_in(h, Role::TextInput, "Team message").as_deref() == Some(TEAM_TEXT)
