@@ -98,6 +98,18 @@ fn waiting_customer(server: &TestServer, name: &str) -> CustomerClient {
     server.block_on(CustomerClient::start_as(server.addr(), info, invoice()))
 }
 
+/// The child process, killed if the test fails before it does so itself (its stdin would
+/// close only when the whole test binary ends).
+struct KilledOnDrop(std::process::Child);
+
+impl Drop for KilledOnDrop {
+    fn drop(&mut self) {
+        // Already killed and reaped on the test's own path: both fail harmlessly then.
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// The child: logs in, accepts Ada and Ben, types a draft for each and one in the Billing
 /// team chat, steps frames until all three are on disk, says so, and then blocks on its
 /// stdin until the parent kills it (or, if the parent died, its stdin closes).
@@ -143,7 +155,7 @@ fn drafts_survive_a_sigkill() {
     let ada = waiting_customer(&server, ADA);
     let ben = waiting_customer(&server, BEN);
 
-    let mut child = Command::new(std::env::current_exe().unwrap())
+    let child = Command::new(std::env::current_exe().unwrap())
         .args([
             "--exact",
             "child_types_drafts_and_waits_to_be_killed",
@@ -157,7 +169,8 @@ fn drafts_survive_a_sigkill() {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    let stdout = child.stdout.take().unwrap();
+    let mut child = KilledOnDrop(child);
+    let stdout = child.0.stdout.take().unwrap();
     let (lines, said) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
@@ -174,10 +187,10 @@ fn drafts_survive_a_sigkill() {
             Ok(line) if line.contains(READY) => break,
             Ok(_) => {}
             Err(error) => {
-                let _ = child.kill();
+                let _ = child.0.kill();
                 panic!(
                     "the child never said its drafts were on disk ({error}); exit: {:?}",
-                    child.wait()
+                    child.0.wait()
                 );
             }
         }
@@ -195,8 +208,8 @@ fn drafts_survive_a_sigkill() {
         Some(BEN_TEXT)
     );
     assert_eq!(text_of(&on_disk, &team_key()).as_deref(), Some(TEAM_TEXT));
-    child.kill().unwrap();
-    let status = child.wait().unwrap();
+    child.0.kill().unwrap();
+    let status = child.0.wait().unwrap();
     assert_eq!(status.signal(), Some(9), "killed with SIGKILL: {status:?}");
 
     // While no console runs, Ben's session ends.
