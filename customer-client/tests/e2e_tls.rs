@@ -5,8 +5,8 @@
 #![allow(clippy::unwrap_used)]
 
 use switchboard_customer::run_simulated_customer;
-use switchboard_protocol::{RepEvent, RepRequest, Route};
-use switchboard_testkit::rep::{end_resolved, joined};
+use switchboard_protocol::Route;
+use switchboard_testkit::rep::end_resolved;
 use switchboard_testkit::tls::{self, TestCa};
 use switchboard_testkit::{DEADLINE, TestServer, test_config};
 
@@ -23,17 +23,8 @@ async fn a_customer_chats_with_a_rep_over_tls_with_the_ca_file() {
         320,
         240,
     ));
-    let entry = alice
-        .event("the customer over TLS", |e| match e {
-            RepEvent::EntryUpserted { entry } if entry.customer.name == "Tina TLS" => {
-                Some(entry.clone())
-            }
-            _ => None,
-        })
-        .await;
+    let (entry, view) = alice.accept_customer_named("Tina TLS").await;
     let session_id = entry.session_id;
-    alice.ok(RepRequest::Accept { session_id }).await;
-    let view = joined(&mut alice, session_id).await;
     if !view
         .chat
         .iter()

@@ -46,20 +46,11 @@ async fn scripted_customer_chats_and_exits_when_the_session_ends() {
         .write_all(b"hello from the terminal\n")
         .unwrap();
     // stdin is closed now: in script mode the customer keeps waiting for the session to end.
-    let entry = alice
-        .event("the terminal customer", |e| match e {
-            RepEvent::EntryUpserted { entry } if entry.customer.name == "Terry Terminal" => {
-                Some(entry.clone())
-            }
-            _ => None,
-        })
-        .await;
+    let (entry, view) = alice.accept_customer_named("Terry Terminal").await;
     assert_eq!(entry.queue, team("billing"));
     assert_eq!(entry.customer.company.as_deref(), Some("Shell Ltd"));
     let session_id = entry.session_id;
-    alice.ok(RepRequest::Accept { session_id }).await;
     // The line may have arrived before the accept (it is then in the history) or after it.
-    let view = joined(&mut alice, session_id).await;
     if !view
         .chat
         .iter()

@@ -168,17 +168,8 @@ async fn the_terminal_customer_chats_with_a_rep_over_tls() {
         .unwrap()
         .write_all(b"hello over tls\n")
         .unwrap();
-    let entry = alice
-        .event("the terminal customer", |e| match e {
-            RepEvent::EntryUpserted { entry } if entry.customer.name == "Tess TLS" => {
-                Some(entry.clone())
-            }
-            _ => None,
-        })
-        .await;
+    let (entry, view) = alice.accept_customer_named("Tess TLS").await;
     let session_id = entry.session_id;
-    alice.ok(RepRequest::Accept { session_id }).await;
-    let view = joined(&mut alice, session_id).await;
     if !view.chat.iter().any(|m| m.text == "hello over tls") {
         alice.chat_text("hello over tls").await;
     }

@@ -219,6 +219,24 @@ impl RepClient {
         .await
     }
 
+    /// Waits for the queue entry of the customer called `name` (a program started by the
+    /// test, whose session id the test cannot know), accepts it and waits until the session
+    /// opens; the entry and the session as it opened.
+    pub async fn accept_customer_named(&mut self, name: &str) -> (QueueEntry, SessionView) {
+        let entry = self
+            .event(name, |e| match e {
+                RepEvent::EntryUpserted { entry } if entry.customer.name == name => {
+                    Some(entry.clone())
+                }
+                _ => None,
+            })
+            .await;
+        let session_id = entry.session_id;
+        self.ok(RepRequest::Accept { session_id }).await;
+        let view = joined(self, session_id).await;
+        (entry, view)
+    }
+
     pub async fn chat_text(&mut self, text: &str) -> ChatMessage {
         self.event("chat", |e| match e {
             RepEvent::Chat { message } if message.text == text => Some(message.clone()),
