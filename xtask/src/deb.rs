@@ -55,6 +55,11 @@ pub fn run(root: &Path, args: &DebArgs) -> anyhow::Result<Vec<PathBuf>> {
         out: &out,
         version: &version,
         arch,
+        compression: if args.profile == "release" {
+            "xz"
+        } else {
+            "gzip"
+        },
     };
     let mut packages = Vec::new();
     for spec in [layout::console(), layout::server()] {

@@ -178,15 +178,18 @@ fn run_cargo(root: &Path, args: &[&str]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The packages from the test build's binaries (profile `dev`), then their install check.
+/// The packages from the test build's binaries (profile `dev`: `cargo test --workspace` has
+/// just built both programs, so they are packaged as they are), then their install check.
 fn build_and_install_packages(root: &Path) -> anyhow::Result<()> {
     let args = dev_deb_args()?;
     let packages = deb::run(root, &args)?;
     deb::install_check(root, &packages)
 }
 
-/// `cargo xtask deb --profile dev`'s arguments, parsed as the command line would be so that
-/// options `deb` adds keep their defaults.
+/// `cargo xtask deb --profile dev --no-build`'s arguments, parsed as the command line would
+/// be so that options `deb` adds keep their defaults. Not building again matters: `cargo
+/// build -p switchboard -p switchboard-server` unifies features without the test kit's, so it
+/// would rebuild 83 crates (about 4 minutes of CI) for binaries the tests just built.
 fn dev_deb_args() -> anyhow::Result<deb::DebArgs> {
     #[derive(clap::Parser)]
     struct Deb {
@@ -194,9 +197,11 @@ fn dev_deb_args() -> anyhow::Result<deb::DebArgs> {
         args: deb::DebArgs,
     }
     use clap::Parser as _;
-    Ok(Deb::try_parse_from(["deb", "--profile", "dev"])
-        .context("the deb command's arguments")?
-        .args)
+    Ok(
+        Deb::try_parse_from(["deb", "--profile", "dev", "--no-build"])
+            .context("the deb command's arguments")?
+            .args,
+    )
 }
 
 /// The closing line: every step's outcome and the total time. Worded so that no runner's
@@ -249,9 +254,10 @@ mod tests {
     }
 
     #[test]
-    fn the_deb_command_takes_the_dev_profile() {
+    fn the_deb_command_takes_the_test_builds_binaries() {
         let args = dev_deb_args().unwrap();
         assert_eq!(args.profile, "dev");
+        assert!(args.no_build);
     }
 
     #[test]
