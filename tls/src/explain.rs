@@ -52,6 +52,11 @@ pub fn describe_rustls(host: &str, error: &TlsError) -> String {
                  --ca-file for a private CA."
             ),
             C::Revoked => format!("The server's certificate for {host} has been revoked."),
+            // A certificate made as its own CA (`openssl req -x509` marks it `CA:TRUE`) is
+            // refused as a server's even when trusted: say what to make instead.
+            C::Other(inner) if format!("{inner:?}").contains("CaUsedAsEndEntity") => format!(
+                "The server's certificate for {host} is a CA certificate, not a server's (a                  self-signed one made with `openssl req -x509`?): sign a server certificate                  with that CA and pass the CA with --ca-file."
+            ),
             other => format!("The server's certificate for {host} was refused: {other:?}."),
         },
         TlsError::InvalidMessage(_) | TlsError::InappropriateMessage { .. } => format!(
@@ -88,6 +93,29 @@ mod tests {
         let text = describe_rustls("h.example", &unknown);
         assert!(
             text.contains("h.example") && text.contains("--ca-file"),
+            "{text}"
+        );
+    }
+
+    /// What `openssl req -x509` makes (CA:TRUE) used as the server's own certificate.
+    #[test]
+    fn a_ca_used_as_the_servers_certificate_is_told_what_to_do() {
+        #[derive(Debug)]
+        struct CaUsedAsEndEntity;
+        impl std::fmt::Display for CaUsedAsEndEntity {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("CaUsedAsEndEntity")
+            }
+        }
+        impl std::error::Error for CaUsedAsEndEntity {}
+        let error = TlsError::InvalidCertificate(CertificateError::Other(rustls::OtherError(
+            std::sync::Arc::new(CaUsedAsEndEntity),
+        )));
+        let text = describe_rustls("localhost", &error);
+        assert!(
+            text.contains("localhost")
+                && text.contains("CA certificate")
+                && text.contains("--ca-file"),
             "{text}"
         );
     }
