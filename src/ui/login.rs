@@ -51,7 +51,13 @@ pub fn login_ui(
 
         if let Some(message) = message {
             ui.add_space(12.0);
-            ui.label(message);
+            // As wide as the card: a long reason (a refused certificate and what to do about
+            // it) wraps under the form instead of running across the window.
+            ui.allocate_ui_with_layout(
+                egui::vec2(CARD_WIDTH, 0.0),
+                egui::Layout::top_down(egui::Align::Center),
+                |ui| ui.add(egui::Label::new(message).wrap()),
+            );
         }
     });
 }

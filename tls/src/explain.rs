@@ -55,7 +55,9 @@ pub fn describe_rustls(host: &str, error: &TlsError) -> String {
             // A certificate made as its own CA (`openssl req -x509` marks it `CA:TRUE`) is
             // refused as a server's even when trusted: say what to make instead.
             C::Other(inner) if format!("{inner:?}").contains("CaUsedAsEndEntity") => format!(
-                "The server's certificate for {host} is a CA certificate, not a server's (a                  self-signed one made with `openssl req -x509`?): sign a server certificate                  with that CA and pass the CA with --ca-file."
+                "The server's certificate for {host} is a CA certificate, not a server's (a \
+                 self-signed one made with `openssl req -x509`?): sign a server certificate \
+                 with that CA and pass the CA with --ca-file."
             ),
             other => format!("The server's certificate for {host} was refused: {other:?}."),
         },
@@ -115,7 +117,8 @@ mod tests {
         assert!(
             text.contains("localhost")
                 && text.contains("CA certificate")
-                && text.contains("--ca-file"),
+                && text.contains("--ca-file")
+                && !text.contains("  "),
             "{text}"
         );
     }
