@@ -48,8 +48,7 @@ mod tests {
     use super::*;
     use crate::model::{Queue, SessionState};
     use switchboard_protocol::{
-        CustomerInfo, EntryPath, Offer, Presence, QueueEntry, QueueMode, RepId, RepInfo, SessionId,
-        SessionInfo, SessionKind, TeamId,
+        Offer, Presence, QueueEntry, QueueMode, RepId, RepInfo, SessionId, TeamId,
     };
 
     fn me() -> RepId {
@@ -68,27 +67,9 @@ mod tests {
         model
     }
 
+    /// The model tests' waiting entry, named after its id.
     fn entry(id: u64, queue: &QueueRef) -> QueueEntry {
-        QueueEntry {
-            entry_id: format!("session:{id}"),
-            queue: queue.clone(),
-            session_id: SessionId(id),
-            customer: CustomerInfo {
-                name: format!("Customer {id}"),
-                company: None,
-                question: None,
-                contact: None,
-            },
-            issue: None,
-            kind: SessionKind::Standard,
-            entry_path: EntryPath::General,
-            entered_queue_at: 0,
-            session_started_at: 0,
-            important: false,
-            history: Vec::new(),
-            session_key: None,
-            invitation: None,
-        }
+        crate::model::tests::entry(id, queue.clone(), &format!("Customer {id}"), 0)
     }
 
     fn queue(queue: QueueRef, ids: &[u64]) -> Queue {
@@ -105,34 +86,10 @@ mod tests {
         QueueRef::Personal { rep }
     }
 
+    /// A session of mine (the model tests' `session_info`) with `unread` messages.
     fn session(id: u64, unread: usize) -> SessionState {
         SessionState {
-            info: SessionInfo {
-                session_id: SessionId(id),
-                customer: CustomerInfo {
-                    name: format!("Customer {id}"),
-                    company: None,
-                    question: None,
-                    contact: None,
-                },
-                customer_connected: true,
-                issue: None,
-                kind: SessionKind::Standard,
-                entry_path: EntryPath::RepPick,
-                started_at: 0,
-                owner: Some(me()),
-                participants: vec![me()],
-                waiting_in: None,
-                important: false,
-                disposition: None,
-                history: Vec::new(),
-                invitations: Vec::new(),
-                ended: false,
-                assistance: false,
-                has_history: false,
-                remote: Default::default(),
-                monitors: Default::default(),
-            },
+            info: crate::model::tests::session_info(id, &format!("Customer {id}")),
             chat: Vec::new(),
             pending: Vec::new(),
             unread,

@@ -12,8 +12,20 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 /// Logs `user` in over HTTP; the token. Any answer but 200 fails the test.
 pub async fn login(addr: SocketAddr, user: &str, password: &str) -> String {
-    let response = reqwest::Client::new()
-        .post(format!("http://{addr}/api/login"))
+    login_with(
+        &reqwest::Client::new(),
+        &format!("http://{addr}/api/login"),
+        user,
+        password,
+    )
+    .await
+}
+
+/// Logs `user` in at `url` (`…/api/login`, http or https) through `client`; the token. Any
+/// answer but 200 fails the test.
+pub async fn login_with(client: &reqwest::Client, url: &str, user: &str, password: &str) -> String {
+    let response = client
+        .post(url)
         .json(&LoginRequest {
             username: user.into(),
             password: password.into(),

@@ -12,7 +12,6 @@ use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, 
 use sha2::Digest;
 use std::path::PathBuf;
 use std::sync::Arc;
-use switchboard_protocol::{LoginRequest, LoginResponse};
 
 /// A certificate authority that exists only in this test.
 pub struct TestCa {
@@ -122,21 +121,8 @@ pub fn client_trusting(ca: &TestCa) -> switchboard_tls::ClientTls {
 /// Logs `user` in over HTTPS with their test password; the token.
 pub async fn login(server: &TestServer, tls: &switchboard_tls::ClientTls, user: &str) -> String {
     let client = tls.reqwest_builder().build().expect("an HTTPS client");
-    let response = client
-        .post(server.http("/api/login"))
-        .json(&LoginRequest {
-            username: user.into(),
-            password: server.password(user),
-        })
-        .send()
-        .await
-        .expect("login over HTTPS");
-    assert_eq!(response.status(), 200, "login as {user}");
-    response
-        .json::<LoginResponse>()
-        .await
-        .expect("login body")
-        .token
+    let password = server.password(user);
+    crate::socket::login_with(&client, &server.http("/api/login"), user, &password).await
 }
 
 /// A WebSocket to `path` on a TLS server.

@@ -73,7 +73,12 @@ fn queue_view(queue: QueueRef, entries: Vec<QueueEntry>) -> QueueView {
 }
 
 /// A waiting session in `queue`: nothing optional set, started when it entered the queue.
-fn entry(session: u64, queue: QueueRef, name: &str, entered_queue_at: UnixMillis) -> QueueEntry {
+pub(crate) fn entry(
+    session: u64,
+    queue: QueueRef,
+    name: &str,
+    entered_queue_at: UnixMillis,
+) -> QueueEntry {
     QueueEntry {
         entry_id: format!("session:{session}"),
         queue: queue.clone(),
@@ -102,7 +107,7 @@ fn entry(session: u64, queue: QueueRef, name: &str, entered_queue_at: UnixMillis
 }
 
 /// A session owned by this rep.
-fn session_info(session: u64, customer: &str) -> SessionInfo {
+pub(crate) fn session_info(session: u64, customer: &str) -> SessionInfo {
     SessionInfo {
         session_id: SessionId(session),
         customer: CustomerInfo {
