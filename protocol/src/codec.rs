@@ -8,6 +8,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
+mod fast_chat;
+
 /// The largest text frame a server reads; larger ones are refused with `frame_too_large`.
 pub const MAX_FRAME_BYTES: usize = 64 * 1024;
 
@@ -104,12 +106,28 @@ fn array_for_object(input: &Value, typed: &Value, path: String) -> Option<String
 
 /// Decodes a rep's request frame: `{"id": 1, "type": "...", ...}`.
 pub fn decode_rep_frame(text: &str) -> Result<RepFrame, DecodeError> {
+    match fast_chat::rep_send_chat(text) {
+        Some(frame) => Ok(frame),
+        None => general_rep_frame(text),
+    }
+}
+
+/// [`decode_rep_frame`] without the chat fast path: every frame, every refusal.
+fn general_rep_frame(text: &str) -> Result<RepFrame, DecodeError> {
     let (id, request) = decode_with_id::<RepRequest>(text, RepRequest::TYPES)?;
     Ok(RepFrame { id, request })
 }
 
 /// Decodes a customer's request frame: `{"id": 1, "type": "...", ...}`.
 pub fn decode_customer_frame(text: &str) -> Result<CustomerFrame, DecodeError> {
+    match fast_chat::customer_chat(text) {
+        Some(frame) => Ok(frame),
+        None => general_customer_frame(text),
+    }
+}
+
+/// [`decode_customer_frame`] without the chat fast path: every frame, every refusal.
+fn general_customer_frame(text: &str) -> Result<CustomerFrame, DecodeError> {
     let (id, request) = decode_with_id::<CustomerRequest>(text, CustomerRequest::TYPES)?;
     Ok(CustomerFrame { id, request })
 }
@@ -271,6 +289,73 @@ mod tests {
             if let Err(e) = err {
                 assert_ne!(e.code(), ErrorCode::UnknownType, "{t}");
             }
+        }
+    }
+
+    /// The chat fast path gives exactly what the general path gives, for chat frames and
+    /// for everything near them: odd spacing, escapes, duplicates, arrays, wrong types.
+    #[test]
+    fn chat_fast_path_agrees_with_the_general_path() {
+        let customer = [
+            r#"{"id":1,"type":"chat","client_msg_id":"c-1","text":"hello"}"#,
+            r#" {"text":"a \"quote\" \u00e9","client_msg_id":"c","type":"chat","id":9,"x":[1]}"#,
+            r#"{"id":1,"type":"ch\u0061t","client_msg_id":"c","text":"t"}"#,
+            r#"{"id":1,"id":2,"type":"chat","client_msg_id":"c","text":"t"}"#,
+            r#"{"id":1,"type":"chat","client_msg_id":"c","text":"t","text":"u"}"#,
+            r#"{"id":-1,"type":"chat","client_msg_id":"c","text":"t"}"#,
+            r#"{"id":1.0,"type":"chat","client_msg_id":"c","text":"t"}"#,
+            r#"{"id":"1","type":"chat","client_msg_id":"c","text":"t"}"#,
+            r#"{"type":"chat","client_msg_id":"c","text":"t"}"#,
+            r#"{"id":1,"client_msg_id":"c","text":"t"}"#,
+            r#"{"id":1,"type":"chat","client_msg_id":["c"],"text":"t"}"#,
+            r#"{"id":1,"type":"chat","client_msg_id":"c","text":{"t":1}}"#,
+            r#"{"id":1,"type":"chat","client_msg_id":"c"}"#,
+            r#"{"id":1,"type":"chat","client_msg_id":"c","text":"t"} x"#,
+            r#"[1,"chat","c","t"]"#,
+            r#"{"id":1,"type":"ping"}"#,
+            r#"{"id":1,"type":"launch","client_msg_id":"c","text":"t"}"#,
+            r#"{"id":1,"type":"chat","client_msg_id":"c","text":"t""#,
+        ];
+        for text in customer {
+            let fast = decode_customer_frame(text);
+            let general = general_customer_frame(text);
+            assert_eq!(describe(&fast), describe(&general), "{text}");
+        }
+        let rep = [
+            r#"{"id":3,"type":"send_chat","session_id":5,"client_msg_id":"c","text":"t","visibility":"reps"}"#,
+            r#"{"id":3,"type":"send_chat","session_id":5,"client_msg_id":"c","text":"t","visibility":"public"}"#,
+            r#"{"id":3,"type":"send_chat","session_id":5,"client_msg_id":"c","text":"t"}"#,
+            r#"{"id":3,"type":"send_chat","session_id":5,"client_msg_id":"c","text":"t","visibility":"everyone"}"#,
+            r#"{"id":3,"type":"send_chat","session_id":"5","client_msg_id":"c","text":"t","visibility":"reps"}"#,
+            r#"{"id":3,"type":"send_chat","session_id":[5],"client_msg_id":"c","text":"t","visibility":"reps"}"#,
+            r#"[3,"send_chat",5,"c","t","reps"]"#,
+            r#"{"id":3,"type":"accept","session_id":5}"#,
+        ];
+        for text in rep {
+            let fast = decode_rep_frame(text);
+            let general = general_rep_frame(text);
+            assert_eq!(describe(&fast), describe(&general), "{text}");
+        }
+        // The fast path is taken where it should be, and declines an array at the top.
+        assert!(fast_chat::customer_chat(customer[0]).is_some());
+        assert!(fast_chat::customer_chat(customer[1]).is_some());
+        assert!(fast_chat::rep_send_chat(rep[0]).is_some());
+        assert!(fast_chat::customer_chat(customer[14]).is_none());
+        let big = format!(
+            r#"{{"id":1,"type":"chat","client_msg_id":"c","text":"{}"}}"#,
+            "x".repeat(MAX_FRAME_BYTES)
+        );
+        assert_eq!(
+            decode_customer_frame(&big).unwrap_err().code(),
+            ErrorCode::FrameTooLarge
+        );
+    }
+
+    /// A decode result as text: the value, or the refusal's code and words.
+    fn describe<T: std::fmt::Debug>(result: &Result<T, DecodeError>) -> String {
+        match result {
+            Ok(value) => format!("ok {value:?}"),
+            Err(e) => format!("err {:?} {e}", e.code()),
         }
     }
 }
