@@ -48,7 +48,10 @@ pub(super) fn customer_chat(text: &str) -> Option<CustomerFrame> {
         return None;
     }
     let frame: CustomerChat = serde_json::from_str(text).ok()?;
-    (frame.kind == "chat").then(|| CustomerFrame {
+    if frame.kind != "chat" {
+        return None;
+    }
+    Some(CustomerFrame {
         id: RequestId(frame.id),
         // A field added to the variant stops this from compiling: it cannot drift.
         request: CustomerRequest::Chat {
@@ -64,7 +67,10 @@ pub(super) fn rep_send_chat(text: &str) -> Option<RepFrame> {
         return None;
     }
     let frame: RepSendChat = serde_json::from_str(text).ok()?;
-    (frame.kind == "send_chat").then(|| RepFrame {
+    if frame.kind != "send_chat" {
+        return None;
+    }
+    Some(RepFrame {
         id: RequestId(frame.id),
         request: RepRequest::SendChat {
             session_id: frame.session_id,
