@@ -2,7 +2,7 @@
 //! per-connection rules for bad frames (answer, count, cut off a flood).
 
 use super::core::Outbound;
-use axum::extract::ws::{Message, WebSocket};
+use axum::extract::ws::{Message, Utf8Bytes, WebSocket};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
@@ -14,7 +14,9 @@ const BAD_FRAME_WINDOW: Duration = Duration::from_secs(10);
 
 /// What arrived on a socket.
 pub enum Incoming {
-    Text(String),
+    /// The frame's text as the library read it (shared bytes, derefs to `str`): handing it
+    /// on as it is saves a copy of every frame into a new `String`.
+    Text(Utf8Bytes),
     /// A frame that is not protocol text: a binary frame, or a text frame that is not valid
     /// UTF-8. Either closes the connection, with the close code that says which.
     NotText {
@@ -80,7 +82,7 @@ pub async fn recv(socket: &mut WebSocket, liveness: &mut Liveness) -> Incoming {
         let frame = socket.recv().await;
         liveness.heard();
         match frame {
-            Some(Ok(Message::Text(text))) => return Incoming::Text(text.to_string()),
+            Some(Ok(Message::Text(text))) => return Incoming::Text(text),
             Some(Ok(Message::Binary(_))) => {
                 return Incoming::NotText {
                     code: CLOSE_UNSUPPORTED_DATA,
