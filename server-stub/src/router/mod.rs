@@ -153,8 +153,9 @@ pub struct Router {
     /// How many ended sessions each customer contact has: their "older messages".
     ended_contacts: HashMap<String, u32>,
     /// Message rates: each session's customer, and each session as a whole.
-    customer_chat_rate: rate::Buckets<SessionId>,
-    session_chat_rate: rate::Buckets<SessionId>,
+    /// (Session ids are the router's own: hashed cheaply, see [`rate::ServerIds`].)
+    customer_chat_rate: rate::Buckets<SessionId, rate::ServerIds>,
+    session_chat_rate: rate::Buckets<SessionId, rate::ServerIds>,
     rng: StdRng,
     /// Prompting remote support grants by deadline: (deadline, session, grant). Entries of
     /// grants answered in time stay until their deadline passes and are skipped then.
@@ -227,12 +228,12 @@ impl Router {
             reps,
             rep_sessions: HashMap::new(),
             team_chat: BTreeMap::new(),
-            customer_chat_rate: rate::Buckets::new(
+            customer_chat_rate: rate::Buckets::with_rate(
                 f64::from(limits.chat_per_second),
                 limits.chat_burst,
             ),
             // The session as a whole (customer and reps) may say twice as much.
-            session_chat_rate: rate::Buckets::new(
+            session_chat_rate: rate::Buckets::with_rate(
                 2.0 * f64::from(limits.chat_per_second),
                 2 * limits.chat_burst,
             ),
@@ -606,10 +607,11 @@ impl Router {
         self.session_chat_rate
             .check(&session_id, now)
             .map_err(too_fast)?;
+        // Both checks just refilled to `now`: spend without looking again.
         if from_customer {
-            let _ = self.customer_chat_rate.take(&session_id, now);
+            self.customer_chat_rate.spend_checked(&session_id);
         }
-        let _ = self.session_chat_rate.take(&session_id, now);
+        self.session_chat_rate.spend_checked(&session_id);
         Ok(())
     }
 }

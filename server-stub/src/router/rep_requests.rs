@@ -283,12 +283,14 @@ impl Router {
 
     /// Keeps a chat message, persists it, delivers it.
     pub(super) fn add_chat(&mut self, message: ChatMessage) {
-        if let Some(session) = self.sessions.get_mut(&message.session_id) {
-            session.push_chat(message.clone());
-        }
         self.emit(Effect::Persist(StoreOp::PutChat(message.clone())));
         self.dash_chat(&message);
         self.deliver_chat(&message);
+        // Last, so the session keeps the message itself rather than one more copy (neither
+        // the tally nor the delivery reads the session's chat).
+        if let Some(session) = self.sessions.get_mut(&message.session_id) {
+            session.push_chat(message);
+        }
     }
 
     /// The session must exist and `rep` must own it.

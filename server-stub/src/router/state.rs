@@ -9,6 +9,15 @@ use switchboard_protocol::{
     SessionKind, UnixMillis,
 };
 
+/// Where each `client_msg_id` is in a session's chat, per author. Split by author (rather
+/// than keyed by (author, id)) so a lookup borrows the id it is given: no key to build,
+/// no allocation per chat message.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SentIds {
+    pub customer: HashMap<String, usize>,
+    pub reps: HashMap<RepId, HashMap<String, usize>>,
+}
+
 /// Where and since when a session waits.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Waiting {
@@ -104,10 +113,10 @@ pub struct Session {
     /// [`Session::push_chat`], which keeps `sent_ids` in step.
     #[serde(skip)]
     pub chat: Vec<ChatMessage>,
-    /// Where each (author, `client_msg_id`) is in `chat` (`None` = the customer): a retried
-    /// send is found in O(1), however long the chat.
+    /// Where each author's `client_msg_id` is in `chat`: a retried send is found in O(1),
+    /// however long the chat.
     #[serde(skip)]
-    pub sent_ids: HashMap<(Option<RepId>, String), usize>,
+    pub sent_ids: SentIds,
     /// The last queue position told to the customer, to send only changes.
     #[serde(skip)]
     pub position_sent: Option<u32>,
@@ -185,7 +194,7 @@ impl Session {
             monitors: Vec::new(),
             offer: offer.clone(),
             chat: Vec::new(),
-            sent_ids: HashMap::new(),
+            sent_ids: SentIds::default(),
             position_sent: *position_sent,
         }
     }
@@ -193,14 +202,20 @@ impl Session {
     /// Appends a message, indexing its client id.
     pub fn push_chat(&mut self, message: ChatMessage) {
         if let Some(client_id) = &message.client_msg_id {
-            let author = match &message.author {
-                switchboard_protocol::Author::Rep { rep, .. } => Some(Some(rep.clone())),
-                switchboard_protocol::Author::Customer { .. } => Some(None),
-                _ => None,
-            };
-            if let Some(author) = author {
-                self.sent_ids
-                    .insert((author, client_id.clone()), self.chat.len());
+            let index = self.chat.len();
+            match &message.author {
+                switchboard_protocol::Author::Rep { rep, .. } => {
+                    if let Some(ids) = self.sent_ids.reps.get_mut(rep) {
+                        ids.insert(client_id.clone(), index);
+                    } else {
+                        let ids = HashMap::from([(client_id.clone(), index)]);
+                        self.sent_ids.reps.insert(rep.clone(), ids);
+                    }
+                }
+                switchboard_protocol::Author::Customer { .. } => {
+                    self.sent_ids.customer.insert(client_id.clone(), index);
+                }
+                _ => {}
             }
         }
         self.chat.push(message);
@@ -212,8 +227,11 @@ impl Session {
         author: Option<&RepId>,
         client_msg_id: &str,
     ) -> Option<&ChatMessage> {
-        let key = (author.cloned(), client_msg_id.to_owned());
-        self.sent_ids.get(&key).and_then(|i| self.chat.get(*i))
+        let ids = match author {
+            Some(rep) => self.sent_ids.reps.get(rep)?,
+            None => &self.sent_ids.customer,
+        };
+        ids.get(client_msg_id).and_then(|i| self.chat.get(*i))
     }
 
     pub fn has_rep(&self, rep: &RepId) -> bool {

@@ -416,24 +416,24 @@ impl Router {
         let Some(session) = self.sessions.get(&message.session_id) else {
             return;
         };
-        let reps: Vec<RepId> = session
+        // Straight into `out` (a field apart from `sessions`): no list of readers to
+        // collect first, no extra copy of each rep's id.
+        let readers = session
             .participants
             .iter()
             .chain(session.monitors.iter().filter(|m| !session.has_rep(m)))
-            .filter(|r| super::supervision::rep_sees_message(message, r))
-            .cloned()
-            .collect();
-        let customer_sees = message.visibility == Visibility::Public
-            && session.customer_connected
-            && !matches!(message.author, Author::Customer { .. });
-        for rep in reps {
-            self.tell_rep(
-                &rep,
+            .filter(|r| super::supervision::rep_sees_message(message, r));
+        for rep in readers {
+            self.out.push(super::effects::Effect::ToRep(
+                rep.clone(),
                 RepEvent::Chat {
                     message: message.clone(),
                 },
-            );
+            ));
         }
+        let customer_sees = message.visibility == Visibility::Public
+            && session.customer_connected
+            && !matches!(message.author, Author::Customer { .. });
         if customer_sees {
             self.tell_customer(
                 message.session_id,

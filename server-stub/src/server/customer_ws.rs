@@ -4,7 +4,7 @@
 use super::AppState;
 use super::core::{CoreMsg, now_ms};
 use super::socket::{self, BadFrames, Incoming, Liveness};
-use crate::router::rate::Buckets;
+use crate::router::rate::{Buckets, ServerIds};
 use axum::extract::ws::WebSocket;
 use std::net::IpAddr;
 use std::time::Duration;
@@ -160,8 +160,9 @@ pub async fn serve(
         return;
     }
     let mut bad = BadFrames::new();
-    let mut chat_rate: Buckets<()> =
-        Buckets::new(f64::from(limits.chat_per_second), limits.chat_burst);
+    // One key, `()`: nothing to hash, so not SipHash's rounds per frame either.
+    let mut chat_rate: Buckets<(), ServerIds> =
+        Buckets::with_rate(f64::from(limits.chat_per_second), limits.chat_burst);
     let mut pinger = liveness.pinger();
     loop {
         tokio::select! {
