@@ -8,8 +8,8 @@
 //! is closed; a restart rebuilds the router from the last durable state, and consoles and
 //! customers resume from there (what they never got an `ok` for, they send again).
 
-use crate::router::effects::StoreOp;
-use crate::store::Store;
+use crate::store::{CommitBatch, Store};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Attempts at committing one batch before the server stops.
@@ -24,17 +24,18 @@ pub struct FailStop {
     pub reason: String,
 }
 
-/// Commits `ops`, retrying per the policy; `Err` means the server must stop now.
-pub async fn commit_or_stop(store: &Store, ops: Vec<StoreOp>) -> Result<(), FailStop> {
+/// Commits `ops`, retrying per the policy; `Err` means the server must stop now. The batch
+/// is shared with the store thread, so an attempt copies no op.
+pub async fn commit_or_stop(store: &Store, ops: &Arc<CommitBatch>) -> Result<(), FailStop> {
     let mut last_error = String::new();
     for attempt in 0..COMMIT_ATTEMPTS {
         if let Some(pause) = attempt.checked_sub(1).and_then(|i| RETRY_PAUSES.get(i)) {
             tokio::time::sleep(*pause).await;
         }
         let started = std::time::Instant::now();
-        match store.commit(ops.clone()).await {
+        match store.commit_batch(Arc::clone(ops)).await {
             Ok(()) => {
-                store.metrics().committed(&ops, started.elapsed());
+                store.metrics().committed(ops.ops(), started.elapsed());
                 return Ok(());
             }
             Err(error) => {

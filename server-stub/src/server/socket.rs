@@ -147,12 +147,9 @@ pub async fn write_outbound(
     let mut written = 0;
     loop {
         match next {
+            // The frame's shared bytes go to the socket as they are: no copy per write.
             Some(Outbound::Text(text)) => {
-                if socket
-                    .feed(Message::Text(text.as_ref().into()))
-                    .await
-                    .is_err()
-                {
+                if socket.feed(Message::Text(text)).await.is_err() {
                     return false;
                 }
             }

@@ -5,9 +5,13 @@
 //! share one byte budget, and when it is full the oldest frames of the whole server go
 //! first. A console whose gap reaches back past them gets a snapshot instead, which is
 //! always correct, only larger. So memory stays flat however many reps chat at once.
+//!
+//! Frames are `Utf8Bytes` (shared bytes): the kept copy, the one queued for the socket and
+//! the one the socket writes are the same bytes, never copied. A chat event is spliced
+//! from its message's JSON, encoded once per batch (`push_chat`).
 
+use axum::extract::ws::Utf8Bytes;
 use std::collections::{HashMap, VecDeque};
-use std::sync::Arc;
 use switchboard_protocol::{RepEvent, RepId, ResumeFrom};
 
 /// How many events are kept per rep for resuming; an older gap gets a snapshot.
@@ -29,7 +33,7 @@ struct EventFrame<'a> {
 #[derive(Default)]
 struct Stream {
     last_seq: u64,
-    kept: VecDeque<(u64, Arc<str>)>,
+    kept: VecDeque<(u64, Utf8Bytes)>,
     kept_bytes: usize,
 }
 
@@ -102,21 +106,32 @@ impl RepStreams {
 
     /// Numbers an event and keeps it; returns the frame to send, or `None` if the rep has
     /// never connected (they will get a snapshot when they do).
-    pub fn push(&mut self, rep: &RepId, event: &RepEvent) -> Option<Arc<str>> {
+    pub fn push(&mut self, rep: &RepId, event: &RepEvent) -> Option<Utf8Bytes> {
+        self.push_with(rep, |seq| {
+            // Encoded by serde, as `RepServerMessage::Event`, without copying the event.
+            serde_json::to_string(&EventFrame { seq, event })
+                .map_err(
+                    |error| tracing::error!(%error, "could not encode an event; it is not sent"),
+                )
+                .ok()
+        })
+    }
+
+    /// [`RepStreams::push`] of `RepEvent::Chat` for a message whose JSON is `message_json`:
+    /// the same frame, spliced around that text instead of encoding the message again.
+    pub fn push_chat(&mut self, rep: &RepId, message_json: &str) -> Option<Utf8Bytes> {
+        self.push_with(rep, |seq| Some(chat_event_frame(seq, message_json)))
+    }
+
+    /// Numbers and keeps the frame `encode` writes for the rep's next seq.
+    fn push_with(
+        &mut self,
+        rep: &RepId,
+        encode: impl FnOnce(u64) -> Option<String>,
+    ) -> Option<Utf8Bytes> {
         let at = *self.index.get(rep)?;
         let stream = &mut self.streams[at];
-        // Encoded by serde, as `RepServerMessage::Event`, without copying the event.
-        let frame = EventFrame {
-            seq: stream.last_seq + 1,
-            event,
-        };
-        let frame: Arc<str> = match serde_json::to_string(&frame) {
-            Ok(text) => text.into(),
-            Err(error) => {
-                tracing::error!(%error, "could not encode an event; it is not sent");
-                return None;
-            }
-        };
+        let frame = Utf8Bytes::from(encode(stream.last_seq + 1)?);
         stream.last_seq += 1;
         stream.kept_bytes += frame.len();
         stream.kept.push_back((stream.last_seq, frame.clone()));
@@ -172,7 +187,7 @@ impl RepStreams {
     }
 
     /// The frames after `from.last_seq`, if this server still has all of them.
-    pub fn missed(&self, rep: &RepId, from: &ResumeFrom) -> Option<Vec<Arc<str>>> {
+    pub fn missed(&self, rep: &RepId, from: &ResumeFrom) -> Option<Vec<Utf8Bytes>> {
         if from.stream_id != self.stream_id {
             return None;
         }
@@ -196,6 +211,16 @@ impl RepStreams {
                 .collect(),
         )
     }
+}
+
+/// `{"type":"event","seq":…,"event":{"type":"chat","message":…}}`, as `EventFrame` writes
+/// a `RepEvent::Chat`, from the message's JSON.
+fn chat_event_frame(seq: u64, message_json: &str) -> String {
+    crate::server::core::splice(
+        r#"{"type":"event","seq":"#,
+        seq,
+        &[r#","event":{"type":"chat","message":"#, message_json, "}}"],
+    )
 }
 
 #[cfg(test)]
@@ -230,6 +255,43 @@ mod tests {
                 event: event()
             }
         );
+    }
+
+    /// A spliced chat frame is exactly what serde writes for the same event, and numbered
+    /// in the same sequence as the others.
+    #[test]
+    fn chat_frames_are_spliced_exactly() {
+        use switchboard_protocol::{Author, ChatMessage, MessageId, SessionId, Visibility};
+        let message = ChatMessage {
+            id: MessageId(9),
+            session_id: SessionId(4),
+            author: Author::Rep {
+                rep: RepId::from("a"),
+                name: "Ann \u{e9}".into(),
+            },
+            text: "line\n\"two\"".into(),
+            visibility: Visibility::Reps,
+            at: 17,
+            client_msg_id: None,
+            attachment: None,
+            whisper_to: None,
+        };
+        let rep = RepId::from("a");
+        let mut streams = RepStreams::new("s1".into());
+        streams.open(&rep);
+        streams.push(&rep, &event());
+        let json = serde_json::to_string(&message).unwrap();
+        let frame = streams.push_chat(&rep, &json).unwrap();
+        let expected = switchboard_protocol::RepServerMessage::Event {
+            seq: 2,
+            event: RepEvent::Chat { message },
+        };
+        assert_eq!(frame.as_str(), serde_json::to_string(&expected).unwrap());
+        let from = ResumeFrom {
+            stream_id: "s1".into(),
+            last_seq: 1,
+        };
+        assert_eq!(streams.missed(&rep, &from).unwrap(), vec![frame]);
     }
 
     /// Resuming returns exactly the events after the last one seen; a stale or foreign gap does not resume.

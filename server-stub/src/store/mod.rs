@@ -16,12 +16,14 @@
 //! `file_store`), so writing a large file never holds the lock chat commits need; shell
 //! transcripts in a third (`transcripts`, `transcript_log`), for the same reason.
 //!
-//! Files: `error` (the error type), `connection` (opening and pragmas), `migrate` (schema
+//! Files: `batch` ([`CommitBatch`]: a commit's ops, shared, with its chat JSON encoded
+//! once), `error` (the error type), `connection` (opening and pragmas), `migrate` (schema
 //! versions), `worker` (the thread and group commit), `ops` (applying [`StoreOp`]s),
 //! `restore` ([`Restored`]), `rows` (decoding JSON rows), `lookup` (one session),
 //! `history` (ended chats by contact), `files` (the files database) and `file_store` (its
 //! thread), `tokens`, `outbox`, `int` (u64 <-> SQLite integers).
 
+mod batch;
 mod connection;
 mod error;
 mod file_store;
@@ -42,6 +44,7 @@ mod worker;
 #[cfg(test)]
 mod tests;
 
+pub use batch::CommitBatch;
 pub use connection::Durability;
 pub use error::StoreError;
 pub use files::FileInfo;
@@ -131,6 +134,12 @@ impl Store {
     /// Writes all `ops` in one transaction: either all of them are durable or none is.
     /// An empty batch does nothing.
     pub async fn commit(&self, ops: Vec<StoreOp>) -> Result<(), StoreError> {
+        self.commit_batch(Arc::new(CommitBatch::plain(ops))).await
+    }
+
+    /// [`Store::commit`] of a shared batch: the caller keeps it (to retry, and to send
+    /// the chat JSON it holds once it is durable) without copying any op.
+    pub async fn commit_batch(&self, ops: Arc<CommitBatch>) -> Result<(), StoreError> {
         if ops.is_empty() {
             return Ok(());
         }
@@ -150,7 +159,7 @@ impl Store {
         if ops.is_empty() {
             return Ok(());
         }
-        let receiver = self.send_commit(ops)?;
+        let receiver = self.send_commit(Arc::new(CommitBatch::plain(ops)))?;
         receiver.blocking_recv().map_err(|_| StoreError::Closed)?
     }
 
@@ -248,7 +257,7 @@ impl Store {
 
     fn send_commit(
         &self,
-        ops: Vec<StoreOp>,
+        ops: Arc<CommitBatch>,
     ) -> Result<oneshot::Receiver<Result<(), StoreError>>, StoreError> {
         let (reply, receiver) = oneshot::channel();
         self.jobs

@@ -1,20 +1,36 @@
 //! Applying the router's [`StoreOp`]s to the tables (inside a caller's transaction).
 
+use super::batch::CommitBatch;
 use super::error::StoreError;
 use super::int::to_sql;
 use crate::router::effects::StoreOp;
 use rusqlite::{Connection, params};
 use std::time::{SystemTime, UNIX_EPOCH};
+use switchboard_protocol::ChatMessage;
 
 /// The `counters` row holding the largest invitation id ever stored.
 pub(crate) const MAX_INVITATION_ID: &str = "max_invitation_id";
 
-/// Writes one batch of ops; the caller owns the transaction around it.
-pub(crate) fn apply_all(conn: &Connection, ops: &[StoreOp]) -> Result<(), StoreError> {
+/// Writes one batch of ops; the caller owns the transaction around it. A chat message
+/// the core already encoded is stored as that text (see `batch.rs`).
+pub(crate) fn apply_batch(conn: &Connection, batch: &CommitBatch) -> Result<(), StoreError> {
     let now = now_millis();
-    for op in ops {
-        apply(conn, op, now)?;
+    for (op, encoded) in batch.ops_with_json() {
+        match (op, encoded) {
+            (StoreOp::PutChat(message), Some(json)) => put_chat(conn, message, json)?,
+            _ => apply(conn, op, now)?,
+        }
     }
+    Ok(())
+}
+
+fn put_chat(conn: &Connection, message: &ChatMessage, json: &str) -> Result<(), StoreError> {
+    conn.prepare_cached("INSERT OR REPLACE INTO chat (id, session_id, json) VALUES (?1, ?2, ?3)")?
+        .execute(params![
+            to_sql(message.id.0)?,
+            to_sql(message.session_id.0)?,
+            json
+        ])?;
     Ok(())
 }
 
@@ -44,17 +60,7 @@ fn apply(conn: &Connection, op: &StoreOp, now: i64) -> Result<(), StoreError> {
             )?
             .execute(params![to_sql(id.0)?, ended, json, now])?;
         }
-        StoreOp::PutChat(message) => {
-            let json = serde_json::to_string(message)?;
-            conn.prepare_cached(
-                "INSERT OR REPLACE INTO chat (id, session_id, json) VALUES (?1, ?2, ?3)",
-            )?
-            .execute(params![
-                to_sql(message.id.0)?,
-                to_sql(message.session_id.0)?,
-                json
-            ])?;
-        }
+        StoreOp::PutChat(message) => put_chat(conn, message, &serde_json::to_string(message)?)?,
         StoreOp::PutInvitation(invitation) => {
             let json = serde_json::to_string(invitation)?;
             let (id, session_id) = (invitation.id, invitation.session_id);

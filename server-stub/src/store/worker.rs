@@ -1,11 +1,11 @@
 //! The database thread: one OS thread owns the connection and runs jobs from a channel,
 //! one at a time. Commits queued back to back are grouped into one transaction.
 
+use super::batch::CommitBatch;
 use super::error::StoreError;
-use super::ops::{apply_all, log_emails};
-use crate::router::effects::StoreOp;
-use rusqlite::{Connection, TransactionBehavior};
-use std::sync::mpsc;
+use super::ops::{apply_batch, log_emails};
+use rusqlite::Connection;
+use std::sync::{Arc, mpsc};
 use tokio::sync::oneshot;
 
 /// At most this many queued commits are grouped into one transaction.
@@ -14,9 +14,10 @@ const MAX_GROUP: usize = 64;
 /// A closure run on the database thread; it sends its own result back.
 pub(crate) type Call = Box<dyn FnOnce(&mut Connection) + Send + 'static>;
 
-/// One batch of ops to commit in a transaction, and where to send the outcome.
+/// One batch of ops to commit in a transaction, and where to send the outcome. The ops are
+/// shared with the caller, who keeps them for a retry and for the chat JSON it delivers.
 pub(crate) struct Batch {
-    pub(crate) ops: Vec<StoreOp>,
+    pub(crate) ops: Arc<CommitBatch>,
     pub(crate) reply: oneshot::Sender<Result<(), StoreError>>,
 }
 
@@ -71,10 +72,10 @@ fn run(mut conn: Connection, receiver: &mpsc::Receiver<Job>) {
 /// transaction, so a bad batch fails alone and every caller gets its own outcome.
 pub(crate) fn commit_group(conn: &mut Connection, group: Vec<Batch>) {
     if group.len() > 1 {
-        match commit_ops(conn, group.iter().map(|batch| batch.ops.as_slice())) {
+        match commit_ops(conn, group.iter().map(|batch| &*batch.ops)) {
             Ok(()) => {
                 for batch in group {
-                    log_emails(&batch.ops);
+                    log_emails(batch.ops.ops());
                     // The caller may have stopped waiting; the batch is committed anyway.
                     let _ = batch.reply.send(Ok(()));
                 }
@@ -86,22 +87,44 @@ pub(crate) fn commit_group(conn: &mut Connection, group: Vec<Batch>) {
         }
     }
     for batch in group {
-        let outcome = commit_ops(conn, std::iter::once(batch.ops.as_slice()));
+        let outcome = commit_ops(conn, std::iter::once(&*batch.ops));
         if outcome.is_ok() {
-            log_emails(&batch.ops);
+            log_emails(batch.ops.ops());
         }
         let _ = batch.reply.send(outcome);
     }
 }
 
+/// BEGIN IMMEDIATE, the batches, COMMIT; ROLLBACK if any of it fails. The two statements
+/// are prepared once and cached: `Connection::transaction` parses them with
+/// `execute_batch` on every commit, which at one small commit per chat message was a
+/// visible share of the store thread's work.
 fn commit_ops<'a>(
     conn: &mut Connection,
-    batches: impl Iterator<Item = &'a [StoreOp]>,
+    batches: impl Iterator<Item = &'a CommitBatch>,
 ) -> Result<(), StoreError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    for ops in batches {
-        apply_all(&tx, ops)?;
+    conn.prepare_cached("BEGIN IMMEDIATE")?.execute([])?;
+    let applied = apply_and_commit(conn, batches);
+    if applied.is_err() && !conn.is_autocommit() {
+        // As `Transaction`'s drop does; a failed rollback leaves nothing more to do here,
+        // and the next BEGIN reports a connection that is still in a transaction.
+        if let Err(error) = conn
+            .prepare_cached("ROLLBACK")
+            .and_then(|mut rollback| rollback.execute([]))
+        {
+            tracing::error!(%error, "could not roll back a failed commit");
+        }
     }
-    tx.commit()?;
+    applied
+}
+
+fn apply_and_commit<'a>(
+    conn: &Connection,
+    batches: impl Iterator<Item = &'a CommitBatch>,
+) -> Result<(), StoreError> {
+    for batch in batches {
+        apply_batch(conn, batch)?;
+    }
+    conn.prepare_cached("COMMIT")?.execute([])?;
     Ok(())
 }

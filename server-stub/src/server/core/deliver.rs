@@ -1,8 +1,12 @@
 //! The flush: commit the batch (or stop, see `commit.rs`), then send every reply and event
 //! it produced, in order, to the connections they are for.
+//!
+//! A chat message in the batch is encoded once (`store/batch.rs`): the store writes that
+//! JSON as its row, and its `ok` and events here splice the same text into their frames.
 
 use super::replies;
 use super::*;
+use switchboard_protocol::{ChatMessage, CustomerServerMessage, RepEvent};
 
 impl Core {
     /// Makes the batch durable, then sends everything it produced, in order. If the batch
@@ -13,14 +17,22 @@ impl Core {
             self.deliveries.clear();
             return;
         }
-        if !ops.is_empty()
-            && let Err(stop) = commit_or_stop(&self.store, ops).await
+        let batch = Arc::new(CommitBatch::encoding_chats(ops));
+        if !batch.is_empty()
+            && let Err(stop) = commit_or_stop(&self.store, &batch).await
         {
             tracing::error!(reason = %stop.reason, "the server stops");
             self.deliveries.clear();
             self.stopped = Some(stop);
             return;
         }
+        self.delivering = Some(batch);
+        self.send_deliveries();
+        self.delivering = None;
+    }
+
+    /// Sends what the batch produced, in order (it is durable now).
+    fn send_deliveries(&mut self) {
         let deliveries = std::mem::take(&mut self.deliveries);
         for delivery in deliveries {
             match delivery {
@@ -37,7 +49,10 @@ impl Core {
                     if *current != conn {
                         continue;
                     }
-                    let sent = send_json(tx, &replies::to_rep(id, reply));
+                    let sent = match chat_json(&self.delivering, chat_of(&reply)) {
+                        Some(json) => send_text(tx, replies::rep_chat_ok(id, json)),
+                        None => send_json(tx, &replies::to_rep(id, reply)),
+                    };
                     if !sent {
                         let closed = tx.is_closed();
                         self.drop_rep(&rep, closed);
@@ -91,7 +106,11 @@ impl Core {
                     let Some((tx, _)) = self.customers.get(&conn) else {
                         continue;
                     };
-                    if let Some(message) = replies::to_customer(id, reply) {
+                    if let Some(id) = id
+                        && let Some(json) = chat_json(&self.delivering, chat_of(&reply))
+                    {
+                        send_text(tx, replies::customer_chat_ok(id, json));
+                    } else if let Some(message) = replies::to_customer(id, reply) {
                         send_json(tx, &message);
                     }
                 }
@@ -111,7 +130,15 @@ impl Core {
                 tracing::debug!(?read, "a read with nobody to answer");
             }
             Effect::ToRep(rep, event) => {
-                let Some(frame) = self.streams.push(&rep, &event) else {
+                let json = match &event {
+                    RepEvent::Chat { message } => chat_json(&self.delivering, Some(message)),
+                    _ => None,
+                };
+                let frame = match json {
+                    Some(json) => self.streams.push_chat(&rep, json),
+                    None => self.streams.push(&rep, &event),
+                };
+                let Some(frame) = frame else {
                     return;
                 };
                 if let Some((_, tx)) = self.reps.get(&rep)
@@ -123,7 +150,16 @@ impl Core {
             }
             Effect::ToCustomer(session_id, message) => {
                 if let Some(conn) = self.session_customer.get(&session_id).copied() {
-                    self.send_customer(conn, &message);
+                    let json = match &message {
+                        CustomerServerMessage::Chat { message } => {
+                            chat_json(&self.delivering, Some(message))
+                        }
+                        _ => None,
+                    };
+                    match json.map(replies::customer_chat) {
+                        Some(text) => self.send_customer_text(conn, text),
+                        None => self.send_customer(conn, &message),
+                    }
                 }
             }
             Effect::ToPortal(session_id, message) => {
@@ -173,10 +209,18 @@ impl Core {
     }
 
     pub(super) fn send_customer(&mut self, conn: ConnId, message: &impl serde::Serialize) {
+        match serde_json::to_string(message) {
+            Ok(text) => self.send_customer_text(conn, text),
+            Err(error) => tracing::error!(%error, "could not encode a message"),
+        }
+    }
+
+    /// Queues an encoded frame for a customer connection.
+    fn send_customer_text(&mut self, conn: ConnId, text: String) {
         let Some((tx, session)) = self.customers.get(&conn) else {
             return;
         };
-        if !send_json(tx, message) {
+        if !send_text(tx, text) {
             // A customer who cannot keep up is disconnected; they can resume.
             let session = *session;
             self.customers.remove(&conn);
@@ -185,6 +229,22 @@ impl Core {
                 self.notify(Input::CustomerDisconnected { session_id });
             }
         }
+    }
+}
+
+/// The JSON of `message` if the batch being delivered stores exactly that message.
+fn chat_json<'a>(
+    delivering: &'a Option<Arc<CommitBatch>>,
+    message: Option<&ChatMessage>,
+) -> Option<&'a str> {
+    delivering.as_ref()?.json_of(message?)
+}
+
+/// The chat message a reply carries (a chat's `ok`), if any.
+fn chat_of(reply: &Reply) -> Option<&ChatMessage> {
+    match reply {
+        Ok(Some(OkResult::Chat { message })) => Some(message),
+        _ => None,
     }
 }
 

@@ -14,6 +14,8 @@ mod jumps;
 mod media;
 mod replies;
 
+pub(crate) use replies::splice;
+
 use super::commit::{FailStop, commit_or_stop};
 use super::media::MediaRelay;
 use super::streams::RepStreams;
@@ -21,7 +23,8 @@ use super::throttle::Throttle;
 use crate::router::effects::{CustomerRead, Effect, RepRead, StoreOp};
 use crate::router::rate::Buckets;
 use crate::router::{FileSender, Input, Reply, Router};
-use crate::store::Store;
+use crate::store::{CommitBatch, Store};
+use axum::extract::ws::Utf8Bytes;
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -42,15 +45,14 @@ const TICK: Duration = Duration::from_millis(100);
 /// What a connection task writes to its socket.
 #[derive(Debug, Clone)]
 pub enum Outbound {
-    Text(Arc<str>),
+    /// A text frame, as the socket takes it: shared bytes, so a frame sent to a rep and
+    /// kept for their resume is one buffer, and writing it copies nothing.
+    Text(Utf8Bytes),
     /// Close the socket after what came before.
     Close,
     /// Close with a WebSocket close code and reason, so the peer knows not to come back
     /// (a console replaced by a newer connection of the same rep).
-    CloseWith {
-        code: u16,
-        reason: &'static str,
-    },
+    CloseWith { code: u16, reason: &'static str },
 }
 
 pub use switchboard_protocol::CLOSE_REPLACED;
@@ -249,6 +251,9 @@ struct Core {
     new_sessions: Buckets<IpAddr>,
     deliveries: Vec<Delivery>,
     ops: Vec<StoreOp>,
+    /// The batch whose deliveries are being sent (during the flush): its chat messages'
+    /// JSON, encoded once, is spliced into their frames.
+    delivering: Option<Arc<CommitBatch>>,
     /// What the input just handled needs read from the store to be answered.
     rep_read: Option<RepRead>,
     customer_read: Option<CustomerRead>,
@@ -285,6 +290,7 @@ pub async fn run(
         ),
         deliveries: Vec::new(),
         ops: Vec::new(),
+        delivering: None,
         stopped: None,
         rep_read: None,
         customer_read: None,
@@ -372,12 +378,18 @@ impl Core {
 /// Queues a message for a connection; false if its queue is full or it is gone.
 pub(super) fn send_json<T: serde::Serialize>(tx: &OutboundTx, message: &T) -> bool {
     match serde_json::to_string(message) {
-        Ok(text) => tx.try_send(Outbound::Text(text.into())).is_ok(),
+        Ok(text) => send_text(tx, text),
         Err(error) => {
             tracing::error!(%error, "could not encode a message");
             true
         }
     }
+}
+
+/// Queues an encoded frame for a connection (its bytes are moved, not copied); false if
+/// its queue is full or it is gone.
+pub(super) fn send_text(tx: &OutboundTx, text: String) -> bool {
+    tx.try_send(Outbound::Text(Utf8Bytes::from(text))).is_ok()
 }
 
 /// A handle for sending to the core.

@@ -9,6 +9,8 @@ use tokio::sync::oneshot;
 
 fn batch(ops: Vec<StoreOp>) -> (Batch, oneshot::Receiver<Result<(), StoreError>>) {
     let (reply, receiver) = oneshot::channel();
+    // As the core sends them: chat rows already encoded.
+    let ops = std::sync::Arc::new(crate::store::CommitBatch::encoding_chats(ops));
     (Batch { ops, reply }, receiver)
 }
 

@@ -1,0 +1,128 @@
+//! One batch of the router's ops as the core hands it to the store: shared (an `Arc`), so
+//! neither a commit nor its retries copy the ops, and with each chat message's JSON encoded
+//! once.
+//!
+//! Why: a chat message used to be encoded three times (its row, the customer's `ok`, each
+//! rep's `event`) and every op cloned for the commit. The JSON of a `ChatMessage` is the
+//! same text in the row and in every frame that carries it, so the core encodes it here,
+//! the store writes it as the row, and after the commit the core splices the same text into
+//! the frames it sends (`server/core/chat_frames.rs`).
+
+use crate::router::effects::StoreOp;
+use std::collections::HashMap;
+use switchboard_protocol::{ChatMessage, MessageId};
+
+/// The ops of one commit and the JSON of the chat messages among them.
+#[derive(Debug, Default)]
+pub struct CommitBatch {
+    ops: Vec<StoreOp>,
+    /// (index of a `PutChat` op, that message's JSON), in op order.
+    chat_json: Vec<(usize, String)>,
+    /// Message id -> position in `chat_json` (the last one, if an id repeats).
+    by_id: HashMap<MessageId, usize>,
+}
+
+impl CommitBatch {
+    /// A batch whose chat rows the store encodes itself (nobody reuses their JSON).
+    pub fn plain(ops: Vec<StoreOp>) -> Self {
+        Self {
+            ops,
+            ..Self::default()
+        }
+    }
+
+    /// A batch with each `PutChat` message encoded now, for the row and for the frames.
+    /// A message that cannot be encoded is left to the store, which reports the error.
+    pub fn encoding_chats(ops: Vec<StoreOp>) -> Self {
+        let mut chat_json = Vec::new();
+        let mut by_id = HashMap::new();
+        for (index, op) in ops.iter().enumerate() {
+            if let StoreOp::PutChat(message) = op
+                && let Ok(json) = serde_json::to_string(message)
+            {
+                by_id.insert(message.id, chat_json.len());
+                chat_json.push((index, json));
+            }
+        }
+        Self {
+            ops,
+            chat_json,
+            by_id,
+        }
+    }
+
+    pub fn ops(&self) -> &[StoreOp] {
+        &self.ops
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ops.is_empty()
+    }
+
+    /// Each op with the JSON already encoded for it (only `PutChat` ops have one).
+    pub(crate) fn ops_with_json(&self) -> impl Iterator<Item = (&StoreOp, Option<&str>)> {
+        let mut encoded = self.chat_json.iter().peekable();
+        self.ops.iter().enumerate().map(move |(index, op)| {
+            let json = encoded
+                .next_if(|(at, _)| *at == index)
+                .map(|(_, json)| json.as_str());
+            (op, json)
+        })
+    }
+
+    /// The JSON of `message` if this batch stores exactly that message (same id and same
+    /// content: an event about an older or changed message is encoded by its sender).
+    pub fn json_of(&self, message: &ChatMessage) -> Option<&str> {
+        let (index, json) = self.chat_json.get(*self.by_id.get(&message.id)?)?;
+        match self.ops.get(*index) {
+            Some(StoreOp::PutChat(stored)) if stored == message => Some(json),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use switchboard_protocol::{Author, SessionId, Visibility};
+
+    fn chat(id: u64, text: &str) -> ChatMessage {
+        ChatMessage {
+            id: MessageId(id),
+            session_id: SessionId(1),
+            author: Author::Customer { name: "Ann".into() },
+            text: text.into(),
+            visibility: Visibility::Public,
+            at: 5,
+            client_msg_id: None,
+            attachment: None,
+            whisper_to: None,
+        }
+    }
+
+    /// Each `PutChat` gets its message's serde JSON; other ops none; only the very message
+    /// stored is found (a changed copy with the same id is not).
+    #[test]
+    fn chats_are_encoded_once_and_found_only_when_identical() {
+        let ops = vec![
+            StoreOp::DeleteKey("k".into()),
+            StoreOp::PutChat(chat(1, "hello \"you\"")),
+            StoreOp::DeleteKey("l".into()),
+            StoreOp::PutChat(chat(2, "second")),
+        ];
+        let batch = CommitBatch::encoding_chats(ops);
+        let with_json: Vec<Option<&str>> = batch.ops_with_json().map(|(_, j)| j).collect();
+        let first = serde_json::to_string(&chat(1, "hello \"you\"")).unwrap();
+        let second = serde_json::to_string(&chat(2, "second")).unwrap();
+        assert_eq!(
+            with_json,
+            vec![None, Some(first.as_str()), None, Some(second.as_str())]
+        );
+        assert_eq!(batch.json_of(&chat(2, "second")), Some(second.as_str()));
+        assert_eq!(batch.json_of(&chat(2, "changed")), None);
+        assert_eq!(batch.json_of(&chat(3, "second")), None);
+        let plain = CommitBatch::plain(vec![StoreOp::PutChat(chat(1, "x"))]);
+        assert!(plain.ops_with_json().all(|(_, json)| json.is_none()));
+        assert_eq!(plain.json_of(&chat(1, "x")), None);
+    }
+}
