@@ -631,8 +631,7 @@ impl Router {
     /// session per input: the last, which shows the state the input left, and only while
     /// they are still in the session (or monitor it). Earlier ones (a transfer's moment with no owner and no
     /// queue, say) would show a state that never settled; a rep who left got `session_left`.
-    fn only_final_session_updates(&self, effects: Vec<Effect>) -> Vec<Effect> {
-        use std::collections::HashSet;
+    fn only_final_session_updates(&self, mut effects: Vec<Effect>) -> Vec<Effect> {
         // Most inputs (a chat message) send no `session_updated`: nothing to sift.
         if !effects
             .iter()
@@ -646,19 +645,23 @@ impl Router {
                 .get(&session_id)
                 .is_some_and(|s| s.participants.contains(rep) || s.monitors.contains(rep))
         };
-        let mut seen: HashSet<(RepId, SessionId)> = HashSet::new();
-        let mut kept: Vec<Effect> = effects
-            .into_iter()
-            .rev()
-            .filter(|effect| match effect {
-                Effect::ToRep(rep, RepEvent::SessionUpdated { session }) => {
-                    still_in(rep, session.session_id)
-                        && seen.insert((rep.clone(), session.session_id))
-                }
-                _ => true,
-            })
-            .collect();
-        kept.reverse();
-        kept
+        // Which to drop, found on borrowed ids (no clones, no hashing); usually none (one
+        // update per rep, who is still there), and then the effects go out as they are.
+        let mut seen: BTreeSet<(&RepId, SessionId)> = BTreeSet::new();
+        let mut dropped = vec![false; effects.len()];
+        for (index, effect) in effects.iter().enumerate().rev() {
+            if let Effect::ToRep(rep, RepEvent::SessionUpdated { session }) = effect {
+                let id = session.session_id;
+                dropped[index] = !still_in(rep, id) || !seen.insert((rep, id));
+            }
+        }
+        if dropped.contains(&true) {
+            let mut index = 0;
+            effects.retain(|_| {
+                index += 1;
+                !dropped[index - 1]
+            });
+        }
+        effects
     }
 }
