@@ -8,6 +8,7 @@
 //! hour-long windows are pruned by time and capped by count, per-session entries leave with
 //! the session, per-rep entries are one per configured rep.
 
+use crate::router::rate::ServerIds;
 use std::collections::{HashMap, VecDeque};
 use switchboard_protocol::{Presence, RepId, SessionId, TeamId, UnixMillis};
 
@@ -74,8 +75,9 @@ pub struct Tally {
     /// Each rep's last chat message a customer could read.
     pub last_reply: HashMap<RepId, UnixMillis>,
     /// Per session: when the customer's oldest message after the last public rep message
-    /// was sent (absent: nothing unanswered).
-    pub unanswered: HashMap<SessionId, UnixMillis>,
+    /// was sent (absent: nothing unanswered). Looked up on every customer message: keyed
+    /// by the router's own session ids, so hashed cheaply (see [`ServerIds`]).
+    pub unanswered: HashMap<SessionId, UnixMillis, ServerIds>,
     /// Sessions taken out of a queue during the current input, until a rep takes them, they
     /// end, they queue again, or the next tick clears what is left.
     pub dequeued: HashMap<SessionId, Dequeued>,
