@@ -294,6 +294,7 @@ struct RepTask {
 
 async fn drive_load(args: &BenchArgs, addr: SocketAddr, pid: u32) -> anyhow::Result<()> {
     let rss_start = rss_kib(pid).unwrap_or(0);
+    let setup_cpu_before = cpu_secs(pid).unwrap_or(0.0);
     let epoch = Instant::now();
     let http = reqwest::Client::new();
     let deliveries = Arc::new(AtomicU64::new(0));
@@ -384,6 +385,7 @@ async fn drive_load(args: &BenchArgs, addr: SocketAddr, pid: u32) -> anyhow::Res
     }
     let connected = args.reps + args.customers;
     let setup_secs = connect_started.elapsed().as_secs_f64();
+    let setup_cpu = cpu_secs(pid).unwrap_or(0.0) - setup_cpu_before;
     // Let the server settle, then read its memory with every connection idle.
     tokio::time::sleep(Duration::from_millis(500)).await;
     let rss_idle = rss_kib(pid).unwrap_or(0);
@@ -391,6 +393,14 @@ async fn drive_load(args: &BenchArgs, addr: SocketAddr, pid: u32) -> anyhow::Res
         "load: {} reps + {} customers connected, {} sessions accepted in {setup_secs:.1} s",
         args.reps,
         args.customers,
+        sessions.len()
+    );
+    // Setting up must cost O(N): the server CPU per rep and session should not grow with N.
+    println!(
+        "setup: {:.2} s of server CPU = {:.0} us per rep with a session ({} reps, {} sessions)",
+        setup_cpu,
+        setup_cpu * 1e6 / sessions.len().max(1) as f64,
+        args.reps,
         sessions.len()
     );
     println!(
@@ -403,6 +413,7 @@ async fn drive_load(args: &BenchArgs, addr: SocketAddr, pid: u32) -> anyhow::Res
     // Chat phase: every customer sends at an even share of the rate.
     measuring.store(true, Ordering::SeqCst);
     let server_cpu_before = cpu_secs(pid).unwrap_or(0.0);
+    let loader_cpu_before = cpu_secs(std::process::id()).unwrap_or(0.0);
     let per_customer_interval =
         Duration::from_secs_f64(args.customers as f64 / args.rate.max(1) as f64);
     let stop_at = Instant::now() + Duration::from_secs(args.seconds);
@@ -427,6 +438,7 @@ async fn drive_load(args: &BenchArgs, addr: SocketAddr, pid: u32) -> anyhow::Res
     tokio::time::sleep(Duration::from_millis(500)).await;
     measuring.store(false, Ordering::SeqCst);
     let server_cpu = cpu_secs(pid).unwrap_or(0.0) - server_cpu_before;
+    let loader_cpu = cpu_secs(std::process::id()).unwrap_or(0.0) - loader_cpu_before;
     let chat_secs = args.seconds as f64;
     let rss_busy = rss_kib(pid).unwrap_or(0);
     drop(reps);
@@ -459,6 +471,10 @@ async fn drive_load(args: &BenchArgs, addr: SocketAddr, pid: u32) -> anyhow::Res
     println!(
         "server CPU in the chat phase: {server_cpu:.1} s = {:.0} us per delivered message (the load generator shares the same cores)",
         server_cpu * 1e6 / delivered.max(1) as f64
+    );
+    println!(
+        "load generator CPU in the chat phase: {loader_cpu:.1} s = {:.0}% of a core (its clients' sockets and JSON, on the same cores as the server)",
+        loader_cpu * 100.0 / (chat_secs + 0.5)
     );
     println!("server RSS after the chat phase: {} MiB", rss_busy / 1024);
     Ok(())
@@ -554,12 +570,25 @@ async fn customer_task(
     sent: Arc<AtomicU64>,
     epoch: Instant,
 ) {
-    tokio::time::sleep(offset).await;
+    // A customer whose first turn falls after the chat phase sends nothing (at low rates
+    // the offsets spread over more than the phase, and waiting them out would count the
+    // server's idle time as the messages' cost).
+    let Some(first) = Instant::now()
+        .checked_add(offset)
+        .filter(|at| *at < stop_at)
+    else {
+        return;
+    };
+    tokio::time::sleep_until(first.into()).await;
     let mut ticker = tokio::time::interval(interval);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut next_id = 1u64;
+    let phase_over = tokio::time::sleep_until(stop_at.into());
+    tokio::pin!(phase_over);
     loop {
         tokio::select! {
+            // At low rates a customer's next turn can lie far past the phase's end.
+            _ = &mut phase_over => break,
             _ = ticker.tick() => {
                 if Instant::now() >= stop_at {
                     break;
