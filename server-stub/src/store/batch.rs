@@ -12,13 +12,18 @@ use crate::router::effects::StoreOp;
 use std::collections::HashMap;
 use switchboard_protocol::{ChatMessage, MessageId};
 
+/// Chats in a batch up to which `json_of` scans instead of hashing.
+const SCAN_UP_TO: usize = 16;
+
 /// The ops of one commit and the JSON of the chat messages among them.
 #[derive(Debug, Default)]
 pub struct CommitBatch {
     ops: Vec<StoreOp>,
     /// (index of a `PutChat` op, that message's JSON), in op order.
     chat_json: Vec<(usize, String)>,
-    /// Message id -> position in `chat_json` (the last one, if an id repeats).
+    /// Message id -> position in `chat_json` (the last one, if an id repeats); only for a
+    /// batch of more than [`SCAN_UP_TO`] chats: fewer are found faster by a scan than by
+    /// hashing.
     by_id: HashMap<MessageId, usize>,
 }
 
@@ -35,13 +40,19 @@ impl CommitBatch {
     /// A message that cannot be encoded is left to the store, which reports the error.
     pub fn encoding_chats(ops: Vec<StoreOp>) -> Self {
         let mut chat_json = Vec::new();
-        let mut by_id = HashMap::new();
         for (index, op) in ops.iter().enumerate() {
             if let StoreOp::PutChat(message) = op
                 && let Ok(json) = serde_json::to_string(message)
             {
-                by_id.insert(message.id, chat_json.len());
                 chat_json.push((index, json));
+            }
+        }
+        let mut by_id = HashMap::new();
+        if chat_json.len() > SCAN_UP_TO {
+            for (at, (index, _)) in chat_json.iter().enumerate() {
+                if let Some(StoreOp::PutChat(message)) = ops.get(*index) {
+                    by_id.insert(message.id, at);
+                }
             }
         }
         Self {
@@ -73,11 +84,20 @@ impl CommitBatch {
     /// The JSON of `message` if this batch stores exactly that message (same id and same
     /// content: an event about an older or changed message is encoded by its sender).
     pub fn json_of(&self, message: &ChatMessage) -> Option<&str> {
-        let (index, json) = self.chat_json.get(*self.by_id.get(&message.id)?)?;
-        match self.ops.get(*index) {
-            Some(StoreOp::PutChat(stored)) if stored == message => Some(json),
+        let stored = |index: usize| match self.ops.get(index) {
+            Some(StoreOp::PutChat(stored)) => Some(stored),
             _ => None,
-        }
+        };
+        let (index, json) = if self.chat_json.len() > SCAN_UP_TO {
+            self.chat_json.get(*self.by_id.get(&message.id)?)?
+        } else {
+            // The last one with the id, as the map keeps.
+            self.chat_json
+                .iter()
+                .rev()
+                .find(|(index, _)| stored(*index).is_some_and(|m| m.id == message.id))?
+        };
+        (stored(*index)? == message).then_some(json.as_str())
     }
 }
 
@@ -121,6 +141,15 @@ mod tests {
         assert_eq!(batch.json_of(&chat(2, "second")), Some(second.as_str()));
         assert_eq!(batch.json_of(&chat(2, "changed")), None);
         assert_eq!(batch.json_of(&chat(3, "second")), None);
+        // A batch large enough to be looked up by hash finds the same.
+        let many: Vec<StoreOp> = (0..40)
+            .map(|id| StoreOp::PutChat(chat(id, &format!("m{id}"))))
+            .collect();
+        let many = CommitBatch::encoding_chats(many);
+        let json_of_33 = serde_json::to_string(&chat(33, "m33")).unwrap();
+        assert_eq!(many.json_of(&chat(33, "m33")), Some(json_of_33.as_str()));
+        assert_eq!(many.json_of(&chat(33, "other")), None);
+        assert_eq!(many.json_of(&chat(40, "m40")), None);
         let plain = CommitBatch::plain(vec![StoreOp::PutChat(chat(1, "x"))]);
         assert!(plain.ops_with_json().all(|(_, json)| json.is_none()));
         assert_eq!(plain.json_of(&chat(1, "x")), None);

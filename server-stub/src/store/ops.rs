@@ -24,13 +24,25 @@ pub(crate) fn apply_batch(conn: &Connection, batch: &CommitBatch) -> Result<(), 
     Ok(())
 }
 
+/// Inserts or replaces a chat row.
+///
+/// Not `INSERT OR REPLACE`, though the row ends up the same: that statement may abort
+/// halfway (a NOT NULL check under `OR REPLACE`, in a table with an index, deleting the
+/// old row), so SQLite keeps a statement journal (a copy of every page it touches) for
+/// every chat message. `OR ROLLBACK` with an upsert of the JSON cannot abort halfway: a
+/// failed insert fails the whole transaction anyway (`worker.rs` rolls it back). The
+/// upsert leaves `session_id` alone: a message id is unique across sessions, and
+/// updating a foreign key column would bring the statement journal back.
 fn put_chat(conn: &Connection, message: &ChatMessage, json: &str) -> Result<(), StoreError> {
-    conn.prepare_cached("INSERT OR REPLACE INTO chat (id, session_id, json) VALUES (?1, ?2, ?3)")?
-        .execute(params![
-            to_sql(message.id.0)?,
-            to_sql(message.session_id.0)?,
-            json
-        ])?;
+    conn.prepare_cached(
+        "INSERT OR ROLLBACK INTO chat (id, session_id, json) VALUES (?1, ?2, ?3)
+         ON CONFLICT (id) DO UPDATE SET json = excluded.json",
+    )?
+    .execute(params![
+        to_sql(message.id.0)?,
+        to_sql(message.session_id.0)?,
+        json
+    ])?;
     Ok(())
 }
 

@@ -261,3 +261,37 @@ async fn jump_clients_round_trip_through_reopen() {
     let (_store, restored) = Store::open(&path).unwrap();
     assert_eq!(restored.jump_clients, vec![client]);
 }
+
+/// A chat message stored again (same id) replaces its row, whether the core encoded its
+/// JSON (`CommitBatch::encoding_chats`) or the store did; a chat row whose session is
+/// missing still fails its batch (the foreign key, checked at commit) and writes nothing.
+#[tokio::test]
+async fn a_chat_stored_again_replaces_its_row() {
+    use crate::store::CommitBatch;
+    use std::sync::Arc;
+    let (_dir, path) = temp_db();
+    let (store, _) = Store::open(&path).unwrap();
+    store
+        .commit(vec![put_session(&session(3)), StoreOp::PutChat(chat(1, 3))])
+        .await
+        .unwrap();
+    let mut changed = chat(1, 3);
+    changed.text = "edited".into();
+    let batch = CommitBatch::encoding_chats(vec![StoreOp::PutChat(changed.clone())]);
+    store.commit_batch(Arc::new(batch)).await.unwrap();
+    let orphan = CommitBatch::encoding_chats(vec![StoreOp::PutChat(chat(2, 77))]);
+    assert!(store.commit_batch(Arc::new(orphan)).await.is_err());
+    drop(store);
+
+    let (store, restored) = Store::open(&path).unwrap();
+    assert_eq!(restored.chat, vec![changed.clone()]);
+    let mut again = changed;
+    again.text = "edited twice".into();
+    store
+        .commit(vec![StoreOp::PutChat(again.clone())])
+        .await
+        .unwrap();
+    drop(store);
+    let (_store, restored) = Store::open(&path).unwrap();
+    assert_eq!(restored.chat, vec![again]);
+}
