@@ -10,7 +10,7 @@
 
 use crate::router::effects::StoreOp;
 use std::collections::HashMap;
-use switchboard_protocol::{ChatMessage, MessageId};
+use switchboard_protocol::{Author, ChatMessage, MessageId};
 
 /// Chats in a batch up to which `json_of` scans instead of hashing.
 const SCAN_UP_TO: usize = 16;
@@ -42,7 +42,7 @@ impl CommitBatch {
         let mut chat_json = Vec::new();
         for (index, op) in ops.iter().enumerate() {
             if let StoreOp::PutChat(message) = op
-                && let Ok(json) = serde_json::to_string(message)
+                && let Some(json) = encode(message)
             {
                 chat_json.push((index, json));
             }
@@ -101,10 +101,42 @@ impl CommitBatch {
     }
 }
 
+/// A message's JSON, as `serde_json::to_string` writes it, into a buffer sized for it up
+/// front: `to_string` starts at 128 bytes and grows (copies) twice for a usual message.
+fn encode(message: &ChatMessage) -> Option<String> {
+    let mut json = Vec::with_capacity(expected_len(message));
+    serde_json::to_writer(&mut json, message).ok()?;
+    String::from_utf8(json).ok()
+}
+
+/// About the length of a message's JSON: its field names and numbers, its strings, and
+/// some room for escapes in the text.
+fn expected_len(message: &ChatMessage) -> usize {
+    const FIXED: usize = 192;
+    let author = match &message.author {
+        Author::Customer { name } => name.len(),
+        Author::Rep { rep, name } => rep.as_str().len() + name.len() + 8,
+        Author::System => 0,
+    };
+    let attachment = message.attachment.as_ref().map_or(0, |a| {
+        a.file_id.len() + a.name.len() + a.content_type.len() + 64
+    });
+    FIXED
+        + message.text.len()
+        + message.text.len() / 8
+        + author
+        + attachment
+        + message.client_msg_id.as_ref().map_or(0, |id| id.len() + 20)
+        + message
+            .whisper_to
+            .as_ref()
+            .map_or(0, |rep| rep.as_str().len() + 20)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use switchboard_protocol::{Author, SessionId, Visibility};
+    use switchboard_protocol::{SessionId, Visibility};
 
     fn chat(id: u64, text: &str) -> ChatMessage {
         ChatMessage {
@@ -141,6 +173,24 @@ mod tests {
         assert_eq!(batch.json_of(&chat(2, "second")), Some(second.as_str()));
         assert_eq!(batch.json_of(&chat(2, "changed")), None);
         assert_eq!(batch.json_of(&chat(3, "second")), None);
+        // Every optional field, escapes, a rep author: the same text as `to_string`.
+        let full = ChatMessage {
+            author: Author::Rep {
+                rep: "bob".into(),
+                name: "Bob \u{1F600}".into(),
+            },
+            text: "a\tb \"quoted\" \\ end".repeat(50),
+            client_msg_id: Some("c-9".into()),
+            attachment: Some(switchboard_protocol::Attachment {
+                file_id: "f0".into(),
+                name: "x.png".into(),
+                size: 3,
+                content_type: "image/png".into(),
+            }),
+            whisper_to: Some("ann".into()),
+            ..chat(9, "")
+        };
+        assert_eq!(encode(&full), serde_json::to_string(&full).ok());
         // A batch large enough to be looked up by hash finds the same.
         let many: Vec<StoreOp> = (0..40)
             .map(|id| StoreOp::PutChat(chat(id, &format!("m{id}"))))

@@ -33,8 +33,11 @@ impl Core {
 
     /// Sends what the batch produced, in order (it is durable now).
     fn send_deliveries(&mut self) {
-        let deliveries = std::mem::take(&mut self.deliveries);
-        for delivery in deliveries {
+        // What sending adds (a slow customer's disconnect) goes into the spare list, for
+        // the next flush; this one's list is kept as the spare (unless a burst made it big).
+        let spare = std::mem::take(&mut self.spare_deliveries);
+        let mut deliveries = std::mem::replace(&mut self.deliveries, spare);
+        for delivery in deliveries.drain(..) {
             match delivery {
                 Delivery::Effect(effect) => self.deliver(effect),
                 Delivery::RepReply {
@@ -115,6 +118,9 @@ impl Core {
                     }
                 }
             }
+        }
+        if deliveries.capacity() <= SPARE_DELIVERIES {
+            self.spare_deliveries = deliveries;
         }
     }
 
@@ -231,6 +237,9 @@ impl Core {
         }
     }
 }
+
+/// The capacity up to which a flush's list of deliveries is kept for the next one.
+const SPARE_DELIVERIES: usize = 4096;
 
 /// The JSON of `message` if the batch being delivered stores exactly that message.
 fn chat_json<'a>(

@@ -250,6 +250,9 @@ struct Core {
     /// New customer sessions per source address.
     new_sessions: Buckets<IpAddr>,
     deliveries: Vec<Delivery>,
+    /// The last flush's deliveries, emptied: kept for their capacity, so the next batch's
+    /// deliveries go into them instead of a new Vec grown from nothing every batch.
+    spare_deliveries: Vec<Delivery>,
     ops: Vec<StoreOp>,
     /// The batch whose deliveries are being sent (during the flush): its chat messages'
     /// JSON, encoded once, is spliced into their frames.
@@ -289,6 +292,7 @@ pub async fn run(
             limits.session_burst_per_address,
         ),
         deliveries: Vec::new(),
+        spare_deliveries: Vec::new(),
         ops: Vec::new(),
         delivering: None,
         stopped: None,
