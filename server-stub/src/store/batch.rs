@@ -6,7 +6,7 @@
 //! rep's `event`) and every op cloned for the commit. The JSON of a `ChatMessage` is the
 //! same text in the row and in every frame that carries it, so the core encodes it here,
 //! the store writes it as the row, and after the commit the core splices the same text into
-//! the frames it sends (`server/core/chat_frames.rs`).
+//! the frames it sends (`server/core/replies.rs` for replies, `server/streams.rs` for events).
 
 use crate::router::effects::StoreOp;
 use std::collections::HashMap;
