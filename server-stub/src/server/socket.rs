@@ -19,10 +19,7 @@ pub enum Incoming {
     Text(Utf8Bytes),
     /// A frame that is not protocol text: a binary frame, or a text frame that is not valid
     /// UTF-8. Either closes the connection, with the close code that says which.
-    NotText {
-        code: u16,
-        reason: &'static str,
-    },
+    NotText { code: u16, reason: &'static str },
     /// Closed by the peer, or broken.
     Closed,
 }
