@@ -85,10 +85,12 @@ pub fn rep_chat_ok(id: RequestId, message_json: &str) -> String {
     )
 }
 
-/// `head`, `number` in decimal, then `tail`'s pieces: in one allocation.
+/// `head`, `number` in decimal, then `tail`'s pieces: in one allocation. The number is
+/// written by `itoa`, as serde_json writes it (`write!` goes through the formatting
+/// machinery, several times this for a frame's seq or id).
 pub(crate) fn splice(head: &str, number: u64, tail: &[&str]) -> String {
-    let mut digits = [0u8; U64_DIGITS];
-    let number = decimal(number, &mut digits);
+    let mut digits = itoa::Buffer::new();
+    let number = digits.format(number);
     let tail_len: usize = tail.iter().map(|piece| piece.len()).sum();
     let mut text = String::with_capacity(head.len() + number.len() + tail_len);
     text.push_str(head);
@@ -97,26 +99,6 @@ pub(crate) fn splice(head: &str, number: u64, tail: &[&str]) -> String {
         text.push_str(piece);
     }
     text
-}
-
-/// Digits of the largest u64.
-const U64_DIGITS: usize = 20;
-
-/// `number` in decimal, written into `digits` (`write!` goes through the formatting
-/// machinery, several times this for a frame's seq or id).
-fn decimal(mut number: u64, digits: &mut [u8; U64_DIGITS]) -> &str {
-    let mut start = U64_DIGITS;
-    loop {
-        start -= 1;
-        // A remainder below 10 always fits in a u8.
-        digits[start] = b'0' + (number % 10) as u8;
-        number /= 10;
-        if number == 0 {
-            break;
-        }
-    }
-    // ASCII digits are always UTF-8.
-    std::str::from_utf8(&digits[start..]).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -140,12 +122,11 @@ mod tests {
         }
     }
 
-    /// The hand-written decimal agrees with `Display` at every width, 0 and u64::MAX too.
+    /// The spliced number agrees with `Display` at every width, 0 and u64::MAX too.
     #[test]
-    fn decimal_writes_every_width() {
-        let mut digits = [0u8; U64_DIGITS];
+    fn splice_writes_every_width() {
         for number in [0, 7, 10, 99, 1_000_001, u64::MAX] {
-            assert_eq!(decimal(number, &mut digits), number.to_string());
+            assert_eq!(splice("[", number, &["]"]), format!("[{number}]"));
         }
     }
 
