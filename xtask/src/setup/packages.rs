@@ -42,6 +42,11 @@ const BROWSER: &[&str] = &["chromium", "chromium-driver"];
 /// The tray icon's test starts a private D-Bus session bus (`dbus-daemon --session`).
 const SESSION_BUS: &[&str] = &["dbus-daemon"];
 
+/// The store's and the standby's tests against PostgreSQL: the test kit starts a private
+/// cluster of its own from these binaries (initdb + postgres in a temp dir, on a loopback
+/// port, as `nobody` when run as root; testkit/src/postgres.rs), so no system cluster is used.
+const DATABASE: &[&str] = &["postgresql"];
+
 /// Checking the packages' desktop entry (`desktop-file-validate`).
 const PACKAGES_CHECK: &[&str] = &["desktop-file-utils"];
 
@@ -92,7 +97,14 @@ pub fn needed(purpose: Purpose, display: Display) -> Vec<&'static str> {
             groups
         }
         // The tests open their windows on private Xvfb servers whatever the display is.
-        Purpose::Test => vec![BUILD, WINDOW, VIRTUAL_DISPLAY, BROWSER, SESSION_BUS],
+        Purpose::Test => vec![
+            BUILD,
+            WINDOW,
+            VIRTUAL_DISPLAY,
+            BROWSER,
+            SESSION_BUS,
+            DATABASE,
+        ],
         Purpose::Deb => vec![BUILD, PACKAGES_CHECK],
     };
     let mut seen = BTreeSet::new();
@@ -165,6 +177,7 @@ xvfb deinstall ok config-files
 xauth install ok installed
 chromium install ok half-configured
 chromium-driver install ok installed
+postgresql install ok installed
 ";
 
     #[test]
@@ -207,9 +220,10 @@ chromium-driver install ok installed
         let on_x11 = needed(Purpose::Demo, X11);
         assert!(!on_x11.contains(&"xvfb"));
         assert!(on_x11.contains(&"libxkbcommon-x11-0"));
-        // Neither needs the tests' browser or session bus.
+        // Neither needs the tests' browser, session bus or database.
         for list in [&headless, &on_x11] {
             assert!(!list.contains(&"chromium") && !list.contains(&"dbus-daemon"));
+            assert!(!list.contains(&"postgresql"));
         }
     }
 
@@ -234,11 +248,24 @@ chromium-driver install ok installed
                 "chromium",
                 "chromium-driver",
                 "dbus-daemon",
+                "postgresql",
             ] {
                 assert!(list.contains(&name), "{name} missing from {list:?}");
             }
         }
         assert!(needed(Purpose::Deb, X11).contains(&"desktop-file-utils"));
+        assert!(!needed(Purpose::Deb, X11).contains(&"postgresql"));
+    }
+
+    #[test]
+    fn a_missing_postgresql_is_installed_for_the_tests() {
+        let without_postgres: String = FAKE_QUERY
+            .lines()
+            .filter(|line| !line.starts_with("postgresql "))
+            .map(|line| format!("{line}\n"))
+            .collect();
+        let missing = missing(&needed(Purpose::Test, X11), &installed(&without_postgres));
+        assert!(missing.contains(&"postgresql"), "{missing:?}");
     }
 
     #[test]
