@@ -1,0 +1,320 @@
+//! Failover seen from outside: real `switchboard-server` processes sharing one PostgreSQL
+//! database ([`ServerProcess`]), what their `/healthz` says ([`Health`]), which of them is
+//! active ([`until_active`]), how a standby refuses a WebSocket upgrade
+//! ([`upgrade_refusal`]), and the chat rows as PostgreSQL holds them ([`stored_chat`]).
+//!
+//! The failover tests need separate processes, not servers in the test process: only a
+//! process can be killed with SIGKILL or paused with SIGSTOP while the other one keeps
+//! running. Signals other than SIGKILL are sent with the shell's `kill` builtin: calling
+//! `libc::kill` needs `unsafe`, which the workspace forbids.
+
+use crate::config::TEST_CONFIG;
+use std::io::{BufRead, BufReader, Read};
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use switchboard_protocol::ChatMessage;
+use tokio::time::Instant;
+
+/// How long a standby may take to become active after the active died or paused: the
+/// lease's TTL (3 s) plus a restore, with room for a loaded machine.
+pub const TAKEOVER_DEADLINE: Duration = Duration::from_secs(15);
+
+/// How long one `/healthz` may take before the process counts as down (a paused process
+/// accepts the connection in the kernel but never answers).
+const HEALTH_TIMEOUT: Duration = Duration::from_millis(500);
+
+/// How often [`until_active`] and [`ServerProcess::wait_exit`] look again.
+const POLL_INTERVAL: Duration = Duration::from_millis(20);
+
+/// What a server process's `/healthz` answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Health {
+    /// 200 `ok`: it holds the lease and serves.
+    Active,
+    /// 503 `standby`: it waits for the lease.
+    Standby,
+    /// No answer within [`HEALTH_TIMEOUT`] (dead, paused, not listening) or another answer.
+    Down,
+}
+
+/// A real `switchboard-server` process with `--database URL`, `--listen 127.0.0.1:0`, the
+/// test configuration, and its side files (`--db`) in its own temp directory. Its stderr is
+/// captured all along (so a test can read what it said before it exited); it is killed
+/// when dropped.
+pub struct ServerProcess {
+    pub addr: SocketAddr,
+    pub pid: u32,
+    /// The configuration and the side SQLite files (shared files, shell transcripts).
+    pub dir: tempfile::TempDir,
+    child: Child,
+    stderr: Arc<Mutex<Vec<u8>>>,
+    stderr_reader: Option<std::thread::JoinHandle<()>>,
+    exited: Option<ExitStatus>,
+}
+
+impl ServerProcess {
+    /// Starts `binary` (a test's `env!("CARGO_BIN_EXE_switchboard-server")`) on
+    /// `database_url` with the end-to-end test configuration; returns once it printed its
+    /// address (an active and a standby both do as soon as the socket is bound).
+    pub async fn start(binary: &Path, database_url: &str) -> ServerProcess {
+        ServerProcess::start_with(binary, database_url, TEST_CONFIG).await
+    }
+
+    /// [`ServerProcess::start`] with another configuration.
+    pub async fn start_with(binary: &Path, database_url: &str, config_toml: &str) -> ServerProcess {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let config = dir.path().join("config.toml");
+        std::fs::write(&config, config_toml).expect("config written");
+        let mut child = Command::new(binary)
+            .arg("--config")
+            .arg(&config)
+            .arg("--db")
+            .arg(dir.path().join("side.db"))
+            .args(["--listen", "127.0.0.1:0", "--database", database_url])
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the server binary starts");
+        let pid = child.id();
+        let stderr = Arc::new(Mutex::new(Vec::new()));
+        let stderr_reader = {
+            let mut pipe = child.stderr.take().expect("stderr piped");
+            let stderr = stderr.clone();
+            // Read as it comes (the pipe must never fill up), so it can be looked at while
+            // the process still runs.
+            std::thread::spawn(move || {
+                let mut chunk = [0u8; 4096];
+                while let Ok(n) = pipe.read(&mut chunk) {
+                    if n == 0 {
+                        break;
+                    }
+                    stderr.lock().unwrap().extend_from_slice(&chunk[..n]);
+                }
+            })
+        };
+        // The first line on its own thread, so waiting for it has a deadline; the thread
+        // then reads stdout to its end (the server never writes to a closed pipe).
+        let (first_line, first) = tokio::sync::oneshot::channel();
+        let stdout = child.stdout.take().expect("stdout piped");
+        std::thread::spawn(move || {
+            let mut stdout = BufReader::new(stdout);
+            let mut line = String::new();
+            let _ = stdout.read_line(&mut line);
+            let _ = first_line.send(line);
+            let _ = std::io::copy(&mut stdout, &mut std::io::sink());
+        });
+        let mut process = ServerProcess {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            pid,
+            dir,
+            child,
+            stderr,
+            stderr_reader: Some(stderr_reader),
+            exited: None,
+        };
+        let line = match tokio::time::timeout(crate::DEADLINE, first).await {
+            Ok(Ok(line)) => line,
+            Ok(Err(_)) | Err(_) => panic!(
+                "server {pid} printed no `listening on` line within {:?}; stderr: {}",
+                crate::DEADLINE,
+                process.stderr()
+            ),
+        };
+        process.addr = line
+            .trim()
+            .strip_prefix("listening on http://")
+            .unwrap_or_else(|| {
+                panic!(
+                    "server {pid}: unexpected first line {line:?}; stderr: {}",
+                    process.stderr()
+                )
+            })
+            .parse()
+            .expect("an address");
+        process
+    }
+
+    /// What `/healthz` answers now.
+    pub async fn healthz(&self) -> Health {
+        health_of(self.addr).await
+    }
+
+    /// SIGKILL, and reaps it: no shutdown code runs, its connections drop.
+    pub fn kill9(&mut self) {
+        let _ = self.child.kill();
+        if let Ok(status) = self.child.wait() {
+            self.exited = Some(status);
+        }
+    }
+
+    /// SIGSTOP: the process is paused with its sockets and database connections open.
+    pub fn stop(&self) {
+        self.signal("STOP");
+    }
+
+    /// SIGCONT: a paused process runs on.
+    pub fn cont(&self) {
+        self.signal("CONT");
+    }
+
+    fn signal(&self, name: &str) {
+        let status = Command::new("sh")
+            .args(["-c", "kill -s \"$1\" \"$2\"", "sh", name])
+            .arg(self.pid.to_string())
+            .status()
+            .expect("sh runs");
+        assert!(status.success(), "kill -s {name} {} failed", self.pid);
+    }
+
+    /// Waits (at most `limit`) for the process to exit by itself; its exit status. Fails
+    /// the test with what it wrote on stderr when it is still running.
+    pub async fn wait_exit(&mut self, limit: Duration) -> ExitStatus {
+        let deadline = Instant::now() + limit;
+        loop {
+            if let Some(status) = self.exited {
+                return status;
+            }
+            if let Some(status) = self.child.try_wait().expect("waitpid") {
+                self.exited = Some(status);
+                // Its stderr ends with it: read the rest before anyone looks.
+                if let Some(reader) = self.stderr_reader.take() {
+                    let _ = reader.join();
+                }
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "server {} still running after {limit:?}; stderr so far: {}",
+                self.pid,
+                self.stderr()
+            );
+            tokio::time::sleep(POLL_INTERVAL).await;
+        }
+    }
+
+    /// Everything it wrote on stderr so far (all of it once [`ServerProcess::wait_exit`]
+    /// returned).
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.stderr.lock().unwrap()).into_owned()
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        // A paused process dies of SIGKILL too.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// What `/healthz` at `addr` answers now.
+pub async fn health_of(addr: SocketAddr) -> Health {
+    let client = reqwest::Client::builder()
+        .timeout(HEALTH_TIMEOUT)
+        .build()
+        .expect("an HTTP client");
+    let Ok(response) = client.get(format!("http://{addr}/healthz")).send().await else {
+        return Health::Down;
+    };
+    let status = response.status().as_u16();
+    let body = response.text().await.unwrap_or_default();
+    match (status, body.trim()) {
+        (200, "ok") => Health::Active,
+        (503, "standby") => Health::Standby,
+        _ => Health::Down,
+    }
+}
+
+/// Waits (at most `limit`) until one of `servers` says it is active; its index. Fails the
+/// test with every server's state and stderr after the limit.
+pub async fn until_active(servers: &[&ServerProcess], limit: Duration) -> usize {
+    until_health(servers, Health::Active, limit).await
+}
+
+/// Waits (at most `limit`) until one of `servers` answers `wanted`; its index.
+pub async fn until_health(servers: &[&ServerProcess], wanted: Health, limit: Duration) -> usize {
+    let deadline = Instant::now() + limit;
+    loop {
+        let mut seen = Vec::with_capacity(servers.len());
+        for (index, server) in servers.iter().enumerate() {
+            let health = server.healthz().await;
+            if health == wanted {
+                return index;
+            }
+            seen.push(health);
+        }
+        if Instant::now() >= deadline {
+            let stderrs: Vec<String> = servers
+                .iter()
+                .map(|s| format!("--- server {} ({}):\n{}", s.pid, s.addr, s.stderr()))
+                .collect();
+            panic!(
+                "none of the servers was {wanted:?} after {limit:?} (last seen {seen:?})\n{}",
+                stderrs.join("\n")
+            );
+        }
+        tokio::time::sleep(POLL_INTERVAL).await;
+    }
+}
+
+/// A refused WebSocket upgrade: the HTTP status, its `Retry-After` header and its body.
+#[derive(Debug)]
+pub struct UpgradeRefusal {
+    pub status: u16,
+    pub retry_after: Option<String>,
+    pub body: String,
+}
+
+/// Tries a WebSocket upgrade on `path` at `addr`; `Some` with the answer when the server
+/// refused it over HTTP, `None` when the upgrade went through.
+pub async fn upgrade_refusal(addr: SocketAddr, path: &str) -> Option<UpgradeRefusal> {
+    use tokio_tungstenite::tungstenite::Error;
+    let attempt = tokio::time::timeout(
+        crate::DEADLINE,
+        tokio_tungstenite::connect_async(format!("ws://{addr}{path}")),
+    )
+    .await
+    .expect("an answer to the upgrade before the deadline");
+    match attempt {
+        Ok(_) => None,
+        Err(Error::Http(response)) => Some(UpgradeRefusal {
+            status: response.status().as_u16(),
+            retry_after: response
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+            body: response
+                .body()
+                .as_deref()
+                .map(|b| String::from_utf8_lossy(b).into_owned())
+                .unwrap_or_default(),
+        }),
+        Err(other) => panic!("the upgrade failed without an HTTP answer: {other}"),
+    }
+}
+
+/// Every session chat message in the database at `url`, read straight from PostgreSQL's
+/// `chat` table (not through a server), in id order.
+pub async fn stored_chat(url: &str) -> Vec<ChatMessage> {
+    let url = url.to_owned();
+    // The sync client runs its own runtime: never inside this one.
+    tokio::task::spawn_blocking(move || {
+        let mut client = postgres::Client::connect(&url, postgres::NoTls).expect("connect");
+        client
+            .query("SELECT json::text FROM chat ORDER BY id", &[])
+            .expect("SELECT json FROM chat")
+            .iter()
+            .map(|row| {
+                let json: String = row.get(0);
+                serde_json::from_str(&json).expect("a stored chat message")
+            })
+            .collect()
+    })
+    .await
+    .expect("the query thread")
+}
