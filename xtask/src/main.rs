@@ -7,6 +7,7 @@ mod deb;
 mod demo;
 mod setup;
 mod test;
+mod test_runner;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;

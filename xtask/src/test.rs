@@ -1,6 +1,7 @@
 //! `cargo xtask test`: the whole check a change must pass, the same on a developer's machine
 //! and in CI (`.ci/run` calls it): set-up, `cargo fmt --check`, `cargo clippy -D warnings`,
-//! `cargo test --workspace`, then, as root on Debian, the two .deb packages built from the
+//! the tests (every test binary of the workspace built once, then run a few at a time by
+//! `test_runner`, then the doc tests), then, as root on Debian, the two .deb packages built from the
 //! test build's binaries and installed (`deb::run`, `deb::install_check`). Each step prints
 //! its name and time; the first failure stops the run (as `set -e` did), and a summary line
 //! closes it either way.
@@ -8,6 +9,7 @@
 use crate::deb;
 use crate::demo::cargo;
 use crate::setup::{self, Purpose};
+use crate::test_runner::{self, TestRun};
 use anyhow::{Context as _, bail};
 use std::path::Path;
 use std::process::Command;
@@ -21,6 +23,14 @@ pub struct TestArgs {
     /// Skip `cargo fmt --check` and `cargo clippy`.
     #[arg(long)]
     pub skip_lint: bool,
+    /// How many test binaries run at the same time (1 = one after another, in `cargo test`'s
+    /// order).
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=16))]
+    pub test_jobs: u16,
+    /// Build and run only this package's tests (repeatable); the lints still cover the
+    /// whole workspace.
+    #[arg(long = "package", short = 'p', value_name = "PACKAGE")]
+    pub packages: Vec<String>,
 }
 
 /// How a step ended.
@@ -68,7 +78,11 @@ pub fn run(root: &Path, args: &TestArgs) -> anyhow::Result<()> {
         }
     }
     if failure.is_none() {
-        let outcome = step("tests", || run_cargo(root, &["test", "--workspace"]));
+        let test_run = TestRun {
+            jobs: usize::from(args.test_jobs),
+            packages: args.packages.clone(),
+        };
+        let outcome = step("tests", || test_runner::run(root, &test_run));
         failure = record(&mut results, "tests", outcome);
     }
     if failure.is_none() {
@@ -178,8 +192,8 @@ fn run_cargo(root: &Path, args: &[&str]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The packages from the test build's binaries (profile `dev`: `cargo test --workspace` has
-/// just built both programs, so they are packaged as they are), then their install check.
+/// The packages from the test build's binaries (profile `dev`: the tests step's `cargo test
+/// --workspace --no-run` has just built both programs, so they are packaged as they are), then their install check.
 fn build_and_install_packages(root: &Path) -> anyhow::Result<()> {
     let args = dev_deb_args()?;
     let packages = deb::run(root, &args)?;
@@ -230,7 +244,7 @@ fn summary(results: &[(&str, Outcome)], total: Duration) -> String {
 }
 
 /// `4.2s`, `3m07s`, `1h02m`: short, and readable at a glance.
-fn format_duration(elapsed: Duration) -> String {
+pub fn format_duration(elapsed: Duration) -> String {
     let seconds = elapsed.as_secs();
     if seconds < 60 {
         format!("{:.1}s", elapsed.as_secs_f64())
