@@ -8,7 +8,8 @@
 //! - [`router`]: the routing state machine: pure, synchronous, deterministic.
 //! - [`server`]: the running server: core task, WebSocket and HTTP edges.
 //! - [`sim`]: simulated customers; [`bench`]: the `bench` subcommand; [`attack`]: the
-//!   `attack` subcommand (a customer's round trip while an attack runs).
+//!   `attack` subcommand (a customer's round trip while an attack runs); [`failover_bench`]:
+//!   the `failover-bench` subcommand (kill -9 of the active to the standby's first answer).
 //! - [`store`]: SQLite on its own thread; durable before acknowledged.
 pub mod attack;
 pub mod auth;
@@ -17,6 +18,7 @@ pub mod bench_dashboard;
 pub mod config;
 pub mod config_jump;
 pub mod customer_cli;
+pub mod failover_bench;
 pub mod limits;
 pub mod mail;
 pub mod report;
