@@ -33,6 +33,19 @@ pub enum StoreError {
         id: i64,
         message: String,
     },
+    #[error("could not connect to PostgreSQL: {0}")]
+    PostgresConnect(postgres::Error),
+    #[error("PostgreSQL database migration {version} failed: {source}")]
+    PostgresMigration {
+        version: usize,
+        source: postgres::Error,
+    },
+    #[error("PostgreSQL error: {0}")]
+    Postgres(#[from] postgres::Error),
+    /// A fenced commit found that another server took the lease (or it expired): this
+    /// server must not write anything more. Nothing of the batch was stored.
+    #[error("this server no longer holds the lease: another server is active")]
+    LeaseLost,
     #[error("the number {0} does not fit in an SQLite integer")]
     TooLarge(u64),
     #[error("a negative number {value} is stored as {what}")]

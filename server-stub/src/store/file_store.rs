@@ -22,11 +22,17 @@ pub(crate) struct FileStore {
 
 impl FileStore {
     /// Opens (or creates) the files database beside the main database at `main_path`, and
-    /// moves into it the files an older server kept in `main`. Blocking.
-    pub(crate) fn open(main_path: &Path, main: &mut Connection) -> Result<FileStore, StoreError> {
+    /// moves into it the files an older server kept in `main` (an SQLite main database;
+    /// `None` with PostgreSQL, which never held files). Blocking.
+    pub(crate) fn open(
+        main_path: &Path,
+        main: Option<&mut Connection>,
+    ) -> Result<FileStore, StoreError> {
         let path = files::files_path(main_path);
         let mut conn = files::open(&path)?;
-        files::move_from_main(main, &mut conn)?;
+        if let Some(main) = main {
+            files::move_from_main(main, &mut conn)?;
+        }
         let (jobs, receiver) = mpsc::channel::<Job>();
         std::thread::Builder::new()
             .name("switchboard-files".to_owned())

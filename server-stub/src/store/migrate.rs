@@ -6,7 +6,7 @@ use rusqlite::{Connection, TransactionBehavior};
 
 /// Every migration, in order: `MIGRATIONS[i]` brings the schema to version `i + 1`.
 /// Append new files here; never edit or reorder a released one.
-const MIGRATIONS: &[&str] = &[
+pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_initial.sql"),
     include_str!("../../migrations/0002_contacts_and_files.sql"),
     include_str!("../../migrations/0003_buttons.sql"),

@@ -1,30 +1,36 @@
-//! The durable store: SQLite on one dedicated thread, behind a cloneable async handle.
+//! The durable store: SQLite (the default) or PostgreSQL on one dedicated thread, behind a
+//! cloneable async handle.
 //!
-//! - [`Store::open`] opens (or creates) the database, applies the migrations and reads
-//!   back what the router needs to resume ([`Restored`]).
+//! - [`Store::open`] opens (or creates) an SQLite database, applies the migrations and
+//!   reads back what the router needs to resume ([`Restored`]); [`Store::open_postgres`]
+//!   does the same with PostgreSQL ([`Database`] says which one a setting names).
 //! - [`Store::commit`] writes a batch of the router's [`StoreOp`]s in one transaction.
 //! - Tokens, the email outbox and ended sessions have their own calls.
 //!
-//! One OS thread owns the `rusqlite::Connection` and runs jobs in order from a channel;
-//! async callers get results over oneshot channels, so no SQLite call ever blocks a runtime
-//! worker. Commits queued back to back share one transaction (group commit); each caller
-//! still gets its own outcome. Durability: WAL with `synchronous=NORMAL` (see
+//! One OS thread owns the database's [`engine::Engine`] (`sqlite.rs` or `postgres/`) and
+//! runs jobs in order from a channel; async callers get results over oneshot channels, so
+//! no database call ever blocks a runtime worker. Commits queued back to back share one transaction (group commit); each caller
+//! still gets its own outcome. SQLite's durability: WAL with `synchronous=NORMAL` (see
 //! `connection.rs`): a committed batch survives a process crash, including `kill -9`; a
-//! power loss may lose the last commits.
+//! power loss may lose the last commits. PostgreSQL's: its own (`postgres/mod.rs`).
 //!
 //! Shared files' bytes live in a second database file with its own thread (`files`,
 //! `file_store`), so writing a large file never holds the lock chat commits need; shell
 //! transcripts in a third (`transcripts`, `transcript_log`), for the same reason.
 //!
 //! Files: `batch` ([`CommitBatch`]: a commit's ops, shared, with its chat JSON encoded
-//! once), `error` (the error type), `connection` (opening and pragmas), `migrate` (schema
-//! versions), `worker` (the thread and group commit), `ops` (applying [`StoreOp`]s),
+//! once), `error` (the error type), `database` ([`Database`], [`Fence`]), `engine` (what
+//! the thread needs from a database), `sqlite` and `postgres/` (the two engines),
+//! `connection` (opening SQLite and its pragmas), `migrate` (schema versions), `worker`
+//! (the thread and group commit), `ops` (applying [`StoreOp`]s),
 //! `restore` ([`Restored`]), `rows` (decoding JSON rows), `lookup` (one session),
 //! `history` (ended chats by contact), `files` (the files database) and `file_store` (its
 //! thread), `tokens`, `outbox`, `int` (u64 <-> SQLite integers).
 
 mod batch;
 mod connection;
+mod database;
+mod engine;
 mod error;
 mod file_store;
 mod files;
@@ -34,8 +40,10 @@ mod lookup;
 mod migrate;
 mod ops;
 mod outbox;
+mod postgres;
 mod restore;
 mod rows;
+mod sqlite;
 mod tokens;
 mod transcript_log;
 mod transcripts;
@@ -46,6 +54,7 @@ mod tests;
 
 pub use batch::CommitBatch;
 pub use connection::Durability;
+pub use database::{Database, Fence};
 pub use error::StoreError;
 pub use files::FileInfo;
 pub use outbox::OutboxEmail;
@@ -55,7 +64,7 @@ pub use transcripts::{ShellEvent, ShellRecord};
 
 use crate::router::effects::StoreOp;
 use crate::router::state::Session;
-use rusqlite::Connection;
+use engine::Engine;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, mpsc};
@@ -92,26 +101,76 @@ impl Store {
         let mut conn = connection::open_connection(path)?;
         connection::apply_durability(&conn, durability)?;
         migrate::migrate(&mut conn)?;
-        let files = file_store::FileStore::open(path, &mut conn)?;
+        let files = file_store::FileStore::open(path, Some(&mut conn))?;
         let transcripts = TranscriptLog::open(path)?;
-        let restored = restore::restore(&conn)?;
-        let jobs = worker::spawn(conn)?;
+        let mut engine = sqlite::SqliteEngine::new(conn);
+        let restored = engine.restore()?;
         tracing::info!(
             path = %path.display(),
             sessions = restored.sessions.len(),
             invitations = restored.invitations.len(),
             "database opened"
         );
-        Ok((
-            Store {
-                jobs,
-                files,
-                transcripts,
-                injected_failures: Arc::new(AtomicU64::new(0)),
-                metrics: Arc::default(),
-            },
-            restored,
+        Ok((Self::start(Box::new(engine), files, transcripts)?, restored))
+    }
+
+    /// Opens PostgreSQL at `url`: migrates (under `pg_advisory_xact_lock` so two servers
+    /// starting together cannot both migrate), restores, starts the store thread. With
+    /// `fence`, every commit transaction first checks the lease and fails with
+    /// [`StoreError::LeaseLost`] when this server no longer holds it. `side_dir`: the folder
+    /// of the local SQLite side files for shared files' bytes and shell transcripts
+    /// (`switchboard-files.db`, `switchboard-transcripts.db`, as beside a `switchboard.db`).
+    /// Blocking, like [`Store::open`]; safe to call from an async task too (the PostgreSQL
+    /// client only ever runs on the store thread).
+    pub fn open_postgres(
+        url: &str,
+        fence: Option<Fence>,
+        side_dir: &Path,
+        durability: Durability,
+    ) -> Result<(Store, Restored), StoreError> {
+        let side_main = side_dir.join("switchboard.db");
+        let files = file_store::FileStore::open(&side_main, None)?;
+        let transcripts = TranscriptLog::open(&side_main)?;
+        let owned_url = url.to_owned();
+        let (jobs, restored) = worker::spawn_opening(move || {
+            let (engine, restored) = postgres::PostgresEngine::open(&owned_url, fence, durability)?;
+            Ok((Box::new(engine) as Box<dyn Engine>, restored))
+        })?;
+        tracing::info!(
+            database = %Database::Postgres(url.to_owned()).redacted(),
+            fenced = fence.is_some(),
+            sessions = restored.sessions.len(),
+            invitations = restored.invitations.len(),
+            "PostgreSQL database opened"
+        );
+        Ok((Self::with_thread(jobs, files, transcripts), restored))
+    }
+
+    /// Starts the store thread on an opened, migrated and restored engine.
+    fn start(
+        engine: Box<dyn Engine>,
+        files: file_store::FileStore,
+        transcripts: TranscriptLog,
+    ) -> Result<Store, StoreError> {
+        Ok(Self::with_thread(
+            worker::spawn(engine)?,
+            files,
+            transcripts,
         ))
+    }
+
+    fn with_thread(
+        jobs: mpsc::Sender<Job>,
+        files: file_store::FileStore,
+        transcripts: TranscriptLog,
+    ) -> Store {
+        Store {
+            jobs,
+            files,
+            transcripts,
+            injected_failures: Arc::new(AtomicU64::new(0)),
+            metrics: Arc::default(),
+        }
     }
 
     /// The server's `/metrics` figures.
@@ -171,7 +230,7 @@ impl Store {
         expires_at: u64,
         now: u64,
     ) -> Result<(), StoreError> {
-        self.call(move |conn| tokens::put(conn, &hash, &rep, expires_at, now))
+        self.call(move |engine| engine.put_token(&hash, &rep, expires_at, now))
             .await
     }
 
@@ -183,38 +242,37 @@ impl Store {
     /// The rep a token hash belongs to and when the token expires; `None` if unknown or
     /// expired.
     pub async fn token(&self, hash: String, now: u64) -> Result<Option<(String, u64)>, StoreError> {
-        self.call(move |conn| tokens::rep(conn, &hash, now)).await
+        self.call(move |engine| engine.token(&hash, now)).await
     }
 
     /// Deletes a token hash (logout); whether it was live (known and not expired).
     pub async fn delete_token(&self, hash: String, now: u64) -> Result<bool, StoreError> {
-        self.call(move |conn| tokens::delete(conn, &hash, now))
+        self.call(move |engine| engine.delete_token(&hash, now))
             .await
     }
 
     /// Deletes every token expired at `now`; returns how many were deleted.
     pub async fn purge_expired_tokens(&self, now: u64) -> Result<usize, StoreError> {
-        self.call(move |conn| tokens::purge_expired(conn, now))
+        self.call(move |engine| engine.purge_expired_tokens(now))
             .await
     }
 
     /// The emails not yet sent, oldest first.
     pub async fn outbox(&self) -> Result<Vec<OutboxEmail>, StoreError> {
-        self.call(|conn| outbox::unsent(conn)).await
+        self.call(|engine| engine.unsent_emails()).await
     }
 
     /// Marks an outbox email sent so [`Store::outbox`] no longer lists it; returns whether
     /// an unsent email with that id existed.
     pub async fn mark_email_sent(&self, id: i64, now: u64) -> Result<bool, StoreError> {
-        self.call(move |conn| outbox::mark_sent(conn, id, now))
+        self.call(move |engine| engine.mark_email_sent(id, now))
             .await
     }
 
     /// A session's record, ended or not, with its whole chat in `chat` (for a customer
     /// resuming an ended session); `None` if no such session was ever stored.
     pub async fn ended_session(&self, id: u64) -> Result<Option<Session>, StoreError> {
-        self.call(move |conn| lookup::session_with_chat(conn, id))
-            .await
+        self.call(move |engine| engine.session_with_chat(id)).await
     }
 
     /// Ended chats of `contact` older than session `before`, newest first (at most `limit`),
@@ -225,7 +283,7 @@ impl Store {
         before: SessionId,
         limit: u32,
     ) -> Result<(Vec<PastChat>, bool), StoreError> {
-        self.call(move |conn| history::past_chats(conn, &contact, before, limit))
+        self.call(move |engine| engine.past_chats(&contact, before, limit))
             .await
     }
 
@@ -270,12 +328,12 @@ impl Store {
     async fn call<T, F>(&self, f: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
-        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+        F: FnOnce(&mut dyn Engine) -> Result<T, StoreError> + Send + 'static,
     {
         let (reply, receiver) = oneshot::channel();
-        let job = Job::Call(Box::new(move |conn: &mut Connection| {
+        let job = Job::Call(Box::new(move |engine: &mut dyn Engine| {
             // The caller may have stopped waiting; nothing else to do with the result.
-            let _ = reply.send(f(conn));
+            let _ = reply.send(f(engine));
         }));
         self.jobs.send(job).map_err(|_| StoreError::Closed)?;
         receiver.await.map_err(|_| StoreError::Closed)?

@@ -159,7 +159,7 @@ fn apply(conn: &Connection, op: &StoreOp, now: i64) -> Result<(), StoreError> {
 }
 
 /// The wall clock in Unix milliseconds (0 if the clock is before 1970).
-fn now_millis() -> i64 {
+pub(crate) fn now_millis() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|elapsed| i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX))

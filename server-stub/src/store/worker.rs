@@ -1,10 +1,13 @@
-//! The database thread: one OS thread owns the connection and runs jobs from a channel,
-//! one at a time. Commits queued back to back are grouped into one transaction.
+//! The database thread: one OS thread owns the [`Engine`] and runs jobs from a channel,
+//! one at a time. Commits queued back to back are grouped into one transaction; this
+//! policy (grouping, retrying batch by batch, logging emails once committed) is the same
+//! for every engine, so it lives here and not in them.
 
 use super::batch::CommitBatch;
+use super::engine::Engine;
 use super::error::StoreError;
-use super::ops::{apply_batch, log_emails};
-use rusqlite::Connection;
+use super::ops::log_emails;
+use super::restore::Restored;
 use std::sync::{Arc, mpsc};
 use tokio::sync::oneshot;
 
@@ -12,7 +15,7 @@ use tokio::sync::oneshot;
 const MAX_GROUP: usize = 64;
 
 /// A closure run on the database thread; it sends its own result back.
-pub(crate) type Call = Box<dyn FnOnce(&mut Connection) + Send + 'static>;
+pub(crate) type Call = Box<dyn FnOnce(&mut dyn Engine) + Send + 'static>;
 
 /// One batch of ops to commit in a transaction, and where to send the outcome. The ops are
 /// shared with the caller, who keeps them for a retry and for the chat JSON it delivers.
@@ -28,16 +31,42 @@ pub(crate) enum Job {
 }
 
 /// Starts the database thread; it stops when every sender is dropped.
-pub(crate) fn spawn(conn: Connection) -> Result<mpsc::Sender<Job>, StoreError> {
+pub(crate) fn spawn(engine: Box<dyn Engine>) -> Result<mpsc::Sender<Job>, StoreError> {
     let (sender, receiver) = mpsc::channel();
     std::thread::Builder::new()
         .name("switchboard-store".to_owned())
-        .spawn(move || run(conn, &receiver))
+        .spawn(move || run(engine, &receiver))
         .map_err(StoreError::Spawn)?;
     Ok(sender)
 }
 
-fn run(mut conn: Connection, receiver: &mpsc::Receiver<Job>) {
+/// Starts the database thread and has it open its engine first (connect, migrate,
+/// restore), so an engine that must not be used from an async runtime (PostgreSQL's
+/// blocking client) lives on this one thread from start to end; waits for the opening.
+pub(crate) fn spawn_opening<F>(open: F) -> Result<(mpsc::Sender<Job>, Restored), StoreError>
+where
+    F: FnOnce() -> Result<(Box<dyn Engine>, Restored), StoreError> + Send + 'static,
+{
+    let (sender, receiver) = mpsc::channel();
+    let (opened, opening) = mpsc::sync_channel(1);
+    std::thread::Builder::new()
+        .name("switchboard-store".to_owned())
+        .spawn(move || match open() {
+            Ok((engine, restored)) => {
+                if opened.send(Ok(restored)).is_ok() {
+                    run(engine, &receiver);
+                }
+            }
+            Err(error) => {
+                let _ = opened.send(Err(error));
+            }
+        })
+        .map_err(StoreError::Spawn)?;
+    let restored = opening.recv().map_err(|_| StoreError::Closed)??;
+    Ok((sender, restored))
+}
+
+fn run(mut engine: Box<dyn Engine>, receiver: &mpsc::Receiver<Job>) {
     let mut next: Option<Job> = None;
     loop {
         let job = match next.take() {
@@ -48,7 +77,7 @@ fn run(mut conn: Connection, receiver: &mpsc::Receiver<Job>) {
             },
         };
         match job {
-            Job::Call(call) => call(&mut conn),
+            Job::Call(call) => call(engine.as_mut()),
             Job::Commit(first) => {
                 let mut group = vec![first];
                 while group.len() < MAX_GROUP {
@@ -61,7 +90,7 @@ fn run(mut conn: Connection, receiver: &mpsc::Receiver<Job>) {
                         Err(_) => break,
                     }
                 }
-                commit_group(&mut conn, group);
+                commit_group(engine.as_mut(), group);
             }
         }
     }
@@ -69,15 +98,23 @@ fn run(mut conn: Connection, receiver: &mpsc::Receiver<Job>) {
 }
 
 /// Commits the batches in one transaction. If that fails, each batch is retried in its own
-/// transaction, so a bad batch fails alone and every caller gets its own outcome.
-pub(crate) fn commit_group(conn: &mut Connection, group: Vec<Batch>) {
+/// transaction, so a bad batch fails alone and every caller gets its own outcome. A lost
+/// lease is not retried: no batch can commit without it, so every caller learns at once.
+pub(crate) fn commit_group(engine: &mut dyn Engine, group: Vec<Batch>) {
     if group.len() > 1 {
-        match commit_ops(conn, group.iter().map(|batch| &*batch.ops)) {
+        let all: Vec<&CommitBatch> = group.iter().map(|batch| &*batch.ops).collect();
+        match engine.commit(&all) {
             Ok(()) => {
                 for batch in group {
                     log_emails(batch.ops.ops());
                     // The caller may have stopped waiting; the batch is committed anyway.
                     let _ = batch.reply.send(Ok(()));
+                }
+                return;
+            }
+            Err(StoreError::LeaseLost) => {
+                for batch in group {
+                    let _ = batch.reply.send(Err(StoreError::LeaseLost));
                 }
                 return;
             }
@@ -87,44 +124,10 @@ pub(crate) fn commit_group(conn: &mut Connection, group: Vec<Batch>) {
         }
     }
     for batch in group {
-        let outcome = commit_ops(conn, std::iter::once(&*batch.ops));
+        let outcome = engine.commit(&[&*batch.ops]);
         if outcome.is_ok() {
             log_emails(batch.ops.ops());
         }
         let _ = batch.reply.send(outcome);
     }
-}
-
-/// BEGIN IMMEDIATE, the batches, COMMIT; ROLLBACK if any of it fails. The two statements
-/// are prepared once and cached: `Connection::transaction` parses them with
-/// `execute_batch` on every commit, which at one small commit per chat message was a
-/// visible share of the store thread's work.
-fn commit_ops<'a>(
-    conn: &mut Connection,
-    batches: impl Iterator<Item = &'a CommitBatch>,
-) -> Result<(), StoreError> {
-    conn.prepare_cached("BEGIN IMMEDIATE")?.execute([])?;
-    let applied = apply_and_commit(conn, batches);
-    if applied.is_err() && !conn.is_autocommit() {
-        // As `Transaction`'s drop does; a failed rollback leaves nothing more to do here,
-        // and the next BEGIN reports a connection that is still in a transaction.
-        if let Err(error) = conn
-            .prepare_cached("ROLLBACK")
-            .and_then(|mut rollback| rollback.execute([]))
-        {
-            tracing::error!(%error, "could not roll back a failed commit");
-        }
-    }
-    applied
-}
-
-fn apply_and_commit<'a>(
-    conn: &Connection,
-    batches: impl Iterator<Item = &'a CommitBatch>,
-) -> Result<(), StoreError> {
-    for batch in batches {
-        apply_batch(conn, batch)?;
-    }
-    conn.prepare_cached("COMMIT")?.execute([])?;
-    Ok(())
 }

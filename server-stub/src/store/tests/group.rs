@@ -21,14 +21,15 @@ fn a_bad_batch_in_a_group_fails_alone() {
     let (_dir, path) = temp_db();
     let mut conn = open_connection(&path).unwrap();
     migrate(&mut conn).unwrap();
+    let mut engine = crate::store::sqlite::SqliteEngine::new(conn);
     let (first, first_done) = batch(vec![put_session(&session(1))]);
     let (bad, bad_done) = batch(vec![StoreOp::PutChat(chat(5, 77))]);
     let (third, third_done) = batch(vec![put_session(&session(3)), StoreOp::PutChat(chat(6, 3))]);
-    commit_group(&mut conn, vec![first, bad, third]);
+    commit_group(&mut engine, vec![first, bad, third]);
     first_done.blocking_recv().unwrap().unwrap();
     assert!(bad_done.blocking_recv().unwrap().is_err());
     third_done.blocking_recv().unwrap().unwrap();
-    drop(conn);
+    drop(engine);
 
     let (_store, restored) = Store::open(&path).unwrap();
     assert_eq!(restored.sessions, vec![session(1), session(3)]);

@@ -211,11 +211,11 @@ async fn durability_sets_the_sync_level() {
     for (durability, level) in [(Durability::Normal, 1), (Durability::Full, 2)] {
         let (_dir, path) = temp_db();
         let (store, _) = Store::open_with(&path, durability).unwrap();
-        let got: i64 = store
-            .call(|conn| Ok(conn.pragma_query_value(None, "synchronous", |row| row.get(0))?))
+        let got = store
+            .call(|engine| engine.setting("synchronous"))
             .await
             .unwrap();
-        assert_eq!(got, level, "{durability:?}");
+        assert_eq!(got, level.to_string(), "{durability:?}");
         store.commit(vec![put_session(&session(1))]).await.unwrap();
     }
 }

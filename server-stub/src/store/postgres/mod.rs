@@ -1,0 +1,189 @@
+//! The PostgreSQL [`Engine`], with the synchronous `postgres` client: the store thread is a
+//! plain OS thread that does one thing at a time, so a blocking client fits it exactly and
+//! brings no second async runtime into the server's (the client runs its own small one
+//! inside; it must never be called from an async task, and is not: only the store thread
+//! touches it, from opening to closing).
+//!
+//! Same semantics as SQLite: a group of batches is committed in one transaction before
+//! anything from it is acknowledged; statements are prepared once per connection
+//! (`statements.rs`). Durability is PostgreSQL's own: the connection sets
+//! `synchronous_commit = on` for both [`Durability`] levels (a commit returns once its WAL
+//! is flushed on the server, and on synchronous standbys if the operator configured any);
+//! `off` could lose acknowledged messages when PostgreSQL itself crashes, which the
+//! SQLite `normal` level does not risk either (there only a power loss can).
+//!
+//! The fence: with a [`Fence`], every commit transaction first checks, with a row lock
+//! held to its end, that this server's token still holds an unexpired lease; if not it
+//! rolls back and fails with [`StoreError::LeaseLost`]. The connection's
+//! `idle_in_transaction_session_timeout = '2s'` ends the transaction (and that lock) of a
+//! server paused mid-commit, so a standby taking over is never blocked by it.
+//!
+//! Files: `migrate` (schema versions under an advisory lock), `ops` (the ops' SQL),
+//! `restore`, `queries` (tokens, outbox, lookups), `rows` (JSON rows), `statements`
+//! (the prepared statement cache).
+
+mod migrate;
+mod ops;
+mod queries;
+mod restore;
+mod rows;
+mod statements;
+
+use super::batch::CommitBatch;
+use super::connection::Durability;
+use super::database::Fence;
+use super::engine::Engine;
+use super::error::StoreError;
+use super::ops::now_millis;
+use super::outbox::OutboxEmail;
+use super::restore::Restored;
+use crate::router::state::Session;
+use postgres::{Client, NoTls};
+use statements::{Cached, Statements};
+use std::time::Duration;
+use switchboard_protocol::{PastChat, SessionId};
+
+/// How long connecting may take before opening fails.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long sent data may stay unacknowledged by the database host before the connection
+/// is dropped (a cut network fails the commit instead of hanging the store thread).
+const TCP_USER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What every store connection sets first (see the module documentation).
+const SESSION_SETTINGS: &str = "SET idle_in_transaction_session_timeout = '2s';
+     SET synchronous_commit = on;";
+
+/// The lease check, first statement of every fenced commit transaction (the contract
+/// with `server/lease.rs`, which creates the table and renews the row).
+const FENCE_CHECK: &str = "SELECT 1 FROM switchboard_lease
+     WHERE id = 1 AND token = $1 AND expires_at > clock_timestamp() FOR SHARE";
+
+/// PostgreSQL behind the store thread: one connection, migrated, with its statements.
+pub(crate) struct PostgresEngine {
+    client: Client,
+    statements: Statements,
+    fence: Option<Fence>,
+}
+
+impl PostgresEngine {
+    /// Connects to `url`, migrates and restores. Blocking, and it must not run inside an
+    /// async runtime: `Store::open_postgres` runs it on the store thread itself, which
+    /// then keeps the connection for good.
+    pub(crate) fn open(
+        url: &str,
+        fence: Option<Fence>,
+        durability: Durability,
+    ) -> Result<(PostgresEngine, Restored), StoreError> {
+        let mut config: postgres::Config = url.parse().map_err(StoreError::PostgresConnect)?;
+        config
+            .connect_timeout(CONNECT_TIMEOUT)
+            .tcp_user_timeout(TCP_USER_TIMEOUT);
+        if config.get_application_name().is_none() {
+            config.application_name("switchboard-server");
+        }
+        let mut client = config.connect(NoTls).map_err(StoreError::PostgresConnect)?;
+        // Both levels: see the module documentation.
+        let (Durability::Normal | Durability::Full) = durability;
+        client.batch_execute(SESSION_SETTINGS)?;
+        migrate::migrate(&mut client)?;
+        let mut statements = Statements::default();
+        let restored = restore::restore(&mut client, &mut statements)?;
+        Ok((
+            PostgresEngine {
+                client,
+                statements,
+                fence,
+            },
+            restored,
+        ))
+    }
+
+    fn db(&mut self) -> Cached<'_, Client> {
+        Cached {
+            client: &mut self.client,
+            statements: &mut self.statements,
+        }
+    }
+}
+
+impl Engine for PostgresEngine {
+    fn commit(&mut self, batches: &[&CommitBatch]) -> Result<(), StoreError> {
+        let now = now_millis();
+        let mut tx = self.client.transaction()?;
+        let mut db = Cached {
+            client: &mut tx,
+            statements: &mut self.statements,
+        };
+        if let Some(fence) = self.fence
+            && db.query_opt(FENCE_CHECK, &[&fence.token])?.is_none()
+        {
+            // Dropping the transaction would roll back too; this says when it cannot.
+            if let Err(error) = tx.rollback() {
+                tracing::warn!(%error, "could not roll back after losing the lease");
+            }
+            return Err(StoreError::LeaseLost);
+        }
+        for batch in batches {
+            ops::apply_batch(&mut db, batch, now)?;
+        }
+        // Deferred foreign keys are checked here: a failure rolls the whole group back.
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn restore(&mut self) -> Result<Restored, StoreError> {
+        restore::restore(&mut self.client, &mut self.statements)
+    }
+
+    fn put_token(
+        &mut self,
+        hash: &str,
+        rep: &str,
+        expires_at: u64,
+        now: u64,
+    ) -> Result<(), StoreError> {
+        queries::put_token(&mut self.db(), hash, rep, expires_at, now)
+    }
+
+    fn token(&mut self, hash: &str, now: u64) -> Result<Option<(String, u64)>, StoreError> {
+        queries::token(&mut self.db(), hash, now)
+    }
+
+    fn delete_token(&mut self, hash: &str, now: u64) -> Result<bool, StoreError> {
+        queries::delete_token(&mut self.db(), hash, now)
+    }
+
+    fn purge_expired_tokens(&mut self, now: u64) -> Result<usize, StoreError> {
+        queries::purge_expired_tokens(&mut self.db(), now)
+    }
+
+    fn unsent_emails(&mut self) -> Result<Vec<OutboxEmail>, StoreError> {
+        queries::unsent_emails(&mut self.db())
+    }
+
+    fn mark_email_sent(&mut self, id: i64, now: u64) -> Result<bool, StoreError> {
+        queries::mark_email_sent(&mut self.db(), id, now)
+    }
+
+    fn session_with_chat(&mut self, id: u64) -> Result<Option<Session>, StoreError> {
+        queries::session_with_chat(&mut self.db(), id)
+    }
+
+    fn past_chats(
+        &mut self,
+        contact: &str,
+        before: SessionId,
+        limit: u32,
+    ) -> Result<(Vec<PastChat>, bool), StoreError> {
+        queries::past_chats(&mut self.db(), contact, before, limit)
+    }
+
+    #[cfg(test)]
+    fn setting(&mut self, name: &str) -> Result<String, StoreError> {
+        Ok(self
+            .client
+            .query_one("SELECT current_setting($1)", &[&name])?
+            .try_get(0)?)
+    }
+}
