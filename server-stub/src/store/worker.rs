@@ -49,18 +49,22 @@ where
 {
     let (sender, receiver) = mpsc::channel();
     let (opened, opening) = mpsc::sync_channel(1);
+    // Opening logs (corrupt rows skipped, migrations applied) go where the caller's go.
+    let dispatch = tracing::dispatcher::get_default(|dispatch| dispatch.clone());
     std::thread::Builder::new()
         .name("switchboard-store".to_owned())
-        .spawn(move || match open() {
-            Ok((engine, restored)) => {
-                if opened.send(Ok(restored)).is_ok() {
-                    run(engine, &receiver);
+        .spawn(
+            move || match tracing::dispatcher::with_default(&dispatch, open) {
+                Ok((engine, restored)) => {
+                    if opened.send(Ok(restored)).is_ok() {
+                        run(engine, &receiver);
+                    }
                 }
-            }
-            Err(error) => {
-                let _ = opened.send(Err(error));
-            }
-        })
+                Err(error) => {
+                    let _ = opened.send(Err(error));
+                }
+            },
+        )
         .map_err(StoreError::Spawn)?;
     let restored = opening.recv().map_err(|_| StoreError::Closed)??;
     Ok((sender, restored))

@@ -1,10 +1,14 @@
-//! Corrupt rows (bad JSON written behind the store's back) are skipped at restore.
+//! Corrupt rows (bad JSON written behind the store's back) are skipped at restore, on both
+//! engines.
 
 use super::*;
-use crate::store::{Store, StoreError};
-use rusqlite::Connection;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
+
+on_both_engines!(
+    #[tokio::test]
+    corrupt_rows_are_skipped_with_an_error
+);
 
 /// Collects formatted log lines.
 #[derive(Clone, Default)]
@@ -24,10 +28,8 @@ impl Write for Logs {
 /// Restoring skips each corrupt row with an error log naming its table and key, keeps the
 /// good rows, and leaves out the chat of a skipped session; looking up a corrupt session
 /// is an error.
-#[tokio::test]
-async fn corrupt_rows_are_skipped_with_an_error() {
-    let (_dir, path) = temp_db();
-    let (store, _) = Store::open(&path).unwrap();
+async fn corrupt_rows_are_skipped_with_an_error(db: TestDb) {
+    let (store, _) = db.open();
     store
         .commit(vec![
             put_session(&session(1)),
@@ -42,16 +44,19 @@ async fn corrupt_rows_are_skipped_with_an_error() {
         .unwrap();
     drop(store);
 
-    let conn = Connection::open(&path).unwrap();
-    conn.execute_batch(
-        "UPDATE sessions SET json = '{not json' WHERE id = 1;
+    // PostgreSQL's TEXT cannot hold SQLite's invalid UTF-8 blob: JSON of the wrong shape.
+    let bad_key_json = if db.is_postgres() {
+        "'{\"key\": 1}'"
+    } else {
+        "X'00ff'"
+    };
+    db.execute_raw(&format!(
+        "UPDATE sessions SET json = '{{not json' WHERE id = 1;
          INSERT INTO chat (id, session_id, json) VALUES (99, 2, 'garbage');
          INSERT INTO invitations (id, session_id, json) VALUES (5, 2, '[]');
-         INSERT INTO session_keys (key, json, expires_at) VALUES ('bad-key', X'00ff', 0);
-         INSERT INTO team_chat (id, team, json) VALUES (98, 'billing', '{}');",
-    )
-    .unwrap();
-    drop(conn);
+         INSERT INTO session_keys (key, json, expires_at) VALUES ('bad-key', {bad_key_json}, 0);
+         INSERT INTO team_chat (id, team, json) VALUES (98, 'billing', '{{}}');"
+    ));
 
     let logs = Logs::default();
     let writer = logs.clone();
@@ -60,7 +65,7 @@ async fn corrupt_rows_are_skipped_with_an_error() {
         .with_ansi(false)
         .finish();
     let (store, restored) =
-        tracing::subscriber::with_default(subscriber, || Store::open(&path)).unwrap();
+        tracing::subscriber::with_default(subscriber, || db.try_open()).unwrap();
 
     assert_eq!(restored.sessions, vec![session(2)]);
     assert_eq!(restored.chat, vec![chat(11, 2)]);

@@ -1,11 +1,14 @@
-//! Group commit: batches sharing a transaction still get their own outcome.
+//! Group commit: batches sharing a transaction still get their own outcome (both engines).
 
 use super::*;
-use crate::store::connection::open_connection;
-use crate::store::migrate::migrate;
 use crate::store::worker::{Batch, commit_group};
-use crate::store::{Store, StoreError};
 use tokio::sync::oneshot;
+
+on_both_engines!(
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    a_bad_batch_in_a_group_fails_alone,
+    concurrent_commits_all_land,
+);
 
 fn batch(ops: Vec<StoreOp>) -> (Batch, oneshot::Receiver<Result<(), StoreError>>) {
     let (reply, receiver) = oneshot::channel();
@@ -16,31 +19,33 @@ fn batch(ops: Vec<StoreOp>) -> (Batch, oneshot::Receiver<Result<(), StoreError>>
 
 /// When a group's shared transaction fails, each batch is retried alone: the bad batch
 /// fails and the others are committed.
-#[test]
-fn a_bad_batch_in_a_group_fails_alone() {
-    let (_dir, path) = temp_db();
-    let mut conn = open_connection(&path).unwrap();
-    migrate(&mut conn).unwrap();
-    let mut engine = crate::store::sqlite::SqliteEngine::new(conn);
-    let (first, first_done) = batch(vec![put_session(&session(1))]);
-    let (bad, bad_done) = batch(vec![StoreOp::PutChat(chat(5, 77))]);
-    let (third, third_done) = batch(vec![put_session(&session(3)), StoreOp::PutChat(chat(6, 3))]);
-    commit_group(&mut engine, vec![first, bad, third]);
-    first_done.blocking_recv().unwrap().unwrap();
-    assert!(bad_done.blocking_recv().unwrap().is_err());
-    third_done.blocking_recv().unwrap().unwrap();
-    drop(engine);
+async fn a_bad_batch_in_a_group_fails_alone(db: TestDb) {
+    // The engine and the replies are used as the store thread uses them: off the runtime.
+    std::thread::scope(|scope| {
+        scope
+            .spawn(|| {
+                let mut engine = db.engine();
+                let (first, first_done) = batch(vec![put_session(&session(1))]);
+                let (bad, bad_done) = batch(vec![StoreOp::PutChat(chat(5, 77))]);
+                let (third, third_done) =
+                    batch(vec![put_session(&session(3)), StoreOp::PutChat(chat(6, 3))]);
+                commit_group(engine.as_mut(), vec![first, bad, third]);
+                first_done.blocking_recv().unwrap().unwrap();
+                assert!(bad_done.blocking_recv().unwrap().is_err());
+                third_done.blocking_recv().unwrap().unwrap();
+            })
+            .join()
+            .unwrap();
+    });
 
-    let (_store, restored) = Store::open(&path).unwrap();
+    let (_store, restored) = db.open();
     assert_eq!(restored.sessions, vec![session(1), session(3)]);
     assert_eq!(restored.chat, vec![chat(6, 3)]);
 }
 
 /// Many tasks committing at once through clones of one handle all succeed and all land.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn concurrent_commits_all_land() {
-    let (_dir, path) = temp_db();
-    let (store, _) = Store::open(&path).unwrap();
+async fn concurrent_commits_all_land(db: TestDb) {
+    let (store, _) = db.open();
     let tasks: Vec<_> = (1..=50)
         .map(|id| {
             let store = store.clone();
@@ -59,7 +64,7 @@ async fn concurrent_commits_all_land() {
     }
     drop(store);
 
-    let (_store, restored) = Store::open(&path).unwrap();
+    let (_store, restored) = db.open();
     assert_eq!(restored.sessions.len(), 50);
     assert_eq!(restored.chat.len(), 50);
     assert_eq!(restored.max_session_id, 50);

@@ -1,7 +1,12 @@
 //! The email outbox written by `StoreOp::Email`.
 
 use super::*;
-use crate::store::{OutboxEmail, Store};
+use crate::store::OutboxEmail;
+
+on_both_engines!(
+    #[tokio::test]
+    emails_land_in_the_outbox
+);
 
 fn email(to: &str, at: u64) -> StoreOp {
     StoreOp::Email {
@@ -14,10 +19,8 @@ fn email(to: &str, at: u64) -> StoreOp {
 }
 
 /// Email ops become outbox rows in order, survive a reopen, and leave the list once sent.
-#[tokio::test]
-async fn emails_land_in_the_outbox() {
-    let (_dir, path) = temp_db();
-    let (store, _) = Store::open(&path).unwrap();
+async fn emails_land_in_the_outbox(db: TestDb) {
+    let (store, _) = db.open();
     assert!(store.outbox().await.unwrap().is_empty());
     store
         .commit(vec![
@@ -28,7 +31,7 @@ async fn emails_land_in_the_outbox() {
         .unwrap();
     drop(store);
 
-    let (store, _) = Store::open(&path).unwrap();
+    let (store, _) = db.open();
     let outbox = store.outbox().await.unwrap();
     assert_eq!(
         outbox,

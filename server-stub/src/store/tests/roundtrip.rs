@@ -1,14 +1,25 @@
-//! Ops written with `commit` come back from `open` after a reopen.
+//! Ops written with `commit` come back from `open` after a reopen, on both engines.
 
 use super::*;
 use crate::store::{Restored, Store, StoreError};
 
+on_both_engines!(
+    #[tokio::test]
+    ops_round_trip_through_reopen,
+    ended_sessions_are_not_restored_but_can_be_looked_up,
+    max_invitation_id_survives_deleting_every_invitation,
+    team_chat_restores_the_latest_200_per_team,
+    a_failed_batch_writes_nothing,
+    commit_blocking_commits,
+    durability_sets_the_sync_level,
+    jump_clients_round_trip_through_reopen,
+    a_chat_stored_again_replaces_its_row,
+);
+
 /// Sessions, chat, invitations (one deleted), keys (one deleted) and the max ids survive a
 /// close and reopen; `PutSession` replaces the earlier record of the same id.
-#[tokio::test]
-async fn ops_round_trip_through_reopen() {
-    let (_dir, path) = temp_db();
-    let (store, restored) = Store::open(&path).unwrap();
+async fn ops_round_trip_through_reopen(db: TestDb) {
+    let (store, restored) = db.open();
     assert_eq!(restored, Restored::default());
 
     let mut first = session(1);
@@ -42,7 +53,7 @@ async fn ops_round_trip_through_reopen() {
     store.commit(Vec::new()).await.unwrap();
     drop(store);
 
-    let (_store, restored) = Store::open(&path).unwrap();
+    let (_store, restored) = db.open();
     assert_eq!(restored.sessions, vec![first, second]);
     assert_eq!(restored.chat, vec![chat(10, 1), chat(11, 2), chat(12, 1)]);
     assert_eq!(
@@ -58,10 +69,8 @@ async fn ops_round_trip_through_reopen() {
 
 /// Ended sessions, their chat and invitations are not restored, yet they count for the max
 /// ids and `ended_session` returns them with their chat.
-#[tokio::test]
-async fn ended_sessions_are_not_restored_but_can_be_looked_up() {
-    let (_dir, path) = temp_db();
-    let (store, _) = Store::open(&path).unwrap();
+async fn ended_sessions_are_not_restored_but_can_be_looked_up(db: TestDb) {
+    let (store, _) = db.open();
     store
         .commit(vec![
             put_session(&session(1)),
@@ -79,7 +88,7 @@ async fn ended_sessions_are_not_restored_but_can_be_looked_up() {
         .unwrap();
     drop(store);
 
-    let (store, restored) = Store::open(&path).unwrap();
+    let (store, restored) = db.open();
     assert_eq!(restored.sessions, vec![session(1)]);
     assert_eq!(restored.chat, vec![chat(20, 1)]);
     assert!(restored.invitations.is_empty());
@@ -106,10 +115,8 @@ async fn ended_sessions_are_not_restored_but_can_be_looked_up() {
 }
 
 /// The largest invitation id is remembered after every invitation row is deleted.
-#[tokio::test]
-async fn max_invitation_id_survives_deleting_every_invitation() {
-    let (_dir, path) = temp_db();
-    let (store, _) = Store::open(&path).unwrap();
+async fn max_invitation_id_survives_deleting_every_invitation(db: TestDb) {
+    let (store, _) = db.open();
     store
         .commit(vec![
             put_session(&session(1)),
@@ -123,17 +130,15 @@ async fn max_invitation_id_survives_deleting_every_invitation() {
         .unwrap();
     drop(store);
 
-    let (_store, restored) = Store::open(&path).unwrap();
+    let (_store, restored) = db.open();
     assert!(restored.invitations.is_empty());
     assert_eq!(restored.max_invitation_id, 7);
 }
 
 /// Only the latest 200 team chat messages of each team are restored, oldest first, while
 /// `max_message_id` covers every message.
-#[tokio::test]
-async fn team_chat_restores_the_latest_200_per_team() {
-    let (_dir, path) = temp_db();
-    let (store, _) = Store::open(&path).unwrap();
+async fn team_chat_restores_the_latest_200_per_team(db: TestDb) {
+    let (store, _) = db.open();
     let mut ops = Vec::new();
     for id in 1..=250 {
         ops.push(StoreOp::PutTeamChat(team_chat(id * 2, "billing")));
@@ -144,7 +149,7 @@ async fn team_chat_restores_the_latest_200_per_team() {
     store.commit(ops).await.unwrap();
     drop(store);
 
-    let (_store, restored) = Store::open(&path).unwrap();
+    let (_store, restored) = db.open();
     let billing: Vec<u64> = restored
         .team_chat
         .iter()
@@ -167,10 +172,8 @@ async fn team_chat_restores_the_latest_200_per_team() {
 
 /// A batch is one transaction: when one op fails (chat for a session never stored), none of
 /// the batch's ops is written, and the store keeps working.
-#[tokio::test]
-async fn a_failed_batch_writes_nothing() {
-    let (_dir, path) = temp_db();
-    let (store, _) = Store::open(&path).unwrap();
+async fn a_failed_batch_writes_nothing(db: TestDb) {
+    let (store, _) = db.open();
     let err = store
         .commit(vec![
             put_session(&session(1)),
@@ -178,56 +181,75 @@ async fn a_failed_batch_writes_nothing() {
         ])
         .await
         .unwrap_err();
-    assert!(matches!(err, StoreError::Sqlite(_)), "{err}");
+    assert!(
+        matches!(err, StoreError::Sqlite(_) | StoreError::Postgres(_)),
+        "{err}"
+    );
     store.commit(vec![put_session(&session(2))]).await.unwrap();
     drop(store);
 
-    let (_store, restored) = Store::open(&path).unwrap();
+    let (_store, restored) = db.open();
     assert_eq!(restored.sessions, vec![session(2)]);
     assert!(restored.chat.is_empty());
 }
 
-/// `commit_blocking` works from a plain thread, outside any runtime.
-#[test]
-fn commit_blocking_commits() {
-    let (_dir, path) = temp_db();
-    let (store, _) = Store::open(&path).unwrap();
-    store.commit_blocking(Vec::new()).unwrap();
-    store
-        .commit_blocking(vec![put_session(&session(3)), StoreOp::PutChat(chat(1, 3))])
-        .unwrap();
-    drop(store);
+/// `commit_blocking` works from a plain thread, outside any runtime (here the runtime's
+/// blocking pool, as `spawn_blocking` callers use it).
+async fn commit_blocking_commits(db: TestDb) {
+    let (store, _) = db.open();
+    tokio::task::spawn_blocking(move || {
+        store.commit_blocking(Vec::new()).unwrap();
+        store
+            .commit_blocking(vec![put_session(&session(3)), StoreOp::PutChat(chat(1, 3))])
+            .unwrap();
+    })
+    .await
+    .unwrap();
 
-    let (_store, restored) = Store::open(&path).unwrap();
+    let (_store, restored) = db.open();
     assert_eq!(restored.sessions, vec![session(3)]);
     assert_eq!(restored.chat, vec![chat(1, 3)]);
 }
 
-/// `--durability full` makes every commit fsync the WAL (`synchronous=FULL`, 2); the default
-/// is `NORMAL` (1).
-#[tokio::test]
-async fn durability_sets_the_sync_level() {
+/// SQLite: `--durability full` makes every commit fsync the WAL (`synchronous=FULL`, 2);
+/// the default is `NORMAL` (1). PostgreSQL: `synchronous_commit = on` at both levels, and
+/// the contract's `idle_in_transaction_session_timeout` of 2 s.
+async fn durability_sets_the_sync_level(db: TestDb) {
     use crate::store::Durability;
-    for (durability, level) in [(Durability::Normal, 1), (Durability::Full, 2)] {
-        let (_dir, path) = temp_db();
-        let (store, _) = Store::open_with(&path, durability).unwrap();
-        let got = store
-            .call(|engine| engine.setting("synchronous"))
-            .await
-            .unwrap();
-        assert_eq!(got, level.to_string(), "{durability:?}");
+    let setting = |store: &Store, name: &'static str| {
+        let store = store.clone();
+        async move {
+            store
+                .call(move |engine| engine.setting(name))
+                .await
+                .unwrap()
+        }
+    };
+    for (durability, level) in [(Durability::Normal, "1"), (Durability::Full, "2")] {
+        let (store, _) = db.try_open_with(durability).unwrap();
+        if db.is_postgres() {
+            assert_eq!(setting(&store, "synchronous_commit").await, "on");
+            assert_eq!(
+                setting(&store, "idle_in_transaction_session_timeout").await,
+                "2s"
+            );
+        } else {
+            assert_eq!(
+                setting(&store, "synchronous").await,
+                level,
+                "{durability:?}"
+            );
+        }
         store.commit(vec![put_session(&session(1))]).await.unwrap();
     }
 }
 
 /// A pinned Jump Client's row (token hash, machine, state, last seen) comes back after a
 /// reopen, and a later `PutJumpClient` of the same id replaces it.
-#[tokio::test]
-async fn jump_clients_round_trip_through_reopen() {
+async fn jump_clients_round_trip_through_reopen(db: TestDb) {
     use crate::router::jumps::PinnedJumpClient;
     use switchboard_protocol::{JumpClientId, JumpClientInfo, JumpClientState};
-    let (_dir, path) = temp_db();
-    let (store, _) = Store::open(&path).unwrap();
+    let (store, _) = db.open();
     let mut client = PinnedJumpClient {
         info: JumpClientInfo {
             jump_client_id: JumpClientId(7),
@@ -258,19 +280,17 @@ async fn jump_clients_round_trip_through_reopen() {
     client.uninstall_pending = true;
     store.commit(vec![put(&client)]).await.unwrap();
     drop(store);
-    let (_store, restored) = Store::open(&path).unwrap();
+    let (_store, restored) = db.open();
     assert_eq!(restored.jump_clients, vec![client]);
 }
 
 /// A chat message stored again (same id) replaces its row, whether the core encoded its
 /// JSON (`CommitBatch::encoding_chats`) or the store did; a chat row whose session is
 /// missing still fails its batch (the foreign key, checked at commit) and writes nothing.
-#[tokio::test]
-async fn a_chat_stored_again_replaces_its_row() {
+async fn a_chat_stored_again_replaces_its_row(db: TestDb) {
     use crate::store::CommitBatch;
     use std::sync::Arc;
-    let (_dir, path) = temp_db();
-    let (store, _) = Store::open(&path).unwrap();
+    let (store, _) = db.open();
     store
         .commit(vec![put_session(&session(3)), StoreOp::PutChat(chat(1, 3))])
         .await
@@ -283,7 +303,7 @@ async fn a_chat_stored_again_replaces_its_row() {
     assert!(store.commit_batch(Arc::new(orphan)).await.is_err());
     drop(store);
 
-    let (store, restored) = Store::open(&path).unwrap();
+    let (store, restored) = db.open();
     assert_eq!(restored.chat, vec![changed.clone()]);
     let mut again = changed;
     again.text = "edited twice".into();
@@ -292,6 +312,6 @@ async fn a_chat_stored_again_replaces_its_row() {
         .await
         .unwrap();
     drop(store);
-    let (_store, restored) = Store::open(&path).unwrap();
+    let (_store, restored) = db.open();
     assert_eq!(restored.chat, vec![again]);
 }

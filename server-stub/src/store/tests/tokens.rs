@@ -1,13 +1,17 @@
 //! Rep login tokens: put, lookup, expiry, delete and purge.
 
-use crate::store::Store;
+use super::TestDb;
+
+on_both_engines!(
+    #[tokio::test]
+    tokens_put_lookup_expire_delete,
+    purge_deletes_only_expired_tokens,
+);
 
 /// A token is found until its expiry (exclusive), survives a reopen, and can be replaced
 /// and deleted.
-#[tokio::test]
-async fn tokens_put_lookup_expire_delete() {
-    let (_dir, path) = super::temp_db();
-    let (store, _) = Store::open(&path).unwrap();
+async fn tokens_put_lookup_expire_delete(db: TestDb) {
+    let (store, _) = db.open();
     store
         .put_token("h1".to_owned(), "alice".to_owned(), 1_000, 100)
         .await
@@ -24,7 +28,7 @@ async fn tokens_put_lookup_expire_delete() {
     assert_eq!(store.token_rep("nope".to_owned(), 0).await.unwrap(), None);
     drop(store);
 
-    let (store, _) = Store::open(&path).unwrap();
+    let (store, _) = db.open();
     assert_eq!(
         store
             .token_rep("h1".to_owned(), 500)
@@ -57,10 +61,8 @@ async fn tokens_put_lookup_expire_delete() {
 }
 
 /// Purging deletes exactly the tokens expired at `now` and reports how many.
-#[tokio::test]
-async fn purge_deletes_only_expired_tokens() {
-    let (_dir, path) = super::temp_db();
-    let (store, _) = Store::open(&path).unwrap();
+async fn purge_deletes_only_expired_tokens(db: TestDb) {
+    let (store, _) = db.open();
     for (hash, expires_at) in [("a", 100), ("b", 200), ("c", 300)] {
         store
             .put_token(hash.to_owned(), "alice".to_owned(), expires_at, 0)
