@@ -33,6 +33,31 @@ fn invalid(message: impl Into<String>) -> ConfigError {
     ConfigError::Invalid(message.into())
 }
 
+/// The longest database URL taken (a real one is well under 200 bytes).
+pub const MAX_DATABASE_URL_BYTES: usize = 2048;
+
+/// A PostgreSQL URL for `database` / `--database`: `postgres://` or `postgresql://`, at most
+/// [`MAX_DATABASE_URL_BYTES`], no control characters. What the URL says beyond its scheme
+/// (host, user, options) is checked by the PostgreSQL client when it connects.
+pub fn check_database_url(url: String) -> Result<String, String> {
+    if url.len() > MAX_DATABASE_URL_BYTES {
+        return Err(format!(
+            "database: the URL is longer than {MAX_DATABASE_URL_BYTES} bytes"
+        ));
+    }
+    if url.chars().any(char::is_control) {
+        return Err("database: the URL contains a control character".into());
+    }
+    if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+        return Err(
+            "database: only PostgreSQL is supported: a postgres:// or postgresql:// URL \
+             (without it, the store is the SQLite file of --db)"
+                .into(),
+        );
+    }
+    Ok(url)
+}
+
 /// Global settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
@@ -67,6 +92,9 @@ pub struct Settings {
     /// Reverse proxies whose `X-Forwarded-For` names the client (`trusted_proxies`:
     /// addresses or CIDR networks; none by default, so the TCP peer is the client).
     pub trusted_proxies: crate::server::proxy::TrustedProxies,
+    /// PostgreSQL as the store (`database = "postgres://user@host/db"`; `--database` wins):
+    /// one active server and any number of standbys on it (`server/lease.rs`). None: SQLite.
+    pub database: Option<String>,
 }
 
 /// The `[supervision]` section: how team leads supervising a session show.
@@ -421,6 +449,7 @@ struct RawSettings {
     personal_target_wait_secs: Option<u64>,
     personal_breach_wait_secs: Option<u64>,
     trusted_proxies: Vec<String>,
+    database: Option<String>,
 }
 
 /// What may be shared unless the configuration says otherwise: pictures, documents, logs.
@@ -447,6 +476,7 @@ impl Default for RawSettings {
             personal_target_wait_secs: None,
             personal_breach_wait_secs: None,
             trusted_proxies: Vec::new(),
+            database: None,
         }
     }
 }
@@ -628,6 +658,12 @@ impl RawConfig {
                 s.personal_breach_wait_secs,
             )?,
             trusted_proxies: crate::server::proxy::TrustedProxies::parse(&s.trusted_proxies)
+                .map_err(invalid)?,
+            database: s
+                .database
+                .filter(|url| !url.is_empty())
+                .map(check_database_url)
+                .transpose()
                 .map_err(invalid)?,
         };
         if settings.max_file_bytes == 0 || settings.max_file_bytes > 100 * 1024 * 1024 {
@@ -962,6 +998,35 @@ mod tests {
                 .values()
                 .all(|r| r.password_hash.starts_with("$argon2id$"))
         );
+    }
+
+    #[test]
+    fn database_takes_a_postgres_url_or_nothing() {
+        let read = |text: &str| Config::from_toml(text).map(|c| c.settings.database);
+        assert_eq!(read("").unwrap(), None);
+        assert_eq!(read("[server]\ndatabase = ''").unwrap(), None);
+        for url in [
+            "postgres://switchboard@db/switchboard",
+            "postgresql://u:p@h:5433/d",
+        ] {
+            assert_eq!(
+                read(&format!("[server]\ndatabase = '{url}'"))
+                    .unwrap()
+                    .as_deref(),
+                Some(url)
+            );
+        }
+        for (bad, why) in [
+            ("mysql://db/x", "only PostgreSQL"),
+            ("/var/lib/switchboard.db", "only PostgreSQL"),
+            ("postgres://db/x\\u0000", "control character"),
+        ] {
+            let error = read(&format!("[server]\ndatabase = \"{bad}\"")).unwrap_err();
+            assert!(error.to_string().contains(why), "{bad}: {error}");
+        }
+        let long = format!("postgres://db/{}", "x".repeat(MAX_DATABASE_URL_BYTES));
+        let error = read(&format!("[server]\ndatabase = '{long}'")).unwrap_err();
+        assert!(error.to_string().contains("longer than"), "{error}");
     }
 
     /// `client_download` is optional; an empty path counts as none.

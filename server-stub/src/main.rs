@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use switchboard_server::config::Config;
-use switchboard_server::server::{self, Options};
+use switchboard_server::server::{self, Options, lease, standby};
 use tracing_subscriber::EnvFilter;
 
 /// The Switchboard routing server: queues, sessions and chat for live customer support.
@@ -16,9 +16,15 @@ struct Cli {
     /// Configuration file (TOML). Without it, the bundled demo configuration is used.
     #[arg(long, global = true)]
     config: Option<PathBuf>,
-    /// SQLite database file. Default: switchboard.db in the OS data directory.
+    /// SQLite database file. Default: switchboard.db in the OS data directory. With
+    /// --database, its folder keeps only the shared files' bytes and shell transcripts.
     #[arg(long, global = true)]
     db: Option<PathBuf>,
+    /// PostgreSQL as the store (`postgres://user@host/db`; overrides the configuration's
+    /// `database`): one server holds the lease and is active, the others are standbys
+    /// that take over when it stops renewing it.
+    #[arg(long, global = true, value_name = "URL")]
+    database: Option<String>,
     /// Address to listen on (port 0 picks a free port; the address is printed).
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
@@ -170,6 +176,12 @@ async fn main() -> anyhow::Result<()> {
             seed,
         });
     }
+    let database = match cli.database.or_else(|| config.settings.database.clone()) {
+        Some(url) => {
+            Some(switchboard_server::config::check_database_url(url).map_err(anyhow::Error::msg)?)
+        }
+        None => None,
+    };
     let config = Arc::new(config);
     let db_path = match cli.db {
         Some(path) => path,
@@ -183,27 +195,37 @@ async fn main() -> anyhow::Result<()> {
         _ => None,
     };
     let scheme = if tls.is_some() { "https" } else { "http" };
+    // Bound as always (tokio's backlog), then held as a std listener (non-blocking): a
+    // standby serves its answers on a clone of this socket, and the active server then
+    // serves the socket itself (server/standby.rs).
     let listener = tokio::net::TcpListener::bind(cli.listen)
         .await
+        .and_then(tokio::net::TcpListener::into_std)
         .with_context(|| format!("listening on {}", cli.listen))?;
-    let server = server::start_with_tls(
-        listener,
-        Options {
-            config: config.clone(),
-            db_path: db_path.clone(),
-            seed,
-        },
-        tls,
-    )
-    .await?;
-    // Tests and scripts read this line to find the port. A closed stdout must not stop the server.
-    {
-        use std::io::Write;
-        let mut stdout = std::io::stdout();
-        let _ = writeln!(stdout, "listening on {scheme}://{}", server.addr);
-        let _ = stdout.flush();
-    }
-    tracing::info!(database = %db_path.display(), "database");
+    let options = Options {
+        config: config.clone(),
+        db_path: db_path.clone(),
+        seed,
+    };
+    let (server, lease) = match &database {
+        None => {
+            let listener = tokio::net::TcpListener::from_std(listener)?;
+            let server = server::start_with_tls(listener, options, tls).await?;
+            print_listening(scheme, server.addr);
+            tracing::info!(database = %db_path.display(), "database");
+            (server, None)
+        }
+        Some(url) => {
+            let addr = listener
+                .local_addr()
+                .context("reading the listening address")?;
+            print_listening(scheme, addr);
+            let Some(active) = become_active(listener, url, options, tls).await? else {
+                return Ok(());
+            };
+            active
+        }
+    };
     // The simulated customers dial the listening address over plain ws://, which a TLS
     // listener refuses (and its certificate names a host, not that address): a demo feature.
     let simulate_here = scheme == "http";
@@ -231,18 +253,97 @@ async fn main() -> anyhow::Result<()> {
                 s.clone(),
             ))
         });
+    let mut lease = lease;
     let failed = tokio::select! {
         () = server::shutdown_signal() => None,
-        stop = server.failed() => Some(stop),
+        stop = server.failed() => Some(stop.reason),
+        lost = lease_lost(lease.as_mut()) => Some(lost),
     };
     tracing::info!("shutting down");
     if let Some(simulation) = simulation {
         simulation.abort();
     }
-    server.shutdown().await;
+    if failed.is_some() && lease.is_some() {
+        // Another server may be active already: stop at once, whatever the connections do.
+        let _ = tokio::time::timeout(LOST_LEASE_SHUTDOWN, server.shutdown()).await;
+    } else {
+        server.shutdown().await;
+    }
+    // After the core's last commit: a clean stop hands the lease on without the TTL.
+    if let Some(lease) = lease {
+        lease.stop().await;
+    }
     match failed {
         // A non-zero exit, so a service manager restarts the server from the database.
-        Some(stop) => anyhow::bail!("{}", stop.reason),
+        Some(reason) => anyhow::bail!("{reason}"),
         None => Ok(()),
     }
+}
+
+/// How long a server that lost the lease (or could not commit) with standbys waits for its
+/// connections to close before it exits anyway.
+const LOST_LEASE_SHUTDOWN: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Tests and scripts read this line to find the port. A closed stdout must not stop the server.
+fn print_listening(scheme: &str, addr: SocketAddr) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout();
+    let _ = writeln!(stdout, "listening on {scheme}://{addr}");
+    let _ = stdout.flush();
+}
+
+/// Resolves when the lease is lost (never without one).
+async fn lease_lost(lease: Option<&mut lease::LeaseHandle>) -> String {
+    match lease {
+        Some(lease) => lease.lost().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// PostgreSQL with standbys: takes the lease (serving the standby's answers on `listener`
+/// while another server holds it), then opens the store fenced by the lease's token and
+/// serves the same socket as the active server. `None` when stopped (Ctrl-C, SIGTERM)
+/// while still a standby.
+async fn become_active(
+    listener: std::net::TcpListener,
+    url: &str,
+    options: Options,
+    tls: Option<Arc<rustls::ServerConfig>>,
+) -> anyhow::Result<Option<(server::Server, Option<lease::LeaseHandle>)>> {
+    let addr = listener
+        .local_addr()
+        .context("reading the listening address")?;
+    let shown = switchboard_server::store::Database::Postgres(url.to_owned()).redacted();
+    tracing::info!(database = %shown, "database (PostgreSQL, with a lease)");
+    let mut lease = lease::spawn(
+        url,
+        &lease::holder_name(addr),
+        lease::LeaseTiming::default(),
+    )
+    .context("starting the lease")?;
+    let edge = server::listen::Edge {
+        tls: tls.clone().map(tokio_rustls::TlsAcceptor::from),
+        proxies: Arc::new(options.config.settings.trusted_proxies.clone()),
+    };
+    let limits = Arc::new(options.config.limits.clone());
+    let token = tokio::select! {
+        token = standby::until_active(&listener, &mut lease, limits, edge) => {
+            token.with_context(|| format!("taking the lease in {shown}"))?
+        }
+        () = server::shutdown_signal() => {
+            tracing::info!("stopped while a standby");
+            lease.stop().await;
+            return Ok(None);
+        }
+    };
+    let storage = server::Storage {
+        postgres: Some(server::PostgresStore {
+            url: url.to_owned(),
+            fence: Some(switchboard_server::store::Fence { token }),
+        }),
+        lease: Some(lease.guard.clone()),
+    };
+    let listener = tokio::net::TcpListener::from_std(listener)?;
+    let server = server::start_with_storage(listener, options, tls, storage).await?;
+    Ok(Some((server, Some(lease))))
 }

@@ -130,3 +130,67 @@ async fn a_passing_failure_is_retried() {
         "still running"
     );
 }
+
+/// A server whose lease ran out (another server may be active) delivers nothing more: the
+/// batch after the loss is neither acknowledged nor sent to the rep, and the server stops
+/// saying `lost the lease`. The guard is driven by hand here (SQLite, no PostgreSQL): the
+/// core's check after the commit is what is tested; the fence inside the commit is the
+/// store's (store/postgres tests) and the real takeover is e2e_failover's.
+#[tokio::test]
+async fn nothing_is_delivered_once_the_lease_has_run_out() {
+    use std::time::{Duration, Instant};
+    use switchboard_server::server::lease::{LeaseGuard, LeaseTiming};
+    use switchboard_server::server::{self, Options, Storage};
+
+    let guard = LeaseGuard::new(Instant::now(), LeaseTiming::default());
+    // Held for an hour, as if just renewed, until the test revokes it.
+    guard.extend(Instant::now() + Duration::from_secs(3600));
+    let dir = tempfile::tempdir().unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let running = server::start_with_storage(
+        listener,
+        Options {
+            config: test_config(),
+            db_path: dir.path().join("test.db"),
+            seed: 7,
+        },
+        None,
+        Storage {
+            postgres: None,
+            lease: Some(guard.clone()),
+        },
+    )
+    .await
+    .unwrap();
+    let token = login(running.addr, "alice", "alice-pw").await;
+    let mut alice = RepClient::connect(running.addr, &token, None).await;
+    let mut customer = CustomerClient::start(running.addr, "Hal", Route::General).await;
+    let session_id = customer.session_id;
+    alice.ok(RepRequest::Accept { session_id }).await;
+    joined(&mut alice, session_id).await;
+    customer.say("while held").await;
+    alice.chat_text("while held").await;
+
+    guard.revoke();
+    customer
+        .send(CustomerRequest::Chat {
+            client_msg_id: "late".into(),
+            text: "after the lease".into(),
+        })
+        .await;
+    let stop = tokio::time::timeout(DEADLINE, running.failed())
+        .await
+        .expect("the server stops");
+    assert!(stop.reason.contains("lost the lease"), "{}", stop.reason);
+    let seen = customer.until_closed().await;
+    assert!(
+        !seen.iter().any(|m| matches!(m, CustomerServerMessage::Ok { message: Some(m), .. } if m.text == "after the lease")),
+        "{seen:?}"
+    );
+    let rep_saw = chat_until_closed(&mut alice).await;
+    assert!(
+        !rep_saw.iter().any(|t| t == "after the lease"),
+        "{rep_saw:?}"
+    );
+    running.shutdown().await;
+}

@@ -7,8 +7,16 @@
 //! state is ahead of the database. Nothing of the failed batch is sent; every connection
 //! is closed; a restart rebuilds the router from the last durable state, and consoles and
 //! customers resume from there (what they never got an `ok` for, they send again).
+//!
+//! With a lease (PostgreSQL and standbys, `server/lease.rs`), the same policy covers a
+//! server that is no longer the active one: after every commit and before anything is
+//! delivered, the core asks [`lease_still_held`]; once the lease's local guard has passed
+//! (a renew went unanswered, another server took over, the process was paused), the server
+//! stops without sending anything of the batch. A commit the store refuses because the
+//! lease is gone (the fence) stops it at once, without retries.
 
-use crate::store::{CommitBatch, Store};
+use super::lease::LeaseGuard;
+use crate::store::{CommitBatch, Store, StoreError};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -38,6 +46,12 @@ pub async fn commit_or_stop(store: &Store, ops: &Arc<CommitBatch>) -> Result<(),
                 store.metrics().committed(ops.ops(), started.elapsed());
                 return Ok(());
             }
+            // The fence: another server holds the lease; a retry cannot help.
+            Err(StoreError::LeaseLost) => {
+                return Err(FailStop {
+                    reason: LOST_THE_LEASE.to_owned(),
+                });
+            }
             Err(error) => {
                 tracing::error!(%error, attempt = attempt + 1, "could not store a batch of changes");
                 last_error = error.to_string();
@@ -50,4 +64,43 @@ pub async fn commit_or_stop(store: &Store, ops: &Arc<CommitBatch>) -> Result<(),
              stopping so that nothing unstored is delivered. Restart to resume from the database."
         ),
     })
+}
+
+/// What a server that is no longer the active one says when it stops (main prints it;
+/// the failover tests and operators look for `lost the lease`).
+pub const LOST_THE_LEASE: &str = "lost the lease: another server may be active now; \
+     stopping so that nothing is delivered without it. Restart to come back as a standby.";
+
+/// Whether the server may still deliver what it just committed: always without a lease;
+/// with one, only while its guard holds. `Err` means the server must stop now.
+pub fn lease_still_held(lease: Option<&LeaseGuard>) -> Result<(), FailStop> {
+    match lease {
+        Some(guard) if !guard.held_now() => Err(FailStop {
+            reason: LOST_THE_LEASE.to_owned(),
+        }),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::lease::LeaseTiming;
+    use std::time::Instant;
+
+    #[test]
+    fn without_a_lease_delivery_is_always_allowed() {
+        assert_eq!(lease_still_held(None), Ok(()));
+    }
+
+    #[test]
+    fn a_held_lease_allows_delivery_and_a_lapsed_or_revoked_one_stops() {
+        let guard = LeaseGuard::new(Instant::now(), LeaseTiming::default());
+        let stop = lease_still_held(Some(&guard)).unwrap_err();
+        assert!(stop.reason.contains("lost the lease"), "{}", stop.reason);
+        guard.extend(Instant::now());
+        assert_eq!(lease_still_held(Some(&guard)), Ok(()));
+        guard.revoke();
+        assert!(lease_still_held(Some(&guard)).is_err());
+    }
 }

@@ -35,6 +35,9 @@ pub const ACQUIRE_EVERY: Duration = Duration::from_millis(250);
 /// time a renew's answer takes to arrive and the difference of the two clocks' rates.
 pub const GUARD_MARGIN: Duration = Duration::from_millis(500);
 
+/// How often the async side looks at the guard (besides the thread's own reports).
+const GUARD_CHECK_EVERY: Duration = Duration::from_millis(100);
+
 /// The advisory lock key under which the lease table is created (two servers starting
 /// together must not both run the DDL).
 pub const LEASE_TABLE_LOCK: i64 = 7305;
@@ -163,7 +166,9 @@ impl LeaseConnection {
             .tcp_user_timeout(NETWORK_TIMEOUT)
             .keepalives_idle(NETWORK_TIMEOUT)
             .application_name("switchboard-lease")
-            .options(&format!("-c statement_timeout={STATEMENT_TIMEOUT_MS}"));
+            .options(&format!(
+                "-c statement_timeout={STATEMENT_TIMEOUT_MS} -c client_min_messages=warning"
+            ));
         let mut client = config.connect(postgres::NoTls)?;
         ensure_table(&mut client)?;
         Ok(LeaseConnection {
@@ -262,6 +267,27 @@ impl LeaseHandle {
         }
         if let Some(thread) = self.thread.take() {
             let _ = tokio::task::spawn_blocking(move || thread.join()).await;
+        }
+    }
+
+    /// Resolves when this server, which holds the lease, has lost it: the thread says so
+    /// (a renew found another holder), or the guard has passed without a renew (one that
+    /// hangs on a cut network never answers). The reason says `lost the lease`.
+    pub async fn lost(&mut self) -> String {
+        let mut check = tokio::time::interval(GUARD_CHECK_EVERY);
+        loop {
+            tokio::select! {
+                event = self.events.recv() => match event {
+                    Some(LeaseEvent::Lost { reason }) => return reason,
+                    Some(_) => {}
+                    None => return "lost the lease: the lease thread ended".to_owned(),
+                },
+                _ = check.tick() => {
+                    if !self.guard.held_now() {
+                        return "lost the lease: it was not renewed in time".to_owned();
+                    }
+                }
+            }
         }
     }
 

@@ -70,6 +70,22 @@ pub struct Options {
     pub seed: u64,
 }
 
+/// Where the store is beyond [`Options`]: by default the SQLite file `Options::db_path`;
+/// with `postgres`, PostgreSQL (the folder of `db_path` then keeps only the side files for
+/// shared files' bytes and shell transcripts). `lease`: the active server's lease guard,
+/// checked after every commit before anything is delivered (`commit.rs`).
+#[derive(Default)]
+pub struct Storage {
+    pub postgres: Option<PostgresStore>,
+    pub lease: Option<lease::LeaseGuard>,
+}
+
+/// PostgreSQL as the store, fenced by the lease's token when this server holds one.
+pub struct PostgresStore {
+    pub url: String,
+    pub fence: Option<crate::store::Fence>,
+}
+
 /// A server that is running; [`Server::shutdown`] stops it cleanly.
 pub struct Server {
     pub addr: SocketAddr,
@@ -94,8 +110,19 @@ pub async fn start(listener: TcpListener, options: Options) -> anyhow::Result<Se
 /// read by [`tls::load`]).
 pub async fn start_with_tls(
     listener: TcpListener,
+    options: Options,
+    tls: Option<Arc<rustls::ServerConfig>>,
+) -> anyhow::Result<Server> {
+    start_with_storage(listener, options, tls, Storage::default()).await
+}
+
+/// [`start_with_tls`] with the store of `storage`: PostgreSQL and the lease's guard for the
+/// active one of several servers (`main.rs` takes the lease first, see `standby.rs`).
+pub async fn start_with_storage(
+    listener: TcpListener,
     mut options: Options,
     tls: Option<Arc<rustls::ServerConfig>>,
+    storage: Storage,
 ) -> anyhow::Result<Server> {
     if let Some(path) = &options.config.settings.client_download
         && !path.is_file()
@@ -111,11 +138,25 @@ pub async fn start_with_tls(
         .context("reading the listening address")?;
     let db_path = options.db_path.clone();
     let durability = options.config.settings.durability;
-    let (store, restored) =
-        tokio::task::spawn_blocking(move || Store::open_with(&db_path, durability))
+    let (store, restored) = match storage.postgres {
+        None => tokio::task::spawn_blocking(move || Store::open_with(&db_path, durability))
             .await
             .context("opening the database")?
-            .with_context(|| format!("opening the database {}", options.db_path.display()))?;
+            .with_context(|| format!("opening the database {}", options.db_path.display()))?,
+        Some(postgres) => {
+            let side_dir = match db_path.parent() {
+                Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+                _ => PathBuf::from("."),
+            };
+            let shown = crate::store::Database::Postgres(postgres.url.clone()).redacted();
+            tokio::task::spawn_blocking(move || {
+                Store::open_postgres(&postgres.url, postgres.fence, &side_dir, durability)
+            })
+            .await
+            .context("opening the database")?
+            .with_context(|| format!("opening the database {shown}"))?
+        }
+    };
     let restored_sessions = restored.sessions.len();
     let mut router = Router::restore(options.config.clone(), options.seed, restored, now_ms());
     router.use_os_entropy();
@@ -147,6 +188,7 @@ pub async fn start_with_tls(
         core_rx,
         shutdown_rx.clone(),
         failed_tx,
+        storage.lease,
     ));
     let state = AppState {
         core: CoreHandle { tx: core_tx },

@@ -12,6 +12,7 @@
 //! the clone, so connections that arrive during the takeover wait in the socket's backlog
 //! for the active server instead of being refused.
 
+use super::lease::{LeaseError, LeaseEvent, LeaseHandle};
 use super::listen;
 use crate::limits::Limits;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -93,6 +94,54 @@ impl StandbyService {
         let _ = self.shutdown.send(true);
         let _ = self.task.await;
     }
+}
+
+/// Why a server could not become the active one.
+#[derive(Debug, thiserror::Error)]
+pub enum StandbyError {
+    #[error(transparent)]
+    Lease(#[from] LeaseError),
+    #[error("the lease thread ended before this server became active")]
+    LeaseEnded,
+    #[error("could not serve the standby's answers: {0}")]
+    Serve(#[from] std::io::Error),
+}
+
+/// Waits until this server holds the lease and returns its fencing token. While another
+/// server holds it, the standby's answers are served on a clone of `listener`; they stop
+/// (the clone closed) before this returns, so the caller can serve `listener` as the
+/// active server. Fails when the lease's database cannot be reached at the start.
+pub async fn until_active(
+    listener: &std::net::TcpListener,
+    lease: &mut LeaseHandle,
+    limits: Arc<Limits>,
+    edge: listen::Edge,
+) -> Result<i64, StandbyError> {
+    let mut standby = None;
+    let token = loop {
+        match lease.events.recv().await {
+            Some(LeaseEvent::Acquired { token }) => break Ok(token),
+            Some(LeaseEvent::Standby { holder }) => {
+                tracing::info!(%holder, "standby: another server holds the lease");
+                if standby.is_none() {
+                    standby = Some(StandbyService::start(
+                        listener,
+                        limits.clone(),
+                        edge.clone(),
+                    )?);
+                }
+            }
+            Some(LeaseEvent::Failed(error)) => break Err(StandbyError::Lease(error)),
+            Some(LeaseEvent::Lost { .. }) | None => break Err(StandbyError::LeaseEnded),
+        }
+    };
+    if let Some(standby) = standby {
+        standby.stop().await;
+    }
+    if token.is_ok() {
+        tracing::info!("took the lease: this server is the active one now");
+    }
+    token
 }
 
 #[cfg(test)]

@@ -10,7 +10,8 @@ use switchboard_protocol::{ChatMessage, CustomerServerMessage, RepEvent};
 
 impl Core {
     /// Makes the batch durable, then sends everything it produced, in order. If the batch
-    /// cannot be stored (see `commit.rs`), nothing of it is sent and the core stops.
+    /// cannot be stored, or the lease has run out (see `commit.rs`), nothing of it is sent
+    /// and the core stops.
     pub(super) async fn flush(&mut self) {
         let ops = std::mem::take(&mut self.ops);
         if self.stopped.is_some() {
@@ -18,9 +19,12 @@ impl Core {
             return;
         }
         let batch = Arc::new(CommitBatch::encoding_chats(ops));
-        if !batch.is_empty()
-            && let Err(stop) = commit_or_stop(&self.store, &batch).await
-        {
+        let committed = match batch.is_empty() {
+            true => Ok(()),
+            false => commit_or_stop(&self.store, &batch).await,
+        };
+        // Committed or not, nothing is sent by a server whose lease has run out.
+        if let Err(stop) = committed.and_then(|()| lease_still_held(self.lease.as_ref())) {
             tracing::error!(reason = %stop.reason, "the server stops");
             self.deliveries.clear();
             self.stopped = Some(stop);

@@ -16,7 +16,8 @@ mod replies;
 
 pub(crate) use replies::splice;
 
-use super::commit::{FailStop, commit_or_stop};
+use super::commit::{FailStop, commit_or_stop, lease_still_held};
+use super::lease::LeaseGuard;
 use super::media::MediaRelay;
 use super::streams::RepStreams;
 use super::throttle::Throttle;
@@ -262,9 +263,14 @@ struct Core {
     customer_read: Option<CustomerRead>,
     /// Set when a batch could not be stored: the core stops (see `commit.rs`).
     stopped: Option<FailStop>,
+    /// The lease's local guard (PostgreSQL with standbys): checked after every commit,
+    /// before anything is delivered (`commit.rs`). None: no lease, nothing to check.
+    lease: Option<LeaseGuard>,
 }
 
 /// Runs the core until `shutdown` turns true or every sender is gone.
+// Called once, from `server::start_with_storage`; each argument is a part the core owns.
+#[allow(clippy::too_many_arguments)]
 pub async fn run(
     router: Router,
     store: Store,
@@ -273,6 +279,7 @@ pub async fn run(
     mut rx: mpsc::Receiver<CoreMsg>,
     mut shutdown: watch::Receiver<bool>,
     failed: watch::Sender<Option<FailStop>>,
+    lease: Option<LeaseGuard>,
 ) {
     let limits = router.config().limits.clone();
     let mut core = Core {
@@ -296,6 +303,7 @@ pub async fn run(
         ops: Vec::new(),
         delivering: None,
         stopped: None,
+        lease,
         rep_read: None,
         customer_read: None,
     };
