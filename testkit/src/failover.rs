@@ -75,6 +75,9 @@ impl ServerProcess {
             .arg(dir.path().join("side.db"))
             .args(["--listen", "127.0.0.1:0", "--database", database_url])
             .env("NO_COLOR", "1")
+            // Its exit error on one line, without a backtrace, whatever the test run sets.
+            .env("RUST_BACKTRACE", "0")
+            .env("RUST_LIB_BACKTRACE", "0")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
