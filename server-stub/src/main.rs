@@ -66,6 +66,9 @@ enum Command {
     /// Service figures over whole UTC days as CSV (per team or per rep), read-only from the
     /// database (--db) of a running or stopped server.
     Report(switchboard_server::report::ReportArgs),
+    /// Measure failover: per trial two server processes on --database (PostgreSQL), kill -9
+    /// the active, time until the standby accepts a login; prints each trial, median and max.
+    FailoverBench(switchboard_server::failover_bench::FailoverBenchArgs),
 }
 
 fn default_db_path() -> anyhow::Result<PathBuf> {
@@ -141,6 +144,9 @@ async fn main() -> anyhow::Result<()> {
         Some(Command::Bench(args)) => return switchboard_server::bench::run(args).await,
         Some(Command::Attack(args)) => return switchboard_server::attack::run(args).await,
         Some(Command::Customer(args)) => return switchboard_server::customer_cli::run(*args).await,
+        Some(Command::FailoverBench(args)) => {
+            return switchboard_server::failover_bench::run(cli.database.as_deref(), args).await;
+        }
         Some(Command::Report(args)) => {
             let config = load_config(cli.config.as_ref())?;
             let db = match cli.db {
