@@ -103,6 +103,9 @@ fn start_cluster() -> Option<Cluster> {
     };
     let base = std::env::temp_dir().join(CLUSTERS_DIR);
     std::fs::create_dir_all(&base).expect("creating the test clusters' directory");
+    // `nobody` must be able to pass through it whatever the umask made it (it may belong
+    // to another user's earlier run: then it is left as it is).
+    let _ = std::fs::set_permissions(&base, std::os::unix::fs::PermissionsExt::from_mode(0o755));
     remove_clusters_of_dead_processes(&base);
     let dir = base.join(format!("pid-{}", std::process::id()));
     // A leftover of an earlier process that had the same pid.
