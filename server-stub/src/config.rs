@@ -36,7 +36,8 @@ fn invalid(message: impl Into<String>) -> ConfigError {
 /// The longest database URL taken (a real one is well under 200 bytes).
 pub const MAX_DATABASE_URL_BYTES: usize = 2048;
 
-/// A PostgreSQL URL for `database` / `--database`: `postgres://` or `postgresql://`, at most
+/// A PostgreSQL URL for `database` / `--database`: `postgres://` or `postgresql://` (in any
+/// case, as `store::Database::parse` reads it), at most
 /// [`MAX_DATABASE_URL_BYTES`], no control characters. What the URL says beyond its scheme
 /// (host, user, options) is checked by the PostgreSQL client when it connects.
 pub fn check_database_url(url: String) -> Result<String, String> {
@@ -48,7 +49,11 @@ pub fn check_database_url(url: String) -> Result<String, String> {
     if url.chars().any(char::is_control) {
         return Err("database: the URL contains a control character".into());
     }
-    if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+    let has_scheme = |scheme: &str| {
+        url.get(..scheme.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(scheme))
+    };
+    if !(has_scheme("postgres://") || has_scheme("postgresql://")) {
         return Err(
             "database: only PostgreSQL is supported: a postgres:// or postgresql:// URL \
              (without it, the store is the SQLite file of --db)"
