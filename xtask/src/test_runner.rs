@@ -21,7 +21,7 @@ use anyhow::{Context as _, bail};
 use list::TestBinary;
 use order::Group;
 use std::ffi::OsString;
-use std::io::Write as _;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
@@ -67,7 +67,15 @@ pub fn run(root: &Path, test_run: &TestRun) -> anyhow::Result<()> {
 
     let jobs = test_run.jobs.max(1);
     let started = Instant::now();
-    let outcomes = run_binaries(root, order::start_order(binaries, jobs), jobs, &extra_env);
+    let queue = order::start_order(binaries, jobs);
+    let outcomes = run_binaries(
+        root,
+        queue,
+        jobs,
+        &extra_env,
+        TIME_LIMIT,
+        &mut std::io::stdout(),
+    );
     println!("{}", report::summary(&outcomes, jobs, started.elapsed()));
     let failed = outcomes
         .iter()
@@ -92,19 +100,13 @@ fn build(root: &Path, selection: &[String]) -> anyhow::Result<String> {
     let mut args = vec!["test".to_owned()];
     args.extend(selection.iter().cloned());
     args.extend(["--no-run", "--message-format=json-render-diagnostics"].map(str::to_owned));
-    let output = cargo_command(root, &args)
-        .stderr(Stdio::inherit())
-        .output()
-        .context("running cargo")?;
-    if !output.status.success() {
-        bail!("`cargo {}` exited with {}", args.join(" "), output.status);
-    }
-    String::from_utf8(output.stdout).context("cargo's build messages are not UTF-8")
+    cargo_output(root, &args)
 }
 
-/// `cargo <args>`'s stdout.
-fn cargo_output(root: &Path, args: &[&str]) -> anyhow::Result<String> {
-    let output = cargo_command(root, args)
+/// `cargo <args>`'s stdout; its stderr is shown as it comes.
+fn cargo_output<S: AsRef<str>>(root: &Path, args: &[S]) -> anyhow::Result<String> {
+    let args: Vec<&str> = args.iter().map(AsRef::as_ref).collect();
+    let output = cargo_command(root, &args)
         .stderr(Stdio::inherit())
         .output()
         .context("running cargo")?;
@@ -167,12 +169,15 @@ fn dylib_path(binaries: &[TestBinary]) -> anyhow::Result<String> {
 }
 
 /// Runs `queue` (in start order) up to `jobs` at a time, never two of one [`Group`]
-/// together, printing each binary's block as it ends. The outcomes in finishing order.
+/// together, writing each binary's block to `out` as it ends. The outcomes in finishing
+/// order.
 fn run_binaries(
     root: &Path,
     mut queue: Vec<TestBinary>,
     jobs: usize,
     extra_env: &[(String, String)],
+    time_limit: Duration,
+    out: &mut dyn Write,
 ) -> Vec<report::Outcome> {
     let mut outcomes = Vec::new();
     let (finished_tx, finished_rx) = mpsc::channel::<(usize, String, child::Finished)>();
@@ -191,7 +196,7 @@ fn run_binaries(
                 let finished_tx = finished_tx.clone();
                 let heading = report::heading(&binary, root);
                 scope.spawn(move || {
-                    let finished = child::run(&binary, extra_env, TIME_LIMIT);
+                    let finished = child::run(&binary, extra_env, time_limit);
                     // The receiver outlives every sender in this scope.
                     let _ = finished_tx.send((slot, heading, finished));
                 });
@@ -203,7 +208,7 @@ fn run_binaries(
                 break;
             };
             slots[slot] = None;
-            print_block(&heading, &finished);
+            write_block(out, &heading, &finished);
             outcomes.push(report::Outcome {
                 heading,
                 ending: finished.ending,
@@ -216,8 +221,7 @@ fn run_binaries(
 
 /// One binary's heading and output together, as cargo test would have shown them; a line
 /// more when it did not end by itself with success.
-fn print_block(heading: &str, finished: &child::Finished) {
-    let mut stdout = std::io::stdout().lock();
+fn write_block(out: &mut dyn Write, heading: &str, finished: &child::Finished) {
     let mut block = format!("\n{heading}\n").into_bytes();
     block.extend_from_slice(&finished.output);
     if !finished.ending.passed() {
@@ -225,5 +229,116 @@ fn print_block(heading: &str, finished: &child::Finished) {
         block.extend_from_slice(format!("xtask: this test binary failed: {ending}\n").as_bytes());
     }
     // A closed stdout (the log's reader gone) must not stop the remaining binaries.
-    let _ = stdout.write_all(&block).and_then(|()| stdout.flush());
+    let _ = out.write_all(&block).and_then(|()| out.flush());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use list::TargetKind;
+
+    /// A bash script standing in for a test binary (see child.rs's tests for why bash and
+    /// `BASH_ENV`), in `dir`.
+    fn script(dir: &Path, name: &str, body: &str) -> TestBinary {
+        let path = dir.join(format!("{name}.sh"));
+        std::fs::write(&path, body).unwrap();
+        TestBinary {
+            package: "p".into(),
+            package_dir: dir.to_owned(),
+            target: name.into(),
+            kind: TargetKind::Test,
+            src_path: dir.join(format!("tests/{name}.rs")),
+            executable: PathBuf::from("/bin/bash"),
+            env: vec![("BASH_ENV".into(), path.display().to_string())],
+        }
+    }
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("xtask-runner-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    /// Two binaries that each wait for the other's file: they pass only when they run at
+    /// the same time. With one at a time the first waits until its limit and fails, and
+    /// the second, finding the first's file, passes; every binary runs either way.
+    fn waiting_pair(dir: &Path) -> Vec<TestBinary> {
+        let waits_for = |mine: &str, other: &str| {
+            format!(
+                "echo {mine} started; touch {mine}; until [ -e {other} ]; do sleep 0.02; done; \
+                 echo {mine} saw {other}; exit 0"
+            )
+        };
+        vec![
+            script(dir, "first", &waits_for("first", "second")),
+            script(dir, "second", &waits_for("second", "first")),
+            script(dir, "fails", "echo about to fail >&2; exit 7"),
+        ]
+    }
+
+    #[test]
+    fn side_by_side_binaries_really_overlap_and_every_block_is_written() {
+        let dir = scratch("overlap");
+        let mut out = Vec::new();
+        let outcomes = run_binaries(
+            &dir,
+            waiting_pair(&dir),
+            2,
+            &[],
+            Duration::from_secs(60),
+            &mut out,
+        );
+        let text = String::from_utf8(out).unwrap();
+        let failed: Vec<&str> = outcomes
+            .iter()
+            .filter(|outcome| !outcome.ending.passed())
+            .map(|outcome| outcome.heading.as_str())
+            .collect();
+        assert_eq!(
+            failed,
+            ["     Running tests/fails.rs (/bin/bash)"],
+            "{text}"
+        );
+        assert_eq!(outcomes.len(), 3);
+        assert!(
+            text.contains(
+                "     Running tests/first.rs (/bin/bash)\nfirst started\nfirst saw second\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("about to fail\nxtask: this test binary failed: exit status: 7"),
+            "{text}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn one_at_a_time_they_run_in_turn_and_a_hung_one_is_killed_not_waited_for() {
+        let dir = scratch("serial");
+        let mut out = Vec::new();
+        let outcomes = run_binaries(
+            &dir,
+            waiting_pair(&dir),
+            1,
+            &[],
+            Duration::from_millis(500),
+            &mut out,
+        );
+        let endings: Vec<(String, bool)> = outcomes
+            .iter()
+            .map(|outcome| (outcome.heading.clone(), outcome.ending.passed()))
+            .collect();
+        assert_eq!(
+            endings,
+            [
+                ("     Running tests/first.rs (/bin/bash)".to_owned(), false),
+                ("     Running tests/second.rs (/bin/bash)".to_owned(), true),
+                ("     Running tests/fails.rs (/bin/bash)".to_owned(), false),
+            ]
+        );
+        assert!(matches!(outcomes[0].ending, child::Ending::TimedOut(_)));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
