@@ -18,6 +18,7 @@ use switchboard_protocol::{
     Author, ChatMessage, CustomerRequest, CustomerServerMessage, RepEvent, RepRequest,
     RepServerMessage, RequestId, Route, SessionId,
 };
+use switchboard_testkit::config::TEST_CONFIG;
 use switchboard_testkit::failover::{
     Health, ServerProcess, TAKEOVER_DEADLINE, stored_chat, until_active, until_health,
     upgrade_refusal,
@@ -30,11 +31,24 @@ fn binary() -> &'static Path {
     Path::new(env!("CARGO_BIN_EXE_switchboard-server"))
 }
 
+/// The test configuration with a long grace period: reps are away from a kill or a pause
+/// until the takeover and the clients' resends are done, and the test configuration's 1 s
+/// would hand their sessions back to the queues meanwhile.
+fn failover_config() -> String {
+    let config = TEST_CONFIG.replace("grace_secs = 1\n", "grace_secs = 120\n");
+    assert_ne!(
+        config, TEST_CONFIG,
+        "the test configuration's grace_secs line moved"
+    );
+    config
+}
+
 /// Starts two servers on `url`; (the active one, the standby) once one holds the lease
 /// and the other says `standby`.
 async fn active_and_standby(url: &str) -> (ServerProcess, ServerProcess) {
-    let first = ServerProcess::start(binary(), url).await;
-    let second = ServerProcess::start(binary(), url).await;
+    let config = failover_config();
+    let first = ServerProcess::start_with(binary(), url, &config).await;
+    let second = ServerProcess::start_with(binary(), url, &config).await;
     let active = until_active(&[&first, &second], TAKEOVER_DEADLINE).await;
     let (active, standby) = if active == 0 {
         (first, second)
@@ -314,7 +328,12 @@ async fn kill_9_under_chat_load_loses_and_duplicates_nothing() {
             .sessions
             .iter()
             .find(|v| v.session.session_id == *session_id)
-            .expect("the rep still has the session");
+            .unwrap_or_else(|| {
+                panic!(
+                    "the rep no longer has session {session_id:?}: {:?}",
+                    snapshot.sessions
+                )
+            });
         for (id, n) in customer_counts(&view.chat) {
             *seen.entry(id).or_insert(0) += n;
         }
