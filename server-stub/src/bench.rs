@@ -61,6 +61,10 @@ pub struct BenchArgs {
     /// 1,000 sessions in process with a fixed clock.
     #[arg(long)]
     pub dashboard: bool,
+    /// The load run's store: PostgreSQL when set (the global `--database`; see
+    /// `bench_database.rs`), else a fresh SQLite file.
+    #[arg(skip)]
+    pub database: Option<String>,
 }
 
 /// A configuration with `reps` reps in teams of 50, cheap password hashes (the bench measures routing).
@@ -260,16 +264,31 @@ async fn load_bench(args: &BenchArgs) -> anyhow::Result<()> {
     std::fs::create_dir_all(&dir)?;
     let config_path = dir.join("bench.toml");
     std::fs::write(&config_path, bench_config_toml(args.reps)?)?;
-    let mut child = std::process::Command::new(std::env::current_exe()?)
+    let postgres = match &args.database {
+        Some(url) => Some(crate::bench_database::BenchDatabase::create(url).await?),
+        None => None,
+    };
+    let mut server = std::process::Command::new(std::env::current_exe()?);
+    server
         .arg("--config")
         .arg(&config_path)
         .arg("--db")
         .arg(dir.join("bench.db"))
         .args(["--listen", "127.0.0.1:0", "--durability", &args.durability])
         .env("RUST_LOG", "warn")
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .context("starting the server process")?;
+        .stdout(std::process::Stdio::piped());
+    if let Some(database) = &postgres {
+        server.arg("--database").arg(&database.url);
+    }
+    println!(
+        "load run's store: {}",
+        if postgres.is_some() {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        }
+    );
+    let mut child = server.spawn().context("starting the server process")?;
     let stdout = child.stdout.take().context("server stdout")?;
     let mut reader = BufReader::new(stdout);
     let mut line = String::new();
@@ -280,9 +299,18 @@ async fn load_bench(args: &BenchArgs) -> anyhow::Result<()> {
         .context("the server did not print its address")?
         .parse()?;
     let pid = child.id();
-    let result = drive_load(args, addr, pid).await;
+    let result = match &postgres {
+        Some(_) => match crate::bench_database::until_active(addr).await {
+            Ok(()) => drive_load(args, addr, pid).await,
+            Err(error) => Err(error),
+        },
+        None => drive_load(args, addr, pid).await,
+    };
     let _ = child.kill();
     let _ = child.wait();
+    if let Some(database) = postgres {
+        database.drop_database().await;
+    }
     let _ = std::fs::remove_dir_all(&dir);
     drop(reader);
     result
@@ -463,7 +491,7 @@ async fn drive_load(args: &BenchArgs, addr: SocketAddr, pid: u32) -> anyhow::Res
         delivered as f64 / chat_secs.max(0.001),
     );
     println!(
-        "latency customer send -> rep receive: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms (each message durable in SQLite before delivery)",
+        "latency customer send -> rep receive: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms (each message durable in the store before delivery)",
         pct(0.50),
         pct(0.99),
         pct(1.0)

@@ -15,6 +15,7 @@ pub mod attack;
 pub mod auth;
 pub mod bench;
 pub mod bench_dashboard;
+mod bench_database;
 pub mod config;
 pub mod config_jump;
 pub mod customer_cli;

@@ -141,7 +141,10 @@ async fn main() -> anyhow::Result<()> {
             }
             return Ok(());
         }
-        Some(Command::Bench(args)) => return switchboard_server::bench::run(args).await,
+        Some(Command::Bench(mut args)) => {
+            args.database = cli.database.clone();
+            return switchboard_server::bench::run(args).await;
+        }
         Some(Command::Attack(args)) => return switchboard_server::attack::run(args).await,
         Some(Command::Customer(args)) => return switchboard_server::customer_cli::run(*args).await,
         Some(Command::FailoverBench(args)) => {
