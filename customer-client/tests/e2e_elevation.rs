@@ -127,8 +127,30 @@ async fn setup() -> Setup {
     alice.entry_in(&personal("alice"), session_id).await;
     alice.ok(RepRequest::Accept { session_id }).await;
     let view = joined(&mut alice, session_id).await;
+    // The program describes what it can elevate with right after its machine; on a loaded
+    // machine that can reach the server after Alice joined. An elevation asked for before
+    // it arrived is refused ("has not said whether it can…"), so wait for it here.
+    let joined = match view.session.remote.elevation {
+        Some(_) => view.session,
+        None => {
+            alice
+                .event(
+                    "the session with the program's elevation support",
+                    |e| match e {
+                        RepEvent::SessionUpdated { session }
+                            if session.session_id == session_id
+                                && session.remote.elevation.is_some() =>
+                        {
+                            Some(session.clone())
+                        }
+                        _ => None,
+                    },
+                )
+                .await
+        }
+    };
     Setup {
-        joined: view.session,
+        joined,
         server,
         alice,
         customer,
