@@ -18,7 +18,7 @@ mod report;
 
 use crate::demo::cargo;
 use anyhow::{Context as _, bail};
-use list::TestBinary;
+use list::{TargetKind, TestBinary};
 use order::Group;
 use std::ffi::OsString;
 use std::io::Write;
@@ -37,6 +37,9 @@ pub struct TestRun {
     pub jobs: usize,
     /// Only these packages (`-p`), or the whole workspace when empty.
     pub packages: Vec<String>,
+    /// Lint while building: clippy-driver compiles the workspace's own crates (see
+    /// [`CLIPPY_ARGS`]), so the lints need no second, check-only pass over every dependency.
+    pub lint: bool,
 }
 
 impl TestRun {
@@ -56,10 +59,17 @@ impl TestRun {
 /// Builds, runs every test binary, then the doc tests. Fails if anything failed.
 pub fn run(root: &Path, test_run: &TestRun) -> anyhow::Result<()> {
     let selection = test_run.selection();
-    let build_messages = build(root, &selection)?;
-    let metadata = cargo_output(root, &["metadata", "--no-deps", "--format-version", "1"])?;
+    let build_messages = build(root, &selection, test_run.lint)?;
+    let metadata = cargo_output(
+        root,
+        &["metadata", "--no-deps", "--format-version", "1"],
+        false,
+    )?;
     let packages = list::parse_metadata(&metadata)?;
-    let binaries = list::test_binaries(&build_messages, &packages)?;
+    let mut binaries = list::test_binaries(&build_messages, &packages)?;
+    // Benches and examples are built only to be linted (as `cargo clippy --all-targets`
+    // does); `cargo test` never ran them, and some benches run for minutes.
+    binaries.retain(|binary| !matches!(binary.kind, TargetKind::Bench | TargetKind::Example));
     let extra_env = vec![
         ("CARGO".to_owned(), cargo().to_string_lossy().into_owned()),
         ("LD_LIBRARY_PATH".to_owned(), dylib_path(&binaries)?),
@@ -86,7 +96,7 @@ pub fn run(root: &Path, test_run: &TestRun) -> anyhow::Result<()> {
     let mut doc_args = vec!["test".to_owned()];
     doc_args.extend(selection);
     doc_args.push("--doc".to_owned());
-    let doc_tests = run_cargo(root, &doc_args);
+    let doc_tests = run_cargo(root, &doc_args, test_run.lint);
 
     if failed > 0 {
         bail!("{failed} test binaries failed (listed above)");
@@ -96,17 +106,25 @@ pub fn run(root: &Path, test_run: &TestRun) -> anyhow::Result<()> {
 
 /// `cargo test <selection> --no-run --message-format=json-render-diagnostics`: its JSON
 /// lines (stdout); its progress and any compiler errors go to our stderr as usual.
-fn build(root: &Path, selection: &[String]) -> anyhow::Result<String> {
+fn build(root: &Path, selection: &[String], lint: bool) -> anyhow::Result<String> {
     let mut args = vec!["test".to_owned()];
     args.extend(selection.iter().cloned());
+    if lint {
+        // Every target, as `cargo clippy --all-targets` lints them.
+        args.extend(["--lib", "--bins", "--tests", "--benches", "--examples"].map(str::to_owned));
+    }
     args.extend(["--no-run", "--message-format=json-render-diagnostics"].map(str::to_owned));
-    cargo_output(root, &args)
+    cargo_output(root, &args, lint)
 }
 
+/// What `cargo clippy -- -D warnings` hands clippy-driver (its own separator): warnings,
+/// rustc's and clippy's, fail the build.
+pub const CLIPPY_ARGS: &str = "-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__";
+
 /// `cargo <args>`'s stdout; its stderr is shown as it comes.
-fn cargo_output<S: AsRef<str>>(root: &Path, args: &[S]) -> anyhow::Result<String> {
+fn cargo_output<S: AsRef<str>>(root: &Path, args: &[S], lint: bool) -> anyhow::Result<String> {
     let args: Vec<&str> = args.iter().map(AsRef::as_ref).collect();
-    let output = cargo_command(root, &args)
+    let output = cargo_command(root, &args, lint)
         .stderr(Stdio::inherit())
         .output()
         .context("running cargo")?;
@@ -117,8 +135,8 @@ fn cargo_output<S: AsRef<str>>(root: &Path, args: &[S]) -> anyhow::Result<String
 }
 
 /// `cargo <args>` with its output shown as it comes.
-fn run_cargo(root: &Path, args: &[String]) -> anyhow::Result<()> {
-    let status = cargo_command(root, args)
+fn run_cargo(root: &Path, args: &[String], lint: bool) -> anyhow::Result<()> {
+    let status = cargo_command(root, args, lint)
         .status()
         .context("running cargo")?;
     if !status.success() {
@@ -128,12 +146,19 @@ fn run_cargo(root: &Path, args: &[String]) -> anyhow::Result<()> {
 }
 
 /// Non-incremental, as CI builds (the same artefacts whoever runs it).
-fn cargo_command<S: AsRef<std::ffi::OsStr>>(root: &Path, args: &[S]) -> Command {
+/// With `lint`, the workspace's crates are compiled by clippy-driver (what `cargo clippy`
+/// does, there for a check only): one build both lints and makes the test binaries.
+fn cargo_command<S: AsRef<std::ffi::OsStr>>(root: &Path, args: &[S], lint: bool) -> Command {
     let mut command = Command::new(cargo());
     command
         .current_dir(root)
         .env("CARGO_INCREMENTAL", "0")
         .args(args);
+    if lint {
+        command
+            .env("RUSTC_WORKSPACE_WRAPPER", "clippy-driver")
+            .env("CLIPPY_ARGS", CLIPPY_ARGS);
+    }
     command
 }
 
