@@ -5,18 +5,12 @@
 use super::*;
 use crate::store::Fence;
 
-/// The lease table's DDL from the contract, under its advisory lock, in one transaction.
-const LEASE_TABLE: &str = "BEGIN;
-SELECT pg_advisory_xact_lock(7305);
-CREATE TABLE IF NOT EXISTS switchboard_lease (
-    id         INTEGER     PRIMARY KEY CHECK (id = 1),
-    token      BIGINT      NOT NULL,
-    holder     TEXT        NOT NULL,
-    expires_at TIMESTAMPTZ NOT NULL
-);
-INSERT INTO switchboard_lease (id, token, holder, expires_at)
-VALUES (1, 0, '', 'epoch') ON CONFLICT (id) DO NOTHING;
-COMMIT;";
+/// The lease table exactly as `server/lease.rs` creates it: its own DDL, under its
+/// advisory lock, in one transaction.
+fn lease_table() -> String {
+    use crate::server::lease::{LEASE_TABLE_DDL, LEASE_TABLE_LOCK};
+    format!("BEGIN;\nSELECT pg_advisory_xact_lock({LEASE_TABLE_LOCK});\n{LEASE_TABLE_DDL}\nCOMMIT;")
+}
 
 /// Sets the lease row: `token`, expiring `seconds` from now (negative: already expired).
 fn set_lease(db: &TestDb, token: i64, seconds: i64) {
@@ -37,7 +31,7 @@ fn a_fenced_store_commits_only_while_it_holds_the_lease() {
     let Some(db) = TestDb::postgres() else {
         return;
     };
-    postgres_execute(db.url(), LEASE_TABLE);
+    postgres_execute(db.url(), &lease_table());
     set_lease(&db, 5, 60);
     let side = tempfile::tempdir().unwrap();
     let (store, _) = Store::open_postgres(
@@ -99,7 +93,7 @@ fn an_unfenced_store_ignores_the_lease() {
     let Some(db) = TestDb::postgres() else {
         return;
     };
-    postgres_execute(db.url(), LEASE_TABLE);
+    postgres_execute(db.url(), &lease_table());
     set_lease(&db, 9, -60);
     let (store, _) = db.open();
     store
