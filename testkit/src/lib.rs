@@ -27,6 +27,7 @@ pub mod session_bus;
 pub mod shell;
 pub mod socket;
 pub mod supervision;
+pub mod tcp_cut;
 pub mod tls;
 #[cfg(feature = "ui")]
 pub mod ui;
