@@ -144,13 +144,9 @@ pub async fn start_with_storage(
             .context("opening the database")?
             .with_context(|| format!("opening the database {}", options.db_path.display()))?,
         Some(postgres) => {
-            let side_dir = match db_path.parent() {
-                Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-                _ => PathBuf::from("."),
-            };
             let shown = crate::store::Database::Postgres(postgres.url.clone()).redacted();
             tokio::task::spawn_blocking(move || {
-                Store::open_postgres(&postgres.url, postgres.fence, &side_dir, durability)
+                Store::open_postgres(&postgres.url, postgres.fence, durability)
             })
             .await
             .context("opening the database")?

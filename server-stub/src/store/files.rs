@@ -1,5 +1,7 @@
 //! Files shared in sessions: the bytes and what the chat needs to show them, in a database
-//! file of their own beside the main one (`switchboard.db` → `switchboard-files.db`).
+//! file of their own beside the main one (`switchboard.db` → `switchboard-files.db`). This
+//! is SQLite's; with PostgreSQL the same calls are in `postgres/files.rs`, and the files
+//! thread (`file_store.rs`) holds whichever the server runs on.
 //!
 //! Why a second file: a file's bytes (up to `max_file_bytes`) written on the connection that
 //! commits chat would hold its write lock, and every chat acknowledgement would wait behind

@@ -14,9 +14,11 @@
 //! `connection.rs`): a committed batch survives a process crash, including `kill -9`; a
 //! power loss may lose the last commits. PostgreSQL's: its own (`postgres/mod.rs`).
 //!
-//! Shared files' bytes live in a second database file with its own thread (`files`,
-//! `file_store`), so writing a large file never holds the lock chat commits need; shell
-//! transcripts in a third (`transcripts`, `transcript_log`), for the same reason.
+//! Shared files' bytes have their own thread and connection (`files`, `file_store`), so
+//! writing a large file never holds the lock chat commits need; shell transcripts another
+//! (`transcripts`, `transcript_log`), for the same reason. With SQLite those are a second
+//! and a third database file beside the main one; with PostgreSQL, two more connections to
+//! the same database (`postgres/files.rs`, `postgres/transcripts.rs`), fenced as commits are.
 //!
 //! Files: `batch` ([`CommitBatch`]: a commit's ops, shared, with its chat JSON encoded
 //! once), `error` (the error type), `database` ([`Database`], [`Fence`]), `engine` (what
@@ -25,7 +27,8 @@
 //! (the thread and group commit), `ops` (applying [`StoreOp`]s),
 //! `restore` ([`Restored`]), `rows` (decoding JSON rows), `lookup` (one session),
 //! `history` (ended chats by contact), `files` (the files database) and `file_store` (its
-//! thread), `tokens`, `outbox`, `int` (u64 <-> SQLite integers).
+//! thread), `transcripts` and `transcript_log` (likewise), `side_thread` (starting those
+//! threads), `tokens`, `outbox`, `int` (u64 <-> SQLite integers).
 
 mod batch;
 mod connection;
@@ -43,6 +46,7 @@ mod outbox;
 mod postgres;
 mod restore;
 mod rows;
+mod side_thread;
 mod sqlite;
 mod tokens;
 mod transcript_log;
@@ -101,7 +105,7 @@ impl Store {
         let mut conn = connection::open_connection(path)?;
         connection::apply_durability(&conn, durability)?;
         migrate::migrate(&mut conn)?;
-        let files = file_store::FileStore::open(path, Some(&mut conn))?;
+        let files = file_store::FileStore::open(path, &mut conn)?;
         let transcripts = TranscriptLog::open(path)?;
         let mut engine = sqlite::SqliteEngine::new(conn);
         let restored = engine.restore()?;
@@ -115,27 +119,27 @@ impl Store {
     }
 
     /// Opens PostgreSQL at `url`: migrates (under `pg_advisory_xact_lock` so two servers
-    /// starting together cannot both migrate), restores, starts the store thread. With
-    /// `fence`, every commit transaction first checks the lease and fails with
-    /// [`StoreError::LeaseLost`] when this server no longer holds it. `side_dir`: the folder
-    /// of the local SQLite side files for shared files' bytes and shell transcripts
-    /// (`switchboard-files.db`, `switchboard-transcripts.db`, as beside a `switchboard.db`).
-    /// Blocking, like [`Store::open`]; safe to call from an async task too (the PostgreSQL
-    /// client only ever runs on the store thread).
+    /// starting together cannot both migrate), restores, starts the store thread, and the
+    /// files' and transcripts' threads, each with a PostgreSQL connection of its own (their
+    /// tables created if missing). Nothing is written locally: a standby that takes over
+    /// finds every file and transcript the dead server stored. With `fence`, every write
+    /// transaction of all three connections (commits, tokens, the outbox's marks, files,
+    /// transcripts) first checks the lease and fails with [`StoreError::LeaseLost`] when
+    /// this server no longer holds it. Blocking, like [`Store::open`]; safe to call from an
+    /// async task too (each PostgreSQL client only ever runs on its own thread).
     pub fn open_postgres(
         url: &str,
         fence: Option<Fence>,
-        side_dir: &Path,
         durability: Durability,
     ) -> Result<(Store, Restored), StoreError> {
-        let side_main = side_dir.join("switchboard.db");
-        let files = file_store::FileStore::open(&side_main, None)?;
-        let transcripts = TranscriptLog::open(&side_main)?;
         let owned_url = url.to_owned();
         let (jobs, restored) = worker::spawn_opening(move || {
             let (engine, restored) = postgres::PostgresEngine::open(&owned_url, fence, durability)?;
             Ok((Box::new(engine) as Box<dyn Engine>, restored))
         })?;
+        // After the main schema's migrations, so a new database gets those first.
+        let files = file_store::FileStore::open_postgres(url, fence)?;
+        let transcripts = TranscriptLog::open_postgres(url, fence)?;
         tracing::info!(
             database = %Database::Postgres(url.to_owned()).redacted(),
             fenced = fence.is_some(),

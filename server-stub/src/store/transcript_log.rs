@@ -2,9 +2,16 @@
 //! one transaction (group commit), so a shell pouring out output costs one commit per batch,
 //! not per chunk; each caller still learns whether its own records are durable, and the
 //! relay passes nothing on before they are.
+//!
+//! The database is SQLite's side file (`transcripts.rs`) or, with PostgreSQL, a PostgreSQL
+//! connection of its own (`postgres/transcripts.rs`, appends fenced by the lease):
+//! [`TranscriptDb`] says which; appends and reads mean the same on both.
 
+use super::database::Fence;
 use super::error::StoreError;
-use super::transcripts::{self, ShellRecord};
+use super::postgres::transcripts::PostgresTranscripts;
+use super::side_thread::spawn_opening;
+use super::transcripts::{self, ReadBounds, ShellRecord};
 use rusqlite::Connection;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -15,6 +22,35 @@ use tokio::sync::oneshot;
 /// Appends taken into one transaction at most.
 const MAX_GROUP: usize = 256;
 
+/// The transcripts' database, on either engine.
+enum TranscriptDb {
+    Sqlite(Connection),
+    Postgres(Box<PostgresTranscripts>),
+}
+
+impl TranscriptDb {
+    fn append<'a>(
+        &mut self,
+        records: impl IntoIterator<Item = &'a ShellRecord>,
+    ) -> Result<(), StoreError> {
+        match self {
+            TranscriptDb::Sqlite(conn) => transcripts::append(conn, records),
+            TranscriptDb::Postgres(db) => db.append(records),
+        }
+    }
+
+    fn read(
+        &mut self,
+        session_id: SessionId,
+        bounds: ReadBounds,
+    ) -> Result<Vec<ShellRecord>, StoreError> {
+        match self {
+            TranscriptDb::Sqlite(conn) => transcripts::read(conn, session_id, bounds),
+            TranscriptDb::Postgres(db) => db.read(session_id, bounds),
+        }
+    }
+}
+
 enum Job {
     Append {
         records: Vec<ShellRecord>,
@@ -22,6 +58,7 @@ enum Job {
     },
     Read {
         session_id: SessionId,
+        bounds: ReadBounds,
         done: oneshot::Sender<Result<Vec<ShellRecord>, StoreError>>,
     },
 }
@@ -49,11 +86,29 @@ impl TranscriptLog {
     /// and starts its thread. Blocking.
     pub(crate) fn open(main_path: &Path) -> Result<TranscriptLog, StoreError> {
         let conn = transcripts::open(&transcripts::transcripts_path(main_path))?;
+        Self::spawn(move || Ok(TranscriptDb::Sqlite(conn)))
+    }
+
+    /// Connects to PostgreSQL at `url` for the transcripts (creating their table if
+    /// missing), on the transcript thread itself. Blocking, but safe to call from an async
+    /// task.
+    pub(crate) fn open_postgres(
+        url: &str,
+        fence: Option<Fence>,
+    ) -> Result<TranscriptLog, StoreError> {
+        let url = url.to_owned();
+        Self::spawn(move || {
+            Ok(TranscriptDb::Postgres(Box::new(PostgresTranscripts::open(
+                &url, fence,
+            )?)))
+        })
+    }
+
+    fn spawn(
+        open: impl FnOnce() -> Result<TranscriptDb, StoreError> + Send + 'static,
+    ) -> Result<TranscriptLog, StoreError> {
         let (jobs, receiver) = mpsc::channel::<Job>();
-        std::thread::Builder::new()
-            .name("switchboard-shell-log".to_owned())
-            .spawn(move || run(conn, receiver))
-            .map_err(StoreError::Spawn)?;
+        spawn_opening("switchboard-shell-log", open, move |db| run(db, &receiver))?;
         Ok(TranscriptLog {
             jobs,
             injected_failures: Arc::new(AtomicU64::new(0)),
@@ -81,23 +136,41 @@ impl TranscriptLog {
         result.await.map_err(|_| StoreError::Closed)?
     }
 
-    /// A session's records, oldest first.
+    /// A session's records, oldest first (at most `MAX_RECORDS_READ` records and
+    /// `MAX_BYTES_READ` bytes of data, `transcripts.rs`).
     pub async fn read(&self, session_id: SessionId) -> Result<Vec<ShellRecord>, StoreError> {
+        self.read_within(session_id, ReadBounds::DEFAULT).await
+    }
+
+    /// [`TranscriptLog::read`] within other bounds (the tests' smaller ones).
+    pub(crate) async fn read_within(
+        &self,
+        session_id: SessionId,
+        bounds: ReadBounds,
+    ) -> Result<Vec<ShellRecord>, StoreError> {
         let (done, result) = oneshot::channel();
         self.jobs
-            .send(Job::Read { session_id, done })
+            .send(Job::Read {
+                session_id,
+                bounds,
+                done,
+            })
             .map_err(|_| StoreError::Closed)?;
         result.await.map_err(|_| StoreError::Closed)?
     }
 }
 
 /// The thread: one job at a time; appends waiting behind each other go in one transaction.
-fn run(mut conn: Connection, receiver: mpsc::Receiver<Job>) {
+fn run(mut db: TranscriptDb, receiver: &mpsc::Receiver<Job>) {
     let mut next = receiver.recv().ok();
     while let Some(job) = next.take() {
         match job {
-            Job::Read { session_id, done } => {
-                let _ = done.send(transcripts::read(&conn, session_id));
+            Job::Read {
+                session_id,
+                bounds,
+                done,
+            } => {
+                let _ = done.send(db.read(session_id, bounds));
             }
             Job::Append { records, done } => {
                 let mut group = vec![(records, done)];
@@ -112,7 +185,7 @@ fn run(mut conn: Connection, receiver: mpsc::Receiver<Job>) {
                     }
                 }
                 let all = group.iter().flat_map(|(records, _)| records.iter());
-                match transcripts::append(&mut conn, all) {
+                match db.append(all) {
                     Ok(()) => {
                         for (_, done) in group {
                             let _ = done.send(Ok(()));
@@ -120,8 +193,15 @@ fn run(mut conn: Connection, receiver: mpsc::Receiver<Job>) {
                     }
                     Err(error) => {
                         tracing::error!(%error, "could not store a shell transcript");
+                        // A lost lease says so to every caller (the relay stops); any
+                        // other error is not cloneable and reads as a closed store.
+                        let lease_lost = matches!(error, StoreError::LeaseLost);
                         for (_, done) in group {
-                            let _ = done.send(Err(StoreError::Closed));
+                            let _ = done.send(Err(if lease_lost {
+                                StoreError::LeaseLost
+                            } else {
+                                StoreError::Closed
+                            }));
                         }
                     }
                 }

@@ -1,10 +1,13 @@
 //! Shell transcripts: everything that crossed a shell socket (docs/PROTOCOL.md §11, "Shell"),
-//! in a database file of its own beside the main one (`switchboard.db` →
-//! `switchboard-shell.db`), written before the relay passes it on.
+//! written before the relay passes it on. With SQLite, in a database file of its own beside
+//! the main one (`switchboard.db` → `switchboard-shell.db`); with PostgreSQL, in its
+//! `shell_records` table on a connection of its own (`postgres/transcripts.rs`). How a
+//! record maps to columns and back ([`Columns`], [`StoredRow`]) and the read bounds are
+//! here, shared by both.
 //!
-//! Why a third file: a shell pouring out output commits often, and on the main connection
-//! those commits would queue with the chat's. Rep names are not stored: they come from the
-//! configuration when the transcript is read.
+//! Why a file (or connection) of its own: a shell pouring out output commits often, and on
+//! the main connection those commits would queue with the chat's. Rep names are not stored:
+//! they come from the configuration when the transcript is read.
 
 use super::connection::open_connection;
 use super::error::StoreError;
@@ -75,103 +78,72 @@ pub(crate) fn open(path: &Path) -> Result<Connection, StoreError> {
     Ok(conn)
 }
 
-/// One record's columns: kind, rep, data, a, b.
-struct Row<'a>(
-    &'static str,
-    Option<&'a str>,
-    Option<&'a [u8]>,
-    Option<i64>,
-    Option<i64>,
-);
+/// One record's columns as both engines store them: kind, rep, data, a, b.
+pub(crate) struct Columns<'a> {
+    pub(crate) kind: &'static str,
+    pub(crate) rep: Option<&'a str>,
+    pub(crate) data: Option<&'a [u8]>,
+    pub(crate) a: Option<i64>,
+    pub(crate) b: Option<i64>,
+}
 
-/// Writes `records` in one transaction: all of them or none.
-pub(crate) fn append<'a>(
-    conn: &mut Connection,
-    records: impl IntoIterator<Item = &'a ShellRecord>,
-) -> Result<(), StoreError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    {
-        let mut insert = tx.prepare_cached(
-            "INSERT INTO shell_records (session_id, grant_id, at, kind, rep, data, a, b)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        )?;
-        for record in records {
-            let Row(kind, rep, data, a, b) = match &record.what {
-                ShellEvent::Started { rep } => Row("started", Some(rep.as_str()), None, None, None),
-                ShellEvent::Input { rep, data } => Row(
-                    "input",
-                    Some(rep.as_str()),
-                    Some(data.as_slice()),
-                    None,
-                    None,
-                ),
-                ShellEvent::Output { data } => {
-                    Row("output", None, Some(data.as_slice()), None, None)
-                }
-                ShellEvent::Omitted { bytes } => {
-                    Row("omitted", None, None, Some(to_sql(*bytes)?), None)
-                }
-                ShellEvent::Resized { rep, cols, rows } => Row(
-                    "resized",
-                    Some(rep.as_str()),
-                    None,
-                    Some(i64::from(*cols)),
-                    Some(i64::from(*rows)),
-                ),
-                ShellEvent::Exited { code } => {
-                    Row("exited", None, None, Some(i64::from(*code)), None)
-                }
-            };
-            insert.execute(params![
-                to_sql(record.session_id.0)?,
-                to_sql(record.grant_id.0)?,
-                to_sql(record.at)?,
-                kind,
-                rep,
-                data,
-                a,
-                b
-            ])?;
-        }
+impl<'a> Columns<'a> {
+    /// The columns of `what`.
+    pub(crate) fn of(what: &'a ShellEvent) -> Result<Columns<'a>, StoreError> {
+        let columns = |kind, rep: Option<&'a RepId>, data: Option<&'a Vec<u8>>, a, b| Columns {
+            kind,
+            rep: rep.map(RepId::as_str),
+            data: data.map(Vec::as_slice),
+            a,
+            b,
+        };
+        Ok(match what {
+            ShellEvent::Started { rep } => columns("started", Some(rep), None, None, None),
+            ShellEvent::Input { rep, data } => columns("input", Some(rep), Some(data), None, None),
+            ShellEvent::Output { data } => columns("output", None, Some(data), None, None),
+            ShellEvent::Omitted { bytes } => {
+                columns("omitted", None, None, Some(to_sql(*bytes)?), None)
+            }
+            ShellEvent::Resized { rep, cols, rows } => columns(
+                "resized",
+                Some(rep),
+                None,
+                Some(i64::from(*cols)),
+                Some(i64::from(*rows)),
+            ),
+            ShellEvent::Exited { code } => {
+                columns("exited", None, None, Some(i64::from(*code)), None)
+            }
+        })
     }
-    tx.commit()?;
-    Ok(())
 }
 
-/// A session's records, oldest first (at most [`MAX_RECORDS_READ`], and records only while
-/// their data stays within [`MAX_BYTES_READ`]).
-pub(crate) fn read(
-    conn: &Connection,
-    session_id: SessionId,
-) -> Result<Vec<ShellRecord>, StoreError> {
-    read_within(conn, session_id, MAX_BYTES_READ)
+/// One stored row as both engines read it back (`id` only to name a corrupt row).
+pub(crate) struct StoredRow {
+    pub(crate) id: i64,
+    pub(crate) grant_id: i64,
+    pub(crate) at: i64,
+    pub(crate) kind: String,
+    pub(crate) rep: Option<String>,
+    pub(crate) data: Option<Vec<u8>>,
+    pub(crate) a: Option<i64>,
+    pub(crate) b: Option<i64>,
 }
 
-/// [`read`] with another byte limit.
-fn read_within(
-    conn: &Connection,
-    session_id: SessionId,
-    max_bytes: usize,
-) -> Result<Vec<ShellRecord>, StoreError> {
-    let mut select = conn.prepare_cached(
-        "SELECT id, grant_id, at, kind, rep, data, a, b FROM shell_records
-         WHERE session_id = ?1 ORDER BY id LIMIT ?2",
-    )?;
-    let limit = to_sql(MAX_RECORDS_READ as u64)?;
-    let mut rows = select.query(params![to_sql(session_id.0)?, limit])?;
-    let mut records = Vec::new();
-    let mut bytes = 0usize;
-    while let Some(row) = rows.next()? {
-        let id: i64 = row.get(0)?;
-        let kind: String = row.get(3)?;
-        let rep: Option<String> = row.get(4)?;
-        let data: Option<Vec<u8>> = row.get(5)?;
-        bytes = bytes.saturating_add(data.as_ref().map_or(0, Vec::len));
-        if bytes > max_bytes {
-            break;
-        }
-        let a: Option<i64> = row.get(6)?;
-        let b: Option<i64> = row.get(7)?;
+impl StoredRow {
+    /// The record this row of `session_id` stores; a row no writer could have made is
+    /// [`StoreError::Corrupt`].
+    pub(crate) fn decode(self, session_id: SessionId) -> Result<ShellRecord, StoreError> {
+        let StoredRow {
+            id,
+            grant_id,
+            at,
+            kind,
+            rep,
+            data,
+            a,
+            b,
+        } = self;
         let corrupt = |message: &str| StoreError::Corrupt {
             table: "shell_records",
             id,
@@ -207,12 +179,100 @@ fn read_within(
             },
             _ => return Err(corrupt("an unknown kind")),
         };
-        records.push(ShellRecord {
+        Ok(ShellRecord {
             session_id,
-            grant_id: GrantId(from_sql("grant id", row.get(1)?)?),
-            at: from_sql("time", row.get(2)?)?,
+            grant_id: GrantId(from_sql("grant id", grant_id)?),
+            at: from_sql("time", at)?,
             what,
-        });
+        })
+    }
+}
+
+/// Writes `records` in one transaction: all of them or none.
+pub(crate) fn append<'a>(
+    conn: &mut Connection,
+    records: impl IntoIterator<Item = &'a ShellRecord>,
+) -> Result<(), StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    {
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO shell_records (session_id, grant_id, at, kind, rep, data, a, b)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?;
+        for record in records {
+            let Columns {
+                kind,
+                rep,
+                data,
+                a,
+                b,
+            } = Columns::of(&record.what)?;
+            insert.execute(params![
+                to_sql(record.session_id.0)?,
+                to_sql(record.grant_id.0)?,
+                to_sql(record.at)?,
+                kind,
+                rep,
+                data,
+                a,
+                b
+            ])?;
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// How much one read of a transcript returns at most (the server always reads with
+/// [`ReadBounds::DEFAULT`]; tests use smaller ones).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ReadBounds {
+    pub(crate) records: usize,
+    pub(crate) bytes: usize,
+}
+
+impl ReadBounds {
+    /// [`MAX_RECORDS_READ`] and [`MAX_BYTES_READ`].
+    pub(crate) const DEFAULT: ReadBounds = ReadBounds {
+        records: MAX_RECORDS_READ,
+        bytes: MAX_BYTES_READ,
+    };
+}
+
+/// A session's records, oldest first: at most `bounds.records`, and records only while
+/// the running total of their data stays within `bounds.bytes` (the first record past it
+/// and everything after are left out).
+pub(crate) fn read(
+    conn: &Connection,
+    session_id: SessionId,
+    bounds: ReadBounds,
+) -> Result<Vec<ShellRecord>, StoreError> {
+    let mut select = conn.prepare_cached(
+        "SELECT id, grant_id, at, kind, rep, data, a, b FROM shell_records
+         WHERE session_id = ?1 ORDER BY id LIMIT ?2",
+    )?;
+    let limit = to_sql(bounds.records as u64)?;
+    let max_bytes = bounds.bytes;
+    let mut rows = select.query(params![to_sql(session_id.0)?, limit])?;
+    let mut records = Vec::new();
+    let mut bytes = 0usize;
+    while let Some(row) = rows.next()? {
+        let data: Option<Vec<u8>> = row.get(5)?;
+        bytes = bytes.saturating_add(data.as_ref().map_or(0, Vec::len));
+        if bytes > max_bytes {
+            break;
+        }
+        let stored = StoredRow {
+            id: row.get(0)?,
+            grant_id: row.get(1)?,
+            at: row.get(2)?,
+            kind: row.get(3)?,
+            rep: row.get(4)?,
+            data,
+            a: row.get(6)?,
+            b: row.get(7)?,
+        };
+        records.push(stored.decode(session_id)?);
     }
     Ok(records)
 }
@@ -243,12 +303,16 @@ mod tests {
             output(1, b"third"),
         ];
         append(&mut conn, &records).unwrap();
-        let read_back: Vec<ShellRecord> = read(&conn, SessionId(1)).unwrap();
+        let read_back: Vec<ShellRecord> = read(&conn, SessionId(1), ReadBounds::DEFAULT).unwrap();
         assert_eq!(
             read_back,
             [records[0].clone(), records[2].clone(), records[3].clone()]
         );
         // 5 + 6 bytes fit in 12; the third record would pass it and is left out.
-        assert_eq!(read_within(&conn, SessionId(1), 12).unwrap().len(), 2);
+        let bounds = ReadBounds {
+            records: MAX_RECORDS_READ,
+            bytes: 12,
+        };
+        assert_eq!(read(&conn, SessionId(1), bounds).unwrap().len(), 2);
     }
 }

@@ -9,7 +9,7 @@ use super::super::migrate::latest_version;
 use postgres::Client;
 
 /// The advisory lock key the migrations hold (the lease uses 7305).
-const MIGRATION_LOCK: i64 = 7304;
+pub(super) const MIGRATION_LOCK: i64 = 7304;
 
 /// Every migration, in order: `MIGRATIONS[i]` brings the schema to version `i + 1`, the
 /// same version as SQLite's file of the same number. Append here when SQLite's list grows.

@@ -12,22 +12,32 @@
 //! `off` could lose acknowledged messages when PostgreSQL itself crashes, which the
 //! SQLite `normal` level does not risk either (there only a power loss can).
 //!
-//! The fence: with a [`Fence`], every commit transaction first checks, with a row lock
-//! held to its end, that this server's token still holds an unexpired lease; if not it
-//! rolls back and fails with [`StoreError::LeaseLost`]. The connection's
+//! The fence: with a [`Fence`], every write transaction (commits, and the token and outbox
+//! writes) first checks, with a row lock held to its end, that this server's token still
+//! holds an unexpired lease; if not it rolls back and fails with [`StoreError::LeaseLost`]
+//! (`fence.rs`, shared with the files' and transcripts' connections). Every connection's
 //! `idle_in_transaction_session_timeout = '2s'` ends the transaction (and that lock) of a
 //! server paused mid-commit, so a standby taking over is never blocked by it.
 //!
+//! Shared files' bytes and shell transcripts are in PostgreSQL too, each on a connection
+//! and thread of its own (`files.rs`, `transcripts.rs`, their tables in `side_tables.rs`),
+//! so a large file or a chatty shell never waits for, or holds up, a chat commit.
+//!
 //! Files: `migrate` (schema versions under an advisory lock), `ops` (the ops' SQL),
 //! `restore`, `queries` (tokens, outbox, lookups), `rows` (JSON rows), `statements`
-//! (the prepared statement cache).
+//! (the prepared statement cache), `fence` (the lease check of every write), `files`,
+//! `transcripts` and `side_tables` (the side stores' SQL and tables).
 
+mod fence;
+pub(crate) mod files;
 mod migrate;
 mod ops;
 mod queries;
 mod restore;
 mod rows;
+mod side_tables;
 mod statements;
+pub(crate) mod transcripts;
 
 use super::batch::CommitBatch;
 use super::connection::Durability;
@@ -54,10 +64,21 @@ const TCP_USER_TIMEOUT: Duration = Duration::from_secs(10);
 const SESSION_SETTINGS: &str = "SET idle_in_transaction_session_timeout = '2s';
      SET synchronous_commit = on;";
 
-/// The lease check, first statement of every fenced commit transaction (the contract
-/// with `server/lease.rs`, which creates the table and renews the row).
-const FENCE_CHECK: &str = "SELECT 1 FROM switchboard_lease
-     WHERE id = 1 AND token = $1 AND expires_at > clock_timestamp() FOR SHARE";
+/// Connects to `url` with the store's timeouts and session settings (every connection of
+/// the store: the main one, the files' and the transcripts'). Blocking, and it must not
+/// run inside an async runtime: each caller runs it on the thread that keeps the client.
+pub(crate) fn connect(url: &str) -> Result<Client, StoreError> {
+    let mut config: postgres::Config = url.parse().map_err(StoreError::PostgresConnect)?;
+    config
+        .connect_timeout(CONNECT_TIMEOUT)
+        .tcp_user_timeout(TCP_USER_TIMEOUT);
+    if config.get_application_name().is_none() {
+        config.application_name("switchboard-server");
+    }
+    let mut client = config.connect(NoTls).map_err(StoreError::PostgresConnect)?;
+    client.batch_execute(SESSION_SETTINGS)?;
+    Ok(client)
+}
 
 /// PostgreSQL behind the store thread: one connection, migrated, with its statements.
 pub(crate) struct PostgresEngine {
@@ -75,17 +96,9 @@ impl PostgresEngine {
         fence: Option<Fence>,
         durability: Durability,
     ) -> Result<(PostgresEngine, Restored), StoreError> {
-        let mut config: postgres::Config = url.parse().map_err(StoreError::PostgresConnect)?;
-        config
-            .connect_timeout(CONNECT_TIMEOUT)
-            .tcp_user_timeout(TCP_USER_TIMEOUT);
-        if config.get_application_name().is_none() {
-            config.application_name("switchboard-server");
-        }
-        let mut client = config.connect(NoTls).map_err(StoreError::PostgresConnect)?;
         // Both levels: see the module documentation.
         let (Durability::Normal | Durability::Full) = durability;
-        client.batch_execute(SESSION_SETTINGS)?;
+        let mut client = connect(url)?;
         migrate::migrate(&mut client)?;
         let mut statements = Statements::default();
         let restored = restore::restore(&mut client, &mut statements)?;
@@ -99,6 +112,14 @@ impl PostgresEngine {
         ))
     }
 
+    /// [`fence::write_transaction`] on this engine's connection and fence.
+    fn write<T>(
+        &mut self,
+        write: impl FnOnce(&mut Cached<'_, postgres::Transaction<'_>>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        fence::write_transaction(&mut self.client, &mut self.statements, self.fence, write)
+    }
+
     fn db(&mut self) -> Cached<'_, Client> {
         Cached {
             client: &mut self.client,
@@ -110,26 +131,12 @@ impl PostgresEngine {
 impl Engine for PostgresEngine {
     fn commit(&mut self, batches: &[&CommitBatch]) -> Result<(), StoreError> {
         let now = now_millis();
-        let mut tx = self.client.transaction()?;
-        let mut db = Cached {
-            client: &mut tx,
-            statements: &mut self.statements,
-        };
-        if let Some(fence) = self.fence
-            && db.query_opt(FENCE_CHECK, &[&fence.token])?.is_none()
-        {
-            // Dropping the transaction would roll back too; this says when it cannot.
-            if let Err(error) = tx.rollback() {
-                tracing::warn!(%error, "could not roll back after losing the lease");
-            }
-            return Err(StoreError::LeaseLost);
-        }
-        for batch in batches {
-            ops::apply_batch(&mut db, batch, now)?;
-        }
-        // Deferred foreign keys are checked here: a failure rolls the whole group back.
-        tx.commit()?;
-        Ok(())
+        // Deferred foreign keys are checked at the commit: a failure rolls the group back.
+        self.write(|db| {
+            batches
+                .iter()
+                .try_for_each(|batch| ops::apply_batch(db, batch, now))
+        })
     }
 
     fn restore(&mut self) -> Result<Restored, StoreError> {
@@ -143,7 +150,7 @@ impl Engine for PostgresEngine {
         expires_at: u64,
         now: u64,
     ) -> Result<(), StoreError> {
-        queries::put_token(&mut self.db(), hash, rep, expires_at, now)
+        self.write(|db| queries::put_token(db, hash, rep, expires_at, now))
     }
 
     fn token(&mut self, hash: &str, now: u64) -> Result<Option<(String, u64)>, StoreError> {
@@ -151,11 +158,11 @@ impl Engine for PostgresEngine {
     }
 
     fn delete_token(&mut self, hash: &str, now: u64) -> Result<bool, StoreError> {
-        queries::delete_token(&mut self.db(), hash, now)
+        self.write(|db| queries::delete_token(db, hash, now))
     }
 
     fn purge_expired_tokens(&mut self, now: u64) -> Result<usize, StoreError> {
-        queries::purge_expired_tokens(&mut self.db(), now)
+        self.write(|db| queries::purge_expired_tokens(db, now))
     }
 
     fn unsent_emails(&mut self) -> Result<Vec<OutboxEmail>, StoreError> {
@@ -163,7 +170,7 @@ impl Engine for PostgresEngine {
     }
 
     fn mark_email_sent(&mut self, id: i64, now: u64) -> Result<bool, StoreError> {
-        queries::mark_email_sent(&mut self.db(), id, now)
+        self.write(|db| queries::mark_email_sent(db, id, now))
     }
 
     fn session_with_chat(&mut self, id: u64) -> Result<Option<Session>, StoreError> {

@@ -1,7 +1,7 @@
 //! The store's calls other than commits, in PostgreSQL's SQL: login tokens, the email
 //! outbox, one session with its chat, a contact's past chats. The twins of `tokens.rs`,
-//! `outbox.rs`, `lookup.rs` and `history.rs`; each statement runs in its own (implicit)
-//! transaction, as there.
+//! `outbox.rs`, `lookup.rs` and `history.rs`. The writes take any client, because they run
+//! inside the caller's fenced transaction (`fence.rs`); the reads run on their own.
 
 use super::super::error::StoreError;
 use super::super::int::{from_sql, to_sql};
@@ -9,13 +9,13 @@ use super::super::outbox::OutboxEmail;
 use super::rows::decode_rows;
 use super::statements::Cached;
 use crate::router::state::Session;
-use postgres::Client;
+use postgres::{Client, GenericClient};
 use switchboard_protocol::{PastChat, SessionId};
 
 type Db<'a> = Cached<'a, Client>;
 
-pub(crate) fn put_token(
-    db: &mut Db<'_>,
+pub(crate) fn put_token<C: GenericClient>(
+    db: &mut Cached<'_, C>,
     hash: &str,
     rep: &str,
     expires_at: u64,
@@ -48,7 +48,11 @@ pub(crate) fn token(
 }
 
 /// Deletes the token whatever its expiry; whether it was live.
-pub(crate) fn delete_token(db: &mut Db<'_>, hash: &str, now: u64) -> Result<bool, StoreError> {
+pub(crate) fn delete_token<C: GenericClient>(
+    db: &mut Cached<'_, C>,
+    hash: &str,
+    now: u64,
+) -> Result<bool, StoreError> {
     let now = to_sql(now)?;
     let deleted = db.query_opt(
         "DELETE FROM tokens WHERE hash = $1 RETURNING expires_at",
@@ -60,7 +64,10 @@ pub(crate) fn delete_token(db: &mut Db<'_>, hash: &str, now: u64) -> Result<bool
     })
 }
 
-pub(crate) fn purge_expired_tokens(db: &mut Db<'_>, now: u64) -> Result<usize, StoreError> {
+pub(crate) fn purge_expired_tokens<C: GenericClient>(
+    db: &mut Cached<'_, C>,
+    now: u64,
+) -> Result<usize, StoreError> {
     let deleted = db.execute(
         "DELETE FROM tokens WHERE expires_at <= $1",
         &[&to_sql(now)?],
@@ -88,7 +95,11 @@ pub(crate) fn unsent_emails(db: &mut Db<'_>) -> Result<Vec<OutboxEmail>, StoreEr
         .collect()
 }
 
-pub(crate) fn mark_email_sent(db: &mut Db<'_>, id: i64, now: u64) -> Result<bool, StoreError> {
+pub(crate) fn mark_email_sent<C: GenericClient>(
+    db: &mut Cached<'_, C>,
+    id: i64,
+    now: u64,
+) -> Result<bool, StoreError> {
     let changed = db.execute(
         "UPDATE outbox SET sent_at = $2 WHERE id = $1 AND sent_at IS NULL",
         &[&id, &to_sql(now)?],

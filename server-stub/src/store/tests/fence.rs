@@ -33,14 +33,8 @@ fn a_fenced_store_commits_only_while_it_holds_the_lease() {
     };
     postgres_execute(db.url(), &lease_table());
     set_lease(&db, 5, 60);
-    let side = tempfile::tempdir().unwrap();
-    let (store, _) = Store::open_postgres(
-        db.url(),
-        Some(Fence { token: 5 }),
-        side.path(),
-        Durability::Normal,
-    )
-    .unwrap();
+    let (store, _) =
+        Store::open_postgres(db.url(), Some(Fence { token: 5 }), Durability::Normal).unwrap();
     store
         .commit_blocking(vec![put_session(&session(1))])
         .unwrap();

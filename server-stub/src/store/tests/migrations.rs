@@ -78,13 +78,11 @@ fn an_unreachable_postgres_database_is_refused() {
     };
     let (base, _) = db.url().rsplit_once('/').unwrap();
     let missing = format!("{base}/no_such_database");
-    let side = tempfile::tempdir().unwrap();
-    let err = Store::open_postgres(&missing, None, side.path(), Durability::Normal).unwrap_err();
+    let err = Store::open_postgres(&missing, None, Durability::Normal).unwrap_err();
     assert!(matches!(err, StoreError::PostgresConnect(_)), "{err:?}");
     let err = Store::open_postgres(
         "postgres://user:s3cret@127.0.0.1:notaport/db",
         None,
-        side.path(),
         Durability::Normal,
     )
     .unwrap_err();
@@ -109,9 +107,8 @@ fn servers_opening_a_new_postgres_database_together_all_succeed() {
             let openers: Vec<_> = (0..SERVERS)
                 .map(|_| {
                     scope.spawn(|| {
-                        let side = tempfile::tempdir().unwrap();
                         start.wait();
-                        Store::open_postgres(db.url(), None, side.path(), Durability::Normal)
+                        Store::open_postgres(db.url(), None, Durability::Normal)
                             .map(|(_store, restored)| restored)
                     })
                 })

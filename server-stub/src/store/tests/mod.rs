@@ -37,6 +37,7 @@ mod group;
 mod migrations;
 mod outbox;
 mod roundtrip;
+mod side_stores;
 mod tokens;
 
 use crate::store::engine::Engine;
@@ -61,7 +62,7 @@ fn temp_db() -> (TempDir, PathBuf) {
 
 /// One test's database, on either engine, opened as often as the test likes.
 pub(crate) struct TestDb {
-    /// The SQLite file's directory, or PostgreSQL's side files' (files, transcripts).
+    /// The SQLite file's directory (kept, unused, with PostgreSQL: nothing is local).
     dir: TempDir,
     engine: TestEngine,
 }
@@ -116,9 +117,7 @@ impl TestDb {
     ) -> Result<(Store, Restored), StoreError> {
         match &self.engine {
             TestEngine::Sqlite(path) => Store::open_with(path, durability),
-            TestEngine::Postgres(url) => {
-                Store::open_postgres(url, None, self.dir.path(), durability)
-            }
+            TestEngine::Postgres(url) => Store::open_postgres(url, None, durability),
         }
     }
 
