@@ -232,7 +232,7 @@ fn router_bench(args: &BenchArgs) -> anyhow::Result<()> {
         "router (in process): {commands} commands in {secs:.2} s = {:.0} commands/s ({session} sessions: start, accept, 8 chats, disposition, close, tick)",
         commands as f64 / secs
     );
-    Ok(())
+    crate::bench_ticks::run(&[1_000, 10_000])
 }
 
 /// User + system CPU time of a process so far, in seconds.

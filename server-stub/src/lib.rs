@@ -7,7 +7,8 @@
 //! - [`limits`]: every limit on outside input, the `[limits]` section of the config.
 //! - [`router`]: the routing state machine: pure, synchronous, deterministic.
 //! - [`server`]: the running server: core task, WebSocket and HTTP edges.
-//! - [`sim`]: simulated customers; [`bench`]: the `bench` subcommand; [`attack`]: the
+//! - [`sim`]: simulated customers; [`bench`]: the `bench` subcommand (with `bench_ticks`:
+//!   an idle router tick); [`attack`]: the
 //!   `attack` subcommand (a customer's round trip while an attack runs); [`failover_bench`]:
 //!   the `failover-bench` subcommand (kill -9 of the active to the standby's first answer).
 //! - [`store`]: SQLite on its own thread; durable before acknowledged.
@@ -16,6 +17,7 @@ pub mod auth;
 pub mod bench;
 pub mod bench_dashboard;
 mod bench_database;
+mod bench_ticks;
 pub mod config;
 pub mod config_jump;
 pub mod customer_cli;
