@@ -54,7 +54,8 @@ struct Cli {
 enum Command {
     /// Print an argon2id hash for a password read from standard input (for `password_hash`).
     HashPassword,
-    /// Check a configuration file and print a summary.
+    /// Check a configuration file and print a summary, then the database's state (a
+    /// PostgreSQL database is reached read-only: an unreachable one is an error).
     CheckConfig,
     /// Measure: router commands/s in process, then a loopback load run against a server process.
     Bench(switchboard_server::bench::BenchArgs),
@@ -64,7 +65,7 @@ enum Command {
     /// Be a customer in the terminal: connect by key, rep, team, button, help link, issue or nothing.
     Customer(Box<switchboard_server::customer_cli::CustomerArgs>),
     /// Service figures over whole UTC days as CSV (per team or per rep), read-only from the
-    /// database (--db) of a running or stopped server.
+    /// database (--db, or PostgreSQL with --database) of a running or stopped server.
     Report(switchboard_server::report::ReportArgs),
     /// Measure failover: per trial two server processes on --database (PostgreSQL), kill -9
     /// the active, time until the standby accepts a login; prints each trial, median and max.
@@ -139,6 +140,24 @@ async fn main() -> anyhow::Result<()> {
                     "mail: not configured (no [mail] section): extended-availability emails stay in the outbox table"
                 ),
             }
+            // The database the server would use (the same choice as the server's own, below):
+            // reached read-only with a short timeout; unreachable is an error (exit 1).
+            let database = match cli.database.or_else(|| config.settings.database.clone()) {
+                Some(url) => switchboard_server::store::Database::Postgres(
+                    switchboard_server::config::check_database_url(url)
+                        .map_err(anyhow::Error::msg)?,
+                ),
+                None => switchboard_server::store::Database::Sqlite(match cli.db {
+                    Some(path) => path,
+                    None => default_db_path()?,
+                }),
+            };
+            let line = tokio::task::spawn_blocking(move || {
+                switchboard_server::report::describe_database(&database)
+            })
+            .await
+            .context("checking the database")??;
+            println!("{line}");
             return Ok(());
         }
         Some(Command::Bench(mut args)) => {
@@ -152,13 +171,26 @@ async fn main() -> anyhow::Result<()> {
         }
         Some(Command::Report(args)) => {
             let config = load_config(cli.config.as_ref())?;
-            let db = match cli.db {
-                Some(path) => path,
-                None => default_db_path()?,
+            // PostgreSQL when configured (the CLI's --database first, as for the server).
+            let database = match cli.database.or_else(|| config.settings.database.clone()) {
+                Some(url) => switchboard_server::store::Database::Postgres(
+                    switchboard_server::config::check_database_url(url)
+                        .map_err(anyhow::Error::msg)?,
+                ),
+                None => switchboard_server::store::Database::Sqlite(match cli.db {
+                    Some(path) => path,
+                    None => default_db_path()?,
+                }),
             };
-            let csv =
-                switchboard_server::report::report(&config, &db, &args.from, &args.to, args.by)
-                    .with_context(|| format!("report from {}", db.display()))?;
+            // Blocking (PostgreSQL's synchronous client must not run on an async task).
+            let csv = tokio::task::spawn_blocking(move || {
+                switchboard_server::report::report(
+                    &config, &database, &args.from, &args.to, args.by,
+                )
+                .with_context(|| format!("report from {}", database.redacted()))
+            })
+            .await
+            .context("the report's thread")??;
             print!("{csv}");
             return Ok(());
         }

@@ -1,14 +1,21 @@
-//! `switchboard-server report` end to end: a known history with a fixed clock (the router's
-//! own effects committed to a real SQLite store, so the facts are merged by the real SQL),
-//! then the real binary prints exact CSV figures per team and per rep; bad arguments are
-//! refused. And a session through a real server lands in the report of its day.
+//! `switchboard-server report` end to end, on both engines: a known history with a fixed
+//! clock (the router's own effects committed to a real store, SQLite or PostgreSQL, so the
+//! facts are merged by the real SQL), then the real binary prints exact CSV figures per
+//! team and per rep, the same from either engine; bad arguments are refused, a database
+//! without session facts is refused with the same message on both, and a PostgreSQL
+//! password is never printed. And a session through a real server (SQLite in process, or a
+//! server process on PostgreSQL) lands in the report of its day.
+//!
+//! The PostgreSQL tests are skipped (with a loud line) only where no PostgreSQL binaries
+//! exist and `CI` is unset.
 
 #![allow(clippy::unwrap_used)]
 
 mod common;
 
 use common::*;
-use std::path::Path;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use switchboard_protocol::{
     ClientKind, CloseMode, CustomerInfo, CustomerRequest, Platform, RepId, RepRequest, Route,
@@ -16,7 +23,9 @@ use switchboard_protocol::{
 };
 use switchboard_server::router::effects::Effect;
 use switchboard_server::router::{Input, Router};
-use switchboard_server::store::Store;
+use switchboard_server::store::{Durability, Store};
+use switchboard_testkit::failover::{ServerProcess, TAKEOVER_DEADLINE, until_active};
+use switchboard_testkit::postgres::fresh_database;
 
 const DAY_MS: u64 = 24 * 60 * 60 * 1000;
 /// 2023-11-14 (day 19675 since 1970) at 09:00 UTC.
@@ -108,14 +117,43 @@ impl History {
     }
 }
 
-fn run_report(config: &Path, db: &Path, args: &[&str]) -> (bool, String, String) {
+/// The database a report reads: what the binary is given.
+enum Engine {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl Engine {
+    fn args(&self) -> Vec<OsString> {
+        match self {
+            Engine::Sqlite(path) => vec!["--db".into(), path.into()],
+            Engine::Postgres(url) => vec!["--database".into(), url.into()],
+        }
+    }
+
+    /// A store on it, opened (and migrated) as the server opens it.
+    fn open_store(&self) -> Store {
+        match self {
+            Engine::Sqlite(path) => Store::open(path).unwrap().0,
+            Engine::Postgres(url) => {
+                Store::open_postgres(url, None, Durability::Normal)
+                    .unwrap()
+                    .0
+            }
+        }
+    }
+}
+
+/// (success, stdout, stderr) of `report` with the configuration `config` on `engine`.
+fn run_report(config: &Path, engine: &Engine, args: &[&str]) -> (bool, String, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_switchboard-server"))
         .arg("report")
         .arg("--config")
         .arg(config)
-        .arg("--db")
-        .arg(db)
+        .args(engine.args())
         .args(args)
+        .env("RUST_BACKTRACE", "0")
+        .env("RUST_LIB_BACKTRACE", "0")
         .output()
         .unwrap();
     (
@@ -125,16 +163,32 @@ fn run_report(config: &Path, db: &Path, args: &[&str]) -> (bool, String, String)
     )
 }
 
-#[test]
-fn a_known_day_gives_exact_figures() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("report.db");
-    let config_path = dir.path().join("config.toml");
+fn write_test_config(dir: &Path) -> PathBuf {
+    let config_path = dir.join("config.toml");
     std::fs::write(&config_path, TEST_CONFIG).unwrap();
-    let (store, _) = Store::open(&db).unwrap();
+    config_path
+}
+
+#[test]
+fn a_known_day_gives_exact_figures_from_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::Sqlite(dir.path().join("report.db"));
+    a_known_day_gives_exact_figures(dir.path(), &engine);
+}
+
+#[test]
+fn a_known_day_gives_exact_figures_from_postgres() {
+    let Some(db) = fresh_database() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    a_known_day_gives_exact_figures(dir.path(), &Engine::Postgres(db.url));
+}
+
+/// The same history and the same expected CSV on either engine.
+fn a_known_day_gives_exact_figures(dir: &Path, engine: &Engine) {
+    let config_path = write_test_config(dir);
     let mut h = History {
         router: Router::new(test_config(), 7),
-        store,
+        store: engine.open_store(),
         next_conn: 0,
     };
     for rep in ["alice", "dave"] {
@@ -170,7 +224,7 @@ fn a_known_day_gives_exact_figures() {
 
     let (ok, csv, err) = run_report(
         &config_path,
-        &db,
+        engine,
         &["--from", "2023-11-14", "--to", "2023-11-14"],
     );
     assert!(ok, "{err}");
@@ -184,7 +238,7 @@ fn a_known_day_gives_exact_figures() {
     );
     let (ok, csv, err) = run_report(
         &config_path,
-        &db,
+        engine,
         &["--from", "2023-11-14", "--to", "2023-11-15", "--by", "rep"],
     );
     assert!(ok, "{err}");
@@ -201,10 +255,113 @@ fn a_known_day_gives_exact_figures() {
         ["--from", "2023-11-15", "--to", "2023-11-14"],
         ["--from", "2023-02-30", "--to", "2023-03-01"],
     ] {
-        let (ok, _, err) = run_report(&config_path, &db, &bad);
+        let (ok, _, err) = run_report(&config_path, engine, &bad);
         assert!(!ok, "{bad:?} was accepted");
         assert!(err.contains("report") || err.contains("date"), "{err}");
     }
+}
+
+/// A database without session facts (a new one, never opened by a server) is refused with
+/// the same message on both engines, and nothing is written to it.
+#[test]
+fn a_database_without_session_facts_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let config_path = write_test_config(dir.path());
+    let sqlite = dir.path().join("empty.db");
+    rusqlite::Connection::open(&sqlite)
+        .unwrap()
+        .execute_batch("CREATE TABLE unrelated (x INTEGER)")
+        .unwrap();
+    let mut engines = vec![Engine::Sqlite(sqlite)];
+    engines.extend(fresh_database().map(|db| Engine::Postgres(db.url)));
+    for engine in &engines {
+        let (ok, csv, err) = run_report(
+            &config_path,
+            engine,
+            &["--from", "2023-11-14", "--to", "2023-11-14"],
+        );
+        assert!(!ok, "{csv}");
+        assert!(
+            err.contains(
+                "the database has schema version 0, without session facts: start the server on it once"
+            ),
+            "{err}"
+        );
+    }
+    if let Some(Engine::Postgres(url)) = engines.get(1) {
+        assert_eq!(
+            postgres_tables(url),
+            0,
+            "the report created something in {url}"
+        );
+    }
+}
+
+/// How many tables the public schema of `url` has (on a thread of its own: the synchronous
+/// client must not run inside a runtime).
+fn postgres_tables(url: &str) -> i64 {
+    let url = url.to_owned();
+    std::thread::spawn(move || {
+        let mut client = ::postgres::Client::connect(&url, ::postgres::NoTls).unwrap();
+        client
+            .query_one(
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'",
+                &[],
+            )
+            .unwrap()
+            .get(0)
+    })
+    .join()
+    .unwrap()
+}
+
+/// A PostgreSQL that cannot be reached: a clear error naming the database, non-zero exit,
+/// and the URL's password is not in it.
+#[test]
+fn an_unreachable_postgres_is_a_clear_error_without_the_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let config_path = write_test_config(dir.path());
+    let port = closed_port();
+    let engine = Engine::Postgres(format!("postgres://sb:s3cret@127.0.0.1:{port}/main"));
+    let (ok, csv, err) = run_report(
+        &config_path,
+        &engine,
+        &["--from", "2023-11-14", "--to", "2023-11-14"],
+    );
+    assert!(!ok, "{csv}");
+    assert!(
+        err.contains(&format!(
+            "report from postgres://sb:***@127.0.0.1:{port}/main"
+        )),
+        "{err}"
+    );
+    assert!(err.contains("Connection refused"), "{err}");
+    assert!(!err.contains("s3cret") && !csv.contains("s3cret"), "{err}");
+}
+
+/// A loopback port nothing listens on (bound, then released).
+fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+/// Today's UTC date, YYYY-MM-DD.
+fn today() -> String {
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64;
+    day_text(now_ms / DAY_MS)
+}
+
+/// (sessions, abandoned) of `team`'s line of the CSV.
+fn team_line(csv: &str, team: &str) -> (String, String) {
+    let line = csv
+        .lines()
+        .find(|l| l.starts_with(&format!("{team},")))
+        .unwrap_or_else(|| panic!("no {team} line in {csv}"));
+    let fields: Vec<&str> = line.split(',').collect();
+    (fields[1].to_owned(), fields[5].to_owned())
 }
 
 /// A session through a real server (running: the report reads its WAL database
@@ -225,23 +382,58 @@ async fn a_real_servers_session_is_in_todays_report() {
     alice.ok(RepRequest::Accept { session_id }).await;
     end_resolved(&mut alice, session_id).await;
     let dir = tempfile::tempdir().unwrap();
-    let config_path = dir.path().join("config.toml");
-    std::fs::write(&config_path, TEST_CONFIG).unwrap();
-    let now_ms = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as u64;
-    let today = day_text(now_ms / DAY_MS);
-    let db = server.db_path();
+    let config_path = write_test_config(dir.path());
+    let today = today();
+    let engine = Engine::Sqlite(server.db_path());
     let (ok, csv, err) = tokio::task::spawn_blocking(move || {
-        run_report(&config_path, &db, &["--from", &today, "--to", &today])
+        run_report(&config_path, &engine, &["--from", &today, "--to", &today])
     })
     .await
     .unwrap();
     assert!(ok, "{err}");
-    let billing = csv.lines().find(|l| l.starts_with("billing,")).unwrap();
-    let fields: Vec<&str> = billing.split(',').collect();
-    assert_eq!((fields[1], fields[5]), ("1", "0"), "{csv}");
+    assert_eq!(
+        team_line(&csv, "billing"),
+        ("1".into(), "0".into()),
+        "{csv}"
+    );
+}
+
+/// The same through a server process on PostgreSQL, with the report running while it is
+/// active (a read-only transaction beside the server's own commits).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_postgres_servers_session_is_in_todays_report() {
+    let Some(db) = fresh_database() else { return };
+    let server =
+        ServerProcess::start(Path::new(env!("CARGO_BIN_EXE_switchboard-server")), &db.url).await;
+    until_active(&[&server], TAKEOVER_DEADLINE).await;
+    let token = login(server.addr, "alice", "alice-pw").await;
+    let mut alice = RepClient::connect(server.addr, &token, None).await;
+    let customer = CustomerClient::start(
+        server.addr,
+        "Reportable",
+        Route::Team {
+            team: "billing".into(),
+        },
+    )
+    .await;
+    let session_id = customer.session_id;
+    alice.ok(RepRequest::Accept { session_id }).await;
+    end_resolved(&mut alice, session_id).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config_path = write_test_config(dir.path());
+    let today = today();
+    let engine = Engine::Postgres(db.url);
+    let (ok, csv, err) = tokio::task::spawn_blocking(move || {
+        run_report(&config_path, &engine, &["--from", &today, "--to", &today])
+    })
+    .await
+    .unwrap();
+    assert!(ok, "{err}");
+    assert_eq!(
+        team_line(&csv, "billing"),
+        ("1".into(), "0".into()),
+        "{csv}"
+    );
 }
 
 /// YYYY-MM-DD of a day number (Howard Hinnant's civil_from_days).

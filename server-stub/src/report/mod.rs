@@ -1,18 +1,31 @@
 //! `switchboard-server report`: service figures over whole UTC days, as CSV, from the
-//! `session_facts` table (migration 0005, written by the router with every batch).
+//! `session_facts` table (migration 0005, written by the router with every batch), on
+//! either engine: the SQLite file (`sqlite.rs`) or PostgreSQL (`postgres.rs`).
 //!
 //! Per team (or per rep with `--by rep`): sessions, median and 90th percentile wait (first
 //! queue arrival to first accept), median handle time (accept to end) and abandons (ended
 //! while waiting). A session counts on the day it first entered a queue; sessions that never
-//! waited in a queue (jumps) are not in it. The database is opened read-only, so a running
-//! server (WAL) is not disturbed.
+//! waited in a queue (jumps) are not in it. Each engine file only selects the rows of the
+//! range and hands every [`Fact`] to the one [`Tally`] here, so the day boundaries, the
+//! percentiles and the CSV are the same whichever engine holds the data. Both read without
+//! writing (SQLite opened read-only, PostgreSQL in a read-only transaction), so a running
+//! server is not disturbed.
+//!
+//! `check.rs` is `check-config`'s look at the configured database: it lives here because
+//! it is the other read-only visit to a database from the command line and shares the
+//! PostgreSQL connection settings.
+
+mod check;
+mod postgres;
+mod sqlite;
+
+pub use check::{CheckError, describe_database};
 
 use crate::config::Config;
 use crate::router::dashboard::series::percentile;
-use rusqlite::{Connection, OpenFlags, params};
+use crate::store::Database;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::Path;
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 /// The longest range one report covers: ten years of days.
@@ -28,7 +41,8 @@ pub enum ReportBy {
     Rep,
 }
 
-/// `report`'s arguments (the configuration and database are the global `--config`, `--db`).
+/// `report`'s arguments (the configuration and database are the global `--config`, `--db`,
+/// `--database`).
 #[derive(Debug, Clone, clap::Args)]
 pub struct ReportArgs {
     /// The first day, YYYY-MM-DD (UTC).
@@ -51,10 +65,38 @@ pub enum ReportError {
     BadRange,
     #[error("the database: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// PostgreSQL's own message (connecting, a timeout, a query); it never holds the URL.
+    #[error("the database: {0}")]
+    Postgres(#[from] ::postgres::Error),
+    #[error("the database: PostgreSQL did not answer within {0:?}")]
+    NoAnswer(std::time::Duration),
+    #[error("could not start a thread to connect to the database: {0}")]
+    Thread(std::io::Error),
     #[error(
         "the database has schema version {0}, without session facts: start the server on it once"
     )]
     TooOld(i64),
+}
+
+/// The milliseconds a report covers: `[start_ms, end_ms)`, whole UTC days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct DayRange {
+    pub start_ms: i64,
+    pub end_ms: i64,
+}
+
+impl DayRange {
+    /// `from` to `to` included, both `YYYY-MM-DD`; refused when reversed or too long.
+    pub fn parse(from: &str, to: &str) -> Result<DayRange, ReportError> {
+        let (first, last) = (parse_day(from)?, parse_day(to)?);
+        if last < first || last - first >= MAX_DAYS {
+            return Err(ReportError::BadRange);
+        }
+        Ok(DayRange {
+            start_ms: first * DAY_MS,
+            end_ms: (last + 1) * DAY_MS,
+        })
+    }
 }
 
 /// Days since 1970-01-01 of a `YYYY-MM-DD` date (proleptic Gregorian calendar).
@@ -99,14 +141,14 @@ pub fn parse_day(text: &str) -> Result<i64, ReportError> {
     Ok(era * 146_097 + doe - 719_468)
 }
 
-/// One session's facts.
-struct Fact {
-    team: Option<String>,
-    queued_at: i64,
-    accepted_at: Option<i64>,
-    accepted_by: Option<String>,
-    ended_at: Option<i64>,
-    abandoned: bool,
+/// One session's facts, as either engine reads them.
+pub(crate) struct Fact {
+    pub team: Option<String>,
+    pub queued_at: i64,
+    pub accepted_at: Option<i64>,
+    pub accepted_by: Option<String>,
+    pub ended_at: Option<i64>,
+    pub abandoned: bool,
 }
 
 #[derive(Default)]
@@ -117,61 +159,35 @@ struct Group {
     abandons: u64,
 }
 
-/// The report as CSV text.
-pub fn report(
-    config: &Config,
-    db: &Path,
-    from: &str,
-    to: &str,
+/// The figures being gathered: one [`Group`] per team or rep, fed one fact at a time.
+pub(crate) struct Tally {
     by: ReportBy,
-) -> Result<String, ReportError> {
-    let (first, last) = (parse_day(from)?, parse_day(to)?);
-    if last < first || last - first >= MAX_DAYS {
-        return Err(ReportError::BadRange);
+    groups: BTreeMap<String, Group>,
+}
+
+impl Tally {
+    /// Every configured team or rep has a row, busy or not.
+    fn new(config: &Config, by: ReportBy) -> Tally {
+        let keys: Vec<String> = match by {
+            ReportBy::Team => config.teams.keys().map(ToString::to_string).collect(),
+            ReportBy::Rep => config.reps.keys().map(ToString::to_string).collect(),
+        };
+        Tally {
+            by,
+            groups: keys.into_iter().map(|k| (k, Group::default())).collect(),
+        }
     }
-    let conn = Connection::open_with_flags(
-        db,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
-    if version < FACTS_VERSION {
-        return Err(ReportError::TooOld(version));
-    }
-    let mut statement = conn.prepare(
-        "SELECT team, queued_at, accepted_at, accepted_by, ended_at, abandoned
-         FROM session_facts WHERE queued_at >= ?1 AND queued_at < ?2",
-    )?;
-    let facts = statement.query_map(params![first * DAY_MS, (last + 1) * DAY_MS], |row| {
-        Ok(Fact {
-            team: row.get(0)?,
-            queued_at: row.get(1)?,
-            accepted_at: row.get(2)?,
-            accepted_by: row.get(3)?,
-            ended_at: row.get(4)?,
-            abandoned: row.get(5)?,
-        })
-    })?;
-    let mut groups: BTreeMap<String, Group> = BTreeMap::new();
-    // Every configured team or rep has a row, busy or not.
-    match by {
-        ReportBy::Team => config.teams.keys().for_each(|t| {
-            groups.entry(t.to_string()).or_default();
-        }),
-        ReportBy::Rep => config.reps.keys().for_each(|r| {
-            groups.entry(r.to_string()).or_default();
-        }),
-    }
-    for fact in facts {
-        let fact = fact?;
-        let key = match by {
-            ReportBy::Team => fact.team.clone().unwrap_or_else(|| "(no team)".to_owned()),
-            ReportBy::Rep => match &fact.accepted_by {
-                Some(rep) => rep.clone(),
+
+    pub fn add(&mut self, fact: Fact) {
+        let key = match self.by {
+            ReportBy::Team => fact.team.unwrap_or_else(|| "(no team)".to_owned()),
+            ReportBy::Rep => match fact.accepted_by {
+                Some(rep) => rep,
                 // Nobody took it: it counts for no rep.
-                None => continue,
+                None => return,
             },
         };
-        let group = groups.entry(key).or_default();
+        let group = self.groups.entry(key).or_default();
         group.sessions += 1;
         group.abandons += u64::from(fact.abandoned);
         if let Some(accepted) = fact.accepted_at {
@@ -181,30 +197,52 @@ pub fn report(
             }
         }
     }
-    let mut csv = String::new();
-    let name = match by {
-        ReportBy::Team => "team",
-        ReportBy::Rep => "rep",
-    };
-    let _ = writeln!(
-        csv,
-        "{name},sessions,wait_p50_secs,wait_p90_secs,handle_p50_secs,abandoned"
-    );
-    for (key, mut group) in groups {
-        group.waits.sort_unstable();
-        group.handles.sort_unstable();
+
+    fn into_csv(self) -> String {
+        let mut csv = String::new();
+        let name = match self.by {
+            ReportBy::Team => "team",
+            ReportBy::Rep => "rep",
+        };
         let _ = writeln!(
             csv,
-            "{},{},{},{},{},{}",
-            csv_field(&key),
-            group.sessions,
-            seconds(percentile(&group.waits, 50)),
-            seconds(percentile(&group.waits, 90)),
-            seconds(percentile(&group.handles, 50)),
-            group.abandons
+            "{name},sessions,wait_p50_secs,wait_p90_secs,handle_p50_secs,abandoned"
         );
+        for (key, mut group) in self.groups {
+            group.waits.sort_unstable();
+            group.handles.sort_unstable();
+            let _ = writeln!(
+                csv,
+                "{},{},{},{},{},{}",
+                csv_field(&key),
+                group.sessions,
+                seconds(percentile(&group.waits, 50)),
+                seconds(percentile(&group.waits, 90)),
+                seconds(percentile(&group.handles, 50)),
+                group.abandons
+            );
+        }
+        csv
     }
-    Ok(csv)
+}
+
+/// The report as CSV text, from the SQLite file or PostgreSQL that `database` names.
+/// Blocking; with PostgreSQL it must not run inside an async runtime (the synchronous
+/// client runs one of its own): from `spawn_blocking` or a plain thread.
+pub fn report(
+    config: &Config,
+    database: &Database,
+    from: &str,
+    to: &str,
+    by: ReportBy,
+) -> Result<String, ReportError> {
+    let range = DayRange::parse(from, to)?;
+    let mut tally = Tally::new(config, by);
+    match database {
+        Database::Sqlite(path) => sqlite::read_facts(path, range, &mut tally)?,
+        Database::Postgres(url) => postgres::read_facts(url, range, &mut tally)?,
+    }
+    Ok(tally.into_csv())
 }
 
 fn non_negative(ms: i64) -> u64 {
@@ -245,6 +283,26 @@ mod tests {
         ] {
             assert!(parse_day(bad).is_err(), "{bad}");
         }
+    }
+
+    /// The range is whole UTC days, `--to` included; reversed or too long is refused.
+    #[test]
+    fn ranges_are_whole_days() {
+        assert_eq!(
+            DayRange::parse("1970-01-02", "1970-01-03").unwrap(),
+            DayRange {
+                start_ms: DAY_MS,
+                end_ms: 3 * DAY_MS
+            }
+        );
+        assert!(matches!(
+            DayRange::parse("2023-11-15", "2023-11-14"),
+            Err(ReportError::BadRange)
+        ));
+        assert!(matches!(
+            DayRange::parse("2000-01-01", "2020-01-01"),
+            Err(ReportError::BadRange)
+        ));
     }
 
     #[test]

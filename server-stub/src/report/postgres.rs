@@ -1,0 +1,110 @@
+//! The report's rows from PostgreSQL, and the read-only connection `check-config` uses too.
+//!
+//! Nothing here can write or wait without end: the connection attempt is bounded as a
+//! whole (on a thread of its own, see [`connect`]), every statement runs in a transaction
+//! that starts with `SET TRANSACTION READ ONLY` and a `statement_timeout`, and the rows are
+//! streamed into the tally instead of being collected first. The URL (and so its password)
+//! is never part of an error: the errors are PostgreSQL's own messages.
+//!
+//! Blocking, with the synchronous client (which runs a runtime of its own): call it from a
+//! plain thread or `spawn_blocking`, never from an async task.
+
+use super::{DayRange, FACTS_VERSION, Fact, ReportError, Tally};
+use postgres::fallible_iterator::FallibleIterator;
+use postgres::types::ToSql;
+use postgres::{Client, NoTls, Transaction};
+use std::time::Duration;
+
+/// How long the report may take to reach PostgreSQL (TCP, TLS-less startup, login).
+const REPORT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The report's query scans at most ten years of `session_facts` by its index; beyond
+/// this PostgreSQL cancels it rather than keep a snapshot open on a busy database.
+const REPORT_STATEMENT_TIMEOUT: Duration = Duration::from_secs(60);
+
+const FACTS_QUERY: &str = "SELECT team, queued_at, accepted_at, accepted_by, ended_at, abandoned
+     FROM session_facts WHERE queued_at >= $1 AND queued_at < $2";
+
+/// Feeds `tally` every session that first entered a queue within `range`.
+pub(super) fn read_facts(url: &str, range: DayRange, tally: &mut Tally) -> Result<(), ReportError> {
+    let mut client = connect(url, REPORT_CONNECT_TIMEOUT, "switchboard-server report")?;
+    let mut tx = read_only(&mut client, REPORT_STATEMENT_TIMEOUT)?;
+    let version = schema_version(&mut tx)?;
+    if version < FACTS_VERSION {
+        return Err(ReportError::TooOld(version));
+    }
+    let params: [&(dyn ToSql + Sync); 2] = [&range.start_ms, &range.end_ms];
+    let mut rows = tx.query_raw(FACTS_QUERY, params)?;
+    while let Some(row) = rows.next()? {
+        // Rows of sessions that never waited have no `queued_at` and are not in the range.
+        let abandoned: i16 = row.try_get(5)?;
+        tally.add(Fact {
+            team: row.try_get(0)?,
+            queued_at: row.try_get(1)?,
+            accepted_at: row.try_get(2)?,
+            accepted_by: row.try_get(3)?,
+            ended_at: row.try_get(4)?,
+            abandoned: abandoned != 0,
+        });
+    }
+    drop(rows);
+    // Read-only: committing and rolling back are the same; this ends it cleanly.
+    tx.commit()?;
+    Ok(())
+}
+
+/// Connects to `url`, the whole attempt bounded by `limit`: the client's own connect
+/// timeout covers only the TCP connect, so a host that accepts and then never answers the
+/// startup would hang it; the attempt runs on a thread of its own that is abandoned
+/// (and ends with the process) when `limit` passes first.
+pub(super) fn connect(
+    url: &str,
+    limit: Duration,
+    application: &str,
+) -> Result<Client, ReportError> {
+    let mut config: postgres::Config = url.parse()?;
+    config.connect_timeout(limit).tcp_user_timeout(limit);
+    if config.get_application_name().is_none() {
+        config.application_name(application);
+    }
+    let (sender, receiver) = std::sync::mpsc::sync_channel(1);
+    std::thread::Builder::new()
+        .name("report-connect".into())
+        .spawn(move || {
+            // The receiver is gone only when the caller stopped waiting.
+            let _ = sender.send(config.connect(NoTls));
+        })
+        .map_err(ReportError::Thread)?;
+    match receiver.recv_timeout(limit) {
+        Ok(connected) => Ok(connected?),
+        Err(_) => Err(ReportError::NoAnswer(limit)),
+    }
+}
+
+/// A transaction that cannot write, whose every statement gives up after `statement_timeout`.
+pub(super) fn read_only(
+    client: &mut Client,
+    statement_timeout: Duration,
+) -> Result<Transaction<'_>, postgres::Error> {
+    let mut tx = client.transaction()?;
+    // Both must come first in the transaction; the number is milliseconds.
+    tx.batch_execute(&format!(
+        "SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = {}",
+        statement_timeout.as_millis()
+    ))?;
+    Ok(tx)
+}
+
+/// The schema version the server's migrations left (0: no schema yet, as on a new database).
+pub(super) fn schema_version(tx: &mut Transaction<'_>) -> Result<i64, postgres::Error> {
+    if !table_exists(tx, "schema_version")? {
+        return Ok(0);
+    }
+    let row = tx.query_opt("SELECT version FROM schema_version WHERE id = 1", &[])?;
+    row.map_or(Ok(0), |row| row.try_get(0))
+}
+
+/// Whether `table` exists on the connection's search path.
+pub(super) fn table_exists(tx: &mut Transaction<'_>, table: &str) -> Result<bool, postgres::Error> {
+    tx.query_one("SELECT to_regclass($1) IS NOT NULL", &[&table])?
+        .try_get(0)
+}
