@@ -2,7 +2,9 @@
 //! database, with real processes on loopback. Under chat load, kill -9 of the active loses
 //! no acknowledged message and duplicates none once clients resume on the standby; an
 //! active that was only paused (SIGSTOP) and wakes after the takeover acknowledges and
-//! delivers nothing, and exits saying it lost the lease.
+//! delivers nothing, and exits saying it lost the lease. A file shared and a shell
+//! transcript recorded on the active are read from the new active after a kill -9 (both
+//! live in PostgreSQL, not beside the dead server).
 //!
 //! Skipped (with a loud line) only where no PostgreSQL binaries exist and `CI` is unset.
 
@@ -14,16 +16,21 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use switchboard_protocol::codec::encode_with_id;
+use switchboard_protocol::media::MediaFrame;
 use switchboard_protocol::{
-    Author, ChatMessage, CustomerRequest, CustomerServerMessage, RepEvent, RepRequest,
-    RepServerMessage, RequestId, Route, SessionId,
+    Author, Capability, ChatMessage, CustomerRequest, CustomerServerMessage, GrantState,
+    MediaChannel, RepEvent, RepRequest, RepServerMessage, RequestId, Route, SessionId,
+    TranscriptEntry,
 };
 use switchboard_testkit::config::TEST_CONFIG;
 use switchboard_testkit::failover::{
     Health, ServerProcess, TAKEOVER_DEADLINE, stored_chat, until_active, until_health,
     upgrade_refusal,
 };
+use switchboard_testkit::media::MediaClient;
 use switchboard_testkit::postgres::fresh_database;
+use switchboard_testkit::remote::{accept, native_customer};
+use switchboard_testkit::shell::{input, output};
 use switchboard_testkit::{CustomerClient, DEADLINE, RepClient, Socket, login, poll_until};
 use tokio_tungstenite::tungstenite::Message;
 
@@ -481,4 +488,146 @@ async fn a_paused_active_that_wakes_commits_and_delivers_nothing() {
     customer_new.say("still served").await;
     alice_new.chat_text("still served").await;
     assert_eq!(new.healthz().await, Health::Active);
+}
+
+/// `POST /api/sessions/{id}/files?name=…` on `addr` with `auth`: the status and the answer.
+async fn upload(
+    addr: std::net::SocketAddr,
+    session_id: SessionId,
+    auth: &str,
+    name: &str,
+    body: Vec<u8>,
+) -> (u16, String) {
+    let response = reqwest::Client::new()
+        .post(format!(
+            "http://{addr}/api/sessions/{}/files?name={name}",
+            session_id.0
+        ))
+        .header("Authorization", auth)
+        .body(body)
+        .send()
+        .await
+        .expect("the upload is answered");
+    let status = response.status().as_u16();
+    (status, response.text().await.unwrap())
+}
+
+/// `GET {path}` on `addr` with `auth`: the status and the body's bytes.
+async fn get(addr: std::net::SocketAddr, path: &str, auth: &str) -> (u16, Vec<u8>) {
+    let response = reqwest::Client::new()
+        .get(format!("http://{addr}{path}"))
+        .header("Authorization", auth)
+        .send()
+        .await
+        .expect("the request is answered");
+    let status = response.status().as_u16();
+    (status, response.bytes().await.unwrap().to_vec())
+}
+
+/// A transcript's entries in short words, to compare whole transcripts at a glance.
+fn transcript_words(body: &[u8]) -> Vec<String> {
+    let transcript: switchboard_protocol::ShellTranscript =
+        serde_json::from_slice(body).expect("a transcript");
+    transcript
+        .entries
+        .iter()
+        .map(|entry| match entry {
+            TranscriptEntry::Started { rep_name, .. } => format!("started for {rep_name}"),
+            TranscriptEntry::Input { rep_name, text, .. } => format!("{rep_name}: {text}"),
+            TranscriptEntry::Output { text, .. } => format!("out: {text}"),
+            TranscriptEntry::Resized { cols, rows, .. } => format!("{cols}x{rows}"),
+            TranscriptEntry::Exited { code, .. } => format!("exit {code}"),
+            TranscriptEntry::Omitted { bytes, .. } => format!("omitted {bytes}"),
+        })
+        .collect()
+}
+
+/// A customer shares a file and a rep works in the customer's shell on the active; after
+/// kill -9 of the active, the rep downloads the same bytes and reads the same transcript
+/// from the new active: neither was kept beside the dead server.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn files_and_shell_transcripts_survive_a_takeover() {
+    let Some(db) = fresh_database() else { return };
+    let (mut active, standby) = active_and_standby(&db.url).await;
+    let token = login(active.addr, "alice", "alice-pw").await;
+    let rep_auth = format!("Bearer {token}");
+    let mut alice = RepClient::connect(active.addr, &token, None).await;
+    let mut customer = native_customer(active.addr, "alice").await;
+    let session_id = customer.session_id;
+    accept(&mut alice, "alice", session_id).await;
+
+    // About 200 KB of text (a log file passes the server's content check as text).
+    let file: Vec<u8> = (0..6_000)
+        .flat_map(|n| format!("log line {n}: all is well\n").into_bytes())
+        .collect();
+    let customer_auth = format!("Customer {}", customer.token);
+    let (status, answer) = upload(
+        active.addr,
+        session_id,
+        &customer_auth,
+        "app.log",
+        file.clone(),
+    )
+    .await;
+    assert_eq!(status, 201, "{answer}");
+    let shared: ChatMessage = serde_json::from_str(&answer).unwrap();
+    let attachment = shared.attachment.expect("a file message");
+    assert_eq!(attachment.size, file.len() as u64);
+
+    // The shell: asked, allowed, both sockets attached; what is relayed was stored first.
+    let grant = alice.request_remote(session_id, Capability::Shell).await;
+    customer.allow(grant).await;
+    alice.grant_reaches(grant, GrantState::Granted).await;
+    let customer_ticket = customer.open_channel(MediaChannel::Shell).await;
+    let mut customer_shell = MediaClient::auth(active.addr, &customer_ticket.token).await;
+    customer_shell.ping_pong().await;
+    let rep_ticket = alice.open_shell_media(session_id).await;
+    let mut rep_shell = MediaClient::auth(active.addr, &rep_ticket.token).await;
+    rep_shell.ping_pong().await;
+    customer_shell.send(&output(0, b"$ ")).await;
+    assert_eq!(next_shell_frame(&mut rep_shell).await, output(0, b"$ "));
+    rep_shell.send(&input(b"uptime\r")).await;
+    assert_eq!(
+        next_shell_frame(&mut customer_shell).await,
+        input(b"uptime\r")
+    );
+    customer_shell.send(&output(2, b"up 3 days\r\n")).await;
+    assert_eq!(
+        next_shell_frame(&mut rep_shell).await,
+        output(2, b"up 3 days\r\n")
+    );
+    let expected = [
+        "started for Alice",
+        "out: $ ",
+        "Alice: uptime\r",
+        "out: up 3 days\r\n",
+    ];
+    let transcript_path = format!("/api/sessions/{}/shell", session_id.0);
+    let (status, before) = get(active.addr, &transcript_path, &rep_auth).await;
+    assert_eq!(status, 200);
+    assert_eq!(transcript_words(&before), expected, "on the first active");
+
+    active.kill9();
+    until_active(&[&standby], TAKEOVER_DEADLINE).await;
+    let (status, downloaded) = get(
+        standby.addr,
+        &format!("/api/files/{}", attachment.file_id),
+        &rep_auth,
+    )
+    .await;
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&downloaded));
+    assert!(
+        downloaded == file,
+        "the downloaded bytes differ from the shared ones"
+    );
+    let (status, after) = get(standby.addr, &transcript_path, &rep_auth).await;
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&after));
+    assert_eq!(transcript_words(&after), expected, "on the new active");
+}
+
+/// The next shell frame that is not an acknowledgement.
+async fn next_shell_frame(socket: &mut MediaClient) -> MediaFrame {
+    socket
+        .recv_until(|f| (!matches!(f, MediaFrame::ShellAck { .. })).then(|| f.clone()))
+        .await
 }
