@@ -17,7 +17,7 @@ struct Cli {
     #[arg(long, global = true)]
     config: Option<PathBuf>,
     /// SQLite database file. Default: switchboard.db in the OS data directory. With
-    /// --database, its folder keeps only the shared files' bytes and shell transcripts.
+    /// --database, unused: everything, files and shell transcripts included, is in PostgreSQL.
     #[arg(long, global = true)]
     db: Option<PathBuf>,
     /// PostgreSQL as the store (`postgres://user@host/db`; overrides the configuration's

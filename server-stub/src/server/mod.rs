@@ -71,8 +71,8 @@ pub struct Options {
 }
 
 /// Where the store is beyond [`Options`]: by default the SQLite file `Options::db_path`;
-/// with `postgres`, PostgreSQL (the folder of `db_path` then keeps only the side files for
-/// shared files' bytes and shell transcripts). `lease`: the active server's lease guard,
+/// with `postgres`, PostgreSQL, files and shell transcripts included (`db_path` is then
+/// unused). `lease`: the active server's lease guard,
 /// checked after every commit before anything is delivered (`commit.rs`).
 #[derive(Default)]
 pub struct Storage {
