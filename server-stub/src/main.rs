@@ -304,18 +304,26 @@ async fn main() -> anyhow::Result<()> {
     if let Some(simulation) = simulation {
         simulation.abort();
     }
-    if failed.is_some() && lease.is_some() {
-        // Another server may be active already: stop at once, whatever the connections do.
+    let had_lease = lease.is_some();
+    if failed.is_some() && had_lease {
+        // Another server may be active already: stop at once, whatever the connections do
+        // (the core may be waiting for a commit on a connection that never answers).
         let _ = tokio::time::timeout(LOST_LEASE_SHUTDOWN, server.shutdown()).await;
     } else {
         server.shutdown().await;
     }
-    // After the core's last commit: a clean stop hands the lease on without the TTL.
-    if let Some(lease) = lease {
-        lease.stop().await;
+    // After the core's last commit: a clean stop hands the lease on without the TTL. Bounded:
+    // on a cut network the release never answers, and the lease expires by itself.
+    if let Some(lease) = lease
+        && !lease.stop().await
+    {
+        tracing::warn!("the lease's connection does not answer: exiting without releasing it");
     }
     match failed {
         // A non-zero exit, so a service manager restarts the server from the database.
+        Some(reason) if had_lease && !reason.contains("lost the lease") => {
+            anyhow::bail!("{reason} {GAVE_UP_THE_LEASE}")
+        }
         Some(reason) => anyhow::bail!("{reason}"),
         None => Ok(()),
     }
@@ -324,6 +332,20 @@ async fn main() -> anyhow::Result<()> {
 /// How long a server that lost the lease (or could not commit) with standbys waits for its
 /// connections to close before it exits anyway.
 const LOST_LEASE_SHUTDOWN: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Said after the reason when a server with a lease stops for another reason (its database
+/// unreachable, say): what happens next, for the operator.
+const GAVE_UP_THE_LEASE: &str = "This server gave up the lease (it runs out within 3 s): \
+     a standby takes over. Restart this one to come back as a standby.";
+
+/// Exits at once, non-zero, with `reason` on stderr as a failed `main` prints it: for a
+/// server that lost the lease while a blocking task may still wait on a database
+/// connection that never answers (the runtime's drop would wait for it forever).
+fn exit_lost_lease(reason: &str) -> ! {
+    tracing::error!(%reason, "the server stops");
+    eprintln!("Error: {reason}");
+    std::process::exit(1)
+}
 
 /// Tests and scripts read this line to find the port. A closed stdout must not stop the server.
 fn print_listening(scheme: &str, addr: SocketAddr) {
@@ -385,6 +407,12 @@ async fn become_active(
         lease: Some(lease.guard.clone()),
     };
     let listener = tokio::net::TcpListener::from_std(listener)?;
-    let server = server::start_with_storage(listener, options, tls, storage).await?;
+    // Opening the store (connect, migrate, restore) can hang on a cut network, and the
+    // lease is not watched anywhere else yet: losing it meanwhile stops the server, or it
+    // would stay up, listening and serving nobody, after another server took over.
+    let server = tokio::select! {
+        server = server::start_with_storage(listener, options, tls, storage) => server?,
+        reason = lease.lost() => exit_lost_lease(&format!("{reason} (while opening the store)")),
+    };
     Ok(Some((server, Some(lease))))
 }

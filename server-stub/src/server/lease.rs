@@ -17,13 +17,16 @@
 //!
 //! The connection uses the synchronous `postgres` client on a thread of its own
 //! ([`spawn`]), as the store does: a renew never waits behind the async runtime, and the
-//! runtime never blocks on the database.
+//! runtime never blocks on the database. Nothing ever waits for that thread without a
+//! bound ([`LeaseHandle::stop`]): on a blackholed network (a pulled cable, a hung database
+//! host whose kernel still ACKs) a statement can wait for an answer forever, and a server
+//! that lost its lease must still exit.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc as std_mpsc;
 use std::time::{Duration, Instant};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 
 /// How long a lease lasts after its last renew (PostgreSQL's clock decides).
 pub const LEASE_TTL: Duration = Duration::from_secs(3);
@@ -37,6 +40,10 @@ pub const GUARD_MARGIN: Duration = Duration::from_millis(500);
 
 /// How often the async side looks at the guard (besides the thread's own reports).
 const GUARD_CHECK_EVERY: Duration = Duration::from_millis(100);
+
+/// How long [`LeaseHandle::stop`] waits for the thread's release: a round trip, unless
+/// the network is cut, and then the lease expires by itself after its TTL anyway.
+pub const RELEASE_WAIT: Duration = Duration::from_secs(2);
 
 /// The advisory lock key under which the lease table is created (two servers starting
 /// together must not both run the DDL).
@@ -244,7 +251,9 @@ pub struct LeaseHandle {
     pub events: mpsc::UnboundedReceiver<LeaseEvent>,
     pub guard: LeaseGuard,
     stop: Option<std_mpsc::Sender<Stop>>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    /// Closed when the thread ends (its [`Keeper`], which holds the sender, is dropped):
+    /// awaited with a bound instead of joining a thread that may hang in a read.
+    ended: Option<oneshot::Receiver<()>>,
 }
 
 /// How the lease thread is told to end.
@@ -259,15 +268,24 @@ enum Stop {
 }
 
 impl LeaseHandle {
-    /// Stops the thread, which releases the lease if it holds it, and waits for it (on a
-    /// blocking thread: the release is a database round trip).
-    pub async fn stop(mut self) {
+    /// Stops the thread, which releases the lease if it holds it, and waits at most
+    /// `limit` for it to end; `false` when it did not (it is left behind, detached, and
+    /// dies with the process). Never a blocking wait: a thread stuck in a read on a cut
+    /// network would otherwise keep this task, and the runtime's drop, waiting forever.
+    pub async fn stop_within(mut self, limit: Duration) -> bool {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(Stop::Release);
         }
-        if let Some(thread) = self.thread.take() {
-            let _ = tokio::task::spawn_blocking(move || thread.join()).await;
+        match self.ended.take() {
+            // Err (the sender dropped) is the thread ending.
+            Some(ended) => tokio::time::timeout(limit, ended).await.is_ok(),
+            None => true,
         }
+    }
+
+    /// [`LeaseHandle::stop_within`] [`RELEASE_WAIT`].
+    pub async fn stop(self) -> bool {
+        self.stop_within(RELEASE_WAIT).await
     }
 
     /// Resolves when this server, which holds the lease, has lost it: the thread says so
@@ -307,6 +325,7 @@ impl LeaseHandle {
 pub fn spawn(url: &str, holder: &str, timing: LeaseTiming) -> Result<LeaseHandle, LeaseError> {
     let (events_tx, events) = mpsc::unbounded_channel();
     let (stop, stopped) = std_mpsc::channel();
+    let (ended_tx, ended) = oneshot::channel();
     let guard = LeaseGuard::new(Instant::now(), timing);
     let keeper = Keeper {
         url: url.to_owned(),
@@ -315,8 +334,10 @@ pub fn spawn(url: &str, holder: &str, timing: LeaseTiming) -> Result<LeaseHandle
         guard: guard.clone(),
         events: events_tx,
         stopped,
+        _ended: ended_tx,
     };
-    let thread = std::thread::Builder::new()
+    // Detached: it is never joined (see `LeaseHandle::stop_within`).
+    std::thread::Builder::new()
         .name("lease".into())
         .spawn(move || keeper.run())
         .map_err(LeaseError::Thread)?;
@@ -324,7 +345,7 @@ pub fn spawn(url: &str, holder: &str, timing: LeaseTiming) -> Result<LeaseHandle
         events,
         guard,
         stop: Some(stop),
-        thread: Some(thread),
+        ended: Some(ended),
     })
 }
 
@@ -336,6 +357,8 @@ struct Keeper {
     guard: LeaseGuard,
     events: mpsc::UnboundedSender<LeaseEvent>,
     stopped: std_mpsc::Receiver<Stop>,
+    /// Dropped with the keeper when the thread ends, which is what the handle awaits.
+    _ended: oneshot::Sender<()>,
 }
 
 impl Keeper {

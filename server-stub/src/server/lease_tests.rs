@@ -5,6 +5,7 @@
 use super::*;
 use switchboard_testkit::DEADLINE;
 use switchboard_testkit::postgres::fresh_database;
+use switchboard_testkit::tcp_cut::TcpCut;
 
 const MS: Duration = Duration::from_millis(1);
 
@@ -171,6 +172,53 @@ async fn an_unreachable_database_is_reported_at_once() {
         other => panic!("expected Failed, got {other:?}"),
     }
     assert!(!handle.guard.held_now());
+}
+
+/// A blackholed network (a pulled cable, a hung database host whose kernel still ACKs)
+/// leaves a renew waiting for an answer forever: the guard runs out all the same, `lost`
+/// says so, and stopping the thread is bounded instead of joining it.
+#[tokio::test]
+async fn a_blackholed_holder_loses_the_lease_and_stopping_it_is_bounded() {
+    let Some(db) = fresh_database() else { return };
+    let (cut, through) = TcpCut::in_front_of(&db.url);
+    let mut holder = spawn(&through, "cut off", timing(600, 100)).unwrap();
+    acquired(&mut holder).await;
+    cut.blackhole();
+    let reason = tokio::time::timeout(DEADLINE, holder.lost())
+        .await
+        .expect("the loss noticed before the deadline");
+    assert!(reason.contains("lost the lease"), "{reason}");
+    let ended = tokio::time::timeout(DEADLINE, holder.stop_within(100 * MS))
+        .await
+        .expect("stopping is bounded");
+    assert!(
+        !ended,
+        "the thread ended, though its renew waits in the blackhole"
+    );
+}
+
+/// A standby whose connection is reset (a database restart, a firewall's RSTs) reconnects
+/// once the database is reachable again, and takes the lease when the holder lets it go.
+#[tokio::test]
+async fn a_standby_whose_connection_was_reset_reconnects_and_takes_over() {
+    let Some(db) = fresh_database() else { return };
+    let (cut, through) = TcpCut::in_front_of(&db.url);
+    let timing = timing(600, 100);
+    let mut holder = spawn(&db.url, "holder", timing).unwrap();
+    let holder_token = acquired(&mut holder).await;
+    let mut standby = spawn(&through, "standby", timing).unwrap();
+    assert!(matches!(
+        next_event(&mut standby, "the standby's report").await,
+        LeaseEvent::Standby { .. }
+    ));
+    cut.reset();
+    assert!(holder.stop().await, "the holder released the lease");
+    // Cut off, it cannot take the free lease (three TTLs pass without it).
+    let waited = tokio::time::timeout(timing.ttl * 3, standby.events.recv()).await;
+    assert!(waited.is_err(), "took the lease while cut off: {waited:?}");
+    cut.restore();
+    assert_eq!(acquired(&mut standby).await, holder_token + 1);
+    assert!(standby.stop().await);
 }
 
 #[test]
