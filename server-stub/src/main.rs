@@ -305,18 +305,27 @@ async fn main() -> anyhow::Result<()> {
         simulation.abort();
     }
     let had_lease = lease.is_some();
-    if failed.is_some() && had_lease {
+    let lease_stopped = match lease {
         // Another server may be active already: stop at once, whatever the connections do
-        // (the core may be waiting for a commit on a connection that never answers).
-        let _ = tokio::time::timeout(LOST_LEASE_SHUTDOWN, server.shutdown()).await;
-    } else {
-        server.shutdown().await;
-    }
-    // After the core's last commit: a clean stop hands the lease on without the TTL. Bounded:
-    // on a cut network the release never answers, and the lease expires by itself.
-    if let Some(lease) = lease
-        && !lease.stop().await
-    {
+        // (the core may wait for a commit on a connection that never answers). Nothing
+        // more is committed, so the lease is handed on at the same time, not after.
+        Some(lease) if failed.is_some() => {
+            let shutdown = tokio::time::timeout(LOST_LEASE_SHUTDOWN, server.shutdown());
+            let (_, stopped) = tokio::join!(shutdown, lease.stop_within(LOST_LEASE_SHUTDOWN));
+            stopped
+        }
+        // A clean stop: after the core's last commit, the lease is handed on without the TTL.
+        Some(lease) => {
+            server.shutdown().await;
+            lease.stop().await
+        }
+        None => {
+            server.shutdown().await;
+            true
+        }
+    };
+    // Bounded: on a cut network the release never answers; the lease expires by itself.
+    if !lease_stopped {
         tracing::warn!("the lease's connection does not answer: exiting without releasing it");
     }
     match failed {
