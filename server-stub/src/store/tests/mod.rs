@@ -62,8 +62,9 @@ fn temp_db() -> (TempDir, PathBuf) {
 
 /// One test's database, on either engine, opened as often as the test likes.
 pub(crate) struct TestDb {
-    /// The SQLite file's directory (kept, unused, with PostgreSQL: nothing is local).
-    dir: TempDir,
+    /// The SQLite file's directory, removed when the test ends (with PostgreSQL there is
+    /// none: nothing of the store is local).
+    _dir: Option<TempDir>,
     engine: TestEngine,
 }
 
@@ -76,7 +77,7 @@ impl TestDb {
     pub(crate) fn sqlite() -> TestDb {
         let (dir, path) = temp_db();
         TestDb {
-            dir,
+            _dir: Some(dir),
             engine: TestEngine::Sqlite(path),
         }
     }
@@ -86,7 +87,7 @@ impl TestDb {
     pub(crate) fn postgres() -> Option<TestDb> {
         let database = switchboard_testkit::postgres::fresh_database()?;
         Some(TestDb {
-            dir: tempfile::tempdir().unwrap(),
+            _dir: None,
             engine: TestEngine::Postgres(database.url),
         })
     }
