@@ -249,3 +249,43 @@ fn a_database_that_is_not_postgres_is_refused() {
         run.stderr
     );
 }
+
+/// A host that accepts the connection and then says nothing (PostgreSQL's startup never
+/// answered): check-config gives up after its timeout instead of hanging.
+#[test]
+fn a_silent_server_is_an_error_within_the_timeout() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    // Accepts and keeps every connection open without a byte in reply, for as long as the
+    // test process lives (the thread is never joined).
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept() {
+            held.push(socket);
+        }
+    });
+    let started = std::time::Instant::now();
+    let run = check_config(
+        TEST_CONFIG,
+        &[
+            "--database",
+            &format!("postgres://sb@127.0.0.1:{port}/main"),
+        ],
+    );
+    let took = started.elapsed();
+    assert!(!run.ok, "{}", run.stdout);
+    assert!(
+        run.stderr.contains(&format!(
+            "database: cannot reach PostgreSQL at 127.0.0.1:{port}/main: PostgreSQL did not \
+             answer within 5s"
+        )),
+        "{}",
+        run.stderr
+    );
+    // The check's timeout is 5 s; a hang would be stopped by nothing.
+    assert!(
+        took < Duration::from_secs(15),
+        "took {took:?}: {}",
+        run.stderr
+    );
+}

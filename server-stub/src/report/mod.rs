@@ -68,7 +68,7 @@ pub enum ReportError {
     /// PostgreSQL's own message (connecting, a timeout, a query); it never holds the URL.
     #[error("the database: {0}")]
     Postgres(#[from] ::postgres::Error),
-    #[error("the database: PostgreSQL did not answer within {0:?}")]
+    #[error("PostgreSQL did not answer within {0:?}")]
     NoAnswer(std::time::Duration),
     #[error("could not start a thread to connect to the database: {0}")]
     Thread(std::io::Error),
