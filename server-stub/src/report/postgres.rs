@@ -108,3 +108,35 @@ pub(super) fn table_exists(tx: &mut Transaction<'_>, table: &str) -> Result<bool
     tx.query_one("SELECT to_regclass($1) IS NOT NULL", &[&table])?
         .try_get(0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use postgres::error::SqlState;
+    use switchboard_testkit::postgres::fresh_database;
+
+    /// What the report and check-config read through cannot write, and a statement that
+    /// runs past the timeout is cancelled by PostgreSQL.
+    #[test]
+    fn the_read_only_transaction_cannot_write_or_run_long() {
+        let Some(db) = fresh_database() else { return };
+        let mut client = connect(&db.url, Duration::from_secs(10), "report test").unwrap();
+        let mut tx = read_only(&mut client, Duration::from_secs(10)).unwrap();
+        let error = tx
+            .batch_execute("CREATE TABLE written (x INTEGER)")
+            .unwrap_err();
+        assert_eq!(
+            error.code(),
+            Some(&SqlState::READ_ONLY_SQL_TRANSACTION),
+            "{error:?}"
+        );
+        drop(tx);
+        let mut tx = read_only(&mut client, Duration::from_millis(100)).unwrap();
+        let error = tx.batch_execute("SELECT pg_sleep(30)").unwrap_err();
+        assert_eq!(error.code(), Some(&SqlState::QUERY_CANCELED), "{error:?}");
+        drop(tx);
+        // An empty database has no schema yet: version 0, which the report refuses.
+        let mut tx = read_only(&mut client, Duration::from_secs(10)).unwrap();
+        assert_eq!(schema_version(&mut tx).unwrap(), 0);
+    }
+}
