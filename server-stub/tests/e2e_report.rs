@@ -121,6 +121,8 @@ impl History {
 enum Engine {
     Sqlite(PathBuf),
     Postgres(String),
+    /// Neither `--db` nor `--database`: the configuration's `database`.
+    None,
 }
 
 impl Engine {
@@ -128,6 +130,7 @@ impl Engine {
         match self {
             Engine::Sqlite(path) => vec!["--db".into(), path.into()],
             Engine::Postgres(url) => vec!["--database".into(), url.into()],
+            Engine::None => Vec::new(),
         }
     }
 
@@ -140,6 +143,7 @@ impl Engine {
                     .unwrap()
                     .0
             }
+            Engine::None => panic!("no store without a database"),
         }
     }
 }
@@ -448,4 +452,41 @@ fn day_text(days: u64) -> String {
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
     format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// Without `--database` the report reads the configuration's `database`; with it, the
+/// command line's wins (the server's own rule).
+#[test]
+fn the_configured_database_is_read_and_the_cli_wins() {
+    let Some(db) = fresh_database() else { return };
+    drop(Engine::Postgres(db.url.clone()).open_store());
+    let dir = tempfile::tempdir().unwrap();
+    let with_database = |url: &str| {
+        let path = dir.path().join(format!("config-{}.toml", url.len()));
+        let config = TEST_CONFIG.replacen(
+            "[server]\n",
+            &format!("[server]\ndatabase = \"{url}\"\n"),
+            1,
+        );
+        assert_ne!(
+            config, TEST_CONFIG,
+            "the test configuration has no [server] line"
+        );
+        std::fs::write(&path, config).unwrap();
+        path
+    };
+    let range = ["--from", "2023-11-14", "--to", "2023-11-14"];
+    let header = "team,sessions,wait_p50_secs,wait_p90_secs,handle_p50_secs,abandoned\n";
+    let configured = with_database(&db.url);
+    let (ok, csv, err) = run_report(&configured, &Engine::None, &range);
+    assert!(ok && csv.starts_with(header), "{err}");
+    let closed = format!(
+        "postgres://switchboard@127.0.0.1:{}/elsewhere",
+        closed_port()
+    );
+    let configured_closed = with_database(&closed);
+    let (ok, _, err) = run_report(&configured_closed, &Engine::None, &range);
+    assert!(!ok && err.contains("/elsewhere"), "{err}");
+    let (ok, csv, err) = run_report(&configured_closed, &Engine::Postgres(db.url), &range);
+    assert!(ok && csv.starts_with(header), "{err}");
 }
