@@ -196,7 +196,7 @@ impl Router {
         }
         if let Some(key) = &destination.key {
             // Single use: the key is gone once a customer entered it.
-            self.keys.remove(key);
+            self.remove_key(key);
             self.emit(Effect::Persist(StoreOp::DeleteKey(key.clone())));
         }
         let id = SessionId(self.next_session);

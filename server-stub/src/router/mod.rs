@@ -19,6 +19,7 @@ pub mod buttons;
 pub mod client_offer;
 mod customers;
 pub mod dashboard;
+mod deadlines;
 mod elevation;
 mod files;
 mod grants;
@@ -40,6 +41,8 @@ mod special;
 mod supervision;
 mod take_next;
 mod timers;
+#[cfg(test)]
+mod timers_scan;
 mod views;
 
 #[cfg(test)]
@@ -179,6 +182,11 @@ pub struct Router {
     now: UnixMillis,
     /// Effects of the input being handled.
     out: Vec<Effect>,
+    /// What falls due when: the timers' indexes, so a tick costs what is due (timers.rs).
+    timers: deadlines::TimerIndex,
+    /// Tests only: tick by scanning every record, as before the indexes, to compare with.
+    #[cfg(test)]
+    pub(crate) scan_oracle: bool,
 }
 
 /// What [`crate::store`] gives back at start, to rebuild the router.
@@ -252,6 +260,12 @@ impl Router {
             dashboard,
             now: UnixMillis::default(),
             out: Vec::new(),
+            timers: deadlines::TimerIndex {
+                offer_pass_needed: true,
+                ..Default::default()
+            },
+            #[cfg(test)]
+            scan_oracle: false,
         }
     }
 
@@ -297,11 +311,10 @@ impl Router {
                     .entry(waiting.queue.clone())
                     .or_default()
                     .insert((waiting.entered_at, session.id));
+                router.index_waiting(session.id, waiting);
             }
             for rep in &session.participants {
-                if let Some(state) = router.reps.get_mut(rep) {
-                    state.lost_at = Some(now);
-                }
+                router.set_lost_at(rep, Some(now));
                 router
                     .rep_sessions
                     .entry(rep.clone())
@@ -322,7 +335,7 @@ impl Router {
         }
         for key in restored.keys {
             if key.expires_at > now {
-                router.keys.insert(key.key.clone(), key);
+                router.insert_key(key);
             }
         }
         for message in restored.team_chat {
@@ -351,6 +364,10 @@ impl Router {
     pub fn handle(&mut self, now: UnixMillis, input: Input) -> (Reply, Vec<Effect>) {
         debug_assert!(self.out.is_empty());
         self.now = now;
+        if !matches!(input, Input::Tick) {
+            // Anything but time passing may free a rep for a waiting push session.
+            self.timers.offer_pass_needed = true;
+        }
         let reply = match input {
             Input::Rep { rep, request } => self.rep_request(now, &rep, request),
             Input::RepConnected { rep } => {

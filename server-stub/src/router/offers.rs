@@ -10,45 +10,18 @@ use switchboard_protocol::{
 impl Router {
     /// Offers a waiting push-queue session to the best eligible rep, if any.
     pub(super) fn offer_next(&mut self, now: UnixMillis, session_id: SessionId) {
-        let Some(session) = self.sessions.get(&session_id) else {
-            return;
-        };
-        let Some(waiting) = &session.waiting else {
-            return;
-        };
-        if session.offer.is_some() {
-            return;
-        }
-        let (mode, answer_secs) = self.config.queue_mode(&waiting.queue);
-        if mode != QueueMode::Push {
-            return;
-        }
-        let candidate = self
-            .config
-            .viewers(&waiting.queue)
-            .into_iter()
-            .filter(|rep| {
-                let state = self.rep_state(rep);
-                state.connected
-                    && state.chosen == Presence::Available
-                    && state.offer.is_none()
-                    && !session.rejected_by.contains(rep)
-                    && !session.has_rep(rep)
-                    && self.check_capacity(rep).is_ok()
-            })
-            // Least loaded first; the id breaks ties so the choice is deterministic.
-            .min_by_key(|rep| (self.load(rep), rep.clone()));
-        let Some(rep) = candidate else {
+        let Some((rep, answer_secs)) = self.offer_candidate(session_id) else {
             return;
         };
         let deadline = now + answer_secs * 1000;
-        if let Some(session) = self.sessions.get_mut(&session_id) {
-            session.offer = Some(PendingOffer {
+        self.put_offer(
+            session_id,
+            PendingOffer {
                 rep: rep.clone(),
                 offered_at: now,
                 deadline,
-            });
-        }
+            },
+        );
         if let Some(state) = self.reps.get_mut(&rep) {
             state.offer = Some(session_id);
         }
@@ -71,6 +44,36 @@ impl Router {
         }
     }
 
+    /// The rep a waiting push-queue session without an open offer would be offered to now,
+    /// and the queue's answer time in seconds. Reads only: `offer_next` acts on it.
+    pub(super) fn offer_candidate(&self, session_id: SessionId) -> Option<(RepId, u64)> {
+        let session = self.sessions.get(&session_id)?;
+        let waiting = session.waiting.as_ref()?;
+        if session.offer.is_some() {
+            return None;
+        }
+        let (mode, answer_secs) = self.config.queue_mode(&waiting.queue);
+        if mode != QueueMode::Push {
+            return None;
+        }
+        let candidate = self
+            .config
+            .viewers(&waiting.queue)
+            .into_iter()
+            .filter(|rep| {
+                let state = self.rep_state(rep);
+                state.connected
+                    && state.chosen == Presence::Available
+                    && state.offer.is_none()
+                    && !session.rejected_by.contains(rep)
+                    && !session.has_rep(rep)
+                    && self.check_capacity(rep).is_ok()
+            })
+            // Least loaded first; the id breaks ties so the choice is deterministic.
+            .min_by_key(|rep| (self.load(rep), rep.clone()))?;
+        Some((candidate, answer_secs))
+    }
+
     /// Offers every waiting push-queue session that has no open offer (oldest first).
     pub(super) fn offer_waiting(&mut self, now: UnixMillis) {
         let waiting: Vec<SessionId> = self
@@ -91,7 +94,7 @@ impl Router {
         session_id: SessionId,
         reason: OfferEndReason,
     ) -> Option<RepId> {
-        let offer = self.sessions.get_mut(&session_id)?.offer.take()?;
+        let offer = self.take_offer(session_id)?;
         if let Some(state) = self.reps.get_mut(&offer.rep)
             && state.offer == Some(session_id)
         {
@@ -127,15 +130,30 @@ impl Router {
     }
 
     /// Offers whose deadline passed: the rep is paused and the session goes to the next rep.
-    pub(super) fn expire_offers(&mut self, now: UnixMillis) {
-        let expired: Vec<(SessionId, RepId)> = self
-            .sessions
-            .values()
-            .filter_map(|s| {
-                let offer = s.offer.as_ref()?;
-                (offer.deadline <= now).then(|| (s.id, offer.rep.clone()))
+    /// Returns whether any had.
+    pub(super) fn expire_offers(&mut self, now: UnixMillis) -> bool {
+        let mut expired: Vec<(SessionId, RepId)> = self
+            .timers
+            .offers
+            .take_due(now)
+            .into_iter()
+            .filter_map(|id| {
+                let offer = self.sessions.get(&id)?.offer.as_ref()?;
+                (offer.deadline <= now).then(|| (id, offer.rep.clone()))
             })
             .collect();
+        // In session order, as the scan over `sessions` had it.
+        expired.sort();
+        self.handle_expired_offers(now, expired)
+    }
+
+    /// Ends offers not answered in time; returns whether there were any.
+    pub(super) fn handle_expired_offers(
+        &mut self,
+        now: UnixMillis,
+        expired: Vec<(SessionId, RepId)>,
+    ) -> bool {
+        let acted = !expired.is_empty();
         for (session_id, rep) in expired {
             self.withdraw_offer(session_id, OfferEndReason::TimedOut);
             if let Some(state) = self.reps.get_mut(&rep) {
@@ -145,5 +163,6 @@ impl Router {
             self.announce_presence(&rep);
             self.offer_next(now, session_id);
         }
+        acted
     }
 }

@@ -39,6 +39,13 @@ impl Router {
             .entry(queue.clone())
             .or_default()
             .insert((now, session_id));
+        self.index_waiting(
+            session_id,
+            &Waiting {
+                queue: queue.clone(),
+                entered_at: now,
+            },
+        );
         self.dirty_positions.insert(queue.clone());
         self.dash_arrived(now, session_id, &queue);
         self.announce_session_entry(session_id);
@@ -57,6 +64,7 @@ impl Router {
             return;
         };
         session.position_sent = None;
+        self.unindex_waiting(session_id);
         self.dash_dequeued(session_id, &waiting);
         if let Some(set) = self.queues.get_mut(&waiting.queue) {
             set.remove(&(waiting.entered_at, session_id));

@@ -184,7 +184,7 @@ impl Router {
             rep: rep.clone(),
             expires_at,
         };
-        self.keys.insert(key.clone(), record.clone());
+        self.insert_key(record.clone());
         self.emit(Effect::Persist(StoreOp::PutKey(record)));
         Ok(Some(OkResult::SessionKey { key, expires_at }))
     }

@@ -31,4 +31,5 @@ mod supervision;
 mod supervision_take_next;
 mod supervision_whispers;
 mod team_chat_and_flags;
+mod timer_index;
 mod timers;
