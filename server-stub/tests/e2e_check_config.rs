@@ -289,3 +289,23 @@ fn a_silent_server_is_an_error_within_the_timeout() {
         run.stderr
     );
 }
+
+/// PostgreSQL answers but the database does not exist: its own message, exit 1.
+#[test]
+fn a_missing_database_is_a_clear_error() {
+    let Some(db) = fresh_database() else { return };
+    let (server, _) = db.url.rsplit_once('/').unwrap();
+    let run = check_config(
+        TEST_CONFIG,
+        &["--database", &format!("{server}/no_such_db")],
+    );
+    assert!(!run.ok, "{}", run.stdout);
+    assert!(
+        run.stderr.contains("database: cannot reach PostgreSQL at ")
+            && run
+                .stderr
+                .contains("database \"no_such_db\" does not exist"),
+        "{}",
+        run.stderr
+    );
+}
