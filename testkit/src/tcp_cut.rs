@@ -12,6 +12,11 @@
 //! - [`TcpCut::reset`], a database restart or a firewall that answers with RSTs: every
 //!   connection is reset at once and new ones are refused (the listening socket is closed).
 //!
+//! [`TcpCut::hold_new`] is a narrower fault: connections already open go on forwarding,
+//! new ones are accepted but held (a database whose new sessions hang in their startup, an
+//! authentication backend that does not answer): a client's connect succeeds and its
+//! startup message is never answered.
+//!
 //! [`TcpCut::restore`] goes back to forwarding: blackholed connections go on where they
 //! stopped (nothing was read and dropped: the bytes waited in the kernels' buffers, as
 //! they wait on a cable plugged back in), and after a reset the same port listens again.
@@ -32,6 +37,7 @@ enum Mode {
     Forward,
     Blackhole,
     Reset,
+    HoldNew,
 }
 
 /// How many times re-listening on the same port after a reset is tried before giving up
@@ -100,6 +106,12 @@ impl TcpCut {
         self.mode.send_replace(Mode::Blackhole);
     }
 
+    /// Connections already open go on forwarding; new ones are accepted and held, never
+    /// forwarded (until restored), and nobody is told.
+    pub fn hold_new(&self) {
+        self.mode.send_replace(Mode::HoldNew);
+    }
+
     /// Every connection is reset (RST) at once and new ones are refused.
     pub fn reset(&self) {
         self.mode.send_replace(Mode::Reset);
@@ -140,7 +152,9 @@ async fn serve(
         let current = *mode.borrow_and_update();
         match (current, &listener) {
             (Mode::Reset, Some(_)) => listener = None,
-            (Mode::Forward | Mode::Blackhole, None) => listener = Some(rebind(addr).await),
+            (Mode::Forward | Mode::Blackhole | Mode::HoldNew, None) => {
+                listener = Some(rebind(addr).await)
+            }
             _ => {}
         }
         let accepted = match &listener {
@@ -176,7 +190,7 @@ async fn rebind(addr: SocketAddr) -> TcpListener {
 /// One client connection: held while blackholed, then connected to `target` and relayed
 /// both ways until either side closes or the proxy is reset (then both get an RST).
 async fn relay(mut client: TcpStream, target: SocketAddr, mut mode: watch::Receiver<Mode>) {
-    if !until_forwarding(&mut mode).await {
+    if !until_forwarding(&mut mode, Mode::HoldNew).await {
         let _ = client.set_zero_linger();
         return;
     }
@@ -215,7 +229,7 @@ async fn pump(
 ) {
     let mut buffer = vec![0u8; 16 * 1024];
     loop {
-        if !until_forwarding(&mut mode).await {
+        if !until_forwarding(&mut mode, Mode::Blackhole).await {
             return;
         }
         let read = tokio::select! {
@@ -237,13 +251,18 @@ async fn pump(
     }
 }
 
-/// Waits while blackholed; `true` once forwarding, `false` on a reset (or the proxy gone).
-async fn until_forwarding(mode: &mut watch::Receiver<Mode>) -> bool {
+/// Waits while blackholed (and, for a connection not yet forwarded, while `HoldNew`);
+/// `true` once it may forward, `false` on a reset (or the proxy gone). `held` is the
+/// other mode besides a blackhole that holds it: a new connection is held by `HoldNew`,
+/// an open one goes on through it.
+async fn until_forwarding(mode: &mut watch::Receiver<Mode>, held: Mode) -> bool {
     loop {
-        match *mode.borrow_and_update() {
-            Mode::Forward => return true,
+        let current = *mode.borrow_and_update();
+        match current {
             Mode::Reset => return false,
             Mode::Blackhole => {}
+            _ if current == held => {}
+            Mode::Forward | Mode::HoldNew => return true,
         }
         if mode.changed().await.is_err() {
             return false;
@@ -390,6 +409,32 @@ mod tests {
             tokio::task::yield_now().await;
         };
         assert_eq!(round_trip(&mut again, b"after").await, b"after");
+    }
+
+    #[tokio::test]
+    async fn hold_new_keeps_open_connections_and_holds_new_ones_until_restored() {
+        let cut = TcpCut::start(echo_server().await);
+        let mut open = connect(cut.addr()).await;
+        assert_eq!(round_trip(&mut open, b"before").await, b"before");
+        cut.hold_new();
+        let mut fresh = connect(cut.addr()).await;
+        fresh.write_all(b"held").await.unwrap();
+        // The open one still goes through while the new one is held.
+        assert_eq!(round_trip(&mut open, b"still").await, b"still");
+        let mut byte = [0u8; 1];
+        assert!(
+            tokio::time::timeout(NOTHING_FOR, fresh.read(&mut byte))
+                .await
+                .is_err(),
+            "a new connection was forwarded while held"
+        );
+        cut.restore();
+        let mut back = [0u8; 4];
+        tokio::time::timeout(DEADLINE, fresh.read_exact(&mut back))
+            .await
+            .expect("the held connection's bytes after the restore")
+            .unwrap();
+        assert_eq!(&back, b"held");
     }
 
     #[test]
