@@ -10,6 +10,8 @@
 //!   by topic; `buttons` (Support Buttons), `jumps` and `jump_sessions` (Jump Clients: pinning
 //!   and listing; the agent's hello, `jump` and the policy's grants); `client_offer` (a web
 //!   customer offered the native client, and its `join`).
+//! - `deadlines`: what falls due when (offers, grace periods, keys, waiting rules), kept by
+//!   `timers`' setters, so a tick costs what is due rather than what exists.
 
 pub mod effects;
 pub mod state;
