@@ -11,6 +11,7 @@
 //!   an idle router tick); [`attack`]: the
 //!   `attack` subcommand (a customer's round trip while an attack runs); [`failover_bench`]:
 //!   the `failover-bench` subcommand (kill -9 of the active to the standby's first answer).
+//! - [`pg_connect`]: every PostgreSQL connection's attempt bounded in time as a whole.
 //! - [`store`]: SQLite on its own thread; durable before acknowledged.
 pub mod attack;
 pub mod auth;
@@ -24,6 +25,7 @@ pub mod customer_cli;
 pub mod failover_bench;
 pub mod limits;
 pub mod mail;
+pub mod pg_connect;
 pub mod report;
 pub mod router;
 pub mod server;

@@ -286,12 +286,11 @@ async fn a_standby_cut_off_and_reconnected_still_takes_over() {
 /// lease connection, opened earlier, goes on renewing. It must not hold the lease forever
 /// serving nobody: it either serves or gives the lease up and exits.
 ///
-/// Known bug, ignored until fixed: the `postgres` client's `connect_timeout` bounds only
-/// the TCP connect, not the startup handshake, so `Store::open_postgres` waits forever
-/// (seen: lease renewed by B for 25 s, `/healthz` not answering). The fix belongs in the
-/// store (`store/postgres/mod.rs`: the whole connect bounded, handshake included).
+/// Found by this test: the `postgres` client's `connect_timeout` bounds only the TCP
+/// connect, not the startup handshake, so `Store::open_postgres` waited forever (seen:
+/// lease renewed by B for 25 s, `/healthz` not answering). Every connection attempt is now
+/// bounded as a whole (`pg_connect.rs`).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "known bug: a store connection whose startup hangs keeps a new active's lease forever"]
 async fn a_new_active_whose_store_connection_hangs_gives_the_lease_up() {
     let Some(db) = fresh_database() else { return };
     let (proxy, through_proxy) = TcpCut::in_front_of(&db.url);

@@ -10,9 +10,10 @@
 //! plain thread or `spawn_blocking`, never from an async task.
 
 use super::{DayRange, FACTS_VERSION, Fact, ReportError, Tally};
+use crate::pg_connect::ConnectError;
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::ToSql;
-use postgres::{Client, NoTls, Transaction};
+use postgres::{Client, Transaction};
 use std::time::Duration;
 
 /// How long the report may take to reach PostgreSQL (TCP, TLS-less startup, login).
@@ -53,10 +54,8 @@ pub(super) fn read_facts(url: &str, range: DayRange, tally: &mut Tally) -> Resul
     Ok(())
 }
 
-/// Connects to `url`, the whole attempt bounded by `limit`: the client's own connect
-/// timeout covers only the TCP connect, so a host that accepts and then never answers the
-/// startup would hang it; the attempt runs on a thread of its own that is abandoned
-/// (and ends with the process) when `limit` passes first.
+/// Connects to `url`, the whole attempt bounded by `limit` (`pg_connect.rs`: the client's
+/// own connect timeout covers only the TCP connect).
 pub(super) fn connect(
     url: &str,
     limit: Duration,
@@ -67,18 +66,14 @@ pub(super) fn connect(
     if config.get_application_name().is_none() {
         config.application_name(application);
     }
-    let (sender, receiver) = std::sync::mpsc::sync_channel(1);
-    std::thread::Builder::new()
-        .name("report-connect".into())
-        .spawn(move || {
-            // The receiver is gone only when the caller stopped waiting.
-            let _ = sender.send(config.connect(NoTls));
-        })
-        .map_err(ReportError::Thread)?;
-    match receiver.recv_timeout(limit) {
-        Ok(connected) => Ok(connected?),
-        Err(_) => Err(ReportError::NoAnswer(limit)),
-    }
+    crate::pg_connect::connect_within(config, limit, "report-connect").map_err(
+        |error| match error {
+            ConnectError::Postgres(error) => ReportError::Postgres(error),
+            ConnectError::NoAnswer(limit) => ReportError::NoAnswer(limit),
+            ConnectError::Pending => ReportError::NoAnswer(limit),
+            ConnectError::Thread(error) => ReportError::Thread(error),
+        },
+    )
 }
 
 /// A transaction that cannot write, whose every statement gives up after `statement_timeout`.

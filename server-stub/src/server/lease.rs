@@ -76,11 +76,16 @@ const HOLDER: &str = "SELECT holder FROM switchboard_lease WHERE id = 1";
 const STATEMENT_TIMEOUT_MS: u64 = 2_000;
 /// Connecting (and every TCP write) gives up after this, so a cut network is an error.
 const NETWORK_TIMEOUT: Duration = Duration::from_secs(2);
+/// A whole connection attempt, PostgreSQL's startup and authentication included, gives up
+/// after this (the TCP connect alone is bounded by [`NETWORK_TIMEOUT`]).
+const CONNECT_LIMIT: Duration = Duration::from_secs(5);
 
 #[derive(Debug, thiserror::Error)]
 pub enum LeaseError {
     #[error("the lease's PostgreSQL connection: {0}")]
     Postgres(#[from] postgres::Error),
+    #[error("the lease's PostgreSQL connection: {0}")]
+    Connect(#[from] crate::pg_connect::ConnectError),
     #[error("could not start the lease thread: {0}")]
     Thread(std::io::Error),
 }
@@ -176,7 +181,8 @@ impl LeaseConnection {
             .options(&format!(
                 "-c statement_timeout={STATEMENT_TIMEOUT_MS} -c client_min_messages=warning"
             ));
-        let mut client = config.connect(postgres::NoTls)?;
+        // The whole attempt bounded, startup included (`pg_connect.rs` says why).
+        let mut client = crate::pg_connect::connect_within(config, CONNECT_LIMIT, "lease-connect")?;
         ensure_table(&mut client)?;
         Ok(LeaseConnection {
             client,

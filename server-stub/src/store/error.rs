@@ -34,7 +34,7 @@ pub enum StoreError {
         message: String,
     },
     #[error("could not connect to PostgreSQL: {0}")]
-    PostgresConnect(postgres::Error),
+    PostgresConnect(crate::pg_connect::ConnectError),
     #[error("PostgreSQL database migration {version} failed: {source}")]
     PostgresMigration {
         version: usize,

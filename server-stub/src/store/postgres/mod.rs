@@ -47,8 +47,9 @@ use super::error::StoreError;
 use super::ops::now_millis;
 use super::outbox::OutboxEmail;
 use super::restore::Restored;
+use crate::pg_connect::{ConnectError, connect_within};
 use crate::router::state::Session;
-use postgres::{Client, NoTls};
+use postgres::Client;
 use statements::{Cached, Statements};
 use std::time::Duration;
 use switchboard_protocol::{PastChat, SessionId};
@@ -68,14 +69,18 @@ const SESSION_SETTINGS: &str = "SET idle_in_transaction_session_timeout = '2s';
 /// the store: the main one, the files' and the transcripts'). Blocking, and it must not
 /// run inside an async runtime: each caller runs it on the thread that keeps the client.
 pub(crate) fn connect(url: &str) -> Result<Client, StoreError> {
-    let mut config: postgres::Config = url.parse().map_err(StoreError::PostgresConnect)?;
+    let mut config: postgres::Config = url
+        .parse()
+        .map_err(|error| StoreError::PostgresConnect(ConnectError::Postgres(error)))?;
     config
         .connect_timeout(CONNECT_TIMEOUT)
         .tcp_user_timeout(TCP_USER_TIMEOUT);
     if config.get_application_name().is_none() {
         config.application_name("switchboard-server");
     }
-    let mut client = config.connect(NoTls).map_err(StoreError::PostgresConnect)?;
+    // The whole attempt bounded, startup included (`pg_connect.rs` says why).
+    let mut client = connect_within(config, CONNECT_TIMEOUT, "store-connect")
+        .map_err(StoreError::PostgresConnect)?;
     client.batch_execute(SESSION_SETTINGS)?;
     Ok(client)
 }
