@@ -24,7 +24,12 @@ pub struct TimerIndex {
     pub rules: Deadlines<SessionId>,
     /// Whether anything happened since the last pass over the waiting push sessions that
     /// could let one of them find a rep. A pass leaves none that can (offers only take reps
-    /// away), so until an input arrives or a timer acts, a tick's pass would find nothing.
+    /// away), and only these make one able to: a rep connecting (`rep_connected`), choosing
+    /// a presence (`set_presence`), leaving a session (`remove_participant`: less loaded,
+    /// no longer in it), an offer closing (`take_offer`: rep and session free), or a timer
+    /// acting. Everything else the pass looks at (rejections, the configuration, offers
+    /// made) only takes candidates away, and a session entering a push queue is offered
+    /// there and then. Until one of those, a tick's pass would find nothing.
     pub offer_pass_needed: bool,
 }
 

@@ -366,10 +366,6 @@ impl Router {
     pub fn handle(&mut self, now: UnixMillis, input: Input) -> (Reply, Vec<Effect>) {
         debug_assert!(self.out.is_empty());
         self.now = now;
-        if !matches!(input, Input::Tick) {
-            // Anything but time passing may free a rep for a waiting push session.
-            self.timers.offer_pass_needed = true;
-        }
         let reply = match input {
             Input::Rep { rep, request } => self.rep_request(now, &rep, request),
             Input::RepConnected { rep } => {

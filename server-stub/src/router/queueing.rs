@@ -136,6 +136,8 @@ impl Router {
         if let Some(set) = self.rep_sessions.get_mut(rep) {
             set.remove(&session_id);
         }
+        // Less loaded, and no longer in this session: the rep may now be offered one.
+        self.timers.offer_pass_needed = true;
         if session.is_owner(rep) {
             session.owner = None;
         }

@@ -150,6 +150,7 @@ impl Router {
         let state = self.reps.entry(rep.clone()).or_default();
         if state.chosen != presence {
             state.chosen = presence;
+            self.timers.offer_pass_needed = true;
             self.announce_presence(rep);
         }
         if presence == Presence::Available {

@@ -22,6 +22,7 @@ impl Router {
         };
         let was_connected = state.connected;
         state.connected = true;
+        self.timers.offer_pass_needed = true;
         if state.chosen == Presence::Offline {
             state.chosen = Presence::Available;
         }
@@ -263,7 +264,10 @@ impl Router {
     /// Closes a session's open offer (if any) and returns it.
     pub(super) fn take_offer(&mut self, session_id: SessionId) -> Option<PendingOffer> {
         self.timers.offers.clear(&session_id);
-        self.sessions.get_mut(&session_id)?.offer.take()
+        let offer = self.sessions.get_mut(&session_id)?.offer.take()?;
+        // The rep is free again, and the session can go to someone else.
+        self.timers.offer_pass_needed = true;
+        Some(offer)
     }
 
     /// Keeps a session key until it is used or expires.

@@ -63,11 +63,11 @@ fn sales() -> Route {
     }
 }
 
-/// With nothing due and no input since the last tick, a tick skips the pass over waiting
-/// push sessions; an input (a rep coming back) makes the next one run it, and the offer
-/// it makes is the one the scan made.
+/// With nothing due and nothing since the last tick that could free a rep, a tick skips
+/// the pass over waiting push sessions (a chat does not ask for one); a rep choosing a
+/// presence does, and the offer and its deadline are as before.
 #[test]
-fn the_offer_pass_runs_after_inputs_only() {
+fn the_offer_pass_runs_only_when_a_rep_may_be_free() {
     let mut h = Harness::with_reps(&["erin"]);
     h.ok(
         "erin",
@@ -75,19 +75,20 @@ fn the_offer_pass_runs_after_inputs_only() {
             presence: Presence::Away,
         },
     );
-    let id = h.start("Zoe", sales());
     assert!(
         h.router.timers.offer_pass_needed,
-        "an input asks for a pass"
+        "a presence chosen asks for a pass"
     );
+    let id = h.start("Zoe", sales());
     h.tick();
     assert!(!h.router.timers.offer_pass_needed, "the tick ran it");
+    h.customer_chat(id, "c1", "Hello?");
+    assert!(!h.router.timers.offer_pass_needed, "a chat frees nobody");
     h.advance(1);
     assert!(
         h.tick().is_empty(),
         "nobody can take the offer: nothing to do"
     );
-    assert!(!h.router.timers.offer_pass_needed);
     h.ok(
         "erin",
         RepRequest::SetPresence {
@@ -198,4 +199,26 @@ fn timers_due_together_go_in_the_scans_order() {
     });
     assert!(!indexed.is_empty());
     assert_eq!(indexed, scanning);
+}
+
+/// A rep at capacity who ends a session is offered the waiting push session at the next
+/// tick, as the scan did: leaving a session asks for a pass.
+#[test]
+fn a_rep_below_capacity_again_gets_the_offer_at_the_next_tick() {
+    let mut h = Harness::with_reps(&["erin"]);
+    let first = h.owned("erin", "Yan", Route::Rep { rep: rep("erin") });
+    h.owned("erin", "Xia", Route::Rep { rep: rep("erin") });
+    let waiting = h.start("Zoe", sales());
+    h.tick();
+    assert_eq!(h.session(waiting).offer, None, "erin is at her maximum");
+    h.ok("erin", req::disposition(first, "Resolved"));
+    h.ok("erin", req::end(first));
+    h.advance(1);
+    h.tick();
+    let offer = h
+        .session(waiting)
+        .offer
+        .clone()
+        .expect("offered at the tick");
+    assert_eq!(offer.rep, rep("erin"));
 }
