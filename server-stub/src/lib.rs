@@ -7,10 +7,10 @@
 //! - [`limits`]: every limit on outside input, the `[limits]` section of the config.
 //! - [`router`]: the routing state machine: pure, synchronous, deterministic.
 //! - [`server`]: the running server: core task, WebSocket and HTTP edges.
-//! - [`sim`]: simulated customers; [`bench`]: the `bench` subcommand (with `bench_ticks`:
-//!   an idle router tick); [`attack`]: the
-//!   `attack` subcommand (a customer's round trip while an attack runs); [`failover_bench`]:
-//!   the `failover-bench` subcommand (kill -9 of the active to the standby's first answer).
+//! - [`sim`]: simulated customers; [`bench`]: the `bench` subcommand (`bench_ticks`: an
+//!   idle router tick); [`attack`]: the `attack` subcommand (a customer's round trip while
+//!   an attack runs); [`failover_bench`]: the `failover-bench` subcommand (kill -9 of the
+//!   active to the standby's first answer).
 //! - [`pg_connect`]: every PostgreSQL connection's attempt bounded in time as a whole.
 //! - [`store`]: SQLite on its own thread; durable before acknowledged.
 pub mod attack;
