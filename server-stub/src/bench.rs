@@ -150,29 +150,7 @@ fn router_bench(args: &BenchArgs) -> anyhow::Result<()> {
     while commands < args.router_commands {
         // One session's life: start, accept, 8 chat messages, close.
         let rep = &reps[(session as usize) % reps.len()];
-        let (_, effects) = router.handle(
-            now,
-            Input::CustomerStart {
-                conn: session,
-                customer: CustomerInfo {
-                    name: "Bench Customer".into(),
-                    company: None,
-                    question: None,
-                    contact: None,
-                },
-                route: Route::Rep { rep: rep.clone() },
-                customer_token: "t".into(),
-                client: Default::default(),
-                platform: Default::default(),
-            },
-        );
-        let id = effects
-            .iter()
-            .find_map(|e| match e {
-                crate::router::effects::Effect::BindCustomer(_, id) => Some(*id),
-                _ => None,
-            })
-            .context("the router started no session")?;
+        let id = crate::bench_ticks::start_session(&mut router, now, session, rep)?;
         let _ = router.handle(
             now,
             Input::Rep {

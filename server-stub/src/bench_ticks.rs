@@ -38,6 +38,38 @@ pub fn run(sizes: &[usize]) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A bench customer's session routed to `rep` on connection `conn` (both router benches).
+pub(crate) fn start_session(
+    router: &mut Router,
+    now: u64,
+    conn: u64,
+    rep: &RepId,
+) -> anyhow::Result<switchboard_protocol::SessionId> {
+    let (_, effects) = router.handle(
+        now,
+        Input::CustomerStart {
+            conn,
+            customer: CustomerInfo {
+                name: "Bench Customer".into(),
+                company: None,
+                question: None,
+                contact: None,
+            },
+            route: Route::Rep { rep: rep.clone() },
+            customer_token: "t".into(),
+            client: Default::default(),
+            platform: Default::default(),
+        },
+    );
+    effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::BindCustomer(_, id) => Some(*id),
+            _ => None,
+        })
+        .context("the router started no session")
+}
+
 /// Enough ticks for a stable figure without making a slow router slower to bench.
 fn ticks_for(n: usize) -> usize {
     (20_000_000 / n.max(1)).clamp(200, 20_000)
@@ -59,29 +91,7 @@ fn set_up(n: usize) -> anyhow::Result<(f64, Router)> {
             },
         );
         key.map_err(|e| anyhow::anyhow!("generate_session_key: {}", e.message))?;
-        let (_, effects) = router.handle(
-            FIXED_NOW,
-            Input::CustomerStart {
-                conn: index as u64,
-                customer: CustomerInfo {
-                    name: "Bench Customer".into(),
-                    company: None,
-                    question: None,
-                    contact: None,
-                },
-                route: Route::Rep { rep: rep.clone() },
-                customer_token: "t".into(),
-                client: Default::default(),
-                platform: Default::default(),
-            },
-        );
-        let session_id = effects
-            .iter()
-            .find_map(|e| match e {
-                Effect::BindCustomer(_, id) => Some(*id),
-                _ => None,
-            })
-            .context("the router started no session")?;
+        let session_id = start_session(&mut router, FIXED_NOW, index as u64, rep)?;
         let (accepted, _) = router.handle(
             FIXED_NOW,
             Input::Rep {

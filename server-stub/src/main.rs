@@ -78,6 +78,27 @@ fn default_db_path() -> anyhow::Result<PathBuf> {
     Ok(dirs.data_dir().join("switchboard.db"))
 }
 
+/// The database a command reads: `--database`, else the configuration's `database`
+/// (PostgreSQL), else `--db` or the default file (SQLite) — the server's own choice.
+fn chosen_database(
+    database: Option<String>,
+    config: &Config,
+    db: Option<PathBuf>,
+) -> anyhow::Result<switchboard_server::store::Database> {
+    use switchboard_server::store::Database;
+    Ok(
+        match database.or_else(|| config.settings.database.clone()) {
+            Some(url) => Database::Postgres(
+                switchboard_server::config::check_database_url(url).map_err(anyhow::Error::msg)?,
+            ),
+            None => Database::Sqlite(match db {
+                Some(path) => path,
+                None => default_db_path()?,
+            }),
+        },
+    )
+}
+
 fn load_config(path: Option<&PathBuf>) -> anyhow::Result<Config> {
     match path {
         Some(path) => {
@@ -142,16 +163,7 @@ async fn main() -> anyhow::Result<()> {
             }
             // The database the server would use (the same choice as the server's own, below):
             // reached read-only with a short timeout; unreachable is an error (exit 1).
-            let database = match cli.database.or_else(|| config.settings.database.clone()) {
-                Some(url) => switchboard_server::store::Database::Postgres(
-                    switchboard_server::config::check_database_url(url)
-                        .map_err(anyhow::Error::msg)?,
-                ),
-                None => switchboard_server::store::Database::Sqlite(match cli.db {
-                    Some(path) => path,
-                    None => default_db_path()?,
-                }),
-            };
+            let database = chosen_database(cli.database, &config, cli.db)?;
             let line = tokio::task::spawn_blocking(move || {
                 switchboard_server::report::describe_database(&database)
             })
@@ -172,16 +184,7 @@ async fn main() -> anyhow::Result<()> {
         Some(Command::Report(args)) => {
             let config = load_config(cli.config.as_ref())?;
             // PostgreSQL when configured (the CLI's --database first, as for the server).
-            let database = match cli.database.or_else(|| config.settings.database.clone()) {
-                Some(url) => switchboard_server::store::Database::Postgres(
-                    switchboard_server::config::check_database_url(url)
-                        .map_err(anyhow::Error::msg)?,
-                ),
-                None => switchboard_server::store::Database::Sqlite(match cli.db {
-                    Some(path) => path,
-                    None => default_db_path()?,
-                }),
-            };
+            let database = chosen_database(cli.database, &config, cli.db)?;
             // Blocking (PostgreSQL's synchronous client must not run on an async task).
             let csv = tokio::task::spawn_blocking(move || {
                 switchboard_server::report::report(
