@@ -248,7 +248,7 @@ struct ServerProcess {
 }
 
 impl ServerProcess {
-    /// Starts `binary` on `database` with its side files and log under `side`.
+    /// Starts `binary` on `database` with its log (and an unused `--db`) under `side`.
     fn start(
         binary: &Path,
         database: &str,

@@ -12,7 +12,7 @@
 //!   an attack runs); [`failover_bench`]: the `failover-bench` subcommand (kill -9 of the
 //!   active to the standby's first answer).
 //! - [`pg_connect`]: every PostgreSQL connection's attempt bounded in time as a whole.
-//! - [`store`]: SQLite on its own thread; durable before acknowledged.
+//! - [`store`]: SQLite or PostgreSQL on its own thread; durable before acknowledged.
 pub mod attack;
 pub mod auth;
 pub mod bench;

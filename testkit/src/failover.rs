@@ -41,13 +41,14 @@ pub enum Health {
 }
 
 /// A real `switchboard-server` process with `--database URL`, `--listen 127.0.0.1:0`, the
-/// test configuration, and its side files (`--db`) in its own temp directory. Its stderr is
+/// test configuration, and a `--db` of its own in its own temp directory (unused with
+/// `--database`: a server that wrote anything locally would lose it to the other one). Its stderr is
 /// captured all along (so a test can read what it said before it exited); it is killed
 /// when dropped.
 pub struct ServerProcess {
     pub addr: SocketAddr,
     pub pid: u32,
-    /// The configuration and the side SQLite files (shared files, shell transcripts).
+    /// The configuration, the log and the (unused) `--db` path.
     pub dir: tempfile::TempDir,
     child: Child,
     stderr: Arc<Mutex<Vec<u8>>>,
