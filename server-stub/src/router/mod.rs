@@ -10,6 +10,8 @@
 //!   by topic; `buttons` (Support Buttons), `jumps` and `jump_sessions` (Jump Clients: pinning
 //!   and listing; the agent's hello, `jump` and the policy's grants); `client_offer` (a web
 //!   customer offered the native client, and its `join`).
+//! - `chat_rules`: what every chat message must pass; `final_updates`: one
+//!   `session_updated` per rep and session per input.
 //! - `deadlines`: what falls due when (offers, grace periods, keys, waiting rules), kept by
 //!   `timers`' setters, so a tick costs what is due rather than what exists.
 
@@ -18,12 +20,14 @@ pub mod state;
 
 mod assistance;
 pub mod buttons;
+mod chat_rules;
 pub mod client_offer;
 mod customers;
 pub mod dashboard;
 mod deadlines;
 mod elevation;
 mod files;
+mod final_updates;
 mod grants;
 mod history;
 mod jump_sessions;
@@ -51,6 +55,8 @@ mod views;
 mod tests;
 
 use crate::config::Config;
+pub use chat_rules::MAX_CHAT_CHARS;
+use chat_rules::{valid_chat_text, valid_client_id};
 use effects::{CustomerConn, Effect, StoreOp};
 pub use files::{FileSender, may_read_files};
 use rand::SeedableRng;
@@ -68,8 +74,6 @@ use switchboard_protocol::{
 /// What a request returns: an optional result with the `ok`, or a refusal.
 pub type Reply = Result<Option<OkResult>, ErrorBody>;
 
-/// The longest chat message, in characters.
-pub const MAX_CHAT_CHARS: usize = 4000;
 /// Team chat messages kept in memory per team (all are stored).
 pub const TEAM_CHAT_KEPT: usize = 200;
 
@@ -556,127 +560,4 @@ impl Router {
 
 fn refuse(code: ErrorCode, message: impl Into<String>) -> ErrorBody {
     ErrorBody::new(code, message)
-}
-
-/// Trims and checks a chat text: 1..=MAX_CHAT_CHARS characters.
-fn valid_chat_text(text: &str) -> Result<String, ErrorBody> {
-    let trimmed = text.trim();
-    if trimmed.is_empty() {
-        return Err(refuse(ErrorCode::Invalid, "A message cannot be empty."));
-    }
-    // Control characters (other than line breaks and tabs) have no place in a chat, and
-    // each costs six bytes in every frame that carries it.
-    if trimmed
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-    {
-        return Err(refuse(
-            ErrorCode::Invalid,
-            "A message cannot contain control characters.",
-        ));
-    }
-    if trimmed.chars().count() > MAX_CHAT_CHARS {
-        return Err(refuse(
-            ErrorCode::Invalid,
-            format!("A message can be at most {MAX_CHAT_CHARS} characters."),
-        ));
-    }
-    Ok(trimmed.to_owned())
-}
-
-impl Router {
-    /// Whether a new chat message may be kept in `session_id` now: under the session's cap,
-    /// and within the customer's (if `from_customer`) and the session's message rates.
-    /// Takes the rate tokens only when every check passes.
-    fn chat_allowed(
-        &mut self,
-        now: UnixMillis,
-        session_id: SessionId,
-        from_customer: bool,
-    ) -> Result<(), ErrorBody> {
-        let limits = &self.config.limits;
-        let kept = self.sessions.get(&session_id).map_or(0, |s| s.chat.len());
-        if kept >= limits.max_messages_per_session {
-            return Err(refuse(
-                ErrorCode::LimitReached,
-                format!(
-                    "This chat has reached its limit of {} messages.",
-                    limits.max_messages_per_session
-                ),
-            ));
-        }
-        let too_fast = |wait_ms: u64| {
-            ErrorBody::rate_limited(
-                format!(
-                    "Messages are arriving too fast; wait {:.1} s.",
-                    wait_ms as f64 / 1000.0
-                ),
-                wait_ms,
-            )
-        };
-        if from_customer {
-            self.customer_chat_rate
-                .check(&session_id, now)
-                .map_err(too_fast)?;
-        }
-        self.session_chat_rate
-            .check(&session_id, now)
-            .map_err(too_fast)?;
-        // Both checks just refilled to `now`: spend without looking again.
-        if from_customer {
-            self.customer_chat_rate.spend_checked(&session_id);
-        }
-        self.session_chat_rate.spend_checked(&session_id);
-        Ok(())
-    }
-}
-
-fn valid_client_id(id: &str) -> Result<(), ErrorBody> {
-    if id.is_empty() || id.len() > 100 {
-        return Err(refuse(
-            ErrorCode::Invalid,
-            "client_msg_id must be 1-100 characters.",
-        ));
-    }
-    Ok(())
-}
-
-impl Router {
-    /// `session_updated` carries a session's whole state, so a rep gets at most one per
-    /// session per input: the last, which shows the state the input left, and only while
-    /// they are still in the session (or monitor it). Earlier ones (a transfer's moment with no owner and no
-    /// queue, say) would show a state that never settled; a rep who left got `session_left`.
-    fn only_final_session_updates(&self, mut effects: Vec<Effect>) -> Vec<Effect> {
-        // Most inputs (a chat message) send no `session_updated`: nothing to sift.
-        if !effects
-            .iter()
-            .any(|e| matches!(e, Effect::ToRep(_, RepEvent::SessionUpdated { .. })))
-        {
-            return effects;
-        }
-        // In it, or monitoring it: both follow its updates.
-        let still_in = |rep: &RepId, session_id: SessionId| {
-            self.sessions
-                .get(&session_id)
-                .is_some_and(|s| s.participants.contains(rep) || s.monitors.contains(rep))
-        };
-        // Which to drop, found on borrowed ids (no clones, no hashing); usually none (one
-        // update per rep, who is still there), and then the effects go out as they are.
-        let mut seen: BTreeSet<(&RepId, SessionId)> = BTreeSet::new();
-        let mut dropped = vec![false; effects.len()];
-        for (index, effect) in effects.iter().enumerate().rev() {
-            if let Effect::ToRep(rep, RepEvent::SessionUpdated { session }) = effect {
-                let id = session.session_id;
-                dropped[index] = !still_in(rep, id) || !seen.insert((rep, id));
-            }
-        }
-        if dropped.contains(&true) {
-            let mut index = 0;
-            effects.retain(|_| {
-                index += 1;
-                !dropped[index - 1]
-            });
-        }
-        effects
-    }
 }
