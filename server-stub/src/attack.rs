@@ -5,9 +5,9 @@
 //! addresses (127.0.0.2 and up), and prints both, with the server's memory and database
 //! size. Each attack is bounded in time and count; every address is on this machine.
 
+use crate::child_server::ListeningLine;
 use anyhow::Context;
 use futures_util::{SinkExt, StreamExt};
-use std::io::{BufRead, BufReader};
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -40,6 +40,8 @@ pub struct AttackArgs {
 const KINDS: &[&str] = &["uploads", "chat", "login", "slowloris", "sessions"];
 /// The probe's pace: under the default chat rate (5/s), so the probe itself is never limited.
 const PROBE_EVERY: Duration = Duration::from_millis(250);
+/// How long the attacked server process may take to print its address.
+const START_LIMIT: Duration = Duration::from_secs(30);
 
 type Ws = WebSocketStream<TcpStream>;
 
@@ -162,18 +164,17 @@ impl ServerProcess {
             .stdout(std::process::Stdio::piped())
             .spawn()
             .context("starting the server process")?;
-        let stdout = child.stdout.take().context("server stdout")?;
-        let line = tokio::task::spawn_blocking(move || {
-            let mut line = String::new();
-            BufReader::new(stdout).read_line(&mut line).map(|_| line)
-        })
-        .await??;
-        let addr = line
-            .trim()
-            .strip_prefix("listening on http://")
-            .context("the server did not print its address")?
-            .parse()?;
-        Ok(ServerProcess { child, addr, dir })
+        let addr = ListeningLine::read_from(&mut child)?
+            .address(START_LIMIT)
+            .await;
+        match addr {
+            Ok(addr) => Ok(ServerProcess { child, addr, dir }),
+            Err(error) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                Err(error.into())
+            }
+        }
     }
 
     fn rss_kib(&self) -> u64 {

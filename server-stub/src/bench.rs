@@ -3,11 +3,11 @@
 //! customers connected, chat messages per second, delivery latency from the customer's
 //! send to the rep's receipt (p50/p99), and the server's memory per idle connection.
 
+use crate::child_server::ListeningLine;
 use crate::config::Config;
 use crate::router::{Input, Router};
 use anyhow::Context;
 use futures_util::{SinkExt, StreamExt};
-use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -20,6 +20,9 @@ use switchboard_protocol::{
 };
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
+
+/// How long the load run's server process may take to print its address.
+const START_LIMIT: Duration = Duration::from_secs(30);
 
 /// What to measure.
 #[derive(Debug, Clone, clap::Args)]
@@ -267,22 +270,19 @@ async fn load_bench(args: &BenchArgs) -> anyhow::Result<()> {
         }
     );
     let mut child = server.spawn().context("starting the server process")?;
-    let stdout = child.stdout.take().context("server stdout")?;
-    let mut reader = BufReader::new(stdout);
-    let mut line = String::new();
-    reader.read_line(&mut line)?;
-    let addr: SocketAddr = line
-        .trim()
-        .strip_prefix("listening on http://")
-        .context("the server did not print its address")?
-        .parse()?;
+    let addr = ListeningLine::read_from(&mut child)?
+        .address(START_LIMIT)
+        .await;
     let pid = child.id();
-    let result = match &postgres {
-        Some(_) => match crate::bench_database::until_active(addr).await {
-            Ok(()) => drive_load(args, addr, pid).await,
-            Err(error) => Err(error),
+    let result = match addr {
+        Err(error) => Err(error.into()),
+        Ok(addr) => match &postgres {
+            Some(_) => match crate::bench_database::until_active(addr).await {
+                Ok(()) => drive_load(args, addr, pid).await,
+                Err(error) => Err(error),
+            },
+            None => drive_load(args, addr, pid).await,
         },
-        None => drive_load(args, addr, pid).await,
     };
     let _ = child.kill();
     let _ = child.wait();
@@ -290,7 +290,6 @@ async fn load_bench(args: &BenchArgs) -> anyhow::Result<()> {
         database.drop_database().await;
     }
     let _ = std::fs::remove_dir_all(&dir);
-    drop(reader);
     result
 }
 

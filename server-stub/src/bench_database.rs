@@ -5,9 +5,10 @@
 //! afterwards. The URL given names the server and a database to connect to for that (its
 //! user needs CREATEDB); nothing in that database is touched.
 
+use crate::child_server::{Health, poll_health};
 use anyhow::Context as _;
 use std::net::SocketAddr;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// How long the bench's server may take to become active (take the lease).
 const ACTIVE_LIMIT: Duration = Duration::from_secs(30);
@@ -88,25 +89,23 @@ fn with_database(url: &str, name: &str) -> anyhow::Result<String> {
 
 /// Waits until the server at `addr` answers `/healthz` with `ok` (it holds the lease).
 pub(crate) async fn until_active(addr: SocketAddr) -> anyhow::Result<()> {
-    let http = reqwest::Client::new();
-    let deadline = Instant::now() + ACTIVE_LIMIT;
-    loop {
-        let answer = http
-            .get(format!("http://{addr}/healthz"))
-            .timeout(Duration::from_secs(2))
-            .send()
-            .await;
-        if let Ok(response) = answer
-            && response.status().is_success()
-        {
-            return Ok(());
-        }
-        anyhow::ensure!(
-            Instant::now() < deadline,
-            "the bench's server did not become active within {ACTIVE_LIMIT:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(2))
+        .build()
+        .context("an HTTP client")?;
+    poll_health(
+        &http,
+        &[addr],
+        Duration::from_millis(50),
+        ACTIVE_LIMIT,
+        |seen| (seen == [Health::Active]).then_some(()),
+    )
+    .await
+    .map_err(|timeout| {
+        anyhow::anyhow!(
+            "the bench's server did not become active within {ACTIVE_LIMIT:?}: {timeout}"
+        )
+    })
 }
 
 #[cfg(test)]

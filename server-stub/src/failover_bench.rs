@@ -10,9 +10,9 @@
 //! scratch database, never at one that serves customers.
 
 use crate::bench::bench_config_toml;
+use crate::child_server::{Health, ListeningLine, poll_health};
 use anyhow::Context;
 use futures_util::{SinkExt, StreamExt};
-use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -155,37 +155,22 @@ async fn until_active_and_standby(
     http: &reqwest::Client,
     addrs: [SocketAddr; 2],
 ) -> anyhow::Result<usize> {
-    let deadline = Instant::now() + START_LIMIT;
-    loop {
-        let first = health(http, addrs[0]).await;
-        let second = health(http, addrs[1]).await;
-        match (first.as_deref(), second.as_deref()) {
-            (Some("ok"), Some("standby")) => return Ok(0),
-            (Some("standby"), Some("ok")) => return Ok(1),
-            (Some("ok"), Some("ok")) => anyhow::bail!("both servers say they are active"),
-            _ => {}
-        }
-        if Instant::now() >= deadline {
-            anyhow::bail!(
-                "no active and standby pair within {START_LIMIT:?}: healthz said {first:?} and {second:?}"
-            );
-        }
-        tokio::time::sleep(POLL_INTERVAL).await;
-    }
-}
-
-/// `/healthz`'s body, or `None` when the server did not answer.
-async fn health(http: &reqwest::Client, addr: SocketAddr) -> Option<String> {
-    let response = http
-        .get(format!("http://{addr}/healthz"))
-        .send()
-        .await
-        .ok()?;
-    response
-        .text()
-        .await
-        .ok()
-        .map(|body| body.trim().to_owned())
+    poll_health(
+        http,
+        &addrs,
+        POLL_INTERVAL,
+        START_LIMIT,
+        |seen| match seen {
+            [Health::Active, Health::Standby] => Some(Ok(0)),
+            [Health::Standby, Health::Active] => Some(Ok(1)),
+            [Health::Active, Health::Active] => {
+                Some(Err(anyhow::anyhow!("both servers say they are active")))
+            }
+            _ => None,
+        },
+    )
+    .await
+    .map_err(|timeout| anyhow::anyhow!("no active and standby pair: {timeout}"))?
 }
 
 /// Logs the bench rep in; `Some(token)` when the server accepted it, `None` for any other
@@ -244,7 +229,7 @@ async fn open_console(
 struct ServerProcess {
     child: Child,
     log: PathBuf,
-    first_line: Option<tokio::sync::oneshot::Receiver<String>>,
+    first_line: Option<ListeningLine>,
 }
 
 impl ServerProcess {
@@ -269,21 +254,11 @@ impl ServerProcess {
             .stderr(std::fs::File::create(&log)?)
             .spawn()
             .context("starting a server process")?;
-        let stdout = child.stdout.take().context("server stdout")?;
-        let (tx, rx) = tokio::sync::oneshot::channel();
-        // On its own thread so waiting for the line has a limit; it then reads stdout to
-        // its end (the server never writes to a closed pipe).
-        std::thread::spawn(move || {
-            let mut stdout = BufReader::new(stdout);
-            let mut line = String::new();
-            let _ = stdout.read_line(&mut line);
-            let _ = tx.send(line);
-            let _ = std::io::copy(&mut stdout, &mut std::io::sink());
-        });
+        let first_line = ListeningLine::read_from(&mut child)?;
         Ok(ServerProcess {
             child,
             log,
-            first_line: Some(rx),
+            first_line: Some(first_line),
         })
     }
 
@@ -293,15 +268,10 @@ impl ServerProcess {
             .first_line
             .take()
             .context("the address was already read")?;
-        let line = tokio::time::timeout(START_LIMIT, first_line)
+        first_line
+            .address(START_LIMIT)
             .await
-            .context("the server printed no address in time")?
-            .context("the server's stdout closed before its address")?;
-        line.trim()
-            .strip_prefix("listening on http://")
-            .with_context(|| format!("unexpected first line {line:?}; log: {}", self.log_tail()))?
-            .parse()
-            .context("the printed address")
+            .map_err(|error| anyhow::anyhow!("{error}; log: {}", self.log_tail()))
     }
 
     fn kill9(&mut self) {

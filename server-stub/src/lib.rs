@@ -19,6 +19,7 @@ pub mod bench;
 pub mod bench_dashboard;
 mod bench_database;
 mod bench_ticks;
+pub mod child_server;
 pub mod config;
 pub mod config_jump;
 pub mod customer_cli;
