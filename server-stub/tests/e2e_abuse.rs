@@ -9,7 +9,6 @@ mod common;
 
 use common::abuse::*;
 use common::*;
-use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 use switchboard_protocol::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -262,30 +261,24 @@ async fn websockets_from_other_origins_are_refused() {
 #[test]
 fn a_forged_user_name_cannot_forge_a_log_line() {
     use std::io::BufRead;
+    use switchboard_testkit::process::{listening_address, spawn_server};
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("config.toml");
     std::fs::write(&config, TEST_CONFIG).unwrap();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_switchboard-server"))
-        .arg("--config")
-        .arg(&config)
-        .arg("--db")
-        .arg(dir.path().join("log.db"))
-        .args(["--listen", "127.0.0.1:0"])
-        .env("RUST_LOG", "info")
-        .env("NO_COLOR", "1")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    stdout.read_line(&mut line).unwrap();
-    let addr: SocketAddr = line
-        .trim()
-        .strip_prefix("listening on http://")
-        .unwrap()
-        .parse()
-        .unwrap();
+    let (mut child, first_line) = spawn_server(
+        std::process::Command::new(env!("CARGO_BIN_EXE_switchboard-server"))
+            .arg("--config")
+            .arg(&config)
+            .arg("--db")
+            .arg(dir.path().join("log.db"))
+            .args(["--listen", "127.0.0.1:0"])
+            .env("RUST_LOG", "info")
+            .env("NO_COLOR", "1")
+            .stderr(std::process::Stdio::piped()),
+    );
+    let addr = listening_address(first_line, child.id(), || {
+        "(read only once the address is known)".to_owned()
+    });
     // The log is read on its own thread, line by line, until the failed login shows.
     let stderr = child.stderr.take().unwrap();
     let (lines_tx, lines) = std::sync::mpsc::channel::<String>();

@@ -8,50 +8,34 @@ mod common;
 use common::*;
 use futures_util::SinkExt;
 use std::collections::HashSet;
-use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use switchboard_protocol::*;
+use switchboard_testkit::process::{listening_address, spawn_server};
 use tokio_tungstenite::tungstenite::Message;
 
 /// The real server binary, started on a free port; reads the address it prints.
 struct Process {
     child: Child,
     addr: SocketAddr,
-    /// Kept open so the server never writes to a closed pipe.
-    _stdout: BufReader<std::process::ChildStdout>,
 }
 
 impl Process {
     fn start(dir: &Path) -> Process {
         let config = dir.join("config.toml");
         std::fs::write(&config, TEST_CONFIG).unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_switchboard-server"))
-            .arg("--config")
-            .arg(&config)
-            .arg("--db")
-            .arg(dir.join("durable.db"))
-            .args(["--listen", "127.0.0.1:0", "--seed", "3"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("the server binary starts");
-        let stdout = child.stdout.take().unwrap();
-        let mut stdout = BufReader::new(stdout);
-        let mut line = String::new();
-        stdout.read_line(&mut line).unwrap();
-        let addr = line
-            .trim()
-            .strip_prefix("listening on http://")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .parse()
-            .unwrap();
-        Process {
-            child,
-            addr,
-            _stdout: stdout,
-        }
+        let (child, first_line) = spawn_server(
+            Command::new(env!("CARGO_BIN_EXE_switchboard-server"))
+                .arg("--config")
+                .arg(&config)
+                .arg("--db")
+                .arg(dir.join("durable.db"))
+                .args(["--listen", "127.0.0.1:0", "--seed", "3"])
+                .stderr(Stdio::null()),
+        );
+        let addr = listening_address(first_line, child.id(), || "(not captured)".to_owned());
+        Process { child, addr }
     }
 
     /// SIGKILL: no shutdown code runs.

@@ -5,8 +5,9 @@
 //! look for a secret there ([`absent_everywhere`]).
 
 use crate::customer::CustomerClient;
+use crate::process::{listening_address, spawn_server};
 use crate::rep::RepClient;
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -97,8 +98,6 @@ pub struct LoggedServer {
     pub addr: SocketAddr,
     pub dir: tempfile::TempDir,
     child: Child,
-    /// Kept open so the server never writes to a closed pipe.
-    _stdout: BufReader<std::process::ChildStdout>,
     /// Reads stderr to its end on its own thread (the pipe must never fill up).
     log: Option<std::thread::JoinHandle<Vec<u8>>>,
 }
@@ -110,40 +109,30 @@ impl LoggedServer {
         let dir = tempfile::tempdir().expect("temp dir");
         let config = dir.path().join("config.toml");
         std::fs::write(&config, config_toml).expect("config written");
-        let mut child = Command::new(binary)
-            .arg("--config")
-            .arg(&config)
-            .arg("--db")
-            .arg(dir.path().join("server.db"))
-            .args(["--listen", "127.0.0.1:0"])
-            .env("RUST_LOG", log_filter)
-            .env("NO_COLOR", "1")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the server binary starts");
+        let (mut child, first_line) = spawn_server(
+            Command::new(binary)
+                .arg("--config")
+                .arg(&config)
+                .arg("--db")
+                .arg(dir.path().join("server.db"))
+                .args(["--listen", "127.0.0.1:0"])
+                .env("RUST_LOG", log_filter)
+                .env("NO_COLOR", "1")
+                .stderr(Stdio::piped()),
+        );
         let mut stderr = child.stderr.take().expect("stderr piped");
         let log = std::thread::spawn(move || {
             let mut all = Vec::new();
             let _ = stderr.read_to_end(&mut all);
             all
         });
-        let mut stdout = BufReader::new(child.stdout.take().expect("stdout piped"));
-        let mut line = String::new();
-        stdout
-            .read_line(&mut line)
-            .expect("the server prints its address");
-        let addr = line
-            .trim()
-            .strip_prefix("listening on http://")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .parse()
-            .expect("an address");
+        let addr = listening_address(first_line, child.id(), || {
+            "(read to its end only once it exits)".to_owned()
+        });
         LoggedServer {
             addr,
             dir,
             child,
-            _stdout: stdout,
             log: Some(log),
         }
     }

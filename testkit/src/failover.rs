@@ -9,7 +9,8 @@
 //! `libc::kill` needs `unsafe`, which the workspace forbids.
 
 use crate::config::TEST_CONFIG;
-use std::io::{BufRead, BufReader, Read};
+use crate::process::{listening_address_async, spawn_server};
+use std::io::Read;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -29,16 +30,9 @@ const HEALTH_TIMEOUT: Duration = Duration::from_millis(500);
 /// How often [`until_active`] and [`ServerProcess::wait_exit`] look again.
 const POLL_INTERVAL: Duration = Duration::from_millis(20);
 
-/// What a server process's `/healthz` answered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Health {
-    /// 200 `ok`: it holds the lease and serves.
-    Active,
-    /// 503 `standby`: it waits for the lease.
-    Standby,
-    /// No answer within [`HEALTH_TIMEOUT`] (dead, paused, not listening) or another answer.
-    Down,
-}
+/// What a server process's `/healthz` answered: the same reading as the server's own
+/// subcommands (200 `ok` active, 503 `standby`, anything else or nothing down).
+pub use switchboard_server::child_server::Health;
 
 /// A real `switchboard-server` process with `--database URL`, `--listen 127.0.0.1:0`, the
 /// test configuration, and a `--db` of its own in its own temp directory (unused with
@@ -69,20 +63,19 @@ impl ServerProcess {
         let dir = tempfile::tempdir().expect("temp dir");
         let config = dir.path().join("config.toml");
         std::fs::write(&config, config_toml).expect("config written");
-        let mut child = Command::new(binary)
-            .arg("--config")
-            .arg(&config)
-            .arg("--db")
-            .arg(dir.path().join("side.db"))
-            .args(["--listen", "127.0.0.1:0", "--database", database_url])
-            .env("NO_COLOR", "1")
-            // Its exit error on one line, without a backtrace, whatever the test run sets.
-            .env("RUST_BACKTRACE", "0")
-            .env("RUST_LIB_BACKTRACE", "0")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the server binary starts");
+        let (mut child, first_line) = spawn_server(
+            Command::new(binary)
+                .arg("--config")
+                .arg(&config)
+                .arg("--db")
+                .arg(dir.path().join("side.db"))
+                .args(["--listen", "127.0.0.1:0", "--database", database_url])
+                .env("NO_COLOR", "1")
+                // Its exit error on one line, without a backtrace, whatever the test run sets.
+                .env("RUST_BACKTRACE", "0")
+                .env("RUST_LIB_BACKTRACE", "0")
+                .stderr(Stdio::piped()),
+        );
         let pid = child.id();
         let stderr = Arc::new(Mutex::new(Vec::new()));
         let stderr_reader = {
@@ -100,17 +93,6 @@ impl ServerProcess {
                 }
             })
         };
-        // The first line on its own thread, so waiting for it has a deadline; the thread
-        // then reads stdout to its end (the server never writes to a closed pipe).
-        let (first_line, first) = tokio::sync::oneshot::channel();
-        let stdout = child.stdout.take().expect("stdout piped");
-        std::thread::spawn(move || {
-            let mut stdout = BufReader::new(stdout);
-            let mut line = String::new();
-            let _ = stdout.read_line(&mut line);
-            let _ = first_line.send(line);
-            let _ = std::io::copy(&mut stdout, &mut std::io::sink());
-        });
         let mut process = ServerProcess {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             pid,
@@ -120,25 +102,7 @@ impl ServerProcess {
             stderr_reader: Some(stderr_reader),
             exited: None,
         };
-        let line = match tokio::time::timeout(crate::DEADLINE, first).await {
-            Ok(Ok(line)) => line,
-            Ok(Err(_)) | Err(_) => panic!(
-                "server {pid} printed no `listening on` line within {:?}; stderr: {}",
-                crate::DEADLINE,
-                process.stderr()
-            ),
-        };
-        process.addr = line
-            .trim()
-            .strip_prefix("listening on http://")
-            .unwrap_or_else(|| {
-                panic!(
-                    "server {pid}: unexpected first line {line:?}; stderr: {}",
-                    process.stderr()
-                )
-            })
-            .parse()
-            .expect("an address");
+        process.addr = listening_address_async(first_line, pid, || process.stderr()).await;
         process
     }
 
@@ -215,22 +179,18 @@ impl Drop for ServerProcess {
     }
 }
 
-/// What `/healthz` at `addr` answers now.
+/// What `/healthz` at `addr` answers now ([`Health::Down`] after [`HEALTH_TIMEOUT`]).
 pub async fn health_of(addr: SocketAddr) -> Health {
-    let client = reqwest::Client::builder()
+    let client = health_client();
+    switchboard_server::child_server::health_of(&client, addr).await
+}
+
+/// An HTTP client whose every request ends after [`HEALTH_TIMEOUT`].
+fn health_client() -> reqwest::Client {
+    reqwest::Client::builder()
         .timeout(HEALTH_TIMEOUT)
         .build()
-        .expect("an HTTP client");
-    let Ok(response) = client.get(format!("http://{addr}/healthz")).send().await else {
-        return Health::Down;
-    };
-    let status = response.status().as_u16();
-    let body = response.text().await.unwrap_or_default();
-    match (status, body.trim()) {
-        (200, "ok") => Health::Active,
-        (503, "standby") => Health::Standby,
-        _ => Health::Down,
-    }
+        .expect("an HTTP client")
 }
 
 /// Waits (at most `limit`) until one of `servers` says it is active; its index. Fails the
@@ -241,28 +201,26 @@ pub async fn until_active(servers: &[&ServerProcess], limit: Duration) -> usize 
 
 /// Waits (at most `limit`) until one of `servers` answers `wanted`; its index.
 pub async fn until_health(servers: &[&ServerProcess], wanted: Health, limit: Duration) -> usize {
-    let deadline = Instant::now() + limit;
-    loop {
-        let mut seen = Vec::with_capacity(servers.len());
-        for (index, server) in servers.iter().enumerate() {
-            let health = server.healthz().await;
-            if health == wanted {
-                return index;
-            }
-            seen.push(health);
-        }
-        if Instant::now() >= deadline {
-            let stderrs: Vec<String> = servers
-                .iter()
-                .map(|s| format!("--- server {} ({}):\n{}", s.pid, s.addr, s.stderr()))
-                .collect();
-            panic!(
-                "none of the servers was {wanted:?} after {limit:?} (last seen {seen:?})\n{}",
-                stderrs.join("\n")
-            );
-        }
-        tokio::time::sleep(POLL_INTERVAL).await;
-    }
+    let client = health_client();
+    let addrs: Vec<SocketAddr> = servers.iter().map(|server| server.addr).collect();
+    let found = switchboard_server::child_server::poll_health(
+        &client,
+        &addrs,
+        POLL_INTERVAL,
+        limit,
+        |seen| seen.iter().position(|health| *health == wanted),
+    )
+    .await;
+    found.unwrap_or_else(|timeout| {
+        let stderrs: Vec<String> = servers
+            .iter()
+            .map(|s| format!("--- server {} ({}):\n{}", s.pid, s.addr, s.stderr()))
+            .collect();
+        panic!(
+            "none of the servers was {wanted:?}: {timeout}\n{}",
+            stderrs.join("\n")
+        )
+    })
 }
 
 /// A refused WebSocket upgrade: the HTTP status, its `Retry-After` header and its body.

@@ -3,7 +3,7 @@
 //! ([`server`]), one customer test client ([`customer`]) and one rep test client
 //! ([`rep`]) over real WebSockets, a raw Jump Client agent on `/ws/jump` and the pinning
 //! helpers ([`jump`]), the offer of the native client and its `join` ([`client_offer`]), elevated shells and the
-//! real binary with its log captured for the grep tests ([`elevation`]), the test configurations ([`config`]), a private PostgreSQL cluster with a fresh database per test ([`postgres`]), certificates made in the test and the real server over TLS ([`tls`]), and waits that
+//! real binary with its log captured for the grep tests ([`elevation`]), the test configurations ([`config`]), a private PostgreSQL cluster with a fresh database per test ([`postgres`]), the real server binary as a child process and the address it prints ([`process`]), certificates made in the test and the real server over TLS ([`tls`]), and waits that
 //! fail with what they waited for after a deadline, never sleeps ([`wait`]; with the `ui`
 //! feature, [`ui`] steps an egui_kittest harness and prints the visible labels on a
 //! timeout).
@@ -19,6 +19,7 @@ pub mod failover;
 pub mod jump;
 pub mod media;
 pub mod postgres;
+pub mod process;
 pub mod remote;
 pub mod rep;
 pub mod server;
