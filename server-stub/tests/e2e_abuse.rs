@@ -261,20 +261,19 @@ async fn websockets_from_other_origins_are_refused() {
 #[test]
 fn a_forged_user_name_cannot_forge_a_log_line() {
     use std::io::BufRead;
-    use switchboard_testkit::process::{listening_address, spawn_server};
+    use switchboard_testkit::process::{listening_address, server_command, spawn_server};
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("config.toml");
     std::fs::write(&config, TEST_CONFIG).unwrap();
     let (mut child, first_line) = spawn_server(
-        std::process::Command::new(env!("CARGO_BIN_EXE_switchboard-server"))
-            .arg("--config")
-            .arg(&config)
-            .arg("--db")
-            .arg(dir.path().join("log.db"))
-            .args(["--listen", "127.0.0.1:0"])
-            .env("RUST_LOG", "info")
-            .env("NO_COLOR", "1")
-            .stderr(std::process::Stdio::piped()),
+        server_command(
+            std::path::Path::new(env!("CARGO_BIN_EXE_switchboard-server")),
+            &config,
+            &dir.path().join("log.db"),
+        )
+        .env("RUST_LOG", "info")
+        .env("NO_COLOR", "1")
+        .stderr(std::process::Stdio::piped()),
     );
     let addr = listening_address(first_line, child.id(), || {
         "(read only once the address is known)".to_owned()

@@ -12,7 +12,7 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use switchboard_protocol::*;
-use switchboard_testkit::process::{listening_address, spawn_server};
+use switchboard_testkit::process::{listening_address, server_command, spawn_server};
 use tokio_tungstenite::tungstenite::Message;
 
 /// The real server binary, started on a free port; reads the address it prints.
@@ -26,13 +26,13 @@ impl Process {
         let config = dir.join("config.toml");
         std::fs::write(&config, TEST_CONFIG).unwrap();
         let (child, first_line) = spawn_server(
-            Command::new(env!("CARGO_BIN_EXE_switchboard-server"))
-                .arg("--config")
-                .arg(&config)
-                .arg("--db")
-                .arg(dir.join("durable.db"))
-                .args(["--listen", "127.0.0.1:0", "--seed", "3"])
-                .stderr(Stdio::null()),
+            server_command(
+                Path::new(env!("CARGO_BIN_EXE_switchboard-server")),
+                &config,
+                &dir.join("durable.db"),
+            )
+            .args(["--seed", "3"])
+            .stderr(Stdio::null()),
         );
         let addr = listening_address(first_line, child.id(), || "(not captured)".to_owned());
         Process { child, addr }

@@ -5,12 +5,12 @@
 //! look for a secret there ([`absent_everywhere`]).
 
 use crate::customer::CustomerClient;
-use crate::process::{listening_address, spawn_server};
+use crate::process::{listening_address, server_command, spawn_server};
 use crate::rep::RepClient;
 use std::io::Read;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use switchboard_protocol::{
     CustomerRequest, CustomerServerMessage, ElevationRequest, ElevationSupport, GrantId, OkResult,
     RepEvent, RepRequest, Secret, SessionId,
@@ -110,12 +110,7 @@ impl LoggedServer {
         let config = dir.path().join("config.toml");
         std::fs::write(&config, config_toml).expect("config written");
         let (mut child, first_line) = spawn_server(
-            Command::new(binary)
-                .arg("--config")
-                .arg(&config)
-                .arg("--db")
-                .arg(dir.path().join("server.db"))
-                .args(["--listen", "127.0.0.1:0"])
+            server_command(binary, &config, &dir.path().join("server.db"))
                 .env("RUST_LOG", log_filter)
                 .env("NO_COLOR", "1")
                 .stderr(Stdio::piped()),

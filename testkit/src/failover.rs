@@ -9,7 +9,7 @@
 //! `libc::kill` needs `unsafe`, which the workspace forbids.
 
 use crate::config::TEST_CONFIG;
-use crate::process::{listening_address_async, spawn_server};
+use crate::process::{listening_address_async, server_command, spawn_server};
 use std::io::Read;
 use std::net::SocketAddr;
 use std::path::Path;
@@ -64,12 +64,8 @@ impl ServerProcess {
         let config = dir.path().join("config.toml");
         std::fs::write(&config, config_toml).expect("config written");
         let (mut child, first_line) = spawn_server(
-            Command::new(binary)
-                .arg("--config")
-                .arg(&config)
-                .arg("--db")
-                .arg(dir.path().join("side.db"))
-                .args(["--listen", "127.0.0.1:0", "--database", database_url])
+            server_command(binary, &config, &dir.path().join("side.db"))
+                .args(["--database", database_url])
                 .env("NO_COLOR", "1")
                 // Its exit error on one line, without a backtrace, whatever the test run sets.
                 .env("RUST_BACKTRACE", "0")

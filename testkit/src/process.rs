@@ -8,9 +8,23 @@
 //! what tests want: a panic with the process id and its stderr.
 
 use std::net::SocketAddr;
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use switchboard_server::child_server::ChildServerError;
 pub use switchboard_server::child_server::ListeningLine;
+
+/// `binary --config CONFIG --db DB --listen 127.0.0.1:0`: the server on a free port with a
+/// configuration and a SQLite file of the test's; the caller adds what else it needs.
+pub fn server_command(binary: &Path, config: &Path, db: &Path) -> Command {
+    let mut command = Command::new(binary);
+    command
+        .arg("--config")
+        .arg(config)
+        .arg("--db")
+        .arg(db)
+        .args(["--listen", "127.0.0.1:0"]);
+    command
+}
 
 /// Spawns `command` (the caller set its arguments, environment and stderr) with stdout
 /// piped, and starts reading the address line. A caller that reads stderr while the
