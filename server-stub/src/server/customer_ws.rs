@@ -117,7 +117,9 @@ pub async fn serve(
     let limits = &state.config.limits;
     let mut liveness = Liveness::new(Duration::from_secs(limits.idle_timeout_secs));
     let wait = Duration::from_secs(limits.hello_timeout_secs);
-    let Some(hello) = hello(&mut socket, wait, &mut liveness).await else {
+    // Boxed for its few milliseconds: inline, its state would be part of the future this
+    // connection keeps for its whole life (future_sizes.rs guards that size).
+    let Some(hello) = Box::pin(hello(&mut socket, wait, &mut liveness)).await else {
         return;
     };
     let first = match hello {

@@ -22,6 +22,8 @@ mod portal;
 pub mod proxy;
 mod rep_ws;
 mod shell_http;
+#[cfg(test)]
+mod future_sizes;
 mod socket;
 pub mod standby;
 pub mod streams;

@@ -156,12 +156,14 @@ struct Handshake {
 #[tracing::instrument(skip_all)]
 pub async fn serve(mut socket: WebSocket, state: AppState) {
     let mut liveness = Liveness::new(Duration::from_secs(state.config.limits.idle_timeout_secs));
+    // Boxed for its few milliseconds: inline, its state would be part of the future this
+    // connection keeps for its whole life (future_sizes.rs guards that size).
     let Some(Handshake {
         rep,
         resume,
         token_hash,
         expires_at,
-    }) = handshake(&mut socket, &state, &mut liveness).await
+    }) = Box::pin(handshake(&mut socket, &state, &mut liveness)).await
     else {
         socket::close(&mut socket).await;
         return;

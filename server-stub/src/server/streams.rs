@@ -20,6 +20,8 @@ pub const KEPT_EVENTS: usize = 2048;
 pub const KEPT_BYTES: usize = 128 * 1024;
 /// All reps' kept frames together hold at most this many bytes (of frame text).
 pub const KEPT_BYTES_TOTAL: usize = 16 * 1024 * 1024;
+/// A stream's deque of kept frames is not shrunk below this many slots (16 × 40 bytes).
+const SHRINK_ABOVE: usize = 16;
 
 /// An `event` frame as `RepServerMessage::Event` writes it, borrowing the event (one event
 /// often goes to many reps).
@@ -42,6 +44,13 @@ impl Stream {
     fn drop_oldest(&mut self) -> Option<usize> {
         let (_, frame) = self.kept.pop_front()?;
         self.kept_bytes -= frame.len();
+        // A deque keeps its largest size: with the shared budget taking the oldest frames
+        // server-wide, most reps' deques end up nearly empty but as large as their busiest
+        // moment (after setting up 5,000 reps, ~2 KiB each). Halving when a quarter full
+        // gives that back at an amortised constant cost per frame.
+        if self.kept.capacity() > SHRINK_ABOVE && self.kept.len() * 4 <= self.kept.capacity() {
+            self.kept.shrink_to(self.kept.len() * 2);
+        }
         Some(frame.len())
     }
 
@@ -131,7 +140,12 @@ impl RepStreams {
     ) -> Option<Utf8Bytes> {
         let at = *self.index.get(rep)?;
         let stream = &mut self.streams[at];
-        let frame = Utf8Bytes::from(encode(stream.last_seq + 1)?);
+        let mut text = encode(stream.last_seq + 1)?;
+        // serde's buffer grows by doubling: the kept frame holds only its text (the budget
+        // counts text, so slack would be memory nobody bounds). Spliced frames are exact
+        // already, and this is then free.
+        text.shrink_to_fit();
+        let frame = Utf8Bytes::from(text);
         stream.last_seq += 1;
         stream.kept_bytes += frame.len();
         stream.kept.push_back((stream.last_seq, frame.clone()));
@@ -383,5 +397,40 @@ mod tests {
         }
         assert!(roomy.order.len() <= 2 * roomy.kept_frames + 1024);
         assert_eq!(roomy.kept_bytes(), roomy.streams[0].kept_bytes);
+    }
+
+    /// A rep whose frames the shared budget took gives the deque's room back: after a burst
+    /// that filled it, an idle rep must not keep a deque sized for that burst (issue 11's
+    /// memory per idle connection). Fails without the shrink in `drop_oldest`.
+    #[test]
+    fn a_stream_emptied_by_the_budget_gives_its_room_back() {
+        let busy = RepId::from("busy");
+        let other = RepId::from("other");
+        let frame_len = {
+            let mut probe = RepStreams::new("s1".into());
+            probe.open(&busy);
+            probe.push(&busy, &event()).unwrap().len()
+        };
+        let mut streams = RepStreams::with_budget("s1".into(), 400 * frame_len);
+        streams.open(&busy);
+        streams.open(&other);
+        for _ in 0..300 {
+            streams.push(&busy, &event());
+        }
+        assert!(streams.streams[0].kept.capacity() >= 300);
+        // The other rep's frames push the busy one's oldest out of the budget, all of them.
+        for _ in 0..1_000 {
+            streams.push(&other, &event());
+        }
+        let busy_stream = &streams.streams[0];
+        assert_eq!(busy_stream.kept.len(), 0);
+        assert!(
+            busy_stream.kept.capacity() <= 2 * SHRINK_ABOVE,
+            "an emptied stream still holds {} slots",
+            busy_stream.kept.capacity()
+        );
+        // Still numbered on, and still resumable from its newest frame.
+        let frame = streams.push(&busy, &event()).unwrap();
+        assert!(frame.contains(r#""seq":301"#));
     }
 }

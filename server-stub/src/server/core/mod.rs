@@ -411,8 +411,18 @@ pub struct CoreHandle {
 }
 
 impl CoreHandle {
+    /// Queues a message for the core, waiting while its queue is full; false when the core
+    /// is gone. Every connection task holds this future across an `.await` for its whole
+    /// life, so its size is memory per idle connection (issue 11): the common case (room in
+    /// the queue) needs no waiting state at all, and only a full queue allocates the
+    /// waiting send (`Sender::send`'s future is ~600 bytes more than the message).
     pub async fn send(&self, msg: CoreMsg) -> bool {
-        self.tx.send(msg).await.is_ok()
+        match self.tx.try_send(msg) {
+            Ok(()) => true,
+            Err(mpsc::error::TrySendError::Closed(_)) => false,
+            // Waiters are served in order, so this keeps the connection's order too.
+            Err(mpsc::error::TrySendError::Full(msg)) => Box::pin(self.tx.send(msg)).await.is_ok(),
+        }
     }
 }
 
