@@ -10,6 +10,8 @@ mod files_access;
 mod files_body;
 pub mod files_check;
 mod files_permits;
+#[cfg(test)]
+mod future_sizes;
 mod http;
 mod jump_ws;
 pub mod lease;
@@ -22,8 +24,6 @@ mod portal;
 pub mod proxy;
 mod rep_ws;
 mod shell_http;
-#[cfg(test)]
-mod future_sizes;
 mod socket;
 pub mod standby;
 pub mod streams;
