@@ -60,7 +60,8 @@ fn delta_bytes(effects: &[Effect], lead: &RepId) -> anyhow::Result<usize> {
     Ok(bytes)
 }
 
-fn started(effects: &[Effect]) -> anyhow::Result<SessionId> {
+/// The session a `CustomerStart`'s effects bound (every router bench starts sessions so).
+pub(crate) fn started(effects: &[Effect]) -> anyhow::Result<SessionId> {
     effects
         .iter()
         .find_map(|e| match e {

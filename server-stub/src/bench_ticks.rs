@@ -6,9 +6,7 @@
 //! grace period, offer, key or dashboard round ever falls due.
 
 use crate::config::Config;
-use crate::router::effects::Effect;
 use crate::router::{Input, Router};
-use anyhow::Context;
 use std::sync::Arc;
 use std::time::Instant;
 use switchboard_protocol::{CustomerInfo, RepId, RepRequest, Route};
@@ -61,13 +59,7 @@ pub(crate) fn start_session(
             platform: Default::default(),
         },
     );
-    effects
-        .iter()
-        .find_map(|e| match e {
-            Effect::BindCustomer(_, id) => Some(*id),
-            _ => None,
-        })
-        .context("the router started no session")
+    crate::bench_dashboard::started(&effects)
 }
 
 /// Enough ticks for a stable figure without making a slow router slower to bench.
