@@ -20,7 +20,6 @@ use switchboard_protocol::media::MediaFrame;
 use switchboard_protocol::{
     Author, Capability, ChatMessage, CustomerRequest, CustomerServerMessage, GrantState,
     MediaChannel, RepEvent, RepRequest, RepServerMessage, RequestId, Route, SessionId,
-    TranscriptEntry,
 };
 use switchboard_testkit::config::TEST_CONFIG;
 use switchboard_testkit::failover::{
@@ -524,22 +523,11 @@ async fn get(addr: std::net::SocketAddr, path: &str, auth: &str) -> (u16, Vec<u8
     (status, response.bytes().await.unwrap().to_vec())
 }
 
-/// A transcript's entries in short words, to compare whole transcripts at a glance.
+/// A transcript body's entries in short words (the kit's `transcript_words`).
 fn transcript_words(body: &[u8]) -> Vec<String> {
     let transcript: switchboard_protocol::ShellTranscript =
         serde_json::from_slice(body).expect("a transcript");
-    transcript
-        .entries
-        .iter()
-        .map(|entry| match entry {
-            TranscriptEntry::Started { rep_name, .. } => format!("started for {rep_name}"),
-            TranscriptEntry::Input { rep_name, text, .. } => format!("{rep_name}: {text}"),
-            TranscriptEntry::Output { text, .. } => format!("out: {text}"),
-            TranscriptEntry::Resized { cols, rows, .. } => format!("{cols}x{rows}"),
-            TranscriptEntry::Exited { code, .. } => format!("exit {code}"),
-            TranscriptEntry::Omitted { bytes, .. } => format!("omitted {bytes}"),
-        })
-        .collect()
+    switchboard_testkit::shell::transcript_words(&transcript.entries)
 }
 
 /// A customer shares a file and a rep works in the customer's shell on the active; after

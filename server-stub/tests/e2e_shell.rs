@@ -78,17 +78,7 @@ async fn a_shell_carries_bytes_both_ways_and_its_transcript_says_who_typed() {
 
     let alice_auth = format!("Bearer {}", server.login("alice").await);
     let expect = |entries: &[TranscriptEntry]| {
-        let kinds: Vec<String> = entries
-            .iter()
-            .map(|e| match e {
-                TranscriptEntry::Started { rep_name, .. } => format!("started for {rep_name}"),
-                TranscriptEntry::Input { rep_name, text, .. } => format!("{rep_name}: {text}"),
-                TranscriptEntry::Output { text, .. } => format!("out: {text}"),
-                TranscriptEntry::Resized { cols, rows, .. } => format!("{cols}x{rows}"),
-                TranscriptEntry::Exited { code, .. } => format!("exit {code}"),
-                TranscriptEntry::Omitted { bytes, .. } => format!("omitted {bytes}"),
-            })
-            .collect();
+        let kinds = switchboard_testkit::shell::transcript_words(entries);
         assert_eq!(
             kinds,
             [

@@ -8,7 +8,9 @@ use crate::media::MediaClient;
 use crate::remote::{accept, native_customer};
 use crate::{CustomerClient, RepClient, TestServer};
 use switchboard_protocol::media::MediaFrame;
-use switchboard_protocol::{Capability, GrantId, MediaChannel, SessionId, ShellTranscript};
+use switchboard_protocol::{
+    Capability, GrantId, MediaChannel, SessionId, ShellTranscript, TranscriptEntry,
+};
 
 /// A session between `rep` and a native customer, with `rep`'s shell granted.
 pub struct GrantedShell {
@@ -91,4 +93,20 @@ pub async fn transcript(
         .await
         .expect("a transcript");
     (status, Some(body))
+}
+
+/// A transcript's entries in short words (`started for Alice`, `Alice: echo hi\r`,
+/// `out: hi\r\n`, `120x40`, `exit 3`, `omitted N`), to compare whole transcripts at a glance.
+pub fn transcript_words(entries: &[TranscriptEntry]) -> Vec<String> {
+    entries
+        .iter()
+        .map(|entry| match entry {
+            TranscriptEntry::Started { rep_name, .. } => format!("started for {rep_name}"),
+            TranscriptEntry::Input { rep_name, text, .. } => format!("{rep_name}: {text}"),
+            TranscriptEntry::Output { text, .. } => format!("out: {text}"),
+            TranscriptEntry::Resized { cols, rows, .. } => format!("{cols}x{rows}"),
+            TranscriptEntry::Exited { code, .. } => format!("exit {code}"),
+            TranscriptEntry::Omitted { bytes, .. } => format!("omitted {bytes}"),
+        })
+        .collect()
 }
