@@ -385,21 +385,7 @@ async fn a_real_servers_session_is_in_todays_report() {
     let session_id = customer.session_id;
     alice.ok(RepRequest::Accept { session_id }).await;
     end_resolved(&mut alice, session_id).await;
-    let dir = tempfile::tempdir().unwrap();
-    let config_path = write_test_config(dir.path());
-    let today = today();
-    let engine = Engine::Sqlite(server.db_path());
-    let (ok, csv, err) = tokio::task::spawn_blocking(move || {
-        run_report(&config_path, &engine, &["--from", &today, "--to", &today])
-    })
-    .await
-    .unwrap();
-    assert!(ok, "{err}");
-    assert_eq!(
-        team_line(&csv, "billing"),
-        ("1".into(), "0".into()),
-        "{csv}"
-    );
+    assert_one_billing_session_today(Engine::Sqlite(server.db_path())).await;
 }
 
 /// The same through a server process on PostgreSQL, with the report running while it is
@@ -423,10 +409,14 @@ async fn a_postgres_servers_session_is_in_todays_report() {
     let session_id = customer.session_id;
     alice.ok(RepRequest::Accept { session_id }).await;
     end_resolved(&mut alice, session_id).await;
+    assert_one_billing_session_today(Engine::Postgres(db.url)).await;
+}
+
+/// Today's report from `engine` counts one billing session, none abandoned.
+async fn assert_one_billing_session_today(engine: Engine) {
     let dir = tempfile::tempdir().unwrap();
     let config_path = write_test_config(dir.path());
     let today = today();
-    let engine = Engine::Postgres(db.url);
     let (ok, csv, err) = tokio::task::spawn_blocking(move || {
         run_report(&config_path, &engine, &["--from", &today, "--to", &today])
     })
