@@ -10,17 +10,18 @@
 //!
 //! An abandoned attempt's thread ends when the host finally answers or drops the connection
 //! (PostgreSQL's own `authentication_timeout`, 60 s by default, or the TCP timeouts); until
-//! then it counts against [`MAX_PENDING`], so a caller that retries in a loop against a host
+//! then it counts against [`MAX_PENDING`] (attempts still within their limit do not), so a caller that retries in a loop against a host
 //! that never answers cannot pile up threads without bound.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 use std::time::Duration;
 
 /// Connection attempts abandoned and still running, at most; past it a new attempt fails at
 /// once with [`ConnectError::Pending`].
 pub const MAX_PENDING: usize = 8;
 
-/// Attempts started and not yet finished (answered or failed), abandoned or not.
+/// Attempts the caller gave up on that are still running.
 static PENDING: AtomicUsize = AtomicUsize::new(0);
 
 /// Why a bounded connect failed.
@@ -49,50 +50,58 @@ pub fn connect_within(
     connect_counted(&PENDING, config, limit, name)
 }
 
-/// [`connect_within`], its attempts counted in `pending` (the tests count their own, apart
-/// from the other tests' connections in the same process).
+/// [`connect_within`], its abandoned attempts counted in `pending` (the tests count their
+/// own, apart from the other tests' connections in the same process).
 fn connect_counted(
     pending: &'static AtomicUsize,
     config: postgres::Config,
     limit: Duration,
     name: &str,
 ) -> Result<postgres::Client, ConnectError> {
-    let pending = PendingAttempt::start(pending)?;
+    // Only attempts given up on count: any number of healthy connects may run at once.
+    if pending.load(Ordering::Acquire) >= MAX_PENDING {
+        return Err(ConnectError::Pending);
+    }
+    let state = Arc::new(AtomicU8::new(RUNNING));
+    let attempt = state.clone();
     let (sender, receiver) = std::sync::mpsc::sync_channel(1);
     std::thread::Builder::new()
         .name(name.to_owned())
         .spawn(move || {
             let connected = config.connect(postgres::NoTls);
-            drop(pending);
+            // Abandoned meanwhile: the caller counted it, so this uncounts it.
+            if attempt
+                .compare_exchange(RUNNING, DONE, Ordering::AcqRel, Ordering::Acquire)
+                .is_err()
+            {
+                pending.fetch_sub(1, Ordering::AcqRel);
+            }
             // The receiver is gone only when the caller stopped waiting.
             let _ = sender.send(connected);
         })
         .map_err(ConnectError::Thread)?;
     match receiver.recv_timeout(limit) {
         Ok(connected) => Ok(connected?),
-        Err(_) => Err(ConnectError::NoAnswer(limit)),
+        Err(_) => {
+            // Counted before it is marked, so the thread never uncounts what was not
+            // counted; if the attempt ended in between, the count is taken back.
+            pending.fetch_add(1, Ordering::AcqRel);
+            if state
+                .compare_exchange(RUNNING, ABANDONED, Ordering::AcqRel, Ordering::Acquire)
+                .is_err()
+            {
+                pending.fetch_sub(1, Ordering::AcqRel);
+            }
+            Err(ConnectError::NoAnswer(limit))
+        }
     }
 }
 
-/// One attempt counted in its counter from its start until it is dropped.
-struct PendingAttempt(&'static AtomicUsize);
-
-impl PendingAttempt {
-    fn start(pending: &'static AtomicUsize) -> Result<PendingAttempt, ConnectError> {
-        pending
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
-                (n < MAX_PENDING).then_some(n + 1)
-            })
-            .map(|_| PendingAttempt(pending))
-            .map_err(|_| ConnectError::Pending)
-    }
-}
-
-impl Drop for PendingAttempt {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::AcqRel);
-    }
-}
+/// An attempt's state: running, ended (its answer sent or dropped), or abandoned by the
+/// caller while still running (then counted in the pending attempts until it ends).
+const RUNNING: u8 = 0;
+const DONE: u8 = 1;
+const ABANDONED: u8 = 2;
 
 #[cfg(test)]
 mod tests {
@@ -109,36 +118,52 @@ mod tests {
         (listener, config)
     }
 
-    /// A host that accepts and never answers the startup fails within the bound, and the
-    /// attempts left waiting on it are bounded too; when it goes away they end and count no
-    /// more.
+    /// A host that accepts and never answers the startup fails within the bound; attempts
+    /// still running do not count against [`MAX_PENDING`] (more than it may connect at
+    /// once), attempts given up on do, until they end (when the host goes away).
     #[test]
     fn a_silent_host_fails_within_the_limit_and_abandoned_attempts_are_bounded() {
-        let (listener, config) = silent_server();
-        let limit = Duration::from_millis(200);
-        let started = std::time::Instant::now();
-        let mut errors = Vec::new();
         static COUNTED: AtomicUsize = AtomicUsize::new(0);
-        for _ in 0..MAX_PENDING + 2 {
-            match connect_counted(&COUNTED, config.clone(), limit, "test") {
-                Ok(_) => panic!("a silent host cannot be connected to"),
-                Err(error) => errors.push(error),
-            }
-        }
+        let (listener, config) = silent_server();
+        let limit = Duration::from_secs(1);
+        let attempts = MAX_PENDING + 2;
+        let started = std::time::Instant::now();
+        let errors: Vec<ConnectError> = std::thread::scope(|scope| {
+            let running: Vec<_> = (0..attempts)
+                .map(|_| {
+                    let config = config.clone();
+                    scope.spawn(move || connect_counted(&COUNTED, config, limit, "test"))
+                })
+                .collect();
+            running
+                .into_iter()
+                .map(
+                    |attempt| match attempt.join().expect("the attempt's thread") {
+                        Ok(_) => panic!("a silent host cannot be connected to"),
+                        Err(error) => error,
+                    },
+                )
+                .collect()
+        });
         assert!(
-            started.elapsed() < limit * (MAX_PENDING as u32 + 2) + Duration::from_secs(5),
+            started.elapsed() < limit + Duration::from_secs(10),
             "took {:?}",
             started.elapsed()
         );
-        let no_answer = errors
-            .iter()
-            .filter(|e| matches!(e, ConnectError::NoAnswer(_)))
-            .count();
-        let refused_at_once = errors
-            .iter()
-            .filter(|e| matches!(e, ConnectError::Pending))
-            .count();
-        assert_eq!((no_answer, refused_at_once), (MAX_PENDING, 2), "{errors:?}");
+        assert!(
+            errors
+                .iter()
+                .all(|e| matches!(e, ConnectError::NoAnswer(_))),
+            "{attempts} attempts at once all wait their limit: {errors:?}"
+        );
+        assert_eq!(COUNTED.load(Ordering::Acquire), attempts, "all abandoned");
+        assert!(
+            matches!(
+                connect_counted(&COUNTED, config.clone(), limit, "test"),
+                Err(ConnectError::Pending)
+            ),
+            "past {MAX_PENDING} abandoned attempts, a new one is refused at once"
+        );
         // The host goes away: the waiting attempts fail, and new attempts may start again.
         drop(listener);
         let deadline = std::time::Instant::now() + Duration::from_secs(20);
