@@ -2,7 +2,8 @@
 //! on a connection of its own that the files thread (`store/file_store.rs`) keeps, apart
 //! from the store thread's: a large file being written never holds up a chat commit.
 //!
-//! Writes (put, delete) are fenced like every PostgreSQL write (`fence.rs`). A deleted
+//! Writes (put, delete) are fenced like every PostgreSQL write (`fence.rs`); a put is one
+//! statement with the lease check as its condition (see [`PostgresFiles::put`]). A deleted
 //! file's space is PostgreSQL's to reuse (autovacuum), not given back to the OS at once as
 //! SQLite's side file does.
 
@@ -15,6 +16,17 @@ use super::side_tables;
 use super::statements::{Cached, Statements};
 use postgres::Client;
 use switchboard_protocol::{Attachment, SessionId};
+
+const INSERT: &str =
+    "INSERT INTO files (id, session_id, name, content_type, size, data, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)";
+
+/// [`INSERT`] only while the lease (token `$8`) holds: `fence.rs`'s check as its condition.
+const FENCED_INSERT: &str =
+    "INSERT INTO files (id, session_id, name, content_type, size, data, created_at)
+     SELECT $1::text, $2::bigint, $3::text, $4::text, $5::bigint, $6::bytea, $7::bigint
+     WHERE EXISTS (SELECT 1 FROM switchboard_lease
+         WHERE id = 1 AND token = $8 AND expires_at > clock_timestamp() FOR SHARE)";
 
 /// The files' own PostgreSQL connection, with its statements and the server's fence.
 pub(crate) struct PostgresFiles {
@@ -55,22 +67,30 @@ impl PostgresFiles {
             to_sql(attachment.size)?,
             to_sql(now)?,
         );
-        write_transaction(&mut self.client, &mut self.statements, self.fence, |db| {
-            db.execute(
-                "INSERT INTO files (id, session_id, name, content_type, size, data, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                &[
-                    &attachment.file_id,
-                    &session_id,
-                    &attachment.name,
-                    &attachment.content_type,
-                    &size,
-                    &data,
-                    &now,
-                ],
-            )?;
-            Ok(())
-        })
+        let params: [&(dyn postgres::types::ToSql + Sync); 7] = [
+            &attachment.file_id,
+            &session_id,
+            &attachment.name,
+            &attachment.content_type,
+            &size,
+            &data,
+            &now,
+        ];
+        let Some(fence) = self.fence else {
+            self.db().execute(INSERT, &params)?;
+            return Ok(());
+        };
+        // One statement, not a transaction around it: the bytes (up to `max_file_bytes`)
+        // reach PostgreSQL with no transaction open (its 2 s idle-in-transaction timeout
+        // could end a slow upload) and no lock on the lease row (the active's renewal would
+        // wait behind a long upload and the server would lose its own lease). The lease row
+        // is locked only while the row is inserted, exactly as a fenced transaction would.
+        let mut fenced: Vec<&(dyn postgres::types::ToSql + Sync)> = params.to_vec();
+        fenced.push(&fence.token);
+        if self.db().execute(FENCED_INSERT, &fenced)? == 0 {
+            return Err(StoreError::LeaseLost);
+        }
+        Ok(())
     }
 
     pub(crate) fn info(&mut self, file_id: &str) -> Result<Option<FileInfo>, StoreError> {
