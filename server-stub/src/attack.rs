@@ -40,8 +40,6 @@ pub struct AttackArgs {
 const KINDS: &[&str] = &["uploads", "chat", "login", "slowloris", "sessions"];
 /// The probe's pace: under the default chat rate (5/s), so the probe itself is never limited.
 const PROBE_EVERY: Duration = Duration::from_millis(250);
-/// How long the attacked server process may take to print its address.
-const START_LIMIT: Duration = Duration::from_secs(30);
 
 type Ws = WebSocketStream<TcpStream>;
 
@@ -165,7 +163,7 @@ impl ServerProcess {
             .spawn()
             .context("starting the server process")?;
         let addr = ListeningLine::read_from(&mut child)?
-            .address(START_LIMIT)
+            .address(crate::child_server::START_LIMIT)
             .await;
         match addr {
             Ok(addr) => Ok(ServerProcess { child, addr, dir }),

@@ -21,9 +21,6 @@ use switchboard_protocol::{
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
 
-/// How long the load run's server process may take to print its address.
-const START_LIMIT: Duration = Duration::from_secs(30);
-
 /// What to measure.
 #[derive(Debug, Clone, clap::Args)]
 pub struct BenchArgs {
@@ -245,11 +242,12 @@ async fn load_bench(args: &BenchArgs) -> anyhow::Result<()> {
     std::fs::create_dir_all(&dir)?;
     let config_path = dir.join("bench.toml");
     std::fs::write(&config_path, bench_config_toml(args.reps)?)?;
+    let exe = std::env::current_exe()?;
     let postgres = match &args.database {
         Some(url) => Some(crate::bench_database::BenchDatabase::create(url).await?),
         None => None,
     };
-    let mut server = std::process::Command::new(std::env::current_exe()?);
+    let mut server = std::process::Command::new(exe);
     server
         .arg("--config")
         .arg(&config_path)
@@ -269,23 +267,24 @@ async fn load_bench(args: &BenchArgs) -> anyhow::Result<()> {
             "SQLite"
         }
     );
-    let mut child = server.spawn().context("starting the server process")?;
-    let addr = ListeningLine::read_from(&mut child)?
-        .address(START_LIMIT)
-        .await;
-    let pid = child.id();
-    let result = match addr {
-        Err(error) => Err(error.into()),
-        Ok(addr) => match &postgres {
-            Some(_) => match crate::bench_database::until_active(addr).await {
-                Ok(()) => drive_load(args, addr, pid).await,
-                Err(error) => Err(error),
-            },
-            None => drive_load(args, addr, pid).await,
-        },
-    };
-    let _ = child.kill();
-    let _ = child.wait();
+    // Whatever fails from here, the child, the database and the folder go below.
+    let mut child = None;
+    let result = async {
+        let child = child.insert(server.spawn().context("starting the server process")?);
+        let pid = child.id();
+        let addr = ListeningLine::read_from(child)?
+            .address(crate::child_server::START_LIMIT)
+            .await?;
+        if postgres.is_some() {
+            crate::bench_database::until_active(addr).await?;
+        }
+        drive_load(args, addr, pid).await
+    }
+    .await;
+    if let Some(mut child) = child {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
     if let Some(database) = postgres {
         database.drop_database().await;
     }

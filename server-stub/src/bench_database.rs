@@ -1,6 +1,6 @@
 //! The load bench on PostgreSQL (`bench --database postgres://…`): the run's server must
 //! start from an empty store, as it does with its fresh SQLite file, so the bench creates a
-//! database of its own on that PostgreSQL server (`switchboard_bench_<pid>`), points the
+//! database of its own on that PostgreSQL server (`switchboard_bench_<pid>_<random>`), points the
 //! server process at it, waits until that server holds the lease, and drops the database
 //! afterwards. The URL given names the server and a database to connect to for that (its
 //! user needs CREATEDB); nothing in that database is touched.
@@ -13,6 +13,9 @@ use std::time::Duration;
 /// How long the bench's server may take to become active (take the lease).
 const ACTIVE_LIMIT: Duration = Duration::from_secs(30);
 
+/// How long connecting to PostgreSQL to create or drop the bench's database may take.
+const ADMIN_CONNECT_LIMIT: Duration = Duration::from_secs(10);
+
 /// A database made for one bench run.
 pub(crate) struct BenchDatabase {
     admin_url: String,
@@ -22,17 +25,19 @@ pub(crate) struct BenchDatabase {
 }
 
 impl BenchDatabase {
-    /// Creates `switchboard_bench_<pid>` on the server of `admin_url`.
+    /// Creates `switchboard_bench_<pid>_<random>` on the server of `admin_url`: its own,
+    /// even beside another bench of the same pid (another container) on that server.
     pub(crate) async fn create(admin_url: &str) -> anyhow::Result<BenchDatabase> {
-        let name = format!("switchboard_bench_{}", std::process::id());
+        let name = format!(
+            "switchboard_bench_{}_{:08x}",
+            std::process::id(),
+            rand::random::<u32>()
+        );
         let url = with_database(admin_url, &name)?;
         let admin_url = admin_url.to_owned();
-        // Two statements, two calls: several in one simple query are one implicit
-        // transaction, and CREATE DATABASE refuses to run inside a transaction.
-        let statements = vec![
-            format!("DROP DATABASE IF EXISTS {name}"),
-            format!("CREATE DATABASE {name}"),
-        ];
+        // CREATE DATABASE alone (it refuses to run inside a transaction, and several
+        // statements in one simple query are one). No DROP first: a name already taken fails loudly instead of dropping another's.
+        let statements = vec![format!("CREATE DATABASE {name}")];
         run_admin(admin_url.clone(), statements)
             .await
             .context("creating the bench's database (the URL's user needs CREATEDB)")?;
@@ -55,21 +60,21 @@ impl BenchDatabase {
     }
 }
 
-/// Runs each of `statements` on `url` with the blocking client, on a thread of its own
-/// (the blocking client runs its own runtime, which may not start inside tokio's).
+/// Runs each of `statements` on `url` with the blocking client, off the runtime (the
+/// blocking client runs its own runtime, which may not start inside tokio's), the connect
+/// bounded as every connection of the server is (`pg_connect.rs`).
 async fn run_admin(url: String, statements: Vec<String>) -> anyhow::Result<()> {
-    let (reply, answer) = tokio::sync::oneshot::channel();
-    std::thread::spawn(move || {
-        let outcome = (|| -> anyhow::Result<()> {
-            let mut client = postgres::Client::connect(&url, postgres::NoTls)?;
-            for statement in &statements {
-                client.batch_execute(statement)?;
-            }
-            Ok(())
-        })();
-        let _ = reply.send(outcome);
-    });
-    answer.await.context("the database thread")?
+    tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+        let config: postgres::Config = url.parse()?;
+        let mut client =
+            crate::pg_connect::connect_within(config, ADMIN_CONNECT_LIMIT, "bench-admin")?;
+        for statement in &statements {
+            client.batch_execute(statement)?;
+        }
+        Ok(())
+    })
+    .await
+    .context("the database task")?
 }
 
 /// `url` with its database (the path after the host) replaced by `name`; the query kept.

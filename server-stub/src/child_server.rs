@@ -16,6 +16,9 @@ use std::time::{Duration, Instant};
 /// What the server prints before the address on its first stdout line.
 const LISTENING_PREFIX: &str = "listening on http://";
 
+/// How long a bench's or attack's server child may take to print its address.
+pub const START_LIMIT: Duration = Duration::from_secs(30);
+
 /// Why a child server's address or health could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum ChildServerError {

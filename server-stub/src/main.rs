@@ -78,7 +78,7 @@ fn default_db_path() -> anyhow::Result<PathBuf> {
     Ok(dirs.data_dir().join("switchboard.db"))
 }
 
-/// The database a command reads: `--database`, else the configuration's `database`
+/// The database the server (or a command) uses: `--database`, else the configuration's `database`
 /// (PostgreSQL), else `--db` or the default file (SQLite) — the server's own choice.
 fn chosen_database(
     database: Option<String>,
@@ -220,17 +220,12 @@ async fn main() -> anyhow::Result<()> {
             seed,
         });
     }
-    let database = match cli.database.or_else(|| config.settings.database.clone()) {
-        Some(url) => {
-            Some(switchboard_server::config::check_database_url(url).map_err(anyhow::Error::msg)?)
-        }
-        None => None,
+    // With PostgreSQL no file is opened (so no home folder is needed for a default path).
+    let (database, db_path) = match chosen_database(cli.database, &config, cli.db)? {
+        switchboard_server::store::Database::Postgres(url) => (Some(url), PathBuf::new()),
+        switchboard_server::store::Database::Sqlite(path) => (None, path),
     };
     let config = Arc::new(config);
-    let db_path = match cli.db {
-        Some(path) => path,
-        None => default_db_path()?,
-    };
     // Read before listening, so a bad file stops the start with its name, not a handshake.
     let tls = match (&cli.tls_cert, &cli.tls_key) {
         (Some(cert), Some(key)) => {

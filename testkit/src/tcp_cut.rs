@@ -234,8 +234,12 @@ async fn pump(
         }
         let read = tokio::select! {
             read = from.read(&mut buffer) => read,
-            // Reading is cancel-safe: nothing was taken from the socket.
-            _ = mode.changed() => continue,
+            // Reading is cancel-safe: nothing was taken from the socket. The proxy gone
+            // (its sender dropped), the pump ends instead of spinning on the closed watch.
+            changed = mode.changed() => match changed {
+                Ok(()) => continue,
+                Err(_) => return,
+            },
         };
         match read {
             Ok(0) | Err(_) => {

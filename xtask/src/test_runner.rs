@@ -110,8 +110,9 @@ fn build(root: &Path, selection: &[String], lint: bool) -> anyhow::Result<String
     let mut args = vec!["test".to_owned()];
     args.extend(selection.iter().cloned());
     if lint {
-        // Every target, as `cargo clippy --all-targets` lints them.
-        args.extend(["--lib", "--bins", "--tests", "--benches", "--examples"].map(str::to_owned));
+        // Every target, as `cargo clippy --all-targets` lints them (`--lib` spelled out
+        // would refuse a selection without a library, such as `-p xtask`).
+        args.push("--all-targets".to_owned());
     }
     args.extend(["--no-run", "--message-format=json-render-diagnostics"].map(str::to_owned));
     cargo_output(root, &args, lint)

@@ -49,7 +49,7 @@ impl Stream {
         // moment (after setting up 5,000 reps, ~2 KiB each). Halving when a quarter full
         // gives that back at an amortised constant cost per frame.
         if self.kept.capacity() > SHRINK_ABOVE && self.kept.len() * 4 <= self.kept.capacity() {
-            self.kept.shrink_to(self.kept.len() * 2);
+            self.kept.shrink_to((self.kept.len() * 2).max(SHRINK_ABOVE));
         }
         Some(frame.len())
     }
