@@ -162,12 +162,8 @@ async fn postgres_shows_the_schema_and_who_holds_the_lease() {
     assert!(!run.stdout.contains("s3cret") && !run.stderr.contains("s3cret"));
 
     // A clean stop (SIGTERM) hands the lease back at once.
-    let term = Command::new("kill")
-        .args(["-TERM", &server.pid.to_string()])
-        .status()
-        .unwrap();
-    assert!(term.success());
-    server.wait_exit(Duration::from_secs(20)).await;
+    server.term();
+    assert!(server.wait_exit(Duration::from_secs(20)).await.success());
     let run = check_async(TEST_CONFIG, &["--database", &url]).await;
     assert!(
         database_line(&run).ends_with(", no server active"),

@@ -18,13 +18,12 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use switchboard_protocol::codec::encode_with_id;
 use switchboard_protocol::media::MediaFrame;
 use switchboard_protocol::{
-    Author, Capability, ChatMessage, CustomerRequest, CustomerServerMessage, GrantState,
-    MediaChannel, RepEvent, RepRequest, RepServerMessage, RequestId, Route, SessionId,
+    Capability, ChatMessage, CustomerRequest, CustomerServerMessage, GrantState, MediaChannel,
+    RepEvent, RepRequest, RepServerMessage, RequestId, Route, SessionId,
 };
-use switchboard_testkit::config::TEST_CONFIG;
 use switchboard_testkit::failover::{
-    Health, ServerProcess, TAKEOVER_DEADLINE, stored_chat, until_active, until_health,
-    upgrade_refusal,
+    Health, ServerProcess, TAKEOVER_DEADLINE, customer_counts, failover_config, stored_chat,
+    until_active, until_health, upgrade_refusal,
 };
 use switchboard_testkit::media::MediaClient;
 use switchboard_testkit::postgres::fresh_database;
@@ -35,18 +34,6 @@ use tokio_tungstenite::tungstenite::Message;
 
 fn binary() -> &'static Path {
     Path::new(env!("CARGO_BIN_EXE_switchboard-server"))
-}
-
-/// The test configuration with a long grace period: reps are away from a kill or a pause
-/// until the takeover and the clients' resends are done, and the test configuration's 1 s
-/// would hand their sessions back to the queues meanwhile.
-fn failover_config() -> String {
-    let config = TEST_CONFIG.replace("grace_secs = 1\n", "grace_secs = 120\n");
-    assert_ne!(
-        config, TEST_CONFIG,
-        "the test configuration's grace_secs line moved"
-    );
-    config
 }
 
 /// Starts two servers on `url`; (the active one, the standby) once one holds the lease
@@ -164,17 +151,6 @@ async fn chat_until_closed(
         }
     }
     LoadOutcome { sent, acked }
-}
-
-/// How often each client_msg_id of a customer occurs in `chat`.
-fn customer_counts(chat: &[ChatMessage]) -> HashMap<String, usize> {
-    let mut counts = HashMap::new();
-    for message in chat {
-        if let (Author::Customer { .. }, Some(id)) = (&message.author, &message.client_msg_id) {
-            *counts.entry(id.clone()).or_default() += 1;
-        }
-    }
-    counts
 }
 
 /// kill -9 of the active under chat load: the standby takes over, the clients resume on it

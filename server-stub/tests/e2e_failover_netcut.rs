@@ -17,15 +17,12 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::time::Duration;
-use switchboard_protocol::{
-    Author, ChatMessage, CustomerRequest, CustomerServerMessage, QueueRef, RepRequest, Route,
-};
-use switchboard_testkit::config::TEST_CONFIG;
+use switchboard_protocol::{CustomerRequest, CustomerServerMessage, QueueRef, RepRequest, Route};
 use switchboard_testkit::failover::{
-    Health, ServerProcess, TAKEOVER_DEADLINE, stored_chat, until_active, until_health,
+    Health, ServerProcess, TAKEOVER_DEADLINE, customer_counts, failover_config, stored_chat,
+    until_active, until_health,
 };
 use switchboard_testkit::postgres::fresh_database;
 use switchboard_testkit::tcp_cut::TcpCut;
@@ -44,34 +41,11 @@ const AFTER_THE_CUT: Duration = Duration::from_secs(20);
 /// Messages the customer has acknowledged on A before the cut.
 const ACKED_BEFORE_CUT: usize = 12;
 
-/// The test configuration with a long grace period, as in `e2e_failover.rs`: the rep is
-/// away from the cut until the takeover and the resume are done, and the test
-/// configuration's 1 s would hand her session back to the queue meanwhile.
-fn failover_config() -> String {
-    let config = TEST_CONFIG.replace("grace_secs = 1\n", "grace_secs = 120\n");
-    assert_ne!(
-        config, TEST_CONFIG,
-        "the test configuration's grace_secs line moved"
-    );
-    config
-}
-
 /// How the network to A's database is cut.
 #[derive(Debug, Clone, Copy)]
 enum Cut {
     Blackhole,
     Reset,
-}
-
-/// How often each customer client_msg_id occurs in `chat`.
-fn customer_counts(chat: &[ChatMessage]) -> HashMap<String, usize> {
-    let mut counts = HashMap::new();
-    for message in chat {
-        if let (Author::Customer { .. }, Some(id)) = (&message.author, &message.client_msg_id) {
-            *counts.entry(id.clone()).or_default() += 1;
-        }
-    }
-    counts
 }
 
 async fn cut_between_the_active_and_its_database(cut: Cut) {

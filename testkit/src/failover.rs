@@ -125,6 +125,11 @@ impl ServerProcess {
         self.signal("CONT");
     }
 
+    /// SIGTERM: a clean stop (an active server hands the lease back at once).
+    pub fn term(&self) {
+        self.signal("TERM");
+    }
+
     fn signal(&self, name: &str) {
         let status = Command::new("sh")
             .args(["-c", "kill -s \"$1\" \"$2\"", "sh", name])
@@ -275,4 +280,29 @@ pub async fn stored_chat(url: &str) -> Vec<ChatMessage> {
     })
     .await
     .expect("the query thread")
+}
+
+/// The test configuration with a long grace period for failover tests: a rep is away from
+/// the kill (or cut) until the takeover and her resume are done, and the test
+/// configuration's 1 s would hand her sessions back to the queue meanwhile.
+pub fn failover_config() -> String {
+    let config = TEST_CONFIG.replace("grace_secs = 1\n", "grace_secs = 120\n");
+    assert_ne!(
+        config, TEST_CONFIG,
+        "the test configuration's grace_secs line moved"
+    );
+    config
+}
+
+/// How often each customer `client_msg_id` occurs in `chat` (exactly-once checks).
+pub fn customer_counts(chat: &[ChatMessage]) -> std::collections::HashMap<String, usize> {
+    let mut counts = std::collections::HashMap::new();
+    for message in chat {
+        if let (switchboard_protocol::Author::Customer { .. }, Some(id)) =
+            (&message.author, &message.client_msg_id)
+        {
+            *counts.entry(id.clone()).or_default() += 1;
+        }
+    }
+    counts
 }
