@@ -49,11 +49,11 @@ pub fn check_database_url(url: String) -> Result<String, String> {
     if url.chars().any(char::is_control) {
         return Err("database: the URL contains a control character".into());
     }
-    let has_scheme = |scheme: &str| {
-        url.get(..scheme.len())
-            .is_some_and(|start| start.eq_ignore_ascii_case(scheme))
-    };
-    if !(has_scheme("postgres://") || has_scheme("postgresql://")) {
+    // The same scheme test that picks the engine.
+    if !matches!(
+        crate::store::Database::parse(&url),
+        crate::store::Database::Postgres(_)
+    ) {
         return Err(
             "database: only PostgreSQL is supported: a postgres:// or postgresql:// URL \
              (without it, the store is the SQLite file of --db)"

@@ -22,7 +22,11 @@ impl Router {
         };
         let was_connected = state.connected;
         state.connected = true;
-        self.timers.offer_pass_needed = true;
+        if was_connected {
+            // Offered to at once below otherwise; a second connection may still change
+            // the presence, so the next tick looks again.
+            self.timers.offer_pass_needed = true;
+        }
         if state.chosen == Presence::Offline {
             state.chosen = Presence::Available;
         }
