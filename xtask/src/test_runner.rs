@@ -67,6 +67,9 @@ pub fn run(root: &Path, test_run: &TestRun) -> anyhow::Result<()> {
     )?;
     let packages = list::parse_metadata(&metadata)?;
     let mut binaries = list::test_binaries(&build_messages, &packages)?;
+    // Doc tests are a library's: a selection without one (`-p xtask`) has none, and
+    // `cargo test --doc` would refuse it.
+    let has_library = binaries.iter().any(|binary| binary.kind == TargetKind::Lib);
     // Benches and examples are built only to be linted (as `cargo clippy --all-targets`
     // does); `cargo test` never ran them, and some benches run for minutes.
     binaries.retain(|binary| !matches!(binary.kind, TargetKind::Bench | TargetKind::Example));
@@ -93,10 +96,14 @@ pub fn run(root: &Path, test_run: &TestRun) -> anyhow::Result<()> {
         .count();
 
     // Doc tests after the binaries (and even when one failed, so one run shows everything).
-    let mut doc_args = vec!["test".to_owned()];
-    doc_args.extend(selection);
-    doc_args.push("--doc".to_owned());
-    let doc_tests = run_cargo(root, &doc_args, test_run.lint);
+    let doc_tests = if has_library {
+        let mut doc_args = vec!["test".to_owned()];
+        doc_args.extend(selection);
+        doc_args.push("--doc".to_owned());
+        run_cargo(root, &doc_args, test_run.lint)
+    } else {
+        Ok(())
+    };
 
     if failed > 0 {
         bail!("{failed} test binaries failed (listed above)");
