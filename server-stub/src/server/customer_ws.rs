@@ -3,9 +3,8 @@
 
 use super::AppState;
 use super::core::{CoreMsg, now_ms};
-use super::socket::{self, BadFrames, Incoming, Liveness};
+use super::socket::{self, BadFrames, Incoming, Liveness, WebSocket};
 use crate::router::rate::{Buckets, ServerIds};
-use axum::extract::ws::WebSocket;
 use std::net::IpAddr;
 use std::time::Duration;
 use switchboard_protocol::codec::{decode_customer_frame, decode_typed};

@@ -11,7 +11,7 @@
 
 use super::AppState;
 use super::core::{CoreHandle, CoreMsg};
-use axum::extract::ws::WebSocket;
+use super::socket::WebSocket;
 use std::future::Future;
 use std::net::IpAddr;
 use switchboard_protocol::Platform;

@@ -5,11 +5,12 @@
 use super::AppState;
 use super::core::{CoreMsg, now_ms};
 use super::login_guard::Wait;
-use super::socket::HARD_FRAME_LIMIT;
+use super::socket::json_socket_config;
+use super::ws_upgrade::WebSocketUpgrade;
 use crate::auth::hash_secret;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, State, WebSocketUpgrade};
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use std::net::SocketAddr;
@@ -18,11 +19,6 @@ use switchboard_protocol::{
     ErrorCode, HttpError, LoginRequest, LoginResponse, PROTOCOL_VERSION, RepId,
 };
 use tokio::sync::oneshot;
-
-/// Read buffer per WebSocket: small, so thousands of idle connections stay cheap (a frame
-/// larger than it is read in several pieces; 4 KiB here cost 3 KiB more per connection).
-const WS_READ_BUFFER: usize = 1024;
-const WS_WRITE_BUFFER: usize = 4 * 1024;
 
 /// The HTTP status that goes with a refusal's code.
 pub fn error_status(code: ErrorCode) -> StatusCode {
@@ -306,10 +302,7 @@ pub async fn rep_socket(
         return origin_refused();
     }
     upgrade
-        .read_buffer_size(WS_READ_BUFFER)
-        .write_buffer_size(WS_WRITE_BUFFER)
-        .max_message_size(HARD_FRAME_LIMIT)
-        .max_frame_size(HARD_FRAME_LIMIT)
+        .config(json_socket_config())
         .on_upgrade(move |socket| super::rep_ws::serve(socket, state))
 }
 
@@ -325,10 +318,7 @@ pub async fn customer_socket(
     }
     let platform = platform_of(&headers, query.as_deref());
     upgrade
-        .read_buffer_size(WS_READ_BUFFER)
-        .write_buffer_size(WS_WRITE_BUFFER)
-        .max_message_size(HARD_FRAME_LIMIT)
-        .max_frame_size(HARD_FRAME_LIMIT)
+        .config(json_socket_config())
         .on_upgrade(move |socket| super::customer_ws::serve(socket, state, peer.ip(), platform))
 }
 
@@ -336,10 +326,7 @@ pub async fn customer_socket(
 /// token is checked in the hello).
 pub async fn jump_socket(State(state): State<AppState>, upgrade: WebSocketUpgrade) -> Response {
     upgrade
-        .read_buffer_size(WS_READ_BUFFER)
-        .write_buffer_size(WS_WRITE_BUFFER)
-        .max_message_size(HARD_FRAME_LIMIT)
-        .max_frame_size(HARD_FRAME_LIMIT)
+        .config(json_socket_config())
         .on_upgrade(move |socket| super::jump_ws::serve(socket, state))
 }
 
@@ -388,15 +375,17 @@ pub async fn media_socket(
         );
     };
     let limit = switchboard_protocol::media::MAX_FRAME_BYTES;
-    upgrade
+    // Media messages are binary and sent whole: the write buffer keeps today's 4 KiB of
+    // batching (media sockets are few; the JSON sockets' fragments are in socket.rs).
+    let config = tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default()
         .read_buffer_size(super::media::READ_BUFFER_BYTES)
-        .write_buffer_size(WS_WRITE_BUFFER)
-        .max_message_size(limit)
-        .max_frame_size(limit)
-        .on_upgrade(move |socket| {
-            let idle = std::time::Duration::from_secs(state.config.limits.idle_timeout_secs);
-            super::media::serve(socket, state.media, idle, slot)
-        })
+        .write_buffer_size(4 * 1024)
+        .max_message_size(Some(limit))
+        .max_frame_size(Some(limit));
+    upgrade.config(config).on_upgrade(move |socket| {
+        let idle = std::time::Duration::from_secs(state.config.limits.idle_timeout_secs);
+        super::media::serve(socket, state.media, idle, slot)
+    })
 }
 
 /// Every HTTP error leaves as an `HttpError` JSON body (PROTOCOL.md §3), including the

@@ -8,8 +8,7 @@
 
 use super::AppState;
 use super::core::{CoreMsg, next_conn_id};
-use super::socket::{self, Incoming, Liveness};
-use axum::extract::ws::WebSocket;
+use super::socket::{self, Incoming, Liveness, WebSocket};
 use std::time::Duration;
 use switchboard_protocol::codec::decode_typed;
 use switchboard_protocol::{

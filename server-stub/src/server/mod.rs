@@ -29,6 +29,7 @@ pub mod standby;
 pub mod streams;
 pub mod throttle;
 pub mod tls;
+mod ws_upgrade;
 
 use crate::config::Config;
 use crate::router::Router;

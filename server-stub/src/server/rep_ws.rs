@@ -3,9 +3,8 @@
 
 use super::AppState;
 use super::core::{CoreMsg, now_ms};
-use super::socket::{self, BadFrames, Incoming, Liveness};
+use super::socket::{self, BadFrames, Incoming, Liveness, WebSocket};
 use crate::auth::hash_secret;
-use axum::extract::ws::WebSocket;
 use std::time::Duration;
 use switchboard_protocol::codec::{decode_rep_frame, decode_typed};
 use switchboard_protocol::{ErrorCode, PROTOCOL_VERSION, RepHello, RepId, RepServerMessage};

@@ -10,9 +10,9 @@
 //! the one the socket writes are the same bytes, never copied. A chat event is spliced
 //! from its message's JSON, encoded once per batch (`push_chat`).
 
-use axum::extract::ws::Utf8Bytes;
 use std::collections::{HashMap, VecDeque};
 use switchboard_protocol::{RepEvent, RepId, ResumeFrom};
+use tokio_tungstenite::tungstenite::Utf8Bytes;
 
 /// How many events are kept per rep for resuming; an older gap gets a snapshot.
 pub const KEPT_EVENTS: usize = 2048;

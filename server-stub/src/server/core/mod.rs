@@ -25,7 +25,6 @@ use crate::router::effects::{CustomerRead, Effect, RepRead, StoreOp};
 use crate::router::rate::Buckets;
 use crate::router::{FileSender, Input, Reply, Router};
 use crate::store::{CommitBatch, Store};
-use axum::extract::ws::Utf8Bytes;
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -35,6 +34,7 @@ use switchboard_protocol::{
     RepId, RepRequest, RepServerMessage, RequestId, ResumeFrom, Route, SessionId,
 };
 use tokio::sync::{mpsc, oneshot, watch};
+use tokio_tungstenite::tungstenite::Utf8Bytes;
 
 /// Frames queued for one connection before it counts as a slow reader and is dropped.
 pub const OUTBOUND_QUEUE: usize = 1024;

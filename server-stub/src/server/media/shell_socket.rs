@@ -17,10 +17,10 @@ use super::{MediaRelay, PUBLISHER_BYTE_BURST, PUBLISHER_BYTES_PER_SEC, close};
 use crate::server::core::now_ms;
 use crate::store::{ShellEvent, ShellRecord};
 use axum::body::Bytes;
-use axum::extract::ws::Message;
 use switchboard_protocol::media::{MediaFrame, decode_media};
 use switchboard_protocol::{MAX_TRANSCRIPT_OUTPUT_BYTES, RepId, SessionId};
 use tokio::sync::{mpsc, oneshot};
+use tokio_tungstenite::tungstenite::Message;
 
 /// Bytes a second a rep may type or paste into a shell (and at once); past it their socket
 /// is read more slowly, nothing is dropped.

@@ -10,8 +10,8 @@ use super::{
     UPDATES_PER_SEC, close,
 };
 use crate::server::core::now_ms;
+use crate::server::socket::WebSocket;
 use axum::body::Bytes;
-use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use std::sync::Arc;
@@ -19,6 +19,9 @@ use std::time::{Duration, Instant};
 use switchboard_protocol::RepId;
 use switchboard_protocol::media::{MediaFrame, decode_media, encode_media};
 use tokio::sync::{Notify, mpsc, oneshot};
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::{Error as WsError, Message, Utf8Bytes};
 
 pub(super) type Sink = SplitSink<WebSocket, Message>;
 pub(super) type Source = SplitStream<WebSocket>;
@@ -173,7 +176,8 @@ pub(super) async fn read(source: &mut Source, live: &mut Liveness) -> Read {
         match message {
             Some(Ok(Message::Binary(bytes))) => return Read::Binary(bytes),
             Some(Ok(Message::Text(_))) => return Read::Text,
-            Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+            // Raw frames are never read (tungstenite reassembles them).
+            Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_))) => continue,
             Some(Err(error)) => return classify(&error),
             Some(Ok(Message::Close(_))) | None => return Read::Closed,
         }
@@ -182,27 +186,20 @@ pub(super) async fn read(source: &mut Source, live: &mut Liveness) -> Read {
 
 /// A read error: a message over the limit, a text message that is not UTF-8, or a broken
 /// connection.
-fn classify(error: &axum::Error) -> Read {
-    use std::error::Error as _;
-    use tokio_tungstenite::tungstenite::Error as WsError;
-    let mut source = error.source();
-    while let Some(cause) = source {
-        match cause.downcast_ref::<WsError>() {
-            Some(WsError::Capacity(_)) => return Read::TooBig,
-            Some(WsError::Utf8(_)) => return Read::Text,
-            Some(_) => return Read::Closed,
-            None => source = cause.source(),
-        }
+fn classify(error: &WsError) -> Read {
+    match error {
+        WsError::Capacity(_) => Read::TooBig,
+        WsError::Utf8(_) => Read::Text,
+        _ => Read::Closed,
     }
-    Read::Closed
 }
 
 /// Sends the close frame and waits (briefly) for the peer's, so the close is read before the
 /// connection drops; a peer that is gone or mid-message is cut off after [`CLOSE_WAIT`].
 async fn close_socket(sink: &mut Sink, source: &mut Source, reason: Close) {
     let frame = CloseFrame {
-        code: reason.code,
-        reason: reason.reason.into(),
+        code: CloseCode::from(reason.code),
+        reason: Utf8Bytes::from_static(reason.reason),
     };
     let _ = tokio::time::timeout(CLOSE_WAIT, async {
         if sink.send(Message::Close(Some(frame))).await.is_err() {
