@@ -129,7 +129,11 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         // Another process's figures come from /proc when its id is given; 0 reads nothing.
         return drive_load(&args, addr, args.pid.unwrap_or(0)).await;
     }
-    if !args.router_only {
+    if args.router_only {
+        // The router's part of setting up N reps and sessions (issue 11: O(N)); the load
+        // run measures the whole server's.
+        crate::bench_setup::run(&crate::bench_setup::SIZES)?;
+    } else {
         load_bench(&args).await?;
     }
     Ok(())
@@ -305,7 +309,8 @@ struct RepTask {
 
 async fn drive_load(args: &BenchArgs, addr: SocketAddr, pid: u32) -> anyhow::Result<()> {
     let rss_start = rss_kib(pid).unwrap_or(0);
-    let setup_cpu_before = cpu_secs(pid).unwrap_or(0.0);
+    let setup_split_before = cpu_split(pid).unwrap_or((0.0, 0.0));
+    let loader_setup_before = cpu_secs(std::process::id()).unwrap_or(0.0);
     let epoch = Instant::now();
     let http = reqwest::Client::new();
     let deliveries = Arc::new(AtomicU64::new(0));
@@ -328,7 +333,7 @@ async fn drive_load(args: &BenchArgs, addr: SocketAddr, pid: u32) -> anyhow::Res
             .error_for_status()?
             .json()
             .await?;
-        let (socket, _) = connect(format!("ws://{addr}/ws/rep")).await?;
+        let (socket, _) = connect(addr, "/ws/rep", r).await?;
         let (tx, rx) = mpsc::unbounded_channel();
         tokio::spawn(rep_task(
             socket,
@@ -345,12 +350,15 @@ async fn drive_load(args: &BenchArgs, addr: SocketAddr, pid: u32) -> anyhow::Res
     drop(latency_tx);
     drop(joined_tx);
 
-    // Customers: each starts a session in a rep's personal queue.
+    // Customers: each starts a session in a rep's personal queue, then its task reads its
+    // socket until the chat phase: a socket left unread through a long setup answers none
+    // of the server's pings and is closed as idle (90 s) before it sends anything.
     let mut sessions: Vec<(usize, SessionId)> = Vec::with_capacity(args.customers);
-    let mut customer_sockets = Vec::with_capacity(args.customers);
+    let (chat_phase_tx, chat_phase) = tokio::sync::watch::channel(None::<ChatPhase>);
+    let sent = Arc::new(AtomicU64::new(0));
+    let mut customer_tasks = Vec::with_capacity(args.customers);
     for c in 0..args.customers {
-        let (mut socket, _) =
-            tokio_tungstenite::connect_async(format!("ws://{addr}/ws/customer")).await?;
+        let (mut socket, _) = connect(addr, "/ws/customer", args.reps + c).await?;
         let rep = c % args.reps.max(1);
         let hello = CustomerHello::Start {
             protocol_version: PROTOCOL_VERSION,
@@ -382,8 +390,15 @@ async fn drive_load(args: &BenchArgs, addr: SocketAddr, pid: u32) -> anyhow::Res
             }
         };
         sessions.push((rep, session_id));
-        customer_sockets.push(socket);
+        customer_tasks.push(tokio::spawn(customer_task(
+            socket,
+            chat_phase.clone(),
+            c as f64 / args.customers.max(1) as f64,
+            sent.clone(),
+            epoch,
+        )));
     }
+    drop(chat_phase);
     for (rep, session_id) in &sessions {
         let _ = reps[*rep].commands.send(RepRequest::Accept {
             session_id: *session_id,
@@ -396,7 +411,10 @@ async fn drive_load(args: &BenchArgs, addr: SocketAddr, pid: u32) -> anyhow::Res
     }
     let connected = args.reps + args.customers;
     let setup_secs = connect_started.elapsed().as_secs_f64();
-    let setup_cpu = cpu_secs(pid).unwrap_or(0.0) - setup_cpu_before;
+    let setup_split = cpu_split(pid).unwrap_or(setup_split_before);
+    let setup_cpu = setup_split.0 + setup_split.1 - setup_split_before.0 - setup_split_before.1;
+    let setup_kernel = setup_split.1 - setup_split_before.1;
+    let loader_setup = cpu_secs(std::process::id()).unwrap_or(0.0) - loader_setup_before;
     // Let the server settle, then read its memory with every connection idle.
     tokio::time::sleep(Duration::from_millis(500)).await;
     let rss_idle = rss_kib(pid).unwrap_or(0);
@@ -407,12 +425,15 @@ async fn drive_load(args: &BenchArgs, addr: SocketAddr, pid: u32) -> anyhow::Res
         sessions.len()
     );
     // Setting up must cost O(N): the server CPU per rep and session should not grow with N.
+    let per_session = |secs: f64| secs * 1e6 / sessions.len().max(1) as f64;
     println!(
-        "setup: {:.2} s of server CPU = {:.0} us per rep with a session ({} reps, {} sessions)",
+        "setup: {:.2} s of server CPU = {:.0} us per rep with a session ({} reps, {} sessions); in the kernel: {:.0} us; load generator: {:.0} us",
         setup_cpu,
-        setup_cpu * 1e6 / sessions.len().max(1) as f64,
+        per_session(setup_cpu),
         args.reps,
-        sessions.len()
+        sessions.len(),
+        per_session(setup_kernel),
+        per_session(loader_setup)
     );
     println!(
         "server RSS: {} MiB at start, {} MiB with all connected and idle = {:.1} KiB per connection",
@@ -426,23 +447,13 @@ async fn drive_load(args: &BenchArgs, addr: SocketAddr, pid: u32) -> anyhow::Res
     let server_split_before = cpu_split(pid).unwrap_or((0.0, 0.0));
     let server_cpu_before = server_split_before.0 + server_split_before.1;
     let loader_cpu_before = cpu_secs(std::process::id()).unwrap_or(0.0);
-    let per_customer_interval =
-        Duration::from_secs_f64(args.customers as f64 / args.rate.max(1) as f64);
-    let stop_at = Instant::now() + Duration::from_secs(args.seconds);
-    let sent = Arc::new(AtomicU64::new(0));
-    let mut customer_tasks = Vec::new();
-    for (c, socket) in customer_sockets.into_iter().enumerate() {
-        let sent = sent.clone();
-        let offset = per_customer_interval.mul_f64(c as f64 / args.customers.max(1) as f64);
-        customer_tasks.push(tokio::spawn(customer_task(
-            socket,
-            per_customer_interval,
-            offset,
-            stop_at,
-            sent,
-            epoch,
-        )));
-    }
+    let begins = Instant::now();
+    // Sending fails only when every customer task has already ended (each is counted below).
+    let _ = chat_phase_tx.send(Some(ChatPhase {
+        interval: Duration::from_secs_f64(args.customers as f64 / args.rate.max(1) as f64),
+        begins,
+        stop_at: begins + Duration::from_secs(args.seconds),
+    }));
     for task in customer_tasks {
         let _ = task.await;
     }
@@ -495,20 +506,45 @@ async fn drive_load(args: &BenchArgs, addr: SocketAddr, pid: u32) -> anyhow::Res
     Ok(())
 }
 
-/// Connects with small buffers: the bench holds 11,000 sockets in one process.
+/// Loopback source addresses the bench's connections are spread over (127.0.1.0 and up).
+const SOURCE_ADDRESSES: usize = 250;
+
+/// Connects its `index`th WebSocket with small buffers (the bench holds 20,000 sockets in
+/// one process), from one of `SOURCE_ADDRESSES` loopback addresses when the server is on
+/// loopback: with every connection from 127.0.0.1 to one address and port, each connect's
+/// search for a free source port walks the ports already taken (the kernel's
+/// `__inet_hash_connect`), and at 10,000 reps and 10,000 customers that search was over
+/// half of the bench's CPU and most of its wall time.
 async fn connect(
-    url: String,
-) -> Result<
-    (
-        Socket,
-        tokio_tungstenite::tungstenite::handshake::client::Response,
-    ),
-    tokio_tungstenite::tungstenite::Error,
-> {
+    server: SocketAddr,
+    path: &str,
+    index: usize,
+) -> anyhow::Result<(
+    Socket,
+    tokio_tungstenite::tungstenite::handshake::client::Response,
+)> {
     let config = tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default()
         .read_buffer_size(4096)
         .write_buffer_size(0);
-    tokio_tungstenite::connect_async_with_config(url, Some(config), true).await
+    let socket = match server {
+        SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
+        SocketAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
+    };
+    if server.ip().is_loopback() && server.is_ipv4() {
+        let spread = (index % SOURCE_ADDRESSES) as u8;
+        socket.bind(SocketAddr::from(([127, 0, 1, spread], 0)))?;
+    }
+    let stream = socket
+        .connect(server)
+        .await
+        .with_context(|| format!("connecting to {server}"))?;
+    stream.set_nodelay(true)?;
+    Ok(tokio_tungstenite::client_async_with_config(
+        format!("ws://{server}{path}"),
+        tokio_tungstenite::MaybeTlsStream::Plain(stream),
+        Some(config),
+    )
+    .await?)
 }
 
 /// The send time in a bench chat event (`"text":"t:<micros>"`), found without parsing all the JSON.
@@ -577,19 +613,43 @@ async fn rep_task(
     let _ = latency_tx.send(latencies);
 }
 
+/// When the chat phase runs and how often each customer sends in it.
+#[derive(Debug, Clone, Copy)]
+struct ChatPhase {
+    /// Between two messages of one customer.
+    interval: Duration,
+    begins: Instant,
+    stop_at: Instant,
+}
+
+/// Waits for the chat phase, reading the socket meanwhile (so pings are answered), then
+/// sends at the phase's interval, starting at `share` (0..1) of one interval in.
 async fn customer_task(
     mut socket: Socket,
-    interval: Duration,
-    offset: Duration,
-    stop_at: Instant,
+    mut chat_phase: tokio::sync::watch::Receiver<Option<ChatPhase>>,
+    share: f64,
     sent: Arc<AtomicU64>,
     epoch: Instant,
 ) {
+    let phase = loop {
+        if let Some(phase) = *chat_phase.borrow_and_update() {
+            break phase;
+        }
+        tokio::select! {
+            changed = chat_phase.changed() => if changed.is_err() { return },
+            frame = socket.next() => if frame.is_none() { return },
+        }
+    };
+    let ChatPhase {
+        interval,
+        begins,
+        stop_at,
+    } = phase;
     // A customer whose first turn falls after the chat phase sends nothing (at low rates
     // the offsets spread over more than the phase, and waiting them out would count the
     // server's idle time as the messages' cost).
-    let Some(first) = Instant::now()
-        .checked_add(offset)
+    let Some(first) = begins
+        .checked_add(interval.mul_f64(share))
         .filter(|at| *at < stop_at)
     else {
         return;

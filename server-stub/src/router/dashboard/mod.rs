@@ -230,24 +230,27 @@ impl Router {
     }
 
     /// For `/metrics`: sessions waiting per queue label, bounded by the configuration: each
-    /// team, `general`, and every personal queue together as `personal`.
+    /// team, `general`, and every personal queue together as `personal`. The core calls it
+    /// on every tick (ten a second) while up to every rep's personal queue holds a session,
+    /// so the walk over the queues allocates nothing: only the labels are built, once each.
     pub fn waiting_by_queue(&self) -> Vec<(String, usize)> {
-        let mut waiting: BTreeMap<String, usize> = self
-            .config
-            .teams
-            .keys()
-            .map(|t| (t.to_string(), 0))
-            .collect();
-        waiting.insert("general".to_owned(), 0);
-        waiting.insert("personal".to_owned(), 0);
+        let mut teams: BTreeMap<&TeamId, usize> =
+            self.config.teams.keys().map(|t| (t, 0)).collect();
+        let (mut general, mut personal) = (0, 0);
         for (queue, set) in &self.queues {
-            let label = match queue {
-                QueueRef::Team { team } => team.to_string(),
-                QueueRef::General => "general".to_owned(),
-                QueueRef::Personal { .. } => "personal".to_owned(),
-            };
-            *waiting.entry(label).or_default() += set.len();
+            match queue {
+                QueueRef::Team { team } => *teams.entry(team).or_default() += set.len(),
+                QueueRef::General => general += set.len(),
+                QueueRef::Personal { .. } => personal += set.len(),
+            }
         }
+        // By label, so a team whose id is `general` or `personal` shares that line.
+        let mut waiting: BTreeMap<String, usize> = teams
+            .into_iter()
+            .map(|(team, n)| (team.to_string(), n))
+            .collect();
+        *waiting.entry("general".to_owned()).or_default() += general;
+        *waiting.entry("personal".to_owned()).or_default() += personal;
         waiting.into_iter().collect()
     }
 

@@ -7,6 +7,7 @@ use crate::config::Config;
 use crate::router::effects::Effect;
 use crate::router::{Input, Router};
 use std::sync::Arc;
+use switchboard_protocol::{RepRequest, Route};
 
 /// `reps` reps in teams of 50: the bench's staff.
 fn staff(reps: usize) -> Arc<Config> {
@@ -45,4 +46,40 @@ fn a_login_costs_the_same_in_a_staff_of_100_or_1000() {
     // Its presence reaches its own team of 50 at most.
     assert!(large.0 <= 50, "{large:?}");
     assert!(large.1 <= 50, "{large:?}");
+}
+
+/// The `/metrics` gauge the core reads every tick: every team's line (zero included),
+/// `general`, and all personal queues summed into `personal`; a session taken out of its
+/// queue is counted no more (`waiting_by_queue` walks the queues without allocating).
+#[test]
+fn waiting_by_queue_counts_each_team_general_and_all_personal_queues_together() {
+    let mut h = Harness::new();
+    for who in ["alice", "carol", "dave"] {
+        h.connect(who);
+    }
+    let to_carol = h.start("c1", Route::Rep { rep: rep("carol") });
+    h.start("c2", Route::Rep { rep: rep("dave") });
+    h.start("c3", Route::Team { team: team("tech") });
+    h.start("c4", Route::General);
+    let line = |h: &Harness, label: &str| {
+        let lines = h.router.waiting_by_queue();
+        let labels: Vec<&str> = lines.iter().map(|(l, _)| l.as_str()).collect();
+        let mut sorted = labels.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(labels, sorted, "one line per label, in label order");
+        lines.iter().find(|(l, _)| l == label).map(|(_, n)| *n)
+    };
+    assert_eq!(line(&h, "personal"), Some(2));
+    assert_eq!(line(&h, "tech"), Some(1));
+    assert_eq!(line(&h, "general"), Some(1));
+    assert_eq!(line(&h, "billing"), Some(0));
+    assert_eq!(h.router.waiting_by_queue().len(), TEAMS.len() + 2);
+    h.ok(
+        "carol",
+        RepRequest::Accept {
+            session_id: to_carol,
+        },
+    );
+    assert_eq!(line(&h, "personal"), Some(1));
 }
