@@ -3,6 +3,7 @@
 //! customers connected, chat messages per second, delivery latency from the customer's
 //! send to the rep's receipt (p50/p99), and the server's memory per idle connection.
 
+use crate::bench_sockets::{Socket, connect, enough_files};
 use crate::child_server::ListeningLine;
 use crate::config::Config;
 use crate::router::{Input, Router};
@@ -308,6 +309,8 @@ struct RepTask {
 }
 
 async fn drive_load(args: &BenchArgs, addr: SocketAddr, pid: u32) -> anyhow::Result<()> {
+    enough_files(std::process::id(), args)?;
+    enough_files(pid, args)?;
     let rss_start = rss_kib(pid).unwrap_or(0);
     let setup_split_before = cpu_split(pid).unwrap_or((0.0, 0.0));
     let loader_setup_before = cpu_secs(std::process::id()).unwrap_or(0.0);
@@ -506,47 +509,6 @@ async fn drive_load(args: &BenchArgs, addr: SocketAddr, pid: u32) -> anyhow::Res
     Ok(())
 }
 
-/// Loopback source addresses the bench's connections are spread over (127.0.1.0 and up).
-const SOURCE_ADDRESSES: usize = 250;
-
-/// Connects its `index`th WebSocket with small buffers (the bench holds 20,000 sockets in
-/// one process), from one of `SOURCE_ADDRESSES` loopback addresses when the server is on
-/// loopback: with every connection from 127.0.0.1 to one address and port, each connect's
-/// search for a free source port walks the ports already taken (the kernel's
-/// `__inet_hash_connect`), and at 10,000 reps and 10,000 customers that search was over
-/// half of the bench's CPU and most of its wall time.
-async fn connect(
-    server: SocketAddr,
-    path: &str,
-    index: usize,
-) -> anyhow::Result<(
-    Socket,
-    tokio_tungstenite::tungstenite::handshake::client::Response,
-)> {
-    let config = tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default()
-        .read_buffer_size(4096)
-        .write_buffer_size(0);
-    let socket = match server {
-        SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
-        SocketAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
-    };
-    if server.ip().is_loopback() && server.is_ipv4() {
-        let spread = (index % SOURCE_ADDRESSES) as u8;
-        socket.bind(SocketAddr::from(([127, 0, 1, spread], 0)))?;
-    }
-    let stream = socket
-        .connect(server)
-        .await
-        .with_context(|| format!("connecting to {server}"))?;
-    stream.set_nodelay(true)?;
-    Ok(tokio_tungstenite::client_async_with_config(
-        format!("ws://{server}{path}"),
-        tokio_tungstenite::MaybeTlsStream::Plain(stream),
-        Some(config),
-    )
-    .await?)
-}
-
 /// The send time in a bench chat event (`"text":"t:<micros>"`), found without parsing all the JSON.
 fn sent_micros(frame: &str) -> Option<u64> {
     let marker = "\"text\":\"t:";
@@ -555,9 +517,6 @@ fn sent_micros(frame: &str) -> Option<u64> {
     let end = digits.find('"')?;
     digits[..end].parse().ok()
 }
-
-type Socket =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 #[allow(clippy::too_many_arguments)]
 async fn rep_task(
