@@ -83,3 +83,47 @@ fn waiting_by_queue_counts_each_team_general_and_all_personal_queues_together() 
     );
     assert_eq!(line(&h, "personal"), Some(1));
 }
+
+/// Effects of the last rep's customer starting a session in its personal queue, and of
+/// the rep accepting it, once every rep before it has done the same.
+fn last_session_cost(reps: usize) -> (usize, usize) {
+    let mut router = Router::new(staff(reps), 7);
+    let mut cost = (0, 0);
+    for r in 0..reps {
+        let who = rep(&format!("r{r}"));
+        let _ = router.handle(T0, Input::RepConnected { rep: who.clone() });
+        let (_, started) = router.handle(
+            T0,
+            Input::CustomerStart {
+                conn: r as u64,
+                customer: customer("Bench"),
+                route: Route::Rep { rep: who.clone() },
+                customer_token: "t".into(),
+                client: Default::default(),
+                platform: Default::default(),
+            },
+        );
+        let session_id = crate::bench_dashboard::started(&started).expect("a session started");
+        let (accepted, effects) = router.handle(
+            T0,
+            Input::Rep {
+                rep: who,
+                request: RepRequest::Accept { session_id },
+            },
+        );
+        accepted.expect("the rep accepts its own session");
+        cost = (started.len(), effects.len());
+    }
+    cost
+}
+
+/// Setting up N reps with a session each is O(N) in effects: one more customer and one
+/// more accept cost the same in a staff of 100 or 1,000.
+#[test]
+fn a_session_start_and_accept_cost_the_same_in_a_staff_of_100_or_1000() {
+    assert_eq!(
+        last_session_cost(100),
+        last_session_cost(1000),
+        "(start, accept)"
+    );
+}
