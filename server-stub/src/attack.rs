@@ -176,14 +176,7 @@ impl ServerProcess {
     }
 
     fn rss_kib(&self) -> u64 {
-        std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
-            .ok()
-            .and_then(|s| {
-                s.lines()
-                    .find(|l| l.starts_with("VmRSS:"))
-                    .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
-            })
-            .unwrap_or(0)
+        crate::bench_proc::rss_kib(self.child.id()).unwrap_or(0)
     }
 
     /// The database files' size, every file of the server's data folder included.

@@ -3,6 +3,7 @@
 //! customers connected, chat messages per second, delivery latency from the customer's
 //! send to the rep's receipt (p50/p99), and the server's memory per idle connection.
 
+use crate::bench_proc::{cpu_secs, cpu_split, rss_kib};
 use crate::bench_sockets::{Socket, connect, enough_files};
 use crate::child_server::ListeningLine;
 use crate::config::Config;
@@ -216,32 +217,6 @@ fn router_bench(args: &BenchArgs) -> anyhow::Result<()> {
         commands as f64 / secs
     );
     crate::bench_ticks::run(&[1_000, 10_000])
-}
-
-/// User + system CPU time of a process so far, in seconds.
-fn cpu_secs(pid: u32) -> Option<f64> {
-    cpu_split(pid).map(|(user, system)| user + system)
-}
-
-/// User and system (kernel) CPU time of a process so far, in seconds: the kernel's share is
-/// mostly socket work (on loopback a send also runs the receiver's TCP path), which no
-/// change to the server's own code can take away.
-fn cpu_split(pid: u32) -> Option<(f64, f64)> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // Fields after the command name (which may hold spaces) start after the last ')'.
-    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
-    let utime: f64 = fields.get(11)?.parse().ok()?;
-    let stime: f64 = fields.get(12)?.parse().ok()?;
-    // Clock ticks are 100 per second on Linux.
-    Some((utime / 100.0, stime / 100.0))
-}
-
-fn rss_kib(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
 /// Microseconds since the bench started: the clock both ends of a delivery share.

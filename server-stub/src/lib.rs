@@ -9,9 +9,10 @@
 //! - [`server`]: the running server: core task, WebSocket and HTTP edges.
 //! - [`sim`]: simulated customers; [`bench`]: the `bench` subcommand (`bench_ticks`: an
 //!   idle router tick; `bench_setup`: the router's part of setting up N reps and
-//!   sessions; `bench_sockets`: the load run's client sockets); [`attack`]: the `attack`
-//!   subcommand (a customer's round trip while an attack runs); [`failover_bench`]: the
-//!   `failover-bench` subcommand (kill -9 of the active to the standby's first answer).
+//!   sessions; `bench_sockets`: the load run's client sockets; `bench_proc`: CPU time and
+//!   memory from `/proc`, for it and `attack`); [`attack`]: the `attack` subcommand (a
+//!   customer's round trip while an attack runs); [`failover_bench`]: the `failover-bench`
+//!   subcommand (kill -9 of the active to the standby's first answer).
 //! - [`pg_connect`]: every PostgreSQL connection's attempt bounded in time as a whole.
 //! - [`store`]: SQLite or PostgreSQL on its own thread; durable before acknowledged.
 pub mod attack;
@@ -19,6 +20,7 @@ pub mod auth;
 pub mod bench;
 pub mod bench_dashboard;
 mod bench_database;
+mod bench_proc;
 mod bench_setup;
 mod bench_sockets;
 mod bench_ticks;
