@@ -296,10 +296,13 @@ async fn while_attacked<T>(
 }
 
 /// The round trips under attack stay within ten times the unloaded worst case (at least
-/// 100 ms), and their median within five times the unloaded one (at least 20 ms): chat
-/// never waits behind an upload, neither now and then nor as a rule.
+/// 1 s), and their median within five times the unloaded one (at least 20 ms): chat never
+/// waits behind an upload, neither now and then nor as a rule. A chat waiting behind an
+/// upload would wait for its body timeout (2 s) or upload timeout (4 s), so 1 s still
+/// catches it; a lower floor failed on a loaded 2-core machine where one scheduling
+/// hiccup took 158 ms. The median's bound catches any steady slowdown.
 fn assert_normal_speed(what: &str, before: &RoundTrips, during: &RoundTrips) {
-    let bound = (before.max() * 10).max(Duration::from_millis(100));
+    let bound = (before.max() * 10).max(Duration::from_secs(1));
     let median_bound = (before.median() * 5).max(Duration::from_millis(20));
     eprintln!(
         "{what}: chat round trip unloaded median {:?} max {:?}; under attack median {:?} max {:?} ({} samples); bound {bound:?}",

@@ -370,14 +370,31 @@ pub fn is_disabled(console: &Console, label: &str) -> bool {
     console.get_by_label(label).accesskit_node().is_disabled()
 }
 
-/// Hovers the one widget with this label until a tooltip containing `part` shows.
+/// Hovers the one widget with this label until a tooltip containing `part` shows. The
+/// pointer follows the widget: a live view (the dashboard's durations tick, its rows and
+/// charts update) can move it between frames, and a pointer left where it was hovers
+/// nothing. It is moved only when the widget did, since a moving pointer restarts egui's
+/// tooltip delay.
 pub fn wait_for_tooltip(console: &mut Console, label: &str, part: &str) {
-    console.get_by_label(label).hover();
-    step_until(
-        console,
-        &format!("a tooltip on {label:?} saying {part:?}"),
-        |h| h.query_by_label_contains(part).is_some(),
-    );
+    let deadline = std::time::Instant::now() + DEADLINE;
+    let mut hovered_at = None;
+    loop {
+        let widget = console.get_by_label(label);
+        let center = widget.rect().center();
+        if hovered_at != Some(center) {
+            widget.hover();
+            hovered_at = Some(center);
+        }
+        console.step();
+        if console.query_by_label_contains(part).is_some() {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for: a tooltip on {label:?} saying {part:?}\nvisible labels: {:?}",
+            visible_labels(console)
+        );
+    }
 }
 
 impl Customer {
