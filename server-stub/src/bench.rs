@@ -3,7 +3,7 @@
 //! customers connected, chat messages per second, delivery latency from the customer's
 //! send to the rep's receipt (p50/p99), and the server's memory per idle connection.
 
-use crate::bench_proc::{cpu_secs, cpu_split, rss_kib};
+use crate::bench_proc::{Cpu, rss_kib};
 use crate::bench_sockets::{Socket, connect, enough_files};
 use crate::child_server::ListeningLine;
 use crate::config::Config;
@@ -287,8 +287,8 @@ async fn drive_load(args: &BenchArgs, addr: SocketAddr, pid: u32) -> anyhow::Res
     enough_files(std::process::id(), args)?;
     enough_files(pid, args)?;
     let rss_start = rss_kib(pid).unwrap_or(0);
-    let setup_split_before = cpu_split(pid).unwrap_or((0.0, 0.0));
-    let loader_setup_before = cpu_secs(std::process::id()).unwrap_or(0.0);
+    let server_before_setup = Cpu::of(pid);
+    let loader_before_setup = Cpu::of(std::process::id());
     let epoch = Instant::now();
     let http = reqwest::Client::new();
     let deliveries = Arc::new(AtomicU64::new(0));
@@ -389,10 +389,11 @@ async fn drive_load(args: &BenchArgs, addr: SocketAddr, pid: u32) -> anyhow::Res
     }
     let connected = args.reps + args.customers;
     let setup_secs = connect_started.elapsed().as_secs_f64();
-    let setup_split = cpu_split(pid).unwrap_or(setup_split_before);
-    let setup_cpu = setup_split.0 + setup_split.1 - setup_split_before.0 - setup_split_before.1;
-    let setup_kernel = setup_split.1 - setup_split_before.1;
-    let loader_setup = cpu_secs(std::process::id()).unwrap_or(0.0) - loader_setup_before;
+    let server_setup = Cpu::of(pid).since(server_before_setup);
+    let (setup_cpu, setup_kernel) = (server_setup.total(), server_setup.system);
+    let loader_setup = Cpu::of(std::process::id())
+        .since(loader_before_setup)
+        .total();
     // Let the server settle, then read its memory with every connection idle.
     tokio::time::sleep(Duration::from_millis(500)).await;
     let rss_idle = rss_kib(pid).unwrap_or(0);
@@ -422,9 +423,8 @@ async fn drive_load(args: &BenchArgs, addr: SocketAddr, pid: u32) -> anyhow::Res
 
     // Chat phase: every customer sends at an even share of the rate.
     measuring.store(true, Ordering::SeqCst);
-    let server_split_before = cpu_split(pid).unwrap_or((0.0, 0.0));
-    let server_cpu_before = server_split_before.0 + server_split_before.1;
-    let loader_cpu_before = cpu_secs(std::process::id()).unwrap_or(0.0);
+    let server_before_chat = Cpu::of(pid);
+    let loader_before_chat = Cpu::of(std::process::id());
     let begins = Instant::now();
     // Sending fails only when every customer task has already ended (each is counted below).
     let _ = chat_phase_tx.send(Some(ChatPhase {
@@ -438,10 +438,11 @@ async fn drive_load(args: &BenchArgs, addr: SocketAddr, pid: u32) -> anyhow::Res
     // Give the last messages a moment to arrive, then stop counting.
     tokio::time::sleep(Duration::from_millis(500)).await;
     measuring.store(false, Ordering::SeqCst);
-    let server_split = cpu_split(pid).unwrap_or(server_split_before);
-    let server_cpu = server_split.0 + server_split.1 - server_cpu_before;
-    let server_kernel = server_split.1 - server_split_before.1;
-    let loader_cpu = cpu_secs(std::process::id()).unwrap_or(0.0) - loader_cpu_before;
+    let server_chat = Cpu::of(pid).since(server_before_chat);
+    let (server_cpu, server_kernel) = (server_chat.total(), server_chat.system);
+    let loader_cpu = Cpu::of(std::process::id())
+        .since(loader_before_chat)
+        .total();
     let chat_secs = args.seconds as f64;
     let rss_busy = rss_kib(pid).unwrap_or(0);
     drop(reps);

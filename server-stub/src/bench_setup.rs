@@ -20,8 +20,8 @@ use switchboard_protocol::{RepId, RepRequest, SessionId};
 /// The sizes `bench --router-only` measures (N reps and N sessions).
 pub const SIZES: [usize; 4] = [1_000, 5_000, 10_000, 20_000];
 
-/// Clock milliseconds between two of the core's ticks (server/core: `TICK`).
-const TICK_EVERY_MS: u64 = 100;
+/// Clock milliseconds between two of the core's ticks.
+const TICK_EVERY_MS: u64 = crate::server::core::TICK.as_millis() as u64;
 
 /// Prints, for each size, the router's time per rep with a session and its ratio to the
 /// first size's.

@@ -12,10 +12,7 @@ mod common;
 use common::*;
 use switchboard_protocol::*;
 
-/// A chat text at the server's limit (4,000 characters) of one- to three-byte UTF-8
-/// characters: 8,800 bytes, so its frame is five fragments and pieces end mid-character.
-/// The server's fragment size (server/socket.rs).
-const FRAGMENT_BYTES: usize = 2048;
+use switchboard_server::server::FRAGMENT_BYTES;
 
 /// A console whose WebSocket client refuses any single frame longer than a fragment (a
 /// message of several fragments may be up to 1 MiB).
@@ -31,6 +28,8 @@ async fn console_taking_only_fragments(server: &TestServer, user: &str) -> RepCl
     RepClient::try_hello(socket, &token, None).await.unwrap()
 }
 
+/// A chat text at the server's limit (4,000 characters) of one- to three-byte UTF-8
+/// characters: 8,800 bytes, so its frame is five fragments and pieces end mid-character.
 fn long_text(seed: char) -> String {
     let pattern = format!("{seed}é✓€ö");
     pattern.chars().cycle().take(4000).collect()

@@ -5,7 +5,7 @@
 use super::AppState;
 use super::core::{CoreMsg, now_ms};
 use super::login_guard::Wait;
-use super::socket::json_socket_config;
+use super::socket::{json_socket_config, media_socket_config};
 use super::ws_upgrade::WebSocketUpgrade;
 use crate::auth::hash_secret;
 use axum::Json;
@@ -374,18 +374,12 @@ pub async fn media_socket(
             Some(1),
         );
     };
-    let limit = switchboard_protocol::media::MAX_FRAME_BYTES;
-    // Media messages are binary and sent whole: the write buffer keeps today's 4 KiB of
-    // batching (media sockets are few; the JSON sockets' fragments are in socket.rs).
-    let config = tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default()
-        .read_buffer_size(super::media::READ_BUFFER_BYTES)
-        .write_buffer_size(4 * 1024)
-        .max_message_size(Some(limit))
-        .max_frame_size(Some(limit));
-    upgrade.config(config).on_upgrade(move |socket| {
-        let idle = std::time::Duration::from_secs(state.config.limits.idle_timeout_secs);
-        super::media::serve(socket, state.media, idle, slot)
-    })
+    upgrade
+        .config(media_socket_config())
+        .on_upgrade(move |socket| {
+            let idle = std::time::Duration::from_secs(state.config.limits.idle_timeout_secs);
+            super::media::serve(socket, state.media, idle, slot)
+        })
 }
 
 /// Every HTTP error leaves as an `HttpError` JSON body (PROTOCOL.md §3), including the

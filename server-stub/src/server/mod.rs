@@ -25,6 +25,8 @@ pub mod proxy;
 mod rep_ws;
 mod shell_http;
 mod socket;
+/// The size of the pieces a large text frame leaves in (the large-frame tests read it).
+pub use socket::FRAGMENT_BYTES;
 pub mod standby;
 pub mod streams;
 pub mod throttle;

@@ -43,6 +43,18 @@ pub fn json_socket_config() -> WebSocketConfig {
         .max_frame_size(Some(HARD_FRAME_LIMIT))
 }
 
+/// The configuration of the media sockets (screen and shell streams): their own read
+/// buffer and frame limit; their messages are binary and sent whole, so the write buffer
+/// keeps 4 KiB of batching (media sockets are few, one per viewer).
+pub fn media_socket_config() -> WebSocketConfig {
+    let limit = switchboard_protocol::media::MAX_FRAME_BYTES;
+    WebSocketConfig::default()
+        .read_buffer_size(super::media::READ_BUFFER_BYTES)
+        .write_buffer_size(4 * 1024)
+        .max_message_size(Some(limit))
+        .max_frame_size(Some(limit))
+}
+
 /// A text frame as the WebSocket frames that carry it: one final `Text` frame when it is
 /// at most [`FRAGMENT_BYTES`], otherwise a `Text` frame without FIN, `Continue` frames, and
 /// a final `Continue` with FIN. Each piece is a slice of the frame's shared bytes (no copy).

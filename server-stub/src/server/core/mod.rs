@@ -40,8 +40,8 @@ use tokio_tungstenite::tungstenite::Utf8Bytes;
 pub const OUTBOUND_QUEUE: usize = 1024;
 /// At most this many messages are handled (and committed) together.
 const MAX_BATCH: usize = 512;
-/// How often timers run.
-const TICK: Duration = Duration::from_millis(100);
+/// How often timers run (bench_setup.rs drives the pure router at this pace too).
+pub(crate) const TICK: Duration = Duration::from_millis(100);
 
 /// What a connection task writes to its socket.
 #[derive(Debug, Clone)]
